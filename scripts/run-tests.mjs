@@ -1,0 +1,34 @@
+// Runs the compiled test suite (dist/test/<group>/**/*.test.js) in one `node --test` process so
+// the closing summary counts every test. Groups: unit, assembly, golden, e2e (default: all).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const allGroups = ['unit', 'assembly', 'golden', 'e2e'];
+const groups = process.argv.slice(2).length > 0 ? process.argv.slice(2) : allGroups;
+
+function collect(dir, out) {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) collect(p, out);
+    else if (name.endsWith('.test.js')) out.push(p);
+  }
+}
+
+const files = [];
+for (const g of groups) {
+  if (!allGroups.includes(g)) {
+    console.error(`run-tests: unknown group ${JSON.stringify(g)}; use one of ${allGroups.join(', ')}`);
+    process.exit(2);
+  }
+  collect(join(root, 'dist', 'test', g), files);
+}
+if (files.length === 0) {
+  console.error('run-tests: no compiled tests found under dist/test; run `npm run build` first');
+  process.exit(2);
+}
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit', cwd: root });
+process.exit(r.status ?? 1);

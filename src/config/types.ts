@@ -1,0 +1,115 @@
+// The resolved aspect model: plain, read-only data produced by src/config from orchestrion-schema
+// YAML and consumed by src/weave. Plain data on purpose: it is cloned into pool workers and
+// hashed for the fingerprint, so no classes, functions or cycles. Raw YAML shapes are *Input
+// types private to src/config; everything here is validated.
+
+export interface SourceLocation {
+  /** Absolute path of the YAML file. */
+  file: string;
+  /** 1-based line of the node in that file. */
+  line: number;
+  /** YAML path, e.g. `aspects[3].advice[0].wrap-expression.template`. */
+  path: string;
+}
+
+/**
+ * A Go type as written in aspect configuration, e.g. `*net/http.Request`, `context.Context`,
+ * `error`, `[]byte`, `...any`. Package paths are full import paths; `path` is '' for
+ * predeclared types (error, int, any, ...).
+ */
+export type TypeRef =
+  | { readonly kind: 'named'; readonly path: string; readonly name: string; readonly text: string }
+  | { readonly kind: 'pointer'; readonly elem: TypeRef; readonly text: string }
+  | { readonly kind: 'slice'; readonly elem: TypeRef; readonly text: string }
+  | { readonly kind: 'array'; readonly len: string; readonly elem: TypeRef; readonly text: string }
+  | { readonly kind: 'map'; readonly key: TypeRef; readonly value: TypeRef; readonly text: string }
+  | { readonly kind: 'chan'; readonly dir: 'both' | 'send' | 'recv'; readonly elem: TypeRef; readonly text: string }
+  | { readonly kind: 'variadic'; readonly elem: TypeRef; readonly text: string }
+  /** Anything else (func types, inline interfaces/structs): compared as normalised text. */
+  | { readonly kind: 'other'; readonly text: string };
+
+/** A package-qualified name such as `net/http.Get` or `database/sql.DB`. */
+export interface QualifiedName {
+  readonly path: string;
+  readonly name: string;
+}
+
+export type FunctionOption =
+  | { readonly kind: 'name'; readonly name: string }
+  | { readonly kind: 'receiver'; readonly type: TypeRef }
+  | { readonly kind: 'signature'; readonly args: readonly TypeRef[]; readonly returns: readonly TypeRef[] }
+  | { readonly kind: 'signature-contains'; readonly args: readonly TypeRef[]; readonly returns: readonly TypeRef[] }
+  /** Needs type information; src/weave matches it syntactically where exact or fails with E_UNSUPPORTED. */
+  | { readonly kind: 'argument-implements'; readonly type: TypeRef }
+  | { readonly kind: 'result-implements'; readonly type: TypeRef }
+  | { readonly kind: 'final-result-implements'; readonly type: TypeRef }
+  | { readonly kind: 'directive'; readonly name: string };
+
+export type JoinPointSpec = (
+  | { readonly kind: 'function-body'; readonly function: JoinPointSpec }
+  | { readonly kind: 'function'; readonly options: readonly FunctionOption[] }
+  | { readonly kind: 'function-call'; readonly callee: QualifiedName }
+  | { readonly kind: 'method-call'; readonly receiver: TypeRef | null; readonly name: string; readonly match: 'value-only' | 'pointer-only' | 'any' }
+  | { readonly kind: 'struct-definition'; readonly type: QualifiedName }
+  | { readonly kind: 'struct-literal'; readonly type: QualifiedName; readonly field: string | null; readonly match: 'value-only' | 'pointer-only' | 'any' }
+  | { readonly kind: 'declaration-of'; readonly symbol: QualifiedName }
+  | { readonly kind: 'value-declaration'; readonly type: TypeRef }
+  | { readonly kind: 'directive'; readonly name: string }
+  | { readonly kind: 'package-name'; readonly name: string }
+  | { readonly kind: 'import-path'; readonly path: string }
+  | { readonly kind: 'package-filter'; readonly pattern: string; readonly root: string | null }
+  | { readonly kind: 'test-main'; readonly value: boolean }
+  | { readonly kind: 'all-of'; readonly of: readonly JoinPointSpec[] }
+  | { readonly kind: 'one-of'; readonly of: readonly JoinPointSpec[] }
+  | { readonly kind: 'not'; readonly of: JoinPointSpec }
+) & { readonly location: SourceLocation };
+
+/** Template text plus the imports it may use and the Go version it needs. */
+export interface TemplateSpec {
+  readonly source: string;
+  /** Local name in the template → import path. The weaver adds the import under a unique alias. */
+  readonly imports: Readonly<Record<string, string>>;
+  /** Minimum Go language version the rendered code needs (`go1.18`), raising -lang. */
+  readonly lang: string | null;
+  readonly location: SourceLocation;
+}
+
+interface AdviceCommon {
+  readonly location: SourceLocation;
+  /** Ordering key 1 (default ''). */
+  readonly namespace: string;
+  /** Ordering key 2 (default 0). Ties keep declaration order. */
+  readonly order: number;
+}
+
+export type AdviceSpec = AdviceCommon & (
+  | { readonly kind: 'prepend-statements'; readonly template: TemplateSpec }
+  | { readonly kind: 'wrap-expression'; readonly template: TemplateSpec }
+  | { readonly kind: 'inject-declarations'; readonly template: TemplateSpec; readonly links: readonly string[] }
+  | { readonly kind: 'add-struct-field'; readonly name: string; readonly type: TypeRef }
+  | { readonly kind: 'add-blank-import'; readonly path: string }
+  | { readonly kind: 'replace-function'; readonly with: QualifiedName }
+  | { readonly kind: 'append-args'; readonly type: TypeRef; readonly values: readonly TemplateSpec[] }
+  | { readonly kind: 'assign-value'; readonly template: TemplateSpec }
+);
+
+export interface ResolvedAspect {
+  readonly id: string;
+  readonly joinPoint: JoinPointSpec;
+  readonly advice: readonly AdviceSpec[];
+  readonly location: SourceLocation;
+}
+
+export interface ResolvedConfig {
+  /** Every YAML file read (the root first, then `extends` in order), absolute paths. */
+  readonly files: readonly string[];
+  readonly aspects: readonly ResolvedAspect[];
+  /** Import paths any advice may add (template imports, links, blank imports, replace-function targets), sorted, unique. */
+  readonly injectedPackages: readonly string[];
+  /**
+   * Stable hex digest (sha256) of the canonical aspect model: equal configs give equal
+   * fingerprints whatever the file layout, key order, comments or anchors. It does not include
+   * the injected packages' sources; the server extends it with those.
+   */
+  readonly fingerprint: string;
+}
