@@ -33,6 +33,11 @@ export interface HelloReply {
   ok: boolean;
   /** Set when ok is false: says both versions and what to do. */
   error?: WeftErrorData;
+  /**
+   * The `-V=full` suffix of this build (`weft@<version>;<fingerprint>`). The server fills it in
+   * every HelloReply; a drop-in shim (no WEFT_VERSION_SUFFIX in its env) reads it from here.
+   */
+  suffix?: string;
 }
 
 export interface ToolRequest {
