@@ -72,7 +72,7 @@ export type ToolReply =
       t: 'reply';
       id: number;
       ok: true;
-      /** The full argument list to exec the tool with (may equal the request's). */
+      /** The arguments to exec the tool with, without the tool path, like ToolRequest.args (may equal them). */
       args: string[];
       /** After the tool exits 0, the shim appends these members to archives. */
       append?: AppendMember[];

@@ -1,0 +1,168 @@
+package main
+
+// Drop-in mode: `go build -toolexec=<shim>` without `weft go`, so nobody told us where the job
+// server is. One server serves one go command, keyed on the go command (our parent) by pid and
+// start time, so a reused pid never finds a stale server. The first shim to arrive starts it
+// under an exclusive flock; the others wait on the lock and then connect.
+
+import (
+	"errors"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func startTimeout() time.Duration {
+	if n, err := strconv.Atoi(os.Getenv("WEFT_START_TIMEOUT")); err == nil && n > 0 {
+		return time.Duration(n) * time.Second
+	}
+	return 30 * time.Second
+}
+
+// procStartTime reads field 22 (starttime, clock ticks since boot) of /proc/<pid>/stat. The
+// command name in field 2 may contain spaces and parentheses, so count from the last ')'.
+func procStartTime(pid int) (string, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return "", err
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return "", errors.New("unexpected format of /proc/" + strconv.Itoa(pid) + "/stat")
+	}
+	f := strings.Fields(s[i+1:])
+	// f[0] is field 3 (state), so field 22 is f[19].
+	if len(f) < 20 {
+		return "", errors.New("unexpected format of /proc/" + strconv.Itoa(pid) + "/stat")
+	}
+	return f[19], nil
+}
+
+// runtimeDir returns a private directory for sockets, creating it 0700 and refusing one that
+// another user owns or others can enter (a socket there could be hijacked).
+func runtimeDir() (string, error) {
+	var dir string
+	if x := os.Getenv("XDG_RUNTIME_DIR"); x != "" {
+		dir = x + "/weft"
+	} else {
+		dir = os.TempDir() + "/weft-" + strconv.Itoa(os.Getuid())
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	var st syscall.Stat_t
+	if err := syscall.Lstat(dir, &st); err != nil {
+		return "", err
+	}
+	if st.Mode&syscall.S_IFMT != syscall.S_IFDIR || int(st.Uid) != os.Getuid() || st.Mode&0o077 != 0 {
+		return "", errors.New(dir + " is not a private directory of this user (want mode 0700, owner uid " + strconv.Itoa(os.Getuid()) + "); remove it")
+	}
+	return dir, nil
+}
+
+func dialDropIn() *conn {
+	ppid := os.Getppid()
+	st, err := procStartTime(ppid)
+	if err != nil {
+		fail("drop-in mode: cannot identify the go command (pid " + strconv.Itoa(ppid) + "): " + err.Error() +
+			"\n  hint: run the build through `weft go ...` instead")
+	}
+	dir, err := runtimeDir()
+	if err != nil {
+		fail("drop-in mode: " + err.Error())
+	}
+	base := dir + "/drop-" + strconv.Itoa(ppid) + "-" + st
+	socket := base + ".sock"
+	if c, err := net.DialTimeout("unix", socket, connectTimeout); err == nil {
+		return &conn{c, socket}
+	}
+
+	lock, err := os.OpenFile(base+".lock", os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		fail("drop-in mode: cannot open the lock file: " + err.Error())
+	}
+	defer lock.Close() // closing releases the flock
+	for {
+		err = syscall.Flock(int(lock.Fd()), syscall.LOCK_EX)
+		if err != syscall.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		fail("drop-in mode: cannot lock " + base + ".lock: " + err.Error())
+	}
+	// Someone may have started the server while we waited for the lock.
+	if c, err := net.DialTimeout("unix", socket, connectTimeout); err == nil {
+		return &conn{c, socket}
+	}
+	c := startServer(socket, base+".log", ppid)
+	return &conn{c, socket}
+}
+
+// startServer launches `node <weft.js> server --drop-in --socket <path> --go-pid <ppid>` in its
+// own session (so the go command's signals and terminal do not reach it) and waits until the
+// socket accepts.
+func startServer(socket, logFile string, ppid int) net.Conn {
+	if serverNode == "" || serverScript == "" {
+		fail("drop-in mode: this shim was built without a job server command and WEFT_SOCKET is not set" +
+			"\n  hint: use the shim printed by `weft toolexec-path`, or run the build through `weft go ...`")
+	}
+	os.Remove(socket) // a stale socket file of a dead server would make listen fail
+	logf, err := os.OpenFile(logFile, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		fail("drop-in mode: cannot open the server log " + logFile + ": " + err.Error())
+	}
+	devnull, err := os.Open(os.DevNull)
+	if err != nil {
+		fail("drop-in mode: " + err.Error())
+	}
+	argv := []string{serverNode, serverScript, "server", "--drop-in", "--socket", socket, "--go-pid", strconv.Itoa(ppid)}
+	p, err := os.StartProcess(serverNode, argv, &os.ProcAttr{
+		Files: []*os.File{devnull, logf, logf},
+		Sys:   &syscall.SysProcAttr{Setsid: true},
+	})
+	logf.Close()
+	devnull.Close()
+	if err != nil {
+		fail("drop-in mode: cannot start the job server (" + serverNode + " " + serverScript + "): " + err.Error())
+	}
+	pid := p.Pid
+	p.Release()
+	deadline := time.Now().Add(startTimeout())
+	for {
+		if c, err := net.DialTimeout("unix", socket, connectTimeout); err == nil {
+			return c
+		}
+		// A server that died before listening will never accept: say so now, not at the deadline.
+		var ws syscall.WaitStatus
+		if wpid, _ := syscall.Wait4(pid, &ws, syscall.WNOHANG, nil); wpid == pid {
+			fail("drop-in mode: the job server exited (status " + strconv.Itoa(ws.ExitStatus()) + ") before it listened on " + socket +
+				"\n  hint: see its log " + logFile + tail(logFile))
+		}
+		if time.Now().After(deadline) {
+			fail("drop-in mode: the job server did not listen on " + socket + " within " + startTimeout().String() +
+				"\n  hint: see its log " + logFile + tail(logFile))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// tail returns the last lines of a log file, indented, for an error message.
+func tail(file string) string {
+	b, err := os.ReadFile(file)
+	if err != nil || len(b) == 0 {
+		return ""
+	}
+	if len(b) > 2000 {
+		b = b[len(b)-2000:]
+	}
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(lines) > 10 {
+		lines = lines[len(lines)-10:]
+	}
+	return "\n    " + strings.Join(lines, "\n    ")
+}

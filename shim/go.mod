@@ -1,0 +1,3 @@
+module weft.dev/shim
+
+go 1.23

@@ -1,0 +1,178 @@
+// Command weft-shim is the -toolexec program of weft. The go command runs it once per tool
+// invocation as `weft-shim <absolute tool path> args...`. Every tool but compile and link is
+// exec'd unchanged at once; compile and link make one round trip to the weft job server, which
+// answers with the arguments to run the tool with. Standard library only, and a small init:
+// this program starts hundreds of times per build.
+package main
+
+import (
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Baked in at build time by ensure-shim.ts with -ldflags -X: how to start a job server in
+// drop-in mode, and the weft version sent in Hello.
+var (
+	serverNode   string
+	serverScript string
+	weftVersion  = "dev"
+)
+
+var start time.Time
+
+func main() {
+	start = time.Now()
+	if len(os.Args) < 2 {
+		fail("usage: weft-shim <tool path> [args...] (this program is run by go build -toolexec)")
+	}
+	path, args := os.Args[1], os.Args[2:]
+	tool := toolName(path)
+
+	if len(args) == 1 && args[0] == "-V=full" {
+		runVersion(tool, path, args)
+		return
+	}
+	if tool != "compile" && tool != "link" {
+		stat(tool, "exec")
+		execTool(path, args)
+	}
+	runIPC(tool, path, args)
+}
+
+// toolName is the basename of the tool path without .exe.
+func toolName(path string) string {
+	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
+		path = path[i+1:]
+	}
+	return strings.TrimSuffix(path, ".exe")
+}
+
+func execTool(path string, args []string) {
+	argv := make([]string, 0, len(args)+1)
+	argv = append(argv, path)
+	argv = append(argv, args...)
+	err := syscall.Exec(path, argv, os.Environ())
+	fail("cannot run " + path + ": " + err.Error())
+}
+
+// runChild runs the tool with inherited stdio (stdout optionally replaced) and returns its
+// exit code the way a shell would report it.
+func runChild(path string, args []string, stdout *os.File) int {
+	if stdout == nil {
+		stdout = os.Stdout
+	}
+	argv := append([]string{path}, args...)
+	p, err := os.StartProcess(path, argv, &os.ProcAttr{Files: []*os.File{os.Stdin, stdout, os.Stderr}})
+	if err != nil {
+		fail("cannot run " + path + ": " + err.Error())
+	}
+	st, err := p.Wait()
+	if err != nil {
+		fail("waiting for " + path + ": " + err.Error())
+	}
+	if ws, ok := st.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return 128 + int(ws.Signal())
+	}
+	return st.ExitCode()
+}
+
+// runVersion answers `tool -V=full` with the tool's own line plus the weft suffix, so the go
+// command's cache keys change whenever the aspects do. The suffix goes at the end of the first
+// line; adding lines would break the go command's parser.
+func runVersion(tool, path string, args []string) {
+	suffix, ok := os.LookupEnv("WEFT_VERSION_SUFFIX")
+	if !ok {
+		suffix = suffixFromServer()
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		fail("cannot create a pipe: " + err.Error())
+	}
+	done := make(chan []byte)
+	go func() {
+		var buf []byte
+		chunk := make([]byte, 4096)
+		for {
+			n, err := r.Read(chunk)
+			buf = append(buf, chunk[:n]...)
+			if err != nil {
+				break
+			}
+		}
+		done <- buf
+	}()
+	code := runChild(path, args, w)
+	w.Close()
+	out := <-done
+	if suffix != "" {
+		i := strings.IndexByte(string(out), '\n')
+		if i < 0 {
+			i = len(out)
+		}
+		// Keep a \r of a CRLF line ending after the suffix.
+		if i > 0 && out[i-1] == '\r' {
+			i--
+		}
+		patched := make([]byte, 0, len(out)+len(suffix)+1)
+		patched = append(patched, out[:i]...)
+		patched = append(patched, ' ')
+		patched = append(patched, suffix...)
+		patched = append(patched, out[i:]...)
+		out = patched
+	}
+	os.Stdout.Write(out)
+	stat(tool, "vfull")
+	os.Exit(code)
+}
+
+// stat appends one line to WEFT_STATS_FILE (one write with O_APPEND, so concurrent shims do
+// not interleave): tool, what the shim did, and its own time in microseconds.
+func stat(tool, kind string) {
+	file := os.Getenv("WEFT_STATS_FILE")
+	if file == "" {
+		return
+	}
+	line := tool + " " + kind + " " + strconv.FormatInt(time.Since(start).Microseconds(), 10) + "\n"
+	f, err := os.OpenFile(file, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return
+	}
+	f.Write([]byte(line))
+	f.Close()
+}
+
+// fail prints `weft: <msg>` to stderr and exits 2, the exit code of a failed tool.
+func fail(msg string) {
+	os.Stderr.WriteString("weft: " + msg + "\n")
+	os.Exit(2)
+}
+
+// formatError mirrors formatErrorData in src/errors.ts.
+func formatError(d *errorData) string {
+	where := ""
+	if l := d.location; l != nil {
+		where = l.file
+		if l.hasLine {
+			where += ":" + strconv.FormatInt(l.line, 10)
+		}
+		if l.hasColumn {
+			where += ":" + strconv.FormatInt(l.column, 10)
+		}
+		where += ": "
+	}
+	aspect := ""
+	if d.hasAspect {
+		aspect = "aspect " + strconv.Quote(d.aspect) + ": "
+	}
+	s := "weft: " + where + aspect + d.message
+	for _, x := range d.details {
+		s += "\n  " + x
+	}
+	if d.hasHint {
+		s += "\n  hint: " + d.hint
+	}
+	return s
+}
