@@ -1,0 +1,110 @@
+// `weft go <sub> [args…]`: run the go command with weft's shim as -toolexec and a job server
+// for the duration of the build. weft writes nothing to stdout; go's exit code is weft's.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { WeftError } from '../errors.js';
+import {
+  disposeBuildContext,
+  exitCodeOf,
+  findGo,
+  formatStats,
+  listenJobServer,
+  prepareBuild,
+  readShimStats,
+  type BuildContext,
+  type JobServer,
+} from '../server/index.js';
+import { ensureShim } from '../server/ensure-shim.js';
+import { checkNoUserToolexec, extractWeftFlags, parseGoInvocation, withToolexec } from './go-args.js';
+import { resolveOptions, type WeftGlobalOptions } from './options.js';
+
+export interface GoCommandInput {
+  args: readonly string[];
+  globals: WeftGlobalOptions;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+export async function runGoCommand(input: GoCommandInput): Promise<number> {
+  const env = input.env ?? process.env;
+  const cwd = input.cwd ?? process.cwd();
+  const { goArgs, flags } = extractWeftFlags(input.args);
+  const opts = resolveOptions(
+    {
+      config: flags.config ?? input.globals.config,
+      stats: flags.stats ?? input.globals.stats,
+      logFile: flags.logFile ?? input.globals.logFile,
+      logLevel: flags.logLevel ?? input.globals.logLevel,
+    },
+    env,
+  );
+  const log = opts.log;
+  try {
+    const go = findGo(env);
+    const inv = parseGoInvocation(goArgs, cwd);
+    // A missing -C directory, `go help`, `go env`…: go says it best, weft stays out of the way.
+    if (!inv.instrument || !existsSync(inv.dir)) return await runGo(go, goArgs, env, cwd);
+    checkNoUserToolexec(inv, env['GOFLAGS']);
+
+    const [shim, prepared] = await Promise.all([
+      ensureShim({ go, env }),
+      prepareBuild({ go, dir: inv.dir, env, log, configFlag: opts.config, cwd }),
+    ]);
+    const ctx = prepared.ctx;
+    let server: JobServer | null = null;
+    try {
+      server = await listenJobServer(ctx);
+      const statsFile = opts.stats ? join(server.dir ?? '', 'shim-stats') : null;
+      const goEnv: NodeJS.ProcessEnv = {
+        ...env,
+        WEFT_SOCKET: server.socketPath,
+        WEFT_VERSION_SUFFIX: ctx.suffix,
+        WEFT_VERSION: ctx.weftVersion,
+      };
+      if (statsFile !== null) goEnv['WEFT_STATS_FILE'] = statsFile;
+      else delete goEnv['WEFT_STATS_FILE'];
+      const args = withToolexec(inv, shim);
+      log.debug(`running ${go} ${args.join(' ')} (socket ${server.socketPath})`);
+      const started = Date.now();
+      const code = await runGo(go, args, goEnv, cwd);
+      if (opts.stats) printStats(ctx, statsFile, Date.now() - started);
+      return code;
+    } finally {
+      await server?.close();
+      await disposeBuildContext(ctx);
+    }
+  } finally {
+    log.close();
+  }
+}
+
+function printStats(ctx: BuildContext, statsFile: string | null, wallMs: number): void {
+  const shim = statsFile !== null ? readShimStats(statsFile) : null;
+  process.stderr.write(`${formatStats(ctx.stats.snapshot(shim))}\nweft stats: wall ${wallMs} ms\n`);
+}
+
+/** Runs go with inherited stdio, forwarding SIGINT/SIGTERM/SIGHUP; resolves with its exit code. */
+export function runGo(go: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(go, args, { stdio: 'inherit', env, cwd });
+    const forward = (sig: NodeJS.Signals): void => {
+      // A terminal's Ctrl-C reaches go too (same process group); a second signal is harmless,
+      // while a signal sent to weft alone (kill, CI timeouts) must still stop go.
+      if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+    };
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    for (const s of signals) process.on(s, forward);
+    const cleanup = (): void => {
+      for (const s of signals) process.off(s, forward);
+    };
+    child.once('error', (e) => {
+      cleanup();
+      reject(new WeftError('E_GO_NOT_FOUND', `cannot run ${go}: ${e.message}`, { hint: 'install Go ≥ 1.23 or put it on PATH' }));
+    });
+    child.once('exit', (code, signal) => {
+      cleanup();
+      resolve(exitCodeOf(code, signal));
+    });
+  });
+}

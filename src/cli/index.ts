@@ -1,0 +1,40 @@
+// src/cli: weft's command line — `go`, `toolexec`, `toolexec-path`, `server`, `weave`,
+// `version` — parsing flags with commander and delegating to src/server (and src/weave for
+// `weave`). Owns exit codes and the one-line error output. Contains no build logic.
+// Nothing imports src/cli; it may import every layer below it.
+import { formatErrorData, toErrorData, WeftError } from '../errors.js';
+import { buildProgram, isCommanderExit, type ProgramIO } from './program.js';
+
+export { runGoCommand } from './go-command.js';
+export * from './go-args.js';
+
+/** Usage and setup errors exit 2, as issue 2 asks for bad input. */
+export const EXIT_USAGE = 2;
+
+/** Runs weft with `argv` (process.argv without node and the script). Resolves with the exit code. */
+export async function main(argv: readonly string[], io: Partial<ProgramIO> = {}): Promise<number> {
+  const full: ProgramIO = {
+    env: io.env ?? process.env,
+    cwd: io.cwd ?? process.cwd(),
+    stdout: io.stdout ?? ((s) => void process.stdout.write(s)),
+    stderr: io.stderr ?? ((s) => void process.stderr.write(s)),
+  };
+  const result = { code: 0 };
+  const program = buildProgram(full, result);
+  if (argv.length === 0) {
+    program.outputHelp({ error: true });
+    return EXIT_USAGE;
+  }
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return result.code;
+  } catch (e) {
+    if (isCommanderExit(e)) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return EXIT_USAGE;
+    }
+    const data = toErrorData(e);
+    full.stderr(`${formatErrorData(data)}\n`);
+    return e instanceof WeftError && data.code !== 'E_INTERNAL' ? EXIT_USAGE : 1;
+  }
+}

@@ -1,0 +1,131 @@
+// Per-build state shared by every request of one build: the resolved configuration, the
+// -V=full suffix, facts about the toolchain and module, and the hooks other layers plug in
+// (weaver, importcfg patching, link handling). One BuildContext per `weft go` run or per
+// drop-in server; never shared between builds (orchestrion #639: two GOARCHs on one server).
+import type { ResolvedConfig } from '../config/index.js';
+import type { AppendMember, ToolRequest } from '../protocol/messages.js';
+import type { CompileCommand } from '../toolexec/compile-args.js';
+import type { WeavePackageResult } from '../weave/api.js';
+import { silentLogger, type Logger } from './log.js';
+import { BuildStats } from './stats.js';
+import { versionSuffix, weftVersion } from './version.js';
+
+/** Weaves one package: null (or an empty `files` list with no extra files) means "compile unchanged". */
+export type WeaverHook = (req: ToolRequest, cmd: CompileCommand, signal: AbortSignal) => Promise<WeavePackageResult | null>;
+
+/** What a compile or link should run with, as the server will answer it. */
+export interface ToolPlan {
+  args: string[];
+  append?: AppendMember[];
+}
+
+export interface ImportcfgHookInput {
+  req: ToolRequest;
+  cmd: CompileCommand;
+  /** The weaver's result (null when the package was not woven). */
+  result: WeavePackageResult | null;
+  /** The compile's own $WORK/bNNN directory (dirname of -o): write new files here, go removes it. */
+  workDir: string;
+  /** Arguments as planned so far (woven files already substituted). */
+  plan: ToolPlan;
+  signal: AbortSignal;
+}
+
+/**
+ * Runs after the weaver for EVERY compile (woven or not), so it can add packagefile lines for
+ * injected imports, raise -lang, or append a link-deps member. Returns the final plan.
+ */
+export type ImportcfgHook = (input: ImportcfgHookInput) => Promise<ToolPlan>;
+
+/** Handles a link request; null means "link unchanged". */
+export type LinkerHook = (req: ToolRequest, signal: AbortSignal) => Promise<ToolPlan | null>;
+
+export interface BuildContext {
+  readonly config: ResolvedConfig;
+  /** Fingerprint in the suffix: the config's, possibly extended with injected packages' content. */
+  fingerprint: string;
+  /** `weft@<version>;<fingerprint>`, the value of WEFT_VERSION_SUFFIX. */
+  suffix: string;
+  readonly weftVersion: string;
+  /** `go1.x.y` of the toolchain running the build ('' when unknown). */
+  readonly goVersion: string;
+  /** Directory of the main module's go.mod ('' when unknown). */
+  readonly moduleRoot: string;
+  /** The go command's flags that change what is built (for nested loads). */
+  readonly buildFlags: readonly string[];
+  readonly stats: BuildStats;
+  readonly log: Logger;
+  weaver: WeaverHook;
+  importcfg: ImportcfgHook | null;
+  linker: LinkerHook | null;
+  /** Longest a single compile/link request may take on the server. */
+  callTimeoutMs: number;
+  /** Resources to release when the build ends (weaver pools and the like), run in reverse order. */
+  readonly disposers: (() => Promise<void> | void)[];
+}
+
+export const DEFAULT_CALL_TIMEOUT_MS = 5 * 60 * 1000;
+
+export interface BuildContextOptions {
+  config: ResolvedConfig;
+  goVersion?: string;
+  moduleRoot?: string;
+  buildFlags?: readonly string[];
+  log?: Logger;
+  weaver?: WeaverHook;
+  importcfg?: ImportcfgHook | null;
+  linker?: LinkerHook | null;
+  callTimeoutMs?: number;
+  version?: string;
+}
+
+/** The default weaver: nothing is woven, so every compile is answered with its own arguments. */
+export const noWeaver: WeaverHook = async () => null;
+
+export function createBuildContext(opts: BuildContextOptions): BuildContext {
+  const version = opts.version ?? weftVersion();
+  return {
+    config: opts.config,
+    fingerprint: opts.config.fingerprint,
+    suffix: versionSuffix(opts.config.fingerprint, version),
+    weftVersion: version,
+    goVersion: opts.goVersion ?? '',
+    moduleRoot: opts.moduleRoot ?? '',
+    buildFlags: opts.buildFlags ?? [],
+    stats: new BuildStats(),
+    log: opts.log ?? silentLogger(),
+    weaver: opts.weaver ?? noWeaver,
+    importcfg: opts.importcfg ?? null,
+    linker: opts.linker ?? null,
+    callTimeoutMs: opts.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+    disposers: [],
+  };
+}
+
+/** Changes the fingerprint (e.g. once injected packages are hashed); the suffix follows. */
+export function setFingerprint(ctx: BuildContext, fingerprint: string): void {
+  ctx.fingerprint = fingerprint;
+  ctx.suffix = versionSuffix(fingerprint, ctx.weftVersion);
+}
+
+export async function disposeBuildContext(ctx: BuildContext): Promise<void> {
+  while (ctx.disposers.length > 0) {
+    const d = ctx.disposers.pop()!;
+    try {
+      await d();
+    } catch (e) {
+      ctx.log.warn(`cleanup failed: ${(e as Error).message}`);
+    }
+  }
+}
+
+/** Parses WEFT_CALL_TIMEOUT-style values: `90` (seconds), `500ms`, `30s`, `10m`. */
+export function parseDuration(text: string | undefined, fallbackMs: number): number {
+  if (text === undefined || text.trim() === '') return fallbackMs;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
+  if (m === null) return fallbackMs;
+  const n = Number(m[1]);
+  const unit = m[2] ?? 's';
+  const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000;
+  return Math.round(n * factor);
+}

@@ -1,0 +1,132 @@
+// What the server does with one compile or link request. The compile path is the hot path of
+// every build: for a package no aspect touches it must cost a parse of the argument list and
+// nothing else, so anything expensive lives behind the weaver hook.
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { WeftError } from '../errors.js';
+import type { ToolRequest } from '../protocol/messages.js';
+import { parseCompileArgs, type CompileCommand } from '../toolexec/compile-args.js';
+import type { WeavePackageInput, WeavePackageResult } from '../weave/api.js';
+import type { BuildContext, ToolPlan } from './build-context.js';
+import type { RequestOutcome } from './stats.js';
+
+export interface HandledRequest {
+  plan: ToolPlan;
+  outcome: RequestOutcome;
+}
+
+export async function handleToolRequest(ctx: BuildContext, req: ToolRequest, signal: AbortSignal): Promise<HandledRequest> {
+  if (req.tool === 'compile') return handleCompile(ctx, req, signal);
+  if (req.tool === 'link') return handleLink(ctx, req, signal);
+  throw new WeftError('E_PROTOCOL', `the server handles compile and link requests, not ${JSON.stringify(req.tool)}`);
+}
+
+export async function handleLink(ctx: BuildContext, req: ToolRequest, signal: AbortSignal): Promise<HandledRequest> {
+  if (ctx.linker === null) return { plan: { args: req.args }, outcome: 'unchanged' };
+  const plan = await ctx.linker(req, signal);
+  return plan === null ? { plan: { args: req.args }, outcome: 'unchanged' } : { plan, outcome: 'woven' };
+}
+
+export async function handleCompile(ctx: BuildContext, req: ToolRequest, signal: AbortSignal): Promise<HandledRequest> {
+  const cmd = parseCompileArgs(req.args);
+  const result = await ctx.weaver(req, cmd, signal);
+  signal.throwIfAborted();
+  const changed = result !== null && (result.files.length > 0 || result.extraFiles.length > 0);
+  const workDir = dirname(cmd.output);
+  // Replying with the request's own arguments (not the response-file expansion) keeps an
+  // unchanged compile byte-for-byte what the go command asked for.
+  let plan: ToolPlan = { args: changed ? await writeWovenFiles(cmd, result, workDir) : req.args };
+  if (ctx.importcfg !== null) {
+    plan = await ctx.importcfg({ req, cmd, result, workDir, plan, signal });
+    signal.throwIfAborted();
+  }
+  if (plan.args !== req.args && usesResponseFile(req.args)) plan = { ...plan, args: await writeResponseFile(plan.args, workDir) };
+  return { plan, outcome: changed || plan.args !== req.args || (plan.append?.length ?? 0) > 0 ? 'woven' : 'unchanged' };
+}
+
+/**
+ * Writes the woven files into the compile's own $WORK/bNNN directory (go deletes it after the
+ * build, and it is private to this compile) and returns the argument list pointing at them.
+ */
+export async function writeWovenFiles(cmd: CompileCommand, result: WeavePackageResult, workDir: string): Promise<string[]> {
+  const args = [...cmd.args];
+  const byPath = new Map(cmd.goFiles.map((f) => [f.path, f.index]));
+  let n = 0;
+  for (const f of result.files) {
+    const index = byPath.get(f.original);
+    if (index === undefined) {
+      throw new WeftError('E_INTERNAL', `the weaver returned ${f.original}, which is not a source file of the compile of ${cmd.packagePath}`);
+    }
+    // A numeric prefix keeps names unique when two directories of one package share a base name
+    // (cgo's generated files) while the base name stays recognisable in `-work` directories.
+    const out = join(workDir, `weft-${n++}-${basename(f.original)}`);
+    await writeFile(out, f.text);
+    args[index] = out;
+  }
+  for (const e of result.extraFiles) {
+    const out = join(workDir, `weft-${n++}-${basename(e.name)}`);
+    await writeFile(out, e.text);
+    args.push(out);
+  }
+  if (result.lang !== '') setLang(args, cmd.filesStart, result.lang);
+  return args;
+}
+
+function setLang(args: string[], filesStart: number, lang: string): void {
+  for (let i = 0; i < filesStart; i++) {
+    const a = args[i]!;
+    if (a.startsWith('-lang=')) {
+      args[i] = `-lang=${lang}`;
+      return;
+    }
+    if (a === '-lang' && i + 1 < filesStart) {
+      args[i + 1] = lang;
+      return;
+    }
+  }
+  args.splice(filesStart, 0, `-lang=${lang}`);
+}
+
+function usesResponseFile(args: readonly string[]): boolean {
+  return args.some((a) => a.startsWith('@') && a.length > 1);
+}
+
+/** The go command used a response file because the list is long; keep doing so (E2BIG otherwise). */
+async function writeResponseFile(args: readonly string[], workDir: string): Promise<string[]> {
+  const file = join(workDir, 'weft-args.rsp');
+  const lines = args.map((a) => (a.includes('\n') || a.startsWith('"') ? JSON.stringify(a) : a));
+  await writeFile(file, lines.join('\n') + '\n');
+  return [`@${file}`];
+}
+
+/** Package paths named by an importcfg (packagefile and importmap keys), for the package-level filter. */
+export async function readImportcfgPackages(file: string | null): Promise<string[]> {
+  if (file === null) return [];
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new WeftError('E_TOOLEXEC', `cannot read the compile's importcfg ${file}: ${(e as Error).message}`);
+  }
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^(packagefile|importmap)\s+([^=]+)=/.exec(line);
+    if (m !== null) out.push(m[2]!.trim());
+  }
+  return out;
+}
+
+/** The weaver's input for one compile, built from the request and the build's facts. */
+export async function buildWeaveInput(ctx: BuildContext, req: ToolRequest, cmd: CompileCommand): Promise<WeavePackageInput> {
+  const files = cmd.goFiles.map((f) => f.path);
+  return {
+    importPath: cmd.packagePath,
+    toolexecImportPath: req.pkg,
+    files,
+    importcfgPackages: await readImportcfgPackages(cmd.importcfg),
+    lang: cmd.lang,
+    goVersion: ctx.goVersion,
+    moduleRoot: ctx.moduleRoot,
+    isTestMain: cmd.packagePath === 'main' && files.some((f) => /(^|\/)_testmain(\.cover)?\.go$/.test(f)),
+  };
+}

@@ -1,0 +1,17 @@
+// src/server: the job server of one build — socket lifecycle (private directory, stale socket
+// cleanup, close), the transport-free session core (Hello, one request, timeout, rejection on
+// close), compile/link dispatch with the weaver/importcfg/linker hooks, per-build state and
+// stats, the drop-in server, and the TypeScript client used by `weft toolexec`.
+// Must not import src/cli. It may import toolexec, weave, resolve, cache, config and protocol;
+// CPU-heavy work belongs in the pool, never on this thread.
+export * from './build-context.js';
+export * from './core.js';
+export * from './handlers.js';
+export * from './listen.js';
+export * from './client.js';
+export * from './log.js';
+export * from './stats.js';
+export * from './version.js';
+export * from './prepare.js';
+export * from './drop-in.js';
+export * from './run-tool.js';

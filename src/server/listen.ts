@@ -1,0 +1,180 @@
+// The socket side of the job server: a unix socket in a private 0700 directory (nobody else
+// can connect to it or race us for its name), frames decoded with the protocol's FrameDecoder
+// and handed to the ServerCore. Closing removes the socket and, when we made it, the directory.
+import { chmodSync, lstatSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WeftError } from '../errors.js';
+import { encodeFrame, FrameDecoder, type ServerToShim } from '../protocol/index.js';
+import type { BuildContext } from './build-context.js';
+import { ServerCore, type ServerCoreOptions } from './core.js';
+
+/** Linux's sun_path holds 108 bytes including the terminating NUL. */
+const MAX_SOCKET_PATH = 107;
+
+export interface JobServer {
+  readonly socketPath: string;
+  /** The private directory we created (removed on close), or null when the caller owns it. */
+  readonly dir: string | null;
+  readonly core: ServerCore;
+  /** Stops accepting, rejects pending calls, removes the socket (and our directory). Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface ListenOptions extends ServerCoreOptions {
+  /** Listen here instead of in a fresh private directory (drop-in: the shim made the directory). */
+  socketPath?: string;
+  /** Parent of the private directory (default: $XDG_RUNTIME_DIR or os.tmpdir()). */
+  parentDir?: string;
+  /** Keep the process alive while listening (drop-in server) instead of unref'ing the socket. */
+  ref?: boolean;
+}
+
+/** Creates a private 0700 directory for the socket. Throws E_SOCKET with what to do. */
+export function makePrivateSocketDir(parent?: string): string {
+  const base = parent ?? defaultSocketParent();
+  let dir: string;
+  try {
+    dir = mkdtempSync(join(base, 'weft-'));
+    chmodSync(dir, 0o700);
+  } catch (e) {
+    throw new WeftError('E_SOCKET', `cannot create a private socket directory in ${base}: ${(e as Error).message}`, {
+      hint: 'make that directory writable, or point XDG_RUNTIME_DIR (or TMPDIR) at a writable directory',
+    });
+  }
+  return dir;
+}
+
+export function defaultSocketParent(): string {
+  const xdg = process.env['XDG_RUNTIME_DIR'];
+  if (xdg !== undefined && xdg !== '') {
+    try {
+      if (lstatSync(xdg).isDirectory()) return xdg;
+    } catch {
+      // fall back to the temp dir
+    }
+  }
+  return tmpdir();
+}
+
+export async function listenJobServer(ctx: BuildContext, opts: ListenOptions = {}): Promise<JobServer> {
+  const dir = opts.socketPath === undefined ? makePrivateSocketDir(opts.parentDir) : null;
+  const socketPath = opts.socketPath ?? join(dir!, 'weft.sock');
+  const removeDir = (): void => {
+    if (dir !== null) rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH) {
+      throw new WeftError('E_SOCKET', `socket path ${socketPath} is longer than the ${MAX_SOCKET_PATH} bytes unix sockets allow`, {
+        hint: 'point XDG_RUNTIME_DIR (or TMPDIR) at a shorter directory',
+      });
+    }
+    if (opts.socketPath !== undefined) await removeStaleSocket(socketPath);
+  } catch (e) {
+    removeDir();
+    throw e;
+  }
+
+  const core = new ServerCore(ctx, opts);
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => attachSocket(core, socket, sockets));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(socketPath, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (e) {
+    removeDir();
+    throw new WeftError('E_SOCKET', `cannot listen on ${socketPath}: ${(e as Error).message}`, {
+      hint: 'check that the directory is writable and no other weft server uses this socket',
+    });
+  }
+  server.on('error', (e) => ctx.log.error(`job server socket ${socketPath}: ${e.message}`));
+  if (opts.ref !== true) server.unref();
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      core.closeAll();
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      try {
+        unlinkSync(socketPath);
+      } catch {
+        // server.close() usually removed it already
+      }
+      removeDir();
+    })();
+    return closing;
+  };
+  return { socketPath, dir, core, close };
+}
+
+function attachSocket(core: ServerCore, socket: Socket, sockets: Set<Socket>): void {
+  sockets.add(socket);
+  socket.setNoDelay?.(true);
+  const decoder = new FrameDecoder();
+  const session = core.accept({
+    send(msg: ServerToShim) {
+      if (!socket.destroyed) socket.write(encodeFrame(msg));
+    },
+    end() {
+      if (!socket.destroyed) socket.end();
+    },
+  });
+  socket.on('data', (chunk: Buffer) => {
+    let msgs: unknown[];
+    try {
+      msgs = decoder.push(chunk);
+    } catch (e) {
+      session.fail(e);
+      socket.destroy();
+      return;
+    }
+    for (const m of msgs) session.receive(m);
+  });
+  socket.on('end', () => {
+    try {
+      decoder.end();
+    } catch (e) {
+      session.fail(e);
+    }
+    session.closed();
+  });
+  socket.on('error', (e) => core.ctx.log.debug(`shim connection error: ${e.message}`));
+  socket.on('close', () => {
+    sockets.delete(socket);
+    session.closed();
+  });
+}
+
+/**
+ * A socket file left by a killed server refuses connections; remove it. One that accepts
+ * belongs to a live server: refuse to steal it.
+ */
+async function removeStaleSocket(path: string): Promise<void> {
+  try {
+    if (!lstatSync(path).isSocket()) {
+      throw new WeftError('E_SOCKET', `${path} exists and is not a socket`, { hint: 'remove it or choose another socket path' });
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  const alive = await new Promise<boolean>((resolve) => {
+    const c = createConnection(path);
+    c.once('connect', () => {
+      c.destroy();
+      resolve(true);
+    });
+    c.once('error', () => resolve(false));
+  });
+  if (alive) {
+    throw new WeftError('E_SOCKET', `another weft job server is already listening on ${path}`, { hint: 'let it finish, or use another socket path' });
+  }
+  unlinkSync(path);
+}

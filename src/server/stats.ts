@@ -1,0 +1,121 @@
+// Per-build counters. Benchmarks and e2e tests read these (through `--weft-stats` or the JSON
+// form), so the names are part of weft's observable behaviour: add fields, do not rename them.
+import { readFileSync } from 'node:fs';
+
+export type RequestOutcome = 'unchanged' | 'woven' | 'error';
+
+/** What the shim appended to WEFT_STATS_FILE: one `<tool> <kind> <micros>` line per invocation. */
+export interface ShimStats {
+  invocations: number;
+  /** exec = passed through, vfull = `-V=full` query, ipc = a round trip to the server. */
+  byKind: Record<string, number>;
+  byTool: Record<string, number>;
+  /** Sum of the shim's own time before exec, microseconds. */
+  shimMicros: number;
+  /** Lines that did not parse (a truncated write, or a newer shim). */
+  malformed: number;
+}
+
+export interface StatsSnapshot {
+  compileRequests: number;
+  linkRequests: number;
+  unchanged: number;
+  woven: number;
+  errors: number;
+  timeouts: number;
+  /** Requests whose connection closed before the reply. */
+  abandoned: number;
+  serverMicrosSum: number;
+  serverMicrosP50: number;
+  serverMicrosMax: number;
+  shim: ShimStats | null;
+}
+
+export class BuildStats {
+  compileRequests = 0;
+  linkRequests = 0;
+  unchanged = 0;
+  woven = 0;
+  errors = 0;
+  timeouts = 0;
+  abandoned = 0;
+  private readonly micros: number[] = [];
+
+  recordRequest(tool: string, micros: number, outcome: RequestOutcome): void {
+    if (tool === 'compile') this.compileRequests++;
+    else if (tool === 'link') this.linkRequests++;
+    if (outcome === 'unchanged') this.unchanged++;
+    else if (outcome === 'woven') this.woven++;
+    else this.errors++;
+    this.micros.push(micros);
+  }
+
+  snapshot(shim: ShimStats | null = null): StatsSnapshot {
+    const sorted = [...this.micros].sort((a, b) => a - b);
+    return {
+      compileRequests: this.compileRequests,
+      linkRequests: this.linkRequests,
+      unchanged: this.unchanged,
+      woven: this.woven,
+      errors: this.errors,
+      timeouts: this.timeouts,
+      abandoned: this.abandoned,
+      serverMicrosSum: Math.round(sorted.reduce((s, x) => s + x, 0)),
+      serverMicrosP50: Math.round(median(sorted)),
+      serverMicrosMax: Math.round(sorted[sorted.length - 1] ?? 0),
+      shim,
+    };
+  }
+}
+
+function median(sorted: readonly number[]): number {
+  if (sorted.length === 0) return 0;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export function parseShimStats(text: string): ShimStats {
+  const s: ShimStats = { invocations: 0, byKind: {}, byTool: {}, shimMicros: 0, malformed: 0 };
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    const parts = line.split(' ');
+    const micros = Number(parts[2]);
+    if (parts.length !== 3 || parts[0] === '' || parts[1] === '' || !Number.isFinite(micros)) {
+      s.malformed++;
+      continue;
+    }
+    const [tool, kind] = parts as [string, string, string];
+    s.invocations++;
+    s.byKind[kind] = (s.byKind[kind] ?? 0) + 1;
+    s.byTool[tool] = (s.byTool[tool] ?? 0) + 1;
+    s.shimMicros += micros;
+  }
+  return s;
+}
+
+/** Reads the shim's stats file; a missing file means no tool ran through the shim. */
+export function readShimStats(file: string): ShimStats {
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  return parseShimStats(text);
+}
+
+/** The `--weft-stats` block printed to stderr at the end of a build. */
+export function formatStats(s: StatsSnapshot): string {
+  const ms = (us: number): string => (us / 1000).toFixed(1);
+  const lines = [
+    `weft stats: ${s.compileRequests} compile + ${s.linkRequests} link requests (${s.unchanged} unchanged, ${s.woven} woven, ${s.errors} failed${s.timeouts > 0 ? `, ${s.timeouts} timed out` : ''}${s.abandoned > 0 ? `, ${s.abandoned} abandoned` : ''})`,
+    `weft stats: server time ${ms(s.serverMicrosSum)} ms total, p50 ${(s.serverMicrosP50 / 1000).toFixed(3)} ms, max ${ms(s.serverMicrosMax)} ms`,
+  ];
+  if (s.shim !== null) {
+    const kinds = Object.entries(s.shim.byKind).sort().map(([k, n]) => `${k} ${n}`).join(', ');
+    const tools = Object.entries(s.shim.byTool).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
+    lines.push(`weft stats: ${s.shim.invocations} tool invocations (${kinds || 'none'}); shim time ${ms(s.shim.shimMicros)} ms`);
+    if (tools !== '') lines.push(`weft stats: by tool: ${tools}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,29 @@
+// weft's own version, read once from package.json (so a release bump needs no code change), and
+// the -V=full suffix built from it. The suffix is what keeps instrumented and plain results apart
+// in GOCACHE, so every part of the build that changes the output must be in the fingerprint.
+import { readFileSync } from 'node:fs';
+
+let cached: string | null = null;
+
+export function weftVersion(): string {
+  if (cached !== null) return cached;
+  // dist/src/server/version.js and src/server/version.ts both sit three levels under the root.
+  for (const rel of ['../../../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'weft' && typeof pkg.version === 'string') {
+        cached = pkg.version;
+        return cached;
+      }
+    } catch {
+      // try the next candidate
+    }
+  }
+  cached = '0.0.0-unknown';
+  return cached;
+}
+
+/** `weft@<version>;<fingerprint>`: appended by the shim to every tool's `-V=full` line. */
+export function versionSuffix(fingerprint: string, version: string = weftVersion()): string {
+  return `weft@${version};${fingerprint}`;
+}
