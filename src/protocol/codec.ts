@@ -2,8 +2,8 @@
 // to be. The shim decodes by hand (shim/msgpack.go), so the encoding is kept plain: maps with
 // string keys, no records, no extensions, the smallest header for every length. Undefined
 // optional fields are left out, never sent as msgpack's "undefined" extension.
-import { Packr, Unpackr } from 'msgpackr';
-import { WeftError, type WeftErrorData } from '../errors.js';
+import { C1, Packr, Unpackr } from 'msgpackr';
+import { WeftError } from '../errors.js';
 import {
   PROTOCOL_VERSION,
   type AppendMember,
@@ -29,7 +29,10 @@ export function encodeMessage(msg: unknown): Buffer {
 export function decodeMessage(body: Uint8Array): unknown {
   if (body.length === 0) throw new WeftError('E_PROTOCOL', 'received an empty frame (no msgpack value)');
   try {
-    return unpackr.unpack(body);
+    const v: unknown = unpackr.unpack(body);
+    // msgpackr turns the never-used byte 0xc1 into a marker object instead of failing.
+    if (v === C1) throw new Error('0xc1 is not a msgpack value');
+    return v;
   } catch (err) {
     throw new WeftError('E_PROTOCOL', `received a malformed msgpack frame (${body.length} bytes): ${(err as Error).message}`, {
       hint: 'the shim and the job server disagree on the wire format; rebuild the shim (it is rebuilt automatically when its source changes)',
@@ -101,24 +104,21 @@ function optStr(o: Obj, k: string, what: string): string | undefined {
   return v;
 }
 
-function errorData(x: unknown, what: string): WeftErrorData {
+// Checks an error without rebuilding it: validation never reorders or rewrites a message.
+function checkErrorData(x: unknown, what: string): void {
   const o = asObject(x, `${what} error`);
   const code = str(o, 'code', `${what} error`);
   if (!code.startsWith('E_')) throw bad(`${what} error`, 'code', 'an E_ code', code);
-  const data: WeftErrorData = { code: code as WeftErrorData['code'], message: str(o, 'message', `${what} error`) };
-  const hint = optStr(o, 'hint', `${what} error`);
-  if (hint !== undefined) data.hint = hint;
-  const aspect = optStr(o, 'aspect', `${what} error`);
-  if (aspect !== undefined) data.aspect = aspect;
+  str(o, 'message', `${what} error`);
+  optStr(o, 'hint', `${what} error`);
+  optStr(o, 'aspect', `${what} error`);
   if (o['location'] !== undefined && o['location'] !== null) {
     const l = asObject(o['location'], `${what} error location`);
-    const loc: NonNullable<WeftErrorData['location']> = { file: str(l, 'file', `${what} error location`) };
-    if (l['line'] !== undefined && l['line'] !== null) loc.line = int(l, 'line', `${what} error location`);
-    if (l['column'] !== undefined && l['column'] !== null) loc.column = int(l, 'column', `${what} error location`);
-    data.location = loc;
+    str(l, 'file', `${what} error location`);
+    if (l['line'] !== undefined && l['line'] !== null) int(l, 'line', `${what} error location`);
+    if (l['column'] !== undefined && l['column'] !== null) int(l, 'column', `${what} error location`);
   }
-  if (o['details'] !== undefined && o['details'] !== null) data.details = strings(o, 'details', `${what} error`);
-  return data;
+  if (o['details'] !== undefined && o['details'] !== null) strings(o, 'details', `${what} error`);
 }
 
 /** Checks that a decoded value is a Hello. Throws WeftError E_PROTOCOL naming the bad field. */
@@ -138,7 +138,7 @@ export function validateHelloReply(x: unknown): HelloReply {
   str(o, 'weft', 'HelloReply');
   const ok = bool(o, 'ok', 'HelloReply');
   if (!ok && (o['error'] === undefined || o['error'] === null)) throw bad('HelloReply', 'error', 'set when ok is false', o['error']);
-  if (o['error'] !== undefined && o['error'] !== null) o['error'] = errorData(o['error'], 'HelloReply');
+  if (o['error'] !== undefined && o['error'] !== null) checkErrorData(o['error'], 'HelloReply');
   optStr(o, 'suffix', 'HelloReply');
   return o as unknown as HelloReply;
 }
@@ -169,7 +169,7 @@ export function validateToolReply(x: unknown): ToolReply {
   int(o, 'id', 'ToolReply');
   const ok = bool(o, 'ok', 'ToolReply');
   if (!ok) {
-    o['error'] = errorData(o['error'], 'ToolReply');
+    checkErrorData(o['error'], 'ToolReply');
     return o as unknown as ToolReply;
   }
   strings(o, 'args', 'ToolReply');
