@@ -1,0 +1,114 @@
+// One Piscina pool per job server, shared by every kind of CPU work (scanning here, weaving in
+// src/weave/worker.ts): callers name their own worker file per task, so the pool needs to know
+// nothing about what runs in it.
+import { availableParallelism } from 'node:os';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { WeftError, fromErrorData, toErrorData, type WeftErrorData } from '../errors.js';
+
+export interface PoolOptions {
+  /** Worker threads (default: os.availableParallelism()). All start at once so the first compile does not wait. */
+  size?: number;
+}
+
+export interface PoolStats {
+  /** Live worker threads. */
+  threads: number;
+  /** Tasks finished (successfully or not). */
+  tasks: number;
+  failed: number;
+  /** Tasks submitted and not yet settled (running or queued). */
+  pending: number;
+  /** Sum over tasks of submit→settle time on the calling thread, in µs (queueing included). */
+  taskMicros: number;
+  /** Piscina's estimate of the share of thread time spent running tasks (0..1). */
+  utilization: number;
+}
+
+export interface WorkerPool {
+  readonly size: number;
+  /**
+   * Runs `task` through the default export of `workerFile` (an ES module; a URL or a path) in a
+   * worker thread. Objects in `transferList` are moved, not copied. A failure in the worker
+   * rejects with WeftError E_WORKER; the pool keeps serving.
+   */
+  run<T>(workerFile: URL | string, task: unknown, transferList?: readonly Transferable[]): Promise<T>;
+  /** Waits for running tasks, then stops every thread. Later run() calls reject with E_CLOSED. */
+  close(): Promise<void>;
+  stats(): PoolStats;
+}
+
+export function createPool(opts: PoolOptions = {}): WorkerPool {
+  return new PiscinaPool(opts.size ?? availableParallelism());
+}
+
+class PiscinaPool implements WorkerPool {
+  readonly size: number;
+  readonly #piscina: Piscina;
+  #closed: Promise<void> | null = null;
+  #tasks = 0;
+  #failed = 0;
+  #pending = 0;
+  #taskMicros = 0;
+
+  constructor(size: number) {
+    if (!Number.isInteger(size) || size < 1) {
+      throw new WeftError('E_WORKER', `pool size must be a positive integer, got ${size}`);
+    }
+    this.size = size;
+    this.#piscina = new Piscina({ minThreads: size, maxThreads: size, idleTimeout: Infinity, name: 'default' });
+  }
+
+  async run<T>(workerFile: URL | string, task: unknown, transferList?: readonly Transferable[]): Promise<T> {
+    if (this.#closed) throw new WeftError('E_CLOSED', 'the worker pool is closed');
+    const filename = typeof workerFile === 'string' && !workerFile.startsWith('file:') ? workerFile : fileURLToPath(workerFile);
+    const t0 = performance.now();
+    this.#pending++;
+    try {
+      const options = transferList ? { filename, transferList: [...transferList] as never } : { filename };
+      return (await this.#piscina.run(task, options)) as T;
+    } catch (e) {
+      this.#failed++;
+      throw workerFailure(filename, e);
+    } finally {
+      this.#pending--;
+      this.#tasks++;
+      this.#taskMicros += Math.round((performance.now() - t0) * 1000);
+    }
+  }
+
+  close(): Promise<void> {
+    this.#closed ??= this.#piscina.close();
+    return this.#closed;
+  }
+
+  stats(): PoolStats {
+    return {
+      threads: this.#piscina.threads.length,
+      tasks: this.#tasks,
+      failed: this.#failed,
+      pending: this.#pending,
+      taskMicros: this.#taskMicros,
+      utilization: this.#piscina.utilization,
+    };
+  }
+}
+
+/**
+ * What a worker threw, as the caller's WeftError. Worker files should throw WeftErrorData
+ * (toErrorData) rather than an Error: structured clone keeps only an Error's message and stack.
+ */
+function workerFailure(filename: string, thrown: unknown): WeftError {
+  const data: WeftErrorData = toErrorData(thrown);
+  const inner = fromErrorData(data);
+  const details = [...inner.details];
+  if (data.code !== 'E_INTERNAL' && data.code !== 'E_WORKER') details.unshift(`worker error code: ${data.code}`);
+  const extra: ConstructorParameters<typeof WeftError>[2] = { details, cause: thrown };
+  if (inner.location) extra.location = inner.location;
+  if (inner.aspect !== undefined) extra.aspect = inner.aspect;
+  if (inner.hint !== undefined) extra.hint = inner.hint;
+  // E_INTERNAL data carries the stack as its message: keep only its first line in the message.
+  const message = data.code === 'E_INTERNAL' ? (data.message.split('\n')[0] ?? data.message) : data.message;
+  return new WeftError('E_WORKER', `worker ${basename(filename)} failed: ${message}`, extra);
+}
