@@ -1,19 +1,29 @@
 // src/config: loads orchestrion-schema aspect YAML (with `extends`), validates every field with
-// file, line and YAML path, and produces the read-only ResolvedConfig with its fingerprint.
-// Must not touch the filesystem beyond reading configuration files; imports only errors.
-// (Placeholder signatures: the loader replaces the bodies.)
-import { createHash } from 'node:crypto';
+// file, line and YAML path, and produces the read-only ResolvedConfig with its fingerprint; also
+// the Go name/type parsers the weaver shares, and the weft.yml lookup.
+// Owns: src/config/**. Must not import anything of weft but ../errors.js (no server, weave, pool),
+// nor touch the filesystem beyond reading configuration files and looking for go.mod.
 import type { ResolvedConfig } from './types.js';
-import { WeftError } from '../errors.js';
+import { loadConfigFile } from './loader.js';
+import { collectInjectedPackages, fingerprintAspects } from './fingerprint.js';
 
 export type * from './types.js';
+export type { Problem } from './problems.js';
+export { CONFIG_SCHEMA_VERSION, canonicalAspectText, fingerprintAspects } from './fingerprint.js';
+export { CONFIG_FILE_NAMES, findConfigFile } from './find-config.js';
+export {
+  PREDECLARED_TYPES, checkImportPath, isGoIdentifier, isGoVersion, parseQualifiedName, parseTypeRef,
+  tryParseQualifiedName, tryParseTypeRef,
+} from './go-syntax.js';
+export type { Parsed } from './go-syntax.js';
+export { ADVICE_PARSERS, JOIN_POINT_PARSERS } from './registry.js';
 
 /** The configuration of a build with no aspects (no weft.yml found): every compile is unchanged. */
 export function emptyConfig(): ResolvedConfig {
-  return { files: [], aspects: [], injectedPackages: [], fingerprint: createHash('sha256').update('weft-empty-config').digest('hex') };
+  return { files: [], aspects: [], injectedPackages: collectInjectedPackages([]), fingerprint: fingerprintAspects([]) };
 }
 
 /** Loads and validates an aspect file and everything it extends. Throws WeftError E_CONFIG_READ / E_CONFIG_INVALID. */
 export async function loadConfig(file: string): Promise<ResolvedConfig> {
-  throw new WeftError('E_UNSUPPORTED', `loading ${file}: the config loader is not written yet`);
+  return loadConfigFile(file);
 }

@@ -18,7 +18,8 @@ export interface SourceLocation {
  * predeclared types (error, int, any, ...).
  */
 export type TypeRef =
-  | { readonly kind: 'named'; readonly path: string; readonly name: string; readonly text: string }
+  /** `typeArgs` only on generic instantiations (`iter.Seq[string]`); absent otherwise. */
+  | { readonly kind: 'named'; readonly path: string; readonly name: string; readonly text: string; readonly typeArgs?: readonly TypeRef[] }
   | { readonly kind: 'pointer'; readonly elem: TypeRef; readonly text: string }
   | { readonly kind: 'slice'; readonly elem: TypeRef; readonly text: string }
   | { readonly kind: 'array'; readonly len: string; readonly elem: TypeRef; readonly text: string }
@@ -37,6 +38,8 @@ export interface QualifiedName {
 export type FunctionOption =
   | { readonly kind: 'name'; readonly name: string }
   | { readonly kind: 'receiver'; readonly type: TypeRef }
+  /** `receiver: true` (any method) / `receiver: false` (plain functions and function literals). */
+  | { readonly kind: 'has-receiver'; readonly value: boolean }
   | { readonly kind: 'signature'; readonly args: readonly TypeRef[]; readonly returns: readonly TypeRef[] }
   | { readonly kind: 'signature-contains'; readonly args: readonly TypeRef[]; readonly returns: readonly TypeRef[] }
   /** Needs type information; src/weave matches it syntactically where exact or fails with E_UNSUPPORTED. */
@@ -57,6 +60,11 @@ export type JoinPointSpec = (
   | { readonly kind: 'directive'; readonly name: string }
   | { readonly kind: 'package-name'; readonly name: string }
   | { readonly kind: 'import-path'; readonly path: string }
+  /**
+   * Glob over import paths (`*` within a segment, `**` across segments, `?`, `[class]`). `root` is
+   * null for the string form and `{root: false}`; with `{root: true}` it is the string '.', meaning
+   * the pattern applies to paths relative to the main module (pattern '**' when omitted).
+   */
   | { readonly kind: 'package-filter'; readonly pattern: string; readonly root: string | null }
   | { readonly kind: 'test-main'; readonly value: boolean }
   | { readonly kind: 'all-of'; readonly of: readonly JoinPointSpec[] }
