@@ -1,0 +1,220 @@
+// Builds the Go shim (shim/) with the user's own go the first time it is needed and keeps it in
+// the weft cache directory, keyed by everything that changes the binary: the shim's sources, the
+// Go version and host platform, and the job-server command baked into it for drop-in mode. A
+// second run finds the binary and returns without starting go at all (the `go env` answers are
+// kept beside it, keyed by the go binary's path, size and mtime).
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WeftError } from '../errors.js';
+
+export interface EnsureShimOptions {
+  /** The go command: a name looked up on PATH, or a path. */
+  go: string;
+  /** Default: weftCacheDir(env). */
+  cacheDir?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The package root (holds shim/, bin/weft.js), found from this file in src/ or dist/src/. */
+export function packageRoot(): string {
+  let dir = fileURLToPath(new URL('.', import.meta.url));
+  for (let i = 0; i < 4; i++) {
+    if (existsSync(join(dir, 'shim', 'go.mod')) && existsSync(join(dir, 'package.json'))) return dir;
+    dir = resolve(dir, '..');
+  }
+  throw new WeftError('E_INTERNAL', `cannot find the weft package root (with shim/go.mod) above ${fileURLToPath(import.meta.url)}`, {
+    hint: 'the weft installation is incomplete; reinstall it',
+  });
+}
+
+/** WEFT_CACHE, else $XDG_CACHE_HOME/weft, else ~/.cache/weft. */
+export function weftCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env['WEFT_CACHE']) return resolve(env['WEFT_CACHE']);
+  if (env['XDG_CACHE_HOME']) return join(resolve(env['XDG_CACHE_HOME']), 'weft');
+  return join(env['HOME'] || homedir(), '.cache', 'weft');
+}
+
+/** Finds the go binary: a path as given, else the first executable match on PATH. */
+export function lookPath(go: string, env: NodeJS.ProcessEnv = process.env): string {
+  const notFound = (): WeftError =>
+    new WeftError('E_GO_NOT_FOUND', `cannot find the go command ${JSON.stringify(go)}${go.includes('/') ? '' : ' on PATH'}`, {
+      hint: 'install Go ≥ 1.23 or put it on PATH',
+    });
+  if (go.includes('/')) {
+    const p = resolve(go);
+    if (!isExecutableFile(p)) throw notFound();
+    return p;
+  }
+  for (const dir of (env['PATH'] ?? '').split(delimiter)) {
+    if (dir === '') continue;
+    const p = join(dir, go);
+    if (isExecutableFile(p)) return isAbsolute(p) ? p : resolve(p);
+  }
+  throw notFound();
+}
+
+function isExecutableFile(p: string): boolean {
+  try {
+    const st = statSync(p);
+    return st.isFile() && (st.mode & 0o111) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+interface GoEnv {
+  GOVERSION: string;
+  GOHOSTOS: string;
+  GOHOSTARCH: string;
+}
+
+/** Environment for every go we run here: the user's, minus what would change how the shim builds. */
+function buildEnv(env: NodeJS.ProcessEnv, goEnv?: GoEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...env, GOWORK: 'off', CGO_ENABLED: '0', GOTOOLCHAIN: 'local', GOENV: 'off' };
+  delete out['GOFLAGS'];
+  if (goEnv) {
+    out['GOOS'] = goEnv.GOHOSTOS;
+    out['GOARCH'] = goEnv.GOHOSTARCH;
+  }
+  return out;
+}
+
+function run(cmd: string, args: string[], opts: { cwd?: string; env: NodeJS.ProcessEnv }): Promise<{ code: number; out: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.stderr.on('data', (c: Buffer) => chunks.push(c));
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT' || err.code === 'EACCES') {
+        reject(new WeftError('E_GO_NOT_FOUND', `cannot run the go command ${cmd}: ${err.code}`, { hint: 'install Go ≥ 1.23 or put it on PATH', cause: err }));
+      } else reject(err);
+    });
+    child.on('close', (code, signal) => resolvePromise({ code: code ?? (signal ? 128 : 1), out: Buffer.concat(chunks).toString('utf8') }));
+  });
+}
+
+async function readGoEnv(goPath: string, env: NodeJS.ProcessEnv, shimRoot: string): Promise<GoEnv> {
+  const st = statSync(goPath);
+  // GOROOT in the env can point the same go binary at another tree; it is part of the key.
+  const key = createHash('sha256').update(`${goPath}\0${st.size}\0${st.mtimeMs}\0${env['GOROOT'] ?? ''}`).digest('hex').slice(0, 24);
+  const file = join(shimRoot, `goenv-${key}.json`);
+  try {
+    const cached = JSON.parse(await readFile(file, 'utf8')) as GoEnv;
+    if (cached.GOVERSION && cached.GOHOSTOS && cached.GOHOSTARCH) return cached;
+  } catch {
+    // not cached yet (or unreadable): ask go
+  }
+  const r = await run(goPath, ['env', 'GOVERSION', 'GOHOSTOS', 'GOHOSTARCH'], { env: buildEnv(env) });
+  const [GOVERSION, GOHOSTOS, GOHOSTARCH] = r.out.trim().split('\n').map((s) => s.trim());
+  if (r.code !== 0 || !GOVERSION || !GOHOSTOS || !GOHOSTARCH) {
+    throw new WeftError('E_GO_NOT_FOUND', `\`${goPath} env GOVERSION GOHOSTOS GOHOSTARCH\` failed (exit ${r.code})`, {
+      details: r.out.trim().split('\n'),
+      hint: 'install Go ≥ 1.23 or put a working go on PATH',
+    });
+  }
+  const m = /^go1\.(\d+)/.exec(GOVERSION);
+  if (m && Number(m[1]) < 23) {
+    throw new WeftError('E_GO_NOT_FOUND', `${goPath} is ${GOVERSION}; weft needs Go 1.23 or newer`, { hint: 'install Go ≥ 1.23 or put it on PATH' });
+  }
+  const goEnv: GoEnv = { GOVERSION, GOHOSTOS, GOHOSTARCH };
+  await writeAtomically(file, JSON.stringify(goEnv) + '\n').catch(() => undefined);
+  return goEnv;
+}
+
+async function writeAtomically(file: string, data: string): Promise<void> {
+  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, file);
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}
+
+/** Hash of what goes into the binary: Go sources (tests excluded) and go.mod. */
+async function hashSources(srcDir: string): Promise<string> {
+  const names = (await readdir(srcDir)).filter((n) => n === 'go.mod' || (n.endsWith('.go') && !n.endsWith('_test.go'))).sort();
+  const h = createHash('sha256');
+  for (const n of names) {
+    const data = await readFile(join(srcDir, n));
+    h.update(`${n}\0${data.length}\0`).update(data);
+  }
+  return h.digest('hex');
+}
+
+// go's -ldflags is split with its own quoting rules: quote values that contain spaces.
+function ldflagX(name: string, value: string): string {
+  const arg = `${name}=${value}`;
+  if (!/[\s'"]/.test(arg)) return `-X ${arg}`;
+  if (!arg.includes("'")) return `-X '${arg}'`;
+  if (!arg.includes('"')) return `-X "${arg}"`;
+  throw new WeftError('E_SHIM_BUILD', `cannot bake ${JSON.stringify(value)} into the shim: it contains both kinds of quotes`, {
+    hint: 'install weft and node under a path without quote characters',
+  });
+}
+
+/**
+ * Returns the absolute path of the shim binary for this weft and this go, building it first if
+ * needed. Safe to call from several processes at once: each builds to its own temporary name and
+ * renames it into place, so a reader sees no binary or a complete one.
+ */
+export async function ensureShim(opts: EnsureShimOptions): Promise<string> {
+  const env = opts.env ?? process.env;
+  const goPath = lookPath(opts.go, env);
+  const cacheDir = opts.cacheDir ?? weftCacheDir(env);
+  const shimRoot = join(cacheDir, 'shim');
+  await mkdir(shimRoot, { recursive: true });
+
+  const root = packageRoot();
+  const srcDir = join(root, 'shim');
+  const serverScript = join(root, 'bin', 'weft.js');
+  const serverNode = process.execPath;
+  const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version?: string };
+  const weftVersion = pkg.version ?? 'dev';
+
+  const [goEnv, srcHash] = await Promise.all([readGoEnv(goPath, env, shimRoot), hashSources(srcDir)]);
+  const key = createHash('sha256')
+    .update([srcHash, goEnv.GOVERSION, goEnv.GOHOSTOS, goEnv.GOHOSTARCH, serverNode, serverScript, weftVersion].join('\0'))
+    .digest('hex')
+    .slice(0, 32);
+  const dir = join(shimRoot, key);
+  const binary = join(dir, 'weft-shim');
+  if (await isFile(binary)) return binary;
+
+  await mkdir(dir, { recursive: true });
+  const tmp = join(dir, `weft-shim.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const ldflags = [
+    '-s', '-w',
+    ldflagX('main.serverNode', serverNode),
+    ldflagX('main.serverScript', serverScript),
+    ldflagX('main.weftVersion', weftVersion),
+  ].join(' ');
+  try {
+    const r = await run(goPath, ['build', '-trimpath', '-ldflags', ldflags, '-o', tmp, '.'], { cwd: srcDir, env: buildEnv(env, goEnv) });
+    if (r.code !== 0) {
+      throw new WeftError('E_SHIM_BUILD', `building the weft shim with ${goPath} (${goEnv.GOVERSION}) failed (exit ${r.code})`, {
+        location: { file: srcDir },
+        details: r.out.trim().split('\n'),
+        hint: 'the output of go is shown above; check that this go can build a standard-library-only program (GOROOT, GOCACHE writable)',
+      });
+    }
+    await rename(tmp, binary);
+  } finally {
+    await rm(tmp, { force: true });
+  }
+  return binary;
+}
+
+async function isFile(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isFile();
+  } catch {
+    return false;
+  }
+}
