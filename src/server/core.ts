@@ -202,7 +202,6 @@ class Session implements ConnectionSession {
         hint: 'raise WEFT_CALL_TIMEOUT (e.g. 20m) if this package is legitimately slow, or run with WEFT_LOG=debug to see where the time goes',
       }));
     }, timeoutMs);
-    this.timer.unref();
     const started = process.hrtime.bigint();
     if (ctx.log.enabled('debug')) ctx.log.debug(`${req.tool} ${describePackage(req)} (shim pid ${req.pid})`);
     this.server.run(req, controller.signal).then(

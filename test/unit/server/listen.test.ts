@@ -1,0 +1,112 @@
+// The socket layer with a real unix socket and the TypeScript client as the shim.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { emptyConfig } from '../../../src/config/index.js';
+import { WeftError } from '../../../src/errors.js';
+import { encodeFrame, PROTOCOL_VERSION, type ToolRequest } from '../../../src/protocol/index.js';
+import { callServer, createBuildContext, listenJobServer, makePrivateSocketDir } from '../../../src/server/index.js';
+
+const root = mkdtempSync(join(tmpdir(), 'weft-listen-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+const req: ToolRequest = { t: 'tool', id: 9, tool: 'link', path: '/go/link', args: ['-o', 'a.out', 'x.a'], cwd: '/', pkg: 'p', env: { GOOS: 'linux' }, pid: 1 };
+
+describe('job server socket', () => {
+  it('listens in a private 0700 directory, serves a call, removes everything on close', async () => {
+    const ctx = createBuildContext({ config: emptyConfig() });
+    const server = await listenJobServer(ctx, { parentDir: root });
+    assert.ok(server.dir !== null);
+    assert.equal(statSync(server.dir).mode & 0o777, 0o700);
+    assert.ok(statSync(server.socketPath).isSocket());
+    const { hello, reply } = await callServer(server.socketPath, req);
+    assert.equal(hello.suffix, ctx.suffix);
+    assert.ok(reply?.ok && reply.id === 9);
+    assert.deepEqual(reply.args, req.args);
+    assert.equal(ctx.stats.snapshot().linkRequests, 1);
+    await server.close();
+    assert.equal(existsSync(server.dir), false);
+    await server.close(); // idempotent
+  });
+
+  it('a protocol mismatch reaches the client as E_PROTOCOL naming both versions', async () => {
+    const server = await listenJobServer(createBuildContext({ config: emptyConfig() }), { parentDir: root });
+    try {
+      await assert.rejects(callServer(server.socketPath, req, { protocolVersion: 99 }), (e: unknown) => e instanceof WeftError && e.code === 'E_PROTOCOL' && /99/.test(e.message));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('an oversize frame is refused without buffering it and the connection closed', async () => {
+    const server = await listenJobServer(createBuildContext({ config: emptyConfig() }), { parentDir: root });
+    try {
+      const closed = await new Promise<boolean>((resolve) => {
+        const c = createConnection(server.socketPath, () => {
+          const header = Buffer.alloc(4);
+          header.writeUInt32BE(0xfffffff0, 0);
+          c.write(header);
+        });
+        c.on('close', () => resolve(true));
+        c.on('error', () => {});
+        c.resume();
+      });
+      assert.equal(closed, true);
+      assert.equal(server.core.connections, 0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a client that disconnects mid-call leaves no pending call behind', async () => {
+    const ctx = createBuildContext({ config: emptyConfig() });
+    let aborted: Promise<void> = Promise.resolve();
+    const server = await listenJobServer(ctx, {
+      parentDir: root,
+      handle: (_r, signal) => {
+        aborted = new Promise((resolve) => signal.addEventListener('abort', () => resolve()));
+        return new Promise(() => {});
+      },
+    });
+    try {
+      await new Promise<void>((resolve) => {
+        const c = createConnection(server.socketPath, () => {
+          c.write(encodeFrame({ t: 'hello', v: PROTOCOL_VERSION, weft: 'x' }));
+          c.write(encodeFrame(req));
+          setTimeout(() => {
+            c.destroy();
+            resolve();
+          }, 50);
+        });
+      });
+      await aborted;
+      await new Promise((r) => setTimeout(r, 20));
+      assert.equal(server.core.pendingCalls, 0);
+      assert.equal(ctx.stats.abandoned, 1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('removes a stale socket at a given path, and refuses to steal a live one', async () => {
+    const dir = makePrivateSocketDir(root);
+    const path = join(dir, 'drop.sock');
+    // A stale socket: its server was killed, so the file stays and connections are refused.
+    const r = spawnSync(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(path)}, () => process.kill(process.pid, 'SIGKILL'))`]);
+    assert.equal(r.signal, 'SIGKILL');
+    assert.ok(statSync(path).isSocket(), 'the killed server left its socket file');
+    const live = await listenJobServer(createBuildContext({ config: emptyConfig() }), { socketPath: path });
+    await assert.rejects(listenJobServer(createBuildContext({ config: emptyConfig() }), { socketPath: path }), /already listening/);
+    await live.close();
+    assert.equal(existsSync(path), false);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('an unusable parent directory is E_SOCKET with a hint', () => {
+    assert.throws(() => makePrivateSocketDir(join(root, 'does', 'not', 'exist')), (e: unknown) => e instanceof WeftError && e.code === 'E_SOCKET' && e.hint !== undefined);
+  });
+});
