@@ -1,0 +1,429 @@
+// Go's fmt for the values templates see: %v printing (used for every {{action}}), Sprint,
+// Sprintln and the Sprintf verbs advice templates use in practice. Objects with a String()
+// method print as its result (Go's fmt.Stringer): the weaver prints syntax nodes that way.
+import { kindOf, lookupMember, sortedKeys, mapGet, typeName } from './value.js';
+
+/** Formats one value as Go's %v does (nil as `<nil>`). */
+export function formatValue(v: unknown): string {
+  return formatVerb(v, 'v', NO_SPEC);
+}
+
+/** fmt.Sprint: spaces between operands when neither side is a string. */
+export function sprint(args: readonly unknown[]): string {
+  let out = '';
+  let prevString = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const isString = typeof a === 'string';
+    if (i > 0 && !isString && !prevString) out += ' ';
+    out += formatValue(a);
+    prevString = isString;
+  }
+  return out;
+}
+
+/** fmt.Sprintln: always spaces, then a newline. */
+export function sprintln(args: readonly unknown[]): string {
+  let out = '';
+  for (let i = 0; i < args.length; i++) {
+    if (i > 0) out += ' ';
+    out += formatValue(args[i]);
+  }
+  return out + '\n';
+}
+
+interface Spec {
+  minus: boolean;
+  plus: boolean;
+  sharp: boolean;
+  space: boolean;
+  zero: boolean;
+  width: number; // -1: none
+  prec: number; // -1: none
+}
+
+const NO_SPEC: Spec = { minus: false, plus: false, sharp: false, space: false, zero: false, width: -1, prec: -1 };
+
+/** fmt.Sprintf with Go's error notation for bad verbs, missing and extra arguments. */
+export function sprintf(format: string, args: readonly unknown[]): string {
+  let out = '';
+  let argi = 0;
+  const n = format.length;
+  let i = 0;
+  while (i < n) {
+    const pct = format.indexOf('%', i);
+    if (pct < 0) {
+      out += format.slice(i);
+      break;
+    }
+    out += format.slice(i, pct);
+    i = pct + 1;
+    const spec: Spec = { ...NO_SPEC };
+    flags: for (; i < n; i++) {
+      switch (format[i]) {
+        case '-':
+          spec.minus = true;
+          spec.zero = false;
+          break;
+        case '+':
+          spec.plus = true;
+          break;
+        case '#':
+          spec.sharp = true;
+          break;
+        case ' ':
+          spec.space = true;
+          break;
+        case '0':
+          spec.zero = !spec.minus;
+          break;
+        default:
+          break flags;
+      }
+    }
+    if (format[i] === '*') {
+      i++;
+      const w = args[argi++];
+      if (typeof w === 'number' && Number.isInteger(w)) {
+        spec.width = Math.abs(w);
+        if (w < 0) {
+          spec.minus = true;
+          spec.zero = false;
+        }
+      } else out += '%!(BADWIDTH)';
+    } else {
+      const start = i;
+      while (i < n && format.charCodeAt(i) >= 48 && format.charCodeAt(i) <= 57) i++;
+      if (i > start) spec.width = Number(format.slice(start, i));
+    }
+    if (format[i] === '.') {
+      i++;
+      if (format[i] === '*') {
+        i++;
+        const p = args[argi++];
+        if (typeof p === 'number' && Number.isInteger(p) && p >= 0) spec.prec = p;
+        else out += '%!(BADPREC)';
+      } else {
+        const start = i;
+        while (i < n && format.charCodeAt(i) >= 48 && format.charCodeAt(i) <= 57) i++;
+        spec.prec = i > start ? Number(format.slice(start, i)) : 0;
+      }
+    }
+    if (i >= n) {
+      out += '%!(NOVERB)';
+      break;
+    }
+    const verb = String.fromCodePoint(format.codePointAt(i)!);
+    i += verb.length;
+    if (verb === '%') {
+      out += '%';
+      continue;
+    }
+    if (argi >= args.length) {
+      out += `%!${verb}(MISSING)`;
+      continue;
+    }
+    out += formatVerb(args[argi++], verb, spec);
+  }
+  if (argi < args.length) {
+    out += '%!(EXTRA ';
+    for (let k = argi; k < args.length; k++) {
+      if (k > argi) out += ', ';
+      const a = args[k];
+      out += a === null || a === undefined ? '<nil>' : `${typeName(a)}=${formatValue(a)}`;
+    }
+    out += ')';
+  }
+  return out;
+}
+
+function badVerb(v: unknown, verb: string): string {
+  if (v === null || v === undefined) return `%!${verb}(<nil>)`;
+  return `%!${verb}(${typeName(v)}=${formatValue(v)})`;
+}
+
+/** Calls String() (fmt.Stringer) or reports an Error's message; undefined when neither applies. */
+function stringMethod(v: object): string | undefined {
+  if (v instanceof Error) return v.message;
+  const m = lookupMember(v, 'String');
+  if (m.found && typeof m.value === 'function') return String((m.value as () => unknown).call(v));
+  return undefined;
+}
+
+function formatVerb(v: unknown, verb: string, spec: Spec): string {
+  if (verb === 'T') return pad(typeName(v), spec);
+  const kind = kindOf(v);
+  if (kind === 'invalid' || kind === 'nil') {
+    return verb === 'v' ? pad('<nil>', spec) : badVerb(v, verb);
+  }
+  if (kind === 'struct' || kind === 'map' || kind === 'slice') {
+    if (!(spec.sharp && verb === 'v') && kind === 'struct') {
+      const s = stringMethod(v as object);
+      if (s !== undefined) return formatString(s, verb, spec, v);
+    }
+  }
+  switch (kind) {
+    case 'bool':
+      return verb === 'v' || verb === 't' ? pad(String(v), spec) : badVerb(v, verb);
+    case 'int':
+      return formatInt(typeof v === 'bigint' ? v : BigInt(v as number), verb, spec, v);
+    case 'float':
+      return formatFloat(v as number, verb, spec, v);
+    case 'string':
+      if (spec.sharp && verb === 'v') return pad(quote(v as string), spec);
+      return formatString(v as string, verb, spec, v);
+    case 'slice': {
+      const arr = v as unknown[];
+      if (spec.sharp && verb === 'v') return `[]interface {}{${arr.map((e) => formatVerb(e, 'v', spec)).join(', ')}}`;
+      return `[${arr.map((e) => formatElem(e, verb, spec)).join(' ')}]`;
+    }
+    case 'map': {
+      const m = v as object;
+      const keys = sortedKeys(m);
+      if (spec.sharp && verb === 'v') {
+        return `map[string]interface {}{${keys.map((k) => `${formatVerb(k, 'v', spec)}:${formatVerb(mapGet(m, k), 'v', spec)}`).join(', ')}}`;
+      }
+      return `map[${keys.map((k) => `${formatElem(k, verb, spec)}:${formatElem(mapGet(m, k), verb, spec)}`).join(' ')}]`;
+    }
+    case 'struct': {
+      const o = v as Record<string, unknown>;
+      const parts: string[] = [];
+      for (const k of Object.keys(o)) {
+        const e = formatElem(o[k], verb, spec);
+        parts.push(spec.plus || spec.sharp ? `${k}:${e}` : e);
+      }
+      return `{${parts.join(' ')}}`;
+    }
+    case 'func':
+      return verb === 'v' ? pad('func', spec) : badVerb(v, verb);
+  }
+  return badVerb(v, verb);
+}
+
+/** Elements inside collections: nil prints `<nil>` whatever the verb, as in Go. */
+function formatElem(v: unknown, verb: string, spec: Spec): string {
+  if (v === null || v === undefined) return '<nil>';
+  return formatVerb(v, verb, spec);
+}
+
+function formatString(s: string, verb: string, spec: Spec, orig: unknown): string {
+  switch (verb) {
+    case 'v':
+    case 's':
+      return pad(spec.prec >= 0 ? truncateRunes(s, spec.prec) : s, spec);
+    case 'q':
+      return pad(spec.sharp && !s.includes('`') ? '`' + s + '`' : quote(spec.prec >= 0 ? truncateRunes(s, spec.prec) : s), spec);
+    case 'x':
+    case 'X': {
+      let hex = '';
+      const bytes = Buffer.from(s, 'utf8');
+      for (let i = 0; i < bytes.length; i++) {
+        if (spec.space && i > 0) hex += ' ';
+        if (spec.sharp && (spec.space || i === 0)) hex += verb === 'x' ? '0x' : '0X';
+        const h = bytes[i]!.toString(16).padStart(2, '0');
+        hex += verb === 'X' ? h.toUpperCase() : h;
+      }
+      return pad(hex, spec);
+    }
+  }
+  return badVerb(orig, verb);
+}
+
+function truncateRunes(s: string, n: number): string {
+  const runes = Array.from(s);
+  return runes.length <= n ? s : runes.slice(0, n).join('');
+}
+
+function formatInt(x: bigint, verb: string, spec: Spec, orig: unknown): string {
+  const neg = x < 0n;
+  const abs = neg ? -x : x;
+  let digits: string;
+  let prefix = '';
+  switch (verb) {
+    case 'v':
+    case 'd':
+      digits = abs.toString(10);
+      break;
+    case 'x':
+      digits = abs.toString(16);
+      if (spec.sharp) prefix = '0x';
+      break;
+    case 'X':
+      digits = abs.toString(16).toUpperCase();
+      if (spec.sharp) prefix = '0X';
+      break;
+    case 'o':
+      digits = abs.toString(8);
+      if (spec.sharp) prefix = '0';
+      break;
+    case 'O':
+      digits = abs.toString(8);
+      prefix = '0o';
+      break;
+    case 'b':
+      digits = abs.toString(2);
+      break;
+    case 'c':
+      return pad(runeString(x), spec);
+    case 'q':
+      return pad(quoteRune(x), spec);
+    case 'U': {
+      const h = abs.toString(16).toUpperCase().padStart(4, '0');
+      return pad(spec.sharp ? `U+${h} '${runeString(x)}'` : `U+${h}`, spec);
+    }
+    case 'e':
+    case 'E':
+    case 'f':
+    case 'F':
+    case 'g':
+    case 'G':
+      return badVerb(orig, verb);
+    default:
+      return badVerb(orig, verb);
+  }
+  if (spec.prec >= 0) {
+    if (spec.prec === 0 && abs === 0n) digits = '';
+    digits = digits.padStart(spec.prec, '0');
+  }
+  const sign = neg ? '-' : spec.plus ? '+' : spec.space ? ' ' : '';
+  return padNumber(sign, prefix + digits, spec);
+}
+
+function runeString(x: bigint): string {
+  const n = Number(x);
+  if (n < 0 || n > 0x10ffff || (n >= 0xd800 && n <= 0xdfff)) return '\ufffd';
+  return String.fromCodePoint(n);
+}
+
+function formatFloat(f: number, verb: string, spec: Spec, orig: unknown): string {
+  let body: string;
+  if (!Number.isFinite(f)) {
+    body = Number.isNaN(f) ? 'NaN' : f > 0 ? '+Inf' : '-Inf';
+    return pad(body, { ...spec, zero: false });
+  }
+  const neg = f < 0 || Object.is(f, -0);
+  const a = Math.abs(f);
+  switch (verb) {
+    case 'v':
+    case 'g':
+    case 'G':
+      body = spec.prec >= 0 ? formatG(a, spec.prec) : formatShortest(a);
+      if (verb === 'G') body = body.toUpperCase();
+      break;
+    case 'e':
+    case 'E':
+      body = expNotation(a.toExponential(spec.prec >= 0 ? spec.prec : 6));
+      if (verb === 'E') body = body.toUpperCase();
+      break;
+    case 'f':
+    case 'F':
+      body = a.toFixed(spec.prec >= 0 ? spec.prec : 6);
+      break;
+    default:
+      return badVerb(orig, verb);
+  }
+  const sign = neg ? '-' : spec.plus ? '+' : spec.space ? ' ' : '';
+  return padNumber(sign, body, spec);
+}
+
+/** strconv.FormatFloat(f, 'g', -1, 64): shortest digits; %e when exp < -4 or exp >= 6. */
+function formatShortest(a: number): string {
+  if (a === 0) return '0';
+  const e = a.toExponential();
+  const exp = Number(e.slice(e.indexOf('e') + 1));
+  if (exp < -4 || exp >= 6) return expNotation(e);
+  return String(a);
+}
+
+function digitCount(exp: string): number {
+  const mant = exp.slice(0, exp.indexOf('e'));
+  return mant.replace('.', '').length;
+}
+
+function formatG(a: number, prec: number): string {
+  const p = prec === 0 ? 1 : prec;
+  const e = a.toExponential(p - 1);
+  const exp = Number(e.slice(e.indexOf('e') + 1));
+  if (exp < -4 || exp >= p) return expNotation(trimZeros(e.slice(0, e.indexOf('e'))) + e.slice(e.indexOf('e')));
+  return trimZeros(a.toFixed(Math.max(0, p - 1 - exp)));
+}
+
+function trimZeros(s: string): string {
+  if (!s.includes('.')) return s;
+  return s.replace(/0+$/, '').replace(/\.$/, '');
+}
+
+/** JS writes `1.5e+6`; Go writes at least two exponent digits: `1.5e+06`. */
+function expNotation(js: string): string {
+  const i = js.indexOf('e');
+  const mant = js.slice(0, i);
+  const sign = js[i + 1] === '-' ? '-' : '+';
+  const digits = js.slice(i + 2);
+  return `${mant}e${sign}${digits.length < 2 ? '0' + digits : digits}`;
+}
+
+function pad(s: string, spec: Spec): string {
+  if (spec.width < 0) return s;
+  const len = Array.from(s).length;
+  if (len >= spec.width) return s;
+  const fill = ' '.repeat(spec.width - len);
+  return spec.minus ? s + fill : fill + s;
+}
+
+function padNumber(sign: string, body: string, spec: Spec): string {
+  if (spec.zero && spec.width > 0 && !spec.minus) {
+    const need = spec.width - sign.length - body.length;
+    return need > 0 ? sign + '0'.repeat(need) + body : sign + body;
+  }
+  return pad(sign + body, spec);
+}
+
+function isPrint(cp: number): boolean {
+  if (cp < 0x20 || cp === 0x7f) return false;
+  if (cp < 0x7f) return true;
+  return PRINTABLE.test(String.fromCodePoint(cp));
+}
+
+const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
+
+function escapeRune(cp: number, q: string): string {
+  if (cp === q.codePointAt(0) || cp === 0x5c) return '\\' + String.fromCodePoint(cp);
+  if (isPrint(cp)) return String.fromCodePoint(cp);
+  switch (cp) {
+    case 7:
+      return '\\a';
+    case 8:
+      return '\\b';
+    case 12:
+      return '\\f';
+    case 10:
+      return '\\n';
+    case 13:
+      return '\\r';
+    case 9:
+      return '\\t';
+    case 11:
+      return '\\v';
+  }
+  if (cp < 0x80) return '\\x' + cp.toString(16).padStart(2, '0');
+  if (cp < 0x10000) return '\\u' + cp.toString(16).padStart(4, '0');
+  return '\\U' + cp.toString(16).padStart(8, '0');
+}
+
+/** strconv.Quote. */
+export function quote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    let cp = ch.codePointAt(0)!;
+    if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;
+    out += escapeRune(cp, '"');
+  }
+  return out + '"';
+}
+
+function quoteRune(x: bigint): string {
+  const n = Number(x);
+  const cp = n < 0 || n > 0x10ffff || (n >= 0xd800 && n <= 0xdfff) ? 0xfffd : n;
+  return `'${escapeRune(cp, "'")}'`;
+}
+

@@ -1,0 +1,288 @@
+// Splits template source into text and action tokens the way Go's text/template lexer does:
+// `{{- ` / ` -}}` trim the neighbouring text's white space, comments are `{{/* */}}`, actions
+// may span lines. Tokens carry their byte-free position (UTF-16 offset) and 1-based line; the
+// parser turns those into Go-style `name:line:col` locations.
+import { TemplateError } from './errors.js';
+
+export type TokenKind =
+  | 'text'
+  | 'leftDelim'
+  | 'rightDelim'
+  | 'identifier'
+  | 'keyword'
+  | 'bool'
+  | 'nil'
+  | 'dot'
+  | 'field'
+  | 'variable'
+  | 'string'
+  | 'rawString'
+  | 'char'
+  | 'number'
+  | 'leftParen'
+  | 'rightParen'
+  | 'pipe'
+  | 'declare'
+  | 'assign'
+  | 'comma'
+  | 'eof';
+
+export interface Token {
+  kind: TokenKind;
+  /** Source text of the token (text tokens: already trimmed). */
+  val: string;
+  /** Offset of the token in the source. */
+  pos: number;
+  /** 1-based line of the token's start. */
+  line: number;
+  /** True when white space separates this token from the previous one inside an action. */
+  spaceBefore: boolean;
+}
+
+export const KEYWORDS: ReadonlySet<string> = new Set([
+  'block',
+  'break',
+  'continue',
+  'define',
+  'else',
+  'end',
+  'if',
+  'range',
+  'template',
+  'with',
+]);
+
+const LEFT = '{{';
+const RIGHT = '}}';
+
+function isSpace(c: string | undefined): boolean {
+  return c === ' ' || c === '\t' || c === '\r' || c === '\n';
+}
+
+function isAlnum(c: string | undefined): boolean {
+  if (c === undefined) return false;
+  const code = c.charCodeAt(0);
+  if ((code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95) return true;
+  return code >= 0x80 && /[\p{L}\p{Nd}]/u.test(c);
+}
+
+export function lex(src: string, name: string): Token[] {
+  const tokens: Token[] = [];
+  let pos = 0;
+  let line = 1;
+  let trimNextText = false;
+
+  const lineAt = (p: number): number => {
+    // Only called in order of increasing p; counts newlines since the last call.
+    for (let i = lastLinePos; i < p; i++) if (src.charCodeAt(i) === 10) line++;
+    lastLinePos = p;
+    return line;
+  };
+  let lastLinePos = 0;
+
+  const fail = (p: number, msg: string): never => {
+    const l = lineAt(p);
+    throw new TemplateError(`template: ${name}:${l}: ${msg}`, { templateName: name, templateLine: l, templateColumn: columnOf(src, p) });
+  };
+
+  while (pos < src.length) {
+    const open = src.indexOf(LEFT, pos);
+    let textEnd = open < 0 ? src.length : open;
+    let textStart = pos;
+    const leftTrim = open >= 0 && src[open + 2] === '-' && isSpace(src[open + 3]);
+    if (trimNextText) {
+      while (textStart < textEnd && isSpace(src[textStart])) textStart++;
+      trimNextText = false;
+    }
+    if (leftTrim) while (textEnd > textStart && isSpace(src[textEnd - 1])) textEnd--;
+    if (textEnd > textStart) tokens.push({ kind: 'text', val: src.slice(textStart, textEnd), pos: textStart, line: lineAt(textStart), spaceBefore: false });
+    if (open < 0) break;
+
+    const actionPos = open;
+    pos = open + 2 + (leftTrim ? 2 : 0);
+    // Comments must start right after the delimiter (and its trim marker).
+    if (src.startsWith('/*', pos)) {
+      const close = src.indexOf('*/', pos + 2);
+      if (close < 0) fail(actionPos, 'unclosed comment');
+      let after = close + 2;
+      let rightTrim = false;
+      if (isSpace(src[after]) && src[after + 1] === '-' && src.startsWith(RIGHT, after + 2)) {
+        rightTrim = true;
+        after += 2;
+      }
+      if (!src.startsWith(RIGHT, after)) fail(actionPos, 'comment ends before closing delimiter');
+      pos = after + 2;
+      trimNextText = rightTrim;
+      continue;
+    }
+    tokens.push({ kind: 'leftDelim', val: LEFT, pos: actionPos, line: lineAt(actionPos), spaceBefore: false });
+    let parenDepth = 0;
+    let space = false;
+    for (;;) {
+      // Right delimiter, possibly preceded by the trim marker.
+      if (isSpace(src[pos]) && src[pos + 1] === '-' && src.startsWith(RIGHT, pos + 2)) {
+        if (parenDepth > 0) fail(pos, 'unclosed left paren');
+        tokens.push({ kind: 'rightDelim', val: RIGHT, pos: pos + 2, line: lineAt(pos + 2), spaceBefore: true });
+        pos += 4;
+        trimNextText = true;
+        break;
+      }
+      if (src.startsWith(RIGHT, pos)) {
+        if (parenDepth > 0) fail(pos, 'unclosed left paren');
+        tokens.push({ kind: 'rightDelim', val: RIGHT, pos, line: lineAt(pos), spaceBefore: space });
+        pos += 2;
+        break;
+      }
+      const c = src[pos];
+      if (c === undefined) fail(actionPos, 'unclosed action');
+      if (isSpace(c)) {
+        while (isSpace(src[pos]) && !(src[pos + 1] === '-' && src.startsWith(RIGHT, pos + 2) && isSpace(src[pos]))) pos++;
+        space = true;
+        continue;
+      }
+      const start = pos;
+      const push = (kind: TokenKind, end: number): void => {
+        tokens.push({ kind, val: src.slice(start, end), pos: start, line: lineAt(start), spaceBefore: space });
+        pos = end;
+        space = false;
+      };
+      if (src.startsWith('/*', pos)) fail(pos, 'comment ends before closing delimiter');
+      switch (c) {
+        case '|':
+          push('pipe', pos + 1);
+          continue;
+        case ',':
+          push('comma', pos + 1);
+          continue;
+        case '(':
+          parenDepth++;
+          push('leftParen', pos + 1);
+          continue;
+        case ')':
+          parenDepth--;
+          if (parenDepth < 0) fail(pos, `unexpected right paren`);
+          push('rightParen', pos + 1);
+          continue;
+        case ':':
+          if (src[pos + 1] !== '=') fail(pos, 'expected :=');
+          push('declare', pos + 2);
+          continue;
+        case '=':
+          push('assign', pos + 1);
+          continue;
+        case '"': {
+          let i = pos + 1;
+          for (;;) {
+            const d = src[i];
+            if (d === undefined || d === '\n') fail(start, 'unterminated quoted string');
+            if (d === '\\') i += 2;
+            else if (d === '"') break;
+            else i++;
+          }
+          push('string', i + 1);
+          continue;
+        }
+        case '`': {
+          const close = src.indexOf('`', pos + 1);
+          if (close < 0) fail(start, 'unterminated raw quoted string');
+          push('rawString', close + 1);
+          continue;
+        }
+        case "'": {
+          let i = pos + 1;
+          for (;;) {
+            const d = src[i];
+            if (d === undefined || d === '\n') fail(start, 'unterminated character constant');
+            if (d === '\\') i += 2;
+            else if (d === "'") break;
+            else i++;
+          }
+          push('char', i + 1);
+          continue;
+        }
+        case '$':
+        case '.': {
+          // `.5` is a number; `.` alone is dot; `$` alone is the root variable.
+          if (c === '.' && /[0-9]/.test(src[pos + 1] ?? '')) break;
+          let i = pos + 1;
+          while (isAlnum(src[i])) i++;
+          const kind: TokenKind = c === '$' ? 'variable' : i === pos + 1 ? 'dot' : 'field';
+          if (!atTerminator(src, i)) fail(i, `bad character ${goQuoteRune(src[i] ?? '')}`);
+          push(kind, i);
+          continue;
+        }
+      }
+      if (c === '+' || c === '-' || c === '.' || (c >= '0' && c <= '9')) {
+        const end = scanNumber(src, pos);
+        const stop = end < 0 ? -end : end;
+        if (end < 0 || isAlnum(src[stop])) {
+          let j = stop;
+          while (isAlnum(src[j])) j++;
+          fail(start, `bad number syntax: "${src.slice(start, j)}"`);
+        }
+        push('number', end);
+        continue;
+      }
+      if (isAlnum(c)) {
+        let i = pos;
+        while (isAlnum(src[i])) i++;
+        const word = src.slice(pos, i);
+        if (!atTerminator(src, i)) fail(i, `bad character ${goQuoteRune(src[i] ?? '')}`);
+        push(KEYWORDS.has(word) ? 'keyword' : word === 'true' || word === 'false' ? 'bool' : word === 'nil' ? 'nil' : 'identifier', i);
+        continue;
+      }
+      fail(pos, `unrecognized character in action: ${goQuoteRune(c)}`);
+    }
+  }
+  tokens.push({ kind: 'eof', val: '', pos: src.length, line: lineAt(src.length), spaceBefore: false });
+  return tokens;
+}
+
+function atTerminator(src: string, i: number): boolean {
+  const c = src[i];
+  if (c === undefined || isSpace(c)) return true;
+  if (c === '.' || c === ',' || c === '|' || c === ':' || c === ')' || c === '(') return true;
+  return src.startsWith(RIGHT, i);
+}
+
+/** Scans a Go number literal; returns its end, or -(end) when it is malformed. */
+function scanNumber(src: string, start: number): number {
+  let i = start;
+  if (src[i] === '+' || src[i] === '-') i++;
+  let digits = '0123456789_';
+  if (src[i] === '0' && /[xXoObB]/.test(src[i + 1] ?? '')) {
+    const p = src[i + 1]!.toLowerCase();
+    digits = p === 'x' ? '0123456789abcdefABCDEF_' : p === 'o' ? '01234567_' : '01_';
+    i += 2;
+  }
+  const digitsStart = i;
+  while (i < src.length && digits.includes(src[i]!)) i++;
+  if (src[i] === '.') {
+    i++;
+    while (i < src.length && digits.includes(src[i]!)) i++;
+  }
+  if (i === digitsStart || (i === digitsStart + 1 && src[digitsStart] === '.')) return -i;
+  const expChars = digits.length > 20 ? 'pP' : 'eE';
+  if (expChars.includes(src[i] ?? '\0')) {
+    i++;
+    if (src[i] === '+' || src[i] === '-') i++;
+    const e = i;
+    while (i < src.length && '0123456789_'.includes(src[i]!)) i++;
+    if (i === e) return -i;
+  }
+  if (src[i] === 'i') i++;
+  return i;
+}
+
+/** Go's %#U-like rendering of a rune for lexer messages: U+0021 '!'. */
+function goQuoteRune(c: string): string {
+  const cp = c.codePointAt(0) ?? 0;
+  return `U+${cp.toString(16).toUpperCase().padStart(4, '0')} '${c}'`;
+}
+
+/** 0-based UTF-8 byte column of an offset, as Go reports it. */
+export function columnOf(src: string, pos: number): number {
+  const nl = src.lastIndexOf('\n', pos - 1);
+  const lineStart = nl + 1;
+  return Buffer.byteLength(src.slice(lineStart, pos), 'utf8');
+}

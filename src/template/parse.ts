@@ -1,0 +1,596 @@
+// Parses lexed tokens into the node tree Go's text/template/parse builds, with the same checks
+// at parse time: undefined variables and functions, `break`/`continue` outside `range`,
+// unmatched `end`/`else`, declarations only where Go allows them, `define`/`block` bodies.
+import { TemplateError } from './errors.js';
+import { columnOf, lex, type Token, type TokenKind } from './lex.js';
+
+interface At {
+  /** Offset of the node in the template source. */
+  pos: number;
+  /** End offset (exclusive), for the `at <...>` context of error messages. */
+  end: number;
+}
+
+export interface TextNode extends At {
+  type: 'text';
+  text: string;
+}
+export interface ActionNode extends At {
+  type: 'action';
+  pipe: PipeNode;
+}
+export interface BranchNode extends At {
+  type: 'if' | 'with' | 'range';
+  pipe: PipeNode;
+  list: Node[];
+  elseList: Node[] | null;
+}
+export interface TemplateCallNode extends At {
+  type: 'template';
+  name: string;
+  pipe: PipeNode | null;
+}
+export interface LoopControlNode extends At {
+  type: 'break' | 'continue';
+}
+export type Node = TextNode | ActionNode | BranchNode | TemplateCallNode | LoopControlNode;
+
+export interface PipeNode extends At {
+  type: 'pipe';
+  isAssign: boolean;
+  decl: VariableNode[];
+  cmds: CommandNode[];
+}
+export interface CommandNode extends At {
+  type: 'command';
+  args: ArgNode[];
+}
+export interface FieldNode extends At {
+  type: 'field';
+  idents: string[];
+}
+/** `$x.A.B`: idents[0] is the variable's name (with the `$`). */
+export interface VariableNode extends At {
+  type: 'variable';
+  idents: string[];
+}
+export interface ChainNode extends At {
+  type: 'chain';
+  node: ArgNode;
+  idents: string[];
+}
+export interface IdentifierNode extends At {
+  type: 'identifier';
+  name: string;
+}
+export interface LiteralNode extends At {
+  type: 'literal';
+  kind: 'bool' | 'number' | 'string';
+  value: boolean | number | bigint | string;
+}
+export interface DotNode extends At {
+  type: 'dot';
+}
+export interface NilNode extends At {
+  type: 'nil';
+}
+export type ArgNode = FieldNode | VariableNode | ChainNode | IdentifierNode | LiteralNode | DotNode | NilNode | PipeNode;
+
+export interface ParsedTemplates {
+  /** Root list of the main template. */
+  root: Node[];
+  /** Templates named by `define` and `block`. */
+  defined: Map<string, Node[]>;
+}
+
+type EndNode = { type: 'end' | 'else'; pos: number; end: number; keyword?: 'if' | 'with' };
+
+export function parse(src: string, name: string, hasFunction: (name: string) => boolean): ParsedTemplates {
+  return new Parser(src, name, hasFunction).parseAll();
+}
+
+class Parser {
+  private readonly tokens: Token[];
+  private i = 0;
+  private vars: string[] = ['$'];
+  private rangeDepth = 0;
+  private readonly defined = new Map<string, Node[]>();
+
+  constructor(
+    private readonly src: string,
+    private readonly name: string,
+    private readonly hasFunction: (name: string) => boolean,
+  ) {
+    this.tokens = lex(src, name);
+  }
+
+  parseAll(): ParsedTemplates {
+    const root: Node[] = [];
+    while (this.peek().kind !== 'eof') {
+      if (this.peek().kind === 'leftDelim' && this.peekAt(1).kind === 'keyword' && this.peekAt(1).val === 'define') {
+        this.next();
+        this.next();
+        this.parseDefinition();
+        continue;
+      }
+      const n = this.textOrAction();
+      if ('keyword' in n || n.type === 'end' || n.type === 'else') this.fail(n.pos, `unexpected {{${n.type}}}`);
+      root.push(n as Node);
+    }
+    return { root, defined: this.defined };
+  }
+
+  // ---- tokens
+
+  private peek(): Token {
+    return this.tokens[this.i]!;
+  }
+  private peekAt(k: number): Token {
+    return this.tokens[Math.min(this.i + k, this.tokens.length - 1)]!;
+  }
+  private next(): Token {
+    const t = this.tokens[this.i]!;
+    if (this.i < this.tokens.length - 1) this.i++;
+    return t;
+  }
+  private expect(kind: TokenKind, context: string): Token {
+    const t = this.next();
+    if (t.kind !== kind) this.unexpected(t, context);
+    return t;
+  }
+
+  private fail(pos: number, msg: string): never {
+    const line = lineOf(this.src, pos);
+    throw new TemplateError(`template: ${this.name}:${line}:${columnOf(this.src, pos)}: ${msg}`, {
+      templateName: this.name,
+      templateLine: line,
+      templateColumn: columnOf(this.src, pos),
+    });
+  }
+
+  private unexpected(t: Token, context: string): never {
+    const what =
+      t.kind === 'eof'
+        ? 'EOF'
+        : t.kind === 'rightDelim'
+          ? '"}}"'
+          : t.kind === 'leftDelim'
+            ? '"{{"'
+            : t.kind === 'keyword'
+              ? `<${t.val}>`
+              : JSON.stringify(t.val);
+    return this.fail(t.pos, `unexpected ${what} in ${context}`);
+  }
+
+  // ---- structure
+
+  private parseDefinition(): void {
+    const context = 'define clause';
+    const nameTok = this.next();
+    const tname = this.templateName(nameTok, context);
+    this.expect('rightDelim', context);
+    const saved = this.vars;
+    this.vars = ['$'];
+    const [list, end] = this.itemList();
+    this.vars = saved;
+    if (end.type !== 'end') this.fail(end.pos, `unexpected {{${end.type}}} in ${context}`);
+    this.addDefinition(tname, list, nameTok.pos);
+  }
+
+  private addDefinition(tname: string, list: Node[], pos: number): void {
+    const prev = this.defined.get(tname);
+    if (prev !== undefined && !isEmptyList(prev) && !isEmptyList(list)) {
+      this.fail(pos, `template: multiple definition of template "${tname}"`);
+    }
+    if (prev === undefined || isEmptyList(prev)) this.defined.set(tname, list);
+  }
+
+  private templateName(t: Token, context: string): string {
+    if (t.kind === 'string' || t.kind === 'rawString') return unquote(t.val, (msg) => this.fail(t.pos, msg));
+    return this.unexpected(t, context);
+  }
+
+  /** Parses until `{{end}}` or `{{else}}`, returning the list and that terminator. */
+  private itemList(): [Node[], EndNode] {
+    const list: Node[] = [];
+    while (this.peek().kind !== 'eof') {
+      const n = this.textOrAction();
+      if (n.type === 'end' || n.type === 'else') return [list, n as EndNode];
+      list.push(n as Node);
+    }
+    return this.fail(this.peek().pos, 'unexpected EOF');
+  }
+
+  private textOrAction(): Node | EndNode {
+    const t = this.next();
+    if (t.kind === 'text') return { type: 'text', text: t.val, pos: t.pos, end: t.pos + t.val.length };
+    if (t.kind === 'leftDelim') return this.action(t);
+    return this.unexpected(t, 'input');
+  }
+
+  private action(open: Token): Node | EndNode {
+    const t = this.peek();
+    if (t.kind === 'keyword') {
+      this.next();
+      switch (t.val) {
+        case 'block':
+          return this.blockControl(open);
+        case 'break':
+        case 'continue': {
+          if (this.rangeDepth === 0) this.fail(t.pos, `{{${t.val}}} outside {{range}}`);
+          const close = this.next();
+          if (close.kind !== 'rightDelim') this.unexpected(close, `{{${t.val}}}`);
+          return { type: t.val, pos: t.pos, end: close.pos };
+        }
+        case 'else': {
+          // `{{else if ...}}` / `{{else with ...}}` leave the keyword for the caller.
+          const p = this.peek();
+          if (p.kind === 'keyword' && (p.val === 'if' || p.val === 'with')) return { type: 'else', pos: t.pos, end: p.pos, keyword: p.val };
+          this.expect('rightDelim', 'else');
+          return { type: 'else', pos: t.pos, end: t.pos + 4 };
+        }
+        case 'end':
+          this.expect('rightDelim', 'end');
+          return { type: 'end', pos: t.pos, end: t.pos + 3 };
+        case 'if':
+        case 'range':
+        case 'with':
+          return this.control(t.val, t.pos);
+        case 'template':
+          return this.templateControl(t);
+        case 'define':
+          return this.fail(t.pos, 'unexpected <define> in command');
+      }
+    }
+    const pipe = this.pipeline('command', 'rightDelim');
+    return { type: 'action', pipe, pos: open.pos, end: pipe.end };
+  }
+
+  private control(context: 'if' | 'range' | 'with', pos: number): BranchNode {
+    const mark = this.vars.length;
+    const pipe = this.pipeline(context, 'rightDelim');
+    if (context === 'range') this.rangeDepth++;
+    const [list, next] = this.itemList();
+    if (context === 'range') this.rangeDepth--;
+    let elseList: Node[] | null = null;
+    if (next.type === 'else') {
+      if (next.keyword !== undefined && next.keyword === context && context !== 'range') {
+        // `{{if a}}x{{else if b}}y{{end}}` is `{{if a}}x{{else}}{{if b}}y{{end}}{{end}}`.
+        const kw = this.next();
+        elseList = [this.control(context, kw.pos)];
+      } else {
+        if (next.keyword !== undefined) this.unexpected(this.peek(), 'input');
+        let end: EndNode;
+        [elseList, end] = this.itemList();
+        if (end.type !== 'end') this.fail(end.pos, `expected end; found {{else}}`);
+      }
+    }
+    this.vars.length = mark;
+    return { type: context, pipe, list, elseList, pos, end: pipe.end };
+  }
+
+  private templateControl(kw: Token): TemplateCallNode {
+    const context = 'template clause';
+    const nameTok = this.next();
+    const tname = this.templateName(nameTok, context);
+    let pipe: PipeNode | null = null;
+    if (this.peek().kind === 'rightDelim') this.next();
+    else pipe = this.pipeline(context, 'rightDelim');
+    return { type: 'template', name: tname, pipe, pos: kw.pos, end: pipe?.end ?? nameTok.pos + nameTok.val.length };
+  }
+
+  private blockControl(open: Token): TemplateCallNode {
+    const context = 'block clause';
+    const nameTok = this.next();
+    const tname = this.templateName(nameTok, context);
+    const pipe = this.pipeline(context, 'rightDelim');
+    const savedVars = this.vars;
+    const savedDepth = this.rangeDepth;
+    this.vars = ['$'];
+    this.rangeDepth = 0;
+    const [list, end] = this.itemList();
+    this.vars = savedVars;
+    this.rangeDepth = savedDepth;
+    if (end.type !== 'end') this.fail(end.pos, `unexpected {{${end.type}}} in ${context}`);
+    this.addDefinition(tname, list, nameTok.pos);
+    return { type: 'template', name: tname, pipe, pos: open.pos, end: pipe.end };
+  }
+
+  // ---- pipelines
+
+  private pipeline(context: string, endKind: 'rightDelim' | 'rightParen'): PipeNode {
+    const start = this.peek();
+    const pipe: PipeNode = { type: 'pipe', isAssign: false, decl: [], cmds: [], pos: start.pos, end: start.pos };
+    for (;;) {
+      const v = this.peek();
+      if (v.kind !== 'variable') break;
+      const after = this.peekAt(1);
+      if (after.kind === 'declare' || after.kind === 'assign') {
+        this.next();
+        this.next();
+        pipe.isAssign = after.kind === 'assign';
+        pipe.decl.push({ type: 'variable', idents: [v.val], pos: v.pos, end: v.pos + v.val.length });
+        this.vars.push(v.val);
+        break;
+      }
+      if (after.kind === 'comma') {
+        this.next();
+        this.next();
+        pipe.decl.push({ type: 'variable', idents: [v.val], pos: v.pos, end: v.pos + v.val.length });
+        this.vars.push(v.val);
+        if (context === 'range' && pipe.decl.length < 2) {
+          const k = this.peek().kind;
+          if (k === 'variable' || k === 'rightDelim' || k === 'rightParen') continue;
+          this.fail(this.peek().pos, 'range can only initialize variables');
+        }
+        this.fail(v.pos, `too many declarations in ${context}`);
+      }
+      break;
+    }
+    for (;;) {
+      const t = this.peek();
+      if (t.kind === endKind) {
+        this.next();
+        pipe.end = t.kind === 'rightParen' ? t.pos + 1 : lastEnd(pipe, t.pos);
+        if (pipe.cmds.length === 0) this.fail(t.pos, `missing value for ${context}`);
+        for (let k = 1; k < pipe.cmds.length; k++) {
+          const first = pipe.cmds[k]!.args[0]!;
+          if (first.type === 'literal' || first.type === 'dot' || first.type === 'nil') {
+            this.fail(first.pos, `non executable command in pipeline stage ${k + 1}`);
+          }
+        }
+        return pipe;
+      }
+      switch (t.kind) {
+        case 'bool':
+        case 'char':
+        case 'dot':
+        case 'field':
+        case 'identifier':
+        case 'number':
+        case 'nil':
+        case 'rawString':
+        case 'string':
+        case 'variable':
+        case 'leftParen':
+          pipe.cmds.push(this.command());
+          break;
+        default:
+          this.unexpected(t, context);
+      }
+    }
+  }
+
+  private command(): CommandNode {
+    const start = this.peek().pos;
+    const cmd: CommandNode = { type: 'command', args: [], pos: start, end: start };
+    for (;;) {
+      const operand = this.operand();
+      if (operand !== null) {
+        cmd.args.push(operand);
+        cmd.end = operand.end;
+      }
+      const t = this.peek();
+      if (t.kind === 'rightDelim' || t.kind === 'rightParen') break;
+      if (t.kind === 'pipe') {
+        this.next();
+        break;
+      }
+      if (operand !== null && t.spaceBefore) continue;
+      this.unexpected(t, 'operand');
+    }
+    if (cmd.args.length === 0) this.fail(start, 'empty command');
+    return cmd;
+  }
+
+  private operand(): ArgNode | null {
+    const node = this.term();
+    if (node === null) return null;
+    const t = this.peek();
+    if (t.kind !== 'field' || t.spaceBefore) return node;
+    const idents: string[] = [];
+    let end = node.end;
+    while (this.peek().kind === 'field' && !this.peek().spaceBefore) {
+      const f = this.next();
+      idents.push(f.val.slice(1));
+      end = f.pos + f.val.length;
+    }
+    switch (node.type) {
+      case 'field':
+        return { type: 'field', idents: [...node.idents, ...idents], pos: node.pos, end };
+      case 'variable':
+        return { type: 'variable', idents: [...node.idents, ...idents], pos: node.pos, end };
+      case 'literal':
+      case 'nil':
+      case 'dot':
+        return this.fail(t.pos, `unexpected . after term ${JSON.stringify(this.src.slice(node.pos, node.end))}`);
+      default:
+        return { type: 'chain', node, idents, pos: node.pos, end };
+    }
+  }
+
+  private term(): ArgNode | null {
+    const t = this.peek();
+    const end = t.pos + t.val.length;
+    switch (t.kind) {
+      case 'identifier':
+        this.next();
+        if (!this.hasFunction(t.val)) this.fail(t.pos, `function ${JSON.stringify(t.val)} not defined`);
+        return { type: 'identifier', name: t.val, pos: t.pos, end };
+      case 'dot':
+        this.next();
+        return { type: 'dot', pos: t.pos, end };
+      case 'nil':
+        this.next();
+        return { type: 'nil', pos: t.pos, end };
+      case 'variable': {
+        this.next();
+        const dot = t.val.indexOf('.');
+        const vname = dot < 0 ? t.val : t.val.slice(0, dot);
+        if (!this.vars.includes(vname)) this.fail(t.pos, `undefined variable ${JSON.stringify(vname)}`);
+        return { type: 'variable', idents: [vname], pos: t.pos, end };
+      }
+      case 'field':
+        this.next();
+        return { type: 'field', idents: [t.val.slice(1)], pos: t.pos, end };
+      case 'bool':
+        this.next();
+        return { type: 'literal', kind: 'bool', value: t.val === 'true', pos: t.pos, end };
+      case 'number':
+      case 'char':
+        this.next();
+        return { type: 'literal', kind: 'number', value: this.number(t), pos: t.pos, end };
+      case 'string':
+      case 'rawString':
+        this.next();
+        return { type: 'literal', kind: 'string', value: unquote(t.val, (m) => this.fail(t.pos, m)), pos: t.pos, end };
+      case 'leftParen': {
+        this.next();
+        const p = this.pipeline('parenthesized pipeline', 'rightParen');
+        p.pos = t.pos;
+        return p;
+      }
+      default:
+        return null;
+    }
+  }
+
+  private number(t: Token): number | bigint {
+    if (t.kind === 'char') {
+      const s = unquote(t.val, (m) => this.fail(t.pos, m));
+      const cp = s.codePointAt(0);
+      if (cp === undefined || String.fromCodePoint(cp) !== s) this.fail(t.pos, `malformed character constant: ${t.val}`);
+      return cp;
+    }
+    const text = t.val.replace(/_/g, '');
+    if (text.endsWith('i')) this.fail(t.pos, `complex constants are not supported: ${t.val}`);
+    let sign = 1n;
+    let body = text;
+    if (body.startsWith('+')) body = body.slice(1);
+    else if (body.startsWith('-')) {
+      sign = -1n;
+      body = body.slice(1);
+    }
+    const isHex = /^0[xX]/.test(body);
+    if (isHex ? /[pP.]/.test(body) : /[.eE]/.test(body)) {
+      if (isHex) this.fail(t.pos, `hexadecimal floating-point constants are not supported: ${t.val}`);
+      const f = Number(text);
+      if (Number.isNaN(f)) this.fail(t.pos, `bad number syntax: ${JSON.stringify(t.val)}`);
+      return f;
+    }
+    let big: bigint;
+    try {
+      if (/^0[oO]/.test(body)) big = BigInt('0o' + body.slice(2));
+      else if (/^0[0-7]+$/.test(body)) big = BigInt('0o' + body.slice(1));
+      else big = BigInt(body);
+    } catch {
+      return this.fail(t.pos, `illegal number syntax: ${JSON.stringify(t.val)}`);
+    }
+    big *= sign;
+    if (big > 0x7fffffffffffffffn || big < -0x8000000000000000n) this.fail(t.pos, `${t.val} overflows int`);
+    return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+  }
+}
+
+function lastEnd(pipe: PipeNode, fallback: number): number {
+  const last = pipe.cmds[pipe.cmds.length - 1];
+  return last !== undefined ? last.end : fallback;
+}
+
+function isEmptyList(list: Node[]): boolean {
+  return list.every((n) => n.type === 'text' && n.text.trim() === '');
+}
+
+export function lineOf(src: string, pos: number): number {
+  let line = 1;
+  for (let i = 0; i < pos && i < src.length; i++) if (src.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/** strconv.Unquote for the three Go quote forms. */
+export function unquote(q: string, fail: (msg: string) => never): string {
+  const quoteChar = q[0];
+  if (quoteChar === '`') return q.slice(1, -1).replace(/\r/g, '');
+  const body = q.slice(1, -1);
+  if (!body.includes('\\')) {
+    if (quoteChar === "'" && Array.from(body).length !== 1) fail(`malformed character constant: ${q}`);
+    return body;
+  }
+  const bytes: number[] = [];
+  const pushString = (s: string): void => {
+    for (const b of Buffer.from(s, 'utf8')) bytes.push(b);
+  };
+  for (let i = 0; i < body.length; ) {
+    const c = body[i]!;
+    if (c !== '\\') {
+      const cp = body.codePointAt(i)!;
+      const ch = String.fromCodePoint(cp);
+      pushString(ch);
+      i += ch.length;
+      continue;
+    }
+    const e = body[i + 1];
+    i += 2;
+    switch (e) {
+      case 'a':
+        bytes.push(7);
+        break;
+      case 'b':
+        bytes.push(8);
+        break;
+      case 'f':
+        bytes.push(12);
+        break;
+      case 'n':
+        bytes.push(10);
+        break;
+      case 'r':
+        bytes.push(13);
+        break;
+      case 't':
+        bytes.push(9);
+        break;
+      case 'v':
+        bytes.push(11);
+        break;
+      case '\\':
+        bytes.push(92);
+        break;
+      case '"':
+      case "'":
+        if (e !== quoteChar) fail(`invalid syntax: ${q}`);
+        bytes.push(e.charCodeAt(0));
+        break;
+      case 'x': {
+        const h = body.slice(i, i + 2);
+        if (!/^[0-9a-fA-F]{2}$/.test(h)) fail(`invalid syntax: ${q}`);
+        bytes.push(parseInt(h, 16));
+        i += 2;
+        break;
+      }
+      case 'u':
+      case 'U': {
+        const n = e === 'u' ? 4 : 8;
+        const h = body.slice(i, i + n);
+        if (!new RegExp(`^[0-9a-fA-F]{${n}}$`).test(h)) fail(`invalid syntax: ${q}`);
+        const cp = parseInt(h, 16);
+        if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) fail(`invalid syntax: ${q}`);
+        pushString(String.fromCodePoint(cp));
+        i += n;
+        break;
+      }
+      default:
+        if (e !== undefined && e >= '0' && e <= '7') {
+          const o = body.slice(i - 1, i + 2);
+          if (!/^[0-7]{3}$/.test(o) || parseInt(o, 8) > 255) fail(`invalid syntax: ${q}`);
+          bytes.push(parseInt(o, 8));
+          i += 2;
+          break;
+        }
+        fail(`invalid syntax: ${q}`);
+    }
+  }
+  const s = Buffer.from(bytes).toString('utf8');
+  if (quoteChar === "'" && Array.from(s).length !== 1) fail(`malformed character constant: ${q}`);
+  return s;
+}
