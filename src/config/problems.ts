@@ -35,40 +35,47 @@ export function problemsError(rootFile: string, problems: readonly Problem[]): W
   });
 }
 
-/** Levenshtein distance, small inputs only (config keys). */
+/** Edit distance counting an adjacent transposition as one edit (`nmae` → `name`); small inputs only. */
 export function editDistance(a: string, b: string): number {
-  const prev = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0] ?? 0;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j] ?? 0;
-      const left = prev[j - 1] ?? 0;
-      prev[j] = Math.min(up + 1, left + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[] = new Array<number>(rows * cols).fill(0);
+  const at = (i: number, j: number) => d[i * cols + j] ?? 0;
+  for (let i = 0; i < rows; i++) d[i * cols] = i;
+  for (let j = 0; j < cols; j++) d[j] = j;
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, at(i - 2, j - 2) + 1);
+      d[i * cols + j] = v;
     }
   }
-  return prev[b.length] ?? 0;
+  return at(a.length, b.length);
 }
 
 /**
- * The closest candidate to `word`, if it is close enough to be a plausible typo: at most a third
- * of the word's length in edits (and at least one), so `functon-call` suggests `function-call`
- * but `foo` suggests nothing.
+ * The closest candidate to `word` if it is a plausible typo: within (length-1)/2 edits, so
+ * `functon-call` suggests `function-call` and `results` suggests `returns` while `foo` suggests
+ * nothing; or a candidate the word is a prefix of (`pointer` → `pointer-only`).
  */
 export function suggest(word: string, candidates: readonly string[]): string | null {
+  const w = word.toLowerCase();
   let best: string | null = null;
   let bestDistance = Infinity;
-  const limit = Math.max(1, Math.floor(word.length / 3));
   for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    const d = editDistance(w, c.toLowerCase());
     if (d < bestDistance) {
       best = c;
       bestDistance = d;
     }
   }
-  return bestDistance <= limit ? best : null;
+  if (best !== null && bestDistance <= Math.max(1, Math.floor((w.length - 1) / 2))) return best;
+  if (w.length >= 3) {
+    const prefixed = candidates.filter((c) => c.toLowerCase().startsWith(w));
+    if (prefixed.length === 1) return prefixed[0]!;
+  }
+  return null;
 }
 
 /** ` — did you mean `x`?` or '' */
