@@ -1,7 +1,7 @@
 // Shared pieces of the shim tests: building the shim, fake tools, a fake job server speaking
 // the real protocol, and running the shim as the go command would.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,8 +11,16 @@ import { FrameDecoder, encodeFrame, validateShimMessage, type ShimToServer } fro
 export const root = fileURLToPath(new URL('../../../../', import.meta.url));
 export const shimSrc = join(root, 'shim');
 
+const tempDirs: string[] = [];
+process.on('exit', () => {
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh temporary directory, removed when the test process exits. */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `weft-${prefix}-`));
+  const d = mkdtempSync(join(tmpdir(), `weft-${prefix}-`));
+  tempDirs.push(d);
+  return d;
 }
 
 /** Environment for running go on the shim's own sources. */

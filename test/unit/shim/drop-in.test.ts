@@ -1,0 +1,121 @@
+// Drop-in mode (no WEFT_SOCKET): concurrent shims of one go command start exactly one job
+// server, keyed on the parent's pid and start time, in a private runtime directory, and all of
+// them connect to it. The server here is a fake (baked into the shim with -ldflags like the real
+// node + bin/weft.js) that records how it was started.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildShim, fakeTool, runShim, shimEnv, tempDir } from './helpers.js';
+
+const protocolUrl = new URL('../../../src/protocol/index.js', import.meta.url).href;
+
+const fakeServerScript = `
+import { createServer } from 'node:net';
+import { appendFileSync } from 'node:fs';
+const { FrameDecoder, encodeFrame, validateShimMessage, PROTOCOL_VERSION } = await import(${JSON.stringify(protocolUrl)});
+const args = process.argv.slice(2);
+appendFileSync(process.env.FAKE_STARTS, JSON.stringify({ pid: process.pid, args }) + '\\n');
+if (process.env.FAKE_FAIL) { console.error('fake server: failing on purpose'); process.exit(7); }
+const socket = args[args.indexOf('--socket') + 1];
+// Start slowly so that concurrent shims queue on the lock.
+await new Promise((r) => setTimeout(r, 300));
+createServer((sock) => {
+  const dec = new FrameDecoder();
+  sock.on('data', (chunk) => {
+    for (const m of dec.push(chunk)) {
+      const msg = validateShimMessage(m);
+      if (msg.t === 'hello') sock.write(encodeFrame({ t: 'hello', v: PROTOCOL_VERSION, weft: 'fake', ok: true, suffix: 'weft@fake;dropin' }));
+      else sock.write(encodeFrame({ t: 'reply', id: msg.id, ok: true, args: ['-dropin', ...msg.args] }));
+    }
+  });
+  sock.on('error', () => {});
+}).listen(socket);
+setTimeout(() => process.exit(0), 60000);
+`;
+
+let dir: string;
+let shim: string;
+let tools: string;
+const started: number[] = [];
+
+before(() => {
+  dir = tempDir('dropin');
+  const script = join(dir, 'fake-server.mjs');
+  writeFileSync(script, fakeServerScript);
+  shim = buildShim(dir, ['-X', `main.serverNode=${process.execPath}`, '-X', `main.serverScript=${script}`]);
+  tools = join(dir, 'tools');
+  rmSync(tools, { recursive: true, force: true });
+  fakeTool(dir, 'compile', 'if [ "$1" = "-V=full" ]; then echo "compile version go1.99.1"; exit 0; fi\necho "compile ran: $*"');
+});
+
+after(() => {
+  for (const pid of started) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function ourStartTime(): string {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]!;
+}
+
+function readStarts(file: string): Array<{ pid: number; args: string[] }> {
+  return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+}
+
+test('concurrent shims of one go command start exactly one server and all use it', async () => {
+  const runtime = tempDir('xdg');
+  const starts = join(dir, 'starts-1');
+  const env = shimEnv({ XDG_RUNTIME_DIR: runtime, FAKE_STARTS: starts });
+  const runs = await Promise.all([1, 2, 3, 4, 5].map((i) => runShim(shim, [join(dir, 'compile'), '-p', `p${i}`], env)));
+  for (const [i, r] of runs.entries()) {
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `compile ran: -dropin -p p${i + 1}\n`);
+  }
+  const s = readStarts(starts);
+  for (const x of s) started.push(x.pid);
+  assert.equal(s.length, 1, `one server start, got ${s.length}`);
+  const base = join(runtime, 'weft', `drop-${process.pid}-${ourStartTime()}`);
+  assert.deepEqual(s[0]!.args, ['server', '--drop-in', '--socket', `${base}.sock`, '--go-pid', String(process.pid)]);
+  assert.equal(statSync(join(runtime, 'weft')).mode & 0o777, 0o700);
+  assert.ok(existsSync(`${base}.log`), 'the server log file exists');
+
+  // -V=full in drop-in mode gets the suffix from the same server.
+  const v = await runShim(shim, [join(dir, 'compile'), '-V=full'], env);
+  assert.equal(v.code, 0, v.stderr);
+  assert.equal(v.stdout, 'compile version go1.99.1 weft@fake;dropin\n');
+  assert.equal(readStarts(starts).length, 1, 'still one server');
+});
+
+test('a server that exits before listening is reported at once with its log', async () => {
+  const runtime = tempDir('xdg-fail');
+  const starts = join(dir, 'starts-2');
+  const r = await runShim(shim, [join(dir, 'compile'), '-p', 'x'], shimEnv({ XDG_RUNTIME_DIR: runtime, FAKE_STARTS: starts, FAKE_FAIL: '1' }));
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^weft: drop-in mode: the job server exited \(status 7\) before it listened on .*\.sock\n  hint: see its log .*drop-\d+-\d+\.log\n    fake server: failing on purpose/);
+  assert.equal(readStarts(starts).length, 1);
+});
+
+test('a runtime directory that others can enter is refused', async () => {
+  const runtime = tempDir('xdg-open');
+  const { mkdirSync, chmodSync } = await import('node:fs');
+  mkdirSync(join(runtime, 'weft'));
+  chmodSync(join(runtime, 'weft'), 0o777);
+  const r = await runShim(shim, [join(dir, 'compile'), '-p', 'x'], shimEnv({ XDG_RUNTIME_DIR: runtime, FAKE_STARTS: join(dir, 'starts-3') }));
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /is not a private directory of this user/);
+  assert.equal(readStarts(join(dir, 'starts-3')).length, 0);
+});
+
+test('a shim built without a server command says how to get one', async () => {
+  const plain = buildShim(tempDir('plain'));
+  const r = await runShim(plain, [join(dir, 'compile'), '-p', 'x'], shimEnv({ XDG_RUNTIME_DIR: tempDir('xdg-plain') }));
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /built without a job server command and WEFT_SOCKET is not set\n  hint: .*weft toolexec-path/);
+});
