@@ -4,6 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Transferable } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { WeftError, fromErrorData, toErrorData, type WeftErrorData } from '../errors.js';
 

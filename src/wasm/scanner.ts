@@ -67,8 +67,21 @@ export interface Scanner {
   stats(): ScannerStats;
 }
 
+// The slice of the WebAssembly JS API used here, typed locally: the global's declarations live
+// in TypeScript's DOM lib, which this project does not load.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+type WasmModule = object;
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (mod: WasmModule, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
 interface ScannerExports {
-  memory: WebAssembly.Memory;
+  memory: WasmMemory;
   needleBytesPtr(): number;
   needleLensPtr(): number;
   resultPtr(): number;
@@ -98,18 +111,19 @@ let simdSupport: boolean | undefined;
 
 /** Whether this engine runs WASM SIMD (checked once with a tiny module). */
 export function simdSupported(): boolean {
-  simdSupport ??= WebAssembly.validate(SIMD_PROBE);
-  return simdSupport;
+  const supported = simdSupport ?? wasmApi.validate(SIMD_PROBE);
+  simdSupport = supported;
+  return supported;
 }
 
-const modules = new Map<ScannerVariant, WebAssembly.Module>();
+const modules = new Map<ScannerVariant, WasmModule>();
 
 /** Where a variant's .wasm lives: dist/wasm/, next to dist/src/wasm/ where this file runs. */
 export function wasmPath(variant: ScannerVariant): URL {
   return new URL(`../../wasm/scanner-${variant}.wasm`, import.meta.url);
 }
 
-function compileVariant(variant: ScannerVariant): WebAssembly.Module {
+function compileVariant(variant: ScannerVariant): WasmModule {
   const cached = modules.get(variant);
   if (cached) return cached;
   let bytes: Buffer;
@@ -119,7 +133,7 @@ function compileVariant(variant: ScannerVariant): WebAssembly.Module {
     throw new WeftError('E_WASM', `cannot read the ${variant} scanner module ${wasmPath(variant).pathname}: ${(e as Error).message}`,
       { hint: 'run `npm run build:wasm` (or `npm run build`) to build dist/wasm/', cause: e });
   }
-  const mod = new WebAssembly.Module(bytes);
+  const mod = new wasmApi.Module(bytes);
   modules.set(variant, mod);
   return mod;
 }
@@ -132,7 +146,7 @@ let nextSerial = 1;
  */
 export function loadScanner(opts: { variant?: ScannerVariant } = {}): Scanner {
   let variant: ScannerVariant = opts.variant ?? (simdSupported() ? 'simd' : 'scalar');
-  let mod: WebAssembly.Module;
+  let mod: WasmModule;
   try {
     mod = compileVariant(variant);
   } catch (e) {
@@ -157,11 +171,11 @@ class WasmScanner implements Scanner {
   readonly #resultPtr: number;
   readonly #needleCapacity: number;
 
-  constructor(variant: ScannerVariant, mod: WebAssembly.Module) {
+  constructor(variant: ScannerVariant, mod: WasmModule) {
     this.variant = variant;
     // Filled in after instantiation; abort needs the memory to decode its strings.
-    let memory: WebAssembly.Memory | undefined;
-    const instance = new WebAssembly.Instance(mod, {
+    let memory: WasmMemory | undefined;
+    const instance = new wasmApi.Instance(mod, {
       env: {
         abort: (msg: number, file: number, line: number, column: number): never => {
           throw new WeftError('E_WASM', `scanner module aborted: ${readString(memory, msg) || 'no message'}`, {
@@ -314,7 +328,7 @@ class WasmScanner implements Scanner {
 }
 
 /** Reads an AssemblyScript string (UTF-16, byte length in the header word before it). */
-function readString(memory: WebAssembly.Memory | undefined, ptr: number): string {
+function readString(memory: WasmMemory | undefined, ptr: number): string {
   if (!memory || ptr === 0) return '';
   const buf = memory.buffer;
   if (ptr < 4 || ptr > buf.byteLength) return '';
