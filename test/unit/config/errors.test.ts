@@ -2,10 +2,7 @@
 // line so the expected line numbers can be read off the arrays (META is lines 1-3).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { WeftError } from '../../../src/errors.js';
-import { loadConfig } from '../../../src/config/index.js';
-import { META, expectProblems, writeTemp } from './helpers.js';
+import { META, expectProblems } from './helpers.js';
 
 const doc = (...lines: string[]) => META + lines.join('\n') + '\n';
 /** An aspect file whose single aspect starts at line 5 and whose join point value is at line 7. */
@@ -41,13 +38,10 @@ describe('config errors: the document', () => {
   });
 
   it('YAML syntax errors and duplicate keys carry their line', async () => {
+    // The yaml parser reports an unclosed flow mapping where it gives up: the next line.
     await expectProblems(doc('aspects:', '  - id: x', '    join-point: {package-name: main', '    advice: x'), [
-      { line: 6, path: '', message: /YAML syntax:/ },
-    ]).catch(async () => {
-      // The exact count of syntax errors is the yaml package's business; the line is ours.
-      const dir = writeTemp({ 'weft.yml': doc('aspects:', '  - id: x', '    join-point: {package-name: main', '    advice: x') });
-      await assert.rejects(loadConfig(join(dir, 'weft.yml')), (e: WeftError) => e.details.every((d) => /:\d+: <document>: YAML syntax:/.test(d)));
-    });
+      { line: 7, path: '', message: /^YAML syntax: Flow map .* end with a \}/ },
+    ]);
     await expectProblems(doc('aspects:', '  - id: x', '    id: y', '    join-point: {package-name: main}', '    advice: {add-blank-import: unsafe}'), [
       { line: 6, path: '', message: /YAML syntax: Map keys must be unique; remove or rename the repeated key/ },
     ]);
