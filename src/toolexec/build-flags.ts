@@ -58,9 +58,17 @@ export function parseGoCommand(args: readonly string[]): ParsedGoCommand {
   const packages: string[] = [];
   let i = 0;
   let subcommand = '';
-  if (args[0] !== undefined && !args[0].startsWith('-')) {
-    subcommand = args[0];
+  // go accepts -C only before the subcommand.
+  if (args[0] === '-C' || args[0] === '--C') {
+    if (args[1] !== undefined) flags.set('C', args[1]);
+    i = 2;
+  } else if (args[0] !== undefined && /^--?C=/.test(args[0])) {
+    flags.set('C', args[0].slice(args[0].indexOf('=') + 1));
     i = 1;
+  }
+  if (args[i] !== undefined && !args[i]!.startsWith('-')) {
+    subcommand = args[i]!;
+    i++;
   }
   for (; i < args.length; i++) {
     const a = args[i]!;

@@ -50,7 +50,9 @@ test('-cover without -coverpkg derives it: test patterns for go test, main modul
 });
 
 test('-C changes the directory the inner go runs in', () => {
-  assert.equal(extractBuildFlags(['build', '-C', 'sub', '.'], {}, '/m').dir, '/m/sub');
+  assert.equal(extractBuildFlags(['-C', 'sub', 'build', '.'], {}, '/m').dir, '/m/sub');
+  assert.equal(extractBuildFlags(['-C=/abs', 'test', '-cover', '.'], {}, '/m').dir, '/abs');
+  assert.equal(parseGoCommand(['-C', 'sub', 'test', './x']).subcommand, 'test');
 });
 
 test('finds the go process above the shim through /proc, with its args and env', async () => {

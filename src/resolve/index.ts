@@ -1,0 +1,9 @@
+// src/resolve: finding the archives of packages that woven code injects (`go list -export` with
+// the build's own flags and toolexec, once per build, deduplicated, cycle-checked), the
+// injected packages' content fingerprint, and the compile/link hooks that patch importcfgs,
+// record link deps in archives and add blank imports to main packages.
+// May import toolexec, config types, protocol types and errors; must not import server, cli,
+// weave (beyond its api types) or pool, and never weaves.
+export * from './go-list.js';
+export * from './resolver.js';
+export * from './inject.js';

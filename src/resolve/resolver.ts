@@ -1,0 +1,256 @@
+// Finding the export archives of injected packages for one build. The archives must be what the
+// build itself would produce, so they come from `go list -export` with the build's own flags and
+// toolexec (inner compiles reach this same server and are woven alike). Everything is per build:
+// one listing (no compiles) of every package the configuration may inject, one export run for
+// all of them at the first need, and a further run only for packages discovered later.
+//
+// The dangerous case is a compile that needs an archive whose dependency closure contains the
+// package being compiled: the inner build would have to compile that very package, which would
+// ask for the same archive again. The listing gives the closures before anything is compiled,
+// so such a request is refused with E_CYCLE, and a request never waits for a run whose closure
+// contains the requester (it gets a run of its own for just what it needs).
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { WeftError } from '../errors.js';
+import { packageFiles, runGoList, type GoListOptions, type GoListResult, type ListedPackage } from './go-list.js';
+
+export interface ResolverOptions {
+  go: string;
+  /** The go command's working directory. */
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  /** The build's flags (from build-flags.ts). */
+  flags: readonly string[];
+  /** The build's -toolexec, passed to export runs. */
+  toolexec: string | null;
+  /** Every package the configuration may inject (ResolvedConfig.injectedPackages). */
+  injected: readonly string[];
+  /** Aspect ids that inject a package, for error messages. */
+  aspectsOf?: (pkg: string) => string[];
+  /** Replaceable for tests. */
+  goList?: (patterns: readonly string[], opts: GoListOptions) => Promise<GoListResult>;
+}
+
+interface ExportRun {
+  roots: Set<string>;
+  /** Every package the run compiles (roots and their deps), from the listing. */
+  closure: Set<string>;
+  done: Promise<void>;
+}
+
+export class Resolver {
+  private readonly opts: ResolverOptions;
+  private readonly goList: (patterns: readonly string[], opts: GoListOptions) => Promise<GoListResult>;
+  /** Listing results (no export), by import path. */
+  private readonly listed = new Map<string, ListedPackage>();
+  private listing: Promise<void> | null = null;
+  private readonly exports = new Map<string, string>();
+  /** Roots whose whole closure has export archives. */
+  private readonly complete = new Set<string>();
+  private readonly failed = new Map<string, WeftError>();
+  private readonly runs = new Set<ExportRun>();
+  private injectedRun = false;
+  listRuns = 0;
+  exportRuns = 0;
+
+  constructor(opts: ResolverOptions) {
+    this.opts = opts;
+    this.goList = opts.goList ?? runGoList;
+  }
+
+  private baseOptions(exportArchives: boolean): GoListOptions {
+    return { go: this.opts.go, dir: this.opts.dir, env: this.opts.env, flags: this.opts.flags, export: exportArchives, toolexec: exportArchives ? this.opts.toolexec : null };
+  }
+
+  /** Lists `pkgs` (no compiles) and remembers their closures. The configuration's packages are listed once. */
+  async list(pkgs: readonly string[] = this.opts.injected): Promise<void> {
+    if (this.listing === null) {
+      const first = [...new Set([...this.opts.injected, ...pkgs])].sort();
+      this.listing = first.length === 0 ? Promise.resolve() : this.runListing(first);
+    }
+    await this.listing;
+    const more = pkgs.filter((p) => !this.listed.has(p));
+    if (more.length > 0) await this.runListing(more);
+  }
+
+  private async runListing(pkgs: string[]): Promise<void> {
+    this.listRuns++;
+    const r = await this.goList(pkgs, this.baseOptions(false));
+    for (const p of r.packages) if (!this.listed.has(p.ImportPath)) this.listed.set(p.ImportPath, p);
+    for (const p of pkgs) {
+      if (!this.listed.has(p)) {
+        this.listed.set(p, { ImportPath: p, Error: { Err: r.stderr.trim() || `${r.command} printed nothing for ${p}` } });
+      }
+    }
+  }
+
+  /**
+   * Starts from another resolver's listing (a second build configuration in the same build,
+   * e.g. a different GOARCH): closures hardly depend on flags, and it saves a go list run.
+   */
+  seedListing(from: Resolver): void {
+    const source = from.listing ?? Promise.resolve();
+    this.listing = source.then(() => {
+      for (const [k, v] of from.listed) if (!this.listed.has(k)) this.listed.set(k, v);
+    });
+  }
+
+  /** The listed package (after list()), or undefined. */
+  listedPackage(pkg: string): ListedPackage | undefined {
+    return this.listed.get(pkg);
+  }
+
+  /** Every package `pkgs` need (themselves and their deps), from the listing. */
+  closureOf(pkgs: Iterable<string>): Set<string> {
+    const out = new Set<string>();
+    for (const p of pkgs) {
+      out.add(p);
+      for (const d of this.listed.get(p)?.Deps ?? []) out.add(d);
+    }
+    return out;
+  }
+
+  /** True when `pkg` is one of the injectable packages or in their dependency closure. */
+  inInjectedClosure(pkg: string): boolean {
+    return this.closureOf(this.opts.injected).has(pkg);
+  }
+
+  private notFound(pkg: string, why: string): WeftError {
+    const aspects = this.opts.aspectsOf?.(pkg) ?? [];
+    const std = !pkg.split('/')[0]!.includes('.');
+    return new WeftError('E_RESOLVE', `package ${pkg}, injected by ${aspects.length > 0 ? `aspect ${aspects.map((a) => JSON.stringify(a)).join(', ')}` : 'the configuration'}, cannot be resolved: ${why}`, {
+      ...(aspects[0] !== undefined ? { aspect: aspects[0] } : {}),
+      hint: std
+        ? `check the import path in the aspect's imports/links; ${pkg} is not a standard-library package of this Go version`
+        : `add its module to the main module: \`go get ${pkg}\` (and keep it required with a //go:build tools file importing it), or add a replace directive pointing at a local copy`,
+    });
+  }
+
+  private checkListed(pkgs: readonly string[]): void {
+    for (const p of pkgs) {
+      const l = this.listed.get(p);
+      if (l === undefined) throw this.notFound(p, 'go list did not report it');
+      if (l.Error !== undefined) throw this.notFound(p, l.Error.Err.trim());
+      for (const d of l.DepsErrors ?? []) throw this.notFound(p, `a dependency failed: ${d.Err.trim()}`);
+    }
+  }
+
+  /**
+   * Export archives for `pkgs` and their whole dependency closure (import path → archive).
+   * `requester` is the -p of the compile asking ('' for links): it must not be in the closure.
+   */
+  async archives(pkgs: readonly string[], requester: string): Promise<Map<string, string>> {
+    const need = [...new Set(pkgs)].sort();
+    if (need.length === 0) return new Map();
+    await this.list(need);
+    this.checkListed(need);
+    const closure = this.closureOf(need);
+    if (requester !== '' && requester !== 'main' && closure.has(requester)) {
+      const via = need.filter((p) => this.closureOf([p]).has(requester));
+      const aspects = [...new Set(via.flatMap((p) => this.opts.aspectsOf?.(p) ?? []))];
+      throw new WeftError('E_CYCLE', `weaving ${requester} would import ${via.join(', ')}, which itself depends on ${requester}: an import cycle`, {
+        ...(aspects[0] !== undefined ? { aspect: aspects[0] } : {}),
+        hint: `reach ${via.join(', ')} from ${requester} through //go:linkname (list it under the advice's \`links:\` instead of \`imports:\`), or exclude ${requester} from the aspect`,
+      });
+    }
+    for (;;) {
+      const missing = need.filter((p) => !this.complete.has(p));
+      if (missing.length === 0) break;
+      for (const p of missing) {
+        const f = this.failed.get(p);
+        if (f !== undefined) throw f;
+      }
+      // Wait for a run already building what we need, unless that run needs the requester.
+      const usable = [...this.runs].find((r) => missing.some((p) => r.roots.has(p)) && !r.closure.has(requester));
+      if (usable !== undefined) {
+        await usable.done;
+        continue;
+      }
+      let roots = missing;
+      if (!this.injectedRun) {
+        // The first run builds everything the configuration may inject, once for the build,
+        // unless that closure contains the requester.
+        const all = [...new Set([...this.opts.injected.filter((p) => this.listed.get(p)?.Error === undefined), ...missing])].sort();
+        if (!this.closureOf(all).has(requester)) {
+          roots = all;
+          this.injectedRun = true;
+        }
+      }
+      await this.startRun(roots).done;
+    }
+    const out = new Map<string, string>();
+    for (const p of closure) {
+      const e = this.exports.get(p);
+      if (e !== undefined) out.set(p, e);
+    }
+    return out;
+  }
+
+  private startRun(roots: string[]): ExportRun {
+    const run: ExportRun = { roots: new Set(roots), closure: this.closureOf(roots), done: Promise.resolve() };
+    run.done = (async () => {
+      this.exportRuns++;
+      let r: GoListResult;
+      try {
+        r = await this.goList(roots, this.baseOptions(true));
+      } finally {
+        this.runs.delete(run);
+      }
+      for (const p of r.packages) if (p.Export !== undefined && p.Export !== '') this.exports.set(p.ImportPath, p.Export);
+      const byPath = new Map(r.packages.map((p) => [p.ImportPath, p]));
+      for (const root of roots) {
+        const deps = this.closureOf([root]);
+        const lacking = [...deps].filter((d) => !this.exports.has(d) && d !== 'unsafe' && d !== 'C');
+        if (lacking.length === 0) {
+          this.complete.add(root);
+          continue;
+        }
+        const reasons = lacking.map((d) => byPath.get(d)?.Error?.Err.trim()).filter((x): x is string => x !== undefined);
+        const err = this.notFound(root, `building it failed (no export data for ${lacking.slice(0, 5).join(', ')})`);
+        err.details.push(...reasons, ...r.stderr.trim().split('\n').filter((l) => l !== '').slice(0, 20));
+        this.failed.set(root, err);
+      }
+    })();
+    this.runs.add(run);
+    return run;
+  }
+
+  /**
+   * Digest of everything the configuration may inject: module versions and sums for packages
+   * from versioned modules, file contents for local, replaced-by-directory and main-module
+   * ones, and any listing error (so a package appearing later changes it). Standard-library
+   * packages are covered by the toolchain version the go command already hashes.
+   */
+  injectedFingerprint(): string {
+    const h = createHash('sha256');
+    h.update('weft-injected-v1\n');
+    for (const p of [...this.closureOf(this.opts.injected)].sort()) {
+      const l = this.listed.get(p);
+      if (l === undefined || l.Standard === true || p === 'unsafe' || p === 'C') continue;
+      h.update(`pkg ${p}\n`);
+      if (l.Error !== undefined) {
+        h.update(`error ${l.Error.Err}\n`);
+        continue;
+      }
+      const mod = l.Module;
+      const rep = mod?.Replace;
+      const versioned = mod !== undefined && mod.Main !== true && (rep !== undefined ? rep.Version !== undefined && rep.Version !== '' : mod.Version !== undefined && mod.Version !== '');
+      if (versioned) {
+        const m = rep ?? mod;
+        h.update(`module ${m.Path}@${m.Version ?? ''} ${m.Sum ?? ''}\n`);
+        continue;
+      }
+      for (const f of packageFiles(l)) {
+        let data: Buffer;
+        try {
+          data = readFileSync(join(l.Dir ?? '', f));
+        } catch {
+          data = Buffer.from('<unreadable>');
+        }
+        h.update(`file ${f} ${createHash('sha256').update(data).digest('hex')}\n`);
+      }
+    }
+    return h.digest('hex');
+  }
+}
