@@ -186,16 +186,16 @@ class State {
       case 'invalid':
       case 'nil':
         break;
-      case 'struct':
-        if (typeof (val as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function') {
+      default: {
+        // A Set or other iterable object ranges like a slice.
+        if (kindOf(val) === 'struct' && typeof (val as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function') {
           let i = 0;
           for (const e of val as Iterable<unknown>) if (one(i++, e)) break;
           break;
         }
-      // falls through
-      default:
         this.node = node.pipe;
         this.errorf(`range can't iterate over ${formatValue(val)}`);
+      }
     }
     if (!ran && node.elseList !== null) this.walkList(dot, node.elseList);
     this.vars.length = mark;

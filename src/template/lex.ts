@@ -134,7 +134,7 @@ export function lex(src: string, name: string): Token[] {
         break;
       }
       const c = src[pos];
-      if (c === undefined) fail(actionPos, 'unclosed action');
+      if (c === undefined) return fail(actionPos, 'unclosed action');
       if (isSpace(c)) {
         while (isSpace(src[pos]) && !(src[pos + 1] === '-' && src.startsWith(RIGHT, pos + 2) && isSpace(src[pos]))) pos++;
         space = true;

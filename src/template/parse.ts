@@ -254,7 +254,7 @@ class Parser {
     if (context === 'range') this.rangeDepth--;
     let elseList: Node[] | null = null;
     if (next.type === 'else') {
-      if (next.keyword !== undefined && next.keyword === context && context !== 'range') {
+      if (next.keyword !== undefined && next.keyword === context) {
         // `{{if a}}x{{else if b}}y{{end}}` is `{{if a}}x{{else}}{{if b}}y{{end}}{{end}}`.
         const kw = this.next();
         elseList = [this.control(context, kw.pos)];
