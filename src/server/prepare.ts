@@ -9,6 +9,7 @@ import { WeftError } from '../errors.js';
 import { createBuildContext, DEFAULT_CALL_TIMEOUT_MS, parseDuration, type BuildContext } from './build-context.js';
 import type { Logger } from './log.js';
 import { installWeaver } from './weaver.js';
+import { installInjection } from './injection.js';
 
 export const CONFIG_FILE_NAMES = ['weft.yml', 'weft.yaml'] as const;
 
@@ -108,6 +109,8 @@ export interface PrepareOptions {
   /** Where relative --config paths are resolved (the user's cwd). */
   cwd?: string;
   buildFlags?: readonly string[];
+  /** The go command's arguments after `go` (subcommand, flags, packages), for nested `go list` runs. */
+  goArgs?: readonly string[];
 }
 
 export interface PreparedBuild {
@@ -128,5 +131,6 @@ export async function prepareBuild(opts: PrepareOptions): Promise<PreparedBuild>
     callTimeoutMs: parseDuration(opts.env['WEFT_CALL_TIMEOUT'], DEFAULT_CALL_TIMEOUT_MS),
   });
   await installWeaver(ctx);
+  await installInjection(ctx, { go: opts.go, dir: opts.dir, env: opts.env, ...(opts.goArgs !== undefined ? { goArgs: opts.goArgs } : {}) });
   return { ctx, configFile };
 }

@@ -1,0 +1,35 @@
+// Plugging injected-dependency handling (src/resolve) into a build: the importcfg and linker
+// hooks, and the fingerprint extended with the content of every package the aspects may inject
+// (so editing the runtime module rebuilds what depends on it). A configuration that injects
+// nothing installs no hooks and runs no `go list`.
+import { createHash } from 'node:crypto';
+import { Injector } from '../resolve/index.js';
+import { setFingerprint, type BuildContext } from './build-context.js';
+
+export interface InjectionOptions {
+  go: string;
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  /** The go command's arguments after `go`, when known (`weft go`); drop-in builds read /proc. */
+  goArgs?: readonly string[];
+}
+
+export async function installInjection(ctx: BuildContext, opts: InjectionOptions): Promise<Injector | null> {
+  if (ctx.config.injectedPackages.length === 0) return null;
+  const injector = new Injector({
+    config: ctx.config,
+    go: opts.go,
+    dir: opts.dir,
+    env: opts.env,
+    ...(opts.goArgs !== undefined ? { goArgs: opts.goArgs } : {}),
+    log: ctx.log,
+  });
+  const injected = await injector.prepare();
+  setFingerprint(ctx, createHash('sha256').update(`${ctx.config.fingerprint}\n${injected}`).digest('hex'));
+  ctx.importcfg = injector.compileHook;
+  ctx.linker = injector.linkHook;
+  ctx.disposers.push(() => {
+    ctx.log.debug(`injection: ${JSON.stringify(injector.stats)}`);
+  });
+  return injector;
+}
