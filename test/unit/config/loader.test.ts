@@ -27,6 +27,54 @@ describe('loadConfig: documents', () => {
     assert.equal(c.aspects.length, 1);
   });
 
+  it('accepts the shape of real orchestrion files: license comment, `---`, schema comment, tracer-internal', async () => {
+    const c = await loadText([
+      '# Licensed under the Apache License Version 2.0.',
+      '---',
+      '# yaml-language-server: $schema=https://example.com/schema.json',
+      'meta:',
+      '  name: example.com/contrib/net/http/v2.Client',
+      '  description: HTTP client.',
+      '',
+      'aspects:',
+      '  # Mark internal transports.',
+      '  - id: Transport.internal=true',
+      '    tracer-internal: true',
+      '    join-point:',
+      '      all-of:',
+      '        - struct-literal:',
+      '            type: net/http.Transport',
+      '        - one-of:',
+      '            - import-path: example.com/tracer # trailing comment',
+      '            - import-path: example.com/profiler',
+      '    advice:',
+      '      - wrap-expression:',
+      '          template: |-',
+      '            {{- .AST.Type -}}{',
+      '              Internal: true,',
+      '              {{ range .AST.Elts }}{{ . }},',
+      '              {{ end }}',
+      '            }',
+    ].join('\n'));
+    assert.equal(c.aspects.length, 1);
+    assert.equal(c.aspects[0]!.location.line, 10);
+    const adv = c.aspects[0]!.advice[0]!;
+    assert.ok(adv.kind === 'wrap-expression');
+    assert.equal(adv.template.source, '{{- .AST.Type -}}{\n  Internal: true,\n  {{ range .AST.Elts }}{{ . }},\n  {{ end }}\n}');
+  });
+
+  it('resolves a relative config path against the working directory', async () => {
+    const dir = writeTemp({ 'weft.yml': `${META}aspects:\n  - id: a\n    join-point: {package-name: main}\n    advice: {add-blank-import: unsafe}\n` });
+    const prev = process.cwd();
+    process.chdir(dir);
+    try {
+      const c = await loadConfig('weft.yml');
+      assert.deepEqual(c.files, [join(dir, 'weft.yml')]);
+    } finally {
+      process.chdir(prev);
+    }
+  });
+
   it('records aspect locations with absolute file, line and path', async () => {
     const dir = writeTemp({ 'weft.yml': `${META}aspects:\n  - id: a\n    join-point: {package-name: main}\n    advice: {add-blank-import: unsafe}\n\n  - id: b\n    join-point: {package-name: main}\n    advice: {add-blank-import: unsafe}\n` });
     const c = await loadConfig(join(dir, 'weft.yml'));
