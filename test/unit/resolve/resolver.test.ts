@@ -1,0 +1,140 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Resolver } from '../../../src/resolve/resolver.js';
+import type { GoListOptions, GoListResult, ListedPackage } from '../../../src/resolve/go-list.js';
+import { WeftError } from '../../../src/errors.js';
+
+/** A fake `go list` over a fixed import graph; export runs can be held open to test concurrency. */
+function fakeGoList(graph: Record<string, string[]>, opts: { hold?: boolean; missing?: string[] } = {}) {
+  const calls: { patterns: string[]; export: boolean }[] = [];
+  const held: (() => void)[] = [];
+  const closure = (p: string, seen = new Set<string>()): Set<string> => {
+    for (const d of graph[p] ?? []) if (!seen.has(d)) { seen.add(d); closure(d, seen); }
+    return seen;
+  };
+  const fn = async (patterns: readonly string[], o: GoListOptions): Promise<GoListResult> => {
+    calls.push({ patterns: [...patterns], export: o.export });
+    if (o.export && opts.hold === true) await new Promise<void>((r) => held.push(r));
+    const out = new Map<string, ListedPackage>();
+    for (const root of patterns) {
+      if (opts.missing?.includes(root)) {
+        out.set(root, { ImportPath: root, Error: { Err: `no required module provides package ${root}` } });
+        continue;
+      }
+      for (const p of [...closure(root), root]) {
+        const pkg: ListedPackage = { ImportPath: p, Deps: [...closure(p)].sort(), Standard: !p.includes('.') };
+        if (o.export) pkg.Export = `/cache/${p}.a`;
+        out.set(p, pkg);
+      }
+    }
+    return { packages: [...out.values()], command: 'go list', stderr: '', exitCode: 0, millis: 1 };
+  };
+  return { fn, calls, release: () => held.splice(0).forEach((r) => r()) };
+}
+
+const graph = {
+  'example.com/rt': ['fmt', 'sync'],
+  'example.com/rt/http': ['example.com/rt', 'net/http'],
+  'net/http': ['fmt', 'sync', 'net'],
+  fmt: ['sync'],
+  net: ['sync'],
+  sync: [],
+};
+
+function resolver(g: ReturnType<typeof fakeGoList>, injected: string[]) {
+  return new Resolver({ go: 'go', dir: '/m', env: {}, flags: ['-race'], toolexec: '/shim', injected, aspectsOf: (p) => (p.startsWith('example.com') ? ['trace-http'] : []), goList: g.fn });
+}
+
+test('one listing and one export run for everything injectable; later requests are cached', async () => {
+  const g = fakeGoList(graph);
+  const r = resolver(g, ['example.com/rt', 'example.com/rt/http']);
+  await r.list();
+  const a = await r.archives(['example.com/rt'], 'example.com/app');
+  assert.equal(a.get('example.com/rt'), '/cache/example.com/rt.a');
+  assert.equal(a.get('fmt'), '/cache/fmt.a');
+  assert.equal(a.has('net/http'), false, 'only the closure of what was asked');
+  const b = await r.archives(['example.com/rt/http'], 'example.com/other');
+  assert.equal(b.get('net/http'), '/cache/net/http.a');
+  assert.deepEqual(g.calls, [
+    { patterns: ['example.com/rt', 'example.com/rt/http'], export: false },
+    { patterns: ['example.com/rt', 'example.com/rt/http'], export: true },
+  ]);
+  assert.equal(r.listRuns + r.exportRuns, 2);
+});
+
+test('concurrent requests for the same package wait for one run', async () => {
+  const g = fakeGoList(graph, { hold: true });
+  const r = resolver(g, ['example.com/rt']);
+  const all = Promise.all([1, 2, 3, 4, 5].map((i) => r.archives(['example.com/rt'], `example.com/app/p${i}`)));
+  await new Promise((res) => setTimeout(res, 20));
+  g.release();
+  const results = await all;
+  assert.ok(results.every((m) => m.get('example.com/rt') === '/cache/example.com/rt.a'));
+  assert.equal(g.calls.filter((c) => c.export).length, 1);
+});
+
+test('a compile inside the closure of what it needs is refused with E_CYCLE naming the aspect and linkname', async () => {
+  const g = fakeGoList(graph);
+  const r = resolver(g, ['example.com/rt/http']);
+  await assert.rejects(r.archives(['example.com/rt/http'], 'net/http'), (e: unknown) => {
+    assert.ok(e instanceof WeftError);
+    assert.equal(e.code, 'E_CYCLE');
+    assert.equal(e.aspect, 'trace-http');
+    assert.match(e.message, /net\/http/);
+    assert.match(e.hint ?? '', /linkname/);
+    return true;
+  });
+  assert.equal(g.calls.filter((c) => c.export).length, 0, 'nothing was built');
+  assert.equal(r.inInjectedClosure('net/http'), true);
+  assert.equal(r.inInjectedClosure('example.com/app'), false);
+});
+
+test('a requester inside the injected closure gets its own run instead of waiting on one that builds it', async () => {
+  const g = fakeGoList(graph, { hold: true });
+  // net is in the closure of rt/http (via net/http) but needs only rt, whose closure lacks net.
+  const r = resolver(g, ['example.com/rt', 'example.com/rt/http']);
+  const big = r.archives(['example.com/rt/http'], 'example.com/app');
+  await new Promise((res) => setTimeout(res, 10));
+  const small = r.archives(['example.com/rt'], 'net');
+  await new Promise((res) => setTimeout(res, 10));
+  const exportRuns = g.calls.filter((c) => c.export).map((c) => c.patterns);
+  assert.deepEqual(exportRuns, [['example.com/rt', 'example.com/rt/http'], ['example.com/rt']]);
+  g.release();
+  await new Promise((res) => setTimeout(res, 10));
+  g.release();
+  assert.equal((await small).get('example.com/rt'), '/cache/example.com/rt.a');
+  assert.equal((await big).get('example.com/rt/http'), '/cache/example.com/rt/http.a');
+});
+
+test('a missing package is E_RESOLVE naming the aspect and telling to go get it', async () => {
+  const g = fakeGoList(graph, { missing: ['example.com/nope'] });
+  const r = resolver(g, ['example.com/nope', 'example.com/rt']);
+  await assert.rejects(r.archives(['example.com/nope'], 'example.com/app'), (e: unknown) => {
+    assert.ok(e instanceof WeftError);
+    assert.equal(e.code, 'E_RESOLVE');
+    assert.equal(e.aspect, 'trace-http');
+    assert.match(e.message, /example\.com\/nope.*no required module/);
+    assert.match(e.hint ?? '', /go get example\.com\/nope/);
+    return true;
+  });
+  // the other injected package still resolves
+  assert.ok((await r.archives(['example.com/rt'], 'example.com/app')).has('example.com/rt'));
+});
+
+test('the injected fingerprint changes with module versions and with listing errors', async () => {
+  const mk = (version: string, missing: boolean) => {
+    const fn = async (patterns: readonly string[]): Promise<GoListResult> => ({
+      packages: patterns.map((p) => (missing ? { ImportPath: p, Error: { Err: 'gone' } } : { ImportPath: p, Module: { Path: 'example.com/rt', Version: version, Sum: `h1:${version}` } })),
+      command: 'go list', stderr: '', exitCode: 0, millis: 1,
+    });
+    return new Resolver({ go: 'go', dir: '/m', env: {}, flags: [], toolexec: null, injected: ['example.com/rt'], goList: fn });
+  };
+  const fp = async (v: string, missing = false) => {
+    const r = mk(v, missing);
+    await r.list();
+    return r.injectedFingerprint();
+  };
+  assert.equal(await fp('v1.0.0'), await fp('v1.0.0'));
+  assert.notEqual(await fp('v1.0.0'), await fp('v1.0.1'));
+  assert.notEqual(await fp('v1.0.0'), await fp('v1.0.0', true));
+});
