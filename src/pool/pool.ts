@@ -2,11 +2,14 @@
 // src/weave/worker.ts): callers name their own worker file per task, so the pool needs to know
 // nothing about what runs in it.
 import { availableParallelism } from 'node:os';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Transferable } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { WeftError, fromErrorData, toErrorData, type WeftErrorData } from '../errors.js';
+import type { RunnerTask } from './task-runner.js';
+
+const TASK_RUNNER = new URL('./task-runner.js', import.meta.url);
 
 export interface PoolOptions {
   /** Worker threads (default: os.availableParallelism()). All start at once so the first compile does not wait. */
@@ -23,6 +26,8 @@ export interface PoolStats {
   pending: number;
   /** Sum over tasks of submit→settle time on the calling thread, in µs (queueing included). */
   taskMicros: number;
+  /** Sum over tasks of the time worker threads spent running them, in µs. */
+  busyMicros: number;
   /** Piscina's estimate of the share of thread time spent running tasks (0..1). */
   utilization: number;
 }
@@ -47,6 +52,8 @@ export function createPool(opts: PoolOptions = {}): WorkerPool {
 class PiscinaPool implements WorkerPool {
   readonly size: number;
   readonly #piscina: Piscina;
+  /** [busy µs, tasks run], added to by task-runner.ts in every thread. */
+  readonly #counters = new BigInt64Array(new SharedArrayBuffer(16));
   #closed: Promise<void> | null = null;
   #tasks = 0;
   #failed = 0;
@@ -58,17 +65,21 @@ class PiscinaPool implements WorkerPool {
       throw new WeftError('E_WORKER', `pool size must be a positive integer, got ${size}`);
     }
     this.size = size;
-    this.#piscina = new Piscina({ minThreads: size, maxThreads: size, idleTimeout: Infinity, name: 'default' });
+    this.#piscina = new Piscina({
+      filename: fileURLToPath(TASK_RUNNER), minThreads: size, maxThreads: size, idleTimeout: Infinity,
+      workerData: { weftCounters: this.#counters.buffer },
+    });
   }
 
   async run<T>(workerFile: URL | string, task: unknown, transferList?: readonly Transferable[]): Promise<T> {
     if (this.#closed) throw new WeftError('E_CLOSED', 'the worker pool is closed');
-    const filename = typeof workerFile === 'string' && !workerFile.startsWith('file:') ? workerFile : fileURLToPath(workerFile);
+    const filename = typeof workerFile === 'string' && !workerFile.startsWith('file:') ? resolve(workerFile) : fileURLToPath(workerFile);
     const t0 = performance.now();
     this.#pending++;
     try {
-      const options = transferList ? { filename, transferList: [...transferList] as never } : { filename };
-      return (await this.#piscina.run(task, options)) as T;
+      const msg: RunnerTask = { file: filename, task };
+      const options = transferList ? { transferList: [...transferList] as never } : {};
+      return (await this.#piscina.run(msg, options)) as T;
     } catch (e) {
       this.#failed++;
       throw workerFailure(filename, e);
@@ -91,6 +102,7 @@ class PiscinaPool implements WorkerPool {
       failed: this.#failed,
       pending: this.#pending,
       taskMicros: this.#taskMicros,
+      busyMicros: Number(Atomics.load(this.#counters, 0)),
       utilization: this.#piscina.utilization,
     };
   }

@@ -60,6 +60,22 @@ describe('running tasks', () => {
     assert.ok(st.taskMicros > 0);
   });
 
+  it('counts the time threads spend running tasks (busyMicros)', async () => {
+    const before = pool.stats().busyMicros;
+    await Promise.all(Array.from({ length: 6 }, () => pool.run(TEST_WORKER, { op: 'echo', value: 0, ms: 30 } satisfies TestTask)));
+    const busy = pool.stats().busyMicros - before;
+    assert.ok(busy >= 6 * 29_000, `busy ${busy} µs for six 30 ms tasks`);
+    // Six 30 ms tasks on two threads take ≥ 90 ms of wall time, never 180 ms of *busy* time per thread.
+    assert.ok(busy < 6 * 30_000 + 200_000, `busy ${busy} µs`);
+  });
+
+  it('a worker file without a default export function fails with E_WORKER', async () => {
+    await rejectsWith(pool.run(new URL('./helpers/no-default.js', import.meta.url), {}), (e) => {
+      assert.equal(e.code, 'E_WORKER');
+      assert.match(e.message, /no default export function/);
+    });
+  });
+
   it('accepts a path as well as a URL', async () => {
     const r = await pool.run<{ value: string }>(TEST_WORKER.pathname, { op: 'echo', value: 'p' } satisfies TestTask);
     assert.equal(r.value, 'p');
