@@ -1,0 +1,17 @@
+// `inject-declarations`: top-level declarations appended to one file of the package (once per
+// package, whatever the join point matched), plus `links`: packages the linker needs for
+// go:linkname targets in them.
+import type { AdviceKind } from './types.js';
+
+export const injectDeclarationsAdvice: AdviceKind<'inject-declarations'> = {
+  kind: 'inject-declarations',
+  apply(spec, ctx) {
+    for (const l of spec.links) ctx.link(l);
+    const key = `${ctx.aspect.id}\u0000${spec.location.path}`;
+    if (!ctx.firstInPackage(key)) return;
+    const text = ctx.render(spec.template).trim();
+    if (text === '') return;
+    const end = ctx.file.text.length;
+    ctx.edits.insert(end, `\n\n${text}\n`, ctx.aspect.id, ctx.node.start);
+  },
+};

@@ -1,0 +1,75 @@
+// `weft weave`: weaves the given files as one package would be woven during a build and prints
+// the result, so users can see what their aspects do without a build. The golden tests call
+// weaveFilesAsCommand, the same path.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { loadConfig } from '../config/index.js';
+import type { ResolvedConfig } from '../config/types.js';
+import { WeftError } from '../errors.js';
+import type { WeavePackageInput, WeavePackageResult } from './api.js';
+import { weavePackage } from './weave-package.js';
+
+export interface WeaveCommandOptions {
+  config: string;
+  importPath: string;
+  out?: string;
+  files: string[];
+  /** Where output goes (default: process.stdout / process.stderr); for tests. */
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+}
+
+/** The package input the command weaves, as a build would present the files. */
+export function commandInput(importPath: string, files: readonly string[], lang = ''): WeavePackageInput {
+  const abs = files.map((f) => resolve(f));
+  const isTestMain = abs.some((f) => basename(f) === '_testmain.go' || basename(f) === '_testmain.cover.go');
+  return {
+    importPath,
+    toolexecImportPath: importPath,
+    files: abs,
+    importcfgPackages: [],
+    lang,
+    goVersion: '',
+    moduleRoot: '',
+    isTestMain,
+  };
+}
+
+export async function weaveFilesAsCommand(config: ResolvedConfig, importPath: string, files: readonly string[]): Promise<WeavePackageResult> {
+  return weavePackage(commandInput(importPath, files), config);
+}
+
+export async function weaveCommand(opts: WeaveCommandOptions): Promise<number> {
+  const out = opts.stdout ?? ((t: string) => void process.stdout.write(t));
+  const err = opts.stderr ?? ((t: string) => void process.stderr.write(t));
+  try {
+    if (opts.files.length === 0) throw new WeftError('E_USAGE', 'weft weave: no Go files given', { hint: 'weft weave --config aspects.yml --import-path example.com/pkg file.go...' });
+    if (opts.importPath === '') throw new WeftError('E_USAGE', 'weft weave: --import-path is required');
+    const config = await loadConfig(resolve(opts.config));
+    const result = await weaveFilesAsCommand(config, opts.importPath, opts.files);
+    if (result.files.length === 0) {
+      out('<no changes>\n');
+      return 0;
+    }
+    if (opts.out !== undefined) {
+      await mkdir(opts.out, { recursive: true });
+      for (const f of result.files) await writeFile(join(opts.out, basename(f.original)), f.text);
+      err(`weft weave: wrote ${result.files.length} file(s) to ${opts.out}\n`);
+    } else if (result.files.length === 1) {
+      out(result.files[0]!.text);
+    } else {
+      for (const f of result.files) out(`// ==== ${f.original} ====\n${f.text}${f.text.endsWith('\n') ? '' : '\n'}`);
+    }
+    const notes: string[] = [];
+    if (result.addedImports.length > 0) notes.push(`added imports: ${result.addedImports.join(', ')}`);
+    if (result.linkDeps.length > 0) notes.push(`link deps: ${result.linkDeps.join(', ')}`);
+    if (result.lang !== '') notes.push(`-lang raised to ${result.lang}`);
+    if (result.aspects.length > 0) notes.push(`aspects: ${result.aspects.join(', ')}`);
+    for (const n of notes) err(`weft weave: ${n}\n`);
+    return 0;
+  } catch (e) {
+    const we = e instanceof WeftError ? e : new WeftError('E_INTERNAL', (e as Error).stack ?? String(e));
+    err(`${we.format()}\n`);
+    return we.code === 'E_USAGE' || we.code === 'E_CONFIG_INVALID' || we.code === 'E_CONFIG_READ' ? 2 : 1;
+  }
+}

@@ -1,0 +1,135 @@
+// `function`: a func declaration, method or literal meeting every option (name, receiver,
+// signature, signature-contains, directive; the *-implements options need types and are decided
+// only where the written type makes it exact).
+import type { FunctionOption, TypeRef } from '../../config/types.js';
+import { WeftError } from '../../errors.js';
+import { directiveArgs } from '../directives.js';
+import { signatureOf, type Param } from '../functions.js';
+import { allOf, importNeedle, needle, type Formula } from '../needles.js';
+import { childByField, FUNCTION_TYPES, namedChildren, type SyntaxNode } from '../syntax.js';
+import { isConcreteBasic, typeMatches, type TypeContext } from '../types.js';
+import type { JoinPointKind, MatchContext, PackageInfo } from './types.js';
+
+export function typeRefNeedles(ref: TypeRef, pkg: PackageInfo): Formula {
+  switch (ref.kind) {
+    case 'named':
+      if (ref.path === '' || ref.path === pkg.importPath) return needle(ref.name);
+      return allOf(importNeedle(ref.path), needle(ref.name));
+    case 'pointer':
+    case 'slice':
+    case 'array':
+    case 'chan':
+    case 'variadic':
+      return typeRefNeedles(ref.elem, pkg);
+    case 'map':
+      return allOf(typeRefNeedles(ref.key, pkg), typeRefNeedles(ref.value, pkg));
+    case 'other':
+      return true;
+  }
+}
+
+export function paramTypeMatches(ref: TypeRef, p: Param, ctx: TypeContext): boolean {
+  if (ref.kind === 'variadic') return p.variadic && typeMatches(ref.elem, p.type, ctx);
+  return !p.variadic && typeMatches(ref, p.type, ctx);
+}
+
+function listMatchesExactly(refs: readonly TypeRef[], params: Param[], ctx: TypeContext): boolean {
+  return refs.length === params.length && refs.every((r, i) => paramTypeMatches(r, params[i]!, ctx));
+}
+
+function listContains(refs: readonly TypeRef[], params: Param[], ctx: TypeContext): boolean {
+  const used = new Set<number>();
+  return refs.every((r) => {
+    const i = params.findIndex((p, j) => !used.has(j) && paramTypeMatches(r, p, ctx));
+    if (i < 0) return false;
+    used.add(i);
+    return true;
+  });
+}
+
+function implementsMatch(ref: TypeRef, params: Param[], ctx: MatchContext, option: string, fn: SyntaxNode): boolean {
+  let undecidable = false;
+  for (const p of params) {
+    if (paramTypeMatches(ref, p, ctx.types)) return true;
+    if (!isConcreteBasic(p.type, ctx.types)) undecidable = true;
+  }
+  if (!undecidable) return false;
+  const where = ctx.file.position(fn.start);
+  throw new WeftError('E_UNSUPPORTED', `join point option ${option}: ${ref.text} needs type information to decide for this function (a type other than ${ref.text} itself may implement it), which weft does not support yet`, {
+    aspect: ctx.aspect.id,
+    location: { file: where.file, line: where.line },
+    hint: `match the function by name or exact signature instead of ${option}`,
+  });
+}
+
+export function optionMatches(opt: FunctionOption, fn: SyntaxNode, ctx: MatchContext): boolean {
+  const file = ctx.file;
+  switch (opt.kind) {
+    case 'name': {
+      const n = childByField(fn, 'name');
+      return n !== null && file.slice(n) === opt.name;
+    }
+    case 'receiver': {
+      if (fn.type !== 'method_declaration') return false;
+      const recv = signatureOf(fn).receiver;
+      return recv !== null && typeMatches(opt.type, recv.type, ctx.types);
+    }
+    case 'signature': {
+      const sig = signatureOf(fn);
+      return listMatchesExactly(opt.args, sig.params, ctx.types) && listMatchesExactly(opt.returns, sig.results, ctx.types);
+    }
+    case 'signature-contains': {
+      const sig = signatureOf(fn);
+      return listContains(opt.args, sig.params, ctx.types) && listContains(opt.returns, sig.results, ctx.types);
+    }
+    case 'argument-implements':
+      return implementsMatch(opt.type, signatureOf(fn).params, ctx, 'argument-implements', fn);
+    case 'result-implements':
+      return implementsMatch(opt.type, signatureOf(fn).results, ctx, 'result-implements', fn);
+    case 'final-result-implements': {
+      const last = signatureOf(fn).results.slice(-1);
+      return implementsMatch(opt.type, last, ctx, 'final-result-implements', fn);
+    }
+    case 'directive':
+      return directiveArgs(file, fn.type === 'func_literal' ? statementOf(fn) : fn, opt.name) !== null;
+    default:
+      return false;
+  }
+}
+
+/** The statement a function literal appears in (where a directive comment would sit). */
+function statementOf(node: SyntaxNode): SyntaxNode {
+  let n = node;
+  while (n.parent && n.parent.type !== 'statement_list' && n.parent.type !== 'source_file' && n.parent.type !== 'block') n = n.parent;
+  return n;
+}
+
+function optionNeedles(opt: FunctionOption, pkg: PackageInfo): Formula {
+  switch (opt.kind) {
+    case 'name':
+      return needle(opt.name);
+    case 'receiver':
+      // A method's receiver type is always declared in the package itself.
+      if (opt.type.kind === 'pointer' && opt.type.elem.kind === 'named' && opt.type.elem.path !== pkg.importPath) return false;
+      if (opt.type.kind === 'named' && opt.type.path !== pkg.importPath) return false;
+      return allOf(needle('func'), typeRefNeedles(opt.type.kind === 'pointer' ? opt.type.elem : opt.type, { ...pkg, importPath: pkg.importPath }));
+    case 'signature':
+    case 'signature-contains':
+      return allOf(needle('func'), ...opt.args.map((a) => typeRefNeedles(a, pkg)), ...opt.returns.map((a) => typeRefNeedles(a, pkg)));
+    case 'directive':
+      return needle(`//${opt.name}`);
+    default:
+      return needle('func');
+  }
+}
+
+export const functionJoinPoint: JoinPointKind<'function'> = {
+  kind: 'function',
+  nodeTypes: () => FUNCTION_TYPES,
+  needles: (spec, pkg) => allOf(needle('func'), ...spec.options.map((o) => optionNeedles(o, pkg))),
+  matches: (spec, node, ctx) => FUNCTION_TYPES.has(node.type) && spec.options.every((o) => optionMatches(o, node, ctx)),
+};
+
+export function hasBody(fn: SyntaxNode): boolean {
+  return namedChildren(fn).some((c) => c.field === 'body');
+}

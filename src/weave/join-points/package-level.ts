@@ -1,0 +1,66 @@
+// Package-level join points: decided from the compile alone, before any file is read.
+// Alone they match the package (its first file's root); inside all-of they gate the others.
+import { importNeedle } from '../needles.js';
+import { FILE_NODE, type JoinPointKind } from './types.js';
+
+export const importPathJoinPoint: JoinPointKind<'import-path'> = {
+  kind: 'import-path',
+  packageValue: (spec, pkg) => pkg.importPath === spec.path,
+  nodeTypes: () => FILE_NODE,
+  needles: (spec, pkg) => pkg.importPath === spec.path,
+  matches: (spec, _node, ctx) => ctx.pkg.importPath === spec.path,
+};
+
+export const packageNameJoinPoint: JoinPointKind<'package-name'> = {
+  kind: 'package-name',
+  packageValue: (spec, pkg) => pkg.packageName === spec.name,
+  nodeTypes: () => FILE_NODE,
+  needles: (spec, pkg) => pkg.packageName === spec.name,
+  matches: (spec, _node, ctx) => ctx.pkg.packageName === spec.name,
+};
+
+export const testMainJoinPoint: JoinPointKind<'test-main'> = {
+  kind: 'test-main',
+  packageValue: (spec, pkg) => pkg.isTestMain === spec.value,
+  nodeTypes: () => FILE_NODE,
+  needles: (spec, pkg) => pkg.isTestMain === spec.value,
+  matches: (spec, _node, ctx) => ctx.pkg.isTestMain === spec.value,
+};
+
+/** Glob over import paths: `*` within one element, `**` or `...` across elements. */
+export function globMatches(pattern: string, path: string): boolean {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (pattern.startsWith('**', i)) {
+      re += '.*';
+      i++;
+    } else if (pattern.startsWith('...', i)) {
+      re += '.*';
+      i += 2;
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`).test(path);
+}
+
+function filterValue(pattern: string, root: string | null, importPath: string, modulePath: string | undefined): boolean {
+  if (root === null) return globMatches(pattern, importPath);
+  // `root` names the tree the pattern is relative to: an import path prefix, or `.`/'' for the main module.
+  const base = root === '.' || root === '' ? modulePath ?? '' : root;
+  if (base === '') return false;
+  if (importPath !== base && !importPath.startsWith(`${base}/`)) return false;
+  const rel = importPath === base ? '.' : importPath.slice(base.length + 1);
+  return globMatches(pattern, rel) || globMatches(pattern, importPath);
+}
+
+export const packageFilterJoinPoint: JoinPointKind<'package-filter'> = {
+  kind: 'package-filter',
+  packageValue: (spec, pkg) => filterValue(spec.pattern, spec.root, pkg.importPath, pkg.modulePath),
+  nodeTypes: () => FILE_NODE,
+  needles: (spec, pkg) => filterValue(spec.pattern, spec.root, pkg.importPath, pkg.modulePath),
+  matches: (spec, _node, ctx) => filterValue(spec.pattern, spec.root, ctx.pkg.importPath, ctx.pkg.modulePath),
+};
+
+export { importNeedle };

@@ -1,0 +1,53 @@
+// The byte-level pre-filter: one scan of a file for every needle any planned aspect needs. The
+// WASM multi-needle scanner does it when it loads; Buffer.indexOf per needle is the fallback
+// (and is as fast for one or two needles).
+import { hasNeedle, loadScanner, type NeedleSet, type Scanner } from '../wasm/index.js';
+
+export interface Prefilter {
+  readonly name: string;
+  /** Which of `needles` occur in bytes (same order). */
+  scan(bytes: Uint8Array, needles: readonly string[]): boolean[];
+}
+
+export const indexOfPrefilter: Prefilter = {
+  name: 'indexOf',
+  scan(bytes, needles) {
+    const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return needles.map((n) => buf.indexOf(n) >= 0);
+  },
+};
+
+class WasmPrefilter implements Prefilter {
+  readonly name: string;
+  private readonly sets = new Map<string, NeedleSet>();
+  constructor(private readonly scanner: Scanner) {
+    this.name = `wasm-${scanner.variant}`;
+  }
+
+  scan(bytes: Uint8Array, needles: readonly string[]): boolean[] {
+    if (needles.length === 0) return [];
+    if (needles.length <= 2 || needles.length > this.scanner.maxNeedles) return indexOfPrefilter.scan(bytes, needles);
+    const key = needles.join('\u0000');
+    let set = this.sets.get(key);
+    if (!set) {
+      set = this.scanner.prepareNeedles(needles);
+      if (this.sets.size > 64) this.sets.clear();
+      this.sets.set(key, set);
+    }
+    const r = this.scanner.scanBytes(bytes, set, { hash: false });
+    return needles.map((_, i) => hasNeedle(r, i));
+  }
+}
+
+let shared: Prefilter | null = null;
+
+/** The WASM pre-filter when its module is built and loads, else the indexOf fallback. Once per thread. */
+export function defaultPrefilter(): Prefilter {
+  if (shared) return shared;
+  try {
+    shared = new WasmPrefilter(loadScanner());
+  } catch {
+    shared = indexOfPrefilter;
+  }
+  return shared;
+}

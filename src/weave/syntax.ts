@@ -1,0 +1,120 @@
+// A plain-object copy of the tree-sitter concrete syntax tree. Copying once through a cursor
+// lets the tree-sitter tree be deleted immediately (its memory lives in WASM and is never
+// collected) and lets every later pass walk ordinary objects with parent links.
+// Positions are UTF-16 indices into the JS string of the file; byte columns are computed only
+// where Go needs them (//line directives, error messages), in source-file.ts.
+import { createRequire } from 'node:module';
+import { Language, Parser, type Tree, type TreeCursor } from 'web-tree-sitter';
+import { WeftError } from '../errors.js';
+
+export interface SyntaxNode {
+  readonly type: string;
+  readonly named: boolean;
+  /** The field name under which the parent holds this node (`function`, `arguments`, ...). */
+  readonly field: string | null;
+  readonly start: number;
+  readonly end: number;
+  readonly children: SyntaxNode[];
+  parent: SyntaxNode | null;
+  /** Position in a post-order walk; used to keep advice ordering stable. */
+  index: number;
+}
+
+export interface ParsedGo {
+  root: SyntaxNode;
+  /** The first ERROR or MISSING node, when the text does not parse cleanly. */
+  error: { start: number; missing: string | null } | null;
+}
+
+let parser: Parser | null = null;
+let loading: Promise<Parser> | null = null;
+
+/** Loads the Go grammar once per thread. */
+export function loadGoParser(): Promise<Parser> {
+  if (parser) return Promise.resolve(parser);
+  loading ??= (async () => {
+    const require = createRequire(import.meta.url);
+    await Parser.init();
+    const grammar = require.resolve('tree-sitter-go/tree-sitter-go.wasm');
+    const lang = await Language.load(grammar);
+    const p = new Parser();
+    p.setLanguage(lang);
+    parser = p;
+    return p;
+  })();
+  return loading;
+}
+
+/** Parses Go text into a plain tree; the tree-sitter tree is always freed before returning. */
+export async function parseGo(text: string): Promise<ParsedGo> {
+  const p = await loadGoParser();
+  return parseGoSync(p, text);
+}
+
+export function parseGoSync(p: Parser, text: string): ParsedGo {
+  const tree: Tree | null = p.parse(text);
+  if (!tree) throw new WeftError('E_INTERNAL', 'tree-sitter returned no tree');
+  try {
+    const cursor = tree.walk();
+    try {
+      let error: ParsedGo['error'] = null;
+      const root: SyntaxNode = { type: cursor.nodeType, named: true, field: null, start: cursor.startIndex, end: cursor.endIndex, children: [], parent: null, index: 0 };
+      const hasError = tree.rootNode.hasError;
+      let counter = 0;
+      const copy = (parent: SyntaxNode, c: TreeCursor): void => {
+        if (!c.gotoFirstChild()) return;
+        do {
+          const type = c.nodeType;
+          const node: SyntaxNode = { type, named: c.nodeIsNamed, field: c.currentFieldName, start: c.startIndex, end: c.endIndex, children: [], parent, index: 0 };
+          if (hasError && error === null && (type === 'ERROR' || c.nodeIsMissing)) {
+            error = { start: node.start, missing: c.nodeIsMissing ? type : null };
+          }
+          parent.children.push(node);
+          copy(node, c);
+          node.index = counter++;
+        } while (c.gotoNextSibling());
+        c.gotoParent();
+      };
+      copy(root, cursor);
+      root.index = counter;
+      if (hasError && error === null) error = { start: 0, missing: null };
+      return { root, error };
+    } finally {
+      cursor.delete();
+    }
+  } finally {
+    tree.delete();
+  }
+}
+
+export function childByField(node: SyntaxNode, field: string): SyntaxNode | null {
+  for (const c of node.children) if (c.field === field) return c;
+  return null;
+}
+
+export function childrenByField(node: SyntaxNode, field: string): SyntaxNode[] {
+  return node.children.filter((c) => c.field === field);
+}
+
+export function namedChildren(node: SyntaxNode): SyntaxNode[] {
+  return node.children.filter((c) => c.named && c.type !== 'comment');
+}
+
+export function firstChildOfType(node: SyntaxNode, type: string): SyntaxNode | null {
+  for (const c of node.children) if (c.type === type) return c;
+  return null;
+}
+
+/** Calls visit for every node, children before their parent. */
+export function walkPostOrder(node: SyntaxNode, visit: (n: SyntaxNode) => void): void {
+  for (const c of node.children) walkPostOrder(c, visit);
+  visit(node);
+}
+
+export const FUNCTION_TYPES: ReadonlySet<string> = new Set(['function_declaration', 'method_declaration', 'func_literal']);
+
+/** The nearest enclosing function declaration or literal (the node itself included). */
+export function enclosingFunction(node: SyntaxNode | null): SyntaxNode | null {
+  for (let n = node; n; n = n.parent) if (FUNCTION_TYPES.has(n.type)) return n;
+  return null;
+}

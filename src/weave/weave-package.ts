@@ -1,0 +1,117 @@
+// Weaving one package: decide package-level join points from the compile alone, scan every file
+// once for the needles of the remaining aspects, parse only the files that may match, weave them.
+import { readFile } from 'node:fs/promises';
+import type { ResolvedConfig } from '../config/types.js';
+import { WeftError } from '../errors.js';
+import type { WeavePackageInput, WeavePackageResult } from './api.js';
+import type { PackageInfo } from './join-points/index.js';
+import { collectNeedles, evaluateFormula } from './needles.js';
+import { defaultPrefilter, type Prefilter } from './prefilter.js';
+import { loadGoParser } from './syntax.js';
+import { compareLang } from './templates.js';
+import { planAspects, weaveFile, type PackageState } from './weave-file.js';
+
+export interface WeaveDeps {
+  /** The byte pre-filter (default: WASM scanner, indexOf fallback). */
+  prefilter?: Prefilter;
+  /** Reads a source file (default: fs). */
+  readFile?: (path: string) => Promise<Uint8Array>;
+}
+
+const decoder = new TextDecoder('utf-8');
+
+/** The import path aspects see: for `-p main`, the package's real path from TOOLEXEC_IMPORTPATH. */
+export function matchingImportPath(input: WeavePackageInput): string {
+  const tip = input.toolexecImportPath.replace(/ \[.*\]$/, '');
+  if (input.importPath === 'main' && tip !== '' && !tip.endsWith('.test')) return tip;
+  return input.importPath;
+}
+
+function packageClauseName(text: string): string {
+  // Skip comments before the clause; a `package` word inside one would otherwise be taken.
+  const stripped = text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, '');
+  const m = /^\s*package\s+([\p{L}_][\p{L}\p{Nd}_]*)/mu.exec(stripped);
+  return m ? m[1]! : '';
+}
+
+function emptyResult(): WeavePackageResult {
+  return { files: [], extraFiles: [], addedImports: [], linkDeps: [], lang: '', aspects: [], stats: { filesScanned: 0, filesParsed: 0, filesWoven: 0, scanMicros: 0, parseMicros: 0, weaveMicros: 0 } };
+}
+
+export async function weavePackage(input: WeavePackageInput, config: ResolvedConfig, deps: WeaveDeps = {}): Promise<WeavePackageResult> {
+  const result = emptyResult();
+  if (config.aspects.length === 0 || input.files.length === 0) return result;
+  const read = deps.readFile ?? ((p: string) => readFile(p));
+  const usesPackageName = JSON.stringify(config.aspects.map((a) => a.joinPoint)).includes('"package-name"');
+  let firstText: string | null = null;
+  if (usesPackageName) {
+    firstText = decoder.decode(await readBytes(read, input.files[0]!));
+  }
+  const pkg: PackageInfo = {
+    importPath: matchingImportPath(input),
+    packageName: firstText !== null ? packageClauseName(firstText) : input.importPath === 'main' ? 'main' : '',
+    isTestMain: input.isTestMain,
+    moduleRoot: input.moduleRoot,
+    toolexecImportPath: input.toolexecImportPath,
+  };
+  const plans = planAspects(config.aspects, pkg);
+  if (plans.length === 0) return result;
+
+  const t0 = performance.now();
+  const prefilter = deps.prefilter ?? defaultPrefilter();
+  const needleSet = new Set<string>();
+  for (const p of plans) collectNeedles(p.formula, needleSet);
+  const needles = [...needleSet];
+  const hasFilePlans = plans.some((p) => p.fileOnly);
+  const nodePlans = plans.filter((p) => !p.fileOnly);
+  const candidates: { path: string; bytes: Uint8Array }[] = [];
+  for (const [i, path] of input.files.entries()) {
+    const bytes = await readBytes(read, path);
+    result.stats.filesScanned++;
+    const present = prefilter.scan(bytes, needles);
+    const has = (n: string): boolean => present[needles.indexOf(n)] === true;
+    const lookup = needles.length > 16 ? new Map(needles.map((n, j) => [n, present[j] === true])) : null;
+    const test = lookup ? (n: string): boolean => lookup.get(n) === true : has;
+    if ((i === 0 && hasFilePlans) || nodePlans.some((p) => evaluateFormula(p.formula, test))) candidates.push({ path, bytes });
+  }
+  const t1 = performance.now();
+  result.stats.scanMicros = Math.round((t1 - t0) * 1000);
+  if (candidates.length === 0) return result;
+
+  const parser = await loadGoParser();
+  const state: PackageState = {
+    pkg,
+    packageFile: input.files[0]!,
+    injectedKeys: new Set(),
+    addedImports: new Set(),
+    links: new Set(),
+    lang: input.lang,
+    aspects: new Set(),
+  };
+  const known = new Set(input.importcfgPackages);
+  for (const c of candidates) {
+    result.stats.filesParsed++;
+    const text = decoder.decode(c.bytes);
+    const woven = weaveFile(parser, c.path, text, plans, state);
+    if (woven) {
+      result.files.push({ original: c.path, text: woven.text });
+      result.stats.filesWoven++;
+    }
+  }
+  const t2 = performance.now();
+  // Parsing and weaving are interleaved per file; the split is not measured separately.
+  result.stats.weaveMicros = Math.round((t2 - t1) * 1000);
+  result.addedImports = [...state.addedImports].filter((p) => !known.has(p)).sort();
+  result.linkDeps = [...new Set([...state.links, ...state.addedImports])].sort();
+  result.aspects = [...state.aspects].sort();
+  if (input.lang !== '' && state.lang !== input.lang && compareLang(state.lang, input.lang) > 0) result.lang = state.lang;
+  return result;
+}
+
+async function readBytes(read: (p: string) => Promise<Uint8Array>, path: string): Promise<Uint8Array> {
+  try {
+    return await read(path);
+  } catch (e) {
+    throw new WeftError('E_WEAVE_FAILED', `cannot read ${path}: ${(e as Error).message}`, { location: { file: path }, cause: e });
+  }
+}
