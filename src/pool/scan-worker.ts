@@ -3,10 +3,9 @@
 // id, so a task costs only reading and scanning its files.
 import { move } from 'piscina';
 import { WeftError, toErrorData } from '../errors.js';
-import { loadScanner, type NeedleSet, type Scanner } from '../wasm/scanner.js';
+import { getThreadScanner, type NeedleSet, type Scanner } from '../wasm/scanner.js';
 import { allocPacked, PACKED_FILE_HEADER, PACKED_HEADER, type ScanTask } from './scan-task.js';
 
-let scanner: Scanner | undefined;
 const sets = new Map<string, NeedleSet>();
 /** Sets kept per worker; a build uses one, tests a few. */
 const MAX_SETS = 16;
@@ -28,7 +27,7 @@ export default function scanPackageTask(task: ScanTask): unknown {
   const t0 = performance.now();
   let current: string | undefined;
   try {
-    scanner ??= loadScanner();
+    const scanner = getThreadScanner();
     const set = needleSetFor(task, scanner);
     const packed = allocPacked(task.files.length, set.count);
     const stride = PACKED_FILE_HEADER + set.words;

@@ -3,7 +3,7 @@
 // WASM memory, xxh64, and byte-level needle helpers. Owns no threads and no build state.
 // Must not import anything from src/ but errors.ts (it sits below src/pool).
 export {
-  loadScanner, simdSupported, wasmPath,
+  loadScanner, getThreadScanner, simdSupported, wasmPath,
   type Scanner, type ScannerVariant, type ScanStrategy, type NeedleSet, type ScanResult, type ScanOptions, type ScannerStats,
 } from './scanner.js';
 export {

@@ -139,6 +139,16 @@ function compileVariant(variant: ScannerVariant): WasmModule {
 }
 
 let nextSerial = 1;
+let threadScanner: Scanner | undefined;
+
+/**
+ * This thread's shared scanner, loaded on first use: the scan worker and the weaver's worker run
+ * in the same pool threads and need not each hold a module instance.
+ */
+export function getThreadScanner(): Scanner {
+  threadScanner ??= loadScanner();
+  return threadScanner;
+}
 
 /**
  * Loads the scanner (synchronously: the module is a few KB). Picks the SIMD build where the
@@ -271,6 +281,8 @@ class WasmScanner implements Scanner {
 
   #install(set: NeedleSet): void {
     if (this.#active === set.serial) return;
+    // If prepare aborts halfway, no set is installed: the next scan must install again.
+    this.#active = 0;
     new Int32Array(this.#x.memory.buffer, this.#x.needleLensPtr(), set.count).set(set.lengths);
     this.#u8.set(set.bytes, this.#x.needleBytesPtr());
     this.#x.prepare(set.count);

@@ -8,7 +8,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { WeftError } from '../../../src/errors.js';
 import {
-  bitsetWords, encodeNeedle, hasAllNeedles, hasAnyNeedle, hasNeedle, loadScanner, NeedleListBuilder, needleSetId,
+  bitsetWords, encodeNeedle, getThreadScanner, hasAllNeedles, hasAnyNeedle, hasNeedle, loadScanner, NeedleListBuilder, needleSetId,
   presentNeedles, simdSupported, wasmPath,
 } from '../../../src/wasm/index.js';
 
@@ -25,6 +25,11 @@ describe('loadScanner', () => {
     assert.equal(loadScanner().variant, 'simd');
     assert.equal(loadScanner({ variant: 'scalar' }).variant, 'scalar');
     assert.equal(loadScanner({ variant: 'scalar' }).stats().variant, 'scalar');
+  });
+
+  it('getThreadScanner returns one shared instance per thread', () => {
+    assert.equal(getThreadScanner(), getThreadScanner());
+    assert.notEqual(getThreadScanner(), loadScanner());
   });
 
   it('refuses the pairs strategy on the scalar build', () => {
