@@ -5,6 +5,7 @@
 // extends. A bare list of aspects is rejected (orchestrion rejects it too). Aspects of extended
 // files come before the including file's own, in `extends` order, as in orchestrion; a file
 // reached twice is loaded once, and a file reached again while it is being loaded is a cycle.
+// otelc rule files (dialects/otelc.ts) are recognised by name or shape, also through extends.
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
@@ -18,6 +19,7 @@ import {
 } from './yaml-access.js';
 import { parseAdviceNode, parseJoinPointNode } from './registry.js';
 import { collectInjectedPackages, fingerprintAspects } from './fingerprint.js';
+import { isOtelcFileName, looksLikeOtelc, parseOtelcRules } from './dialects/otelc.js';
 
 const TOP_KEYS = ['meta', 'extends', 'aspects'];
 const META_KEYS = ['name', 'description', 'icon', 'caveats'];
@@ -133,6 +135,7 @@ async function loadFile(file: string, stack: readonly string[], from: SourceLoca
   }
   const top = readMapping(ctx, root, '', 'a mapping with `meta`, and `aspects` and/or `extends`');
   if (!top) return [];
+  if (isOtelcFileName(file) || looksLikeOtelc(ctx, top)) return parseOtelcRules(ctx, top);
   checkKeys(ctx, top, '', TOP_KEYS, ['meta']);
   if (!top.entries.has('aspects') && !top.entries.has('extends')) {
     report(ctx, root, '', 'the file has neither `aspects` nor `extends`; add at least one of them');
