@@ -2,8 +2,8 @@
 // and `call` need the executor (short-circuit evaluation, calling values) and live in exec.ts;
 // everything else is a plain function that throws a plain Error, which the executor reports
 // as `error calling <name>: <message>` exactly as Go does.
-import { formatValue, sprint, sprintf, sprintln } from './fmt.js';
-import { isPlainObject, isTrue, kindOf, mapGet, typeName, utf8Length, isAscii, type Kind } from './value.js';
+import { sprint, sprintf, sprintln } from './fmt.js';
+import { isPlainObject, isTrue, kindOf, mapGet, numberOf, typeName, utf8Length, isAscii, type Kind } from './value.js';
 
 /** A function callable from templates: receives evaluated arguments, returns one value or throws. */
 export type TemplateFunc = (...args: never[]) => unknown;
@@ -152,14 +152,14 @@ function eq(a: unknown, others: unknown[]): boolean {
     if (k1 === 'other') {
       const ka = kindOf(a);
       if (ka === 'slice' || ka === 'map' || ka === 'func') {
-        throw new Error(`non-comparable type ${formatValue(b)}: ${typeName(b)}`);
+        throw new Error(`non-comparable type ${sprintf('%s', [b])}: ${typeName(b)}`);
       }
       if (a === b) return true;
       continue;
     }
     if (k1 === 'invalid') return true;
     // eslint-disable-next-line eqeqeq -- number and bigint compare by value
-    if (a == b) return true;
+    if (numberOf(a) == numberOf(b)) return true;
   }
   return false;
 }
@@ -171,7 +171,7 @@ function lt(a: unknown, b: unknown): boolean {
   if (k2 === 'invalid' || k2 === 'other') throw new Error('invalid type for comparison');
   if (k1 !== k2) throw new Error(`incompatible types for comparison: ${typeName(a)} and ${typeName(b)}`);
   if (k1 === 'bool') throw new Error('invalid type for comparison');
-  return (a as number | string) < (b as number | string);
+  return (numberOf(a) as number | string) < (numberOf(b) as number | string);
 }
 
 /** fmt.Sprint of the arguments, except that a lone string is used as is. */

@@ -7,7 +7,7 @@ import { formatValue } from './fmt.js';
 import { columnOf } from './lex.js';
 import type { ArgNode, BranchNode, ChainNode, CommandNode, FieldNode, IdentifierNode, Node, PipeNode, TemplateCallNode, VariableNode } from './parse.js';
 import { lineOf } from './parse.js';
-import { isPlainObject, isTrue, kindOf, lookupMember, sortedKeys, mapGet, typeName } from './value.js';
+import { GoFloat, isPlainObject, isTrue, kindOf, lookupMember, sortedKeys, mapGet, typeName } from './value.js';
 
 /** Marks "no value piped in" (Go's missingVal), which differs from a piped-in undefined. */
 const NO_FINAL: unique symbol = Symbol('no final');
@@ -31,6 +31,8 @@ export interface ExecContext {
   lookupFunc(name: string): TemplateFunc | undefined;
 }
 
+type Span = { pos: number; start?: number; end: number };
+
 interface Var {
   name: string;
   value: unknown;
@@ -47,7 +49,7 @@ class State {
   private vars: Var[];
   private depth = 0;
   /** The node being evaluated, for the `at <...>` part of errors. */
-  private node: { pos: number; end: number } | null = null;
+  private node: Span | null = null;
 
   constructor(
     private readonly ctx: ExecContext,
@@ -67,7 +69,7 @@ class State {
     }
     const line = lineOf(this.ctx.src, n.pos);
     const col = columnOf(this.ctx.src, n.pos);
-    let context = this.ctx.src.slice(n.pos, n.end).trim();
+    let context = this.ctx.src.slice(n.start ?? n.pos, n.end).trim();
     if (context.length > 20) context = context.slice(0, 20) + '...';
     throw new TemplateError(
       `template: ${this.ctx.parseName}:${line}:${col}: executing ${JSON.stringify(name)} at <${context}>: ${msg}`,
@@ -166,7 +168,6 @@ class State {
     switch (kindOf(val)) {
       case 'int': {
         if (decl.length > 1) {
-          this.node = node.pipe;
           this.errorf(`can't use ${formatValue(val)} to iterate over more than one variable`);
         }
         const n = Number(val);
@@ -193,7 +194,6 @@ class State {
           for (const e of val as Iterable<unknown>) if (one(i++, e)) break;
           break;
         }
-        this.node = node.pipe;
         this.errorf(`range can't iterate over ${formatValue(val)}`);
       }
     }
@@ -263,7 +263,7 @@ class State {
       case 'chain':
         return this.evalChainNode(dot, first, cmd.args, final);
       case 'identifier':
-        return this.evalFunction(dot, first, cmd.args, final);
+        return this.evalFunction(dot, first, cmd.args, final, cmd);
       case 'pipe':
         this.notAFunction(cmd.args, final);
         return this.evalPipeline(dot, first);
@@ -285,7 +285,9 @@ class State {
   private notAFunction(args: ArgNode[], final: Final): void {
     if (args.length > 1 || final !== NO_FINAL) {
       const a = args[0]!;
-      this.errorf(`can't give argument to non-function ${this.ctx.src.slice(a.pos, a.end)}`);
+      let text = this.ctx.src.slice(a.start ?? a.pos, a.end);
+      if (a.type === 'pipe') text = text.slice(1, -1).trim();
+      this.errorf(`can't give argument to non-function ${text}`);
     }
   }
 
@@ -315,13 +317,20 @@ class State {
   private evalFieldChain(receiver: unknown, idents: string[], from: number, args: ArgNode[], final: Final): unknown {
     const n = idents.length;
     const at = this.node;
-    for (let i = from; i < n - 1; i++) receiver = this.evalField(receiver, idents[i]!, null, NO_FINAL, at);
-    return this.evalField(receiver, idents[n - 1]!, args, final, at);
+    // A value read out of a map or slice has Go's static type interface {}: a nil there is a
+    // nil interface (an error to dereference), elsewhere a missing value.
+    let fromMap = false;
+    for (let i = from; i < n - 1; i++) {
+      const isMap = kindOf(receiver) === 'map';
+      receiver = this.evalField(receiver, idents[i]!, null, NO_FINAL, at, fromMap);
+      fromMap = isMap;
+    }
+    return this.evalField(receiver, idents[n - 1]!, args, final, at, fromMap);
   }
 
   /** `.name` on receiver; `args` (with args[0] the field node itself) go to a method call. */
-  private evalField(receiver: unknown, name: string, args: ArgNode[] | null, final: Final, at: { pos: number; end: number } | null): unknown {
-    if (receiver === undefined) return undefined;
+  private evalField(receiver: unknown, name: string, args: ArgNode[] | null, final: Final, at: Span | null, fromMap: boolean): unknown {
+    if (receiver === undefined || (receiver === null && !fromMap)) return undefined;
     if (receiver === null) this.errorf(`nil pointer evaluating interface {}.${name}`);
     const hasArgs = (args !== null && args.length > 1) || final !== NO_FINAL;
     if (typeof receiver === 'object') {
@@ -346,10 +355,10 @@ class State {
         return m.value;
       }
     }
-    return this.errorf(`can't evaluate field ${name} in type ${typeName(receiver)}`);
+    return this.errorf(`can't evaluate field ${name} in type ${fromMap ? 'interface {}' : typeName(receiver)}`);
   }
 
-  private callMethod(receiver: object, fn: TemplateFunc, name: string, args: ArgNode[] | null, final: Final, at: { pos: number; end: number } | null): unknown {
+  private callMethod(receiver: object, fn: TemplateFunc, name: string, args: ArgNode[] | null, final: Final, at: Span | null): unknown {
     const argv = this.evalArgs(args, final, true);
     try {
       return (fn as (...a: unknown[]) => unknown).apply(receiver, argv);
@@ -366,10 +375,10 @@ class State {
     if (args !== null) {
       for (let i = 1; i < args.length; i++) {
         const v = this.evalArg(dot, args[i]!);
-        argv.push(nilMissing && v === undefined ? null : v);
+        argv.push(nilMissing ? toCallArg(v) : v);
       }
     }
-    if (final !== NO_FINAL) argv.push(nilMissing && final === undefined ? null : final);
+    if (final !== NO_FINAL) argv.push(nilMissing ? toCallArg(final) : final);
     this.node = at;
     return argv;
   }
@@ -377,7 +386,8 @@ class State {
   /** Dot of the command being evaluated, for evaluating a call's arguments. */
   private currentDot: unknown = undefined;
 
-  private evalFunction(dot: unknown, ident: IdentifierNode, args: ArgNode[], final: Final): unknown {
+  /** `cmd` is what Go quotes in `error calling` messages: the whole command. */
+  private evalFunction(dot: unknown, ident: IdentifierNode, args: ArgNode[], final: Final, cmd: Span): unknown {
     this.node = ident;
     const name = ident.name;
     if (name === 'and' || name === 'or') return this.evalAndOr(dot, ident, args, final);
@@ -389,11 +399,11 @@ class State {
         try {
           return (user as (...a: unknown[]) => unknown)(...argv);
         } catch (err) {
-          this.node = ident;
+          this.node = cmd;
           return this.errorf(`error calling ${name}: ${messageOf(err)}`, err);
         }
       }
-      if (name === 'call') return this.evalCallBuiltin(ident, args, final);
+      if (name === 'call') return this.evalCallBuiltin(ident, args, final, cmd);
       const b = BUILTINS.get(name);
       if (b === undefined) return this.errorf(`${JSON.stringify(name)} is not a defined function`);
       const n = args.length - 1 + (final !== NO_FINAL ? 1 : 0);
@@ -404,7 +414,7 @@ class State {
       try {
         return b.fn(argv);
       } catch (err) {
-        this.node = ident;
+        this.node = cmd;
         return this.errorf(`error calling ${name}: ${messageOf(err)}`, err);
       }
     }
@@ -423,20 +433,20 @@ class State {
     return final !== NO_FINAL ? final : v;
   }
 
-  private evalCallBuiltin(ident: IdentifierNode, args: ArgNode[], final: Final): unknown {
+  private evalCallBuiltin(ident: IdentifierNode, args: ArgNode[], final: Final, cmd: Span): unknown {
     const n = args.length - 1 + (final !== NO_FINAL ? 1 : 0);
     if (n < 1) this.errorf(`wrong number of args for call: want at least 1 got ${n}`);
     const argv = this.evalArgs(args, final, false);
     const fn = argv[0];
     const calleeNode = args.length > 1 ? args[1]! : null;
     const callee = calleeNode !== null ? this.ctx.src.slice(calleeNode.pos, calleeNode.end) : formatValue(fn);
-    this.node = ident;
+    this.node = cmd;
     if (fn === undefined || fn === null) this.errorf('error calling call: call of nil');
     if (typeof fn !== 'function') this.errorf(`error calling call: non-function ${callee} of type ${typeName(fn)}`);
     try {
-      return (fn as (...a: unknown[]) => unknown)(...argv.slice(1).map((a) => (a === undefined ? null : a)));
+      return (fn as (...a: unknown[]) => unknown)(...argv.slice(1).map(toCallArg));
     } catch (err) {
-      this.node = ident;
+      this.node = cmd;
       return this.errorf(`error calling call: ${messageOf(err)}`, err);
     }
   }
@@ -455,13 +465,20 @@ class State {
       case 'pipe':
         return this.evalPipeline(dot, n);
       case 'identifier':
-        return this.evalFunction(dot, n, [n], NO_FINAL);
+        return this.evalFunction(dot, n, [n], NO_FINAL, n);
       case 'chain':
         return this.evalChainNode(dot, n, [n], NO_FINAL);
       case 'literal':
         return n.value;
     }
   }
+}
+
+/** What a caller-supplied function receives: nil for a missing value, plain numbers for floats. */
+function toCallArg(v: unknown): unknown {
+  if (v === undefined) return null;
+  if (v instanceof GoFloat) return v.value;
+  return v;
 }
 
 function messageOf(err: unknown): string {

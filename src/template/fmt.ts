@@ -1,7 +1,7 @@
 // Go's fmt for the values templates see: %v printing (used for every {{action}}), Sprint,
 // Sprintln and the Sprintf verbs advice templates use in practice. Objects with a String()
 // method print as its result (Go's fmt.Stringer): the weaver prints syntax nodes that way.
-import { kindOf, lookupMember, sortedKeys, mapGet, typeName } from './value.js';
+import { kindOf, lookupMember, sortedKeys, mapGet, numberOf, typeName } from './value.js';
 
 /** Formats one value as Go's %v does (nil as `<nil>`). */
 export function formatValue(v: unknown): string {
@@ -48,6 +48,7 @@ const NO_SPEC: Spec = { minus: false, plus: false, sharp: false, space: false, z
 export function sprintf(format: string, args: readonly unknown[]): string {
   let out = '';
   let argi = 0;
+  let reordered = false;
   const n = format.length;
   let i = 0;
   while (i < n) {
@@ -81,6 +82,24 @@ export function sprintf(format: string, args: readonly unknown[]): string {
           break flags;
       }
     }
+    // An explicit argument index, `%[2]d`, picks the operand (and, for `*`, the width).
+    const readIndex = (): boolean => {
+      if (format[i] !== '[') return true;
+      const close = format.indexOf(']', i);
+      const k = close < 0 ? NaN : Number(format.slice(i + 1, close));
+      if (!Number.isInteger(k) || k < 1 || k > args.length) {
+        i = close < 0 ? n : close + 1;
+        return false;
+      }
+      argi = k - 1;
+      reordered = true;
+      i = close + 1;
+      return true;
+    };
+    if (!readIndex()) {
+      out += '%!(BADINDEX)';
+      continue;
+    }
     if (format[i] === '*') {
       i++;
       const w = args[argi++];
@@ -98,6 +117,10 @@ export function sprintf(format: string, args: readonly unknown[]): string {
     }
     if (format[i] === '.') {
       i++;
+      if (!readIndex()) {
+        out += '%!(BADINDEX)';
+        continue;
+      }
       if (format[i] === '*') {
         i++;
         const p = args[argi++];
@@ -108,6 +131,10 @@ export function sprintf(format: string, args: readonly unknown[]): string {
         while (i < n && format.charCodeAt(i) >= 48 && format.charCodeAt(i) <= 57) i++;
         spec.prec = i > start ? Number(format.slice(start, i)) : 0;
       }
+    }
+    if (!readIndex()) {
+      out += '%!(BADINDEX)';
+      continue;
     }
     if (i >= n) {
       out += '%!(NOVERB)';
@@ -125,7 +152,7 @@ export function sprintf(format: string, args: readonly unknown[]): string {
     }
     out += formatVerb(args[argi++], verb, spec);
   }
-  if (argi < args.length) {
+  if (!reordered && argi < args.length) {
     out += '%!(EXTRA ';
     for (let k = argi; k < args.length; k++) {
       if (k > argi) out += ', ';
@@ -168,7 +195,7 @@ function formatVerb(v: unknown, verb: string, spec: Spec): string {
     case 'int':
       return formatInt(typeof v === 'bigint' ? v : BigInt(v as number), verb, spec, v);
     case 'float':
-      return formatFloat(v as number, verb, spec, v);
+      return formatFloat(numberOf(v) as number, verb, spec, v);
     case 'string':
       if (spec.sharp && verb === 'v') return pad(quote(v as string), spec);
       return formatString(v as string, verb, spec, v);
@@ -212,7 +239,7 @@ function formatString(s: string, verb: string, spec: Spec, orig: unknown): strin
     case 's':
       return pad(spec.prec >= 0 ? truncateRunes(s, spec.prec) : s, spec);
     case 'q':
-      return pad(spec.sharp && !s.includes('`') ? '`' + s + '`' : quote(spec.prec >= 0 ? truncateRunes(s, spec.prec) : s), spec);
+      return pad(spec.sharp && !s.includes('`') ? '`' + s + '`' : quote(spec.prec >= 0 ? truncateRunes(s, spec.prec) : s, spec.plus), spec);
     case 'x':
     case 'X': {
       let hex = '';
@@ -266,7 +293,7 @@ function formatInt(x: bigint, verb: string, spec: Spec, orig: unknown): string {
     case 'c':
       return pad(runeString(x), spec);
     case 'q':
-      return pad(quoteRune(x), spec);
+      return pad(quoteRune(x, spec.plus), spec);
     case 'U': {
       const h = abs.toString(16).toUpperCase().padStart(4, '0');
       return pad(spec.sharp ? `U+${h} '${runeString(x)}'` : `U+${h}`, spec);
@@ -386,9 +413,9 @@ function isPrint(cp: number): boolean {
 
 const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
 
-function escapeRune(cp: number, q: string): string {
+function escapeRune(cp: number, q: string, asciiOnly = false): string {
   if (cp === q.codePointAt(0) || cp === 0x5c) return '\\' + String.fromCodePoint(cp);
-  if (isPrint(cp)) return String.fromCodePoint(cp);
+  if (isPrint(cp) && !(asciiOnly && cp >= 0x80)) return String.fromCodePoint(cp);
   switch (cp) {
     case 7:
       return '\\a';
@@ -411,19 +438,19 @@ function escapeRune(cp: number, q: string): string {
 }
 
 /** strconv.Quote. */
-export function quote(s: string): string {
+export function quote(s: string, asciiOnly = false): string {
   let out = '"';
   for (const ch of s) {
     let cp = ch.codePointAt(0)!;
     if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;
-    out += escapeRune(cp, '"');
+    out += escapeRune(cp, '"', asciiOnly);
   }
   return out + '"';
 }
 
-function quoteRune(x: bigint): string {
+function quoteRune(x: bigint, asciiOnly: boolean): string {
   const n = Number(x);
   const cp = n < 0 || n > 0x10ffff || (n >= 0xd800 && n <= 0xdfff) ? 0xfffd : n;
-  return `'${escapeRune(cp, "'")}'`;
+  return `'${escapeRune(cp, "'", asciiOnly)}'`;
 }
 

@@ -17,14 +17,15 @@ export type TokenKind =
   | 'variable'
   | 'string'
   | 'rawString'
-  | 'char'
+  | 'charConstant'
   | 'number'
   | 'leftParen'
   | 'rightParen'
   | 'pipe'
   | 'declare'
   | 'assign'
-  | 'comma'
+  /** Any other printable ASCII character (`,` in `range $i, $e`); the parser rejects the rest. */
+  | 'char'
   | 'eof';
 
 export interface Token {
@@ -146,13 +147,9 @@ export function lex(src: string, name: string): Token[] {
         pos = end;
         space = false;
       };
-      if (src.startsWith('/*', pos)) fail(pos, 'comment ends before closing delimiter');
       switch (c) {
         case '|':
           push('pipe', pos + 1);
-          continue;
-        case ',':
-          push('comma', pos + 1);
           continue;
         case '(':
           parenDepth++;
@@ -197,7 +194,7 @@ export function lex(src: string, name: string): Token[] {
             else if (d === "'") break;
             else i++;
           }
-          push('char', i + 1);
+          push('charConstant', i + 1);
           continue;
         }
         case '$':
@@ -214,12 +211,7 @@ export function lex(src: string, name: string): Token[] {
       }
       if (c === '+' || c === '-' || c === '.' || (c >= '0' && c <= '9')) {
         const end = scanNumber(src, pos);
-        const stop = end < 0 ? -end : end;
-        if (end < 0 || isAlnum(src[stop])) {
-          let j = stop;
-          while (isAlnum(src[j])) j++;
-          fail(start, `bad number syntax: "${src.slice(start, j)}"`);
-        }
+        if (isAlnum(src[end])) fail(start, `bad number syntax: "${src.slice(start, end + 1)}"`);
         push('number', end);
         continue;
       }
@@ -229,6 +221,10 @@ export function lex(src: string, name: string): Token[] {
         const word = src.slice(pos, i);
         if (!atTerminator(src, i)) fail(i, `bad character ${goQuoteRune(src[i] ?? '')}`);
         push(KEYWORDS.has(word) ? 'keyword' : word === 'true' || word === 'false' ? 'bool' : word === 'nil' ? 'nil' : 'identifier', i);
+        continue;
+      }
+      if (c > ' ' && c < '\x7f') {
+        push('char', pos + 1);
         continue;
       }
       fail(pos, `unrecognized character in action: ${goQuoteRune(c)}`);
@@ -245,30 +241,29 @@ function atTerminator(src: string, i: number): boolean {
   return src.startsWith(RIGHT, i);
 }
 
-/** Scans a Go number literal; returns its end, or -(end) when it is malformed. */
+/** Scans what may be a Go number literal; the parser validates it (as Go's does). */
 function scanNumber(src: string, start: number): number {
   let i = start;
   if (src[i] === '+' || src[i] === '-') i++;
   let digits = '0123456789_';
-  if (src[i] === '0' && /[xXoObB]/.test(src[i + 1] ?? '')) {
-    const p = src[i + 1]!.toLowerCase();
-    digits = p === 'x' ? '0123456789abcdefABCDEF_' : p === 'o' ? '01234567_' : '01_';
-    i += 2;
+  if (src[i] === '0') {
+    i++;
+    const p = src[i];
+    if (p === 'x' || p === 'X') digits = '0123456789abcdefABCDEF_';
+    else if (p === 'o' || p === 'O') digits = '01234567_';
+    else if (p === 'b' || p === 'B') digits = '01_';
+    if (digits.length !== 11) i++;
   }
-  const digitsStart = i;
   while (i < src.length && digits.includes(src[i]!)) i++;
   if (src[i] === '.') {
     i++;
     while (i < src.length && digits.includes(src[i]!)) i++;
   }
-  if (i === digitsStart || (i === digitsStart + 1 && src[digitsStart] === '.')) return -i;
-  const expChars = digits.length > 20 ? 'pP' : 'eE';
-  if (expChars.includes(src[i] ?? '\0')) {
+  const exp = digits.length === 11 ? 'eE' : digits.length === 23 ? 'pP' : '';
+  if (exp !== '' && src[i] !== undefined && exp.includes(src[i]!)) {
     i++;
     if (src[i] === '+' || src[i] === '-') i++;
-    const e = i;
     while (i < src.length && '0123456789_'.includes(src[i]!)) i++;
-    if (i === e) return -i;
   }
   if (src[i] === 'i') i++;
   return i;

@@ -3,10 +3,13 @@
 // unmatched `end`/`else`, declarations only where Go allows them, `define`/`block` bodies.
 import { TemplateError } from './errors.js';
 import { columnOf, lex, type Token, type TokenKind } from './lex.js';
+import { GoFloat } from './value.js';
 
 interface At {
-  /** Offset of the node in the template source. */
+  /** Offset Go reports for the node (for `a.b.c` chains: the first chained field). */
   pos: number;
+  /** Where the node's text starts when that differs from pos. */
+  start?: number;
   /** End offset (exclusive), for the `at <...>` context of error messages. */
   end: number;
 }
@@ -66,7 +69,7 @@ export interface IdentifierNode extends At {
 export interface LiteralNode extends At {
   type: 'literal';
   kind: 'bool' | 'number' | 'string';
-  value: boolean | number | bigint | string;
+  value: boolean | number | bigint | string | GoFloat;
 }
 export interface DotNode extends At {
   type: 'dot';
@@ -237,7 +240,7 @@ class Parser {
         case 'with':
           return this.control(t.val, t.pos);
         case 'template':
-          return this.templateControl(t);
+          return this.templateControl(open);
         case 'define':
           return this.fail(t.pos, 'unexpected <define> in command');
       }
@@ -269,14 +272,21 @@ class Parser {
     return { type: context, pipe, list, elseList, pos, end: pipe.end };
   }
 
-  private templateControl(kw: Token): TemplateCallNode {
+  private templateControl(open: Token): TemplateCallNode {
     const context = 'template clause';
     const nameTok = this.next();
     const tname = this.templateName(nameTok, context);
     let pipe: PipeNode | null = null;
     if (this.peek().kind === 'rightDelim') this.next();
     else pipe = this.pipeline(context, 'rightDelim');
-    return { type: 'template', name: tname, pipe, pos: kw.pos, end: pipe?.end ?? nameTok.pos + nameTok.val.length };
+    // Go reports the name's position and quotes the whole action.
+    return { type: 'template', name: tname, pipe, pos: nameTok.pos, start: open.pos, end: this.previousEnd() };
+  }
+
+  /** End offset of the token just consumed. */
+  private previousEnd(): number {
+    const t = this.tokens[this.i - 1]!;
+    return t.pos + t.val.length;
   }
 
   private blockControl(open: Token): TemplateCallNode {
@@ -293,7 +303,7 @@ class Parser {
     this.rangeDepth = savedDepth;
     if (end.type !== 'end') this.fail(end.pos, `unexpected {{${end.type}}} in ${context}`);
     this.addDefinition(tname, list, nameTok.pos);
-    return { type: 'template', name: tname, pipe, pos: open.pos, end: pipe.end };
+    return { type: 'template', name: tname, pipe, pos: nameTok.pos, start: open.pos, end: pipe.end };
   }
 
   // ---- pipelines
@@ -313,7 +323,7 @@ class Parser {
         this.vars.push(v.val);
         break;
       }
-      if (after.kind === 'comma') {
+      if (after.kind === 'char' && after.val === ',') {
         this.next();
         this.next();
         pipe.decl.push({ type: 'variable', idents: [v.val], pos: v.pos, end: v.pos + v.val.length });
@@ -343,7 +353,7 @@ class Parser {
       }
       switch (t.kind) {
         case 'bool':
-        case 'char':
+        case 'charConstant':
         case 'dot':
         case 'field':
         case 'identifier':
@@ -389,6 +399,7 @@ class Parser {
     const t = this.peek();
     if (t.kind !== 'field' || t.spaceBefore) return node;
     const idents: string[] = [];
+    const chainPos = t.pos;
     let end = node.end;
     while (this.peek().kind === 'field' && !this.peek().spaceBefore) {
       const f = this.next();
@@ -397,15 +408,15 @@ class Parser {
     }
     switch (node.type) {
       case 'field':
-        return { type: 'field', idents: [...node.idents, ...idents], pos: node.pos, end };
+        return { type: 'field', idents: [...node.idents, ...idents], pos: chainPos, start: node.pos, end };
       case 'variable':
-        return { type: 'variable', idents: [...node.idents, ...idents], pos: node.pos, end };
+        return { type: 'variable', idents: [...node.idents, ...idents], pos: chainPos, start: node.pos, end };
       case 'literal':
       case 'nil':
       case 'dot':
         return this.fail(t.pos, `unexpected . after term ${JSON.stringify(this.src.slice(node.pos, node.end))}`);
       default:
-        return { type: 'chain', node, idents, pos: node.pos, end };
+        return { type: 'chain', node, idents, pos: chainPos, start: node.start ?? node.pos, end };
     }
   }
 
@@ -437,7 +448,7 @@ class Parser {
         this.next();
         return { type: 'literal', kind: 'bool', value: t.val === 'true', pos: t.pos, end };
       case 'number':
-      case 'char':
+      case 'charConstant':
         this.next();
         return { type: 'literal', kind: 'number', value: this.number(t), pos: t.pos, end };
       case 'string':
@@ -455,42 +466,41 @@ class Parser {
     }
   }
 
-  private number(t: Token): number | bigint {
-    if (t.kind === 'char') {
+  private number(t: Token): number | bigint | GoFloat {
+    if (t.kind === 'charConstant') {
       const s = unquote(t.val, (m) => this.fail(t.pos, m));
       const cp = s.codePointAt(0);
       if (cp === undefined || String.fromCodePoint(cp) !== s) this.fail(t.pos, `malformed character constant: ${t.val}`);
       return cp;
     }
-    const text = t.val.replace(/_/g, '');
-    if (text.endsWith('i')) this.fail(t.pos, `complex constants are not supported: ${t.val}`);
-    let sign = 1n;
-    let body = text;
-    if (body.startsWith('+')) body = body.slice(1);
-    else if (body.startsWith('-')) {
-      sign = -1n;
-      body = body.slice(1);
-    }
-    const isHex = /^0[xX]/.test(body);
-    if (isHex ? /[pP.]/.test(body) : /[.eE]/.test(body)) {
-      if (isHex) this.fail(t.pos, `hexadecimal floating-point constants are not supported: ${t.val}`);
+    const raw = t.val;
+    const body = raw.replace(/^[+-]/, '');
+    const isFloatSyntax = FLOAT_LITERAL.test(body) && !INT_LITERAL.test(body);
+    if (body.endsWith('i')) this.fail(t.pos, `complex constants are not supported: ${raw}`);
+    if (!INT_LITERAL.test(body) && !isFloatSyntax) this.fail(t.pos, `illegal number syntax: ${JSON.stringify(raw)}`);
+    const text = raw.replace(/_/g, '');
+    if (isFloatSyntax) {
+      if (/^[+-]?0[xX]/.test(text)) this.fail(t.pos, `hexadecimal floating-point constants are not supported: ${raw}`);
       const f = Number(text);
-      if (Number.isNaN(f)) this.fail(t.pos, `bad number syntax: ${JSON.stringify(t.val)}`);
-      return f;
+      // Keep integral floats recognisable as float64: Go prints {{1e6}} as 1e+06.
+      return Number.isInteger(f) ? new GoFloat(f) : f;
     }
+    const neg = text.startsWith('-');
+    const digits = text.replace(/^[+-]/, '');
     let big: bigint;
-    try {
-      if (/^0[oO]/.test(body)) big = BigInt('0o' + body.slice(2));
-      else if (/^0[0-7]+$/.test(body)) big = BigInt('0o' + body.slice(1));
-      else big = BigInt(body);
-    } catch {
-      return this.fail(t.pos, `illegal number syntax: ${JSON.stringify(t.val)}`);
-    }
-    big *= sign;
-    if (big > 0x7fffffffffffffffn || big < -0x8000000000000000n) this.fail(t.pos, `${t.val} overflows int`);
+    if (/^0[oO]/.test(digits)) big = BigInt('0o' + digits.slice(2));
+    else if (/^0[0-7]+$/.test(digits)) big = BigInt('0o' + digits.slice(1));
+    else if (/^0[0-9]+$/.test(digits)) return this.fail(t.pos, `illegal number syntax: ${JSON.stringify(raw)}`);
+    else big = BigInt(digits);
+    if (neg) big = -big;
+    if (big > 0x7fffffffffffffffn || big < -0x8000000000000000n) this.fail(t.pos, `integer overflow: ${JSON.stringify(raw)}`);
     return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
   }
 }
+
+const DEC = '[0-9](?:_?[0-9])*';
+const INT_LITERAL = new RegExp(`^(?:${DEC}|0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+)$`);
+const FLOAT_LITERAL = new RegExp(`^(?:(?:${DEC}\\.(?:${DEC})?|\\.${DEC})(?:[eE][+-]?${DEC})?|${DEC}[eE][+-]?${DEC})$`);
 
 function lastEnd(pipe: PipeNode, fallback: number): number {
   const last = pipe.cmds[pipe.cmds.length - 1];

@@ -5,6 +5,24 @@
 //   Map and plain objects → map (string keys, sorted), functions → func,
 //   any other object (class instance) → struct whose properties and methods are its fields.
 
+/**
+ * A float64 whose value happens to be integral (`{{1.0}}`, `{{1e6}}`): JS numbers alone would
+ * make it an int, but Go prints, compares and checks it as a float.
+ */
+export class GoFloat {
+  constructor(readonly value: number) {}
+}
+
+/** The number inside an int or float value (GoFloat unwrapped). */
+export function numberOf(v: unknown): number | bigint {
+  return v instanceof GoFloat ? v.value : (v as number | bigint);
+}
+
+/** JS integers beyond 2^53 are not exact, so they count as float64 like any other double. */
+function isIntNumber(v: number): boolean {
+  return Number.isInteger(v) && Math.abs(v) <= Number.MAX_SAFE_INTEGER;
+}
+
 export type Kind = 'invalid' | 'nil' | 'bool' | 'int' | 'float' | 'string' | 'slice' | 'map' | 'struct' | 'func';
 
 export function kindOf(v: unknown): Kind {
@@ -14,7 +32,7 @@ export function kindOf(v: unknown): Kind {
     case 'boolean':
       return 'bool';
     case 'number':
-      return Number.isInteger(v) ? 'int' : 'float';
+      return isIntNumber(v) ? 'int' : 'float';
     case 'bigint':
       return 'int';
     case 'string':
@@ -27,6 +45,7 @@ export function kindOf(v: unknown): Kind {
       if (v === null) return 'nil';
       if (Array.isArray(v)) return 'slice';
       if (v instanceof Map) return 'map';
+      if (v instanceof GoFloat) return 'float';
       return isPlainObject(v) ? 'map' : 'struct';
   }
   return 'struct';
@@ -83,6 +102,7 @@ export function isTrue(v: unknown): boolean {
       if (v === null) return false;
       if (Array.isArray(v)) return v.length > 0;
       if (v instanceof Map) return v.size > 0;
+      if (v instanceof GoFloat) return v.value !== 0;
       if (isPlainObject(v)) {
         for (const k in v) if (Object.hasOwn(v, k)) return true;
         return false;
