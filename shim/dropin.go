@@ -77,7 +77,7 @@ func dialDropIn() *conn {
 	}
 	base := dir + "/drop-" + strconv.Itoa(ppid) + "-" + st
 	socket := base + ".sock"
-	if c, err := net.DialTimeout("unix", socket, connectTimeout); err == nil {
+	if c, err := dialUnix(socket); err == nil {
 		return &conn{c, socket}
 	}
 
@@ -96,7 +96,7 @@ func dialDropIn() *conn {
 		fail("drop-in mode: cannot lock " + base + ".lock: " + err.Error())
 	}
 	// Someone may have started the server while we waited for the lock.
-	if c, err := net.DialTimeout("unix", socket, connectTimeout); err == nil {
+	if c, err := dialUnix(socket); err == nil {
 		return &conn{c, socket}
 	}
 	c := startServer(socket, base+".log", ppid)
@@ -134,7 +134,7 @@ func startServer(socket, logFile string, ppid int) net.Conn {
 	p.Release()
 	deadline := time.Now().Add(startTimeout())
 	for {
-		if c, err := net.DialTimeout("unix", socket, connectTimeout); err == nil {
+		if c, err := dialUnix(socket); err == nil {
 			return c
 		}
 		// A server that died before listening will never accept: say so now, not at the deadline.

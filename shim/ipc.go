@@ -32,6 +32,20 @@ func callTimeout() time.Duration {
 	return 0
 }
 
+// dialUnix connects to a unix socket. A listener whose backlog is full makes connect fail with
+// EAGAIN at once (Go does not wait for it), which a busy build can hit: retry that until the
+// connect timeout, and fail fast on anything else (ENOENT, ECONNREFUSED: nobody listens).
+func dialUnix(socket string) (net.Conn, error) {
+	deadline := time.Now().Add(connectTimeout)
+	for delay := time.Millisecond; ; delay *= 2 {
+		c, err := net.DialTimeout("unix", socket, connectTimeout)
+		if err == nil || !errors.Is(err, syscall.EAGAIN) || time.Now().After(deadline) {
+			return c, err
+		}
+		time.Sleep(min(delay, 50*time.Millisecond))
+	}
+}
+
 // conn is an open connection to the job server and the socket path for messages.
 type conn struct {
 	c      net.Conn
@@ -42,7 +56,7 @@ type conn struct {
 // command that runs us (started on first use).
 func dial() *conn {
 	if socket := os.Getenv("WEFT_SOCKET"); socket != "" {
-		c, err := net.DialTimeout("unix", socket, connectTimeout)
+		c, err := dialUnix(socket)
 		if err != nil {
 			fail("cannot connect to the job server at " + socket + ": " + errText(err) +
 				"\n  hint: WEFT_SOCKET points at a server that is not running; run the build through `weft go ...`, or unset WEFT_SOCKET to let the shim start one")
