@@ -1,7 +1,7 @@
 // `weft go <sub> [args…]`: run the go command with weft's shim as -toolexec and a job server
 // for the duration of the build. weft writes nothing to stdout; go's exit code is weft's.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WeftError } from '../errors.js';
 import {
@@ -55,7 +55,10 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
     let server: JobServer | null = null;
     try {
       server = await listenJobServer(ctx);
-      const statsFile = opts.stats ? join(server.dir ?? '', 'shim-stats') : null;
+      // WEFT_STATS_JSON=<file> is the machine-readable twin of --weft-stats (tests, benchmarks).
+      const statsJson = env['WEFT_STATS_JSON'];
+      const wantJson = statsJson !== undefined && statsJson !== '';
+      const statsFile = opts.stats || wantJson ? join(server.dir ?? '', 'shim-stats') : null;
       const goEnv: NodeJS.ProcessEnv = {
         ...env,
         WEFT_SOCKET: server.socketPath,
@@ -68,7 +71,9 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
       log.debug(`running ${go} ${args.join(' ')} (socket ${server.socketPath})`);
       const started = Date.now();
       const code = await runGo(go, args, goEnv, cwd);
-      if (opts.stats) printStats(ctx, statsFile, Date.now() - started);
+      const wallMs = Date.now() - started;
+      if (opts.stats) printStats(ctx, statsFile, wallMs);
+      if (wantJson) writeFileSync(statsJson, JSON.stringify({ ...ctx.stats.snapshot(statsFile !== null ? readShimStats(statsFile) : null), wallMs, exitCode: code }) + '\n');
       return code;
     } finally {
       await server?.close();

@@ -3,7 +3,7 @@
 // the go process that started the shims and exits when that process is gone or after an idle
 // timeout, removing its socket. It finds the configuration the way `weft go` would, from the go
 // process's working directory, and uses the go process's own binary for `go env`.
-import { readFileSync, readlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { WeftError } from '../errors.js';
 import { disposeBuildContext, parseDuration } from './build-context.js';
 import { listenJobServer } from './listen.js';
@@ -41,7 +41,19 @@ export function processStartTime(pid: number): string | null {
 /** Runs until the go process exits or the server is idle too long. Resolves with the exit code. */
 export async function runDropInServer(opts: DropInOptions): Promise<number> {
   const env = opts.env ?? process.env;
-  const log = opts.log;
+  // Problems go to the log the shim made; without any, the log and lock are removed at exit.
+  let problems = false;
+  const log: Logger = {
+    ...opts.log,
+    warn: (m) => {
+      problems = true;
+      opts.log.warn(m);
+    },
+    error: (m) => {
+      problems = true;
+      opts.log.error(m);
+    },
+  };
   const started = processStartTime(opts.goPid);
   if (started === null) {
     throw new WeftError('E_USAGE', `the go process ${opts.goPid} is not running`, { hint: 'the drop-in server is started by the shim; run builds with -toolexec=$(weft toolexec-path)' });
@@ -65,6 +77,7 @@ export async function runDropInServer(opts: DropInOptions): Promise<number> {
 
   return new Promise<number>((resolve) => {
     let stopping = false;
+    let goGone = false;
     const stop = async (why: string): Promise<void> => {
       if (stopping) return;
       stopping = true;
@@ -73,11 +86,13 @@ export async function runDropInServer(opts: DropInOptions): Promise<number> {
       await server.close();
       if (opts.stats === true) log.info(formatStats(ctx.stats.snapshot()));
       await disposeBuildContext(ctx);
+      if (goGone) removeShimFiles(opts.socketPath, problems || (env['WEFT_LOG'] ?? '') !== '');
       resolve(0);
     };
     const timer = setInterval(() => {
       // A reused pid has another start time: that is not our go process any more.
       if (processStartTime(opts.goPid) !== started) {
+        goGone = true;
         void stop(`go process ${opts.goPid} exited`);
         return;
       }
@@ -87,4 +102,15 @@ export async function runDropInServer(opts: DropInOptions): Promise<number> {
     }, POLL_MS);
     for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, () => void stop(`received ${sig}`));
   });
+}
+
+/**
+ * Once the go process is gone no shim can come for this server again, so the shim's lock file
+ * (and the log, unless something went wrong) would only pile up in the runtime directory.
+ */
+function removeShimFiles(socketPath: string, keepLog: boolean): void {
+  if (!socketPath.endsWith('.sock')) return;
+  const base = socketPath.slice(0, -'.sock'.length);
+  rmSync(`${base}.lock`, { force: true });
+  if (!keepLog) rmSync(`${base}.log`, { force: true });
 }

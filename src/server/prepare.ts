@@ -4,14 +4,12 @@
 import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
-import { emptyConfig, loadConfig, type ResolvedConfig } from '../config/index.js';
+import { emptyConfig, findConfigFile, loadConfig, type ResolvedConfig } from '../config/index.js';
 import { WeftError } from '../errors.js';
 import { createBuildContext, DEFAULT_CALL_TIMEOUT_MS, parseDuration, type BuildContext } from './build-context.js';
 import type { Logger } from './log.js';
 import { installWeaver } from './weaver.js';
 import { installInjection } from './injection.js';
-
-export const CONFIG_FILE_NAMES = ['weft.yml', 'weft.yaml'] as const;
 
 /** The directory of the nearest go.mod at or above `startDir`, or null. */
 export function findModuleRoot(startDir: string): string | null {
@@ -32,13 +30,7 @@ export function discoverConfigFile(opts: { explicit?: string | undefined; env: N
   const cwd = opts.cwd ?? process.cwd();
   const given = opts.explicit !== undefined && opts.explicit !== '' ? opts.explicit : opts.env['WEFT_CONFIG'];
   if (given !== undefined && given !== '') return isAbsolute(given) ? given : resolve(cwd, given);
-  const root = findModuleRoot(opts.startDir);
-  if (root === null) return null;
-  for (const name of CONFIG_FILE_NAMES) {
-    const p = join(root, name);
-    if (existsSync(p)) return p;
-  }
-  return null;
+  return findConfigFile(opts.startDir);
 }
 
 /** Loads the configuration, or the empty one when there is none. Unreadable files fail with E_CONFIG_READ. */

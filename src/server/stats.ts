@@ -10,6 +10,8 @@ export interface ShimStats {
   /** exec = passed through, vfull = `-V=full` query, ipc = a round trip to the server. */
   byKind: Record<string, number>;
   byTool: Record<string, number>;
+  /** `<tool> <kind>` → count, e.g. `compile ipc`. */
+  byToolKind: Record<string, number>;
   /** Sum of the shim's own time before exec, microseconds. */
   shimMicros: number;
   /** Lines that did not parse (a truncated write, or a newer shim). */
@@ -75,7 +77,7 @@ function median(sorted: readonly number[]): number {
 }
 
 export function parseShimStats(text: string): ShimStats {
-  const s: ShimStats = { invocations: 0, byKind: {}, byTool: {}, shimMicros: 0, malformed: 0 };
+  const s: ShimStats = { invocations: 0, byKind: {}, byTool: {}, byToolKind: {}, shimMicros: 0, malformed: 0 };
   for (const line of text.split('\n')) {
     if (line === '') continue;
     const parts = line.split(' ');
@@ -88,6 +90,7 @@ export function parseShimStats(text: string): ShimStats {
     s.invocations++;
     s.byKind[kind] = (s.byKind[kind] ?? 0) + 1;
     s.byTool[tool] = (s.byTool[tool] ?? 0) + 1;
+    s.byToolKind[`${tool} ${kind}`] = (s.byToolKind[`${tool} ${kind}`] ?? 0) + 1;
     s.shimMicros += micros;
   }
   return s;

@@ -1,0 +1,111 @@
+// Shared helpers for e2e tests: run the real weft CLI and the real go on copies of fixture
+// modules, with a private GOCACHE per test file and one shared weft cache for the shim.
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (dist/test/e2e/helpers.js → ../../..). */
+export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+export const weftBin = join(repoRoot, 'bin', 'weft.js');
+
+export function hasCommand(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+export const hasGo = hasCommand('go');
+export const hasGcc = hasCommand('gcc');
+
+/** Copies test/e2e/fixtures/<name> to a fresh temporary directory. */
+export function copyFixture(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `weft-e2e-${name}-`));
+  cpSync(join(repoRoot, 'test', 'e2e', 'fixtures', name), dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * Environment for one test file: its own GOCACHE (so results never depend on the user's
+ * cache), a shared weft cache (the shim is built once for the whole suite), no inherited weft
+ * variables, no network beyond what GOFLAGS allow.
+ */
+export function makeTestEnv(name: string): { env: NodeJS.ProcessEnv; cleanup: () => void } {
+  const gocache = mkdtempSync(join(tmpdir(), `weft-e2e-${name}-gocache-`));
+  const env: NodeJS.ProcessEnv = { ...process.env, GOCACHE: gocache, WEFT_CACHE: join(tmpdir(), 'weft-e2e-cache'), GOFLAGS: '', GOTOOLCHAIN: 'local', GOPROXY: 'off' };
+  for (const k of Object.keys(env)) {
+    if (k.startsWith('WEFT_') && k !== 'WEFT_CACHE') delete env[k];
+  }
+  return { env, cleanup: () => rmSync(gocache, { recursive: true, force: true }) };
+}
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+export interface RunOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Kill the process after this long (a hang must fail the test, never block the suite). */
+  timeoutMs?: number;
+  /** Called with each stderr chunk (e.g. to act in the middle of a build). */
+  onStderr?: (chunk: string, pid: number) => void;
+}
+
+export function run(cmd: string, args: readonly string[], opts: RunOptions): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => {
+      stderr += c;
+      opts.onStderr?.(c, child.pid ?? 0);
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 240_000);
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
+    });
+  });
+}
+
+export function runWeft(args: readonly string[], opts: RunOptions): Promise<RunResult> {
+  return run(process.execPath, [weftBin, ...args], opts);
+}
+
+export interface StatsJson {
+  compileRequests: number;
+  linkRequests: number;
+  unchanged: number;
+  woven: number;
+  errors: number;
+  serverMicrosSum: number;
+  serverMicrosP50: number;
+  wallMs: number;
+  exitCode: number;
+  shim: { invocations: number; byKind: Record<string, number>; byTool: Record<string, number>; byToolKind: Record<string, number>; shimMicros: number } | null;
+}
+
+/** Runs `weft go <args>` with WEFT_STATS_JSON and returns the result plus the build's stats. */
+export async function runWeftGo(args: readonly string[], opts: RunOptions): Promise<RunResult & { stats: StatsJson }> {
+  const dir = mkdtempSync(join(tmpdir(), 'weft-e2e-stats-'));
+  const file = join(dir, 'stats.json');
+  try {
+    const r = await runWeft(['go', ...args], { ...opts, env: { ...opts.env, WEFT_STATS_JSON: file } });
+    let stats: StatsJson;
+    try {
+      stats = JSON.parse(readFileSync(file, 'utf8')) as StatsJson;
+    } catch {
+      throw new Error(`weft go ${args.join(' ')} wrote no stats (exit ${r.code}):\n${r.stderr}`);
+    }
+    return { ...r, stats };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,244 @@
+// The whole pipeline on real go: `weft go …`, the Go shim, the in-process job server and the
+// drop-in server, on a fixture module of 11 packages (tests, cgo when gcc exists, assembly).
+// One GOCACHE for the whole file, fresh per run, so the first build really compiles.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { copyFixture, hasGcc, hasGo, makeTestEnv, run, runWeft, runWeftGo, type RunResult } from './helpers.js';
+
+const FIXTURE_PACKAGES = 11;
+
+function aspectConfig(id: string): string {
+  return [
+    'meta:',
+    `  name: ${id}`,
+    '  description: an aspect that matches nothing in the fixture, so only the fingerprint changes',
+    'aspects:',
+    `  - id: ${id}`,
+    '    join-point:',
+    '      function-call: example.com/nowhere.Nothing',
+    '    advice:',
+    '      wrap-expression:',
+    '        template: "{{ . }}"',
+    '',
+  ].join('\n');
+}
+
+/** go test prints timings and (cached): take them out before comparing with plain go. */
+function normaliseTestOutput(s: string): string {
+  return s.replace(/\t[0-9.]+s/g, '\tTIME').replace(/ \(cached\)/g, '').replace(/\(([0-9.]+)s\)/g, '(TIME)');
+}
+
+describe('pipeline (real go)', { skip: !hasGo && 'go is not installed' }, () => {
+  let mod = '';
+  let env: NodeJS.ProcessEnv = {};
+  let cleanup = (): void => {};
+  let shim = '';
+  const plain: Record<string, RunResult> = {};
+  const out = mkdtempSync(join(tmpdir(), 'weft-e2e-pipeline-out-'));
+
+  async function runBinaries(dir: string): Promise<Record<string, RunResult>> {
+    return {
+      app: await run(join(dir, 'app'), ['gopher'], { cwd: mod, env }),
+      tool: await run(join(dir, 'tool'), ['fail'], { cwd: mod, env }),
+    };
+  }
+
+  function assertSameBehaviour(got: Record<string, RunResult>): void {
+    for (const name of ['app', 'tool']) {
+      assert.equal(got[name]!.stdout, plain[name]!.stdout, `${name} stdout`);
+      assert.equal(got[name]!.code, plain[name]!.code, `${name} exit code`);
+    }
+  }
+
+  before(async () => {
+    mod = copyFixture('pipeline');
+    ({ env, cleanup } = makeTestEnv('pipeline'));
+    const p = await runWeft(['toolexec-path'], { cwd: mod, env });
+    assert.equal(p.code, 0, p.stderr);
+    shim = p.stdout.trim();
+    const r = await run('go', ['build', '-o', join(out, 'plain') + '/', './...'], { cwd: mod, env });
+    assert.equal(r.code, 0, r.stderr);
+    Object.assign(plain, await runBinaries(join(out, 'plain')));
+    assert.match(plain['app']!.stdout, /hello, gopher/);
+    assert.equal(plain['tool']!.code, 3);
+  });
+
+  after(() => {
+    cleanup();
+    rmSync(mod, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  it('weft go build: same binaries as plain go, and every compile reached the server', async () => {
+    const r = await runWeftGo(['build', '-o', join(out, 'weft') + '/', './...'], { cwd: mod, env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '', 'weft writes nothing to stdout');
+    assertSameBehaviour(await runBinaries(join(out, 'weft')));
+    const s = r.stats;
+    assert.ok(s.compileRequests >= FIXTURE_PACKAGES, `compile requests: ${s.compileRequests}`);
+    assert.equal(s.unchanged, s.compileRequests + s.linkRequests, 'empty config: every request unchanged');
+    assert.ok(s.shim !== null);
+    assert.equal(s.shim.byToolKind['compile ipc'], s.compileRequests, 'each compile the shim saw was sent to the server');
+    assert.equal(s.shim.byToolKind['compile exec'], undefined, 'no compile bypassed the server');
+    assert.equal(s.shim.byToolKind['link ipc'], s.linkRequests);
+    assert.ok((s.shim.byTool['asm'] ?? 0) > 0, 'the assembly package ran asm through the shim');
+    if (hasGcc) assert.ok((s.shim.byTool['cgo'] ?? 0) > 0, 'the cgo package ran cgo through the shim');
+  });
+
+  it('a second identical build sends zero compile requests', async () => {
+    const r = await runWeftGo(['build', '-o', join(out, 'weft2') + '/', './...'], { cwd: mod, env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stats.compileRequests, 0);
+    assert.ok((r.stats.shim?.byKind['vfull'] ?? 0) > 0, 'the go command still asked for -V=full');
+    assertSameBehaviour(await runBinaries(join(out, 'weft2')));
+  });
+
+  it('changing the configuration recompiles; going back is served from GOCACHE', async () => {
+    writeFileSync(join(mod, 'weft.yml'), aspectConfig('config-change'));
+    try {
+      const r = await runWeftGo(['build', '-o', join(out, 'weft3') + '/', './...'], { cwd: mod, env });
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(r.stats.compileRequests >= FIXTURE_PACKAGES, `compile requests after a config change: ${r.stats.compileRequests}`);
+      assertSameBehaviour(await runBinaries(join(out, 'weft3')));
+    } finally {
+      rmSync(join(mod, 'weft.yml'));
+    }
+    const back = await runWeftGo(['build', '-o', join(out, 'weft4') + '/', './...'], { cwd: mod, env });
+    assert.equal(back.code, 0, back.stderr);
+    assert.equal(back.stats.compileRequests, 0);
+  });
+
+  it('weft go -C <dir> build from another directory finds the module', async () => {
+    const r = await runWeftGo(['-C', mod, 'build', '-o', join(out, 'weftC') + '/', './...'], { cwd: tmpdir(), env });
+    assert.equal(r.code, 0, r.stderr);
+    assertSameBehaviour(await runBinaries(join(out, 'weftC')));
+  });
+
+  it('weft go test ./...: same report and exit code as go test, passing and failing', async () => {
+    const g = await run('go', ['test', '-count=1', './...'], { cwd: mod, env });
+    const w = await runWeftGo(['test', '-count=1', './...'], { cwd: mod, env });
+    assert.equal(w.code, g.code, w.stderr);
+    assert.equal(g.code, 0);
+    assert.equal(normaliseTestOutput(w.stdout), normaliseTestOutput(g.stdout));
+    assert.match(w.stdout, /ok\s+example\.com\/pipeline\/internal\/greet/);
+    assert.ok(w.stats.linkRequests >= 1, 'the test binary was linked through the server');
+
+    const failing = join(mod, 'internal', 'strs', 'strs_test.go');
+    writeFileSync(failing, 'package strs\n\nimport "testing"\n\nfunc TestBroken(t *testing.T) { t.Fatal("broken on purpose") }\n');
+    try {
+      const gf = await run('go', ['test', '-count=1', './internal/strs'], { cwd: mod, env });
+      const wf = await runWeft(['go', 'test', '-count=1', './internal/strs'], { cwd: mod, env });
+      assert.equal(gf.code, 1);
+      assert.equal(wf.code, gf.code);
+      assert.equal(normaliseTestOutput(wf.stdout), normaliseTestOutput(gf.stdout));
+      assert.match(wf.stdout, /--- FAIL: TestBroken/);
+    } finally {
+      rmSync(failing);
+    }
+  });
+
+  it('weft go run: program output and go run exit code', async () => {
+    const g = await run('go', ['run', './cmd/tool', 'fail'], { cwd: mod, env });
+    const w = await runWeft(['go', 'run', './cmd/tool', 'fail'], { cwd: mod, env });
+    assert.equal(w.stdout, g.stdout);
+    assert.equal(w.stdout, 'tool\n');
+    assert.equal(w.code, g.code);
+    assert.equal(w.stderr, g.stderr);
+  });
+
+  it('a compile error: go\'s own stderr text and exit code', async () => {
+    mkdirSync(join(mod, 'internal', 'bad'));
+    writeFileSync(join(mod, 'internal', 'bad', 'bad.go'), 'package bad\n\nfunc F() int {\n\treturn "not an int"\n}\n');
+    try {
+      const g = await run('go', ['build', './internal/bad'], { cwd: mod, env });
+      const w = await runWeft(['go', 'build', './internal/bad'], { cwd: mod, env });
+      assert.notEqual(g.code, 0);
+      assert.equal(w.code, g.code);
+      assert.equal(w.stderr, g.stderr);
+      assert.match(w.stderr, /bad\.go:4:9/);
+    } finally {
+      rmSync(join(mod, 'internal', 'bad'), { recursive: true });
+    }
+  });
+
+  it('drop-in: go build -toolexec=<shim> starts exactly one server for many concurrent shims, which exits with go', async () => {
+    const runtime = mkdtempSync(join(tmpdir(), 'weft-e2e-runtime-'));
+    const cfg = join(runtime, 'dropin.yml');
+    writeFileSync(cfg, aspectConfig('drop-in'));
+    // A new fingerprint recompiles everything, and -p 8 runs many shims at once.
+    const denv = { ...env, XDG_RUNTIME_DIR: runtime, WEFT_CONFIG: cfg, WEFT_LOG: 'info' };
+    try {
+      const r = await run('go', ['build', '-p', '8', `-toolexec=${shim}`, '-o', join(out, 'drop') + '/', './...'], { cwd: mod, env: denv });
+      assert.equal(r.code, 0, r.stderr);
+      assertSameBehaviour(await runBinaries(join(out, 'drop')));
+      const dir = join(runtime, 'weft');
+      const logs = readdirSync(dir).filter((f) => f.endsWith('.log'));
+      assert.equal(logs.length, 1, `server logs: ${logs.join(', ')}`);
+      const log = readFileSync(join(dir, logs[0]!), 'utf8');
+      assert.equal(log.match(/listening on/g)?.length, 1, log);
+      // The server notices within a poll interval that go is gone and removes its socket.
+      const deadline = Date.now() + 10_000;
+      while (readdirSync(dir).some((f) => f.endsWith('.sock')) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
+      assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.sock')), []);
+      assert.match(readFileSync(join(dir, logs[0]!), 'utf8'), /exiting: go process \d+ exited/);
+
+      // The same through GOFLAGS, served from GOCACHE (same config: same fingerprint).
+      const g = await run('go', ['build', '-o', join(out, 'drop2') + '/', './...'], { cwd: mod, env: { ...denv, GOFLAGS: `-toolexec=${shim}` } });
+      assert.equal(g.code, 0, g.stderr);
+      assertSameBehaviour(await runBinaries(join(out, 'drop2')));
+    } finally {
+      rmSync(runtime, { recursive: true, force: true });
+    }
+  });
+
+  it('the server killed mid-build: the build fails fast, naming weft and the socket', async () => {
+    writeFileSync(join(mod, 'weft.yml'), aspectConfig('killed'));
+    let socket = '';
+    let killed = false;
+    try {
+      const r = await runWeft(['go', 'build', '-p', '1', '-o', join(out, 'killed') + '/', './...'], {
+        cwd: mod,
+        env: { ...env, WEFT_LOG: 'debug' },
+        timeoutMs: 120_000,
+        onStderr: (chunk, pid) => {
+          const m = /\(socket (\S+)\)/.exec(chunk);
+          if (m !== null) socket = m[1]!;
+          if (!killed && /weft: compile /.test(chunk)) {
+            killed = true;
+            process.kill(pid, 'SIGKILL');
+          }
+        },
+      });
+      assert.ok(killed, 'a compile request was seen');
+      assert.equal(r.signal, 'SIGKILL');
+      assert.notEqual(socket, '');
+      const shimLine = r.stderr.split('\n').find((l) => l.startsWith('weft: ') && l.includes('job server at ' + socket));
+      assert.ok(shimLine !== undefined, `no shim error naming the socket in:\n${r.stderr.slice(-2000)}`);
+      assert.ok(r.ms < 110_000, 'go did not hang');
+    } finally {
+      rmSync(join(mod, 'weft.yml'), { force: true });
+      if (socket !== '') rmSync(join(socket, '..'), { recursive: true, force: true });
+    }
+  });
+});
+
+describe('pipeline leaves nothing behind', { skip: !hasGo && 'go is not installed' }, () => {
+  it('the private socket directory is removed after weft go', async () => {
+    const runtime = mkdtempSync(join(tmpdir(), 'weft-e2e-rt-'));
+    const mod = copyFixture('pipeline');
+    const { env, cleanup } = makeTestEnv('pipeline-clean');
+    try {
+      const r = await runWeft(['go', 'vet', './internal/kv'], { cwd: mod, env: { ...env, XDG_RUNTIME_DIR: runtime } });
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(readdirSync(runtime), []);
+      assert.equal(existsSync(runtime), true);
+    } finally {
+      cleanup();
+      rmSync(runtime, { recursive: true, force: true });
+      rmSync(mod, { recursive: true, force: true });
+    }
+  });
+});
