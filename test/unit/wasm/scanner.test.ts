@@ -1,5 +1,6 @@
 // The typed wrapper: loading and variant choice, files read into WASM memory (with growth and
 // rebuilt views), limits and errors, unsigned hashes, and the needle helpers.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,18 @@ describe('loadScanner', () => {
     assert.equal(loadScanner().variant, 'simd');
     assert.equal(loadScanner({ variant: 'scalar' }).variant, 'scalar');
     assert.equal(loadScanner({ variant: 'scalar' }).stats().variant, 'scalar');
+  });
+
+  it('falls back to the scalar build on an engine without SIMD', () => {
+    // A fresh process whose engine claims no SIMD support before the wrapper loads.
+    const mod = new URL('../../../src/wasm/index.js', import.meta.url).href;
+    const script = `WebAssembly.validate = () => false;
+      const m = await import(${JSON.stringify(mod)});
+      const s = m.loadScanner();
+      const r = s.scanBytes(new TextEncoder().encode('a needle here'), s.prepareNeedles(['needle', 'absent']));
+      console.log(JSON.stringify({ simd: m.simdSupported(), variant: s.variant, present: m.presentNeedles(r) }));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    assert.deepEqual(JSON.parse(out), { simd: false, variant: 'scalar', present: [0] });
   });
 
   it('getThreadScanner returns one shared instance per thread', () => {
