@@ -21,8 +21,15 @@ const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsTyp
 
 /** Encodes one message as a msgpack body (no length prefix). */
 export function encodeMessage(msg: unknown): Buffer {
-  // pack() returns a view of msgpackr's reusable buffer: copy so callers may keep it.
-  return Buffer.from(packr.pack(msg));
+  return Buffer.from(packView(msg));
+}
+
+/**
+ * The msgpack body as a view of msgpackr's reusable buffer: valid only until the next encode,
+ * so callers copy it at once (encodeFrame copies it straight into the frame).
+ */
+export function packView(msg: unknown): Buffer {
+  return packr.pack(msg);
 }
 
 /** Decodes one msgpack body. Throws WeftError E_PROTOCOL when it is not exactly one value. */

@@ -2,14 +2,14 @@
 // whatever chunks the socket delivers; it copies only when a frame spans several chunks, and it
 // refuses an oversize frame from its header alone so a bad peer cannot make us buffer 4 GiB.
 import { WeftError } from '../errors.js';
-import { decodeMessage, encodeMessage } from './codec.js';
+import { decodeMessage, packView } from './codec.js';
 import { MAX_FRAME_BYTES } from './messages.js';
 
 const HEADER_BYTES = 4;
 
 /** Encodes one message as a complete frame (length prefix + msgpack body). */
 export function encodeFrame(msg: unknown, maxFrameBytes: number = MAX_FRAME_BYTES): Buffer {
-  const body = encodeMessage(msg);
+  const body = packView(msg);
   if (body.length > maxFrameBytes) {
     throw new WeftError('E_PROTOCOL', `refusing to send a ${body.length}-byte frame: the limit is ${maxFrameBytes} bytes`, {
       hint: 'this is a bug in weft (a message grew too large); please report it',
