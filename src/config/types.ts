@@ -112,7 +112,7 @@ export interface ResolvedConfig {
   /** Every YAML file read (the root first, then `extends` in order), absolute paths. */
   readonly files: readonly string[];
   readonly aspects: readonly ResolvedAspect[];
-  /** Import paths any advice may add (template imports, links, blank imports, replace-function targets), sorted, unique. */
+  /** Import paths any advice may add (template imports, links, blank imports, replace-function targets, packages named by add-struct-field types), sorted, unique. */
   readonly injectedPackages: readonly string[];
   /**
    * Stable hex digest (sha256) of the canonical aspect model: equal configs give equal
