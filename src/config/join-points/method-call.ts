@@ -15,6 +15,10 @@ export const parseMethodCall: JoinPointParser = (ctx, value, path, location) => 
   let receiver = null;
   if (r) {
     receiver = readTypeRef(ctx, r.value, childPath(p, 'receiver'));
+    if (receiver !== null && receiver.kind === 'named' && receiver.path === '') {
+      report(ctx, r.value, childPath(p, 'receiver'), `the receiver must be a package-qualified type such as \`net/http.Client\`, found \`${receiver.text}\``);
+      receiver = null;
+    }
     if (receiver !== null && receiver.kind !== 'named') {
       const hint = receiver.kind === 'pointer' ? '; drop the `*` and use `match: pointer-only`' : '';
       report(ctx, r.value, childPath(p, 'receiver'), `the receiver must be a named type such as \`net/http.Client\`, found \`${receiver.text}\`${hint}`);

@@ -151,9 +151,13 @@ describe('config errors: join point fields', () => {
     ]);
   });
 
-  it('method-call: pointer receiver', async () => {
+  it('method-call: pointer or unqualified receiver, missing name', async () => {
     await expectProblems(aspect(['method-call: {receiver: "*net/http.Client", name: Do}']), [
       { line: 7, path: 'aspects[0].join-point.method-call.receiver', message: /drop the `\*` and use `match: pointer-only`/ },
+    ]);
+    await expectProblems(aspect(['method-call:', '  receiver: error']), [
+      { line: 8, path: 'aspects[0].join-point.method-call.receiver', message: /must be a package-qualified type/ },
+      { line: 8, path: 'aspects[0].join-point.method-call', message: /missing required key `name`/ },
     ]);
   });
 
