@@ -299,8 +299,8 @@ class State {
   private evalChainNode(dot: unknown, chain: ChainNode, args: ArgNode[], final: Final): unknown {
     this.node = chain;
     if (chain.node.type === 'nil') this.errorf(`indirection through explicit nil in ${this.ctx.src.slice(chain.pos, chain.end)}`);
+    // Go leaves the error position at the last node evaluated inside the receiver.
     const receiver = this.evalArg(dot, chain.node);
-    this.node = chain;
     return this.evalFieldChain(receiver, chain.idents, 0, args, final);
   }
 

@@ -334,17 +334,17 @@ function formatFloat(f: number, verb: string, spec: Spec, orig: unknown): string
     case 'v':
     case 'g':
     case 'G':
-      body = spec.prec >= 0 ? formatG(a, spec.prec) : formatShortest(a);
+      body = spec.prec >= 0 ? formatG(a, spec.prec, spec.sharp) : formatShortest(a);
       if (verb === 'G') body = body.toUpperCase();
       break;
     case 'e':
     case 'E':
-      body = expNotation(a.toExponential(spec.prec >= 0 ? spec.prec : 6));
+      body = formatE(a, spec.prec >= 0 ? spec.prec : 6);
       if (verb === 'E') body = body.toUpperCase();
       break;
     case 'f':
     case 'F':
-      body = a.toFixed(spec.prec >= 0 ? spec.prec : 6);
+      body = formatF(a, spec.prec >= 0 ? spec.prec : 6);
       break;
     default:
       return badVerb(orig, verb);
@@ -362,17 +362,92 @@ function formatShortest(a: number): string {
   return String(a);
 }
 
-function digitCount(exp: string): number {
-  const mant = exp.slice(0, exp.indexOf('e'));
-  return mant.replace('.', '').length;
+/** The exact decimal value of a finite double >= 0: 0.<digits> × 10^exp. */
+function exactDecimal(x: number): { digits: string; exp: number } {
+  if (x === 0) return { digits: '', exp: 0 };
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const hi = view.getUint32(0);
+  const lo = view.getUint32(4);
+  const biased = (hi >>> 20) & 0x7ff;
+  let mant = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  let e = -1074;
+  if (biased !== 0) {
+    mant |= 1n << 52n;
+    e = biased - 1075;
+  }
+  let digits: string;
+  let exp: number;
+  if (e >= 0) {
+    digits = (mant << BigInt(e)).toString();
+    exp = digits.length;
+  } else {
+    digits = (mant * 5n ** BigInt(-e)).toString();
+    exp = digits.length + e;
+  }
+  return { digits: digits.replace(/0+$/, ''), exp };
 }
 
-function formatG(a: number, prec: number): string {
+/** Keeps n significant digits, rounding half to even on the exact value as strconv does. */
+function roundDigits(d: { digits: string; exp: number }, n: number): { digits: string; exp: number } {
+  const { digits, exp } = d;
+  if (n < 0) return { digits: '', exp };
+  if (digits.length <= n) return { digits: digits.padEnd(n, '0'), exp };
+  const keep = digits.slice(0, n);
+  const first = digits[n]!;
+  let up: boolean;
+  if (first !== '5') up = first > '5';
+  else if (digits.length > n + 1) up = true;
+  else up = n > 0 && Number(keep[n - 1]) % 2 === 1;
+  if (!up) return { digits: keep, exp };
+  const arr = keep.split('');
+  let i = n - 1;
+  while (i >= 0 && arr[i] === '9') arr[i--] = '0';
+  if (i < 0) return { digits: ('1' + arr.join('')).slice(0, Math.max(n, 1)), exp: exp + 1 };
+  arr[i] = String(Number(arr[i]) + 1);
+  return { digits: arr.join(''), exp };
+}
+
+/** %.<prec>e */
+function formatE(a: number, prec: number): string {
+  const r = a === 0 ? { digits: '0'.repeat(prec + 1), exp: 1 } : roundDigits(exactDecimal(a), prec + 1);
+  const mant = r.digits.length > 1 ? `${r.digits[0]}.${r.digits.slice(1)}` : r.digits;
+  const x = r.exp - 1;
+  const ax = Math.abs(x);
+  return `${mant}e${x < 0 ? '-' : '+'}${ax < 10 ? '0' + ax : ax}`;
+}
+
+/** %.<prec>f */
+function formatF(a: number, prec: number): string {
+  const d = exactDecimal(a);
+  const r = a === 0 ? { digits: '', exp: 0 } : roundDigits(d, d.exp + prec);
+  // Lay the digits out around the decimal point.
+  let intPart: string;
+  let frac: string;
+  if (r.exp <= 0) {
+    intPart = '0';
+    frac = ('0'.repeat(-r.exp) + r.digits).padEnd(prec, '0').slice(0, prec);
+  } else {
+    intPart = r.digits.slice(0, r.exp).padEnd(r.exp, '0');
+    frac = r.digits.slice(r.exp).padEnd(prec, '0').slice(0, prec);
+  }
+  return prec > 0 ? `${intPart}.${frac}` : intPart;
+}
+
+/** %.<prec>g */
+function formatG(a: number, prec: number, sharp: boolean): string {
   const p = prec === 0 ? 1 : prec;
-  const e = a.toExponential(p - 1);
-  const exp = Number(e.slice(e.indexOf('e') + 1));
-  if (exp < -4 || exp >= p) return expNotation(trimZeros(e.slice(0, e.indexOf('e'))) + e.slice(e.indexOf('e')));
-  return trimZeros(a.toFixed(Math.max(0, p - 1 - exp)));
+  if (a === 0) return sharp ? '0.' + '0'.repeat(p - 1) : '0';
+  const r = roundDigits(exactDecimal(a), p);
+  const x = r.exp - 1;
+  if (x < -4 || x >= p) {
+    const e = formatE(a, p - 1);
+    if (sharp) return e;
+    const i = e.indexOf('e');
+    return trimZeros(e.slice(0, i)) + e.slice(i);
+  }
+  const f = formatF(a, Math.max(0, p - 1 - x));
+  return sharp ? f : trimZeros(f);
 }
 
 function trimZeros(s: string): string {

@@ -210,8 +210,14 @@ export function lex(src: string, name: string): Token[] {
         }
       }
       if (c === '+' || c === '-' || c === '.' || (c >= '0' && c <= '9')) {
-        const end = scanNumber(src, pos);
+        let end = scanNumber(src, pos);
         if (isAlnum(src[end])) fail(start, `bad number syntax: "${src.slice(start, end + 1)}"`);
+        if (src[end] === '+' || src[end] === '-') {
+          // Only a complex constant (1+2i) may continue with a sign.
+          const end2 = scanNumber(src, end);
+          if (isAlnum(src[end2]) || src[end2 - 1] !== 'i') fail(start, `bad number syntax: "${src.slice(start, isAlnum(src[end2]) ? end2 + 1 : end2)}"`);
+          end = end2;
+        }
         push('number', end);
         continue;
       }

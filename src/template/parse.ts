@@ -159,7 +159,7 @@ class Parser {
           ? '"}}"'
           : t.kind === 'leftDelim'
             ? '"{{"'
-            : t.kind === 'keyword'
+            : t.kind === 'keyword' || t.kind === 'dot' || t.kind === 'nil'
               ? `<${t.val}>`
               : JSON.stringify(t.val);
     return this.fail(t.pos, `unexpected ${what} in ${context}`);
@@ -220,9 +220,9 @@ class Parser {
           return this.blockControl(open);
         case 'break':
         case 'continue': {
-          if (this.rangeDepth === 0) this.fail(t.pos, `{{${t.val}}} outside {{range}}`);
           const close = this.next();
           if (close.kind !== 'rightDelim') this.unexpected(close, `{{${t.val}}}`);
+          if (this.rangeDepth === 0) this.fail(t.pos, `{{${t.val}}} outside {{range}}`);
           return { type: t.val, pos: t.pos, end: close.pos };
         }
         case 'else': {
@@ -468,6 +468,9 @@ class Parser {
 
   private number(t: Token): number | bigint | GoFloat {
     if (t.kind === 'charConstant') {
+      // '\x80' and '\200' are the values 128, not UTF-8 bytes.
+      const byteEscape = /^'\\(?:x([0-9a-fA-F]{2})|([0-3][0-7]{2}))'$/.exec(t.val);
+      if (byteEscape !== null) return byteEscape[1] !== undefined ? parseInt(byteEscape[1], 16) : parseInt(byteEscape[2]!, 8);
       const s = unquote(t.val, (m) => this.fail(t.pos, m));
       const cp = s.codePointAt(0);
       if (cp === undefined || String.fromCodePoint(cp) !== s) this.fail(t.pos, `malformed character constant: ${t.val}`);
@@ -482,6 +485,7 @@ class Parser {
     if (isFloatSyntax) {
       if (/^[+-]?0[xX]/.test(text)) this.fail(t.pos, `hexadecimal floating-point constants are not supported: ${raw}`);
       const f = Number(text);
+      if (!Number.isFinite(f)) this.fail(t.pos, `illegal number syntax: ${JSON.stringify(raw)}`);
       // Keep integral floats recognisable as float64: Go prints {{1e6}} as 1e+06.
       return Number.isInteger(f) ? new GoFloat(f) : f;
     }
