@@ -2,7 +2,7 @@
 // `version` — parsing flags with commander and delegating to src/server (and src/weave for
 // `weave`). Owns exit codes and the one-line error output. Contains no build logic.
 // Nothing imports src/cli; it may import every layer below it.
-import { formatErrorData, toErrorData, WeftError } from '../errors.js';
+import { formatErrorData, toErrorData, WeftError, type WeftErrorData } from '../errors.js';
 import { buildProgram, isCommanderExit, type ProgramIO } from './program.js';
 
 export { runGoCommand } from './go-command.js';
@@ -34,7 +34,14 @@ export async function main(argv: readonly string[], io: Partial<ProgramIO> = {})
       return EXIT_USAGE;
     }
     const data = toErrorData(e);
-    full.stderr(`${formatErrorData(data)}\n`);
+    full.stderr(`${formatTopLevel(data)}\n`);
     return e instanceof WeftError && data.code !== 'E_INTERNAL' ? EXIT_USAGE : 1;
   }
+}
+
+/** Setup errors fit on one line (message; hint); errors with details keep the long form. */
+export function formatTopLevel(data: WeftErrorData): string {
+  if ((data.details?.length ?? 0) > 0 || data.code === 'E_INTERNAL' || data.code === 'E_SHIM_BUILD') return formatErrorData(data);
+  const first = formatErrorData({ ...data, hint: undefined } as WeftErrorData);
+  return data.hint !== undefined ? `${first}; ${data.hint}` : first;
 }
