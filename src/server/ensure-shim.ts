@@ -169,7 +169,14 @@ export async function ensureShim(opts: EnsureShimOptions): Promise<string> {
   const goPath = lookPath(opts.go, env);
   const cacheDir = opts.cacheDir ?? weftCacheDir(env);
   const shimRoot = join(cacheDir, 'shim');
-  await mkdir(shimRoot, { recursive: true });
+  try {
+    await mkdir(shimRoot, { recursive: true });
+  } catch (err) {
+    throw new WeftError('E_CACHE', `cannot create the weft cache directory ${shimRoot}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, {
+      hint: 'set WEFT_CACHE to a writable directory',
+      cause: err,
+    });
+  }
 
   const root = packageRoot();
   const srcDir = join(root, 'shim');
@@ -188,6 +195,7 @@ export async function ensureShim(opts: EnsureShimOptions): Promise<string> {
   if (await isFile(binary)) return binary;
 
   await mkdir(dir, { recursive: true });
+  await removeStaleTemps(dir);
   const tmp = join(dir, `weft-shim.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   const ldflags = [
     '-s', '-w',
@@ -216,5 +224,17 @@ async function isFile(p: string): Promise<boolean> {
     return (await stat(p)).isFile();
   } catch {
     return false;
+  }
+}
+
+// A build killed half-way (kill -9, power loss) leaves its temporary file; an hour-old one
+// cannot belong to a build still running.
+async function removeStaleTemps(dir: string): Promise<void> {
+  const cutoff = Date.now() - 60 * 60 * 1000;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (!name.startsWith('weft-shim.tmp-')) continue;
+    const p = join(dir, name);
+    const st = await stat(p).catch(() => null);
+    if (st !== null && st.mtimeMs < cutoff) await rm(p, { force: true });
   }
 }

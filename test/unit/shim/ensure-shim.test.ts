@@ -91,3 +91,26 @@ test('weftCacheDir: WEFT_CACHE, then XDG_CACHE_HOME/weft, then ~/.cache/weft', (
   assert.equal(weftCacheDir({ XDG_CACHE_HOME: '/x', HOME: '/h' }), '/x/weft');
   assert.equal(weftCacheDir({ HOME: '/h' }), '/h/.cache/weft');
 });
+
+test('an unwritable cache directory is E_CACHE with a hint, and stale temporary files are removed', async () => {
+  const { writeFileSync, utimesSync, mkdirSync } = await import('node:fs');
+  const file = join(tempDir('cache-file'), 'not-a-dir');
+  writeFileSync(file, '');
+  await assert.rejects(ensureShim({ go: realGo, cacheDir: file }), (err: unknown) =>
+    err instanceof WeftError && err.code === 'E_CACHE' && /WEFT_CACHE/.test(err.hint ?? ''));
+
+  // Find where this go's shim goes by building it once, then plant an old temp file and force a rebuild.
+  const cacheDir = tempDir('cache-stale');
+  const bin = await ensureShim({ go: realGo, cacheDir });
+  const stale = join(dirname(bin), 'weft-shim.tmp-1-dead');
+  const fresh = join(dirname(bin), 'weft-shim.tmp-2-live');
+  writeFileSync(stale, 'x');
+  writeFileSync(fresh, 'x');
+  const old = (Date.now() - 2 * 60 * 60 * 1000) / 1000;
+  utimesSync(stale, old, old);
+  const { rmSync } = await import('node:fs');
+  rmSync(bin);
+  mkdirSync(dirname(bin), { recursive: true });
+  assert.equal(await ensureShim({ go: realGo, cacheDir }), bin);
+  assert.deepEqual(readdirSync(dirname(bin)).sort(), ['weft-shim', 'weft-shim.tmp-2-live']);
+});
