@@ -1,6 +1,6 @@
 // Shared helpers for the config tests: temporary aspect files, loading, and problem assertions.
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,9 +14,15 @@ export const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'config');
 
 export const META = 'meta:\n  name: test\n  description: a test file\n';
 
-/** Writes files (relative name → text) into a fresh temporary directory and returns it. */
+const tempDirs: string[] = [];
+process.on('exit', () => {
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** Writes files (relative name → text) into a fresh temporary directory (removed at exit) and returns it. */
 export function writeTemp(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'weft-config-'));
+  tempDirs.push(dir);
   for (const [name, text] of Object.entries(files)) {
     const p = join(dir, name);
     mkdirSync(dirname(p), { recursive: true });
