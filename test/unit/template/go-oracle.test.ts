@@ -9,7 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { CASES } from './cases.js';
+import { CASES as BASE_CASES } from './cases.js';
+import { PROBE_CASES } from './cases-probe.js';
+
+const CASES = [...BASE_CASES, ...PROBE_CASES];
 import { runCase } from './run-case.js';
 
 const fixture = fileURLToPath(new URL('../../../../test/fixtures/template/gotmpl/', import.meta.url));

@@ -3,7 +3,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseTemplate } from '../../../src/template/index.js';
-import { CASES } from './cases.js';
+import { CASES as BASE_CASES } from './cases.js';
+import { PROBE_CASES } from './cases-probe.js';
+
+const CASES = [...BASE_CASES, ...PROBE_CASES];
 import { runCase } from './run-case.js';
 
 describe('template table', () => {
