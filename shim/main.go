@@ -7,6 +7,7 @@ package main
 
 import (
 	"os"
+	"os/signal"
 	"strconv"
 	"strings"
 	"syscall"
@@ -65,11 +66,21 @@ func runChild(path string, args []string, stdout *os.File) int {
 		stdout = os.Stdout
 	}
 	argv := append([]string{path}, args...)
-	p, err := os.StartProcess(path, argv, &os.ProcAttr{Files: []*os.File{os.Stdin, stdout, os.Stderr}})
+	p, err := os.StartProcess(path, argv, &os.ProcAttr{Files: []*os.File{os.Stdin, stdout, os.Stderr}, Sys: childSysProcAttr()})
 	if err != nil {
 		fail("cannot run " + path + ": " + err.Error())
 	}
+	// The go command stops a tool by signalling the process it started, which is us: pass
+	// termination signals on so the tool stops too instead of running on orphaned.
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+	go func() {
+		for s := range sigs {
+			p.Signal(s)
+		}
+	}()
 	st, err := p.Wait()
+	signal.Stop(sigs)
 	if err != nil {
 		fail("waiting for " + path + ": " + err.Error())
 	}

@@ -223,3 +223,29 @@ test('append members are added to the archive after the tool exits 0, readable b
     await srv.close();
   }
 });
+
+test('a tool run as a child (append mode) gets the termination signal the shim receives', async () => {
+  const work = tempDir('signal');
+  const started = join(work, 'started');
+  const marker = join(work, 'got-term');
+  const slow = join(work, 'slowtool');
+  spawnSync('mkdir', ['-p', slow]);
+  fakeTool(slow, 'compile', `trap 'echo term > ${marker}; exit 143' TERM\necho > ${started}\nsleep 30 &\nwait`);
+  const srv = await fakeServer(work, (msg, sock) => {
+    if (msg.t === 'hello') send(sock, { t: 'hello', v: PROTOCOL_VERSION, weft: 'srv', ok: true });
+    else send(sock, { t: 'reply', id: msg.id, ok: true, args: msg.args, append: [{ archive: join(work, 'x.a'), name: 'link.deps', data: Buffer.from('12345678') }] });
+  });
+  try {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(shim, [join(slow, 'compile'), '-o', 'x.a'], { env: shimEnv({ WEFT_SOCKET: srv.socket }), stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    for (let i = 0; i < 300 && !existsSync(started); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(existsSync(started), 'the tool started');
+    child.kill('SIGTERM');
+    const code = await exited;
+    assert.equal(code, 143);
+    assert.equal(readFileSync(marker, 'utf8'), 'term\n');
+  } finally {
+    await srv.close();
+  }
+});
