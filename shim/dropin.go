@@ -7,7 +7,6 @@ package main
 
 import (
 	"errors"
-	"net"
 	"os"
 	"strconv"
 	"strings"
@@ -106,7 +105,7 @@ func dialDropIn() *conn {
 // startServer launches `node <weft.js> server --drop-in --socket <path> --go-pid <ppid>` in its
 // own session (so the go command's signals and terminal do not reach it) and waits until the
 // socket accepts.
-func startServer(socket, logFile string, ppid int) net.Conn {
+func startServer(socket, logFile string, ppid int) *unixConn {
 	if serverNode == "" || serverScript == "" {
 		fail("drop-in mode: this shim was built without a job server command and WEFT_SOCKET is not set" +
 			"\n  hint: use the shim printed by `weft toolexec-path`, or run the build through `weft go ...`")

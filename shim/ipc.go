@@ -8,7 +8,6 @@ package main
 import (
 	"errors"
 	"io"
-	"net"
 	"os"
 	"strconv"
 	"syscall"
@@ -32,23 +31,9 @@ func callTimeout() time.Duration {
 	return 0
 }
 
-// dialUnix connects to a unix socket. A listener whose backlog is full makes connect fail with
-// EAGAIN at once (Go does not wait for it), which a busy build can hit: retry that until the
-// connect timeout, and fail fast on anything else (ENOENT, ECONNREFUSED: nobody listens).
-func dialUnix(socket string) (net.Conn, error) {
-	deadline := time.Now().Add(connectTimeout)
-	for delay := time.Millisecond; ; delay *= 2 {
-		c, err := net.DialTimeout("unix", socket, connectTimeout)
-		if err == nil || !errors.Is(err, syscall.EAGAIN) || time.Now().After(deadline) {
-			return c, err
-		}
-		time.Sleep(min(delay, 50*time.Millisecond))
-	}
-}
-
 // conn is an open connection to the job server and the socket path for messages.
 type conn struct {
-	c      net.Conn
+	c      *unixConn
 	socket string
 }
 
@@ -72,8 +57,7 @@ func (c *conn) lost(err error) {
 		fail(pe.msg + " from the job server at " + c.socket +
 			"\n  hint: the shim and the server are from different weft versions; the shim is rebuilt automatically when its source changes, so use `weft toolexec-path` or `weft go ...`")
 	}
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
+	if errors.Is(err, errTimeout) {
 		fail("the job server at " + c.socket + " did not answer within " + callTimeout().String() +
 			"; the build cannot continue (set WEFT_CALL_TIMEOUT to wait longer)")
 	}
@@ -95,7 +79,9 @@ func errText(err error) string {
 
 // hello sends Hello (and optionally a request in the same write) and returns the HelloReply.
 func (c *conn) hello(req *toolRequest) *helloReply {
-	c.c.SetDeadline(time.Now().Add(callTimeout()))
+	if err := c.c.setTimeouts(callTimeout()); err != nil {
+		c.lost(err)
+	}
 	h := hello{v: protocolVersion, weft: version()}
 	buf := appendFrame(nil, h.encode)
 	if req != nil {
