@@ -314,7 +314,7 @@ class State {
     return this.evalFieldChain(value, v.idents, 1, args, final);
   }
 
-  private evalFieldChain(receiver: unknown, idents: string[], from: number, args: ArgNode[], final: Final): unknown {
+  private evalFieldChain(receiver: unknown, idents: string[], from: number, args: ArgNode[], final: Final, raw = false): unknown {
     const n = idents.length;
     const at = this.node;
     // A value read out of a map or slice has Go's static type interface {}: a nil there is a
@@ -325,7 +325,28 @@ class State {
       receiver = this.evalField(receiver, idents[i]!, null, NO_FINAL, at, fromMap);
       fromMap = isMap;
     }
+    if (raw) return this.rawField(receiver, idents[n - 1]!);
     return this.evalField(receiver, idents[n - 1]!, args, final, at, fromMap);
+  }
+
+  /** A property read without calling it: `call .F` needs the function itself. */
+  private rawField(receiver: unknown, name: string): unknown {
+    if (receiver === null || receiver === undefined) return undefined;
+    if (receiver instanceof Map) return receiver.get(name);
+    if (typeof receiver !== 'object') return this.errorf(`can't evaluate field ${name} in type ${typeName(receiver)}`);
+    if (isPlainObject(receiver)) return Object.hasOwn(receiver, name) ? (receiver as Record<string, unknown>)[name] : undefined;
+    const m = lookupMember(receiver, name);
+    if (!m.found) return this.errorf(`can't evaluate field ${name} in type ${typeName(receiver)}`);
+    return typeof m.value === 'function' ? (m.value as (...a: unknown[]) => unknown).bind(receiver) : m.value;
+  }
+
+  /** The callee of `call`: a field or variable chain is read, not invoked. */
+  private evalCallee(dot: unknown, n: ArgNode): unknown {
+    this.node = n;
+    if (n.type === 'field') return this.evalFieldChain(dot, n.idents, 0, [n], NO_FINAL, true);
+    if (n.type === 'variable' && n.idents.length > 1) return this.evalFieldChain(this.varValue(n.idents[0]!), n.idents, 1, [n], NO_FINAL, true);
+    if (n.type === 'chain') return this.evalFieldChain(this.evalArg(dot, n.node), n.idents, 0, [n], NO_FINAL, true);
+    return this.evalArg(dot, n);
   }
 
   /** `.name` on receiver; `args` (with args[0] the field node itself) go to a method call. */
@@ -348,7 +369,14 @@ class State {
         if (hasArgs) this.errorf(`${name} is not a method but has arguments`);
         return v;
       }
-      const m = lookupMember(receiver, name);
+      let m: { found: boolean; value: unknown };
+      try {
+        m = lookupMember(receiver, name);
+      } catch (err) {
+        // A throwing getter is a failing method call.
+        this.node = at;
+        return this.errorf(`error calling ${name}: ${messageOf(err)}`, err);
+      }
       if (m.found) {
         if (typeof m.value === 'function') return this.callMethod(receiver, m.value as TemplateFunc, name, args, final, at);
         if (hasArgs) this.errorf(`${name} has arguments but cannot be invoked as function`);
@@ -436,10 +464,13 @@ class State {
   private evalCallBuiltin(ident: IdentifierNode, args: ArgNode[], final: Final, cmd: Span): unknown {
     const n = args.length - 1 + (final !== NO_FINAL ? 1 : 0);
     if (n < 1) this.errorf(`wrong number of args for call: want at least 1 got ${n}`);
-    const argv = this.evalArgs(args, final, false);
+    const dot = this.currentDot;
+    const argv: unknown[] = [];
+    for (let i = 1; i < args.length; i++) argv.push(i === 1 ? this.evalCallee(dot, args[i]!) : this.evalArg(dot, args[i]!));
+    if (final !== NO_FINAL) argv.push(final);
     const fn = argv[0];
     const calleeNode = args.length > 1 ? args[1]! : null;
-    const callee = calleeNode !== null ? this.ctx.src.slice(calleeNode.pos, calleeNode.end) : formatValue(fn);
+    const callee = calleeNode !== null ? this.ctx.src.slice(calleeNode.start ?? calleeNode.pos, calleeNode.end) : formatValue(fn);
     this.node = cmd;
     if (fn === undefined || fn === null) this.errorf('error calling call: call of nil');
     if (typeof fn !== 'function') this.errorf(`error calling call: non-function ${callee} of type ${typeName(fn)}`);

@@ -1,7 +1,7 @@
 // Go's fmt for the values templates see: %v printing (used for every {{action}}), Sprint,
 // Sprintln and the Sprintf verbs advice templates use in practice. Objects with a String()
 // method print as its result (Go's fmt.Stringer): the weaver prints syntax nodes that way.
-import { kindOf, lookupMember, sortedKeys, mapGet, numberOf, typeName } from './value.js';
+import { GoFloat, kindOf, lookupMember, sortedKeys, mapGet, numberOf, typeName } from './value.js';
 
 /** Formats one value as Go's %v does (nil as `<nil>`). */
 export function formatValue(v: unknown): string {
@@ -172,6 +172,7 @@ function badVerb(v: unknown, verb: string): string {
 /** Calls String() (fmt.Stringer) or reports an Error's message; undefined when neither applies. */
 function stringMethod(v: object): string | undefined {
   if (v instanceof Error) return v.message;
+  if (v instanceof GoFloat) return undefined;
   const m = lookupMember(v, 'String');
   if (m.found && typeof m.value === 'function') return String((m.value as () => unknown).call(v));
   return undefined;
@@ -183,11 +184,11 @@ function formatVerb(v: unknown, verb: string, spec: Spec): string {
   if (kind === 'invalid' || kind === 'nil') {
     return verb === 'v' ? pad('<nil>', spec) : badVerb(v, verb);
   }
-  if (kind === 'struct' || kind === 'map' || kind === 'slice') {
-    if (!(spec.sharp && verb === 'v') && kind === 'struct') {
-      const s = stringMethod(v as object);
-      if (s !== undefined) return formatString(s, verb, spec, v);
-    }
+  // Objects with String() print as its result (fmt.Stringer), plain objects included: the
+  // weaver's contexts may be object literals.
+  if ((kind === 'struct' || (kind === 'map' && !(v instanceof Map))) && !(spec.sharp && verb === 'v')) {
+    const s = stringMethod(v as object);
+    if (s !== undefined) return formatString(s, verb, spec, v);
   }
   switch (kind) {
     case 'bool':
