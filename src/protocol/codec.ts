@@ -220,12 +220,13 @@ export function validateServerMessage(x: unknown): ServerToShim {
  * Compares a shim's Hello with this side's protocol version. Returns undefined when they can
  * talk, otherwise the WeftError to send back in the HelloReply and to show the user.
  */
-export function checkHello(hello: Hello, ours: { weft: string; v?: number }): WeftError | undefined {
+export function checkHello(hello: Hello, ours: { weft?: string; v?: number } = {}): WeftError | undefined {
   const v = ours.v ?? PROTOCOL_VERSION;
   if (hello.v === v) return undefined;
+  const weft = ours.weft !== undefined ? ` (weft ${ours.weft})` : '';
   return new WeftError(
     'E_PROTOCOL',
-    `protocol version mismatch: the shim speaks protocol ${hello.v} (built for weft ${hello.weft}) but this job server speaks protocol ${v} (weft ${ours.weft})`,
+    `protocol version mismatch: the shim speaks protocol ${hello.v} (built for weft ${hello.weft}) but this job server speaks protocol ${v}${weft}`,
     {
       hint: 'the -toolexec program is a shim from another weft version. Use the shim of this weft (`weft toolexec-path`, or run through `weft go ...`); ' +
         'it is rebuilt automatically when its source changes, so deleting the shim folder of the weft cache directory also fixes it',

@@ -185,3 +185,9 @@ test('corrupted frames fail with E_PROTOCOL or decode to something validation ju
     if (i > 0) assert.throws(() => dec.end(), isProtocolError(/ended in the middle/));
   }
 });
+
+test('checkHello works without naming our weft version', () => {
+  assert.equal(checkHello({ t: 'hello', v: PROTOCOL_VERSION, weft: 'x' }), undefined);
+  const err = checkHello({ t: 'hello', v: 99, weft: 'x' });
+  assert.match(err?.message ?? '', /protocol 99 \(built for weft x\) but this job server speaks protocol \d+$/);
+});
