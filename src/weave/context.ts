@@ -52,8 +52,9 @@ function fieldsOf(env: ContextEnv, n: SyntaxNode): Record<string, () => unknown>
     case 'call_expression':
       return {
         Fun: () => opt(env, f('function')),
-        Args: () => list(env, f('arguments')).filter((v) => v.__type !== '...'),
-        Ellipsis: () => (f('arguments')?.children.some((c) => c.type === '...') ?? false),
+        // A spread last argument (`xs...`) is a variadic_argument; go/ast has the plain expression and Ellipsis.
+        Args: () => (f('arguments') ? namedChildren(f('arguments')!).map((c) => viewOf(env, c.type === 'variadic_argument' ? namedChildren(c)[0] ?? c : c)) : []),
+        Ellipsis: () => (f('arguments') ? namedChildren(f('arguments')!).some((c) => c.type === 'variadic_argument') : false),
       };
     case 'selector_expression':
       return { X: () => opt(env, f('operand')), Sel: () => opt(env, f('field')) };

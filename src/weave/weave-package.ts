@@ -53,6 +53,7 @@ export async function weavePackage(input: WeavePackageInput, config: ResolvedCon
     isTestMain: input.isTestMain,
     moduleRoot: input.moduleRoot,
     toolexecImportPath: input.toolexecImportPath,
+    modulePath: await mainModulePath(input.moduleRoot),
   };
   const plans = planAspects(config.aspects, pkg);
   if (plans.length === 0) return result;
@@ -106,6 +107,24 @@ export async function weavePackage(input: WeavePackageInput, config: ResolvedCon
   result.aspects = [...state.aspects].sort();
   if (input.lang !== '' && state.lang !== input.lang && compareLang(state.lang, input.lang) > 0) result.lang = state.lang;
   return result;
+}
+
+const modulePaths = new Map<string, string>();
+
+/** The `module` line of the main module's go.mod ('' when unknown), read once per thread. */
+async function mainModulePath(root: string): Promise<string> {
+  if (root === '') return '';
+  let path = modulePaths.get(root);
+  if (path === undefined) {
+    try {
+      const text = await readFile(`${root}/go.mod`, 'utf8');
+      path = /^\s*module\s+"?([^\s"]+)"?/m.exec(text)?.[1] ?? '';
+    } catch {
+      path = '';
+    }
+    modulePaths.set(root, path);
+  }
+  return path;
 }
 
 async function readBytes(read: (p: string) => Promise<Uint8Array>, path: string): Promise<Uint8Array> {

@@ -16,11 +16,11 @@ export const appendArgsAdvice: AdviceKind<'append-args'> = {
     if (values.length === 0) return;
     const list = namedChildren(args);
     const last = list[list.length - 1];
-    const spread = args.children.find((c) => c.type === '...');
+    const spread = last !== undefined && last.type === 'variadic_argument' ? namedChildren(last)[0] : undefined;
     if (spread && last) {
       const type = renderTypeRef(spec.type, (p) => ctx.qualifier(p));
-      const slice = ctx.edits.render(last.start, last.end);
-      const fn = `func(__weft_s ...${type}) []${type} { return append(__weft_s[:len(__weft_s):len(__weft_s)], ${values.join(', ')}) }(${slice}...)`;
+      const slice = ctx.edits.render(spread.start, spread.end);
+      const fn = `func(__weft_s ...${type}) []${type} { return append(__weft_s[:len(__weft_s):len(__weft_s)], ${values.join(', ')}) }(${slice}...)...`;
       ctx.edits.replace(last.start, last.end, fn, ctx.aspect.id, call.start);
       return;
     }

@@ -92,8 +92,12 @@ export function optionMatches(opt: FunctionOption, fn: SyntaxNode, ctx: MatchCon
     }
     case 'directive':
       return directiveArgs(file, fn.type === 'func_literal' ? statementOf(fn) : fn, opt.name) !== null;
-    default:
-      return false;
+    case 'has-receiver':
+      return (fn.type === 'method_declaration') === opt.value;
+    default: {
+      const where = ctx.file.position(fn.start);
+      throw new WeftError('E_UNSUPPORTED', `function option ${(opt as { kind: string }).kind} is not supported by this weaver`, { aspect: ctx.aspect.id, location: { file: where.file, line: where.line } });
+    }
   }
 }
 

@@ -40,14 +40,19 @@ export function globMatches(pattern: string, path: string): boolean {
       i += 2;
     } else if (c === '*') re += '[^/]*';
     else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    else if (c === '[' && pattern.indexOf(']', i + 1) > i + 1) {
+      const close = pattern.indexOf(']', i + 1);
+      const body = pattern.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\');
+      re += `[${body}]`;
+      i = close;
+    } else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
   return new RegExp(`^${re}$`).test(path);
 }
 
 function filterValue(pattern: string, root: string | null, importPath: string, modulePath: string | undefined): boolean {
   if (root === null) return globMatches(pattern, importPath);
-  // `root` names the tree the pattern is relative to: an import path prefix, or `.`/'' for the main module.
+  // `root` names the tree the pattern is relative to: `.` for the main module, else an import path prefix.
   const base = root === '.' || root === '' ? modulePath ?? '' : root;
   if (base === '') return false;
   if (importPath !== base && !importPath.startsWith(`${base}/`)) return false;

@@ -10,6 +10,7 @@ import type { SpecOf } from './types.js';
 const LITERAL: ReadonlySet<string> = new Set(['composite_literal']);
 const POINTER: ReadonlySet<string> = new Set(['unary_expression']);
 const FIELD_VALUE: ReadonlySet<string> = new Set(['literal_element']);
+const EITHER: ReadonlySet<string> = new Set(['composite_literal', 'unary_expression']);
 
 function isAddressed(lit: SyntaxNode, ctx: MatchContext): boolean {
   const p = lit.parent;
@@ -27,7 +28,8 @@ function literalMatches(spec: SpecOf<'struct-literal'>, lit: SyntaxNode, ctx: Ma
 
 export const structLiteralJoinPoint: JoinPointKind<'struct-literal'> = {
   kind: 'struct-literal',
-  nodeTypes: (spec) => (spec.field !== null ? FIELD_VALUE : spec.match === 'pointer-only' ? POINTER : LITERAL),
+  // With `any`, `&T{}` matches as a whole: wrapping only the literal would take the address of a call.
+  nodeTypes: (spec) => (spec.field !== null ? FIELD_VALUE : spec.match === 'pointer-only' ? POINTER : spec.match === 'any' ? EITHER : LITERAL),
   needles: (spec, pkg) =>
     allOf(spec.type.path === pkg.importPath ? true : importNeedle(spec.type.path), needle(spec.type.name), spec.field !== null ? needle(spec.field) : true),
   matches: (spec, node, ctx) => {
@@ -40,7 +42,8 @@ export const structLiteralJoinPoint: JoinPointKind<'struct-literal'> = {
       const lit = keyed.parent?.parent;
       return lit !== undefined && lit !== null && literalMatches(spec, lit, ctx);
     }
-    if (spec.match === 'pointer-only') {
+    if (spec.match === 'any' && node.type === 'composite_literal') return !isAddressed(node, ctx) && literalMatches(spec, node, ctx);
+    if (spec.match === 'pointer-only' || spec.match === 'any') {
       if (node.type !== 'unary_expression' || ctx.file.text[node.start] !== '&') return false;
       const inner = childByField(node, 'operand');
       return inner !== null && literalMatches(spec, inner, ctx);

@@ -1,0 +1,4 @@
+// Package main has a doc comment.
+package main
+
+func main() {}

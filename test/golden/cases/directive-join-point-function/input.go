@@ -1,0 +1,6 @@
+package main
+
+//weft:trace
+func traced() {}
+
+func main() { traced() }

@@ -1,0 +1,9 @@
+package main
+
+func step() {}
+
+func main() {
+	step()
+	//weft:trace
+	step()
+}

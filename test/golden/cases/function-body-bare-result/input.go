@@ -1,0 +1,7 @@
+package main
+
+import "errors"
+
+func f() error { return errors.New("x") }
+
+func main() { _ = f() }

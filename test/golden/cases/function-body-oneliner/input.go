@@ -1,0 +1,5 @@
+package main
+
+func one() int { return 1 }
+
+func main() { println(one()) }

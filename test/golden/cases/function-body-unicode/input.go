@@ -1,0 +1,7 @@
+package main
+
+var ünïcode = "ü€𝄞"
+
+func grüß() string { return ünïcode }
+
+func main() { println(grüß()) }

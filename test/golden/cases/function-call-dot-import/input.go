@@ -1,0 +1,8 @@
+package main
+
+import . "net/http"
+
+func main() {
+	resp, err := Get("http://example.com")
+	_, _ = resp, err
+}

@@ -1,0 +1,12 @@
+package main
+
+type T struct{}
+
+func (T) M() {}
+
+func f() {}
+
+func main() {
+	T{}.M()
+	f()
+}

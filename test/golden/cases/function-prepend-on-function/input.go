@@ -1,0 +1,5 @@
+package main
+
+func work() { println("work") }
+
+func main() { work() }

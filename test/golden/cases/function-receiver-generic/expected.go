@@ -1,0 +1,18 @@
+//line input.go:1:1
+package main
+
+type List[T any] struct{ items []T }
+
+func (l *List[T]) Push(v T) {
+/*line <generated>:1:1*/{
+println("push", len(l.items), v)
+}
+/*line input.go:5:30*/ l.items = append(l.items, v) }
+
+func (l *List[T]) Len() int { return len(l.items) }
+
+func main() {
+	var l List[int]
+	l.Push(1)
+	println(l.Len())
+}

@@ -1,0 +1,15 @@
+package main
+
+import "context"
+
+func a(ctx context.Context, s string) error { return ctx.Err() }
+
+func b(ctx context.Context, s string, n int) error { return nil }
+
+func c(s string) error { return nil }
+
+func main() {
+	_ = a(context.Background(), "x")
+	_ = b(context.Background(), "x", 1)
+	_ = c("x")
+}

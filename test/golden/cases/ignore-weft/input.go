@@ -1,0 +1,11 @@
+package main
+
+func a() {}
+
+//weft:ignore
+func b() {}
+
+func main() {
+	a()
+	b()
+}

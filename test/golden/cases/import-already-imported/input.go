@@ -1,0 +1,7 @@
+package main
+
+import "fmt"
+
+func work() { fmt.Println("body") }
+
+func main() { work() }

@@ -1,0 +1,7 @@
+package main
+
+var __weft_fmt = "taken"
+
+func work() { println(__weft_fmt) }
+
+func main() { work() }

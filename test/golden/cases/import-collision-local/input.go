@@ -1,0 +1,7 @@
+package main
+
+func work(log []string) {
+	println(len(log))
+}
+
+func main() { work(nil) }

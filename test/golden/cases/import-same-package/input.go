@@ -1,0 +1,7 @@
+package main
+
+func helper() {}
+
+func work() {}
+
+func main() { work() }

@@ -1,0 +1,14 @@
+//line input.go:1:1
+package main
+
+func work() {
+/*line <generated>:1:1*/{
+println("b")
+}
+
+{
+println("a")
+}
+/*line input.go:3:14*/}
+
+func main() { work() }

@@ -1,0 +1,9 @@
+package main
+
+type Box[T any] struct{ v T }
+
+func main() {
+	b := Box[string]{v: "x"}
+	b.count++
+	println(b.v, b.count)
+}

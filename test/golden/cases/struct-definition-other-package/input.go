@@ -1,0 +1,5 @@
+package main
+
+type Server struct{}
+
+func main() { _ = Server{} }

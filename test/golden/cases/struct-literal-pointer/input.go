@@ -1,0 +1,9 @@
+package main
+
+import "net/http"
+
+func main() {
+	c := http.Client{}
+	p := &http.Client{Timeout: 1}
+	_, _ = c, p
+}
