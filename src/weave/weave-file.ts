@@ -149,6 +149,13 @@ export function weaveFile(parser: Parser, path: string, text: string, plans: rea
             out = tpl.execute(templateData(env, node), { funcs: templateFuncs() });
           } catch (e) {
             if (e instanceof WeftError && e.code !== 'E_TEMPLATE') throw e;
+            // A context method that needs type information fails inside the template: keep its code.
+            for (let c: unknown = (e as Error).cause; c instanceof Error; c = c.cause) {
+              if (c instanceof WeftError && c.code === 'E_UNSUPPORTED') {
+                const where = file.position(node.start);
+                throw new WeftError('E_UNSUPPORTED', (e as Error).message, { aspect: currentAspect, location: { file: where.file, line: where.line, column: where.column }, ...(c.hint !== undefined ? { hint: c.hint } : {}) });
+              }
+            }
             fail(`advice template failed: ${(e as Error).message}`, `the template is at ${t.location.file}:${t.location.line}`);
           }
           const names = new Set(Object.keys(t.imports));

@@ -1,5 +1,5 @@
 // Golden tests of the weaver: every case under test/golden/cases/<case>/ has aspects.yml and
-// input.go (more inputs as input_*.go, options in case.json); the weave goes through the same
+// input.go (more inputs as input_*.go, or a _testmain.go; options in case.json); the weave goes through the same
 // code path as `weft weave` and must reproduce expected.go (expected_<input>.go for other
 // inputs, `<no changes>` when nothing is woven), or expected.err for error cases.
 // UPDATE_GOLDEN=1 rewrites the expected files. Every woven package is then compiled together
@@ -57,7 +57,7 @@ describe('golden weaving', () => {
       const dir = join(casesDir, name);
       const opts: CaseOptions = existsSync(join(dir, 'case.json')) ? (JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) as CaseOptions) : {};
       const importPath = opts.importPath ?? `${MODULE}/${name}`;
-      const inputs = readdirSync(dir).filter((f) => f === 'input.go' || /^input_.*\.go$/.test(f)).sort((a, b) => (a === 'input.go' ? -1 : b === 'input.go' ? 1 : a < b ? -1 : 1));
+      const inputs = readdirSync(dir).filter((f) => f === 'input.go' || f === '_testmain.go' || /^input_.*\.go$/.test(f)).sort((a, b) => (a === 'input.go' ? -1 : b === 'input.go' ? 1 : a < b ? -1 : 1));
       const errPath = join(dir, 'expected.err');
       let result;
       try {
@@ -76,7 +76,7 @@ describe('golden weaving', () => {
       }
       for (const input of inputs) {
         const woven = result.files.find((f) => f.original === join(dir, input));
-        const expected = join(dir, input === 'input.go' ? 'expected.go' : `expected_${input.slice('input_'.length)}`);
+        const expected = join(dir, input === 'input.go' ? 'expected.go' : input === '_testmain.go' ? 'expected_testmain.go' : `expected_${input.slice('input_'.length)}`);
         checkFile(expected, woven ? normalise(woven.text, dir) : '<no changes>\n');
       }
       if (opts.compile === false || result.files.length === 0) return;

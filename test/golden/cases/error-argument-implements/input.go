@@ -1,0 +1,7 @@
+package main
+
+import "os"
+
+func serve(f *os.File) {}
+
+func main() { serve(nil) }
