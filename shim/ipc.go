@@ -2,8 +2,8 @@ package main
 
 // One compile or link: Hello and ToolRequest go out in one write, HelloReply and ToolReply come
 // back, then the tool is exec'd with the returned arguments. Nothing here may hang: connecting
-// has a short timeout, a dead server shows up as EOF at once, and the whole call has a generous
-// deadline as a last resort.
+// has a short timeout, a dead server shows up as EOF or ECONNRESET at once, and every wait for
+// the server is bounded by WEFT_CALL_TIMEOUT (default 10 min) as a last resort.
 
 import (
 	"errors"
@@ -65,7 +65,7 @@ func (c *conn) lost(err error) {
 		"; the build cannot continue (was the weft process killed?)")
 }
 
-// errText shortens Go's nested net errors to their cause (EOF, connection reset, ...).
+// errText names the cause of a failed read or write (EOF, connection reset, ...).
 func errText(err error) string {
 	if err == io.EOF || err == io.ErrUnexpectedEOF {
 		return "the server closed the connection (EOF)"
