@@ -40,9 +40,11 @@ interface Spec {
   zero: boolean;
   width: number; // -1: none
   prec: number; // -1: none
+  /** %+v: field names for structs (the + flag no longer means a sign). */
+  plusV: boolean;
 }
 
-const NO_SPEC: Spec = { minus: false, plus: false, sharp: false, space: false, zero: false, width: -1, prec: -1 };
+const NO_SPEC: Spec = { minus: false, plus: false, sharp: false, space: false, zero: false, width: -1, prec: -1, plusV: false };
 
 /** fmt.Sprintf with Go's error notation for bad verbs, missing and extra arguments. */
 export function sprintf(format: string, args: readonly unknown[]): string {
@@ -83,13 +85,16 @@ export function sprintf(format: string, args: readonly unknown[]): string {
       }
     }
     // An explicit argument index, `%[2]d`, picks the operand (and, for `*`, the width).
+    let badIndex = false;
     const readIndex = (): boolean => {
       if (format[i] !== '[') return true;
+      reordered = true;
       const close = format.indexOf(']', i);
       const k = close < 0 ? NaN : Number(format.slice(i + 1, close));
       if (!Number.isInteger(k) || k < 1 || k > args.length) {
         i = close < 0 ? n : close + 1;
-        return false;
+        badIndex = true;
+        return true;
       }
       argi = k - 1;
       reordered = true;
@@ -145,6 +150,14 @@ export function sprintf(format: string, args: readonly unknown[]): string {
     if (verb === '%') {
       out += '%';
       continue;
+    }
+    if (badIndex) {
+      out += `%!${verb}(BADINDEX)`;
+      continue;
+    }
+    if (verb === 'v' && spec.plus) {
+      spec.plus = false;
+      spec.plusV = true;
     }
     if (argi >= args.length) {
       out += `%!${verb}(MISSING)`;
@@ -202,7 +215,7 @@ function formatVerb(v: unknown, verb: string, spec: Spec): string {
       return formatString(v as string, verb, spec, v);
     case 'slice': {
       const arr = v as unknown[];
-      if (spec.sharp && verb === 'v') return `[]interface {}{${arr.map((e) => formatVerb(e, 'v', spec)).join(', ')}}`;
+      if (spec.sharp && verb === 'v') return `[]interface {}{${arr.map((e) => (e === null || e === undefined ? 'interface {}(nil)' : formatVerb(e, 'v', spec))).join(', ')}}`;
       return `[${arr.map((e) => formatElem(e, verb, spec)).join(' ')}]`;
     }
     case 'map': {
@@ -218,7 +231,7 @@ function formatVerb(v: unknown, verb: string, spec: Spec): string {
       const parts: string[] = [];
       for (const k of Object.keys(o)) {
         const e = formatElem(o[k], verb, spec);
-        parts.push(spec.plus || spec.sharp ? `${k}:${e}` : e);
+        parts.push(spec.plusV || spec.sharp ? `${k}:${e}` : e);
       }
       return `{${parts.join(' ')}}`;
     }
@@ -244,7 +257,8 @@ function formatString(s: string, verb: string, spec: Spec, orig: unknown): strin
     case 'x':
     case 'X': {
       let hex = '';
-      const bytes = Buffer.from(s, 'utf8');
+      let bytes = Buffer.from(s, 'utf8');
+      if (spec.prec >= 0 && spec.prec < bytes.length) bytes = bytes.subarray(0, spec.prec);
       for (let i = 0; i < bytes.length; i++) {
         if (spec.space && i > 0) hex += ' ';
         if (spec.sharp && (spec.space || i === 0)) hex += verb === 'x' ? '0x' : '0X';
@@ -290,6 +304,7 @@ function formatInt(x: bigint, verb: string, spec: Spec, orig: unknown): string {
       break;
     case 'b':
       digits = abs.toString(2);
+      if (spec.sharp) prefix = '0b';
       break;
     case 'c':
       return pad(runeString(x), spec);
@@ -335,7 +350,7 @@ function formatFloat(f: number, verb: string, spec: Spec, orig: unknown): string
     case 'v':
     case 'g':
     case 'G':
-      body = spec.prec >= 0 ? formatG(a, spec.prec, spec.sharp) : formatShortest(a);
+      body = spec.prec >= 0 ? formatG(a, spec.prec, spec.sharp) : spec.sharp && verb !== 'v' ? padShortest(formatShortest(a)) : formatShortest(a);
       if (verb === 'G') body = body.toUpperCase();
       break;
     case 'e':
@@ -361,6 +376,16 @@ function formatShortest(a: number): string {
   const exp = Number(e.slice(e.indexOf('e') + 1));
   if (exp < -4 || exp >= 6) return expNotation(e);
   return String(a);
+}
+
+/** %#g without a precision: the shortest digits, padded with zeros to six significant digits. */
+function padShortest(s: string): string {
+  const e = s.indexOf('e');
+  let mant = e < 0 ? s : s.slice(0, e);
+  const sig = mant.replace('.', '').replace(/^0+/, '').length;
+  if (!mant.includes('.')) mant += '.';
+  if (sig < 6) mant += '0'.repeat(6 - sig);
+  return e < 0 ? mant : mant + s.slice(e);
 }
 
 /** The exact decimal value of a finite double >= 0: 0.<digits> × 10^exp. */
