@@ -2,6 +2,9 @@
 // Every frame is a 4-byte big-endian length followed by one msgpack map. The first frame on a
 // connection is a Hello from the shim; the server answers HelloReply and closes the connection
 // when the versions differ. Then the shim sends exactly one ToolRequest and gets one ToolReply.
+// The shim pipelines: Hello and ToolRequest leave in one write, before the HelloReply arrives.
+// A drop-in shim answering `-V=full` sends a Hello alone and closes after the HelloReply (it
+// only wants `suffix`). Optional fields are left out rather than sent as nil.
 // Keys are short because the shim decodes them by hand; keep both sides in step and bump
 // PROTOCOL_VERSION on any change.
 import type { WeftErrorData } from '../errors.js';
