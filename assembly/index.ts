@@ -10,6 +10,8 @@
 // each file writes the bytes at inputPtr() and calls scan(len) / scanHash(len, seed).
 // Must not call back into JS (the only import is the runtime's abort).
 
+import { COMMON_BIGRAMS } from './bigram-rank';
+
 // ---------------------------------------------------------------------------------------------
 // Limits and static regions
 
@@ -33,6 +35,11 @@ const probe2: usize = memory.data(MAX_NEEDLES * 4, 16);
 // Bigram strategy: one adjacent byte pair per needle (its rarest), a 64 Ki-bit membership
 // bitset and chains of needles per bigram (1-based indices, 0 ends a chain).
 const bigramBits: usize = memory.data(8192, 16);
+/** How common each byte pair is in Go source (0 rare … 255 most common), from COMMON_BIGRAMS. */
+const bigramCommonness: usize = memory.data(65536, 16);
+let commonnessReady = false;
+/** The same membership as one byte per bigram: the unrolled scan loop tests four at once. */
+const bigramBytes: usize = memory.data(65536, 16);
 const bigramHead: usize = memory.data(65536 * 2, 16);
 const bigramOff: usize = memory.data(MAX_NEEDLES * 4, 16);
 const chainNext: usize = memory.data(MAX_NEEDLES * 2, 16);
@@ -40,8 +47,9 @@ const chainNext: usize = memory.data(MAX_NEEDLES * 2, 16);
 const needleBigram: usize = memory.data(MAX_NEEDLES * 2, 16);
 /** Chains of one-byte needles, by byte value. */
 const singleHead: usize = memory.data(256 * 2, 16);
-/** Per-scan scratch: needles still to find (pair strategy). */
-const activeList: usize = memory.data(MAX_NEEDLES * 4, 16);
+/** Per-scan scratch: bigrams taken out of the tables because all their needles were found. */
+const retiredBigrams: usize = memory.data(MAX_NEEDLES * 2, 16);
+let retiredCount: i32 = 0;
 
 /**
  * How common each byte value is in Go source: round(8·log2(count+1)) over every .go file of
@@ -68,7 +76,7 @@ let nonEmptyCount: i32 = 0;
 /** 0 = automatic, 1 = pair strategy (SIMD builds only), 2 = bigram strategy. */
 let forcedMode: i32 = 0;
 /** Above this many needles the SIMD build switches to the bigram strategy (measured, see bench). */
-let pairLimit: i32 = 24;
+let pairLimit: i32 = 16;
 
 // ---------------------------------------------------------------------------------------------
 // Exports: layout
@@ -155,8 +163,19 @@ export function prepare(count: i32): i32 {
   return nonEmptyCount;
 }
 
+function loadCommonness(): void {
+  const n = COMMON_BIGRAMS.length;
+  for (let r = 0; r < n; r++) {
+    store<u8>(bigramCommonness + <usize>unchecked(COMMON_BIGRAMS[r]), <u8>(1 + ((n - 1 - r) * 254) / (n - 1)));
+  }
+  commonnessReady = true;
+}
+
 function clearBigrams(): void {
+  if (!commonnessReady) loadCommonness();
+  retiredCount = 0; // the tables are rebuilt from scratch below
   memory.fill(bigramBits, 0, 8192);
+  memory.fill(bigramBytes, 0, 65536);
   memory.fill(singleHead, 0, 256 * 2);
   // Only the heads the previous set used are non-zero: clear those instead of 128 KiB. (The
   // host has already overwritten the previous needles' bytes, hence needleBigram.)
@@ -192,19 +211,25 @@ function prepareBigram(i: i32, p: usize, len: i32): void {
     store<u16>(chainNext + (<usize>i << 1), load<u16>(singleHead + (b << 1)));
     store<u16>(singleHead + (b << 1), <u16>(i + 1));
     // Every pair starting with this byte is a candidate position.
-    for (let x: usize = 0; x < 256; x++) setBit(bigramBits, <i32>((x << 8) | b));
+    for (let x: usize = 0; x < 256; x++) {
+      setBit(bigramBits, <i32>((x << 8) | b));
+      store<u8>(bigramBytes + ((x << 8) | b), 1);
+    }
     return;
   }
   let best: i32 = 0;
   let bestF: i32 = 0x7fffffff;
   for (let k: i32 = 0; k + 1 < len; k++) {
-    const f = <i32>unchecked(BYTE_FREQ[load<u8>(p + <usize>k)]) + <i32>unchecked(BYTE_FREQ[load<u8>(p + <usize>k + 1)]);
+    // The pair's own commonness first; the bytes' commonness breaks ties among rare pairs.
+    const f = (<i32>load<u8>(bigramCommonness + <usize>load<u16>(p + <usize>k)) << 10) +
+      <i32>unchecked(BYTE_FREQ[load<u8>(p + <usize>k)]) + <i32>unchecked(BYTE_FREQ[load<u8>(p + <usize>k + 1)]);
     if (f < bestF) { bestF = f; best = k; }
   }
   store<i32>(bigramOff + (<usize>i << 2), best);
   const bg = <usize>load<u16>(p + <usize>best);
   store<u16>(needleBigram + (<usize>i << 1), <u16>bg);
   setBit(bigramBits, <i32>bg);
+  store<u8>(bigramBytes + bg, 1);
   store<u16>(chainNext + (<usize>i << 1), load<u16>(bigramHead + (bg << 1)));
   store<u16>(bigramHead + (bg << 1), <u16>(i + 1));
 }
@@ -240,6 +265,12 @@ export function hash(len: usize, seed: u64): u64 {
 @inline function setBit(bits: usize, i: i32): void {
   const p = bits + (<usize>(i >>> 5) << 2);
   store<u32>(p, load<u32>(p) | (<u32>1 << (<u32>i & 31)));
+}
+
+// @ts-ignore: decorator
+@inline function clearBit(bits: usize, i: i32): void {
+  const p = bits + (<usize>(i >>> 5) << 2);
+  store<u32>(p, load<u32>(p) & ~(<u32>1 << (<u32>i & 31)));
 }
 
 // @ts-ignore: decorator
@@ -309,36 +340,91 @@ function scanPairs(base: usize, len: i32): void {
  * depends on the number of needles, so it serves large sets and the scalar build.
  */
 function scanBigrams(base: usize, len: i32): void {
-  let remaining = nonEmptyCount;
+  restoreRetired();
+  remainingBigram = nonEmptyCount;
   const ulen = <usize>len;
-  for (let i: usize = 0; i < ulen; i++) {
-    const bg = <i32>load<u16>(base + i);
-    if (!testBit(bigramBits, bg)) continue;
-    // Multi-byte needles whose rarest pair is this one, starting `off` bytes earlier.
-    let n = <i32>load<u16>(bigramHead + (<usize>bg << 1));
-    while (n != 0) {
-      const idx = n - 1;
-      if (!testBit(resultBits, idx)) {
-        const off = <usize>load<i32>(bigramOff + (<usize>idx << 2));
-        const nlen = load<i32>(needleLens + (<usize>idx << 2));
-        if (i >= off && i - off + <usize>nlen <= ulen &&
-          bytesEqual(base + i - off, needleBytes + <usize>load<i32>(needleOffs + (<usize>idx << 2)), nlen)) {
-          setBit(resultBits, idx);
-          if (--remaining == 0) return;
-        }
-      }
-      n = <i32>load<u16>(chainNext + (<usize>idx << 1));
+  let i: usize = 0;
+  // Four positions per step from one 8-byte load; most steps see no member bigram at all.
+  while (i + 4 <= ulen) {
+    const w = load<u64>(base + i);
+    const b0 = <usize>(w & 0xffff);
+    const b1 = <usize>((w >> 8) & 0xffff);
+    const b2 = <usize>((w >> 16) & 0xffff);
+    const b3 = <usize>((w >> 24) & 0xffff);
+    const hit = load<u8>(bigramBytes + b0) | load<u8>(bigramBytes + b1) | load<u8>(bigramBytes + b2) | load<u8>(bigramBytes + b3);
+    if (hit != 0) {
+      if (load<u8>(bigramBytes + b0) != 0 && verifyBigram(base, ulen, i, <i32>b0)) return;
+      if (load<u8>(bigramBytes + b1) != 0 && verifyBigram(base, ulen, i + 1, <i32>b1)) return;
+      if (load<u8>(bigramBytes + b2) != 0 && verifyBigram(base, ulen, i + 2, <i32>b2)) return;
+      if (load<u8>(bigramBytes + b3) != 0 && verifyBigram(base, ulen, i + 3, <i32>b3)) return;
     }
-    n = <i32>load<u16>(singleHead + (<usize>(bg & 0xff) << 1));
-    while (n != 0) {
-      const idx = n - 1;
-      if (!testBit(resultBits, idx)) {
-        setBit(resultBits, idx);
-        if (--remaining == 0) return;
-      }
-      n = <i32>load<u16>(chainNext + (<usize>idx << 1));
-    }
+    i += 4;
   }
+  while (i < ulen) {
+    const bg = <i32>load<u16>(base + i);
+    if (testBit(bigramBits, bg) && verifyBigram(base, ulen, i, bg)) return;
+    i++;
+  }
+}
+
+/**
+ * Once every needle behind a bigram is found, the bigram stops being a candidate for the rest
+ * of this input: common needles then cost nothing after their first occurrence.
+ */
+function retireIfDone(bg: i32): void {
+  // A one-byte needle on the pair's first byte keeps it alive.
+  if (load<u16>(singleHead + (<usize>(bg & 0xff) << 1)) != 0) return;
+  let n = <i32>load<u16>(bigramHead + (<usize>bg << 1));
+  while (n != 0) {
+    if (!testBit(resultBits, n - 1)) return;
+    n = <i32>load<u16>(chainNext + (<usize>(n - 1) << 1));
+  }
+  store<u8>(bigramBytes + <usize>bg, 0);
+  clearBit(bigramBits, bg);
+  store<u16>(retiredBigrams + (<usize>retiredCount << 1), <u16>bg);
+  retiredCount++;
+}
+
+function restoreRetired(): void {
+  for (let k: i32 = 0; k < retiredCount; k++) {
+    const bg = <i32>load<u16>(retiredBigrams + (<usize>k << 1));
+    store<u8>(bigramBytes + <usize>bg, 1);
+    setBit(bigramBits, bg);
+  }
+  retiredCount = 0;
+}
+
+/** Needles not found yet in the current bigram scan; the scan stops at zero. */
+let remainingBigram: i32 = 0;
+
+/** Checks the needles behind bigram `bg` at input offset i; true when every needle was found. */
+function verifyBigram(base: usize, ulen: usize, i: usize, bg: i32): bool {
+  // Multi-byte needles whose rarest pair is this one, starting `off` bytes earlier.
+  let n = <i32>load<u16>(bigramHead + (<usize>bg << 1));
+  while (n != 0) {
+    const idx = n - 1;
+    if (!testBit(resultBits, idx)) {
+      const off = <usize>load<i32>(bigramOff + (<usize>idx << 2));
+      const nlen = load<i32>(needleLens + (<usize>idx << 2));
+      if (i >= off && i - off + <usize>nlen <= ulen &&
+        bytesEqual(base + i - off, needleBytes + <usize>load<i32>(needleOffs + (<usize>idx << 2)), nlen)) {
+        setBit(resultBits, idx);
+        if (--remainingBigram == 0) return true;
+        retireIfDone(bg);
+      }
+    }
+    n = <i32>load<u16>(chainNext + (<usize>idx << 1));
+  }
+  n = <i32>load<u16>(singleHead + (<usize>(bg & 0xff) << 1));
+  while (n != 0) {
+    const idx = n - 1;
+    if (!testBit(resultBits, idx)) {
+      setBit(resultBits, idx);
+      if (--remainingBigram == 0) return true;
+    }
+    n = <i32>load<u16>(chainNext + (<usize>idx << 1));
+  }
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------
