@@ -119,3 +119,28 @@ test('a shim built without a server command says how to get one', async () => {
   assert.equal(r.code, 2);
   assert.match(r.stderr, /built without a job server command and WEFT_SOCKET is not set\n  hint: .*weft toolexec-path/);
 });
+
+test('a wrapper between go and the shim (-toolexec="wrapper shim") still keys on the go process', async () => {
+  const { symlinkSync, mkdirSync } = await import('node:fs');
+  const { spawn } = await import('node:child_process');
+  const runtime = tempDir('xdg-wrap');
+  const starts = join(dir, 'starts-wrap');
+  const bin = join(dir, 'fake-go-bin');
+  mkdirSync(bin, { recursive: true });
+  if (!existsSync(join(bin, 'go'))) symlinkSync('/bin/sh', join(bin, 'go'));
+  // "go" (a shell named go) runs a second shell, which runs the shim twice: the shim's parent is
+  // the inner shell, its grandparent the process named go.
+  const inner = `${shim} ${join(dir, 'compile')} -p a; ${shim} ${join(dir, 'compile')} -p b; true`;
+  const child = spawn(join(bin, 'go'), ['-c', `/bin/sh -c '${inner}'; true`], { env: shimEnv({ XDG_RUNTIME_DIR: runtime, FAKE_STARTS: starts }), stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+  const goPid = child.pid!;
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const s = readStarts(starts);
+  for (const x of s) started.push(x.pid);
+  assert.equal(code, 0, out);
+  assert.equal(out, 'compile ran: -dropin -p a\ncompile ran: -dropin -p b\n');
+  assert.equal(s.length, 1, 'one server for both shims');
+  assert.equal(s[0]!.args[s[0]!.args.indexOf('--go-pid') + 1], String(goPid));
+});
