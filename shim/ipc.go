@@ -157,11 +157,11 @@ func runIPC(tool, path string, args []string) {
 	if reply.id != req.id {
 		c.lost(&protocolError{"received a reply for request " + strconv.FormatInt(reply.id, 10) + " instead of " + strconv.FormatInt(req.id, 10)})
 	}
+	stat(tool, "ipc")
 	if !reply.ok {
 		os.Stderr.WriteString(formatError(reply.err) + "\n")
 		os.Exit(2)
 	}
-	stat(tool, "ipc")
 	if len(reply.append) == 0 {
 		execTool(path, reply.args)
 	}
