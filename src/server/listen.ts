@@ -46,16 +46,10 @@ export function makePrivateSocketDir(parent?: string): string {
   return dir;
 }
 
+/** $XDG_RUNTIME_DIR when set (it is the user's private runtime directory), else the temp dir. */
 export function defaultSocketParent(): string {
   const xdg = process.env['XDG_RUNTIME_DIR'];
-  if (xdg !== undefined && xdg !== '') {
-    try {
-      if (lstatSync(xdg).isDirectory()) return xdg;
-    } catch {
-      // fall back to the temp dir
-    }
-  }
-  return tmpdir();
+  return xdg !== undefined && xdg !== '' ? xdg : tmpdir();
 }
 
 export async function listenJobServer(ctx: BuildContext, opts: ListenOptions = {}): Promise<JobServer> {
