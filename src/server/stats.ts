@@ -30,7 +30,21 @@ export interface StatsSnapshot {
   serverMicrosSum: number;
   serverMicrosP50: number;
   serverMicrosMax: number;
+  /** Summed WeaveStats of the packages the weaver looked at. */
+  weave: WeaveTotals;
+  /** Aspect id → packages it was woven into. */
+  aspects: Record<string, number>;
   shim: ShimStats | null;
+}
+
+export interface WeaveTotals {
+  packages: number;
+  filesScanned: number;
+  filesParsed: number;
+  filesWoven: number;
+  scanMicros: number;
+  parseMicros: number;
+  weaveMicros: number;
 }
 
 export class BuildStats {
@@ -42,6 +56,19 @@ export class BuildStats {
   timeouts = 0;
   abandoned = 0;
   private readonly micros: number[] = [];
+  readonly weave: WeaveTotals = { packages: 0, filesScanned: 0, filesParsed: 0, filesWoven: 0, scanMicros: 0, parseMicros: 0, weaveMicros: 0 };
+  readonly aspects: Record<string, number> = {};
+
+  recordWeave(s: Omit<WeaveTotals, 'packages'>, aspects: readonly string[]): void {
+    this.weave.packages++;
+    this.weave.filesScanned += s.filesScanned;
+    this.weave.filesParsed += s.filesParsed;
+    this.weave.filesWoven += s.filesWoven;
+    this.weave.scanMicros += s.scanMicros;
+    this.weave.parseMicros += s.parseMicros;
+    this.weave.weaveMicros += s.weaveMicros;
+    for (const a of new Set(aspects)) this.aspects[a] = (this.aspects[a] ?? 0) + 1;
+  }
 
   recordRequest(tool: string, micros: number, outcome: RequestOutcome): void {
     if (tool === 'compile') this.compileRequests++;
@@ -65,6 +92,8 @@ export class BuildStats {
       serverMicrosSum: Math.round(sorted.reduce((s, x) => s + x, 0)),
       serverMicrosP50: Math.round(median(sorted)),
       serverMicrosMax: Math.round(sorted[sorted.length - 1] ?? 0),
+      weave: { ...this.weave },
+      aspects: { ...this.aspects },
       shim,
     };
   }
@@ -114,6 +143,12 @@ export function formatStats(s: StatsSnapshot): string {
     `weft stats: ${s.compileRequests} compile + ${s.linkRequests} link requests (${s.unchanged} unchanged, ${s.woven} woven, ${s.errors} failed${s.timeouts > 0 ? `, ${s.timeouts} timed out` : ''}${s.abandoned > 0 ? `, ${s.abandoned} abandoned` : ''})`,
     `weft stats: server time ${ms(s.serverMicrosSum)} ms total, p50 ${(s.serverMicrosP50 / 1000).toFixed(3)} ms, max ${ms(s.serverMicrosMax)} ms`,
   ];
+  if (s.weave.packages > 0) {
+    const w = s.weave;
+    lines.push(`weft stats: weaver saw ${w.packages} packages: ${w.filesScanned} files scanned, ${w.filesParsed} parsed, ${w.filesWoven} woven (scan ${ms(w.scanMicros)} ms, parse ${ms(w.parseMicros)} ms, weave ${ms(w.weaveMicros)} ms)`);
+    const aspects = Object.entries(s.aspects).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
+    if (aspects !== '') lines.push(`weft stats: aspects woven (packages): ${aspects}`);
+  }
   if (s.shim !== null) {
     const kinds = Object.entries(s.shim.byKind).sort().map(([k, n]) => `${k} ${n}`).join(', ');
     const tools = Object.entries(s.shim.byTool).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');

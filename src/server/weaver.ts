@@ -1,10 +1,22 @@
 // Plugging the weaver into a build. Only a configuration with aspects pays for the worker pool
-// and the parser: with none, the default hook answers every compile "unchanged" at once.
+// and the parser (loaded lazily, so `weft go` with no aspects starts as fast as it can); with
+// none, the default hook answers every compile "unchanged" at once.
+import { fromErrorData } from '../errors.js';
 import type { BuildContext } from './build-context.js';
+import { buildWeaveInput } from './handlers.js';
 
 export async function installWeaver(ctx: BuildContext): Promise<void> {
   if (ctx.config.aspects.length === 0) return;
-  // The weaver engine (src/weave) and its pool land separately; until then a configuration with
-  // aspects is loaded and fingerprinted but compiles are not woven.
-  ctx.log.warn(`the configuration has ${ctx.config.aspects.length} aspects but this weft has no weaver yet; compiling unchanged`);
+  const [{ createWeaver }, { createPool }] = await Promise.all([import('../weave/index.js'), import('../pool/index.js')]);
+  const pool = createPool();
+  ctx.disposers.push(() => pool.close());
+  const weave = createWeaver({ config: ctx.config, pool });
+  ctx.weaver = async (req, cmd, signal) => {
+    const input = await buildWeaveInput(ctx, req, cmd);
+    signal.throwIfAborted();
+    const outcome = await weave(input);
+    if (!outcome.ok) throw fromErrorData(outcome.error);
+    ctx.stats.recordWeave(outcome.result.stats, outcome.result.aspects);
+    return outcome.result;
+  };
 }
