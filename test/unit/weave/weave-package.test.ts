@@ -1,0 +1,107 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { WeftError } from '../../../src/errors.js';
+import { createPool } from '../../../src/pool/index.js';
+import { createWeaver } from '../../../src/weave/index.js';
+import { weaveCommand } from '../../../src/weave/command.js';
+import { weavePackage } from '../../../src/weave/weave-package.js';
+import { advice, aspect, config, input, jp, tempDir, tpl } from './helpers.js';
+
+const tmp = tempDir('weft-pkg-');
+after(() => tmp.cleanup());
+
+const mainFile = tmp.write('main.go', 'package main\n\nimport "fmt"\n\nfunc main() {\n\tfmt.Println("hi")\n}\n');
+const helperFile = tmp.write('helper.go', 'package main\n\nfunc helper() int { return 1 }\n');
+
+describe('weavePackage results', () => {
+  test('added imports, link deps, raised -lang and matched aspects are reported', async () => {
+    const cfg = config(
+      aspect('body', jp({ kind: 'function-body', function: jp({ kind: 'function', options: [{ kind: 'name', name: 'main' }] }) }),
+        advice({ kind: 'prepend-statements', template: tpl('log.Print(strings.ToUpper("x"))', { log: 'log', strings: 'strings' }, 'go1.23') })),
+      aspect('decls', jp({ kind: 'import-path', path: 'example.com/app' }),
+        advice({ kind: 'inject-declarations', template: tpl('var _ = fmt.Sprint()', { fmt: 'fmt' }), links: ['runtime/pprof'] })),
+      aspect('unused', jp({ kind: 'function-call', callee: { path: 'os', name: 'Exit' } }), advice({ kind: 'wrap-expression', template: tpl('{{ . }}') })),
+    );
+    const r = await weavePackage(input('main', [mainFile, helperFile], { toolexecImportPath: 'example.com/app', importcfgPackages: ['fmt'], lang: 'go1.21' }), cfg);
+    assert.deepEqual(r.aspects, ['body', 'decls']);
+    assert.deepEqual(r.addedImports, ['log', 'strings']);
+    assert.deepEqual(r.linkDeps, ['log', 'runtime/pprof', 'strings'], 'fmt was imported already');
+    assert.equal(r.lang, 'go1.23');
+    assert.equal(r.files.length, 1, 'package-level declarations go to the first file only');
+    assert.match(r.files[0]!.text, /^\/\/line .*main\.go:1:1\n/);
+    assert.equal((r.files[0]!.text.match(/fmt\.Sprint\(\)/g) ?? []).length, 1);
+  });
+
+  test('-lang is not lowered and not reported when already high enough', async () => {
+    const cfg = config(aspect('body', jp({ kind: 'function-body', function: jp({ kind: 'function', options: [{ kind: 'name', name: 'main' }] }) }),
+      advice({ kind: 'prepend-statements', template: tpl('println()', {}, 'go1.18') })));
+    const r = await weavePackage(input('main', [mainFile], { lang: 'go1.22' }), cfg);
+    assert.equal(r.lang, '');
+  });
+
+  test('an undecidable method-call receiver fails with E_UNSUPPORTED naming the aspect and the call', async () => {
+    const f = tmp.write('mc.go', 'package app\n\nimport "database/sql"\n\nfunc open() *sql.DB { return nil }\n\nfunc f() {\n\tdb := open()\n\t_, _ = db.Query("x")\n}\n');
+    const cfg = config(aspect('q', jp({ kind: 'method-call', receiver: { kind: 'named', path: 'database/sql', name: 'DB', text: 'database/sql.DB' }, name: 'Query', match: 'any' }), advice({ kind: 'wrap-expression', template: tpl('{{ . }}') })));
+    await assert.rejects(weavePackage(input('example.com/app', [f]), cfg), (e: unknown) => {
+      assert.ok(e instanceof WeftError);
+      assert.equal(e.code, 'E_UNSUPPORTED');
+      assert.equal(e.aspect, 'q');
+      assert.equal(e.location?.file, f);
+      assert.equal(e.location?.line, 9);
+      return true;
+    });
+  });
+
+  test('woven code that does not parse fails with E_WEAVE_FAILED, the aspect and the join point line', async () => {
+    const cfg = config(aspect('bad', jp({ kind: 'function-call', callee: { path: 'fmt', name: 'Println' } }), advice({ kind: 'wrap-expression', template: tpl('({{ . }}') })));
+    await assert.rejects(weavePackage(input('main', [mainFile]), cfg), (e: unknown) => e instanceof WeftError && e.code === 'E_WEAVE_FAILED' && e.aspect === 'bad' && e.location?.line === 6);
+  });
+});
+
+describe('createWeaver (pool) and weaveCommand', () => {
+  test('the pool worker weaves a package and errors come back as data', async () => {
+    const pool = createPool({ size: 1 });
+    try {
+      const good = config(aspect('body', jp({ kind: 'function-body', function: jp({ kind: 'function', options: [{ kind: 'name', name: 'main' }] }) }), advice({ kind: 'prepend-statements', template: tpl('println("woven")') })));
+      const weave = createWeaver({ config: good, pool });
+      const out = await weave(input('main', [mainFile]));
+      assert.ok(out.ok);
+      if (out.ok) assert.match(out.result.files[0]!.text, /println\("woven"\)/);
+      const again = await weave(input('main', [mainFile]));
+      assert.ok(again.ok, 'second task uses the config cached in the worker');
+      const bad = createWeaver({ config: config(aspect('bad', jp({ kind: 'function-call', callee: { path: 'fmt', name: 'Println' } }), advice({ kind: 'wrap-expression', template: tpl('({{ . }}') }))), pool });
+      const failed = await bad(input('main', [mainFile]));
+      assert.equal(failed.ok, false);
+      if (!failed.ok) {
+        assert.equal(failed.error.code, 'E_WEAVE_FAILED');
+        assert.equal(failed.error.aspect, 'bad');
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('weaveCommand prints the woven file, <no changes>, or the error with exit code 1/2', async () => {
+    const yml = tmp.write('aspects.yml', 'meta:\n  name: t\n  description: t\naspects:\n  - id: hello\n    join-point:\n      function-call: fmt.Println\n    advice:\n      - wrap-expression:\n          template: "({{ . }})"\n');
+    let out = '';
+    let err = '';
+    const io = { stdout: (t: string) => void (out += t), stderr: (t: string) => void (err += t) };
+    assert.equal(await weaveCommand({ config: yml, importPath: 'example.com/app', files: [mainFile], ...io }), 0);
+    assert.match(out, /\(\/\*line .*main\.go:6:2\*\/fmt\.Println\("hi"\)/);
+    out = '';
+    assert.equal(await weaveCommand({ config: yml, importPath: 'example.com/app', files: [helperFile], ...io }), 0);
+    assert.equal(out, '<no changes>\n');
+    const outDir = join(tmp.dir, 'out');
+    assert.equal(await weaveCommand({ config: yml, importPath: 'example.com/app', files: [mainFile], out: outDir, ...io }), 0);
+    assert.match(readFileSync(join(outDir, 'main.go'), 'utf8'), /^\/\/line /);
+    err = '';
+    assert.equal(await weaveCommand({ config: join(tmp.dir, 'missing.yml'), importPath: 'example.com/app', files: [mainFile], ...io }), 2);
+    assert.match(err, /^weft: /);
+    const bad = tmp.write('bad.yml', 'meta:\n  name: t\n  description: t\naspects:\n  - id: bad\n    join-point:\n      function-call: fmt.Println\n    advice:\n      - wrap-expression:\n          template: "({{ . }}"\n');
+    err = '';
+    assert.equal(await weaveCommand({ config: bad, importPath: 'example.com/app', files: [mainFile], ...io }), 1);
+    assert.match(err, /aspect "bad": the woven code does not parse/);
+  });
+});
