@@ -36,6 +36,8 @@ type Span = { pos: number; start?: number; end: number };
 interface Var {
   name: string;
   value: unknown;
+  /** Holds a range element: Go types it interface {} (see evalFieldChain). */
+  iface?: boolean;
 }
 
 export function execute(ctx: ExecContext, root: Node[], name: string, data: unknown): string {
@@ -50,6 +52,8 @@ class State {
   private depth = 0;
   /** The node being evaluated, for the `at <...>` part of errors. */
   private node: Span | null = null;
+  /** Dot is a range element, which Go types interface {} rather than its dynamic type. */
+  private dotIface = false;
 
   constructor(
     private readonly ctx: ExecContext,
@@ -138,8 +142,14 @@ class State {
     const mark = this.vars.length;
     const val = this.evalPipeline(dot, node.pipe);
     let sig = Signal.None;
-    if (isTrue(val)) sig = this.walkList(node.type === 'with' ? val : dot, node.list);
-    else if (node.elseList !== null) sig = this.walkList(dot, node.elseList);
+    if (isTrue(val)) {
+      if (node.type === 'with') {
+        const savedIface = this.dotIface;
+        this.dotIface = false;
+        sig = this.walkList(val, node.list);
+        this.dotIface = savedIface;
+      } else sig = this.walkList(dot, node.list);
+    } else if (node.elseList !== null) sig = this.walkList(dot, node.elseList);
     this.vars.length = mark;
     return sig;
   }
@@ -151,17 +161,25 @@ class State {
     const inner = this.vars.length;
     let ran = false;
     // Returns true when the loop must stop ({{break}}).
+    const savedIface = this.dotIface;
+    let elemIface = false;
     const one = (index: unknown, elem: unknown): boolean => {
       ran = true;
       if (decl.length > 0) {
         if (node.pipe.isAssign) this.setVar(decl[0]!.idents[0]!, decl.length > 1 ? index : elem);
-        else this.vars[this.vars.length - 1]!.value = elem;
+        else {
+          const v = this.vars[this.vars.length - 1]!;
+          v.value = elem;
+          v.iface = elemIface;
+        }
       }
       if (decl.length > 1) {
         if (node.pipe.isAssign) this.setVar(decl[1]!.idents[0]!, elem);
         else this.vars[this.vars.length - 2]!.value = index;
       }
+      this.dotIface = elemIface;
       const sig = this.walkList(elem, node.list);
+      this.dotIface = savedIface;
       this.vars.length = inner;
       return sig === Signal.Break;
     };
@@ -175,11 +193,13 @@ class State {
         break;
       }
       case 'slice': {
+        elemIface = true;
         const arr = val as unknown[];
         for (let i = 0; i < arr.length; i++) if (one(i, arr[i])) break;
         break;
       }
       case 'map': {
+        elemIface = true;
         const m = val as object;
         for (const k of sortedKeys(m)) if (one(k, mapGet(m, k))) break;
         break;
@@ -212,9 +232,12 @@ class State {
     const savedName = this.tmplName;
     this.vars = [{ name: '$', value: newDot }];
     this.tmplName = node.name;
+    const savedIface = this.dotIface;
+    this.dotIface = false;
     this.depth++;
     this.walkList(newDot, list);
     this.depth--;
+    this.dotIface = savedIface;
     this.vars = savedVars;
     this.tmplName = savedName;
   }
@@ -222,7 +245,11 @@ class State {
   // ---- variables
 
   private varValue(name: string): unknown {
-    for (let i = this.vars.length - 1; i >= 0; i--) if (this.vars[i]!.name === name) return this.vars[i]!.value;
+    return this.lookupVar(name).value;
+  }
+
+  private lookupVar(name: string): Var {
+    for (let i = this.vars.length - 1; i >= 0; i--) if (this.vars[i]!.name === name) return this.vars[i]!;
     return this.errorf(`undefined variable: ${name}`);
   }
 
@@ -230,6 +257,7 @@ class State {
     for (let i = this.vars.length - 1; i >= 0; i--) {
       if (this.vars[i]!.name === name) {
         this.vars[i]!.value = value;
+        this.vars[i]!.iface = false;
         return;
       }
     }
@@ -293,7 +321,7 @@ class State {
 
   private evalFieldNode(dot: unknown, field: FieldNode, args: ArgNode[], final: Final): unknown {
     this.node = field;
-    return this.evalFieldChain(dot, field.idents, 0, args, final);
+    return this.evalFieldChain(dot, field.idents, 0, args, final, false, this.dotIface);
   }
 
   private evalChainNode(dot: unknown, chain: ChainNode, args: ArgNode[], final: Final): unknown {
@@ -306,20 +334,20 @@ class State {
 
   private evalVariableNode(dot: unknown, v: VariableNode, args: ArgNode[], final: Final): unknown {
     this.node = v;
-    const value = this.varValue(v.idents[0]!);
+    const found = this.lookupVar(v.idents[0]!);
     if (v.idents.length === 1) {
       this.notAFunction(args, final);
-      return value;
+      return found.value;
     }
-    return this.evalFieldChain(value, v.idents, 1, args, final);
+    return this.evalFieldChain(found.value, v.idents, 1, args, final, false, found.iface === true);
   }
 
-  private evalFieldChain(receiver: unknown, idents: string[], from: number, args: ArgNode[], final: Final, raw = false): unknown {
+  private evalFieldChain(receiver: unknown, idents: string[], from: number, args: ArgNode[], final: Final, raw = false, iface = false): unknown {
     const n = idents.length;
     const at = this.node;
     // A value read out of a map or slice has Go's static type interface {}: a nil there is a
     // nil interface (an error to dereference), elsewhere a missing value.
-    let fromMap = false;
+    let fromMap = iface;
     for (let i = from; i < n - 1; i++) {
       const isMap = kindOf(receiver) === 'map';
       receiver = this.evalField(receiver, idents[i]!, null, NO_FINAL, at, fromMap);

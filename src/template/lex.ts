@@ -82,7 +82,8 @@ export function lex(src: string, name: string): Token[] {
   let lastLinePos = 0;
 
   const fail = (p: number, msg: string): never => {
-    const l = lineAt(p);
+    // Errors may point back at an earlier action start, so count lines afresh.
+    const l = countLines(src, p);
     throw new TemplateError(`template: ${name}:${l}: ${msg}`, { templateName: name, templateLine: l, templateColumn: columnOf(src, p) });
   };
 
@@ -135,7 +136,7 @@ export function lex(src: string, name: string): Token[] {
         break;
       }
       const c = src[pos];
-      if (c === undefined) return fail(actionPos, 'unclosed action');
+      if (c === undefined) return fail(src.length, `unclosed action started at ${name}:${countLines(src, actionPos)}`);
       if (isSpace(c)) {
         while (isSpace(src[pos]) && !(src[pos + 1] === '-' && src.startsWith(RIGHT, pos + 2) && isSpace(src[pos]))) pos++;
         space = true;
@@ -279,6 +280,13 @@ function scanNumber(src: string, start: number): number {
 function goQuoteRune(c: string): string {
   const cp = c.codePointAt(0) ?? 0;
   return `U+${cp.toString(16).toUpperCase().padStart(4, '0')} '${c}'`;
+}
+
+/** 1-based line of an offset. */
+export function countLines(src: string, pos: number): number {
+  let line = 1;
+  for (let i = 0; i < pos && i < src.length; i++) if (src.charCodeAt(i) === 10) line++;
+  return line;
 }
 
 /** 0-based UTF-8 byte column of an offset, as Go reports it. */

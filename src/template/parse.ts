@@ -2,7 +2,7 @@
 // at parse time: undefined variables and functions, `break`/`continue` outside `range`,
 // unmatched `end`/`else`, declarations only where Go allows them, `define`/`block` bodies.
 import { TemplateError } from './errors.js';
-import { columnOf, lex, type Token, type TokenKind } from './lex.js';
+import { columnOf, countLines, lex, type Token, type TokenKind } from './lex.js';
 import { GoFloat } from './value.js';
 
 interface At {
@@ -515,11 +515,7 @@ function isEmptyList(list: Node[]): boolean {
   return list.every((n) => n.type === 'text' && n.text.trim() === '');
 }
 
-export function lineOf(src: string, pos: number): number {
-  let line = 1;
-  for (let i = 0; i < pos && i < src.length; i++) if (src.charCodeAt(i) === 10) line++;
-  return line;
-}
+export const lineOf = countLines;
 
 /** strconv.Unquote for the three Go quote forms. */
 export function unquote(q: string, fail: (msg: string) => never): string {
