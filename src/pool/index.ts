@@ -4,6 +4,6 @@
 // not import weave, server, toolexec, resolve, cache or cli (they sit above it).
 export { createPool, type WorkerPool, type PoolOptions, type PoolStats } from './pool.js';
 export {
-  scanPackage, createScanNeedles, unpackScan, SCAN_WORKER,
+  scanPackage, createScanNeedles, unpackScan, unpackNeedles, SCAN_WORKER,
   type ScanNeedles, type ScanTask, type FileScan, type PackageScan,
 } from './scan-task.js';

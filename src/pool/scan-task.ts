@@ -8,13 +8,21 @@ import type { WorkerPool } from './pool.js';
 export interface ScanNeedles {
   readonly id: string;
   readonly needles: readonly string[];
+  /**
+   * The needles packed once into shared memory ([count, len0, len1, …] as u32, then the UTF-8
+   * bytes): a task carries this reference instead of a cloned string list (~1 µs vs ~13 µs
+   * each way for 128 needles).
+   */
+  readonly packed: SharedArrayBuffer;
 }
 
 export interface ScanTask {
   /** The package's files, read and scanned in this order. */
   files: string[];
-  /** Needles, or their cached id alone; workers that lack the id then fail with E_WORKER. */
+  /** Needles as strings, or null when `packed` carries them (or the id alone, for a worker that has it cached). */
   needles: readonly string[] | null;
+  /** Needles packed by createScanNeedles; used when `needles` is null. */
+  packed?: SharedArrayBuffer;
   needleSetId: string;
   /** xxh64 each file (default true). */
   hash?: boolean;
@@ -47,12 +55,38 @@ export const PACKED_FILE_HEADER = 4;
 export const SCAN_WORKER = new URL('./scan-worker.js', import.meta.url);
 
 export function createScanNeedles(needles: readonly string[]): ScanNeedles {
-  return Object.freeze({ id: needleSetId(needles), needles: Object.freeze([...needles]) });
+  const encoded = needles.map((n) => Buffer.from(n, 'utf8'));
+  const head = 4 * (1 + encoded.length);
+  const packed = new SharedArrayBuffer(head + encoded.reduce((a, b) => a + b.length, 0));
+  const lens = new Uint32Array(packed, 0, 1 + encoded.length);
+  const bytes = new Uint8Array(packed);
+  lens[0] = encoded.length;
+  let off = head;
+  encoded.forEach((b, i) => {
+    lens[i + 1] = b.length;
+    bytes.set(b, off);
+    off += b.length;
+  });
+  return Object.freeze({ id: needleSetId(needles), needles: Object.freeze([...needles]), packed });
+}
+
+/** The needles of a packed buffer, as the raw byte strings they are matched as. */
+export function unpackNeedles(packed: SharedArrayBuffer): Uint8Array[] {
+  const count = new Uint32Array(packed, 0, 1)[0] ?? 0;
+  const lens = new Uint32Array(packed, 4, count);
+  const out: Uint8Array[] = [];
+  let off = 4 * (1 + count);
+  for (let i = 0; i < count; i++) {
+    const len = lens[i] ?? 0;
+    out.push(new Uint8Array(packed, off, len).slice());
+    off += len;
+  }
+  return out;
 }
 
 /** Runs the package's files through the pool's scan worker. */
 export async function scanPackage(pool: WorkerPool, files: readonly string[], needles: ScanNeedles, opts: { hash?: boolean } = {}): Promise<PackageScan> {
-  const task: ScanTask = { files: [...files], needles: needles.needles, needleSetId: needles.id, hash: opts.hash !== false };
+  const task: ScanTask = { files: [...files], needles: null, packed: needles.packed, needleSetId: needles.id, hash: opts.hash !== false };
   const packed = await pool.run<Uint32Array>(SCAN_WORKER, task);
   return unpackScan(packed, files);
 }

@@ -4,7 +4,7 @@
 import { move } from 'piscina';
 import { WeftError, toErrorData } from '../errors.js';
 import { getThreadScanner, type NeedleSet, type Scanner } from '../wasm/scanner.js';
-import { allocPacked, PACKED_FILE_HEADER, PACKED_HEADER, type ScanTask } from './scan-task.js';
+import { allocPacked, PACKED_FILE_HEADER, PACKED_HEADER, unpackNeedles, type ScanTask } from './scan-task.js';
 
 const sets = new Map<string, NeedleSet>();
 /** Sets kept per worker; a build uses one, tests a few. */
@@ -13,11 +13,12 @@ const MAX_SETS = 16;
 function needleSetFor(task: ScanTask, s: Scanner): NeedleSet {
   const cached = sets.get(task.needleSetId);
   if (cached) return cached;
-  if (!task.needles) {
+  const needles = task.needles ?? (task.packed ? unpackNeedles(task.packed) : null);
+  if (!needles) {
     throw new WeftError('E_WORKER', `needle set ${task.needleSetId} is not cached in this worker and the task did not send its needles`,
       { hint: 'send the needles with every task (scanPackage does)' });
   }
-  const set = s.prepareNeedles(task.needles);
+  const set = s.prepareNeedles(needles);
   if (sets.size >= MAX_SETS) sets.delete(sets.keys().next().value as string);
   sets.set(task.needleSetId, set);
   return set;

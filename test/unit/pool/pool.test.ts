@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { WeftError } from '../../../src/errors.js';
-import { createPool, createScanNeedles, scanPackage, SCAN_WORKER, type WorkerPool } from '../../../src/pool/index.js';
+import { createPool, createScanNeedles, scanPackage, SCAN_WORKER, unpackNeedles, unpackScan, type WorkerPool } from '../../../src/pool/index.js';
 import { hasNeedle, loadScanner, presentNeedles } from '../../../src/wasm/index.js';
 import type { TestTask } from './helpers/fake-worker.js';
 
@@ -175,6 +175,15 @@ describe('per-package scan task', () => {
       assert.equal(e.code, 'E_WORKER');
       assert.match(e.message, /never-sent/);
     });
+  });
+
+  it('needles travel packed in shared memory, or as strings, with the same results', async () => {
+    const needles = createScanNeedles(['é', 'net/http', 'x']);
+    assert.deepEqual(unpackNeedles(needles.packed).map((b) => Buffer.from(b).toString('utf8')), ['é', 'net/http', 'x']);
+    const viaStrings = await pool.run<Uint32Array>(SCAN_WORKER,
+      { files: packages[4]!, needles: ['é', 'net/http', 'x'], needleSetId: 'strings-' + needles.id });
+    const viaPacked = await scanPackage(pool, packages[4]!, needles);
+    assert.deepEqual(unpackScan(viaStrings, packages[4]!).files.map((f) => presentNeedles(f)), viaPacked.files.map((f) => presentNeedles(f)));
   });
 
   it('hashing can be turned off', async () => {
