@@ -8,6 +8,9 @@
 //                   loads may read past the input's end; grown only by ensureInput().
 // The host writes needles into needleBytesPtr()/needleLensPtr(), calls prepare(count), then for
 // each file writes the bytes at inputPtr() and calls scan(len) / scanHash(len, seed).
+// Two strategies (see scanPairs and scanBigrams): with SIMD and up to 16 needles, one vector
+// pass per needle probing two rare bytes; otherwise one pass for all needles over a table of
+// each needle's least common byte pair. Both stop early once every needle was seen.
 // Must not call back into JS (the only import is the runtime's abort).
 
 import { COMMON_BIGRAMS } from './bigram-rank';
