@@ -32,7 +32,9 @@ function result(files: { original: string; text: string }[], addedImports: strin
 /** A weaver by string surgery on three known files. */
 const fakeWeaver: WeaverHook = async (req, cmd) => {
   const read = (suffix: string): { original: string; text: string } | null => {
-    const f = cmd.goFiles.find((g) => g.path.endsWith(suffix));
+    // Under -cover the go command compiles rewritten copies named <base>.cover.go in $WORK.
+    const base = suffix.slice(suffix.lastIndexOf('/') + 1).replace(/\.go$/, '');
+    const f = cmd.goFiles.find((g) => g.path.endsWith(suffix) || g.path.endsWith(`/${base}.cover.go`));
     return f === undefined ? null : { original: f.path, text: readFileSync(f.path, 'utf8') };
   };
   if (cmd.packagePath === 'example.com/app/greet') {
@@ -46,7 +48,7 @@ const fakeWeaver: WeaverHook = async (req, cmd) => {
   if (cmd.packagePath === 'main' && req.pkg === 'example.com/app/cmd/app') {
     const f = read('/cmd/app/main.go');
     if (f === null) return null;
-    f.text = f.text.replace('import (', 'import (\n\t__rt "example.com/rt"').replace('func main() {', 'func main() {\n\tdefer __rt.Report()');
+    f.text = f.text.replace('import (', 'import (\n\t__rt "example.com/rt"').replace('func main() {', 'func main() {\n\tdefer __rt.Report();');
     return result([f], ['example.com/rt']);
   }
   if (cmd.packagePath === 'net/http') {
@@ -74,19 +76,19 @@ describe('injection hooks with a fake weaver (real go)', { skip: !hasGo && 'go i
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
-  async function build(args: string[]): Promise<{ code: number | null; stderr: string; ctx: BuildContext; injector: Injector; compiled: string[] }> {
+  async function build(args: string[], extraEnv: NodeJS.ProcessEnv = {}, dir = app): Promise<{ code: number | null; stderr: string; ctx: BuildContext; injector: Injector; compiled: string[] }> {
     // The fingerprint names this test's weaver (this compiled file): a changed fake weaver never
     // reuses another one's cached archives in the shared GOCACHE.
     const self = createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).digest('hex');
     const config: ResolvedConfig = { files: [], aspects: [], injectedPackages: ['example.com/rt', 'example.com/rt/hook'], fingerprint: `fake-weaver-${self}` };
     const compiled: string[] = [];
     const ctx = createBuildContext({ config, weaver: async (req, cmd, signal) => { compiled.push(req.pkg); return fakeWeaver(req, cmd, signal); } });
-    const injector = (await installInjection(ctx, { go: 'go', dir: app, env, goArgs: args }))!;
+    const injector = (await installInjection(ctx, { go: 'go', dir, env: { ...env, ...extraEnv }, goArgs: args }))!;
     const server = await listenJobServer(ctx);
     try {
       const r = await run('go', [args[0]!, `-toolexec=${shim}`, ...args.slice(1)], {
-        cwd: app,
-        env: { ...env, WEFT_SOCKET: server.socketPath, WEFT_VERSION_SUFFIX: ctx.suffix, WEFT_VERSION: ctx.weftVersion },
+        cwd: dir,
+        env: { ...env, ...extraEnv, WEFT_SOCKET: server.socketPath, WEFT_VERSION_SUFFIX: ctx.suffix, WEFT_VERSION: ctx.weftVersion },
         timeoutMs: 300_000,
       });
       return { code: r.code, stderr: r.stderr, ctx, injector, compiled };
@@ -114,5 +116,24 @@ describe('injection hooks with a fake weaver (real go)', { skip: !hasGo && 'go i
     assert.equal(r.stdout, 'hello, other\n');
     assert.ok(!b.compiled.includes('example.com/app/greet'), `greet came from GOCACHE: ${b.compiled.join(' ')}`);
     assert.ok(b.injector.stats.linksPatched >= 1, JSON.stringify(b.injector.stats));
+  });
+
+  const expected = 'HELLO, WEFT\nGET example.invalid\nrt: recorded [greet.Shout greet.Hello net/http.NewRequestWithContext]\n';
+
+  for (const mode of [['-race'], ['-cover'], ['-coverpkg=./...'], ['-trimpath']]) {
+    it(`build mode ${mode.join(' ')}`, async () => {
+      const exe = join(root, `app-${mode.join('')}`);
+      const b = await build(['build', ...mode, '-o', exe, './cmd/app']);
+      assert.equal(b.code, 0, b.stderr);
+      const r = await run(exe, [], { cwd: app, env: { ...env, GOCOVERDIR: root } });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, expected);
+    });
+  }
+
+  it('go test ./... with an external test package', async () => {
+    const b = await build(['test', '-count=1', './...']);
+    assert.equal(b.code, 0, b.stderr);
+    assert.ok(b.compiled.some((p) => p.startsWith('example.com/app/greet [')), b.compiled.join(' '));
   });
 });
