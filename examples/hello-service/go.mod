@@ -1,0 +1,3 @@
+module example.com/hello-service
+
+go 1.23
