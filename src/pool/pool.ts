@@ -32,6 +32,13 @@ export interface PoolStats {
   utilization: number;
 }
 
+export interface RunOptions {
+  /** Abort the task (a running task's thread is terminated and replaced): rejects with E_WORKER. */
+  signal?: AbortSignal;
+  /** Give up after this many ms (the thread is terminated and replaced): rejects with E_TIMEOUT. */
+  timeoutMs?: number;
+}
+
 export interface WorkerPool {
   readonly size: number;
   /**
@@ -39,7 +46,7 @@ export interface WorkerPool {
    * worker thread. Objects in `transferList` are moved, not copied. A failure in the worker
    * rejects with WeftError E_WORKER; the pool keeps serving.
    */
-  run<T>(workerFile: URL | string, task: unknown, transferList?: readonly Transferable[]): Promise<T>;
+  run<T>(workerFile: URL | string, task: unknown, transferList?: readonly Transferable[], options?: RunOptions): Promise<T>;
   /** Waits for running tasks, then stops every thread. Later run() calls reject with E_CLOSED. */
   close(): Promise<void>;
   stats(): PoolStats;
@@ -71,17 +78,26 @@ class PiscinaPool implements WorkerPool {
     });
   }
 
-  async run<T>(workerFile: URL | string, task: unknown, transferList?: readonly Transferable[]): Promise<T> {
+  async run<T>(workerFile: URL | string, task: unknown, transferList?: readonly Transferable[], options: RunOptions = {}): Promise<T> {
     if (this.#closed) throw new WeftError('E_CLOSED', 'the worker pool is closed');
     const filename = typeof workerFile === 'string' && !workerFile.startsWith('file:') ? resolve(workerFile) : fileURLToPath(workerFile);
     const t0 = performance.now();
     this.#pending++;
     try {
       const msg: RunnerTask = { file: filename, task };
-      const options = transferList ? { transferList: [...transferList] as never } : {};
-      return (await this.#piscina.run(msg, options)) as T;
+      const signals: AbortSignal[] = [];
+      if (options.signal) signals.push(options.signal);
+      if (options.timeoutMs !== undefined) signals.push(AbortSignal.timeout(options.timeoutMs));
+      const runOptions: { transferList?: never; signal?: AbortSignal } = {};
+      if (transferList) runOptions.transferList = [...transferList] as never;
+      if (signals.length > 0) runOptions.signal = signals.length === 1 ? signals[0]! : AbortSignal.any(signals);
+      return (await this.#piscina.run(msg, runOptions)) as T;
     } catch (e) {
       this.#failed++;
+      if (options.timeoutMs !== undefined && e instanceof Error && e.name === 'AbortError' && !options.signal?.aborted) {
+        throw new WeftError('E_TIMEOUT', `worker ${basename(filename)} did not finish within ${options.timeoutMs} ms`,
+          { hint: 'the task was stopped and its thread replaced', cause: e });
+      }
       throw workerFailure(filename, e);
     } finally {
       this.#pending--;

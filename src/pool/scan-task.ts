@@ -2,7 +2,7 @@
 // buffer a worker moves back, and scanPackage(), which runs one and unpacks it without copying.
 import { WeftError } from '../errors.js';
 import { bitsetWords, needleSetId } from '../wasm/needles.js';
-import type { WorkerPool } from './pool.js';
+import type { RunOptions, WorkerPool } from './pool.js';
 
 /** A needle list with its stable id, so every worker prepares it once and caches it. */
 export interface ScanNeedles {
@@ -85,9 +85,13 @@ export function unpackNeedles(packed: SharedArrayBuffer): Uint8Array[] {
 }
 
 /** Runs the package's files through the pool's scan worker. */
-export async function scanPackage(pool: WorkerPool, files: readonly string[], needles: ScanNeedles, opts: { hash?: boolean } = {}): Promise<PackageScan> {
+export async function scanPackage(pool: WorkerPool, files: readonly string[], needles: ScanNeedles,
+  opts: { hash?: boolean; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<PackageScan> {
   const task: ScanTask = { files: [...files], needles: null, packed: needles.packed, needleSetId: needles.id, hash: opts.hash !== false };
-  const packed = await pool.run<Uint32Array>(SCAN_WORKER, task);
+  const runOptions: RunOptions = {};
+  if (opts.timeoutMs !== undefined) runOptions.timeoutMs = opts.timeoutMs;
+  if (opts.signal) runOptions.signal = opts.signal;
+  const packed = await pool.run<Uint32Array>(SCAN_WORKER, task, undefined, runOptions);
   return unpackScan(packed, files);
 }
 

@@ -100,6 +100,17 @@ describe('running tasks', () => {
     assert.equal(pool.stats().failed, before + 3);
   });
 
+  it('a task past its timeout rejects with E_TIMEOUT, an aborted one with E_WORKER; the pool keeps serving', async () => {
+    await rejectsWith(pool.run(TEST_WORKER, { op: 'echo', value: 1, ms: 2000 } satisfies TestTask, undefined, { timeoutMs: 50 }),
+      (e) => assert.equal(e.code, 'E_TIMEOUT'));
+    const ac = new AbortController();
+    const p = pool.run(TEST_WORKER, { op: 'echo', value: 1, ms: 2000 } satisfies TestTask, undefined, { signal: ac.signal });
+    setTimeout(() => ac.abort(), 20);
+    await rejectsWith(p, (e) => assert.equal(e.code, 'E_WORKER'));
+    const r = await pool.run<{ value: number }>(TEST_WORKER, { op: 'echo', value: 5 } satisfies TestTask, undefined, { timeoutMs: 5000 });
+    assert.equal(r.value, 5);
+  });
+
   it('moves buffers both ways instead of copying them', async () => {
     const bytes = new Uint8Array(1 << 20).fill(1);
     const sum = await pool.run<number>(TEST_WORKER, { op: 'sum', bytes } satisfies TestTask, [bytes.buffer]);
