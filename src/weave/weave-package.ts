@@ -34,7 +34,7 @@ function packageClauseName(text: string): string {
   return m ? m[1]! : '';
 }
 
-function emptyResult(): WeavePackageResult {
+export function emptyResult(): WeavePackageResult {
   return { files: [], extraFiles: [], addedImports: [], linkDeps: [], lang: '', aspects: [], stats: { filesScanned: 0, filesParsed: 0, filesWoven: 0, scanMicros: 0, parseMicros: 0, weaveMicros: 0 } };
 }
 
@@ -112,7 +112,7 @@ export async function weavePackage(input: WeavePackageInput, config: ResolvedCon
 const modulePaths = new Map<string, string>();
 
 /** The `module` line of the main module's go.mod ('' when unknown), read once per thread. */
-async function mainModulePath(root: string): Promise<string> {
+export async function mainModulePath(root: string): Promise<string> {
   if (root === '') return '';
   let path = modulePaths.get(root);
   if (path === undefined) {

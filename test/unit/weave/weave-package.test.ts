@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { WeftError } from '../../../src/errors.js';
-import { createPool } from '../../../src/pool/index.js';
+import { createPool, type WorkerPool } from '../../../src/pool/index.js';
 import { createWeaver } from '../../../src/weave/index.js';
 import { weaveCommand } from '../../../src/weave/command.js';
 import { weavePackage } from '../../../src/weave/weave-package.js';
@@ -81,6 +81,14 @@ describe('createWeaver (pool) and weaveCommand', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  test('packages no aspect can apply to are answered without a worker', async () => {
+    const pool = { size: 1, run: async () => { throw new Error('the pool must not be used'); }, close: async () => {}, stats: () => ({}) } as unknown as WorkerPool;
+    const weave = createWeaver({ config: config(aspect('x', jp({ kind: 'import-path', path: 'example.com/other' }), advice({ kind: 'add-blank-import', path: 'expvar' }))), pool });
+    const out = await weave(input('example.com/app', [mainFile]));
+    assert.ok(out.ok);
+    if (out.ok) assert.deepEqual(out.result.files, []);
   });
 
   test('weaveCommand prints the woven file, <no changes>, or the error with exit code 1/2', async () => {

@@ -1,0 +1,117 @@
+// Benchmark of the weaver: parse, match and weave throughput on large real files from GOROOT,
+// and the time per package (matched and untouched). Prints figures; asserts nothing.
+// Run: npm run bench:weave (after npm run build).
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ResolvedAspect, ResolvedConfig, SourceLocation } from '../../src/config/types.js';
+import type { WeavePackageInput } from '../../src/weave/api.js';
+import { loadGoParser, parseGoSync } from '../../src/weave/syntax.js';
+import { planAspects, weaveFile, type PackageState } from '../../src/weave/weave-file.js';
+import { weavePackage } from '../../src/weave/weave-package.js';
+
+const goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
+const src = join(goroot, 'src');
+const LOC: SourceLocation = { file: 'bench.yml', line: 1, path: 'aspects' };
+
+const tmpl = (source: string, imports: Record<string, string> = {}) => ({ source, imports, lang: null, location: LOC });
+const aspects: ResolvedAspect[] = [
+  {
+    id: 'server-serve',
+    joinPoint: { kind: 'function-body', function: { kind: 'function', options: [{ kind: 'receiver', type: { kind: 'pointer', elem: { kind: 'named', path: 'net/http', name: 'Server', text: 'net/http.Server' }, text: '*net/http.Server' } }, { kind: 'name', name: 'Serve' }], location: LOC }, location: LOC },
+    advice: [{ kind: 'prepend-statements', namespace: '', order: 0, location: LOC, template: tmpl('println("serve", {{ .Function.Receiver }}.Addr)') }],
+    location: LOC,
+  },
+  {
+    id: 'handler-bodies',
+    joinPoint: { kind: 'function-body', function: { kind: 'function', options: [{ kind: 'signature-contains', args: [{ kind: 'pointer', elem: { kind: 'named', path: 'net/http', name: 'Request', text: 'net/http.Request' }, text: '*net/http.Request' }], returns: [] }], location: LOC }, location: LOC },
+    advice: [{ kind: 'prepend-statements', namespace: '', order: 0, location: LOC, template: tmpl('_ = {{ .Function.ArgumentOfType "*net/http.Request" }}') }],
+    location: LOC,
+  },
+  {
+    id: 'errors-new',
+    joinPoint: { kind: 'function-call', callee: { path: 'errors', name: 'New' }, location: LOC },
+    advice: [{ kind: 'wrap-expression', namespace: '', order: 0, location: LOC, template: tmpl('fmt.Errorf("%w", {{ . }})', { fmt: 'fmt' }) }],
+    location: LOC,
+  },
+  {
+    id: 'sql-open',
+    joinPoint: { kind: 'function-call', callee: { path: 'database/sql', name: 'Open' }, location: LOC },
+    advice: [{ kind: 'wrap-expression', namespace: '', order: 0, location: LOC, template: tmpl('{{ . }}') }],
+    location: LOC,
+  },
+];
+const config: ResolvedConfig = { files: [], aspects, injectedPackages: [], fingerprint: 'bench' };
+
+const files = ['net/http/server.go', 'net/http/transport.go', 'net/http/request.go', 'go/parser/parser.go', 'runtime/proc.go', 'cmd/compile/internal/ssa/rewriteAMD64.go']
+  .map((f) => join(src, f))
+  .map((path) => ({ path, text: readFileSync(path, 'utf8') }));
+
+function pkgFiles(dir: string): string[] {
+  return readdirSync(join(src, dir)).filter((f) => f.endsWith('.go') && !f.endsWith('_test.go')).map((f) => join(src, dir, f));
+}
+
+function inputFor(importPath: string, dir: string): WeavePackageInput {
+  return { importPath, toolexecImportPath: importPath, files: pkgFiles(dir), importcfgPackages: [], lang: 'go1.26', goVersion: '', moduleRoot: '', isTestMain: false };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function mb(bytes: number): number {
+  return bytes / 1024 / 1024;
+}
+
+async function main(): Promise<void> {
+  const parser = await loadGoParser();
+  const rounds = 5;
+  console.log(`weft weave benchmark (${process.version}, ${rounds} rounds, median)\n`);
+  console.log('file                                         KiB   parse MB/s  parse+match+weave MB/s  woven');
+  let totalBytes = 0;
+  let totalParse = 0;
+  let totalWeave = 0;
+  for (const f of files) {
+    const bytes = Buffer.byteLength(f.text);
+    const importPath = f.path.slice(src.length + 1).replace(/\/[^/]+$/, '');
+    const pkg = { importPath, packageName: '', isTestMain: false, moduleRoot: '', toolexecImportPath: importPath };
+    const plans = planAspects(aspects, pkg);
+    const parseTimes: number[] = [];
+    const weaveTimes: number[] = [];
+    let woven = false;
+    for (let i = 0; i < rounds; i++) {
+      let t0 = performance.now();
+      parseGoSync(parser, f.text);
+      parseTimes.push(performance.now() - t0);
+      const state: PackageState = { pkg, packageFile: '', injectedKeys: new Set(), addedImports: new Set(), links: new Set(), lang: '', aspects: new Set() };
+      t0 = performance.now();
+      woven = weaveFile(parser, f.path, f.text, plans, state) !== null;
+      weaveTimes.push(performance.now() - t0);
+    }
+    const p = median(parseTimes);
+    const w = median(weaveTimes);
+    totalBytes += bytes;
+    totalParse += p;
+    totalWeave += w;
+    const name = f.path.slice(src.length + 1).padEnd(42);
+    console.log(`${name} ${String(Math.round(bytes / 1024)).padStart(5)}   ${(mb(bytes) / (p / 1000)).toFixed(2).padStart(10)}  ${(mb(bytes) / (w / 1000)).toFixed(2).padStart(22)}  ${woven ? 'yes' : 'no'}`);
+  }
+  console.log(`${'all'.padEnd(42)} ${String(Math.round(totalBytes / 1024)).padStart(5)}   ${(mb(totalBytes) / (totalParse / 1000)).toFixed(2).padStart(10)}  ${(mb(totalBytes) / (totalWeave / 1000)).toFixed(2).padStart(22)}`);
+
+  console.log('\npackage (weavePackage: read, pre-filter, parse candidates, weave)     files  parsed  woven     ms');
+  for (const [importPath, dir] of [['net/http', 'net/http'], ['database/sql', 'database/sql'], ['strings', 'strings'], ['encoding/json', 'encoding/json']] as const) {
+    const input = inputFor(importPath, dir);
+    const times: number[] = [];
+    let last = null;
+    for (let i = 0; i < rounds; i++) {
+      const t0 = performance.now();
+      last = await weavePackage(input, config);
+      times.push(performance.now() - t0);
+    }
+    const s = last!.stats;
+    console.log(`${importPath.padEnd(70)} ${String(s.filesScanned).padStart(5)} ${String(s.filesParsed).padStart(7)} ${String(s.filesWoven).padStart(6)} ${median(times).toFixed(2).padStart(6)}`);
+  }
+}
+
+await main();
