@@ -47,6 +47,12 @@ export interface WorkerPool {
    * rejects with WeftError E_WORKER; the pool keeps serving.
    */
   run<T>(workerFile: URL | string, task: unknown, transferList?: readonly Transferable[], options?: RunOptions): Promise<T>;
+  /**
+   * Loads worker files ahead of the first task (their module graph, and their optional `warm()`
+   * export, e.g. the scan worker's WASM instance) in every thread, so the first compile request
+   * does not pay for it. Best effort: a thread that misses it loads on first use.
+   */
+  warm(workerFiles: readonly (URL | string)[]): Promise<void>;
   /** Waits for running tasks, then stops every thread. Later run() calls reject with E_CLOSED. */
   close(): Promise<void>;
   stats(): PoolStats;
@@ -80,7 +86,7 @@ class PiscinaPool implements WorkerPool {
 
   async run<T>(workerFile: URL | string, task: unknown, transferList?: readonly Transferable[], options: RunOptions = {}): Promise<T> {
     if (this.#closed) throw new WeftError('E_CLOSED', 'the worker pool is closed');
-    const filename = typeof workerFile === 'string' && !workerFile.startsWith('file:') ? resolve(workerFile) : fileURLToPath(workerFile);
+    const filename = toFilename(workerFile);
     const t0 = performance.now();
     this.#pending++;
     try {
@@ -106,6 +112,20 @@ class PiscinaPool implements WorkerPool {
     }
   }
 
+  async warm(workerFiles: readonly (URL | string)[]): Promise<void> {
+    if (this.#closed) throw new WeftError('E_CLOSED', 'the worker pool is closed');
+    const jobs: Promise<unknown>[] = [];
+    for (const f of workerFiles) {
+      const file = toFilename(f);
+      // One job per thread: idle threads each take one, as all start idle.
+      for (let t = 0; t < this.size; t++) {
+        const msg: RunnerTask = { file, task: null, warm: true };
+        jobs.push(this.#piscina.run(msg).catch((e: unknown) => { throw workerFailure(file, e); }));
+      }
+    }
+    await Promise.all(jobs);
+  }
+
   close(): Promise<void> {
     this.#closed ??= this.#piscina.close();
     return this.#closed;
@@ -122,6 +142,10 @@ class PiscinaPool implements WorkerPool {
       utilization: this.#piscina.utilization,
     };
   }
+}
+
+function toFilename(workerFile: URL | string): string {
+  return typeof workerFile === 'string' && !workerFile.startsWith('file:') ? resolve(workerFile) : fileURLToPath(workerFile);
 }
 
 /**

@@ -24,6 +24,11 @@ function needleSetFor(task: ScanTask, s: Scanner): NeedleSet {
   return set;
 }
 
+/** Pool start-up: instantiate the WASM module before the first package arrives. */
+export function warm(): void {
+  getThreadScanner();
+}
+
 export default function scanPackageTask(task: ScanTask): unknown {
   const t0 = performance.now();
   let current: string | undefined;

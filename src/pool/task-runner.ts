@@ -10,9 +10,12 @@ export interface RunnerTask {
   /** Absolute path of the worker file whose default export handles `task`. */
   file: string;
   task: unknown;
+  /** Only load the file and call its optional `warm()` export (pool start-up). */
+  warm?: boolean;
 }
 
 type Handler = (task: unknown) => unknown;
+const warmed = new Set<string>();
 
 /** [busy µs, tasks run] — see PiscinaPool. */
 const counters: BigInt64Array | null = (workerData as { weftCounters?: SharedArrayBuffer } | undefined)?.weftCounters
@@ -23,7 +26,11 @@ const handlers = new Map<string, Handler>();
 async function handlerFor(file: string): Promise<Handler> {
   const known = handlers.get(file);
   if (known) return known;
-  const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  const mod = (await import(pathToFileURL(file).href)) as { default?: unknown; warm?: unknown };
+  if (typeof mod.warm === 'function' && !warmed.has(file)) {
+    warmed.add(file);
+    await (mod.warm as () => unknown)();
+  }
   if (typeof mod.default !== 'function') {
     throw { code: 'E_WORKER', message: `worker file ${file} has no default export function`, location: { file } };
   }
@@ -33,6 +40,7 @@ async function handlerFor(file: string): Promise<Handler> {
 
 export default async function runTask(msg: RunnerTask): Promise<unknown> {
   const handler = await handlerFor(msg.file);
+  if (msg.warm) return null;
   const t0 = performance.now();
   try {
     return await handler(msg.task);

@@ -69,6 +69,10 @@ describe('running tasks', () => {
     assert.ok(busy < 6 * 30_000 + 200_000, `busy ${busy} µs`);
   });
 
+  it('warm() of a file that cannot load fails with E_WORKER', async () => {
+    await rejectsWith(pool.warm([new URL('./helpers/does-not-exist.js', import.meta.url)]), (e) => assert.equal(e.code, 'E_WORKER'));
+  });
+
   it('a worker file without a default export function fails with E_WORKER', async () => {
     await rejectsWith(pool.run(new URL('./helpers/no-default.js', import.meta.url), {}), (e) => {
       assert.equal(e.code, 'E_WORKER');
@@ -145,6 +149,8 @@ describe('per-package scan task', () => {
 
   it('scans packages concurrently; results equal the in-thread scanner and arrive in one moved buffer', async () => {
     pool = createPool({ size: 2 });
+    await pool.warm([SCAN_WORKER]);
+    assert.equal(pool.stats().tasks, 0, 'warming is not a task');
     const needles = createScanNeedles(needleList);
     const scans = await Promise.all(packages.map((files) => scanPackage(pool, files, needles)));
     const local = loadScanner();
