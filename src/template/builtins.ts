@@ -151,6 +151,9 @@ function eq(a: unknown, others: unknown[]): boolean {
     }
     if (k1 === 'other') {
       const ka = kindOf(a);
+      if (ka !== kindOf(b)) {
+        throw new Error(`non-comparable types ${sprintf('%s', [a])}: ${typeName(a)}, ${typeName(b)}: ${sprintf('%v', [b])}`);
+      }
       if (ka === 'slice' || ka === 'map' || ka === 'func') {
         throw new Error(`non-comparable type ${sprintf('%s', [b])}: ${typeName(b)}`);
       }
@@ -174,10 +177,10 @@ function lt(a: unknown, b: unknown): boolean {
   return (numberOf(a) as number | string) < (numberOf(b) as number | string);
 }
 
-/** fmt.Sprint of the arguments, except that a lone string is used as is. */
+/** fmt.Sprint of the arguments as actions print them (nil is `<no value>`); a lone string as is. */
 function evalArgs(args: unknown[]): string {
   if (args.length === 1 && typeof args[0] === 'string') return args[0];
-  return sprint(nilArgs(args));
+  return sprint(args.map((a) => (a === null || a === undefined ? '<no value>' : a)));
 }
 
 export function htmlEscape(s: string): string {

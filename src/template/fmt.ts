@@ -362,6 +362,11 @@ function formatFloat(f: number, verb: string, spec: Spec, orig: unknown): string
     case 'F':
       body = formatF(a, spec.prec >= 0 ? spec.prec : 6);
       break;
+    case 'x':
+    case 'X':
+      body = formatHexFloat(a);
+      if (verb === 'X') body = body.toUpperCase();
+      break;
     default:
       return badVerb(orig, verb);
   }
@@ -386,6 +391,29 @@ function padShortest(s: string): string {
   if (!mant.includes('.')) mant += '.';
   if (sig < 6) mant += '0'.repeat(6 - sig);
   return e < 0 ? mant : mant + s.slice(e);
+}
+
+/** strconv's %x of a float, shortest form: 0x1.8p+01. (Precision is not supported.) */
+function formatHexFloat(a: number): string {
+  if (a === 0) return '0x0p+00';
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, a);
+  const hi = view.getUint32(0);
+  const lo = view.getUint32(4);
+  let exp = ((hi >>> 20) & 0x7ff) - 1023;
+  let frac = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  if (exp === -1023) {
+    // Subnormal: shift until the implicit leading 1 appears.
+    exp = -1022;
+    while ((frac & (1n << 52n)) === 0n) {
+      frac <<= 1n;
+      exp--;
+    }
+    frac &= (1n << 52n) - 1n;
+  }
+  const digits = frac.toString(16).padStart(13, '0').replace(/0+$/, '');
+  const ax = Math.abs(exp);
+  return `0x1${digits === '' ? '' : '.' + digits}p${exp < 0 ? '-' : '+'}${ax < 10 ? '0' + ax : ax}`;
 }
 
 /** The exact decimal value of a finite double >= 0: 0.<digits> × 10^exp. */

@@ -3,41 +3,20 @@
 // the table's output (or an error containing the table's substring) and that weft produces
 // exactly Go's output. Skipped when no `go` command is available.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { CASES as BASE_CASES } from './cases.js';
 import { PROBE_CASES } from './cases-probe.js';
-
-const CASES = [...BASE_CASES, ...PROBE_CASES];
+import { hasGo, runGo, type GoResult } from './oracle.js';
 import { runCase } from './run-case.js';
 
-const fixture = fileURLToPath(new URL('../../../../test/fixtures/template/gotmpl/', import.meta.url));
+const CASES = [...BASE_CASES, ...PROBE_CASES];
 const goCases = CASES.filter((c) => c.go !== false);
-const hasGo = spawnSync('go', ['version'], { encoding: 'utf8' }).status === 0;
 
 describe('template table against Go text/template', { skip: hasGo ? false : 'no go command' }, () => {
-  let dir = '';
-  let results: { out: string; err: string }[] = [];
+  let results: GoResult[] = [];
 
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'weft-gotmpl-'));
-    const bin = join(dir, 'gotmpl');
-    const env = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '' };
-    const build = spawnSync('go', ['build', '-o', bin, '.'], { cwd: fixture, env, encoding: 'utf8' });
-    assert.equal(build.status, 0, `building gotmpl failed:\n${build.stderr}`);
-    const input = JSON.stringify(goCases.map((c) => ({ name: c.name, template: c.tpl, data: c.data ?? null })));
-    const run = spawnSync(bin, [], { input, encoding: 'utf8', maxBuffer: 64 << 20 });
-    assert.equal(run.status, 0, `gotmpl failed:\n${run.stderr}`);
-    results = JSON.parse(run.stdout) as { out: string; err: string }[];
-    assert.equal(results.length, goCases.length);
-  });
-
-  after(() => {
-    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+    results = runGo(goCases.map((c) => ({ template: c.tpl, data: c.data })));
   });
 
   it('covers at least 80 cases', () => {
