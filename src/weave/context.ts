@@ -289,6 +289,11 @@ export class TemplateData {
     return [];
   }
 
+  /** Older orchestrion spelling of `.Function.ArgumentOfType`. */
+  FindArgument(t: unknown): string {
+    return this.Function ? this.Function.ArgumentOfType(t) : '';
+  }
+
   String(): string {
     return this.AST.String();
   }

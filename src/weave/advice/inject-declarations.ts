@@ -11,6 +11,8 @@ export const injectDeclarationsAdvice: AdviceKind<'inject-declarations'> = {
     if (!ctx.firstInPackage(key)) return;
     const text = ctx.render(spec.template).trim();
     if (text === '') return;
+    // go:linkname is only accepted in files that import unsafe.
+    if (text.includes('//go:linkname')) ctx.blankImport('unsafe');
     const end = ctx.file.text.length;
     ctx.edits.insert(end, `\n\n${text}\n`, ctx.aspect.id, ctx.node.start);
   },
