@@ -131,8 +131,22 @@ export const functionJoinPoint: JoinPointKind<'function'> = {
   kind: 'function',
   nodeTypes: () => FUNCTION_TYPES,
   needles: (spec, pkg) => allOf(needle('func'), ...spec.options.map((o) => optionNeedles(o, pkg))),
-  matches: (spec, node, ctx) => FUNCTION_TYPES.has(node.type) && spec.options.every((o) => optionMatches(o, node, ctx)),
+  // Options that need type information go last, so they are only decided (or reported as
+  // undecidable) for functions every syntactic option already matched.
+  matches: (spec, node, ctx) => FUNCTION_TYPES.has(node.type) && orderedOptions(spec.options).every((o) => optionMatches(o, node, ctx)),
 };
+
+const TYPE_AWARE = new Set(['argument-implements', 'result-implements', 'final-result-implements']);
+const ordered = new WeakMap<readonly FunctionOption[], readonly FunctionOption[]>();
+
+function orderedOptions(options: readonly FunctionOption[]): readonly FunctionOption[] {
+  let o = ordered.get(options);
+  if (!o) {
+    o = [...options.filter((x) => !TYPE_AWARE.has(x.kind)), ...options.filter((x) => TYPE_AWARE.has(x.kind))];
+    ordered.set(options, o);
+  }
+  return o;
+}
 
 export function hasBody(fn: SyntaxNode): boolean {
   return namedChildren(fn).some((c) => c.field === 'body');
