@@ -68,7 +68,7 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
       if (statsFile !== null) goEnv['WEFT_STATS_FILE'] = statsFile;
       else delete goEnv['WEFT_STATS_FILE'];
       const args = withToolexec(inv, shim);
-      log.debug(`running ${go} ${args.join(' ')} (socket ${server.socketPath})`);
+      log.debug(`running ${go} ${args.join(' ')} (socket ${server.socketPath}; weft ready after ${Math.round(performance.now())} ms)`);
       const started = Date.now();
       const code = await runGo(go, args, goEnv, cwd);
       const wallMs = Date.now() - started;

@@ -3,9 +3,8 @@
 // `weave`). Owns exit codes and the one-line error output. Contains no build logic.
 // Nothing imports src/cli; it may import every layer below it.
 import { formatErrorData, toErrorData, WeftError, type WeftErrorData } from '../errors.js';
-import { buildProgram, isCommanderExit, type ProgramIO } from './program.js';
+import type { ProgramIO } from './program.js';
 
-export { runGoCommand } from './go-command.js';
 export * from './go-args.js';
 
 /** Usage and setup errors exit 2, as issue 2 asks for bad input. */
@@ -19,6 +18,16 @@ export async function main(argv: readonly string[], io: Partial<ProgramIO> = {})
     stdout: io.stdout ?? ((s) => void process.stdout.write(s)),
     stderr: io.stderr ?? ((s) => void process.stderr.write(s)),
   };
+  // `weft go …` is the hot path (once per build): skip loading commander for it.
+  if (argv[0] === 'go') {
+    try {
+      const { runGoCommand } = await import('./go-command.js');
+      return await runGoCommand({ args: argv.slice(1), globals: {}, env: full.env, cwd: full.cwd });
+    } catch (e) {
+      return reportError(e, full);
+    }
+  }
+  const { buildProgram, isCommanderExit } = await import('./program.js');
   const result = { code: 0 };
   const program = buildProgram(full, result);
   if (argv.length === 0) {
@@ -33,10 +42,14 @@ export async function main(argv: readonly string[], io: Partial<ProgramIO> = {})
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
       return EXIT_USAGE;
     }
-    const data = toErrorData(e);
-    full.stderr(`${formatTopLevel(data)}\n`);
-    return e instanceof WeftError && data.code !== 'E_INTERNAL' ? EXIT_USAGE : 1;
+    return reportError(e, full);
   }
+}
+
+function reportError(e: unknown, io: ProgramIO): number {
+  const data = toErrorData(e);
+  io.stderr(`${formatTopLevel(data)}\n`);
+  return e instanceof WeftError && data.code !== 'E_INTERNAL' ? EXIT_USAGE : 1;
 }
 
 /** Setup errors fit on one line (message; hint); errors with details keep the long form. */

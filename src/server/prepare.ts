@@ -4,7 +4,8 @@
 import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
-import { emptyConfig, findConfigFile, loadConfig, type ResolvedConfig } from '../config/index.js';
+import type { ResolvedConfig } from '../config/index.js';
+import { findConfigFile } from '../config/find-config.js';
 import { WeftError } from '../errors.js';
 import { createBuildContext, DEFAULT_CALL_TIMEOUT_MS, parseDuration, type BuildContext } from './build-context.js';
 import type { Logger } from './log.js';
@@ -35,7 +36,7 @@ export function discoverConfigFile(opts: { explicit?: string | undefined; env: N
 
 /** Loads the configuration, or the empty one when there is none. Unreadable files fail with E_CONFIG_READ. */
 export async function resolveConfig(file: string | null): Promise<ResolvedConfig> {
-  if (file === null) return emptyConfig();
+  if (file === null) return lightEmptyConfig();
   try {
     accessSync(file, constants.R_OK);
     if (statSync(file).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
@@ -44,7 +45,17 @@ export async function resolveConfig(file: string | null): Promise<ResolvedConfig
       hint: 'fix the path given by --config / WEFT_CONFIG, or the file permissions',
     });
   }
+  const { loadConfig } = await import('../config/index.js');
   return loadConfig(file);
+}
+
+/**
+ * emptyConfig() without loading the YAML parser (~100 ms of module loading, paid by every build
+ * without a weft.yml otherwise). A unit test checks it equals src/config's emptyConfig().
+ */
+export async function lightEmptyConfig(): Promise<ResolvedConfig> {
+  const { collectInjectedPackages, fingerprintAspects } = await import('../config/fingerprint.js');
+  return { files: [], aspects: [], injectedPackages: collectInjectedPackages([]), fingerprint: fingerprintAspects([]) };
 }
 
 /** Finds `go` on PATH the way a shell would, without spawning anything. */

@@ -32,3 +32,11 @@ describe('stats', () => {
     assert.match(text, /compile 3, asm 1/);
   });
 });
+
+describe('light empty config', () => {
+  it('equals src/config emptyConfig() (same fingerprint, so GOCACHE entries agree)', async () => {
+    const { lightEmptyConfig } = await import('../../../src/server/index.js');
+    const { emptyConfig } = await import('../../../src/config/index.js');
+    assert.deepEqual(await lightEmptyConfig(), emptyConfig());
+  });
+});
