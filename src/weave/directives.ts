@@ -10,7 +10,7 @@ export function precedingComments(file: SourceFile, node: SyntaxNode): SyntaxNod
   const parent = node.parent;
   if (!parent) return [];
   const siblings = parent.children;
-  let i = siblings.indexOf(node) - 1;
+  let i = node.childIndex - 1;
   const out: SyntaxNode[] = [];
   let next = node;
   while (i >= 0) {
@@ -31,6 +31,7 @@ export function precedingComments(file: SourceFile, node: SyntaxNode): SyntaxNod
 
 /** The argument text of directive `name` above node (`''` when it has none), or null. */
 export function directiveArgs(file: SourceFile, node: SyntaxNode, name: string): string | null {
+  if (!mayHaveDirective(node)) return null;
   for (const c of precedingComments(file, node)) {
     const text = file.slice(c);
     if (!text.startsWith('//')) continue;
@@ -41,7 +42,16 @@ export function directiveArgs(file: SourceFile, node: SyntaxNode, name: string):
   return null;
 }
 
+/** True when a comment may sit directly above node (a cheap test before looking at the comments). */
+export function mayHaveDirective(node: SyntaxNode): boolean {
+  const parent = node.parent;
+  if (!parent) return false;
+  if (node.childIndex > 0) return parent.children[node.childIndex - 1]!.type === 'comment';
+  return parent.type === 'statement_list' && parent.parent !== null && parent.childIndex > 0 && parent.parent.children[parent.childIndex - 1]!.type === 'comment';
+}
+
 export function isIgnored(file: SourceFile, node: SyntaxNode): boolean {
+  if (!mayHaveDirective(node)) return false;
   return IGNORE_DIRECTIVES.some((d) => directiveArgs(file, node, d) !== null);
 }
 

@@ -18,6 +18,8 @@ export interface SyntaxNode {
   parent: SyntaxNode | null;
   /** Position in a post-order walk; used to keep advice ordering stable. */
   index: number;
+  /** Position among the parent's children (so siblings are found without searching). */
+  childIndex: number;
 }
 
 export interface ParsedGo {
@@ -58,14 +60,14 @@ export function parseGoSync(p: Parser, text: string): ParsedGo {
     const cursor = tree.walk();
     try {
       let error: ParsedGo['error'] = null;
-      const root: SyntaxNode = { type: cursor.nodeType, named: true, field: null, start: cursor.startIndex, end: cursor.endIndex, children: [], parent: null, index: 0 };
+      const root: SyntaxNode = { type: cursor.nodeType, named: true, field: null, start: cursor.startIndex, end: cursor.endIndex, children: [], parent: null, index: 0, childIndex: 0 };
       const hasError = tree.rootNode.hasError;
       let counter = 0;
       const copy = (parent: SyntaxNode, c: TreeCursor): void => {
         if (!c.gotoFirstChild()) return;
         do {
           const type = c.nodeType;
-          const node: SyntaxNode = { type, named: c.nodeIsNamed, field: c.currentFieldName, start: c.startIndex, end: c.endIndex, children: [], parent, index: 0 };
+          const node: SyntaxNode = { type, named: c.nodeIsNamed, field: c.currentFieldName, start: c.startIndex, end: c.endIndex, children: [], parent, index: 0, childIndex: parent.children.length };
           if (hasError && error === null && (type === 'ERROR' || c.nodeIsMissing)) {
             error = { start: node.start, missing: c.nodeIsMissing ? type : null };
           }

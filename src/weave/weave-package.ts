@@ -102,8 +102,10 @@ export async function weavePackage(input: WeavePackageInput, config: ResolvedCon
   const t2 = performance.now();
   // Parsing and weaving are interleaved per file; the split is not measured separately.
   result.stats.weaveMicros = Math.round((t2 - t1) * 1000);
-  result.addedImports = [...state.addedImports].filter((p) => !known.has(p)).sort();
-  result.linkDeps = [...new Set([...state.links, ...state.addedImports])].sort();
+  // unsafe (and cgo's C) are not packages with archives: never ask for them in an importcfg.
+  const real = [...state.addedImports].filter((p) => p !== 'unsafe' && p !== 'C');
+  result.addedImports = real.filter((p) => !known.has(p)).sort();
+  result.linkDeps = [...new Set([...state.links, ...real])].sort();
   result.aspects = [...state.aspects].sort();
   if (input.lang !== '' && state.lang !== input.lang && compareLang(state.lang, input.lang) > 0) result.lang = state.lang;
   return result;

@@ -34,6 +34,15 @@ describe('weavePackage results', () => {
     assert.equal((r.files[0]!.text.match(/fmt\.Sprint\(\)/g) ?? []).length, 1);
   });
 
+  test('go:linkname declarations import unsafe, which is never reported as a package to resolve', async () => {
+    const cfg = config(aspect('link', jp({ kind: 'import-path', path: 'example.com/app' }),
+      advice({ kind: 'inject-declarations', template: tpl('//go:linkname weftNanotime runtime.nanotime\nfunc weftNanotime() int64'), links: ['runtime'] })));
+    const r = await weavePackage(input('main', [helperFile], { toolexecImportPath: 'example.com/app' }), cfg);
+    assert.match(r.files[0]!.text, /import _ "unsafe"/);
+    assert.deepEqual(r.addedImports, []);
+    assert.deepEqual(r.linkDeps, ['runtime']);
+  });
+
   test('-lang is not lowered and not reported when already high enough', async () => {
     const cfg = config(aspect('body', jp({ kind: 'function-body', function: jp({ kind: 'function', options: [{ kind: 'name', name: 'main' }] }) }),
       advice({ kind: 'prepend-statements', template: tpl('println()', {}, 'go1.18') })));
