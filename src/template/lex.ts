@@ -26,6 +26,8 @@ export type TokenKind =
   | 'assign'
   /** Any other printable ASCII character (`,` in `range $i, $e`); the parser rejects the rest. */
   | 'char'
+  /** A lexical error: val is the message. Reported when the parser reaches it, as Go does. */
+  | 'error'
   | 'eof';
 
 export interface Token {
@@ -81,12 +83,22 @@ export function lex(src: string, name: string): Token[] {
   };
   let lastLinePos = 0;
 
+  // Lexing stops at the first error, which becomes an error token: the parser reports it only
+  // if nothing before it is wrong, so errors come in source order as in Go.
   const fail = (p: number, msg: string): never => {
-    // Errors may point back at an earlier action start, so count lines afresh.
-    const l = countLines(src, p);
-    throw new TemplateError(`template: ${name}:${l}: ${msg}`, { templateName: name, templateLine: l, templateColumn: columnOf(src, p) });
+    throw new LexStop(p, msg);
   };
 
+  try {
+    lexAll();
+  } catch (err) {
+    if (!(err instanceof LexStop)) throw err;
+    tokens.push({ kind: 'error', val: err.message, pos: err.pos, line: countLines(src, err.pos), spaceBefore: false });
+  }
+  tokens.push({ kind: 'eof', val: '', pos: src.length, line: countLines(src, src.length), spaceBefore: false });
+  return tokens;
+
+  function lexAll(): void {
   while (pos < src.length) {
     const open = src.indexOf(LEFT, pos);
     let textEnd = open < 0 ? src.length : open;
@@ -104,15 +116,16 @@ export function lex(src: string, name: string): Token[] {
     pos = open + 2 + (leftTrim ? 2 : 0);
     // Comments must start right after the delimiter (and its trim marker).
     if (src.startsWith('/*', pos)) {
+      const commentPos = pos;
       const close = src.indexOf('*/', pos + 2);
-      if (close < 0) fail(actionPos, 'unclosed comment');
+      if (close < 0) fail(commentPos, 'unclosed comment');
       let after = close + 2;
       let rightTrim = false;
       if (isSpace(src[after]) && src[after + 1] === '-' && src.startsWith(RIGHT, after + 2)) {
         rightTrim = true;
         after += 2;
       }
-      if (!src.startsWith(RIGHT, after)) fail(actionPos, 'comment ends before closing delimiter');
+      if (!src.startsWith(RIGHT, after)) fail(commentPos, 'comment ends before closing delimiter');
       pos = after + 2;
       trimNextText = rightTrim;
       continue;
@@ -136,7 +149,7 @@ export function lex(src: string, name: string): Token[] {
         break;
       }
       const c = src[pos];
-      if (c === undefined) return fail(src.length, `unclosed action started at ${name}:${countLines(src, actionPos)}`);
+      if (c === undefined) return fail(src.length, 'unclosed action');
       if (isSpace(c)) {
         while (isSpace(src[pos]) && !(src[pos + 1] === '-' && src.startsWith(RIGHT, pos + 2) && isSpace(src[pos]))) pos++;
         space = true;
@@ -201,11 +214,11 @@ export function lex(src: string, name: string): Token[] {
         case '$':
         case '.': {
           // `.5` is a number; `.` alone is dot; `$` alone is the root variable.
-          if (c === '.' && /[0-9]/.test(src[pos + 1] ?? '')) break;
+          if (c === '.' && (pos + 1 >= src.length || /[0-9]/.test(src[pos + 1]!))) break;
           let i = pos + 1;
           while (isAlnum(src[i])) i++;
           const kind: TokenKind = c === '$' ? 'variable' : i === pos + 1 ? 'dot' : 'field';
-          if (!atTerminator(src, i)) fail(i, `bad character ${goQuoteRune(src[i] ?? '')}`);
+          if (!atTerminator(src, i)) fail(start, `bad character ${goQuoteRune(src[i] ?? '')}`);
           push(kind, i);
           continue;
         }
@@ -226,7 +239,7 @@ export function lex(src: string, name: string): Token[] {
         let i = pos;
         while (isAlnum(src[i])) i++;
         const word = src.slice(pos, i);
-        if (!atTerminator(src, i)) fail(i, `bad character ${goQuoteRune(src[i] ?? '')}`);
+        if (!atTerminator(src, i)) fail(start, `bad character ${goQuoteRune(src[i] ?? '')}`);
         push(KEYWORDS.has(word) ? 'keyword' : word === 'true' || word === 'false' ? 'bool' : word === 'nil' ? 'nil' : 'identifier', i);
         continue;
       }
@@ -237,8 +250,14 @@ export function lex(src: string, name: string): Token[] {
       fail(pos, `unrecognized character in action: ${goQuoteRune(c)}`);
     }
   }
-  tokens.push({ kind: 'eof', val: '', pos: src.length, line: lineAt(src.length), spaceBefore: false });
-  return tokens;
+  }
+}
+
+class LexStop {
+  constructor(
+    readonly pos: number,
+    readonly message: string,
+  ) {}
 }
 
 function atTerminator(src: string, i: number): boolean {

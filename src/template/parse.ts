@@ -3,6 +3,7 @@
 // unmatched `end`/`else`, declarations only where Go allows them, `define`/`block` bodies.
 import { TemplateError } from './errors.js';
 import { columnOf, countLines, lex, type Token, type TokenKind } from './lex.js';
+import { quote } from './fmt.js';
 import { GoFloat } from './value.js';
 
 interface At {
@@ -96,6 +97,8 @@ class Parser {
   private readonly tokens: Token[];
   private i = 0;
   private vars: string[] = ['$'];
+  /** Line of the action being parsed (0 outside actions), for lexical error messages. */
+  private actionLine = 0;
   private rangeDepth = 0;
   private readonly defined = new Map<string, Node[]>();
 
@@ -133,6 +136,7 @@ class Parser {
   }
   private next(): Token {
     const t = this.tokens[this.i]!;
+    if (t.kind === 'error') this.lexError(t);
     if (this.i < this.tokens.length - 1) this.i++;
     return t;
   }
@@ -151,7 +155,18 @@ class Parser {
     });
   }
 
+  /** Reports a lexical error the way Go's parser does, naming the action's first line. */
+  private lexError(t: Token): never {
+    let extra = '';
+    if (this.actionLine !== 0 && this.actionLine !== t.line) {
+      extra = ` in action started at ${this.name}:${this.actionLine}`;
+      if (t.val.endsWith(' action')) extra = extra.slice(' in action'.length);
+    }
+    return this.fail(t.pos, t.val + extra);
+  }
+
   private unexpected(t: Token, context: string): never {
+    if (t.kind === 'error') this.lexError(t);
     const what =
       t.kind === 'eof'
         ? 'EOF'
@@ -161,7 +176,7 @@ class Parser {
             ? '"{{"'
             : t.kind === 'keyword' || t.kind === 'dot' || t.kind === 'nil'
               ? `<${t.val}>`
-              : JSON.stringify(t.val);
+              : goQuoteToken(t.val);
     return this.fail(t.pos, `unexpected ${what} in ${context}`);
   }
 
@@ -207,7 +222,12 @@ class Parser {
   private textOrAction(): Node | EndNode {
     const t = this.next();
     if (t.kind === 'text') return { type: 'text', text: t.val, pos: t.pos, end: t.pos + t.val.length };
-    if (t.kind === 'leftDelim') return this.action(t);
+    if (t.kind === 'leftDelim') {
+      this.actionLine = t.line;
+      const n = this.action(t);
+      this.actionLine = 0;
+      return n;
+    }
     return this.unexpected(t, 'input');
   }
 
@@ -506,6 +526,12 @@ const DEC = '[0-9](?:_?[0-9])*';
 const INT_LITERAL = new RegExp(`^(?:${DEC}|0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+)$`);
 const FLOAT_LITERAL = new RegExp(`^(?:(?:${DEC}\\.(?:${DEC})?|\\.${DEC})(?:[eE][+-]?${DEC})?|${DEC}[eE][+-]?${DEC})$`);
 
+/** How Go's parser quotes a token in messages: %q, cut to 10 characters. */
+function goQuoteToken(val: string): string {
+  const runes = Array.from(val);
+  return runes.length > 10 ? `${quote(runes.slice(0, 10).join(''))}...` : quote(val);
+}
+
 function lastEnd(pipe: PipeNode, fallback: number): number {
   const last = pipe.cmds[pipe.cmds.length - 1];
   return last !== undefined ? last.end : fallback;
@@ -523,6 +549,7 @@ export function unquote(q: string, fail: (msg: string) => never): string {
   if (quoteChar === '`') return q.slice(1, -1).replace(/\r/g, '');
   const body = q.slice(1, -1);
   if (!body.includes('\\')) {
+    if (quoteChar === "'" && body === '') fail('invalid syntax');
     if (quoteChar === "'" && Array.from(body).length !== 1) fail(`malformed character constant: ${q}`);
     return body;
   }
@@ -568,12 +595,12 @@ export function unquote(q: string, fail: (msg: string) => never): string {
         break;
       case '"':
       case "'":
-        if (e !== quoteChar) fail(`invalid syntax: ${q}`);
+        if (e !== quoteChar) fail('invalid syntax');
         bytes.push(e.charCodeAt(0));
         break;
       case 'x': {
         const h = body.slice(i, i + 2);
-        if (!/^[0-9a-fA-F]{2}$/.test(h)) fail(`invalid syntax: ${q}`);
+        if (!/^[0-9a-fA-F]{2}$/.test(h)) fail('invalid syntax');
         bytes.push(parseInt(h, 16));
         i += 2;
         break;
@@ -582,9 +609,9 @@ export function unquote(q: string, fail: (msg: string) => never): string {
       case 'U': {
         const n = e === 'u' ? 4 : 8;
         const h = body.slice(i, i + n);
-        if (!new RegExp(`^[0-9a-fA-F]{${n}}$`).test(h)) fail(`invalid syntax: ${q}`);
+        if (!new RegExp(`^[0-9a-fA-F]{${n}}$`).test(h)) fail('invalid syntax');
         const cp = parseInt(h, 16);
-        if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) fail(`invalid syntax: ${q}`);
+        if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) fail('invalid syntax');
         pushString(String.fromCodePoint(cp));
         i += n;
         break;
@@ -592,12 +619,12 @@ export function unquote(q: string, fail: (msg: string) => never): string {
       default:
         if (e !== undefined && e >= '0' && e <= '7') {
           const o = body.slice(i - 1, i + 2);
-          if (!/^[0-7]{3}$/.test(o) || parseInt(o, 8) > 255) fail(`invalid syntax: ${q}`);
+          if (!/^[0-7]{3}$/.test(o) || parseInt(o, 8) > 255) fail('invalid syntax');
           bytes.push(parseInt(o, 8));
           i += 2;
           break;
         }
-        fail(`invalid syntax: ${q}`);
+        fail('invalid syntax');
     }
   }
   const s = Buffer.from(bytes).toString('utf8');

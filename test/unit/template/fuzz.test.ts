@@ -51,6 +51,22 @@ function generator(seed: number): () => string {
   return () => `{{$x := 1}}${body(0)}`;
 }
 
+/** Random soups of template syntax fragments, for the lexer and parser. */
+function soupGenerator(seed: number): () => string {
+  const pieces = ['{{', '}}', '{{- ', ' -}}', '-', '/*', '*/', '"', "'", '`', '\\', '$', '$x', '.', '.A', '|', '(', ')', ':=', '=', ',', ' ', '\n', 'a', '1', '0x1', '1.5', 'e', 'if', 'else', 'end', 'range', 'with', 'define', 'template', 'block', 'break', 'continue', 'nil', 'true', 'print', 'len', '"s"', 'é', '\t', '#', '@', '_', '+'];
+  let state = seed;
+  const rnd = (): number => {
+    state = (Math.imul(state, 1103515245) + 12345) & 0x7fffffff;
+    return state / 0x80000000;
+  };
+  return () => {
+    let s = '';
+    const n = 1 + Math.floor(rnd() * 14);
+    for (let j = 0; j < n; j++) s += pieces[Math.floor(rnd() * pieces.length)]!;
+    return s;
+  };
+}
+
 /** The reason of an error message, without Go's location and context prefix. */
 function reason(message: string): string {
   return message.replace(/^template: [^:]*:\d+(:\d+)?: /, '').replace(/^executing "[^"]*" at <.*?>: /, '');
@@ -58,7 +74,7 @@ function reason(message: string): string {
 
 /** Differences documented in src/template/index.ts (Go reports reflect internals here). */
 function knownDifference(goErr: string, weftErr: string): boolean {
-  return /reflect: call of reflect\.Value\.Type on zero Value/.test(goErr) || (/can't index item of type uint8/.test(goErr) && /can't index item of type int/.test(weftErr));
+  return (/malformed character constant/.test(goErr) && /invalid syntax/.test(weftErr)) || /reflect: call of reflect\.Value\.Type on zero Value/.test(goErr) || (/can't index item of type uint8/.test(goErr) && /can't index item of type int/.test(weftErr));
 }
 
 describe('template fuzzing against Go', { skip: hasGo ? false : 'no go command' }, () => {
@@ -92,5 +108,35 @@ describe('template fuzzing against Go', { skip: hasGo ? false : 'no go command' 
     assert.deepEqual(problems.slice(0, 10), [], `${problems.length} disagreements`);
     // The generator must keep producing templates that render, or this test proves little.
     assert.ok(rendered >= 300, `only ${rendered} templates rendered`);
+  });
+
+  it('lexes and parses 4000 random syntax soups like Go', () => {
+    const next = soupGenerator(4242);
+    const templates = Array.from({ length: 4000 }, next);
+    const data = { A: 1 };
+    const go = runGo(templates.map((t) => ({ template: t, data })));
+    let errors = 0;
+    const problems: string[] = [];
+    templates.forEach((t, i) => {
+      let mine: { out: string; err: string };
+      try {
+        mine = { out: parseTemplate(t, { name: 't' }).execute(data), err: '' };
+      } catch (err) {
+        if (!(err instanceof TemplateError)) {
+          problems.push(`${JSON.stringify(t)}: threw ${String(err)}`);
+          return;
+        }
+        mine = { out: '', err: err.message };
+      }
+      const g = go[i]!;
+      if (g.err !== '' && mine.err !== '') {
+        errors++;
+        if (reason(g.err) !== reason(mine.err) && !knownDifference(g.err, mine.err)) problems.push(`${JSON.stringify(t)}: Go ${JSON.stringify(g.err)}, weft ${JSON.stringify(mine.err)}`);
+      } else if (g.err !== mine.err || g.out !== mine.out) {
+        problems.push(`${JSON.stringify(t)}: Go ${JSON.stringify(g.err || g.out)}, weft ${JSON.stringify(mine.err || mine.out)}`);
+      }
+    });
+    assert.deepEqual(problems.slice(0, 10), [], `${problems.length} disagreements`);
+    assert.ok(errors >= 500, `only ${errors} soups were errors: the generator lost its teeth`);
   });
 });
