@@ -516,7 +516,8 @@ class State {
       case 'dot':
         return dot;
       case 'nil':
-        return null;
+        // An untyped nil argument is Go's invalid value, like a missing one.
+        return undefined;
       case 'field':
         return this.evalFieldNode(dot, n, [n], NO_FINAL);
       case 'variable':

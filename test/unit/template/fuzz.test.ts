@@ -1,5 +1,6 @@
 // Differential fuzzing against Go's text/template: a seeded generator builds random templates
-// from actions, pipelines, builtins, if/range/with/variables over fixed JSON data; each must
+// from actions, pipelines, builtins, if/else if/range/break/continue/with/else with/variables/
+// define/template/block over fixed JSON data; each must
 // either render exactly as Go renders it or fail in both engines with the same reason. weft
 // must never throw anything but a TemplateError. Known, documented differences are excluded
 // by rule below, not by case.
@@ -10,7 +11,7 @@ import { hasGo, runGo } from './oracle.js';
 
 const ATOMS = ['.', '.A', '.B', '.A.B', '.L', '.M', '.S', '.N', '.F', '.Z', '$', '$x', '$.A', '1', '0', '-2', '1.5', '"s"', '`r`', "'c'", 'true', 'false', 'nil', '(len .L)', '(index .L 0)', '(print 1)', '(.M.k)'];
 const FUNCS = ['print', 'printf "%v"', 'printf "%d %s"', 'printf "%q|%x|%5.2v|%T"', 'println', 'len', 'index', 'eq', 'eq .S', 'ne', 'lt', 'le 1', 'gt', 'ge', 'and', 'or', 'not', 'html', 'js', 'urlquery'];
-const DATA = { A: { B: 'ab' }, B: 0, L: [1, 'two', [3], null], M: { k: 'v', z: 2 }, S: 'str', N: 3, F: 2.5, Z: null };
+const DATA = { A: { B: 'ab' }, B: 0, L: [1, 'two', [3], null, { B: 'lb' }], M: { k: 'v', z: 2, n: null }, S: 'str', N: 3, F: 2.5, Z: null };
 
 function generator(seed: number): () => string {
   let state = seed;
@@ -43,12 +44,16 @@ function generator(seed: number): () => string {
       else if (r < 0.8) {
         const vars = pick(['', '$i, $e := ', '$e := ']);
         s += `{{range ${vars}${pick(['.L', '.M', '.N', '.S', '.', '3', '.Z'])}}}${body(depth + 1)}${rnd() < 0.3 ? '{{break}}' : ''}${vars !== '' && rnd() < 0.5 ? '{{$e}}' : ''}{{end}}`;
-      } else if (r < 0.9) s += `{{with ${pipeline()}}}${body(depth + 1)}{{else}}-{{end}}`;
+      } else if (r < 0.85) s += `{{with ${pipeline()}}}${body(depth + 1)}${pick(['', '{{else}}-', `{{else with ${pipeline()}}}${body(depth + 1)}`])}{{end}}`;
+      else if (r < 0.88) s += `{{if ${pipeline()}}}a{{else if ${pipeline()}}}${body(depth + 1)}{{else}}c{{end}}`;
+      else if (r < 0.91) s += `{{template "d" ${pick(['', '.', '.L', '.M', '$x', '.A'])}}}`;
+      else if (r < 0.93) s += `{{block "b${Math.floor(rnd() * 3)}" ${pick(['.', '.L', '.M'])}}}${body(depth + 1)}{{end}}`;
+      else if (r < 0.95) s += `{{range $i, $e := ${pick(['.L', '.M', '.'])}}}{{if ${pipeline()}}}{{continue}}{{end}}${body(depth + 1)}{{end}}`;
       else s += `{{$x = ${pipeline()}}}`;
     }
     return s;
   };
-  return () => `{{$x := 1}}${body(0)}`;
+  return () => `{{define "d"}}<{{.}}{{with .}}{{printf "%v" .}}{{end}}>{{end}}{{$x := 1}}${body(0)}`;
 }
 
 /** Random soups of template syntax fragments, for the lexer and parser. */
