@@ -6,7 +6,7 @@ import { WeftError } from '../../errors.js';
 import { directiveArgs } from '../directives.js';
 import { signatureOf, type Param } from '../functions.js';
 import { allOf, importNeedle, needle, type Formula } from '../needles.js';
-import { childByField, FUNCTION_TYPES, namedChildren, type SyntaxNode } from '../syntax.js';
+import { childByField, FUNCTION_TYPES, type SyntaxNode } from '../syntax.js';
 import { isConcreteBasic, typeMatches, type TypeContext } from '../types.js';
 import type { JoinPointKind, MatchContext, PackageInfo } from './types.js';
 
@@ -146,8 +146,4 @@ function orderedOptions(options: readonly FunctionOption[]): readonly FunctionOp
     ordered.set(options, o);
   }
   return o;
-}
-
-export function hasBody(fn: SyntaxNode): boolean {
-  return namedChildren(fn).some((c) => c.field === 'body');
 }

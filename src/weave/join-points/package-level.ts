@@ -1,6 +1,5 @@
 // Package-level join points: decided from the compile alone, before any file is read.
 // Alone they match the package (its first file's root); inside all-of they gate the others.
-import { importNeedle } from '../needles.js';
 import { FILE_NODE, type JoinPointKind } from './types.js';
 
 export const importPathJoinPoint: JoinPointKind<'import-path'> = {
@@ -68,4 +67,3 @@ export const packageFilterJoinPoint: JoinPointKind<'package-filter'> = {
   matches: (spec, _node, ctx) => filterValue(spec.pattern, spec.root, ctx.pkg.importPath, ctx.pkg.modulePath),
 };
 
-export { importNeedle };

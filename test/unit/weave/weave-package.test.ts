@@ -43,6 +43,14 @@ describe('weavePackage results', () => {
     assert.deepEqual(r.linkDeps, ['runtime']);
   });
 
+  test('the Version template function gives weft\'s version', async () => {
+    const version = (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    const cfg = config(aspect('v', jp({ kind: 'function-body', function: jp({ kind: 'function', options: [{ kind: 'name', name: 'main' }] }) }),
+      advice({ kind: 'prepend-statements', template: tpl('println({{ printf "%q" Version }})') })));
+    const r = await weavePackage(input('main', [mainFile]), cfg);
+    assert.ok(r.files[0]!.text.includes(`println(${JSON.stringify(version)})`));
+  });
+
   test('-lang is not lowered and not reported when already high enough', async () => {
     const cfg = config(aspect('body', jp({ kind: 'function-body', function: jp({ kind: 'function', options: [{ kind: 'name', name: 'main' }] }) }),
       advice({ kind: 'prepend-statements', template: tpl('println()', {}, 'go1.18') })));
