@@ -49,7 +49,7 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
 
     const [shim, prepared] = await Promise.all([
       ensureShim({ go, env }),
-      prepareBuild({ go, dir: inv.dir, env, log, configFlag: opts.config, cwd }),
+      prepareBuild({ go, dir: inv.dir, env, log, configFlag: opts.config, cwd, goArgs }),
     ]);
     const ctx = prepared.ctx;
     let server: JobServer | null = null;

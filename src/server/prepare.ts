@@ -6,6 +6,7 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ResolvedConfig } from '../config/index.js';
 import { findConfigFile } from '../config/find-config.js';
+import { extractBuildFlags } from '../toolexec/build-flags.js';
 import { WeftError } from '../errors.js';
 import { createBuildContext, DEFAULT_CALL_TIMEOUT_MS, parseDuration, type BuildContext } from './build-context.js';
 import type { Logger } from './log.js';
@@ -124,12 +125,12 @@ export interface PreparedBuild {
 export async function prepareBuild(opts: PrepareOptions): Promise<PreparedBuild> {
   const configFile = discoverConfigFile({ explicit: opts.configFlag, env: opts.env, startDir: opts.dir, ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) });
   const [config, facts] = await Promise.all([resolveConfig(configFile), readGoFacts(opts.go, opts.dir, opts.env)]);
-  opts.log.debug(`config ${configFile ?? '(none)'} fingerprint ${config.fingerprint}; ${facts.goVersion}; module ${facts.moduleRoot || '(none)'}`);
+  
   const ctx = createBuildContext({
     config,
     goVersion: facts.goVersion,
     moduleRoot: facts.moduleRoot,
-    buildFlags: opts.buildFlags ?? [],
+    buildFlags: opts.buildFlags ?? (opts.goArgs !== undefined ? extractBuildFlags(opts.goArgs, opts.env, opts.cwd ?? opts.dir).flags : []),
     log: opts.log,
     callTimeoutMs: parseDuration(opts.env['WEFT_CALL_TIMEOUT'], DEFAULT_CALL_TIMEOUT_MS),
   });
