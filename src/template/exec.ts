@@ -160,9 +160,9 @@ class State {
     const decl = node.pipe.decl;
     const inner = this.vars.length;
     let ran = false;
-    // Returns true when the loop must stop ({{break}}).
     const savedIface = this.dotIface;
     let elemIface = false;
+    // One iteration; returns true when the loop must stop ({{break}}).
     const one = (index: unknown, elem: unknown): boolean => {
       ran = true;
       if (decl.length > 0) {
@@ -296,7 +296,7 @@ class State {
         this.notAFunction(cmd.args, final);
         return this.evalPipeline(dot, first);
       case 'variable':
-        return this.evalVariableNode(dot, first, cmd.args, final);
+        return this.evalVariableNode(first, cmd.args, final);
     }
     this.node = first;
     this.notAFunction(cmd.args, final);
@@ -332,7 +332,7 @@ class State {
     return this.evalFieldChain(receiver, chain.idents, 0, args, final);
   }
 
-  private evalVariableNode(dot: unknown, v: VariableNode, args: ArgNode[], final: Final): unknown {
+  private evalVariableNode(v: VariableNode, args: ArgNode[], final: Final): unknown {
     this.node = v;
     const found = this.lookupVar(v.idents[0]!);
     if (v.idents.length === 1) {
@@ -446,33 +446,32 @@ class State {
   private evalFunction(dot: unknown, ident: IdentifierNode, args: ArgNode[], final: Final, cmd: Span): unknown {
     this.node = ident;
     const name = ident.name;
-    if (name === 'and' || name === 'or') return this.evalAndOr(dot, ident, args, final);
+    // Caller functions win over builtins, as in Go's FuncMap.
     const user = this.ctx.lookupFunc(name);
-    {
-      if (user !== undefined) {
-        const argv = this.evalArgs(args, final, true);
-        this.node = ident;
-        try {
-          return (user as (...a: unknown[]) => unknown)(...argv);
-        } catch (err) {
-          this.node = cmd;
-          return this.errorf(`error calling ${name}: ${messageOf(err)}`, err);
-        }
-      }
-      if (name === 'call') return this.evalCallBuiltin(ident, args, final, cmd);
-      const b = BUILTINS.get(name);
-      if (b === undefined) return this.errorf(`${JSON.stringify(name)} is not a defined function`);
-      const n = args.length - 1 + (final !== NO_FINAL ? 1 : 0);
-      if (b.max >= 0 && n !== b.max) this.errorf(`wrong number of args for ${name}: want ${b.max} got ${n}`);
-      if (n < b.min) this.errorf(`wrong number of args for ${name}: want at least ${b.min} got ${n}`);
-      const argv = this.evalArgs(args, final, false);
+    if (user !== undefined) {
+      const argv = this.evalArgs(args, final, true);
       this.node = ident;
       try {
-        return b.fn(argv);
+        return (user as (...a: unknown[]) => unknown)(...argv);
       } catch (err) {
         this.node = cmd;
         return this.errorf(`error calling ${name}: ${messageOf(err)}`, err);
       }
+    }
+    if (name === 'and' || name === 'or') return this.evalAndOr(dot, ident, args, final);
+    if (name === 'call') return this.evalCallBuiltin(args, final, cmd);
+    const b = BUILTINS.get(name);
+    if (b === undefined) return this.errorf(`${JSON.stringify(name)} is not a defined function`);
+    const n = args.length - 1 + (final !== NO_FINAL ? 1 : 0);
+    if (b.max >= 0 && n !== b.max) this.errorf(`wrong number of args for ${name}: want ${b.max} got ${n}`);
+    if (n < b.min) this.errorf(`wrong number of args for ${name}: want at least ${b.min} got ${n}`);
+    const argv = this.evalArgs(args, final, false);
+    this.node = ident;
+    try {
+      return b.fn(argv);
+    } catch (err) {
+      this.node = cmd;
+      return this.errorf(`error calling ${name}: ${messageOf(err)}`, err);
     }
   }
 
@@ -489,7 +488,7 @@ class State {
     return final !== NO_FINAL ? final : v;
   }
 
-  private evalCallBuiltin(ident: IdentifierNode, args: ArgNode[], final: Final, cmd: Span): unknown {
+  private evalCallBuiltin(args: ArgNode[], final: Final, cmd: Span): unknown {
     const n = args.length - 1 + (final !== NO_FINAL ? 1 : 0);
     if (n < 1) this.errorf(`wrong number of args for call: want at least 1 got ${n}`);
     const dot = this.currentDot;
@@ -521,7 +520,7 @@ class State {
       case 'field':
         return this.evalFieldNode(dot, n, [n], NO_FINAL);
       case 'variable':
-        return this.evalVariableNode(dot, n, [n], NO_FINAL);
+        return this.evalVariableNode(n, [n], NO_FINAL);
       case 'pipe':
         return this.evalPipeline(dot, n);
       case 'identifier':

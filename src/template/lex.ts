@@ -1,8 +1,7 @@
 // Splits template source into text and action tokens the way Go's text/template lexer does:
 // `{{- ` / ` -}}` trim the neighbouring text's white space, comments are `{{/* */}}`, actions
-// may span lines. Tokens carry their byte-free position (UTF-16 offset) and 1-based line; the
-// parser turns those into Go-style `name:line:col` locations.
-import { TemplateError } from './errors.js';
+// may span lines. Tokens carry their offset in the JS string (UTF-16 units) and 1-based line;
+// messages convert offsets to Go's UTF-8 byte columns (columnOf).
 
 export type TokenKind =
   | 'text'
@@ -69,7 +68,7 @@ function isAlnum(c: string | undefined): boolean {
   return code >= 0x80 && /[\p{L}\p{Nd}]/u.test(c);
 }
 
-export function lex(src: string, name: string): Token[] {
+export function lex(src: string): Token[] {
   const tokens: Token[] = [];
   let pos = 0;
   let line = 1;

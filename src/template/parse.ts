@@ -107,7 +107,7 @@ class Parser {
     private readonly name: string,
     private readonly hasFunction: (name: string) => boolean,
   ) {
-    this.tokens = lex(src, name);
+    this.tokens = lex(src);
   }
 
   parseAll(): ParsedTemplates {

@@ -2,7 +2,6 @@
 // checked against Go's own text/template in go-oracle.test.ts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseTemplate } from '../../../src/template/index.js';
 import { CASES as BASE_CASES } from './cases.js';
 import { PROBE_CASES } from './cases-probe.js';
 
