@@ -125,7 +125,6 @@ export interface PreparedBuild {
 export async function prepareBuild(opts: PrepareOptions): Promise<PreparedBuild> {
   const configFile = discoverConfigFile({ explicit: opts.configFlag, env: opts.env, startDir: opts.dir, ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) });
   const [config, facts] = await Promise.all([resolveConfig(configFile), readGoFacts(opts.go, opts.dir, opts.env)]);
-  
   const ctx = createBuildContext({
     config,
     goVersion: facts.goVersion,
@@ -134,6 +133,7 @@ export async function prepareBuild(opts: PrepareOptions): Promise<PreparedBuild>
     log: opts.log,
     callTimeoutMs: parseDuration(opts.env['WEFT_CALL_TIMEOUT'], DEFAULT_CALL_TIMEOUT_MS),
   });
+  opts.log.debug(`config ${configFile ?? '(none)'} fingerprint ${config.fingerprint}; ${facts.goVersion}; module ${facts.moduleRoot || '(none)'}; build flags ${ctx.buildFlags.join(' ') || '(none)'}`);
   await installWeaver(ctx);
   await installInjection(ctx, { go: opts.go, dir: opts.dir, env: opts.env, ...(opts.goArgs !== undefined ? { goArgs: opts.goArgs } : {}) });
   return { ctx, configFile };
