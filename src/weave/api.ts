@@ -53,6 +53,11 @@ export interface WeavePackageResult {
   /** Aspect ids that matched, for stats and `weft explain`. */
   aspects: string[];
   stats: WeaveStats;
+  /**
+   * Things worth telling the user that do not fail the compile (optional; added by the weaver):
+   * e.g. a candidate file tree-sitter could not parse, left unwoven for the compiler to judge.
+   */
+  warnings?: string[];
 }
 
 /** Results cross the pool as this union so an error is data, not a thrown clone. */

@@ -47,6 +47,7 @@ export async function weaveCommand(opts: WeaveCommandOptions): Promise<number> {
     if (opts.importPath === '') throw new WeftError('E_USAGE', 'weft weave: --import-path is required');
     const config = await loadConfig(resolve(opts.config));
     const result = await weaveFilesAsCommand(config, opts.importPath, opts.files);
+    for (const w of result.warnings ?? []) err(`weft: warning: ${w}\n`);
     if (result.files.length === 0) {
       out('<no changes>\n');
       return 0;

@@ -89,6 +89,31 @@ export function parseGoSync(p: Parser, text: string): ParsedGo {
   }
 }
 
+/** Parses text only to check it: null when clean, else the first ERROR/MISSING node. No tree copy. */
+export function checkGoSyntax(p: Parser, text: string): ParsedGo['error'] {
+  const tree = p.parse(text);
+  if (!tree) throw new WeftError('E_INTERNAL', 'tree-sitter returned no tree');
+  try {
+    if (!tree.rootNode.hasError) return null;
+    const c = tree.walk();
+    try {
+      // Descend into the first child that contains an error until the error itself.
+      for (;;) {
+        const node = c.currentNode;
+        if (node.isError || node.isMissing) return { start: node.startIndex, missing: node.isMissing ? node.type : null };
+        if (!c.gotoFirstChild()) return { start: node.startIndex, missing: null };
+        while (!(c.currentNode.hasError || c.currentNode.isMissing)) {
+          if (!c.gotoNextSibling()) return { start: node.startIndex, missing: null };
+        }
+      }
+    } finally {
+      c.delete();
+    }
+  } finally {
+    tree.delete();
+  }
+}
+
 export function childByField(node: SyntaxNode, field: string): SyntaxNode | null {
   for (const c of node.children) if (c.field === field) return c;
   return null;

@@ -13,7 +13,7 @@ import { guessPackageName } from './imports.js';
 import { isFileOnly, registry, type MatchContext, type PackageInfo } from './join-points/index.js';
 import type { Formula } from './needles.js';
 import { SourceFile } from './source-file.js';
-import { parseGoSync, type SyntaxNode } from './syntax.js';
+import { checkGoSyntax, parseGoSync, type SyntaxNode } from './syntax.js';
 import { compareLang, compileTemplate, rewriteQualifiers, templateFuncs } from './templates.js';
 import type { Parser } from 'web-tree-sitter';
 
@@ -37,6 +37,7 @@ export interface PackageState {
   links: Set<string>;
   lang: string;
   aspects: Set<string>;
+  warnings: string[];
 }
 
 export function planAspects(aspects: readonly ResolvedAspect[], pkg: PackageInfo): AspectPlan[] {
@@ -71,9 +72,14 @@ export interface FileWeaveResult {
 /** Weaves one file; returns null when nothing applies. */
 export function weaveFile(parser: Parser, path: string, text: string, plans: readonly AspectPlan[], state: PackageState): FileWeaveResult | null {
   const parsed = parseGoSync(parser, text);
-  // A file tree-sitter cannot parse is left to the compiler, whose own error is the one to show.
-  if (parsed.error) return null;
   const file = new SourceFile(path, text, parsed.root);
+  // A file tree-sitter cannot parse is left to the compiler, whose own error is the one to show
+  // (Go's errors in user code pass through unchanged); say so, since it stays unwoven.
+  if (parsed.error) {
+    const where = file.position(parsed.error.start);
+    state.warnings.push(`${where.file}:${where.line}:${where.column}: not woven: the file does not parse (${parsed.error.missing !== null ? `missing ${parsed.error.missing}` : 'syntax error'}); if the compiler accepts it, this is a weft bug`);
+    return null;
+  }
   const edits = new EditList(file);
   let currentAspect = '';
   const renamer = new Renamer(file, edits, () => currentAspect);
@@ -208,14 +214,14 @@ export function weaveFile(parser: Parser, path: string, text: string, plans: rea
   if (edits.count === 0) return null;
 
   const out = linearize(file, edits.filePieces());
-  const check = parseGoSync(parser, out.text);
-  if (check.error) {
-    const at = check.error.start;
+  const error = checkGoSyntax(parser, out.text);
+  if (error) {
+    const at = error.start;
     const span = out.spans.find((s) => s.start <= at && at <= s.end) ?? out.spans[0];
     const wovenLine = out.text.slice(0, at).split('\n').length;
     const lineText = out.text.split('\n')[wovenLine - 1] ?? '';
     const where = span ? file.position(span.edit.at) : file.position(0);
-    throw new WeftError('E_WEAVE_FAILED', `the woven code does not parse (${check.error.missing !== null ? `missing ${check.error.missing}` : 'syntax error'} at woven line ${wovenLine}: ${lineText.trim().slice(0, 160)})`, {
+    throw new WeftError('E_WEAVE_FAILED', `the woven code does not parse (${error.missing !== null ? `missing ${error.missing}` : 'syntax error'} at woven line ${wovenLine}: ${lineText.trim().slice(0, 160)})`, {
       aspect: span?.edit.aspect ?? '',
       location: { file: where.file, line: where.line },
       hint: 'check the advice template: it must produce complete Go statements, expressions or declarations for where it is used',

@@ -88,6 +88,7 @@ export async function weavePackage(input: WeavePackageInput, config: ResolvedCon
     links: new Set(),
     lang: input.lang,
     aspects: new Set(),
+    warnings: [],
   };
   const known = new Set(input.importcfgPackages);
   for (const c of candidates) {
@@ -107,6 +108,7 @@ export async function weavePackage(input: WeavePackageInput, config: ResolvedCon
   result.addedImports = real.filter((p) => !known.has(p)).sort();
   result.linkDeps = [...new Set([...state.links, ...real])].sort();
   result.aspects = [...state.aspects].sort();
+  if (state.warnings.length > 0) result.warnings = state.warnings;
   if (input.lang !== '' && state.lang !== input.lang && compareLang(state.lang, input.lang) > 0) result.lang = state.lang;
   return result;
 }

@@ -84,7 +84,7 @@ async function main(): Promise<void> {
       let t0 = performance.now();
       parseGoSync(parser, f.text);
       parseTimes.push(performance.now() - t0);
-      const state: PackageState = { pkg, packageFile: '', injectedKeys: new Set(), addedImports: new Set(), links: new Set(), lang: '', aspects: new Set() };
+      const state: PackageState = { pkg, packageFile: '', injectedKeys: new Set(), addedImports: new Set(), links: new Set(), lang: '', aspects: new Set(), warnings: [] };
       t0 = performance.now();
       woven = weaveFile(parser, f.path, f.text, plans, state) !== null;
       weaveTimes.push(performance.now() - t0);

@@ -51,6 +51,15 @@ describe('weavePackage results', () => {
     assert.ok(r.files[0]!.text.includes(`println(${JSON.stringify(version)})`));
   });
 
+  test('a file that does not parse is left to the compiler, with a warning', async () => {
+    const broken = tmp.write('broken.go', 'package main\n\nimport "fmt"\n\nfunc main() {\n\tfmt.Println("x"\n}\n');
+    const cfg = config(aspect('p', jp({ kind: 'function-call', callee: { path: 'fmt', name: 'Println' } }), advice({ kind: 'wrap-expression', template: tpl('({{ . }})') })));
+    const r = await weavePackage(input('main', [broken]), cfg);
+    assert.deepEqual(r.files, []);
+    assert.equal(r.warnings?.length, 1);
+    assert.match(r.warnings![0]!, /broken\.go:\d+:\d+: not woven/);
+  });
+
   test('-lang is not lowered and not reported when already high enough', async () => {
     const cfg = config(aspect('body', jp({ kind: 'function-body', function: jp({ kind: 'function', options: [{ kind: 'name', name: 'main' }] }) }),
       advice({ kind: 'prepend-statements', template: tpl('println()', {}, 'go1.18') })));
