@@ -11,7 +11,6 @@ import { WeftError } from '../errors.js';
 import { createBuildContext, DEFAULT_CALL_TIMEOUT_MS, parseDuration, type BuildContext } from './build-context.js';
 import type { Logger } from './log.js';
 import { installWeaver } from './weaver.js';
-import { installInjection } from './injection.js';
 
 /** The directory of the nearest go.mod at or above `startDir`, or null. */
 export function findModuleRoot(startDir: string): string | null {
@@ -135,6 +134,10 @@ export async function prepareBuild(opts: PrepareOptions): Promise<PreparedBuild>
   });
   opts.log.debug(`config ${configFile ?? '(none)'} fingerprint ${config.fingerprint}; ${facts.goVersion}; module ${facts.moduleRoot || '(none)'}; build flags ${ctx.buildFlags.join(' ') || '(none)'}`);
   await installWeaver(ctx);
-  await installInjection(ctx, { go: opts.go, dir: opts.dir, env: opts.env, ...(opts.goArgs !== undefined ? { goArgs: opts.goArgs } : {}) });
+  // Loaded only when the aspects inject packages: builds without them skip the module loading.
+  if (ctx.config.injectedPackages.length > 0) {
+    const { installInjection } = await import('./injection.js');
+    await installInjection(ctx, { go: opts.go, dir: opts.dir, env: opts.env, ...(opts.goArgs !== undefined ? { goArgs: opts.goArgs } : {}) });
+  }
   return { ctx, configFile };
 }
