@@ -465,7 +465,16 @@ class State {
     const n = args.length - 1 + (final !== NO_FINAL ? 1 : 0);
     if (b.max >= 0 && n !== b.max) this.errorf(`wrong number of args for ${name}: want ${b.max} got ${n}`);
     if (n < b.min) this.errorf(`wrong number of args for ${name}: want at least ${b.min} got ${n}`);
+    // printf's format is a typed parameter: Go rejects a non-string while evaluating arguments.
+    if (name === 'printf' && args.length > 1 && args[1]!.type === 'literal' && typeof args[1]!.value !== 'string') {
+      this.node = args[1]!;
+      this.errorf(`expected string; found ${this.ctx.src.slice(args[1]!.pos, args[1]!.end)}`);
+    }
     const argv = this.evalArgs(args, final, false);
+    if (name === 'printf' && typeof argv[0] !== 'string') {
+      this.node = args.length > 1 ? args[1]! : ident;
+      this.errorf(argv[0] === undefined || argv[0] === null ? 'invalid value; expected string' : `wrong type for value; expected string; got ${typeName(argv[0])}`);
+    }
     this.node = ident;
     try {
       return b.fn(argv);

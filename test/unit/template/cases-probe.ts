@@ -385,4 +385,10 @@ export const PROBE_CASES: TemplateCase[] = [
   {name: "{{$i := 9}}{{range $i = .}}{{end}}{{$i}}", tpl: "{{$i := 9}}{{range $i = .}}{{end}}{{$i}}", data: [1,2], want: "2"},
   {name: "{{$i := 9}}{{range $i, $e := .}}{{end}}{{$i}}", tpl: "{{$i := 9}}{{range $i, $e := .}}{{end}}{{$i}}", data: [1,2], want: "9"},
   {name: "{{range $i := .}}{{$i}}{{continue}}{{end}}", tpl: "{{range $i := .}}{{$i}}{{continue}}{{end}}", data: [5,6], want: "56"},
+  {name: "{{printf 1}}", tpl: "{{printf 1}}", err: "expected string; found 1"},
+  {name: "{{printf .A}}", tpl: "{{printf .A}}", data: {"A":1}, err: "wrong type for value; expected string; got int"},
+  {name: "{{printf .B}}", tpl: "{{printf .B}}", data: {}, err: "invalid value; expected string"},
+  {name: "{{1 | printf}}", tpl: "{{1 | printf}}", err: "wrong type for value; expected string; got int"},
+  {name: "{{printf true 1}}", tpl: "{{printf true 1}}", err: "expected string; found true"},
+  {name: "{{printf (print 1) 2}}", tpl: "{{printf (print 1) 2}}", want: "1%!(EXTRA int=2)"},
 ];
