@@ -1,9 +1,11 @@
 // How JS values play the roles of Go's reflect kinds. The weaver hands us plain JS data, so
 // this one mapping decides what is a map, a struct, a slice or nil:
 //   undefined → invalid (a missing value; prints `<no value>`), null → nil interface,
-//   integral number / bigint → int, other number → float64, Array → slice,
-//   Map and plain objects → map (string keys, sorted), functions → func,
-//   any other object (class instance) → struct whose properties and methods are its fields.
+//   integral number (|n| <= 2^53) / bigint → int, other number / GoFloat → float64,
+//   Array → slice, Map and plain objects → map (keys sorted: numbers numerically, else as
+//   strings), functions → func, any other object (class instance) → struct whose own and
+//   inherited properties and methods are its fields (a Set or other iterable also ranges).
+// Objects with a String() method print through it, like Go's fmt.Stringer.
 
 /**
  * A float64 whose value happens to be integral (`{{1.0}}`, `{{1e6}}`): JS numbers alone would
