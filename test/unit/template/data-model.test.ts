@@ -97,6 +97,21 @@ describe('template data model', () => {
     assert.ok(err.cause instanceof Error);
   });
 
+  it('reads own function properties of class instances as methods (views built at run time)', () => {
+    class View {
+      [field: string]: unknown;
+    }
+    const ident = Object.assign(new View(), { String: () => 'url' });
+    const call = Object.assign(new View(), {
+      String: () => 'http.Get(url)',
+      Fun: () => Object.assign(new View(), { String: () => 'http.Get', Sel: () => 'Get' }),
+      Args: () => [ident],
+      Ellipsis: () => false,
+    });
+    assert.equal(render('{{.}} | {{.Fun}} | {{.Fun.Sel}} | {{index .Args 0}} | {{if .Ellipsis}}...{{else}}no{{end}}', call), 'http.Get(url) | http.Get | Get | url | no');
+    assert.match(renderError('{{.Nope}}', call).message, /can't evaluate field Nope in type View/);
+  });
+
   it('reports a throwing getter as a failed call', () => {
     const data = new (class Broken {
       get Bad(): string {
