@@ -1,0 +1,159 @@
+// Injected dependencies end to end: `weft go` (real CLI, shim, server, weaver) on an app module
+// that never imports the instrumentation runtime (a local module wired by `replace`). The
+// aspects inject calls into the app, a deferred report into main, and a go:linkname-only hook
+// into net/http (importing the runtime there would be a cycle). Every build mode users rely on
+// must produce a binary that prints what the runtime recorded. One GOCACHE for the whole file.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { copyFixture, hasGo, makeTestEnv, run, runWeft, type RunResult } from './helpers.js';
+
+const EXPECTED = 'HELLO, WEFT\nGET example.invalid\nrt: recorded [greet.Shout greet.Hello net/http.NewRequestWithContext]\n';
+
+describe('injected dependencies (weft go, real go)', { skip: !hasGo && 'go is not installed' }, () => {
+  let root = '';
+  let app = '';
+  let env: NodeJS.ProcessEnv = {};
+  let cleanup = (): void => {};
+  const logs = mkdtempSync(join(tmpdir(), 'weft-e2e-inject-logs-'));
+  let nlog = 0;
+
+  before(() => {
+    root = copyFixture('inject');
+    app = join(root, 'app');
+    ({ env, cleanup } = makeTestEnv('inject'));
+  });
+  after(() => {
+    cleanup();
+    rmSync(root, { recursive: true, force: true });
+    rmSync(logs, { recursive: true, force: true });
+  });
+
+  /** Runs `weft go <args>` with a debug log; returns the result and the number of go list runs. */
+  async function weftGo(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult & { goLists: number; log: string }> {
+    const logFile = join(logs, `log-${nlog++}`);
+    const r = await runWeft(['go', ...args], { cwd: opts.cwd ?? app, env: { ...env, ...opts.env, WEFT_LOG: 'debug', WEFT_LOG_FILE: logFile }, timeoutMs: 300_000 });
+    const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
+    return { ...r, goLists: log.split('\n').filter((l) => / debug go list /.test(l)).length, log };
+  }
+
+  async function buildAndRun(name: string, extra: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+    const exe = join(root, 'bin', name);
+    const b = await weftGo(['build', ...extra, '-o', exe, './cmd/app'], opts);
+    assert.equal(b.code, 0, b.stderr);
+    assert.equal(b.stdout, '');
+    const r = await run(exe, [], { cwd: app, env: { ...env, GOCOVERDIR: logs } });
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout;
+  }
+
+  it('plain build: the app never imports the runtime, the binary prints what it recorded; a constant number of go list runs', async () => {
+    const deps = await run('go', ['list', '-deps', './cmd/app'], { cwd: app, env });
+    assert.equal(deps.code, 0, deps.stderr);
+    assert.ok(!deps.stdout.split('\n').includes('example.com/rt'), 'the app does not import the runtime');
+    const exe = join(root, 'bin', 'plain');
+    const b = await weftGo(['build', '-o', exe, './cmd/app']);
+    assert.equal(b.code, 0, b.stderr);
+    assert.equal((await run(exe, [], { cwd: app, env })).stdout, EXPECTED);
+    assert.ok(b.goLists >= 1 && b.goLists <= 2, `go list runs per build: ${b.goLists}\n${b.log}`);
+  });
+
+  it('editing the runtime module changes the fingerprint and rebuilds what depends on it', async () => {
+    // cmd/other (fmt's closure, not net/http's) keeps the forced rebuild of std small.
+    const other = async (name: string): Promise<string> => {
+      const exe = join(root, 'bin', name);
+      const b = await weftGo(['build', '-o', exe, './cmd/other']);
+      assert.equal(b.code, 0, b.stderr);
+      return (await run(exe, [], { cwd: app, env })).stdout;
+    };
+    const want = 'hello, other\nrt: recorded [greet.Hello]\n';
+    assert.equal(await other('other'), want);
+    const file = join(root, 'rt', 'rt.go');
+    const before = readFileSync(file, 'utf8');
+    try {
+      writeFileSync(file, before.replace('rt: recorded', 'rt: RECORDED'));
+      assert.equal(await other('edited'), want.replace('rt: recorded', 'rt: RECORDED'));
+    } finally {
+      writeFileSync(file, before);
+    }
+    assert.equal(await other('restored'), want);
+  });
+
+  it('weft go test ./... weaves the package under test, its external test package and the test main', async () => {
+    const r = await weftGo(['test', '-count=1', './...'], { env: { WEFT_E2E_EXPECT_RECORDS: '1' } });
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /ok\s+example\.com\/app\/greet/);
+  });
+
+  it('weft go test -cover ./... (no -coverpkg)', async () => {
+    const r = await weftGo(['test', '-count=1', '-cover', './...'], { env: { WEFT_E2E_EXPECT_RECORDS: '1' } });
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /ok\s+example\.com\/app\/greet\s.*coverage:/);
+  });
+
+  for (const mode of [['-race'], ['-cover'], ['-coverpkg=./...'], ['-trimpath']]) {
+    it(`build mode ${mode.join(' ')}`, async () => {
+      assert.equal(await buildAndRun(`mode${mode.join('')}`, mode), EXPECTED);
+    });
+  }
+
+  it('a vendored module (go mod vendor)', async () => {
+    const v = copyFixture('inject');
+    try {
+      const m = await run('go', ['mod', 'vendor'], { cwd: join(v, 'app'), env });
+      assert.equal(m.code, 0, m.stderr);
+      const exe = join(v, 'vendored');
+      const b = await weftGo(['build', '-o', exe, './cmd/app'], { cwd: join(v, 'app') });
+      assert.equal(b.code, 0, b.stderr);
+      assert.equal((await run(exe, [], { cwd: v, env })).stdout, EXPECTED);
+    } finally {
+      rmSync(v, { recursive: true, force: true });
+    }
+  });
+
+  it('a go.work workspace', async () => {
+    const w = copyFixture('inject');
+    try {
+      writeFileSync(join(w, 'go.work'), 'go 1.22\n\nuse (\n\t./app\n\t./rt\n)\n');
+      const exe = join(w, 'work');
+      const b = await weftGo(['build', '-o', exe, './cmd/app'], { cwd: join(w, 'app') });
+      assert.equal(b.code, 0, b.stderr);
+      assert.equal((await run(exe, [], { cwd: w, env })).stdout, EXPECTED);
+    } finally {
+      rmSync(w, { recursive: true, force: true });
+    }
+  });
+
+  it('cross-compiles (GOARCH=arm64, build only), and two builds for different GOARCH run at once on one GOCACHE', async () => {
+    const arm = join(root, 'bin', 'app-arm64');
+    const b = await weftGo(['build', '-o', arm, './cmd/app'], { env: { GOARCH: 'arm64' } });
+    assert.equal(b.code, 0, b.stderr);
+    assert.ok(existsSync(arm));
+    const [x, y] = await Promise.all([
+      weftGo(['build', '-o', join(root, 'bin', 'conc-arm64'), './cmd/app'], { env: { GOARCH: 'arm64' } }),
+      weftGo(['build', '-o', join(root, 'bin', 'conc-amd64'), './cmd/app'], { env: { GOARCH: 'amd64' } }),
+    ]);
+    assert.equal(x.code, 0, x.stderr);
+    assert.equal(y.code, 0, y.stderr);
+    assert.equal((await run(join(root, 'bin', 'conc-amd64'), [], { cwd: app, env })).stdout, EXPECTED);
+  });
+
+  it('an injected package that cannot be found: clear error naming the aspect, non-zero exit, no binary', async () => {
+    const m = copyFixture('inject');
+    try {
+      rmSync(join(m, 'rt', 'rt.go'));
+      writeFileSync(join(m, 'rt', 'hook', 'hook.go'), 'package hook\n\nfunc Record(name string) {}\n');
+      const exe = join(m, 'missing');
+      const r = await weftGo(['build', '-o', exe, './cmd/other'], { cwd: join(m, 'app') });
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr, /example\.com\/rt/);
+      assert.match(r.stderr, /aspect "(record-greet|report-at-exit)"/);
+      assert.match(r.stderr, /go get example\.com\/rt/);
+      assert.equal(existsSync(exe), false, 'nothing half-written');
+    } finally {
+      rmSync(m, { recursive: true, force: true });
+    }
+  });
+});
