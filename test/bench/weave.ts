@@ -55,6 +55,12 @@ function inputFor(importPath: string, dir: string): WeavePackageInput {
   return { importPath, toolexecImportPath: importPath, files: pkgFiles(dir), importcfgPackages: [], lang: 'go1.26', goVersion: '', moduleRoot: '', isTestMain: false };
 }
 
+/** CPU milliseconds of this thread's process (user + system): steadier than wall time on a shared machine. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
@@ -67,9 +73,10 @@ function mb(bytes: number): number {
 async function main(): Promise<void> {
   const parser = await loadGoParser();
   const rounds = 5;
-  console.log(`weft weave benchmark (${process.version}, ${rounds} rounds, median)\n`);
-  console.log('file                                         KiB   parse MB/s  parse+match+weave MB/s  woven');
+  console.log(`weft weave benchmark (${process.version}, ${rounds} rounds, median; MB/s of CPU time, wall in brackets)\n`);
+  console.log('file                                         KiB   tree-sitter   parse+copy   parse+match+weave  woven');
   let totalBytes = 0;
+  let totalRaw = 0;
   let totalParse = 0;
   let totalWeave = 0;
   for (const f of files) {
@@ -77,40 +84,60 @@ async function main(): Promise<void> {
     const importPath = f.path.slice(src.length + 1).replace(/\/[^/]+$/, '');
     const pkg = { importPath, packageName: '', isTestMain: false, moduleRoot: '', toolexecImportPath: importPath };
     const plans = planAspects(aspects, pkg);
+    const raw: number[] = [];
+    const rawWall: number[] = [];
     const parseTimes: number[] = [];
+    const parseWall: number[] = [];
     const weaveTimes: number[] = [];
+    const weaveWall: number[] = [];
     let woven = false;
     for (let i = 0; i < rounds; i++) {
+      let c0 = cpuMs();
       let t0 = performance.now();
+      parser.parse(f.text)!.delete();
+      raw.push(cpuMs() - c0);
+      rawWall.push(performance.now() - t0);
+      c0 = cpuMs();
+      t0 = performance.now();
       parseGoSync(parser, f.text);
-      parseTimes.push(performance.now() - t0);
+      parseTimes.push(cpuMs() - c0);
+      parseWall.push(performance.now() - t0);
       const state: PackageState = { pkg, packageFile: '', injectedKeys: new Set(), addedImports: new Set(), links: new Set(), lang: '', aspects: new Set(), warnings: [] };
+      c0 = cpuMs();
       t0 = performance.now();
       woven = weaveFile(parser, f.path, f.text, plans, state) !== null;
-      weaveTimes.push(performance.now() - t0);
+      weaveTimes.push(cpuMs() - c0);
+      weaveWall.push(performance.now() - t0);
     }
+    const r = median(raw);
     const p = median(parseTimes);
     const w = median(weaveTimes);
     totalBytes += bytes;
+    totalRaw += r;
     totalParse += p;
     totalWeave += w;
+    const rate = (ms: number): string => (mb(bytes) / (ms / 1000)).toFixed(2);
     const name = f.path.slice(src.length + 1).padEnd(42);
-    console.log(`${name} ${String(Math.round(bytes / 1024)).padStart(5)}   ${(mb(bytes) / (p / 1000)).toFixed(2).padStart(10)}  ${(mb(bytes) / (w / 1000)).toFixed(2).padStart(22)}  ${woven ? 'yes' : 'no'}`);
+    console.log(`${name} ${String(Math.round(bytes / 1024)).padStart(5)}   ${`${rate(r)} [${rate(median(rawWall))}]`.padStart(11)}  ${`${rate(p)} [${rate(median(parseWall))}]`.padStart(11)}  ${`${rate(w)} [${rate(median(weaveWall))}]`.padStart(18)}  ${woven ? 'yes' : 'no'}`);
   }
-  console.log(`${'all'.padEnd(42)} ${String(Math.round(totalBytes / 1024)).padStart(5)}   ${(mb(totalBytes) / (totalParse / 1000)).toFixed(2).padStart(10)}  ${(mb(totalBytes) / (totalWeave / 1000)).toFixed(2).padStart(22)}`);
+  const all = (ms: number): string => (mb(totalBytes) / (ms / 1000)).toFixed(2);
+  console.log(`${'all (CPU)'.padEnd(42)} ${String(Math.round(totalBytes / 1024)).padStart(5)}   ${all(totalRaw).padStart(11)}  ${all(totalParse).padStart(11)}  ${all(totalWeave).padStart(18)}`);
 
-  console.log('\npackage (weavePackage: read, pre-filter, parse candidates, weave)     files  parsed  woven     ms');
+  console.log('\npackage (weavePackage: read, pre-filter, parse candidates, weave)     files  parsed  woven  CPU ms  wall ms');
   for (const [importPath, dir] of [['net/http', 'net/http'], ['database/sql', 'database/sql'], ['strings', 'strings'], ['encoding/json', 'encoding/json']] as const) {
     const input = inputFor(importPath, dir);
     const times: number[] = [];
+    const cpu: number[] = [];
     let last = null;
     for (let i = 0; i < rounds; i++) {
+      const c0 = cpuMs();
       const t0 = performance.now();
       last = await weavePackage(input, config);
       times.push(performance.now() - t0);
+      cpu.push(cpuMs() - c0);
     }
     const s = last!.stats;
-    console.log(`${importPath.padEnd(70)} ${String(s.filesScanned).padStart(5)} ${String(s.filesParsed).padStart(7)} ${String(s.filesWoven).padStart(6)} ${median(times).toFixed(2).padStart(6)}`);
+    console.log(`${importPath.padEnd(70)} ${String(s.filesScanned).padStart(5)} ${String(s.filesParsed).padStart(7)} ${String(s.filesWoven).padStart(6)} ${median(cpu).toFixed(1).padStart(7)} ${median(times).toFixed(1).padStart(8)}`);
   }
 }
 
