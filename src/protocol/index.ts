@@ -1,7 +1,7 @@
 // src/protocol: the one definition of every message between the shim and the job server
 // (shim/protocol.go mirrors messages.ts), the length-prefixed msgpack framing, validation of
-// decoded messages and the version handshake. Must not import anything but ../errors.js: the
-// server and the CLI build on it, and it sits on the per-compile path, so keep it small.
+// decoded messages and the version handshake. Must not import anything but ../errors.js and
+// msgpackr: the server and the CLI build on it, and it sits on the per-compile path.
 export * from './messages.js';
 export { encodeFrame, FrameDecoder } from './frame.js';
 export {
