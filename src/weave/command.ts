@@ -2,7 +2,8 @@
 // the result, so users can see what their aspects do without a build. The golden tests call
 // weaveFilesAsCommand, the same path.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { loadConfig } from '../config/index.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { WeftError } from '../errors.js';
@@ -30,9 +31,17 @@ export function commandInput(importPath: string, files: readonly string[], lang 
     importcfgPackages: [],
     lang,
     goVersion: '',
-    moduleRoot: '',
+    moduleRoot: abs[0] !== undefined ? findModuleRoot(dirname(abs[0])) : '',
     isTestMain,
   };
+}
+
+/** The directory of the nearest go.mod at or above dir ('' when none), as the go command would use. */
+export function findModuleRoot(dir: string): string {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, 'go.mod'))) return d;
+    if (dirname(d) === d) return '';
+  }
 }
 
 export async function weaveFilesAsCommand(config: ResolvedConfig, importPath: string, files: readonly string[]): Promise<WeavePackageResult> {
