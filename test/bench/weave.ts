@@ -124,7 +124,7 @@ async function main(): Promise<void> {
   console.log(`${'all (CPU)'.padEnd(42)} ${String(Math.round(totalBytes / 1024)).padStart(5)}   ${all(totalRaw).padStart(11)}  ${all(totalParse).padStart(11)}  ${all(totalWeave).padStart(18)}`);
 
   console.log('\npackage (weavePackage: read, pre-filter, parse candidates, weave)     files  parsed  woven  CPU ms  wall ms');
-  for (const [importPath, dir] of [['net/http', 'net/http'], ['database/sql', 'database/sql'], ['strings', 'strings'], ['encoding/json', 'encoding/json']] as const) {
+  for (const [importPath, dir] of [['net/http', 'net/http'], ['database/sql', 'database/sql'], ['strings', 'strings'], ['encoding/json', 'encoding/json'], ['unicode/utf8', 'unicode/utf8'], ['sort', 'sort']] as const) {
     const input = inputFor(importPath, dir);
     const times: number[] = [];
     const cpu: number[] = [];
