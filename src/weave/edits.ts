@@ -140,9 +140,19 @@ export function linearize(file: SourceFile, pieces: Piece[]): LinearText {
   let out = `//line ${file.path}:1:1\n`;
   let mode: 'orig' | 'gen' = 'orig';
   let nextOrig = 0;
+  // Where generated text left the Go lexer: original text a template put inside a string
+  // literal or comment (`"{{ .AST.Fun }}"`) is copied as is, since a directive there would
+  // become part of the string.
+  let lex: LexState = 'code';
   const spans: LinearText['spans'] = [];
   const emitOrig = (orig: number, text: string): void => {
     if (text === '') return;
+    if (lex !== 'code') {
+      out += text;
+      lex = advanceLex(lex, text);
+      mode = 'gen';
+      return;
+    }
     if (mode !== 'orig' || orig !== nextOrig) {
       const p = file.position(orig);
       out += `/*line ${p.file}:${p.line}:${p.column}*/`;
@@ -164,8 +174,10 @@ export function linearize(file: SourceFile, pieces: Piece[]): LinearText {
       mode = 'gen';
     }
     out += text;
+    lex = advanceLex(lex, text);
   };
   for (const piece of pieces) {
+    lex = 'code';
     if (piece.orig >= 0) {
       emitOrig(piece.orig, piece.text);
       continue;
@@ -178,4 +190,46 @@ export function linearize(file: SourceFile, pieces: Piece[]): LinearText {
     if (piece.edit) spans.push({ start, end: out.length, edit: piece.edit });
   }
   return { text: out, spans };
+}
+
+type LexState = 'code' | 'string' | 'raw' | 'rune' | 'line-comment' | 'block-comment';
+
+/** Advances a minimal Go lexer state over text: enough to know whether we are inside a literal or comment. */
+export function advanceLex(state: LexState, text: string): LexState {
+  let st = state;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    switch (st) {
+      case 'code':
+        if (c === '"') st = 'string';
+        else if (c === '`') st = 'raw';
+        else if (c === "'") st = 'rune';
+        else if (c === '/' && text[i + 1] === '/') {
+          st = 'line-comment';
+          i++;
+        } else if (c === '/' && text[i + 1] === '*') {
+          st = 'block-comment';
+          i++;
+        }
+        break;
+      case 'string':
+      case 'rune':
+        if (c === '\\') i++;
+        else if ((st === 'string' && c === '"') || (st === 'rune' && c === "'") || c === '\n') st = 'code';
+        break;
+      case 'raw':
+        if (c === '`') st = 'code';
+        break;
+      case 'line-comment':
+        if (c === '\n') st = 'code';
+        break;
+      case 'block-comment':
+        if (c === '*' && text[i + 1] === '/') {
+          st = 'code';
+          i++;
+        }
+        break;
+    }
+  }
+  return st;
 }

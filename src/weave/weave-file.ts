@@ -164,6 +164,8 @@ export function weaveFile(parser: Parser, path: string, text: string, plans: rea
             }
             fail(`advice template failed: ${(e as Error).message}`, `the template is at ${t.location.file}:${t.location.line}`);
           }
+          // A node printed with %q carries its markers escaped: drop them (it is a string now, not code).
+          out = out!.replace(/\\u[eE]000\d+\\u[eE]001|\\u[eE]002/g, '');
           const names = new Set(Object.keys(t.imports));
           out = mapGenerated(out!, (gen) => rewriteQualifiers(gen, names, (name) => qualifier(t.imports[name]!, name)));
           if (t.lang !== null && compareLang(t.lang, state.lang) > 0) state.lang = t.lang;

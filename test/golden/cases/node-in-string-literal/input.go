@@ -1,0 +1,7 @@
+package main
+
+import "strings"
+
+func main() {
+	println(strings.Repeat("ab", 2))
+}
