@@ -95,6 +95,9 @@ export function weaveFile(parser: Parser, path: string, text: string, plans: rea
     else for (const t of p.nodeTypes) wanted.add(t);
   }
   const checkIgnore = IGNORE_DIRECTIVES.some((d) => text.includes(`//${d}`));
+  // An ignore directive above the package clause exempts the whole file.
+  const clause = file.root.children.find((c) => c.type === 'package_clause');
+  if (checkIgnore && clause && isIgnored(file, clause)) return null;
 
   // Match on the original tree, children first.
   const matches: { node: SyntaxNode; list: Matched[] }[] = [];
