@@ -1,30 +1,6 @@
-// Package-level join points: decided from the compile alone, before any file is read.
-// Alone they match the package (its first file's root); inside all-of they gate the others.
+// `package-filter: glob` or `{pattern, root}`: packages whose import path matches the glob; with
+// `root` ('.', the main module) the pattern is relative to the main module's path. Package-level.
 import { FILE_NODE, type JoinPointKind } from './types.js';
-
-export const importPathJoinPoint: JoinPointKind<'import-path'> = {
-  kind: 'import-path',
-  packageValue: (spec, pkg) => pkg.importPath === spec.path,
-  nodeTypes: () => FILE_NODE,
-  needles: (spec, pkg) => pkg.importPath === spec.path,
-  matches: (spec, _node, ctx) => ctx.pkg.importPath === spec.path,
-};
-
-export const packageNameJoinPoint: JoinPointKind<'package-name'> = {
-  kind: 'package-name',
-  packageValue: (spec, pkg) => pkg.packageName === spec.name,
-  nodeTypes: () => FILE_NODE,
-  needles: (spec, pkg) => pkg.packageName === spec.name,
-  matches: (spec, _node, ctx) => ctx.pkg.packageName === spec.name,
-};
-
-export const testMainJoinPoint: JoinPointKind<'test-main'> = {
-  kind: 'test-main',
-  packageValue: (spec, pkg) => pkg.isTestMain === spec.value,
-  nodeTypes: () => FILE_NODE,
-  needles: (spec, pkg) => pkg.isTestMain === spec.value,
-  matches: (spec, _node, ctx) => ctx.pkg.isTestMain === spec.value,
-};
 
 /** Glob over import paths: `*` within one element, `**` or `...` across elements. */
 export function globMatches(pattern: string, path: string): boolean {
@@ -66,4 +42,3 @@ export const packageFilterJoinPoint: JoinPointKind<'package-filter'> = {
   needles: (spec, pkg) => filterValue(spec.pattern, spec.root, pkg.importPath, pkg.modulePath),
   matches: (spec, _node, ctx) => filterValue(spec.pattern, spec.root, ctx.pkg.importPath, ctx.pkg.modulePath),
 };
-
