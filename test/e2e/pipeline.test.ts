@@ -96,19 +96,41 @@ describe('pipeline (real go)', { skip: !hasGo && 'go is not installed' }, () => 
     assertSameBehaviour(await runBinaries(join(out, 'weft2')));
   });
 
-  it('changing the configuration recompiles; going back is served from GOCACHE', async () => {
-    writeFileSync(join(mod, 'weft.yml'), aspectConfig('config-change'));
+  it('a config with an aspect: recompiles, weaves greet.Hello, same stdout; going back is served from GOCACHE', async () => {
+    writeFileSync(join(mod, 'weft.yml'), [
+      'meta:',
+      '  name: trace-hello',
+      '  description: announces greet.Hello on stderr',
+      'aspects:',
+      '  - id: trace-hello',
+      '    join-point:',
+      '      all-of:',
+      '        - import-path: example.com/pipeline/internal/greet',
+      '        - function-body:',
+      '            function:',
+      '              - name: Hello',
+      '    advice:',
+      '      prepend-statements:',
+      `        template: 'println("weft: entering {{ .Function.Name }}")'`,
+      '',
+    ].join('\n'));
     try {
       const r = await runWeftGo(['build', '-o', join(out, 'weft3') + '/', './...'], { cwd: mod, env });
       assert.equal(r.code, 0, r.stderr);
       assert.ok(r.stats.compileRequests >= FIXTURE_PACKAGES, `compile requests after a config change: ${r.stats.compileRequests}`);
-      assertSameBehaviour(await runBinaries(join(out, 'weft3')));
+      assert.equal(r.stats.woven, 1, 'exactly the greet package was woven');
+      const got = await runBinaries(join(out, 'weft3'));
+      assertSameBehaviour(got);
+      assert.equal(got['app']!.stderr, 'weft: entering Hello\n');
     } finally {
       rmSync(join(mod, 'weft.yml'));
     }
     const back = await runWeftGo(['build', '-o', join(out, 'weft4') + '/', './...'], { cwd: mod, env });
     assert.equal(back.code, 0, back.stderr);
     assert.equal(back.stats.compileRequests, 0);
+    const again = await runBinaries(join(out, 'weft4'));
+    assertSameBehaviour(again);
+    assert.equal(again['app']!.stderr, '', 'the plain (empty-config) archives came back from GOCACHE, not the woven ones');
   });
 
   it('weft go -C <dir> build from another directory finds the module', async () => {
@@ -204,7 +226,7 @@ describe('pipeline (real go)', { skip: !hasGo && 'go is not installed' }, () => 
         env: { ...env, WEFT_LOG: 'debug' },
         timeoutMs: 120_000,
         onStderr: (chunk, pid) => {
-          const m = /\(socket (\S+)\)/.exec(chunk);
+          const m = /\(socket ([^\s;)]+)/.exec(chunk);
           if (m !== null) socket = m[1]!;
           if (!killed && /weft: compile /.test(chunk)) {
             killed = true;
