@@ -4,6 +4,7 @@
 // timeout, removing its socket. It finds the configuration the way `weft go` would, from the go
 // process's working directory, and uses the go process's own binary for `go env`.
 import { readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { basename } from 'node:path';
 import { WeftError } from '../errors.js';
 import { disposeBuildContext, parseDuration } from './build-context.js';
 import { listenJobServer } from './listen.js';
@@ -67,6 +68,8 @@ export async function runDropInServer(opts: DropInOptions): Promise<number> {
   }
   try {
     go = readlinkSync(`/proc/${opts.goPid}/exe`);
+    // The served process is normally go itself; anything else (a wrapper) says nothing about go.
+    if (!/^go(\.exe)?$/.test(basename(go))) go = findGo(env);
   } catch {
     go = findGo(env);
   }
@@ -82,6 +85,7 @@ export async function runDropInServer(opts: DropInOptions): Promise<number> {
       if (stopping) return;
       stopping = true;
       clearInterval(timer);
+      for (const [sig, h] of handlers) process.off(sig, h);
       log.info(`drop-in server pid ${process.pid} exiting: ${why}`);
       await server.close();
       if (opts.stats === true) log.info(formatStats(ctx.stats.snapshot()));
@@ -100,7 +104,8 @@ export async function runDropInServer(opts: DropInOptions): Promise<number> {
         void stop(`idle for ${Math.round(idleMs / 1000)} s`);
       }
     }, POLL_MS);
-    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, () => void stop(`received ${sig}`));
+    const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((sig) => [sig, () => void stop(`received ${sig}`)] as const);
+    for (const [sig, h] of handlers) process.once(sig, h);
   });
 }
 
