@@ -87,6 +87,8 @@ export class SourceFile {
   }
 
   isIdentifierUsed(name: string): boolean {
+    // The names asked about (`__weft_…`) almost never occur: a substring search settles most.
+    if (!this.text.includes(name)) return false;
     if (!this.identifiers) {
       this.identifiers = new Set(this.text.match(/[\p{L}_][\p{L}\p{Nd}_]*/gu) ?? []);
     }
