@@ -245,6 +245,31 @@ describe('pipeline (real go)', { skip: !hasGo && 'go is not installed' }, () => 
       if (socket !== '') rmSync(join(socket, '..'), { recursive: true, force: true });
     }
   });
+
+  it('SIGTERM to weft reaches go; weft exits 128+15 and removes its socket directory', async () => {
+    writeFileSync(join(mod, 'weft.yml'), aspectConfig('terminated'));
+    const runtime = mkdtempSync(join(tmpdir(), 'weft-e2e-sig-'));
+    let sent = false;
+    try {
+      const r = await runWeft(['go', 'build', '-p', '1', '-o', join(out, 'term') + '/', './...'], {
+        cwd: mod,
+        env: { ...env, WEFT_LOG: 'debug', XDG_RUNTIME_DIR: runtime },
+        timeoutMs: 120_000,
+        onStderr: (chunk, pid) => {
+          if (!sent && /weft: compile /.test(chunk)) {
+            sent = true;
+            process.kill(pid, 'SIGTERM');
+          }
+        },
+      });
+      assert.ok(sent, 'a compile request was seen');
+      assert.equal(r.code, 143, r.stderr.slice(-2000));
+      assert.deepEqual(readdirSync(runtime), [], 'the private socket directory is gone');
+    } finally {
+      rmSync(join(mod, 'weft.yml'), { force: true });
+      rmSync(runtime, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('pipeline leaves nothing behind', { skip: !hasGo && 'go is not installed' }, () => {
