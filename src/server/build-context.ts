@@ -119,13 +119,16 @@ export async function disposeBuildContext(ctx: BuildContext): Promise<void> {
   }
 }
 
-/** Parses WEFT_CALL_TIMEOUT-style values: `90` (seconds), `500ms`, `30s`, `10m`. */
+/** Parses WEFT_CALL_TIMEOUT-style values: `90` (seconds) or a Go duration (`500ms`, `30s`, `10m`, `1m30s`). Bad text gives the fallback. */
 export function parseDuration(text: string | undefined, fallbackMs: number): number {
   if (text === undefined || text.trim() === '') return fallbackMs;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
-  if (m === null) return fallbackMs;
-  const n = Number(m[1]);
-  const unit = m[2] ?? 's';
-  const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000;
-  return Math.round(n * factor);
+  const t = text.trim();
+  if (/^\d+(\.\d+)?$/.test(t)) return Math.round(Number(t) * 1000);
+  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(t)) return fallbackMs;
+  let ms = 0;
+  for (const m of t.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
+    const unit = m[2]!;
+    ms += Number(m[1]) * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000);
+  }
+  return Math.round(ms);
 }

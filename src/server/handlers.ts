@@ -28,6 +28,8 @@ export async function handleLink(ctx: BuildContext, req: ToolRequest, signal: Ab
 }
 
 export async function handleCompile(ctx: BuildContext, req: ToolRequest, signal: AbortSignal): Promise<HandledRequest> {
+  // A compile without source files (a version or flag query) has nothing to weave.
+  if (!req.args.some((a) => a.endsWith('.go') || (a.startsWith('@') && a.length > 1))) return { plan: { args: req.args }, outcome: 'unchanged' };
   const cmd = parseCompileArgs(req.args);
   const result = await ctx.weaver(req, cmd, signal);
   signal.throwIfAborted();

@@ -129,3 +129,12 @@ describe('compile handler', () => {
     assert.equal(input.files.length, 2);
   });
 });
+
+describe('compile without sources', () => {
+  it('is answered unchanged without parsing (nothing to weave)', async () => {
+    const ctx = createBuildContext({ config: emptyConfig(), weaver: async () => assert.fail('the weaver must not be called') });
+    const req: ToolRequest = { t: 'tool', id: 1, tool: 'compile', path: '/go/compile', args: ['-V'], cwd: '/', pkg: '', env: {}, pid: 1 };
+    const handled = await handleToolRequest(ctx, req, signal);
+    assert.equal(handled.plan.args, req.args);
+  });
+});

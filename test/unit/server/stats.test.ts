@@ -40,3 +40,15 @@ describe('light empty config', () => {
     assert.deepEqual(await lightEmptyConfig(), emptyConfig());
   });
 });
+
+describe('durations (WEFT_CALL_TIMEOUT, WEFT_IDLE_TIMEOUT)', () => {
+  it('reads seconds and Go durations; bad text gives the fallback', async () => {
+    const { parseDuration } = await import('../../../src/server/index.js');
+    assert.equal(parseDuration('90', 1), 90_000);
+    assert.equal(parseDuration('500ms', 1), 500);
+    assert.equal(parseDuration('1m30s', 1), 90_000);
+    assert.equal(parseDuration('2h', 1), 7_200_000);
+    assert.equal(parseDuration('soon', 7), 7);
+    assert.equal(parseDuration(undefined, 7), 7);
+  });
+});
