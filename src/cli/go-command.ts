@@ -12,6 +12,7 @@ import {
   listenJobServer,
   prepareBuild,
   readShimStats,
+  sweepStaleSocketDirs,
   type BuildContext,
   type JobServer,
 } from '../server/index.js';
@@ -70,7 +71,12 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
       const args = withToolexec(inv, shim);
       log.debug(`running ${go} ${args.join(' ')} (socket ${server.socketPath}; weft ready after ${Math.round(performance.now())} ms)`);
       const started = Date.now();
-      const code = await runGo(go, args, goEnv, cwd);
+      const running = runGo(go, args, goEnv, cwd);
+      // Directories of weft processes that were SIGKILLed: cleaned while go works.
+      const sweeping = sweepStaleSocketDirs(undefined, server.dir ?? undefined).catch(() => 0);
+      const code = await running;
+      const swept = await sweeping;
+      if (swept > 0) log.debug(`removed ${swept} stale socket directories`);
       const wallMs = Date.now() - started;
       if (opts.stats) printStats(ctx, statsFile, wallMs);
       if (wantJson) writeFileSync(statsJson, JSON.stringify({ ...ctx.stats.snapshot(statsFile !== null ? readShimStats(statsFile) : null), wallMs, exitCode: code }) + '\n');

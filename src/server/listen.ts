@@ -1,7 +1,7 @@
 // The socket side of the job server: a unix socket in a private 0700 directory (nobody else
 // can connect to it or race us for its name), frames decoded with the protocol's FrameDecoder
 // and handed to the ServerCore. Closing removes the socket and, when we made it, the directory.
-import { chmodSync, lstatSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdtempSync, readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -171,4 +171,57 @@ async function removeStaleSocket(path: string): Promise<void> {
     throw new WeftError('E_SOCKET', `another weft job server is already listening on ${path}`, { hint: 'let it finish, or use another socket path' });
   }
   unlinkSync(path);
+}
+
+/**
+ * Removes private socket directories that weft processes killed with SIGKILL left behind in
+ * `parent`: ours (same uid, `weft-XXXXXX`), holding a socket nobody listens on. Best effort and
+ * off the critical path: callers start it after the build is running.
+ */
+export async function sweepStaleSocketDirs(parent: string = defaultSocketParent(), keep?: string): Promise<number> {
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return 0;
+  }
+  const uid = process.getuid?.();
+  let removed = 0;
+  for (const name of names) {
+    if (!/^weft-[A-Za-z0-9]{6}$/.test(name)) continue;
+    const dir = join(parent, name);
+    if (dir === keep) continue;
+    try {
+      const st = lstatSync(dir);
+      if (!st.isDirectory() || (uid !== undefined && st.uid !== uid)) continue;
+      const sock = join(dir, 'weft.sock');
+      let isSocket = false;
+      try {
+        isSocket = statSync(sock).isSocket();
+      } catch {
+        // no socket: a directory made but never listened in; only sweep it when clearly old
+        if (Date.now() - st.mtimeMs > 3_600_000) {
+          rmSync(dir, { recursive: true, force: true });
+          removed++;
+        }
+        continue;
+      }
+      if (!isSocket) continue;
+      const alive = await new Promise<boolean>((resolve) => {
+        const c = createConnection(sock);
+        c.once('connect', () => {
+          c.destroy();
+          resolve(true);
+        });
+        c.once('error', (e: NodeJS.ErrnoException) => resolve(e.code !== 'ECONNREFUSED' && e.code !== 'ENOENT'));
+      });
+      if (!alive) {
+        rmSync(dir, { recursive: true, force: true });
+        removed++;
+      }
+    } catch {
+      // racing another sweeper or a permission problem: not ours to fix
+    }
+  }
+  return removed;
 }

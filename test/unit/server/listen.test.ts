@@ -110,3 +110,21 @@ describe('job server socket', () => {
     assert.throws(() => makePrivateSocketDir(join(root, 'does', 'not', 'exist')), (e: unknown) => e instanceof WeftError && e.code === 'E_SOCKET' && e.hint !== undefined);
   });
 });
+
+describe('stale socket directories', () => {
+  it('removes the directories of dead servers and keeps live ones', async () => {
+    const parent = mkdtempSync(join(root, 'sweep-'));
+    const dead = makePrivateSocketDir(parent);
+    const r = spawnSync(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(join(dead, 'weft.sock'))}, () => process.kill(process.pid, 'SIGKILL'))`]);
+    assert.equal(r.signal, 'SIGKILL');
+    const live = await listenJobServer(createBuildContext({ config: emptyConfig() }), { parentDir: parent });
+    try {
+      const { sweepStaleSocketDirs } = await import('../../../src/server/index.js');
+      assert.equal(await sweepStaleSocketDirs(parent), 1);
+      assert.equal(existsSync(dead), false);
+      assert.equal(existsSync(live.socketPath), true);
+    } finally {
+      await live.close();
+    }
+  });
+});
