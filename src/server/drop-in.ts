@@ -90,7 +90,7 @@ export async function runDropInServer(opts: DropInOptions): Promise<number> {
       await server.close();
       if (opts.stats === true) log.info(formatStats(ctx.stats.snapshot()));
       await disposeBuildContext(ctx);
-      if (goGone) removeShimFiles(opts.socketPath, problems || (env['WEFT_LOG'] ?? '') !== '');
+      if (goGone) removeShimFiles(opts.socketPath, problems || opts.stats === true || (env['WEFT_LOG'] ?? '') !== '');
       resolve(0);
     };
     const timer = setInterval(() => {
