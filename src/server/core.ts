@@ -204,7 +204,8 @@ class Session implements ConnectionSession {
     }, timeoutMs);
     const started = process.hrtime.bigint();
     if (ctx.log.enabled('debug')) ctx.log.debug(`${req.tool} ${describePackage(req)} (shim pid ${req.pid})`);
-    this.server.run(req, controller.signal).then(
+    // A handler that throws synchronously must still answer the shim.
+    new Promise<HandledRequest>((resolve) => resolve(this.server.run(req, controller.signal))).then(
       (handled) => {
         const micros = Number(process.hrtime.bigint() - started) / 1000;
         if (this.state !== 'calling') return;
