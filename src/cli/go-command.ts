@@ -71,6 +71,7 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
       const args = withToolexec(inv, shim);
       log.debug(`running ${go} ${args.join(' ')} (socket ${server.socketPath}; weft ready after ${Math.round(performance.now())} ms)`);
       const started = Date.now();
+      const cpu0 = process.cpuUsage();
       const running = runGo(go, args, goEnv, cwd);
       // Directories of weft processes that were SIGKILLed: cleaned while go works.
       const sweeping = sweepStaleSocketDirs(undefined, server.dir ?? undefined).catch(() => 0);
@@ -78,8 +79,11 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
       const swept = await sweeping;
       if (swept > 0) log.debug(`removed ${swept} stale socket directories`);
       const wallMs = Date.now() - started;
-      if (opts.stats) printStats(ctx, statsFile, wallMs);
-      if (wantJson) writeFileSync(statsJson, JSON.stringify({ ...ctx.stats.snapshot(statsFile !== null ? readShimStats(statsFile) : null), wallMs, exitCode: code }) + '\n');
+      const cpu = process.cpuUsage(cpu0);
+      // weft's own CPU while go ran (server, weaving in worker threads): the rest of the overhead is the shim's.
+      const weftCpuMs = Math.round((cpu.user + cpu.system) / 1000);
+      if (opts.stats) printStats(ctx, statsFile, wallMs, weftCpuMs);
+      if (wantJson) writeFileSync(statsJson, JSON.stringify({ ...ctx.stats.snapshot(statsFile !== null ? readShimStats(statsFile) : null), wallMs, weftCpuMs, exitCode: code }) + '\n');
       return code;
     } finally {
       await server?.close();
@@ -90,9 +94,9 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
   }
 }
 
-function printStats(ctx: BuildContext, statsFile: string | null, wallMs: number): void {
+function printStats(ctx: BuildContext, statsFile: string | null, wallMs: number, weftCpuMs: number): void {
   const shim = statsFile !== null ? readShimStats(statsFile) : null;
-  process.stderr.write(`${formatStats(ctx.stats.snapshot(shim))}\nweft stats: wall ${wallMs} ms\n`);
+  process.stderr.write(`${formatStats(ctx.stats.snapshot(shim))}\nweft stats: wall ${wallMs} ms; weft process cpu ${weftCpuMs} ms\n`);
 }
 
 /** Runs go with inherited stdio, forwarding SIGINT/SIGTERM/SIGHUP; resolves with its exit code. */

@@ -95,6 +95,7 @@ interface Sample {
   cpuMs: number;
   compileRequests: number;
   serverMicrosSum: number;
+  weftCpuMs: number;
 }
 
 function build(mode: 'plain' | 'weft', dir: string, gocache: string): Promise<Sample> {
@@ -116,13 +117,15 @@ function build(mode: 'plain' | 'weft', dir: string, gocache: string): Promise<Sa
       if (code !== 0) return reject(new Error(`${mode} build failed (exit ${code}):\n${stderr}`));
       let compileRequests = 0;
       let serverMicrosSum = 0;
+      let weftCpuMs = 0;
       if (mode === 'weft') {
-        const s = JSON.parse(readFileSync(statsFile, 'utf8')) as { compileRequests: number; serverMicrosSum: number };
+        const s = JSON.parse(readFileSync(statsFile, 'utf8')) as { compileRequests: number; serverMicrosSum: number; weftCpuMs: number };
         compileRequests = s.compileRequests;
         serverMicrosSum = s.serverMicrosSum;
+        weftCpuMs = s.weftCpuMs;
         rmSync(statsFile, { force: true });
       }
-      resolve({ wallMs, cpuMs, compileRequests, serverMicrosSum });
+      resolve({ wallMs, cpuMs, compileRequests, serverMicrosSum, weftCpuMs });
     });
   });
 }
@@ -150,6 +153,7 @@ function report(title: string, plain: Sample[], weft: Sample[], fixed?: { wallMs
     console.log(`  ${String(i + 1).padStart(3)} ${f1(p.wallMs)} ms ${f1(w.wallMs)} ms ${f1(p.cpuMs)} ms ${f1(w.cpuMs)} ms ${String(w.compileRequests).padStart(8)}   ${f3(perWall.at(-1)!)} ms           ${f3(perCpu.at(-1)!)} ms         ${(w.serverMicrosSum / n).toFixed(0).padStart(6)}`);
   }
   console.log(`  median: plain ${median(plain.map((s) => s.wallMs)).toFixed(0)} ms wall / ${median(plain.map((s) => s.cpuMs)).toFixed(0)} ms cpu; weft ${median(weft.map((s) => s.wallMs)).toFixed(0)} ms wall / ${median(weft.map((s) => s.cpuMs)).toFixed(0)} ms cpu`);
+  console.log(`  job server cpu while go ran (median): ${median(weft.map((w) => w.weftCpuMs / Math.max(1, w.compileRequests))).toFixed(3)} ms per compile; the rest of the added cpu is the shim (one extra exec + Go runtime start per tool run)`);
   console.log(`  ADDED PER COMPILED PACKAGE (median): ${median(perWall).toFixed(3)} ms wall, ${median(perCpu).toFixed(3)} ms cpu   (target ≤ 0.5 ms wall)`);
   if (fixed !== undefined) {
     const marginalWall = plain.map((p, i) => (weft[i]!.wallMs - p.wallMs - fixed.wallMs) / Math.max(1, weft[i]!.compileRequests));
