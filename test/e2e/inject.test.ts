@@ -60,6 +60,15 @@ describe('injected dependencies (weft go, real go)', { skip: !hasGo && 'go is no
     assert.ok(b.goLists >= 1 && b.goLists <= 2, `go list runs per build: ${b.goLists}\n${b.log}`);
   });
 
+  it('drop-in mode (go build -toolexec=<shim>) links the injected runtime too', async () => {
+    const p = await runWeft(['toolexec-path'], { cwd: app, env });
+    assert.equal(p.code, 0, p.stderr);
+    const exe = join(root, 'bin', 'dropin');
+    const b = await run('go', ['build', `-toolexec=${p.stdout.trim()}`, '-o', exe, './cmd/app'], { cwd: app, env, timeoutMs: 300_000 });
+    assert.equal(b.code, 0, b.stderr);
+    assert.equal((await run(exe, [], { cwd: app, env })).stdout, EXPECTED);
+  });
+
   it('editing the runtime module changes the fingerprint and rebuilds what depends on it', async () => {
     // cmd/other (fmt's closure, not net/http's) keeps the forced rebuild of std small.
     const other = async (name: string): Promise<string> => {
