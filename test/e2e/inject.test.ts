@@ -4,7 +4,7 @@
 // into net/http (importing the runtime there would be a cycle). Every build mode users rely on
 // must produce a binary that prints what the runtime recorded. One GOCACHE for the whole file.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -163,6 +163,34 @@ describe('injected dependencies (weft go, real go)', { skip: !hasGo && 'go is no
       assert.equal(existsSync(exe), false, 'nothing half-written');
     } finally {
       rmSync(m, { recursive: true, force: true });
+    }
+  });
+
+  it('importing into net/http a package that imports net/http is reported as E_CYCLE, without deadlock', async () => {
+    const c = copyFixture('inject');
+    try {
+      mkdirSync(join(c, 'rt', 'httprt'));
+      writeFileSync(join(c, 'rt', 'httprt', 'httprt.go'), 'package httprt\n\nimport (\n\t"net/http"\n\n\t"example.com/rt"\n)\n\nfunc Seen(r *http.Request) { rt.Record(r.Method) }\n');
+      writeFileSync(join(c, 'app', 'weft.yml'), [
+        'meta: {name: cycle, description: imports into net/http a package importing net/http}',
+        'aspects:',
+        '  - id: http-import-cycle',
+        '    join-point:',
+        '      all-of:',
+        '        - import-path: net/http',
+        '        - function-body: {function: [{name: NewRequestWithContext}]}',
+        '    advice:',
+        '      prepend-statements: {imports: {httprt: example.com/rt/httprt}, template: httprt.Seen(nil)}',
+        '',
+      ].join('\n'));
+      const exe = join(c, 'cycle');
+      const r = await weftGo(['build', '-o', exe, './cmd/app'], { cwd: join(c, 'app') });
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr, /aspect "http-import-cycle": weaving net\/http would import example\.com\/rt\/httprt, which itself depends on net\/http/);
+      assert.match(r.stderr, /go:linkname/);
+      assert.equal(existsSync(exe), false);
+    } finally {
+      rmSync(c, { recursive: true, force: true });
     }
   });
 });
