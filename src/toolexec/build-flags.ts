@@ -218,7 +218,8 @@ export function findGoProcess(shimPid: number, maxDepth = 4): ProcessCommand | n
       const argv = readNulList(`/proc/${pid}/cmdline`);
       const exe = argv[0] ?? '';
       const base = exe.slice(exe.lastIndexOf('/') + 1);
-      if (base === 'go' || base === 'go.exe') {
+      // `go`, and the versioned wrappers of golang.org/dl (`go1.22.4`).
+      if (/^go(\d[\w.-]*)?(\.exe)?$/.test(base)) {
         const env: Record<string, string> = {};
         for (const kv of readNulList(`/proc/${pid}/environ`)) {
           const eq = kv.indexOf('=');
