@@ -122,6 +122,12 @@ describe('pipeline (real go)', { skip: !hasGo && 'go is not installed' }, () => 
       const got = await runBinaries(join(out, 'weft3'));
       assertSameBehaviour(got);
       assert.equal(got['app']!.stderr, 'weft: entering Hello\n');
+      // go test -json must run the instrumented test binary too (otelc #1345 shipped a plain one).
+      const t = await runWeft(['go', 'test', '-json', '-count=1', './internal/greet'], { cwd: mod, env });
+      assert.equal(t.code, 0, t.stderr);
+      const outputs = t.stdout.trim().split('\n').map((l) => JSON.parse(l) as { Action: string; Output?: string });
+      assert.ok(outputs.some((e) => e.Output?.includes('weft: entering Hello')), 'the woven Hello ran inside the test binary');
+      assert.ok(outputs.some((e) => e.Action === 'pass'));
     } finally {
       rmSync(join(mod, 'weft.yml'));
     }
