@@ -96,10 +96,13 @@ describe('injected dependencies (weft go, real go)', { skip: !hasGo && 'go is no
     assert.match(r.stdout, /ok\s+example\.com\/app\/greet/);
   });
 
-  it('weft go test -cover ./... (no -coverpkg)', async () => {
+  it('weft go test -cover ./... (no -coverpkg), and -coverpkg=./...', async () => {
     const r = await weftGo(['test', '-count=1', '-cover', './...'], { env: { WEFT_E2E_EXPECT_RECORDS: '1' } });
     assert.equal(r.code, 0, r.stderr + r.stdout);
     assert.match(r.stdout, /ok\s+example\.com\/app\/greet\s.*coverage:/);
+    const p = await weftGo(['test', '-count=1', '-coverpkg=./...', './...'], { env: { WEFT_E2E_EXPECT_RECORDS: '1' } });
+    assert.equal(p.code, 0, p.stderr + p.stdout);
+    assert.match(p.stdout, /ok\s+example\.com\/app\/greet\s.*coverage: .* in \.\/\.\.\./);
   });
 
   for (const mode of [['-race'], ['-cover'], ['-coverpkg=./...'], ['-trimpath']]) {
