@@ -48,11 +48,17 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
     if (!inv.instrument || !existsSync(inv.dir)) return await runGo(go, goArgs, env, cwd);
     checkNoUserToolexec(inv, env['GOFLAGS']);
 
-    const [shim, prepared] = await Promise.all([
+    const [shimResult, preparedResult] = await Promise.allSettled([
       ensureShim({ go, env }),
       prepareBuild({ go, dir: inv.dir, env, log, configFlag: opts.config, cwd, goArgs }),
     ]);
-    const ctx = prepared.ctx;
+    if (shimResult.status === 'rejected' || preparedResult.status === 'rejected') {
+      // Whichever half succeeded must not leave a worker pool behind.
+      if (preparedResult.status === 'fulfilled') await disposeBuildContext(preparedResult.value.ctx);
+      throw shimResult.status === 'rejected' ? shimResult.reason : (preparedResult as PromiseRejectedResult).reason;
+    }
+    const shim = shimResult.value;
+    const ctx = preparedResult.value.ctx;
     let server: JobServer | null = null;
     try {
       server = await listenJobServer(ctx);
