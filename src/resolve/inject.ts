@@ -15,7 +15,9 @@ import type { ResolvedConfig, TemplateSpec } from '../config/types.js';
 import { WeftError } from '../errors.js';
 import type { AppendMember, ToolRequest } from '../protocol/messages.js';
 import type { CompileCommand } from '../toolexec/compile-args.js';
-import { extractBuildFlags, findGoProcess, findMainModules, parseGoCommand, splitGoflags, type BuildFlags } from '../toolexec/build-flags.js';
+import {
+  extractBuildFlags, findDefaultProfiles, findGoProcess, findMainModules, parseGoCommand, splitGoflags, withBuildFlag, type BuildFlags,
+} from '../toolexec/build-flags.js';
 import { addPackageFiles, readImportcfgAsync, writeImportcfgBeside } from '../toolexec/importcfg.js';
 import { parseLinkArgs, withCompileImportcfg, withLinkImportcfg } from '../toolexec/link-args.js';
 import {
@@ -106,7 +108,9 @@ export class Injector {
   private readonly opts: InjectorOptions;
   /** One resolver per distinct build configuration (GOOS/GOARCH, flags): never mixed. */
   private readonly scopes = new Map<string, BuildScope>();
-  private readonly scopeByGoPid = new Map<number, Promise<BuildScope>>();
+  private readonly scopeByGoPid = new Map<string, Promise<BuildScope>>();
+  /** go processes whose compiles use a PGO profile. */
+  private readonly pgoGoPids = new Set<number>();
   /** pids of weft's own `go list` runs → the scope that started them. */
   private readonly innerPids = new Map<number, BuildScope>();
   private readonly linkDepsMemo = new Map<string, LinkDeps>();
@@ -164,19 +168,32 @@ export class Injector {
     return this.baseScope.resolver.injectedFingerprint();
   }
 
-  /** The scope of the go process that runs this request's shim. */
-  private scopeFor(req: ToolRequest): Promise<BuildScope> {
+  /**
+   * The scope of the go process that runs this request's shim. `pgo` says whether the request
+   * is built with a PGO profile (compiles: their -pgoprofile; links: whatever this go process's
+   * compiles used): the nested go command must then get the same original profile, or its
+   * archives are compiled against differently optimised dependencies (fingerprint mismatch).
+   */
+  private scopeFor(req: ToolRequest, pgo: boolean | null): Promise<BuildScope> {
     const proc = findGoProcess(req.pid);
     if (proc === null) return Promise.resolve(this.baseScope);
     const inner = this.innerPids.get(proc.pid);
     if (inner !== undefined) return Promise.resolve(inner);
-    let p = this.scopeByGoPid.get(proc.pid);
+    if (pgo === true) this.pgoGoPids.add(proc.pid);
+    const usePgo = pgo ?? this.pgoGoPids.has(proc.pid);
+    const memoKey = `${proc.pid}:${usePgo ? 'pgo' : ''}`;
+    let p = this.scopeByGoPid.get(memoKey);
     if (p === undefined) {
       p = (async () => {
         const env: NodeJS.ProcessEnv = { ...proc.env, ...req.env };
         const dir = proc.cwd !== '' ? proc.cwd : req.cwd;
         const args = proc.args;
-        const flags = extractBuildFlags(args, env, dir, findMainModules(dir, env['GOWORK']));
+        let flags = extractBuildFlags(args, env, dir, findMainModules(dir, env['GOWORK']));
+        if (usePgo && !flags.flags.some((f) => f.startsWith('-pgo=') && f !== '-pgo=auto')) {
+          const profiles = findDefaultProfiles(flags.dir, parseGoCommand(args).packages);
+          if (profiles.length === 1) flags = withBuildFlag(flags, 'pgo', profiles[0]!);
+          else this.opts.log?.warn(`PGO build: found ${profiles.length} default.pgo files for ${parseGoCommand(args).packages.join(' ')}; injected packages are built without a profile (pass -pgo=<file> if the link reports a fingerprint mismatch)`);
+        }
         const known = this.scopes.get(flags.key);
         if (known !== undefined) return known;
         let go = this.opts.go;
@@ -189,7 +206,7 @@ export class Injector {
         this.scopes.set(flags.key, scope);
         return scope;
       })();
-      this.scopeByGoPid.set(proc.pid, p);
+      this.scopeByGoPid.set(memoKey, p);
     }
     return p;
   }
@@ -233,7 +250,7 @@ export class Injector {
       if (cmd.importcfg === null) {
         throw new WeftError('E_TOOLEXEC', `the compile of ${cmd.packagePath} has no -importcfg, so weft cannot add ${need.join(', ')}`);
       }
-      const scope = await this.scopeFor(req);
+      const scope = await this.scopeFor(req, usesPgoProfile(cmd.args));
       input.signal.throwIfAborted();
       const archives = await scope.resolver.archives(need, cmd.packagePath);
       const entries: [string, string][] = [];
@@ -265,7 +282,7 @@ export class Injector {
     const deps = this.collectLinkDeps(new Set([...cfg.packageFiles.values(), ...cmd.archives]));
     const missing = allLinkDeps(deps).filter((p) => !cfg.packageFiles.has(p));
     if (missing.length === 0) return null;
-    const scope = await this.scopeFor(req);
+    const scope = await this.scopeFor(req, null);
     signal.throwIfAborted();
     const archives = await scope.resolver.archives(missing, '');
     const { cfg: patched } = addPackageFiles(cfg, archives);
@@ -283,4 +300,9 @@ function toolexecOf(args: readonly string[], env: NodeJS.ProcessEnv): string | n
     if (m !== null) return m[1]!;
   }
   return null;
+}
+
+/** True when a compile is built with a PGO profile (`-pgoprofile=…`). */
+function usesPgoProfile(args: readonly string[]): boolean {
+  return args.some((a) => /^--?pgoprofile(=|$)/.test(a));
 }

@@ -4,7 +4,7 @@
 // environment, so they are recovered from `weft go`'s own arguments or, in drop-in mode
 // (`go build -toolexec=weft...`), from the go process's /proc/<pid>/cmdline and environ.
 // Only flags that change what is built are kept; output, verbosity and test-binary flags are not.
-import { readFileSync, existsSync, readlinkSync } from 'node:fs';
+import { readFileSync, existsSync, readlinkSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { WeftError } from '../errors.js';
 
@@ -281,4 +281,46 @@ export function findMainModules(dir: string, gowork?: string): string[] {
     if (p !== null) out.push(p);
   }
   return out;
+}
+
+/** `flags` with one more (or a replaced) `-name=value` flag, and its key updated. */
+export function withBuildFlag(f: BuildFlags, name: string, value: string): BuildFlags {
+  const flags = [...f.flags.filter((x) => !x.startsWith(`-${name}=`) && x !== `-${name}`), `-${name}=${value}`].sort();
+  const key = JSON.stringify([flags, ...(JSON.parse(f.key) as unknown[]).slice(1)]);
+  return { ...f, flags, key };
+}
+
+/**
+ * The `default.pgo` files `-pgo=auto` would use for a go command's package patterns: the
+ * profile of each main package directory named (a `/...` pattern is walked, skipping vendor,
+ * testdata and hidden directories). Compiles only see a preprocessed copy in $WORK, while a
+ * nested go command needs the original to build identical archives.
+ */
+export function findDefaultProfiles(dir: string, patterns: readonly string[], maxDirs = 5000): string[] {
+  const found = new Set<string>();
+  let budget = maxDirs;
+  const walk = (d: string): void => {
+    if (budget-- <= 0) return;
+    const p = join(d, 'default.pgo');
+    if (existsSync(p)) found.add(p);
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (!e.isDirectory() || e.name === 'vendor' || e.name === 'testdata' || e.name.startsWith('.') || e.name.startsWith('_')) continue;
+      walk(join(d, e.name));
+    }
+  };
+  for (const pat of patterns.length > 0 ? patterns : ['.']) {
+    if (!pat.startsWith('.') && !pat.startsWith('/')) continue; // import-path patterns: not resolvable without go list
+    if (pat.endsWith('/...') || pat === '...') walk(resolve(dir, pat.slice(0, -4) || '.'));
+    else {
+      const p = join(resolve(dir, pat), 'default.pgo');
+      if (existsSync(p)) found.add(p);
+    }
+  }
+  return [...found].sort();
 }

@@ -111,6 +111,17 @@ describe('injected dependencies (weft go, real go)', { skip: !hasGo && 'go is no
     });
   }
 
+  it('a PGO build (default.pgo next to the main package): injected packages get the same profile', async () => {
+    const profile = join(app, 'cmd', 'app', 'default.pgo');
+    const prof = await run('go', ['test', '-run=^$', '-bench=.', '-benchtime=100ms', `-cpuprofile=${profile}`, '-o', join(logs, 'greet.test'), './greet'], { cwd: app, env });
+    assert.equal(prof.code, 0, prof.stderr);
+    try {
+      assert.equal(await buildAndRun('pgo', []), EXPECTED);
+    } finally {
+      rmSync(profile, { force: true });
+    }
+  });
+
   it('a vendored module (go mod vendor)', async () => {
     const v = copyFixture('inject');
     try {

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  parseGoCommand, splitGoflags, joinGoflags, extractBuildFlags, findGoProcess, findMainModules,
+  parseGoCommand, splitGoflags, joinGoflags, extractBuildFlags, findGoProcess, findMainModules, withBuildFlag, findDefaultProfiles,
 } from '../../../src/toolexec/build-flags.js';
 import { makeTempDir } from './go-helpers.js';
 
@@ -63,6 +63,8 @@ test('finds the go process above the shim through /proc, with its args and env',
   });
   try {
     const childPid = await new Promise<number>((res) => sh.stdout!.once('data', (d: Buffer) => res(Number(d.toString().trim()))));
+    // Until the forked shell has exec'd sleep, the child still carries the parent's argv0.
+    for (let i = 0; i < 200 && !readFileSync(`/proc/${childPid}/cmdline`, 'latin1').startsWith('sleep'); i++) await new Promise((r) => setTimeout(r, 5));
     const found = findGoProcess(childPid);
     assert.ok(found !== null);
     assert.equal(found.pid, sh.pid);
@@ -86,6 +88,28 @@ test('finds main modules from go.mod and go.work', () => {
     writeFileSync(join(dir, 'go.work'), 'go 1.22\n\nuse (\n\t./app // the app\n\t./lib\n)\n');
     assert.deepEqual(findMainModules(join(dir, 'app', 'cmd')), ['example.com/app', 'example.com/lib']);
     assert.deepEqual(findMainModules(join(dir, 'app', 'cmd'), 'off'), ['example.com/app']);
+  } finally {
+    cleanup();
+  }
+});
+
+test('withBuildFlag replaces or adds a flag and changes the key', () => {
+  const f = extractBuildFlags(['build', '-race', '-pgo=auto', '.'], {}, '/m');
+  const g = withBuildFlag(f, 'pgo', '/m/cmd/app/default.pgo');
+  assert.deepEqual(g.flags, ['-pgo=/m/cmd/app/default.pgo', '-race']);
+  assert.notEqual(g.key, f.key);
+  assert.equal(g.key, withBuildFlag(f, 'pgo', '/m/cmd/app/default.pgo').key);
+});
+
+test('findDefaultProfiles: named directories and walked ./... patterns, skipping vendor and testdata', () => {
+  const { dir, cleanup } = makeTempDir('pgo');
+  try {
+    for (const d of ['cmd/a', 'cmd/b', 'vendor/x', 'cmd/a/testdata']) mkdirSync(join(dir, d), { recursive: true });
+    for (const d of ['cmd/a', 'vendor/x', 'cmd/a/testdata']) writeFileSync(join(dir, d, 'default.pgo'), 'x');
+    assert.deepEqual(findDefaultProfiles(dir, ['./cmd/a']), [join(dir, 'cmd/a/default.pgo')]);
+    assert.deepEqual(findDefaultProfiles(dir, ['./cmd/b']), []);
+    assert.deepEqual(findDefaultProfiles(dir, ['./...']), [join(dir, 'cmd/a/default.pgo')]);
+    assert.deepEqual(findDefaultProfiles(join(dir, 'cmd', 'a'), []), [join(dir, 'cmd/a/default.pgo')]);
   } finally {
     cleanup();
   }
