@@ -18,7 +18,7 @@ import type { CompileCommand } from '../toolexec/compile-args.js';
 import {
   extractBuildFlags, findDefaultProfiles, findGoProcess, findMainModules, parseGoCommand, splitGoflags, withBuildFlag, type BuildFlags,
 } from '../toolexec/build-flags.js';
-import { addPackageFiles, readImportcfgAsync, writeImportcfgBeside } from '../toolexec/importcfg.js';
+import { addPackageFiles, readImportcfg, readImportcfgAsync, writeImportcfgBeside } from '../toolexec/importcfg.js';
 import { parseLinkArgs, withCompileImportcfg, withLinkImportcfg } from '../toolexec/link-args.js';
 import {
   allLinkDeps, emptyLinkDeps, encodeLinkDeps, isEmptyLinkDeps, LINK_DEPS_MEMBER, mergeLinkDeps, readLinkDeps, type LinkDeps,
@@ -102,6 +102,11 @@ export interface InjectorStats {
   linksPatched: number;
   membersAppended: number;
   goListProcesses: number;
+  /** Compile/link hook calls and the time spent in them on the server thread, waiting for go list included. */
+  compileHookCalls: number;
+  compileHookMicros: number;
+  linkHookCalls: number;
+  linkHookMicros: number;
 }
 
 export class Injector {
@@ -116,7 +121,9 @@ export class Injector {
   private readonly linkDepsMemo = new Map<string, LinkDeps>();
   private readonly baseScope: BuildScope;
   private goListProcesses = 0;
-  readonly stats: InjectorStats = { compilesPatched: 0, linksPatched: 0, membersAppended: 0, goListProcesses: 0 };
+  readonly stats: InjectorStats = {
+    compilesPatched: 0, linksPatched: 0, membersAppended: 0, goListProcesses: 0, compileHookCalls: 0, compileHookMicros: 0, linkHookCalls: 0, linkHookMicros: 0,
+  };
   /** True when the configuration can inject anything: otherwise both hooks are free. */
   readonly active: boolean;
 
@@ -234,10 +241,22 @@ export class Injector {
   /** The server's importcfg hook: runs after the weaver for every compile. */
   readonly compileHook = async (input: CompileHookInput): Promise<InjectPlan> => {
     if (!this.active) return input.plan;
+    const t0 = process.hrtime.bigint();
+    try {
+      return await this.patchCompile(input);
+    } finally {
+      this.stats.compileHookCalls++;
+      this.stats.compileHookMicros += Number(process.hrtime.bigint() - t0) / 1000;
+    }
+  };
+
+  private async patchCompile(input: CompileHookInput): Promise<InjectPlan> {
     const { req, cmd, result, plan } = input;
     const added = result?.addedImports ?? [];
     const ownLinks = (result?.linkDeps ?? []).filter((p) => !added.includes(p));
-    const cfg = cmd.importcfg !== null ? await readImportcfgAsync(cmd.importcfg) : null;
+    // Synchronous on purpose: a few hundred bytes from the page cache cost less than a trip
+    // through the libuv thread pool, which every concurrent request would queue behind.
+    const cfg = cmd.importcfg !== null ? readImportcfg(cmd.importcfg) : null;
     const inherited = cfg !== null ? this.collectLinkDeps(cfg.packageFiles.values()) : emptyLinkDeps();
     const deps = mergeLinkDeps(inherited, { imports: added, linknames: ownLinks });
     if (isEmptyLinkDeps(deps)) return plan;
@@ -271,11 +290,21 @@ export class Injector {
     const append: AppendMember[] = [...(plan.append ?? []), { archive: cmd.output, name: LINK_DEPS_MEMBER, data: encodeLinkDeps(deps) }];
     this.stats.membersAppended++;
     return { args, append };
-  };
+  }
 
   /** The server's linker hook: null when the link needs nothing added. */
   readonly linkHook = async (req: ToolRequest, signal: AbortSignal): Promise<InjectPlan | null> => {
     if (!this.active) return null;
+    const t0 = process.hrtime.bigint();
+    try {
+      return await this.patchLink(req, signal);
+    } finally {
+      this.stats.linkHookCalls++;
+      this.stats.linkHookMicros += Number(process.hrtime.bigint() - t0) / 1000;
+    }
+  };
+
+  private async patchLink(req: ToolRequest, signal: AbortSignal): Promise<InjectPlan | null> {
     const cmd = parseLinkArgs(req.args);
     if (cmd.importcfg === null) return null;
     const cfg = await readImportcfgAsync(cmd.importcfg);
@@ -288,7 +317,7 @@ export class Injector {
     const { cfg: patched } = addPackageFiles(cfg, archives);
     this.stats.linksPatched++;
     return { args: withLinkImportcfg(cmd, writeImportcfgBeside(cmd.importcfg, patched)) };
-  };
+  }
 }
 
 /** The -toolexec of a go command line, or of GOFLAGS. */

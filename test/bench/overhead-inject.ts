@@ -107,6 +107,8 @@ interface Sample {
   woven: number;
   serverMicrosSum: number;
   goLists: number;
+  /** µs in weft's injection compile hook per call (from the debug log's injection stats). */
+  hookMicrosPerCompile: number;
 }
 
 function build(mode: Mode, work: string, gocache: string): Promise<Sample> {
@@ -132,7 +134,7 @@ function build(mode: Mode, work: string, gocache: string): Promise<Sample> {
       const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
       const cpuMs = childCpuMs() - cpu0;
       if (code !== 0) return reject(new Error(`${mode} build failed (exit ${code}):\n${stderr}`));
-      const sample: Sample = { wallMs, cpuMs, compiles: 0, woven: 0, serverMicrosSum: 0, goLists: 0 };
+      const sample: Sample = { wallMs, cpuMs, compiles: 0, woven: 0, serverMicrosSum: 0, goLists: 0, hookMicrosPerCompile: NaN };
       if (mode !== 'plain') {
         const s = JSON.parse(readFileSync(statsFile, 'utf8')) as { compileRequests: number; woven: number; serverMicrosSum: number };
         sample.compiles = s.compileRequests;
@@ -140,6 +142,11 @@ function build(mode: Mode, work: string, gocache: string): Promise<Sample> {
         sample.serverMicrosSum = s.serverMicrosSum;
         const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
         sample.goLists = log.split('\n').filter((l) => / debug go list /.test(l)).length;
+        const inj = / debug injection: (\{.*\})/.exec(log);
+        if (inj !== null) {
+          const st = JSON.parse(inj[1]!) as { compileHookCalls: number; compileHookMicros: number };
+          sample.hookMicrosPerCompile = st.compileHookMicros / Math.max(1, st.compileHookCalls);
+        }
       }
       resolve(sample);
     });
@@ -176,7 +183,7 @@ async function main(): Promise<void> {
     const med = (m: Mode, f: (s: Sample) => number): number => median(samples[m].map(f));
     for (const m of modes) {
       console.log(`  ${m.padEnd(6)} wall ${med(m, (s) => s.wallMs).toFixed(0).padStart(6)} ms  cpu ${med(m, (s) => s.cpuMs).toFixed(0).padStart(6)} ms` +
-        (m === 'plain' ? '' : `  compiles ${med(m, (s) => s.compiles)}  woven or link-deps member ${med(m, (s) => s.woven)}  server ${(med(m, (s) => s.serverMicrosSum / Math.max(1, s.compiles))).toFixed(0)} µs/compile  go list runs ${samples[m].map((s) => s.goLists).join(',')}`));
+        (m === 'plain' ? '' : `  compiles ${med(m, (s) => s.compiles)}  woven or link-deps member ${med(m, (s) => s.woven)}  server ${(med(m, (s) => s.serverMicrosSum / Math.max(1, s.compiles))).toFixed(0)} µs/compile  go list runs ${samples[m].map((s) => s.goLists).join(',')}  injection hook ${med(m, (s) => s.hookMicrosPerCompile).toFixed(0)} µs/compile`));
     }
     const compiles = Math.max(1, med('none', (s) => s.compiles));
     const unmatchedWall = (med('none', (s) => s.wallMs) - med('plain', (s) => s.wallMs)) / compiles;
