@@ -11,19 +11,10 @@
 // and the number of `go list` processes per build (from weft's debug log).
 // Flags/env: --packages=N (WEFT_BENCH_PACKAGES, default 120), --runs=N (WEFT_BENCH_RUNS,
 // default 3). Prints figures only; asserts nothing about time.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const weftBin = join(root, 'bin', 'weft.js');
-
-function flag(name: string, envName: string, fallback: string): string {
-  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return arg?.slice(name.length + 3) ?? process.env[envName] ?? fallback;
-}
+import { flag, median, timedBuild } from './bench-util.js';
 
 const N = Number(flag('packages', 'WEFT_BENCH_PACKAGES', '120'));
 const RUNS = Number(flag('runs', 'WEFT_BENCH_RUNS', '3'));
@@ -92,12 +83,6 @@ function writePackage(mod: string, i: number, note: string): void {
   writeFileSync(join(mod, name, `${name}.go`), lines.join('\n'));
 }
 
-function childCpuMs(): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(f[13]) + Number(f[14])) * 1000) / 100;
-}
-
 type Mode = 'plain' | 'none' | 'inject';
 
 interface Sample {
@@ -111,7 +96,7 @@ interface Sample {
   hookMicrosPerCompile: number;
 }
 
-function build(mode: Mode, work: string, gocache: string): Promise<Sample> {
+async function build(mode: Mode, work: string, gocache: string): Promise<Sample> {
   const mod = join(work, 'mod');
   const statsFile = join(work, `stats-${mode}.json`);
   const logFile = join(work, `log-${mode}.txt`);
@@ -121,42 +106,22 @@ function build(mode: Mode, work: string, gocache: string): Promise<Sample> {
   if (mode !== 'plain') {
     Object.assign(env, { WEFT_STATS_JSON: statsFile, WEFT_LOG: 'debug', WEFT_LOG_FILE: logFile, WEFT_CONFIG: join(work, `${mode}.yml`) });
   }
-  const args = ['build', '-o', '/dev/null', './cmd/bench'];
-  const [cmd, argv] = mode === 'plain' ? ['go', args] : [process.execPath, [weftBin, 'go', ...args]];
-  const cpu0 = childCpuMs();
-  const t0 = process.hrtime.bigint();
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, argv, { cwd: mod, env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
-      const cpuMs = childCpuMs() - cpu0;
-      if (code !== 0) return reject(new Error(`${mode} build failed (exit ${code}):\n${stderr}`));
-      const sample: Sample = { wallMs, cpuMs, compiles: 0, woven: 0, serverMicrosSum: 0, goLists: 0, hookMicrosPerCompile: NaN };
-      if (mode !== 'plain') {
-        const s = JSON.parse(readFileSync(statsFile, 'utf8')) as { compileRequests: number; woven: number; serverMicrosSum: number };
-        sample.compiles = s.compileRequests;
-        sample.woven = s.woven;
-        sample.serverMicrosSum = s.serverMicrosSum;
-        const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
-        sample.goLists = log.split('\n').filter((l) => / debug go list /.test(l)).length;
-        const inj = / debug injection: (\{.*\})/.exec(log);
-        if (inj !== null) {
-          const st = JSON.parse(inj[1]!) as { compileHookCalls: number; compileHookMicros: number };
-          sample.hookMicrosPerCompile = st.compileHookMicros / Math.max(1, st.compileHookCalls);
-        }
-      }
-      resolve(sample);
-    });
-  });
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length === 0 ? NaN : s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  const { wallMs, cpuMs } = await timedBuild(mode === 'plain' ? 'plain' : 'weft', './cmd/bench', mod, env);
+  const sample: Sample = { wallMs, cpuMs, compiles: 0, woven: 0, serverMicrosSum: 0, goLists: 0, hookMicrosPerCompile: NaN };
+  if (mode !== 'plain') {
+    const s = JSON.parse(readFileSync(statsFile, 'utf8')) as { compileRequests: number; woven: number; serverMicrosSum: number };
+    sample.compiles = s.compileRequests;
+    sample.woven = s.woven;
+    sample.serverMicrosSum = s.serverMicrosSum;
+    const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
+    sample.goLists = log.split('\n').filter((l) => / debug go list /.test(l)).length;
+    const inj = / debug injection: (\{.*\})/.exec(log);
+    if (inj !== null) {
+      const st = JSON.parse(inj[1]!) as { compileHookCalls: number; compileHookMicros: number };
+      sample.hookMicrosPerCompile = st.compileHookMicros / Math.max(1, st.compileHookCalls);
+    }
+  }
+  return sample;
 }
 
 async function main(): Promise<void> {

@@ -10,19 +10,10 @@
 //          so exactly the N module packages recompile.
 // Flags/env: --packages=N (WEFT_BENCH_PACKAGES, default 200), --runs=N (WEFT_BENCH_RUNS, default
 // 3), --variant=cold|warm|both (default both). Prints figures only; asserts nothing about time.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const weftBin = join(root, 'bin', 'weft.js');
-
-function flag(name: string, envName: string, fallback: string): string {
-  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return arg?.slice(name.length + 3) ?? process.env[envName] ?? fallback;
-}
+import { flag, median, timedBuild } from './bench-util.js';
 
 const N = Number(flag('packages', 'WEFT_BENCH_PACKAGES', '200'));
 const RUNS = Number(flag('runs', 'WEFT_BENCH_RUNS', '3'));
@@ -83,13 +74,6 @@ function writePackage(dir: string, i: number, note: string): void {
   writeFileSync(join(dir, name, `${name}.go`), body);
 }
 
-function childCpuMs(): number {
-  // Fields 16 and 17 (cutime, cstime) of /proc/self/stat: CPU of every waited-for descendant.
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(f[13]) + Number(f[14])) * 1000) / 100;
-}
-
 interface Sample {
   wallMs: number;
   cpuMs: number;
@@ -98,42 +82,22 @@ interface Sample {
   weftCpuMs: number;
 }
 
-function build(mode: 'plain' | 'weft', dir: string, gocache: string): Promise<Sample> {
+async function build(mode: 'plain' | 'weft', dir: string, gocache: string): Promise<Sample> {
   const statsFile = join(dir, '..', `stats-${process.pid}.json`);
   const env: NodeJS.ProcessEnv = { ...process.env, GOCACHE: gocache, GOFLAGS: '', GOTOOLCHAIN: 'local', GOPROXY: 'off', WEFT_STATS_JSON: statsFile };
   delete env['WEFT_CONFIG'];
-  const args = ['build', '-o', '/dev/null', './cmd/bench'];
-  const [cmd, argv] = mode === 'plain' ? ['go', args] : [process.execPath, [weftBin, 'go', ...args]];
-  const cpu0 = childCpuMs();
-  const t0 = process.hrtime.bigint();
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, argv, { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
-      const cpuMs = childCpuMs() - cpu0;
-      if (code !== 0) return reject(new Error(`${mode} build failed (exit ${code}):\n${stderr}`));
-      let compileRequests = 0;
-      let serverMicrosSum = 0;
-      let weftCpuMs = 0;
-      if (mode === 'weft') {
-        const s = JSON.parse(readFileSync(statsFile, 'utf8')) as { compileRequests: number; serverMicrosSum: number; weftCpuMs: number };
-        compileRequests = s.compileRequests;
-        serverMicrosSum = s.serverMicrosSum;
-        weftCpuMs = s.weftCpuMs;
-        rmSync(statsFile, { force: true });
-      }
-      resolve({ wallMs, cpuMs, compileRequests, serverMicrosSum, weftCpuMs });
-    });
-  });
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  const { wallMs, cpuMs } = await timedBuild(mode, './cmd/bench', dir, env);
+  let compileRequests = 0;
+  let serverMicrosSum = 0;
+  let weftCpuMs = 0;
+  if (mode === 'weft') {
+    const s = JSON.parse(readFileSync(statsFile, 'utf8')) as { compileRequests: number; serverMicrosSum: number; weftCpuMs: number };
+    compileRequests = s.compileRequests;
+    serverMicrosSum = s.serverMicrosSum;
+    weftCpuMs = s.weftCpuMs;
+    rmSync(statsFile, { force: true });
+  }
+  return { wallMs, cpuMs, compileRequests, serverMicrosSum, weftCpuMs };
 }
 
 const f1 = (x: number): string => x.toFixed(1).padStart(9);

@@ -1,0 +1,56 @@
+// Shared by the build benchmarks: command-line figures, child CPU accounting and one timed
+// `go`/`weft go` build. Benchmarks print figures; nothing here asserts on time.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+export const weftBin = join(repoRoot, 'bin', 'weft.js');
+
+/** `--name=value`, else `$envName`, else the fallback. */
+export function flag(name: string, envName: string, fallback: string): string {
+  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return arg?.slice(name.length + 3) ?? process.env[envName] ?? fallback;
+}
+
+/** CPU of every waited-for descendant so far: fields cutime and cstime of /proc/self/stat. */
+export function childCpuMs(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(f[13]) + Number(f[14])) * 1000) / 100;
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length === 0 ? NaN : s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * Runs `go build -o /dev/null <target>` plainly or through `weft go`, and measures wall time and
+ * the CPU of the whole process tree. A failed build rejects with go's stderr.
+ */
+export function timedBuild(
+  mode: 'plain' | 'weft',
+  target: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ wallMs: number; cpuMs: number }> {
+  const args = ['build', '-o', '/dev/null', target];
+  const [cmd, argv] = mode === 'plain' ? ['go', args] : [process.execPath, [weftBin, 'go', ...args]];
+  const cpu0 = childCpuMs();
+  const t0 = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, argv, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+      const cpuMs = childCpuMs() - cpu0;
+      if (code !== 0) reject(new Error(`${mode} build failed (exit ${code}):\n${stderr}`));
+      else resolve({ wallMs, cpuMs });
+    });
+  });
+}
