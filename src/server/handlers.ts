@@ -118,17 +118,25 @@ export async function readImportcfgPackages(file: string | null): Promise<string
   return out;
 }
 
-/** The weaver's input for one compile, built from the request and the build's facts. */
-export async function buildWeaveInput(ctx: BuildContext, req: ToolRequest, cmd: CompileCommand): Promise<WeavePackageInput> {
+/**
+ * The weaver's input for one compile without reading anything: `importcfgPackages` is left
+ * empty for the weaver hook to fill in only when the package goes to a worker.
+ */
+export function weaveInputOf(ctx: BuildContext, req: ToolRequest, cmd: CompileCommand): WeavePackageInput {
   const files = cmd.goFiles.map((f) => f.path);
   return {
     importPath: cmd.packagePath,
     toolexecImportPath: req.pkg,
     files,
-    importcfgPackages: await readImportcfgPackages(cmd.importcfg),
+    importcfgPackages: [],
     lang: cmd.lang,
     goVersion: ctx.goVersion,
     moduleRoot: ctx.moduleRoot,
     isTestMain: cmd.packagePath === 'main' && files.some((f) => /(^|\/)_testmain(\.cover)?\.go$/.test(f)),
   };
+}
+
+/** The weaver's input for one compile, built from the request, its importcfg and the build's facts. */
+export async function buildWeaveInput(ctx: BuildContext, req: ToolRequest, cmd: CompileCommand): Promise<WeavePackageInput> {
+  return { ...weaveInputOf(ctx, req, cmd), importcfgPackages: await readImportcfgPackages(cmd.importcfg) };
 }

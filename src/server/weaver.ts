@@ -3,7 +3,7 @@
 // none, the default hook answers every compile "unchanged" at once.
 import { fromErrorData } from '../errors.js';
 import type { BuildContext } from './build-context.js';
-import { buildWeaveInput } from './handlers.js';
+import { readImportcfgPackages, weaveInputOf } from './handlers.js';
 
 export async function installWeaver(ctx: BuildContext): Promise<void> {
   if (ctx.config.aspects.length === 0) return;
@@ -12,9 +12,12 @@ export async function installWeaver(ctx: BuildContext): Promise<void> {
   ctx.disposers.push(() => pool.close());
   const weave = createWeaver({ config: ctx.config, pool });
   ctx.weaver = async (req, cmd, signal) => {
-    const input = await buildWeaveInput(ctx, req, cmd);
-    signal.throwIfAborted();
-    const outcome = await weave(input);
+    const outcome = await weave(weaveInputOf(ctx, req, cmd), {
+      importcfgPackages: () => {
+        signal.throwIfAborted();
+        return readImportcfgPackages(cmd.importcfg);
+      },
+    });
     if (!outcome.ok) throw fromErrorData(outcome.error);
     ctx.stats.recordWeave(outcome.result.stats, outcome.result.aspects);
     return outcome.result;

@@ -7,12 +7,13 @@ import type { ResolvedConfig } from '../config/types.js';
 import { toErrorData } from '../errors.js';
 import type { WorkerPool } from '../pool/index.js';
 import type { WeaveOutcome, WeavePackageInput } from './api.js';
+import { defaultPrefilter } from './prefilter.js';
 import { planAspects } from './weave-file.js';
-import { emptyResult, mainModulePath, matchingImportPath } from './weave-package.js';
+import { mainModulePath, screenPackage } from './weave-package.js';
 import { NEED_CONFIG, type WeaveTask } from './worker.js';
 
 export type * from './api.js';
-export { weavePackage, matchingImportPath, type WeaveDeps } from './weave-package.js';
+export { weavePackage, screenPackage, matchingImportPath, type WeaveDeps, type Screening, type ScreenOptions } from './weave-package.js';
 export { weaveCommand, type WeaveCommandOptions } from './command.js';
 export { indexOfPrefilter, defaultPrefilter, type Prefilter } from './prefilter.js';
 export { planAspects };
@@ -29,20 +30,28 @@ export interface WeaverOptions {
   pool: WorkerPool;
 }
 
-/** For the server: weaves each package in the pool; errors come back as data in the outcome. */
-export function createWeaver(opts: WeaverOptions): (input: WeavePackageInput) => Promise<WeaveOutcome> {
+export interface WeaveCallOptions {
+  /**
+   * Fills in `input.importcfgPackages` just before the package goes to a worker: the screening
+   * never needs it, so the server only reads the importcfg of packages that may be woven.
+   */
+  importcfgPackages?: () => Promise<string[]>;
+}
+
+/**
+ * For the server: screens each package on the calling thread (package-level plan and byte
+ * pre-filter, see screenPackage) and weaves only the candidates in the pool; errors come back
+ * as data in the outcome.
+ */
+export function createWeaver(opts: WeaverOptions): (input: WeavePackageInput, call?: WeaveCallOptions) => Promise<WeaveOutcome> {
   const { config, pool } = opts;
-  // Package-level join points decide most packages without reading a byte: answer those here,
-  // without a round trip to a worker (package-name needs the files, so it always goes to the pool).
-  const decidable = !JSON.stringify(config.aspects.map((a) => a.joinPoint)).includes('"package-name"');
-  return async (input) => {
+  // Loaded now (a few KB, synchronous) rather than by the first compile.
+  const prefilter = config.aspects.length > 0 ? defaultPrefilter() : undefined;
+  return async (input, call = {}) => {
     try {
-      if (config.aspects.length === 0 || input.files.length === 0) return { ok: true, result: emptyResult() };
-      if (decidable) {
-        const importPath = matchingImportPath(input);
-        const plans = planAspects(config.aspects, { importPath, packageName: '', isTestMain: input.isTestMain, moduleRoot: input.moduleRoot, toolexecImportPath: input.toolexecImportPath, modulePath: await mainModulePath(input.moduleRoot) });
-        if (plans.length === 0) return { ok: true, result: emptyResult() };
-      }
+      const screened = screenPackage(input, config, await mainModulePath(input.moduleRoot), prefilter !== undefined ? { prefilter } : {});
+      if (screened.verdict === 'none') return { ok: true, result: screened.result };
+      if (call.importcfgPackages !== undefined) input = { ...input, importcfgPackages: await call.importcfgPackages() };
       const task: WeaveTask = { input, fingerprint: config.fingerprint };
       let outcome = await pool.run<WeaveOutcome>(WEAVE_WORKER_URL, task);
       if (!outcome.ok && outcome.error.message === NEED_CONFIG) {

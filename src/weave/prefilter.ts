@@ -1,12 +1,18 @@
 // The byte-level pre-filter: one scan of a file for every needle any planned aspect needs. The
 // WASM multi-needle scanner does it when it loads; Buffer.indexOf per needle is the fallback
 // (and is as fast for one or two needles).
+import { readFileSync } from 'node:fs';
 import { hasNeedle, loadScanner, type NeedleSet, type Scanner } from '../wasm/index.js';
 
 export interface Prefilter {
   readonly name: string;
   /** Which of `needles` occur in bytes (same order). */
   scan(bytes: Uint8Array, needles: readonly string[]): boolean[];
+  /**
+   * Reads the file synchronously and answers like scan(), with its size. The WASM pre-filter
+   * reads straight into its own memory, so no JS buffer is made. Throws the fs error.
+   */
+  scanFile(path: string, needles: readonly string[]): { present: boolean[]; size: number };
 }
 
 export const indexOfPrefilter: Prefilter = {
@@ -14,6 +20,10 @@ export const indexOfPrefilter: Prefilter = {
   scan(bytes, needles) {
     const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     return needles.map((n) => buf.indexOf(n) >= 0);
+  },
+  scanFile(path, needles) {
+    const bytes = readFileSync(path);
+    return { present: indexOfPrefilter.scan(bytes, needles), size: bytes.length };
   },
 };
 
@@ -27,6 +37,17 @@ class WasmPrefilter implements Prefilter {
   scan(bytes: Uint8Array, needles: readonly string[]): boolean[] {
     if (needles.length === 0) return [];
     if (needles.length <= 2 || needles.length > this.scanner.maxNeedles) return indexOfPrefilter.scan(bytes, needles);
+    const r = this.scanner.scanBytes(bytes, this.#set(needles), { hash: false });
+    return needles.map((_, i) => hasNeedle(r, i));
+  }
+
+  scanFile(path: string, needles: readonly string[]): { present: boolean[]; size: number } {
+    if (needles.length === 0 || needles.length > this.scanner.maxNeedles) return indexOfPrefilter.scanFile(path, needles);
+    const r = this.scanner.scanFile(path, this.#set(needles), { hash: false });
+    return { present: needles.map((_, i) => hasNeedle(r, i)), size: r.size };
+  }
+
+  #set(needles: readonly string[]): NeedleSet {
     const key = needles.join('\u0000');
     let set = this.sets.get(key);
     if (!set) {
@@ -34,8 +55,7 @@ class WasmPrefilter implements Prefilter {
       if (this.sets.size > 64) this.sets.clear();
       this.sets.set(key, set);
     }
-    const r = this.scanner.scanBytes(bytes, set, { hash: false });
-    return needles.map((_, i) => hasNeedle(r, i));
+    return set;
   }
 }
 

@@ -1,5 +1,6 @@
 // Weaving one package: decide package-level join points from the compile alone, scan every file
 // once for the needles of the remaining aspects, parse only the files that may match, weave them.
+import { closeSync, openSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { ResolvedConfig } from '../config/types.js';
 import { WeftError } from '../errors.js';
@@ -38,23 +39,110 @@ export function emptyResult(): WeavePackageResult {
   return { files: [], extraFiles: [], addedImports: [], linkDeps: [], lang: '', aspects: [], stats: { filesScanned: 0, filesParsed: 0, filesWoven: 0, scanMicros: 0, parseMicros: 0, weaveMicros: 0 } };
 }
 
-export async function weavePackage(input: WeavePackageInput, config: ResolvedConfig, deps: WeaveDeps = {}): Promise<WeavePackageResult> {
-  const result = emptyResult();
-  if (config.aspects.length === 0 || input.files.length === 0) return result;
-  const read = deps.readFile ?? ((p: string) => readFile(p));
-  const usesPackageName = JSON.stringify(config.aspects.map((a) => a.joinPoint)).includes('"package-name"');
-  let firstText: string | null = null;
-  if (usesPackageName) {
-    firstText = decoder.decode(await readBytes(read, input.files[0]!));
+/** True when a package-name join point needs the package clause, which only the first file tells. */
+export function usesPackageName(config: ResolvedConfig): boolean {
+  let known = packageNameUse.get(config);
+  if (known === undefined) {
+    known = JSON.stringify(config.aspects.map((a) => a.joinPoint)).includes('"package-name"');
+    packageNameUse.set(config, known);
   }
-  const pkg: PackageInfo = {
+  return known;
+}
+
+const packageNameUse = new WeakMap<ResolvedConfig, boolean>();
+
+function packageInfo(input: WeavePackageInput, firstText: string | null, modulePath: string): PackageInfo {
+  return {
     importPath: matchingImportPath(input),
     packageName: firstText !== null ? packageClauseName(firstText) : input.importPath === 'main' ? 'main' : '',
     isTestMain: input.isTestMain,
     moduleRoot: input.moduleRoot,
     toolexecImportPath: input.toolexecImportPath,
-    modulePath: await mainModulePath(input.moduleRoot),
+    modulePath,
   };
+}
+
+/** What screenPackage decided: `none` comes with the (empty) result to answer. */
+export type Screening = { verdict: 'none'; result: WeavePackageResult } | { verdict: 'candidate' | 'undecided' };
+
+export interface ScreenOptions {
+  prefilter?: Prefilter;
+  /** Stop reading and answer `undecided` once this many bytes were scanned (default 1 MiB). */
+  byteBudget?: number;
+}
+
+/**
+ * weavePackage's package-level plan and byte pre-filter, synchronous and without a parser, for
+ * the server's thread: most packages of a build hold no needle of any aspect, and answering them
+ * here costs a few syscalls and microseconds of WASM scan where a pool task costs two thread
+ * hand-offs (milliseconds while compiles keep both cores busy). `candidate` and `undecided`
+ * (over the byte budget, or a file that cannot be read) mean: weave it in a worker, which
+ * decides again from scratch. `modulePath` is mainModulePath(input.moduleRoot).
+ */
+export function screenPackage(input: WeavePackageInput, config: ResolvedConfig, modulePath: string, opts: ScreenOptions = {}): Screening {
+  const result = emptyResult();
+  if (config.aspects.length === 0 || input.files.length === 0) return { verdict: 'none', result };
+  let firstText: string | null = null;
+  const budget = opts.byteBudget ?? 1 << 20;
+  let bytes = 0;
+  try {
+    if (usesPackageName(config)) {
+      // The clause sits at the top of the file; a comment block longer than this only costs a worker trip.
+      firstText = readHead(input.files[0]!, 64 * 1024);
+      if (firstText === null) return { verdict: 'undecided' };
+    }
+    const plans = planAspects(config.aspects, packageInfo(input, firstText, modulePath));
+    if (plans.length === 0) return { verdict: 'none', result };
+    if (plans.some((p) => p.fileOnly)) return { verdict: 'candidate' };
+    const t0 = performance.now();
+    const prefilter = opts.prefilter ?? defaultPrefilter();
+    const needles = [...plans.reduce((set, p) => collectNeedles(p.formula, set), new Set<string>())];
+    const index = new Map(needles.map((n, i) => [n, i]));
+    for (const path of input.files) {
+      if (bytes > budget) return { verdict: 'undecided' };
+      const scan = prefilter.scanFile(path, needles);
+      bytes += scan.size;
+      result.stats.filesScanned++;
+      const test = (n: string): boolean => scan.present[index.get(n) ?? -1] === true;
+      if (plans.some((p) => evaluateFormula(p.formula, test))) return { verdict: 'candidate' };
+    }
+    result.stats.scanMicros = Math.round((performance.now() - t0) * 1000);
+    return { verdict: 'none', result };
+  } catch {
+    // An unreadable file is the worker's to report, with its usual error.
+    return { verdict: 'undecided' };
+  }
+}
+
+/** The first `max` bytes of a file as text, or null when it cannot be read. */
+function readHead(path: string, max: number): string | null {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const buf = Buffer.allocUnsafe(max);
+    const n = readSync(fd, buf, 0, max, 0);
+    // A cut in the middle of a character decodes to U+FFFD, which cannot be part of a clause.
+    return n === max ? null : decoder.decode(buf.subarray(0, n));
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export async function weavePackage(input: WeavePackageInput, config: ResolvedConfig, deps: WeaveDeps = {}): Promise<WeavePackageResult> {
+  const result = emptyResult();
+  if (config.aspects.length === 0 || input.files.length === 0) return result;
+  const read = deps.readFile ?? ((p: string) => readFile(p));
+  let firstText: string | null = null;
+  if (usesPackageName(config)) {
+    firstText = decoder.decode(await readBytes(read, input.files[0]!));
+  }
+  const pkg = packageInfo(input, firstText, await mainModulePath(input.moduleRoot));
   const plans = planAspects(config.aspects, pkg);
   if (plans.length === 0) return result;
 
