@@ -1,14 +1,18 @@
-// Plugging the weaver into a build. Only a configuration with aspects pays for the worker pool
-// and the parser (loaded lazily, so `weft go` with no aspects starts as fast as it can); with
-// none, the default hook answers every compile "unchanged" at once.
-import { fromErrorData } from '../errors.js';
+// Plugging the weaver into a build. Only a configuration with aspects loads the weaver, and only
+// a build in which some package passes the pre-filter pays for the worker pool: packages are
+// screened on this thread (see createWeaver), so a build whose packages hold no needle (or a
+// fully cached one) never starts a thread. With no aspects, the default hook answers every
+// compile "unchanged" at once.
+import type { Transferable } from 'node:worker_threads';
+import { fromErrorData, WeftError } from '../errors.js';
+import type { RunOptions, WorkerPool } from '../pool/index.js';
 import type { BuildContext } from './build-context.js';
 import { readImportcfgPackages, weaveInputOf } from './handlers.js';
 
 export async function installWeaver(ctx: BuildContext): Promise<void> {
   if (ctx.config.aspects.length === 0) return;
-  const [{ createWeaver }, { createPool }] = await Promise.all([import('../weave/index.js'), import('../pool/index.js')]);
-  const pool = createPool();
+  const [{ createWeaver }, poolModule] = await Promise.all([import('../weave/index.js'), import('../pool/index.js')]);
+  const pool = lazyPool(() => poolModule.createPool());
   ctx.disposers.push(() => pool.close());
   const weave = createWeaver({ config: ctx.config, pool });
   ctx.weaver = async (req, cmd, signal) => {
@@ -21,5 +25,27 @@ export async function installWeaver(ctx: BuildContext): Promise<void> {
     if (!outcome.ok) throw fromErrorData(outcome.error);
     ctx.stats.recordWeave(outcome.result.stats, outcome.result.aspects);
     return outcome.result;
+  };
+}
+
+/** A WorkerPool whose threads start with the first task (or warm-up), not before. */
+export function lazyPool(create: () => WorkerPool): WorkerPool {
+  let pool: WorkerPool | null = null;
+  let closed = false;
+  const get = (): WorkerPool => (pool ??= create());
+  return {
+    get size() {
+      return get().size;
+    },
+    run<T>(workerFile: URL | string, task: unknown, transferList?: readonly Transferable[], options?: RunOptions): Promise<T> {
+      if (closed && pool === null) return Promise.reject(new WeftError('E_CLOSED', 'the worker pool is closed'));
+      return get().run<T>(workerFile, task, transferList, options);
+    },
+    warm: (files) => get().warm(files),
+    close: () => {
+      closed = true;
+      return pool !== null ? pool.close() : Promise.resolve();
+    },
+    stats: () => get().stats(),
   };
 }

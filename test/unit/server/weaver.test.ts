@@ -1,0 +1,86 @@
+// The weaver hook of a build: packages are screened on the server thread, so neither the
+// importcfg nor the worker pool is touched for a package no aspect can match.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { WeftError } from '../../../src/errors.js';
+import type { WorkerPool } from '../../../src/pool/index.js';
+import type { ToolRequest } from '../../../src/protocol/index.js';
+import { createBuildContext, disposeBuildContext, handleToolRequest } from '../../../src/server/index.js';
+import { installWeaver, lazyPool } from '../../../src/server/weaver.js';
+import { advice, aspect, config, jp, tpl } from '../weave/helpers.js';
+
+const root = mkdtempSync(join(tmpdir(), 'weft-weaver-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+function compile(name: string, source: string): ToolRequest {
+  const work = join(root, name, 'b001');
+  mkdirSync(work, { recursive: true });
+  const file = join(root, name, `${name}.go`);
+  writeFileSync(file, source);
+  // No importcfg file exists: reading it fails, which shows whether it was read.
+  const args = ['-o', join(work, '_pkg_.a'), '-p', `example.com/${name}`, '-lang=go1.22', '-importcfg', join(work, 'importcfg'), '-pack', file];
+  return { t: 'tool', id: 1, tool: 'compile', path: '/go/compile', args, cwd: root, pkg: `example.com/${name}`, env: {}, pid: 1 };
+}
+
+const signal = new AbortController().signal;
+
+describe('installWeaver', () => {
+  it('answers packages without needles on the server thread and reads the importcfg only for candidates', async () => {
+    const cfg = config(aspect('body', jp({ kind: 'function-body', function: jp({ kind: 'function', options: [{ kind: 'name', name: 'Traced' }] }) }),
+      advice({ kind: 'prepend-statements', template: tpl('println("woven")') })));
+    const ctx = createBuildContext({ config: cfg });
+    await installWeaver(ctx);
+    try {
+      const plain = await handleToolRequest(ctx, compile('plain', 'package plain\n\nfunc Other() {}\n'), signal);
+      assert.equal(plain.outcome, 'unchanged');
+      assert.equal(ctx.stats.weave.filesScanned, 1);
+      assert.equal(ctx.stats.weave.filesParsed, 0);
+      await assert.rejects(handleToolRequest(ctx, compile('traced', 'package traced\n\nfunc Traced() {}\n'), signal),
+        (e: unknown) => e instanceof WeftError && e.code === 'E_TOOLEXEC' && /cannot read the compile's importcfg/.test(e.message));
+    } finally {
+      await disposeBuildContext(ctx);
+    }
+  });
+});
+
+describe('lazyPool', () => {
+  function fakePool(): { made: number; create: () => WorkerPool } {
+    const state = { made: 0, create: (): WorkerPool => {
+      state.made++;
+      let closed = false;
+      return {
+        size: 1,
+        run: async <T>(_f: URL | string, task: unknown) => {
+          if (closed) throw new WeftError('E_CLOSED', 'closed');
+          return task as T;
+        },
+        warm: async () => {},
+        close: async () => { closed = true; },
+        stats: () => ({ threads: 1, tasks: 0, failed: 0, pending: 0, taskMicros: 0, busyMicros: 0, utilization: 0 }),
+      };
+    } };
+    return state;
+  }
+
+  it('starts the pool with the first task, once', async () => {
+    const f = fakePool();
+    const pool = lazyPool(f.create);
+    assert.equal(f.made, 0);
+    assert.equal(await pool.run('w.js', 1), 1);
+    assert.equal(await pool.run('w.js', 2), 2);
+    assert.equal(f.made, 1);
+    await pool.close();
+    await assert.rejects(pool.run('w.js', 3), (e: unknown) => e instanceof WeftError && e.code === 'E_CLOSED');
+  });
+
+  it('never starts a pool that was not used, and rejects tasks after close', async () => {
+    const f = fakePool();
+    const pool = lazyPool(f.create);
+    await pool.close();
+    await assert.rejects(pool.run('w.js', 1), (e: unknown) => e instanceof WeftError && e.code === 'E_CLOSED');
+    assert.equal(f.made, 0);
+  });
+});
