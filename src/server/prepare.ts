@@ -8,7 +8,7 @@ import type { ResolvedConfig } from '../config/index.js';
 import { findConfigFile } from '../config/find-config.js';
 import { extractBuildFlags } from '../toolexec/build-flags.js';
 import { WeftError } from '../errors.js';
-import { createBuildContext, DEFAULT_CALL_TIMEOUT_MS, parseDuration, type BuildContext } from './build-context.js';
+import { createBuildContext, DEFAULT_CALL_TIMEOUT_MS, disposeBuildContext, parseDuration, type BuildContext } from './build-context.js';
 import type { Logger } from './log.js';
 import { installWeaver } from './weaver.js';
 
@@ -133,11 +133,18 @@ export async function prepareBuild(opts: PrepareOptions): Promise<PreparedBuild>
     callTimeoutMs: parseDuration(opts.env['WEFT_CALL_TIMEOUT'], DEFAULT_CALL_TIMEOUT_MS),
   });
   opts.log.debug(`config ${configFile ?? '(none)'} fingerprint ${config.fingerprint}; ${facts.goVersion}; module ${facts.moduleRoot || '(none)'}; build flags ${ctx.buildFlags.join(' ') || '(none)'}`);
-  await installWeaver(ctx);
+  // Injection first: its `go list` runs in another process while this thread loads the weaver.
   // Loaded only when the aspects inject packages: builds without them skip the module loading.
-  if (ctx.config.injectedPackages.length > 0) {
-    const { installInjection } = await import('./injection.js');
-    await installInjection(ctx, { go: opts.go, dir: opts.dir, env: opts.env, ...(opts.goArgs !== undefined ? { goArgs: opts.goArgs } : {}) });
+  const injecting = ctx.config.injectedPackages.length > 0
+    ? import('./injection.js').then(({ installInjection }) =>
+      installInjection(ctx, { go: opts.go, dir: opts.dir, env: opts.env, ...(opts.goArgs !== undefined ? { goArgs: opts.goArgs } : {}) }))
+    : Promise.resolve(null);
+  const weaving = installWeaver(ctx);
+  const [injected, woven] = await Promise.allSettled([injecting, weaving]);
+  if (injected.status === 'rejected' || woven.status === 'rejected') {
+    // Whichever half succeeded may have left a pool behind.
+    await disposeBuildContext(ctx);
+    throw injected.status === 'rejected' ? injected.reason : (woven as PromiseRejectedResult).reason;
   }
   return { ctx, configFile };
 }
