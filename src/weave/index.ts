@@ -35,7 +35,7 @@ export interface WeaveCallOptions {
    * Fills in `input.importcfgPackages` just before the package goes to a worker: the screening
    * never needs it, so the server only reads the importcfg of packages that may be woven.
    */
-  importcfgPackages?: () => Promise<string[]>;
+  importcfgPackages?: () => string[] | Promise<string[]>;
 }
 
 /**

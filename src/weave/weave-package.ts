@@ -1,6 +1,6 @@
 // Weaving one package: decide package-level join points from the compile alone, scan every file
 // once for the needles of the remaining aspects, parse only the files that may match, weave them.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { ResolvedConfig } from '../config/types.js';
 import { WeftError } from '../errors.js';
@@ -15,7 +15,7 @@ import { planAspects, weaveFile, type PackageState } from './weave-file.js';
 export interface WeaveDeps {
   /** The byte pre-filter (default: WASM scanner, indexOf fallback). */
   prefilter?: Prefilter;
-  /** Reads a source file (default: fs). */
+  /** Reads a source file (default: fs, synchronously: weaving runs in a worker thread or a CLI). */
   readFile?: (path: string) => Promise<Uint8Array>;
 }
 
@@ -137,7 +137,7 @@ function readHead(path: string, max: number): string | null {
 export async function weavePackage(input: WeavePackageInput, config: ResolvedConfig, deps: WeaveDeps = {}): Promise<WeavePackageResult> {
   const result = emptyResult();
   if (config.aspects.length === 0 || input.files.length === 0) return result;
-  const read = deps.readFile ?? ((p: string) => readFile(p));
+  const read = deps.readFile ?? readFileNow;
   let firstText: string | null = null;
   if (usesPackageName(config)) {
     firstText = decoder.decode(await readBytes(read, input.files[0]!));
@@ -217,6 +217,12 @@ export async function mainModulePath(root: string): Promise<string> {
     modulePaths.set(root, path);
   }
   return path;
+}
+
+// A promise-based read costs four trips through libuv's thread pool (open, stat, read, close),
+// each waiting behind the other threads' file work; a worker thread may as well block.
+async function readFileNow(path: string): Promise<Uint8Array> {
+  return readFileSync(path);
 }
 
 async function readBytes(read: (p: string) => Promise<Uint8Array>, path: string): Promise<Uint8Array> {
