@@ -11,8 +11,13 @@ import { readImportcfgPackages, weaveInputOf } from './handlers.js';
 
 export async function installWeaver(ctx: BuildContext): Promise<void> {
   if (ctx.config.aspects.length === 0) return;
-  const [{ createWeaver }, poolModule] = await Promise.all([import('../weave/index.js'), import('../pool/index.js')]);
-  const pool = lazyPool(() => poolModule.createPool());
+  const [{ createWeaver, WEAVE_WORKER_URL }, poolModule] = await Promise.all([import('../weave/index.js'), import('../pool/index.js')]);
+  const pool = lazyPool(() => {
+    const p = poolModule.createPool();
+    // Every thread loads the grammar now, in parallel, rather than each with its first package.
+    p.warm([WEAVE_WORKER_URL]).catch((e: unknown) => ctx.log.debug(`warming the weave workers: ${(e as Error).message}`));
+    return p;
+  });
   ctx.disposers.push(() => pool.close());
   const weave = createWeaver({ config: ctx.config, pool });
   ctx.weaver = async (req, cmd, signal) => {

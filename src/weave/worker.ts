@@ -4,6 +4,7 @@
 import type { ResolvedConfig } from '../config/types.js';
 import { toErrorData } from '../errors.js';
 import type { WeaveOutcome, WeavePackageInput } from './api.js';
+import { loadGoParser, parseGoSync } from './syntax.js';
 import { weavePackage } from './weave-package.js';
 
 export interface WeaveTask {
@@ -17,6 +18,16 @@ export interface WeaveTask {
 export const NEED_CONFIG = 'weft-worker: config not cached';
 
 const configs = new Map<string, ResolvedConfig>();
+
+/**
+ * Pool start-up (WorkerPool.warm): loads the Go grammar and parses a small file once, so the
+ * first package woven in this thread does not also pay for the grammar and cold parsing code.
+ */
+export async function warm(): Promise<void> {
+  parseGoSync(await loadGoParser(), WARM_SOURCE);
+}
+
+const WARM_SOURCE = 'package warm\n\nimport "fmt"\n\ntype T struct{ n int }\n\nfunc (t *T) Get() int { return t.n }\n\nfunc main() {\n\tx := &T{n: 1}\n\tfmt.Println(x.Get())\n}\n';
 
 export default async function weaveTask(task: WeaveTask): Promise<WeaveOutcome> {
   try {
