@@ -51,6 +51,14 @@ export class ServerCore {
   private readonly sessions = new Set<Session>();
   /** Wall-clock ms of the last connection or completed call. */
   lastActivity = Date.now();
+  /**
+   * One timer for every pending call's deadline, armed for the earliest: a timer per call cost a
+   * measurable share of a request's CPU, and calls almost always finish long before it fires.
+   */
+  private deadlineTimer: NodeJS.Timeout | null = null;
+  private armedFor = Infinity;
+  /** Calls between watch() and unwatch(): the timer holds the process only while there are some. */
+  private watched = 0;
 
   constructor(ctx: BuildContext, opts: ServerCoreOptions = {}) {
     this.ctx = ctx;
@@ -80,6 +88,46 @@ export class ServerCore {
   /** Closes every session, rejecting pending calls (server shutdown). */
   closeAll(): void {
     for (const s of [...this.sessions]) s.abort(new WeftError('E_CLOSED', 'the job server is shutting down'));
+    this.disarm();
+  }
+
+  /** @internal A call started that must end by `deadline` (performance.now() ms). */
+  watch(deadline: number): void {
+    if (++this.watched === 1) this.deadlineTimer?.ref();
+    if (deadline < this.armedFor) this.arm(deadline);
+  }
+
+  /** @internal A watched call ended. The timer stays armed, but no longer holds the process. */
+  unwatch(): void {
+    if (--this.watched === 0) this.deadlineTimer?.unref();
+  }
+
+  private arm(deadline: number): void {
+    this.disarm();
+    this.armedFor = deadline;
+    this.deadlineTimer = setTimeout(() => this.expire(), Math.max(0, deadline - performance.now()));
+    if (this.watched === 0) this.deadlineTimer.unref();
+  }
+
+  private disarm(): void {
+    if (this.deadlineTimer !== null) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = null;
+    this.armedFor = Infinity;
+  }
+
+  /** Times out every call past its deadline and arms the timer for the next one. */
+  private expire(): void {
+    this.deadlineTimer = null;
+    this.armedFor = Infinity;
+    const now = performance.now();
+    let next = Infinity;
+    for (const s of [...this.sessions]) {
+      const d = s.deadline;
+      if (d === null) continue;
+      if (d <= now) s.timeout();
+      else if (d < next) next = d;
+    }
+    if (next !== Infinity) this.arm(next);
   }
 
   /** @internal */
@@ -107,7 +155,10 @@ class Session implements ConnectionSession {
   private readonly server: ServerCore;
   private readonly conn: ShimConnection;
   private controller: AbortController | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  /** When the pending call times out (performance.now() ms); null when no call is pending. */
+  deadline: number | null = null;
+  private timeoutMs = 0;
+  private req: ToolRequest | null = null;
   private settle: { resolve: (r: ToolReply) => void; reject: (e: WeftError) => void } | null = null;
   private reqId = 0;
   call: Promise<ToolReply> | null = null;
@@ -147,6 +198,16 @@ class Session implements ConnectionSession {
     if (this.state === 'done') return;
     if (this.state === 'calling') this.server.ctx.stats.abandoned++;
     this.finish(new WeftError('E_CLOSED', 'the shim closed the connection before the reply (was the go command interrupted?)'), false);
+  }
+
+  /** @internal The call passed its deadline (the server's deadline timer). */
+  timeout(): void {
+    if (this.state !== 'calling' || this.req === null) return;
+    const req = this.req;
+    this.server.ctx.stats.timeouts++;
+    this.abort(new WeftError('E_TIMEOUT', `the job server took longer than ${Math.round(this.timeoutMs / 1000)} s on the ${req.tool} of ${describePackage(req)}`, {
+      hint: 'raise WEFT_CALL_TIMEOUT (e.g. 20m) if this package is legitimately slow, or run with WEFT_LOG=debug to see where the time goes',
+    }));
   }
 
   /** Ends the session with an error: sent to the shim when a call is pending, then closed. */
@@ -195,13 +256,10 @@ class Session implements ConnectionSession {
     });
     // Nobody may be listening on `call` (production): a rejection must not crash the process.
     this.call.catch(() => {});
-    const timeoutMs = ctx.callTimeoutMs;
-    this.timer = setTimeout(() => {
-      ctx.stats.timeouts++;
-      this.abort(new WeftError('E_TIMEOUT', `the job server took longer than ${Math.round(timeoutMs / 1000)} s on the ${req.tool} of ${describePackage(req)}`, {
-        hint: 'raise WEFT_CALL_TIMEOUT (e.g. 20m) if this package is legitimately slow, or run with WEFT_LOG=debug to see where the time goes',
-      }));
-    }, timeoutMs);
+    this.req = req;
+    this.timeoutMs = ctx.callTimeoutMs;
+    this.deadline = performance.now() + this.timeoutMs;
+    this.server.watch(this.deadline);
     const started = process.hrtime.bigint();
     if (ctx.log.enabled('debug')) ctx.log.debug(`${req.tool} ${describePackage(req)} (shim pid ${req.pid})`);
     // A handler that throws synchronously must still answer the shim.
@@ -258,8 +316,9 @@ class Session implements ConnectionSession {
   }
 
   private clear(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
+    if (this.deadline === null) return;
+    this.deadline = null;
+    this.server.unwatch();
   }
 }
 

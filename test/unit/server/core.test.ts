@@ -141,6 +141,31 @@ describe('server core', () => {
     assert.equal(ctx.stats.timeouts, 1);
   });
 
+  it('calls with their own timeouts expire at their own deadlines; finished calls never do', async () => {
+    const { core, ctx } = setup((req) => new Promise((resolve) => {
+      if (req.id === 1) setTimeout(() => resolve({ plan: { args: req.args }, outcome: 'unchanged' }), 5);
+    }), 200);
+    const quick = core.accept(new FakeConnection());
+    quick.receive(hello);
+    quick.receive(request({ id: 1 }));
+    const slow = core.accept(new FakeConnection());
+    slow.receive(hello);
+    slow.receive(request({ id: 2 }));
+    // A later call with a shorter timeout must not wait for the earlier, longer deadline.
+    ctx.callTimeoutMs = 20;
+    const short = core.accept(new FakeConnection());
+    short.receive(hello);
+    short.receive(request({ id: 3 }));
+    let slowSettled = false;
+    slow.call!.then(() => (slowSettled = true), () => (slowSettled = true));
+    await assert.rejects(short.call!, (e: unknown) => e instanceof WeftError && e.code === 'E_TIMEOUT');
+    assert.equal(slowSettled, false, 'the 20 ms call timed out before the 200 ms deadline');
+    assert.equal((await quick.call!).ok, true);
+    assert.equal(core.pendingCalls, 1, 'the 200 ms call is still pending');
+    await assert.rejects(slow.call!, (e: unknown) => e instanceof WeftError && e.code === 'E_TIMEOUT');
+    assert.equal(ctx.stats.timeouts, 2);
+  });
+
   it('closing the connection rejects the pending call with E_CLOSED and aborts the handler', async () => {
     let signal: AbortSignal | undefined;
     const { core, session, ctx } = setup((_req, s) => {
