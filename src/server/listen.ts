@@ -129,15 +129,13 @@ function attachSocket(core: ServerCore, socket: Socket, sockets: Set<Socket>): v
       socket.destroy();
       return;
     }
-    // The shim pipelines Hello and its request; an unchanged compile is answered within the
-    // same turn, so corking sends HelloReply, ToolReply and FIN in one writev instead of two
-    // writes (a measurable share of the server's per-compile CPU). end() flushes; a slow reply
-    // releases the HelloReply at the next turn.
+    // The shim pipelines Hello and its request and reads nothing before it has both replies, so
+    // once a call is pending the HelloReply stays corked until the session ends: HelloReply,
+    // ToolReply and FIN leave in one writev (end() flushes), without a turn of the event loop
+    // to uncork. A Hello alone (the shim asking for the -V=full suffix) is flushed at once.
     socket.cork();
     for (const m of msgs) session.receive(m);
-    setImmediate(() => {
-      if (!socket.destroyed && socket.writableCorked > 0) socket.uncork();
-    });
+    if (session.call === null && !socket.destroyed && socket.writableCorked > 0) socket.uncork();
   });
   socket.on('end', () => {
     try {
