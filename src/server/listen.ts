@@ -117,7 +117,14 @@ function attachSocket(core: ServerCore, socket: Socket, sockets: Set<Socket>): v
       if (!socket.destroyed) socket.write(encodeFrame(msg));
     },
     end() {
-      if (!socket.destroyed) socket.end();
+      if (socket.destroyed) return;
+      while (socket.writableCorked > 0) socket.uncork();
+      // Everything the session sent is in the kernel (the usual case: a reply is a few hundred
+      // bytes): close now instead of a FIN and one more wake-up for the shim's own close. The
+      // peer still reads what was written before the close (unix sockets queue it on its
+      // side). A reply still queued in user space is ended gracefully instead.
+      if (socket.writableLength === 0) socket.destroy();
+      else socket.end();
     },
   });
   socket.on('data', (chunk: Buffer) => {

@@ -33,6 +33,26 @@ describe('job server socket', () => {
     await server.close(); // idempotent
   });
 
+  it('a reply larger than the socket buffer arrives whole (the server closes only once it is flushed)', async () => {
+    const ctx = createBuildContext({ config: emptyConfig() });
+    // 8 MiB of arguments: far more than a unix socket buffers, so the reply is still being
+    // written when the session ends.
+    const big = Array.from({ length: 2048 }, (_, i) => `-arg${i}=${'x'.repeat(4096)}`);
+    const server = await listenJobServer(ctx, { parentDir: root, handle: async () => ({ plan: { args: big }, outcome: 'woven' }) });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const { reply } = await callServer(server.socketPath, req);
+        assert.ok(reply?.ok);
+        assert.equal(reply.args.length, big.length);
+        assert.equal(reply.args.at(-1), big.at(-1));
+      }
+      const small = await callServer(server.socketPath, null);
+      assert.equal(small.hello.suffix, ctx.suffix);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('a protocol mismatch reaches the client as E_PROTOCOL naming both versions', async () => {
     const server = await listenJobServer(createBuildContext({ config: emptyConfig() }), { parentDir: root });
     try {
