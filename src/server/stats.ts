@@ -1,6 +1,7 @@
 // Per-build counters. Benchmarks and e2e tests read these (through `--weft-stats` or the JSON
 // form), so the names are part of weft's observable behaviour: add fields, do not rename them.
 import { readFileSync } from 'node:fs';
+import type { WeaveStats } from '../weave/api.js';
 
 export type RequestOutcome = 'unchanged' | 'woven' | 'error';
 
@@ -37,14 +38,9 @@ export interface StatsSnapshot {
   shim: ShimStats | null;
 }
 
-export interface WeaveTotals {
+/** The weaver's per-package figures summed over the build. */
+export interface WeaveTotals extends WeaveStats {
   packages: number;
-  filesScanned: number;
-  filesParsed: number;
-  filesWoven: number;
-  scanMicros: number;
-  parseMicros: number;
-  weaveMicros: number;
 }
 
 export class BuildStats {
