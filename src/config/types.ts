@@ -84,7 +84,7 @@ export interface TemplateSpec {
 
 interface AdviceCommon {
   readonly location: SourceLocation;
-  /** Ordering key 1 (default ''). */
+  /** Ordering key 1 (default `default`, compared by name like any other namespace). */
   readonly namespace: string;
   /** Ordering key 2 (default 0). Ties keep declaration order. */
   readonly order: number;

@@ -27,6 +27,7 @@ import {
 import { PREDECLARED_TYPES, checkImportPath, isGoIdentifier, tryParseTypeRef } from '../go-syntax.js';
 import { readDirectiveName, readIdentifier, readQualifiedName } from '../read-go.js';
 import { didYouMean } from '../problems.js';
+import { DEFAULT_NAMESPACE, DEFAULT_ORDER } from '../advice/common.js';
 import { isScalar } from 'yaml';
 
 const RULE_KEYS = ['target', 'version', 'where', 'do', 'imports', 'name'];
@@ -129,7 +130,7 @@ function template(rc: RuleContext, source: string): TemplateSpec {
 type AdviceBody = AdviceSpec extends unknown ? (AdviceSpec extends infer A ? (A extends AdviceSpec ? Omit<A, 'location' | 'namespace' | 'order'> : never) : never) : never;
 
 function advice(rc: RuleContext, spec: AdviceBody): AdviceSpec {
-  return { ...spec, namespace: '', order: 0, location: rc.location } as AdviceSpec;
+  return { ...spec, namespace: DEFAULT_NAMESPACE, order: DEFAULT_ORDER, location: rc.location } as AdviceSpec;
 }
 
 function readTarget(ctx: ParseContext, node: unknown, path: string, location: SourceLocation): { jp: JoinPointSpec; path: string | null } | null {

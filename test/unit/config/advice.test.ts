@@ -4,7 +4,7 @@ import { ADVICE_PARSERS } from '../../../src/config/index.js';
 import { adviceOf, strip } from './helpers.js';
 
 const named = (path: string, name: string) => ({ kind: 'named', path, name, text: path === '' ? name : `${path}.${name}` });
-const base = { namespace: '', order: 0 };
+const base = { namespace: 'default', order: 0 };
 
 describe('advice', () => {
   it('registers every advice kind of the schema', () => {

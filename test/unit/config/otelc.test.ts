@@ -5,7 +5,7 @@ import { loadConfig } from '../../../src/config/index.js';
 import { FIXTURES, META, expectProblems, strip, writeTemp } from './helpers.js';
 
 const named = (path: string, name: string) => ({ kind: 'named', path, name, text: path === '' ? name : `${path}.${name}` });
-const base = { namespace: '', order: 0 };
+const base = { namespace: 'default', order: 0 };
 
 describe('otelc rule files', () => {
   it('maps each supported modifier onto the aspect model', async () => {

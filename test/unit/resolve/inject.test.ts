@@ -143,8 +143,8 @@ test('aspectsInjecting finds aspects by template imports and links', () => {
   const cfg: ResolvedConfig = {
     files: [], injectedPackages: [], fingerprint: 'f',
     aspects: [
-      { id: 'a', location: loc, joinPoint: { kind: 'package-name', name: 'x', location: loc }, advice: [{ kind: 'prepend-statements', template: tpl({ rt: 'example.com/rt' }), location: loc, namespace: '', order: 0 }] },
-      { id: 'b', location: loc, joinPoint: { kind: 'package-name', name: 'x', location: loc }, advice: [{ kind: 'inject-declarations', template: tpl({}), links: ['example.com/hook'], location: loc, namespace: '', order: 0 }] },
+      { id: 'a', location: loc, joinPoint: { kind: 'package-name', name: 'x', location: loc }, advice: [{ kind: 'prepend-statements', template: tpl({ rt: 'example.com/rt' }), location: loc, namespace: 'default', order: 0 }] },
+      { id: 'b', location: loc, joinPoint: { kind: 'package-name', name: 'x', location: loc }, advice: [{ kind: 'inject-declarations', template: tpl({}), links: ['example.com/hook'], location: loc, namespace: 'default', order: 0 }] },
     ],
   };
   assert.deepEqual(aspectsInjecting(cfg, 'example.com/rt'), ['a']);

@@ -21,7 +21,7 @@ export function tpl(source: string, imports: Record<string, string> = {}, lang: 
 type NoCommon<T> = T extends unknown ? Omit<T, 'location' | 'namespace' | 'order'> & { namespace?: string; order?: number } : never;
 
 export function advice(spec: NoCommon<AdviceSpec>): AdviceSpec {
-  return { namespace: '', order: 0, ...spec, location: LOC } as AdviceSpec;
+  return { namespace: 'default', order: 0, ...spec, location: LOC } as AdviceSpec;
 }
 
 export function aspect(id: string, joinPoint: JoinPointSpec, ...adv: AdviceSpec[]): ResolvedAspect {

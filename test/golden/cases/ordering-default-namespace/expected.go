@@ -1,0 +1,18 @@
+//line input.go:1:1
+package main
+
+func work() {
+/*line <generated>:1:1*/{
+println("alpha")
+}
+
+{
+println("default")
+}
+
+{
+println("zeta")
+}
+/*line input.go:3:14*/}
+
+func main() { work() }
