@@ -21,7 +21,7 @@ import {
 import { addPackageFiles, readImportcfg, readImportcfgAsync, writeImportcfgBeside } from '../toolexec/importcfg.js';
 import { parseLinkArgs, withCompileImportcfg, withLinkImportcfg } from '../toolexec/link-args.js';
 import {
-  allLinkDeps, emptyLinkDeps, encodeLinkDeps, isEmptyLinkDeps, LINK_DEPS_MEMBER, mergeLinkDeps, readLinkDeps, type LinkDeps,
+  allLinkDeps, emptyLinkDeps, encodeLinkDeps, isEmptyLinkDeps, LINK_DEPS_MEMBER, mergeLinkDeps, LinkDepsReader,
 } from '../toolexec/link-deps.js';
 import type { WeavePackageResult } from '../weave/api.js';
 import { runGoList, type GoListOptions, type GoListResult } from './go-list.js';
@@ -118,7 +118,7 @@ export class Injector {
   private readonly pgoGoPids = new Set<number>();
   /** pids of weft's own `go list` runs → the scope that started them. */
   private readonly innerPids = new Map<number, BuildScope>();
-  private readonly linkDepsMemo = new Map<string, LinkDeps>();
+  private readonly linkDeps = new LinkDepsReader();
   private readonly baseScope: BuildScope;
   private goListProcesses = 0;
   readonly stats: InjectorStats = {
@@ -218,26 +218,6 @@ export class Injector {
     return p;
   }
 
-  private readLinkDeps(archive: string): LinkDeps {
-    // Archives are immutable once their compile (and our append) finished, and a dependent
-    // compile or link only starts after that: remembering them by path is safe for one build.
-    let d = this.linkDepsMemo.get(archive);
-    if (d === undefined) {
-      d = readLinkDeps(archive);
-      this.linkDepsMemo.set(archive, d);
-    }
-    return d;
-  }
-
-  private collectLinkDeps(archives: Iterable<string>): LinkDeps {
-    const sets: LinkDeps[] = [];
-    for (const a of archives) {
-      const d = this.readLinkDeps(a);
-      if (!isEmptyLinkDeps(d)) sets.push(d);
-    }
-    return sets.length === 0 ? emptyLinkDeps() : mergeLinkDeps(...sets);
-  }
-
   /** The server's importcfg hook: runs after the weaver for every compile. */
   readonly compileHook = async (input: CompileHookInput): Promise<InjectPlan> => {
     if (!this.active) return input.plan;
@@ -257,7 +237,7 @@ export class Injector {
     // Synchronous on purpose: a few hundred bytes from the page cache cost less than a trip
     // through the libuv thread pool, which every concurrent request would queue behind.
     const cfg = cmd.importcfg !== null ? readImportcfg(cmd.importcfg) : null;
-    const inherited = cfg !== null ? this.collectLinkDeps(cfg.packageFiles.values()) : emptyLinkDeps();
+    const inherited = cfg !== null ? this.linkDeps.collect(cfg.packageFiles.values()) : emptyLinkDeps();
     const deps = mergeLinkDeps(inherited, { imports: added, linknames: ownLinks });
     if (isEmptyLinkDeps(deps)) return plan;
 
@@ -308,7 +288,7 @@ export class Injector {
     const cmd = parseLinkArgs(req.args);
     if (cmd.importcfg === null) return null;
     const cfg = await readImportcfgAsync(cmd.importcfg);
-    const deps = this.collectLinkDeps(new Set([...cfg.packageFiles.values(), ...cmd.archives]));
+    const deps = this.linkDeps.collect(new Set([...cfg.packageFiles.values(), ...cmd.archives]));
     const missing = allLinkDeps(deps).filter((p) => !cfg.packageFiles.has(p));
     if (missing.length === 0) return null;
     const scope = await this.scopeFor(req, null);

@@ -10,7 +10,6 @@
 //                       main package gets a blank import so it is linked and initialised)
 // Lines are sorted and unique, and hold the transitive closure over the package's own
 // dependencies, so the main package and the link see everything by reading their direct inputs.
-import { statSync } from 'node:fs';
 import { WeftError } from '../errors.js';
 import { readArchiveMember } from './archive.js';
 
@@ -83,26 +82,21 @@ export function readLinkDeps(archive: string): LinkDeps {
 }
 
 /**
- * Reads link deps of many archives, remembering each by path, size and mtime: one build reads
- * the same dependency archives for every package that imports them, and GOCACHE files never
- * change once written.
+ * Reads link deps of many archives for one build, remembering each by path: a build reads the
+ * same dependency archives for every package that imports them, and an archive is complete
+ * (compiled, and its member appended) before any compile or link that lists it starts.
  */
 export class LinkDepsReader {
-  private readonly memo = new Map<string, { size: number; mtimeMs: number; deps: LinkDeps }>();
+  private readonly memo = new Map<string, LinkDeps>();
   reads = 0;
 
   read(archive: string): LinkDeps {
-    let st: { size: number; mtimeMs: number };
-    try {
-      st = statSync(archive);
-    } catch (e) {
-      throw new WeftError('E_TOOLEXEC', `cannot read archive ${archive}: ${(e as Error).message}`);
+    let deps = this.memo.get(archive);
+    if (deps === undefined) {
+      this.reads++;
+      deps = readLinkDeps(archive);
+      this.memo.set(archive, deps);
     }
-    const hit = this.memo.get(archive);
-    if (hit !== undefined && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return hit.deps;
-    this.reads++;
-    const deps = readLinkDeps(archive);
-    this.memo.set(archive, { size: st.size, mtimeMs: st.mtimeMs, deps });
     return deps;
   }
 
@@ -113,6 +107,6 @@ export class LinkDepsReader {
       const d = this.read(a);
       if (!isEmptyLinkDeps(d)) sets.push(d);
     }
-    return mergeLinkDeps(...sets);
+    return sets.length === 0 ? emptyLinkDeps() : mergeLinkDeps(...sets);
   }
 }
