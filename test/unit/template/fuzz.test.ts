@@ -73,6 +73,22 @@ function soupGenerator(seed: number): () => string {
 }
 
 /** The reason of an error message, without Go's location and context prefix. */
+/**
+ * weft's output or error message for one template; null (with a problem recorded) when it threw
+ * anything but a TemplateError, which is a bug whatever Go says.
+ */
+function renderWithWeft(t: string, data: unknown, problems: string[]): { out: string; err: string } | null {
+  try {
+    return { out: parseTemplate(t, { name: 't' }).execute(data), err: '' };
+  } catch (err) {
+    if (!(err instanceof TemplateError)) {
+      problems.push(`${JSON.stringify(t)}: threw ${String(err)}`);
+      return null;
+    }
+    return { out: '', err: err.message };
+  }
+}
+
 function reason(message: string): string {
   return message.replace(/^template: [^:]*:\d+(:\d+)?: /, '').replace(/^executing "[^"]*" at <.*?>: /, '');
 }
@@ -90,16 +106,8 @@ describe('template fuzzing against Go', { skip: hasGo ? false : 'no go command' 
     let rendered = 0;
     const problems: string[] = [];
     templates.forEach((t, i) => {
-      let mine: { out: string; err: string };
-      try {
-        mine = { out: parseTemplate(t, { name: 't' }).execute(DATA), err: '' };
-      } catch (err) {
-        if (!(err instanceof TemplateError)) {
-          problems.push(`${JSON.stringify(t)}: threw ${String(err)}`);
-          return;
-        }
-        mine = { out: '', err: err.message };
-      }
+      const mine = renderWithWeft(t, DATA, problems);
+      if (mine === null) return;
       const g = go[i]!;
       if (g.err === '' && mine.err === '') {
         rendered++;
@@ -123,16 +131,8 @@ describe('template fuzzing against Go', { skip: hasGo ? false : 'no go command' 
     let errors = 0;
     const problems: string[] = [];
     templates.forEach((t, i) => {
-      let mine: { out: string; err: string };
-      try {
-        mine = { out: parseTemplate(t, { name: 't' }).execute(data), err: '' };
-      } catch (err) {
-        if (!(err instanceof TemplateError)) {
-          problems.push(`${JSON.stringify(t)}: threw ${String(err)}`);
-          return;
-        }
-        mine = { out: '', err: err.message };
-      }
+      const mine = renderWithWeft(t, data, problems);
+      if (mine === null) return;
       const g = go[i]!;
       if (g.err !== '' && mine.err !== '') {
         errors++;
