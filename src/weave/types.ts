@@ -69,7 +69,8 @@ export function typeMatches(ref: TypeRef, node: SyntaxNode, ctx: TypeContext): b
   switch (ref.kind) {
     case 'named':
       if (ref.path === '' && ref.name === 'any' && n.type === 'interface_type' && namedChildren(n).length === 0) return true;
-      return namedTypeMatches({ path: ref.path, name: ref.name }, n, ctx);
+      // A `local` name (unqualified in the configuration) is a type of the package being woven.
+      return namedTypeMatches({ path: ref.local === true ? ctx.importPath : ref.path, name: ref.name }, n, ctx);
     case 'pointer': {
       if (n.type !== 'pointer_type') return false;
       const elem = namedChildren(n)[0];
