@@ -3,6 +3,7 @@
 // order, declaration) order, add the imports the advice needs, and produce the final text with
 // //line directives, re-parsed to prove it is well-formed Go.
 import type { AdviceSpec, ResolvedAspect } from '../config/types.js';
+import { compareNamespaces } from '../config/advice/common.js';
 import { WeftError } from '../errors.js';
 import { applyAdvice, type AdviceContext } from './advice/index.js';
 import { templateData, type ContextEnv } from './context.js';
@@ -60,9 +61,9 @@ interface Matched {
   adviceIndex: number;
 }
 
+/** orchestrion's order: (namespace, order, declaration index), applied first to last. */
 function compareAdvice(a: Matched, b: Matched): number {
-  if (a.advice.namespace !== b.advice.namespace) return a.advice.namespace < b.advice.namespace ? -1 : 1;
-  return a.advice.order - b.advice.order || a.plan.index - b.plan.index || a.adviceIndex - b.adviceIndex;
+  return compareNamespaces(a.advice.namespace, b.advice.namespace) || a.advice.order - b.advice.order || a.plan.index - b.plan.index || a.adviceIndex - b.adviceIndex;
 }
 
 export interface FileWeaveResult {
