@@ -3,13 +3,13 @@
 // function), `.DirectiveArgs "name"`. Node views print through String(), which renders the
 // node with everything already woven into it and keeps the original text marked so it stays
 // mapped to the user's lines.
-import { WeftError } from '../errors.js';
 import { directiveArgs, parseDirectiveArgs } from './directives.js';
 import type { EditList } from './edits.js';
 import { functionName, signatureOf, type Param, type Renamer } from './functions.js';
 import type { SourceFile } from './source-file.js';
 import { childByField, enclosingFunction, namedChildren, type SyntaxNode } from './syntax.js';
 import { isConcreteBasic, normaliseTypeText, type TypeContext } from './types.js';
+import { undecided, UndecidableError } from './undecided.js';
 
 export interface ContextEnv {
   file: SourceFile;
@@ -257,12 +257,8 @@ export class FunctionView {
     for (const { p, i } of order) {
       if (sameType(p, t, this.env)) return group === 'params' ? this.Argument(i) : this.Result(i);
       if (!isConcreteBasic(p.type, this.env.types)) {
-        const where = this.env.file.position(this.fn.start);
-        throw new WeftError('E_UNSUPPORTED', `deciding whether ${this.env.file.slice(p.type)} implements ${t} needs type information, which weft does not support yet`, {
-          aspect: this.env.aspectId,
-          location: { file: where.file, line: where.line },
-          hint: `use ${group === 'params' ? 'ArgumentOfType' : 'ResultOfType'} with the exact type`,
-        });
+        const expr = this.env.file.slice(p.type);
+        throw new UndecidableError(undecided(`the template asks which ${group === 'params' ? 'argument' : 'result'} implements ${t}; whether ${expr} does needs type information`, { question: 'implements', start: p.type.start, end: p.type.end, expr, type: t }));
       }
     }
     return '';
