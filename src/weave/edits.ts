@@ -48,6 +48,11 @@ export class EditList {
     }
   }
 
+  /** True when some live edit replaces original text (and so may have removed a use of an import). */
+  get replaces(): boolean {
+    return this.edits.some((e) => !e.dead && e.end > e.start);
+  }
+
   get count(): number {
     return this.edits.filter((e) => !e.dead).length;
   }
