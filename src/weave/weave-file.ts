@@ -1,7 +1,8 @@
 // Weaving one parsed file: match every planned aspect against the tree (children before
-// parents, ignored subtrees skipped), apply the advice of each matched node in (namespace,
-// order, declaration) order, add the imports the advice needs, and produce the final text with
-// //line directives, re-parsed to prove it is well-formed Go.
+// parents, ignored subtrees skipped), apply the advice of each matched node in orchestrion's
+// (namespace, order, declaration) order, blank the imports the advice left unused, add the
+// imports it needs, and produce the final text with //line directives, re-parsed to prove it is
+// well-formed Go. What cannot be decided or woven becomes a warning (src/weave/undecided.ts).
 import type { AdviceSpec, ResolvedAspect } from '../config/types.js';
 import { compareNamespaces } from '../config/advice/common.js';
 import { weavingScopeOf } from '../config/tracer-internal.js';
