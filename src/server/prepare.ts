@@ -10,6 +10,8 @@ import { extractBuildFlags } from '../toolexec/build-flags.js';
 import { WeftError } from '../errors.js';
 import { createBuildContext, DEFAULT_CALL_TIMEOUT_MS, disposeBuildContext, parseDuration, type BuildContext } from './build-context.js';
 import type { Logger } from './log.js';
+import { configCacheFile, readCachedConfig, writeCachedConfig } from './config-cache.js';
+import { weftVersion } from './version.js';
 import { installWeaver } from './weaver.js';
 
 /** The directory of the nearest go.mod at or above `startDir`, or null. */
@@ -93,6 +95,8 @@ export interface LoadedBuildConfig {
   config: ResolvedConfig;
   /** go list runs made to find pinned packages (0 on a cached build). */
   goListRuns: number;
+  /** True when the resolved configuration came from the cache (nothing parsed). */
+  cached: boolean;
 }
 
 /**
@@ -101,21 +105,25 @@ export interface LoadedBuildConfig {
  */
 export async function loadBuildConfig(opts: LoadBuildConfigOptions): Promise<LoadedBuildConfig> {
   const { file, fileVia, moduleRoot } = opts.discovery;
-  if (file === null && moduleRoot === null) return { config: await lightEmptyConfig(), goListRuns: 0 };
+  if (file === null && moduleRoot === null) return { config: await lightEmptyConfig(), goListRuns: 0, cached: false };
   if (file !== null) checkReadable(file);
-  const [{ loadConfigSet }, { createConfigPackages }, { weftCacheDir }] = await Promise.all([
-    import('../config/index.js'), import('../resolve/config-packages.js'), import('./ensure-shim.js'),
-  ]);
+  const [{ createConfigPackages }, { weftCacheDir }] = await Promise.all([import('../resolve/config-packages.js'), import('./ensure-shim.js')]);
   const root = moduleRoot ?? findModuleRoot(opts.dir);
   const keyFiles = root === null ? [] : ['go.mod', 'go.sum', 'go.work', 'orchestrion.tool.go'].map((f) => join(root, f));
-  const packages = createConfigPackages({
-    go: opts.go, dir: opts.dir, env: opts.env, flags: opts.buildFlags,
-    cacheDir: opts.cacheDir !== undefined ? opts.cacheDir : weftCacheDir(opts.env),
-    keyFiles,
-  });
+  const cacheDir = opts.cacheDir !== undefined ? opts.cacheDir : weftCacheDir(opts.env);
+  const packages = createConfigPackages({ go: opts.go, dir: opts.dir, env: opts.env, flags: opts.buildFlags, cacheDir, keyFiles });
+  // Pinned sets are many files: their resolved form is cached too (config-cache.ts).
+  const cacheFile = cacheDir !== null && moduleRoot !== null
+    ? configCacheFile(cacheDir, [weftVersion(), packages.key, file ?? '', fileVia, moduleRoot])
+    : null;
+  const cached = cacheFile !== null ? readCachedConfig(cacheFile) : null;
+  if (cached !== null) return { config: cached, goListRuns: 0, cached: true };
+  // The YAML parser is loaded only when something must be parsed.
+  const { loadConfigSet } = await import('../config/index.js');
   const config = await loadConfigSet({ file, fileVia, moduleRoot, locate: packages.locate });
   packages.persist();
-  return { config, goListRuns: packages.stats.goListRuns };
+  if (cacheFile !== null) writeCachedConfig(cacheFile, config);
+  return { config, goListRuns: packages.stats.goListRuns, cached: false };
 }
 
 /**
@@ -207,7 +215,7 @@ export async function prepareBuild(opts: PrepareOptions): Promise<PreparedBuild>
     log: opts.log,
     callTimeoutMs: parseDuration(opts.env['WEFT_CALL_TIMEOUT'], DEFAULT_CALL_TIMEOUT_MS),
   });
-  if (discovery.moduleRoot !== null) opts.log.debug(`orchestrion configuration of ${discovery.moduleRoot}: ${config.files.length} files, ${config.aspects.length} aspects, ${loaded.goListRuns} go list runs`);
+  if (discovery.moduleRoot !== null) opts.log.debug(`orchestrion configuration of ${discovery.moduleRoot}: ${config.files.length} files, ${config.aspects.length} aspects, ${loaded.goListRuns} go list runs${loaded.cached ? ', from the cache' : ''}`);
   opts.log.debug(`config ${configFile ?? '(none)'} fingerprint ${config.fingerprint}; ${facts.goVersion}; module ${facts.moduleRoot || '(none)'}; build flags ${ctx.buildFlags.join(' ') || '(none)'}`);
   // Injection first: its `go list` runs in another process while this thread loads the weaver.
   // Loaded only when the aspects inject packages: builds without them skip the module loading.
