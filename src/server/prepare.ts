@@ -25,14 +25,6 @@ export function findModuleRoot(startDir: string): string | null {
   }
 }
 
-/**
- * Picks the configuration file: the explicit one (flag) > WEFT_CONFIG > weft.yml next to the
- * main module's go.mod > none. Relative explicit paths are relative to `cwd`.
- */
-export function discoverConfigFile(opts: { explicit?: string | undefined; env: NodeJS.ProcessEnv; startDir: string; cwd?: string }): string | null {
-  return discoverConfiguration(opts).file;
-}
-
 /** Where a build's configuration comes from (weft explain --config prints it). */
 export interface ConfigDiscovery {
   /** `--config` / WEFT_CONFIG / weft.yml, or null. */
@@ -69,14 +61,6 @@ function checkReadable(file: string): void {
       hint: 'fix the path given by --config / WEFT_CONFIG, or the file permissions',
     });
   }
-}
-
-/** Loads the configuration, or the empty one when there is none. Unreadable files fail with E_CONFIG_READ. */
-export async function resolveConfig(file: string | null): Promise<ResolvedConfig> {
-  if (file === null) return lightEmptyConfig();
-  checkReadable(file);
-  const { loadConfig } = await import('../config/index.js');
-  return loadConfig(file);
 }
 
 export interface LoadBuildConfigOptions {
