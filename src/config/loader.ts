@@ -56,6 +56,8 @@ interface LoadState {
   depth: number;
   /** Files of pinned packages: their aspect ids may repeat across packages, as orchestrion allows. */
   readonly pinned: Set<string>;
+  /** Paths looked for and not found: creating one would change the configuration. */
+  readonly absent: Set<string>;
 }
 
 function osReason(err: unknown): string {
@@ -227,6 +229,7 @@ async function readAspectFile(file: string, stack: readonly string[], from: Sour
           // orchestrion loads a directory as a Go package: its orchestrion.tool.go and orchestrion.yml.
           out.push(...(await loadPackageDir(target, null, here, state, `extends ${rel} at ${file}:${here.line}`, reportHere)));
         } else if (kind === 'none' && looksLikeImportPath(rel)) {
+          state.absent.add(target);
           // weft's extension: a Go package by import path, resolved like a tool file's imports.
           out.push(...(await loadImports([{ path: rel, line: here.line }], file, here, state, 'extends', () => reportHere)));
         } else {
@@ -292,6 +295,8 @@ async function loadPackageDir(
   const toolFile = join(dir, TOOL_FILE_NAME);
   const ymlFile = join(dir, PACKAGE_CONFIG_NAME);
   const [hasTool, hasYml] = await Promise.all([fileExists(toolFile), fileExists(ymlFile)]);
+  if (!hasTool) state.absent.add(toolFile);
+  if (!hasYml) state.absent.add(ymlFile);
   if (!hasTool && !hasYml) {
     reportMissing?.(`${dir} holds neither ${TOOL_FILE_NAME} nor ${PACKAGE_CONFIG_NAME}; name a YAML file or a package directory with configuration`);
     return [];
@@ -421,7 +426,7 @@ export interface LoadConfigSetOptions {
  * as one configuration. Throws E_CONFIG_READ or E_CONFIG_INVALID, never a partial load.
  */
 export async function loadConfigSet(opts: LoadConfigSetOptions): Promise<ResolvedConfig> {
-  const state: LoadState = { problems: [], files: [], seen: new Set(), sources: [], locate: opts.locate ?? null, via: null, depth: 0, pinned: new Set() };
+  const state: LoadState = { problems: [], files: [], seen: new Set(), sources: [], locate: opts.locate ?? null, via: null, depth: 0, pinned: new Set(), absent: new Set() };
   const aspects: ResolvedAspect[] = [];
   const root = opts.file !== null ? resolve(opts.file) : null;
   if (root !== null) aspects.push(...(await loadFile(root, [], null, state, opts.fileVia ?? 'configuration file')));
@@ -439,6 +444,7 @@ export async function loadConfigSet(opts: LoadConfigSetOptions): Promise<Resolve
   return {
     files: state.files,
     sources: state.sources,
+    absent: [...state.absent].sort(),
     aspects,
     injectedPackages: collectInjectedPackages(aspects),
     fingerprint: fingerprintAspects(aspects),

@@ -149,6 +149,11 @@ export interface ResolvedConfig {
   readonly files: readonly string[];
   /** The same files with how each was reached and what it gave; absent on configurations built by hand. */
   readonly sources?: readonly ConfigSource[];
+  /**
+   * Paths discovery looked for and did not find (a package's orchestrion.tool.go or orchestrion.yml):
+   * with `files`, everything whose content or existence decided this configuration.
+   */
+  readonly absent?: readonly string[];
   readonly aspects: readonly ResolvedAspect[];
   /** Import paths any advice may add (template imports, links, blank imports, replace-function targets, packages named by add-struct-field types), sorted, unique. */
   readonly injectedPackages: readonly string[];

@@ -33,6 +33,8 @@ export interface ConfigPackagesOptions {
 
 export interface ConfigPackages {
   readonly locate: PackageLocator;
+  /** Identity of what the listing depends on (toolchain, flags, environment, go.mod, go.sum, tool file). */
+  readonly key: string;
   /** Writes the listing to the cache when it changed (call once the configuration loaded). */
   persist(): void;
   readonly stats: { goListRuns: number; cacheHit: boolean; packages: number };
@@ -100,7 +102,8 @@ export function locatedOf(p: ListedPackage): LocatedPackage {
 
 export function createConfigPackages(opts: ConfigPackagesOptions): ConfigPackages {
   const flags = configListFlags(opts.flags);
-  const cacheFile = opts.cacheDir !== null ? join(opts.cacheDir, 'config-packages', `${cacheKey(opts, flags)}.json`) : null;
+  const key = cacheKey(opts, flags);
+  const cacheFile = opts.cacheDir !== null ? join(opts.cacheDir, 'config-packages', `${key}.json`) : null;
   const cached = cacheFile !== null ? readCache(cacheFile) : null;
   const known = new Map<string, LocatedPackage>(cached ?? []);
   const stats = { goListRuns: 0, cacheHit: cached !== null, packages: known.size };
@@ -159,5 +162,5 @@ export function createConfigPackages(opts: ConfigPackagesOptions): ConfigPackage
     }
   };
 
-  return { locate, persist, stats };
+  return { locate, key, persist, stats };
 }

@@ -10,6 +10,8 @@ import { extractBuildFlags } from '../toolexec/build-flags.js';
 import { WeftError } from '../errors.js';
 import { createBuildContext, DEFAULT_CALL_TIMEOUT_MS, disposeBuildContext, envFlag, parseDuration, type BuildContext } from './build-context.js';
 import type { Logger } from './log.js';
+import { configCacheFile, readCachedConfig, writeCachedConfig } from './config-cache.js';
+import { weftVersion } from './version.js';
 import { installWeaver } from './weaver.js';
 
 /** The directory of the nearest go.mod at or above `startDir`, or null. */
@@ -21,14 +23,6 @@ export function findModuleRoot(startDir: string): string | null {
     if (parent === dir) return null;
     dir = parent;
   }
-}
-
-/**
- * Picks the configuration file: the explicit one (flag) > WEFT_CONFIG > weft.yml next to the
- * main module's go.mod > none. Relative explicit paths are relative to `cwd`.
- */
-export function discoverConfigFile(opts: { explicit?: string | undefined; env: NodeJS.ProcessEnv; startDir: string; cwd?: string }): string | null {
-  return discoverConfiguration(opts).file;
 }
 
 /** Where a build's configuration comes from (weft explain --config prints it). */
@@ -69,14 +63,6 @@ function checkReadable(file: string): void {
   }
 }
 
-/** Loads the configuration, or the empty one when there is none. Unreadable files fail with E_CONFIG_READ. */
-export async function resolveConfig(file: string | null): Promise<ResolvedConfig> {
-  if (file === null) return lightEmptyConfig();
-  checkReadable(file);
-  const { loadConfig } = await import('../config/index.js');
-  return loadConfig(file);
-}
-
 export interface LoadBuildConfigOptions {
   discovery: ConfigDiscovery;
   go: string;
@@ -93,6 +79,8 @@ export interface LoadedBuildConfig {
   config: ResolvedConfig;
   /** go list runs made to find pinned packages (0 on a cached build). */
   goListRuns: number;
+  /** True when the resolved configuration came from the cache (nothing parsed). */
+  cached: boolean;
 }
 
 /**
@@ -101,21 +89,25 @@ export interface LoadedBuildConfig {
  */
 export async function loadBuildConfig(opts: LoadBuildConfigOptions): Promise<LoadedBuildConfig> {
   const { file, fileVia, moduleRoot } = opts.discovery;
-  if (file === null && moduleRoot === null) return { config: await lightEmptyConfig(), goListRuns: 0 };
+  if (file === null && moduleRoot === null) return { config: await lightEmptyConfig(), goListRuns: 0, cached: false };
   if (file !== null) checkReadable(file);
-  const [{ loadConfigSet }, { createConfigPackages }, { weftCacheDir }] = await Promise.all([
-    import('../config/index.js'), import('../resolve/config-packages.js'), import('./ensure-shim.js'),
-  ]);
+  const [{ createConfigPackages }, { weftCacheDir }] = await Promise.all([import('../resolve/config-packages.js'), import('./ensure-shim.js')]);
   const root = moduleRoot ?? findModuleRoot(opts.dir);
   const keyFiles = root === null ? [] : ['go.mod', 'go.sum', 'go.work', 'orchestrion.tool.go'].map((f) => join(root, f));
-  const packages = createConfigPackages({
-    go: opts.go, dir: opts.dir, env: opts.env, flags: opts.buildFlags,
-    cacheDir: opts.cacheDir !== undefined ? opts.cacheDir : weftCacheDir(opts.env),
-    keyFiles,
-  });
+  const cacheDir = opts.cacheDir !== undefined ? opts.cacheDir : weftCacheDir(opts.env);
+  const packages = createConfigPackages({ go: opts.go, dir: opts.dir, env: opts.env, flags: opts.buildFlags, cacheDir, keyFiles });
+  // Pinned sets are many files: their resolved form is cached too (config-cache.ts).
+  const cacheFile = cacheDir !== null && moduleRoot !== null
+    ? configCacheFile(cacheDir, [weftVersion(), packages.key, file ?? '', fileVia, moduleRoot])
+    : null;
+  const cached = cacheFile !== null ? readCachedConfig(cacheFile) : null;
+  if (cached !== null) return { config: cached, goListRuns: 0, cached: true };
+  // The YAML parser is loaded only when something must be parsed.
+  const { loadConfigSet } = await import('../config/index.js');
   const config = await loadConfigSet({ file, fileVia, moduleRoot, locate: packages.locate });
   packages.persist();
-  return { config, goListRuns: packages.stats.goListRuns };
+  if (cacheFile !== null) writeCachedConfig(cacheFile, config);
+  return { config, goListRuns: packages.stats.goListRuns, cached: false };
 }
 
 /**
@@ -210,7 +202,7 @@ export async function prepareBuild(opts: PrepareOptions): Promise<PreparedBuild>
     callTimeoutMs: parseDuration(opts.env['WEFT_CALL_TIMEOUT'], DEFAULT_CALL_TIMEOUT_MS),
     strict: opts.strict ?? envFlag(opts.env['WEFT_STRICT']),
   });
-  if (discovery.moduleRoot !== null) opts.log.debug(`orchestrion configuration of ${discovery.moduleRoot}: ${config.files.length} files, ${config.aspects.length} aspects, ${loaded.goListRuns} go list runs`);
+  if (discovery.moduleRoot !== null) opts.log.debug(`orchestrion configuration of ${discovery.moduleRoot}: ${config.files.length} files, ${config.aspects.length} aspects, ${loaded.goListRuns} go list runs${loaded.cached ? ', from the cache' : ''}`);
   opts.log.debug(`config ${configFile ?? '(none)'} fingerprint ${config.fingerprint}; ${facts.goVersion}; module ${facts.moduleRoot || '(none)'}; build flags ${ctx.buildFlags.join(' ') || '(none)'}`);
   // Injection first: its `go list` runs in another process while this thread loads the weaver.
   // Loaded only when the aspects inject packages: builds without them skip the module loading.

@@ -170,6 +170,33 @@ describe('configuration discovery (real go list)', { skip: !hasGo && 'go is not 
     assert.deepEqual(ids(third), ['a-1', 'b-1']);
   });
 
+  it('caches the resolved configuration: used while every file read is unchanged and every file looked for is still absent', async () => {
+    const root = tree({
+      'app/orchestrion.tool.go': toolFile('example.com/a'),
+      'a/a.go': pkgFile('a'),
+      'a/orchestrion.yml': yml('a-1'),
+      'b/b.go': pkgFile('b'),
+      'b/orchestrion.yml': yml('b-1'),
+    }, ['a', 'b']);
+    const cacheDir = join(root, 'cache');
+    const first = await load(root, { cacheDir });
+    assert.equal(first.cached, false);
+    const second = await load(root, { cacheDir });
+    assert.equal(second.cached, true);
+    assert.deepEqual(second.config, first.config);
+    // a package's tool file that did not exist appears: the configuration is read again
+    writeFileSync(join(root, 'a/orchestrion.tool.go'), toolFile('example.com/b'));
+    const third = await load(root, { cacheDir });
+    assert.equal(third.cached, false);
+    assert.deepEqual(ids(third), ['b-1', 'a-1']);
+    assert.equal((await load(root, { cacheDir })).cached, true);
+    // a pinned file changes
+    writeFileSync(join(root, 'b/orchestrion.yml'), yml('b-2'));
+    const fifth = await load(root, { cacheDir });
+    assert.equal(fifth.cached, false);
+    assert.deepEqual(ids(fifth), ['b-2', 'a-1']);
+  });
+
   it('a fingerprint covers every loaded file: editing a pinned package\'s orchestrion.yml changes it', async () => {
     const root = tree({ 'app/orchestrion.tool.go': toolFile('example.com/a'), 'a/a.go': pkgFile('a'), 'a/orchestrion.yml': yml('a-1') }, ['a']);
     const before = (await load(root)).config.fingerprint;
