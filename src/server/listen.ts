@@ -20,6 +20,8 @@ export interface JobServer {
   readonly core: ServerCore;
   /** Stops accepting, rejects pending calls, removes the socket (and our directory). Idempotent. */
   close(): Promise<void>;
+  /** Stops accepting and removes the socket, leaving open connections to finish (a graceful stop). */
+  stopAccepting(): void;
 }
 
 export interface ListenOptions extends ServerCoreOptions {
@@ -90,22 +92,28 @@ export async function listenJobServer(ctx: BuildContext, opts: ListenOptions = {
   server.on('error', (e) => ctx.log.error(`job server socket ${socketPath}: ${e.message}`));
   if (opts.ref !== true) server.unref();
 
+  let listening: Promise<void> | null = null;
+  const stopAccepting = (): void => {
+    if (listening !== null) return;
+    listening = new Promise<void>((resolve) => server.close(() => resolve()));
+    try {
+      unlinkSync(socketPath);
+    } catch {
+      // server.close() usually removed it already
+    }
+  };
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      stopAccepting();
       core.closeAll();
       for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      try {
-        unlinkSync(socketPath);
-      } catch {
-        // server.close() usually removed it already
-      }
+      await listening;
       removeDir();
     })();
     return closing;
   };
-  return { socketPath, dir, core, close };
+  return { socketPath, dir, core, close, stopAccepting };
 }
 
 function attachSocket(core: ServerCore, socket: Socket, sockets: Set<Socket>): void {
