@@ -26,6 +26,7 @@ export async function installWeaver(ctx: BuildContext): Promise<void> {
         signal.throwIfAborted();
         return readImportcfgPackages(cmd.importcfg);
       },
+      signal,
     });
     if (!outcome.ok) throw fromErrorData(outcome.error);
     ctx.stats.recordWeave(outcome.result.stats, outcome.result.aspects);
