@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseProcStat } from '../../../src/toolexec/go-process.js';
 import { buildShim, fakeTool, runShim, shimEnv, tempDir } from './helpers.js';
 
 const protocolUrl = new URL('../../../src/protocol/index.js', import.meta.url).href;
@@ -69,8 +70,7 @@ after(() => {
 });
 
 function ourStartTime(): string {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]!;
+  return parseProcStat(readFileSync('/proc/self/stat', 'latin1'))!.startTime;
 }
 
 function readStarts(file: string): Array<{ pid: number; args: string[] }> {

@@ -131,3 +131,25 @@ test('findDefaultProfiles: named directories and walked ./... patterns, skipping
     cleanup();
   }
 });
+
+test('parseProcStat counts fields from the last parenthesis; the macOS table reads ps and lsof output', async () => {
+  const { parseProcStat, darwinProcessTable } = await import('../../../src/toolexec/go-process.js');
+  assert.deepEqual(parseProcStat('4242 (go (b) x) S 17 4242 17 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 987654 0 0'), { comm: 'go (b) x', ppid: 17, startTime: '987654' });
+  assert.equal(parseProcStat('4242 (go S 17'), null);
+  const calls: string[] = [];
+  const table = darwinProcessTable((file, args) => {
+    calls.push([file, ...args].join(' '));
+    if (file === 'lsof') return 'p812\nfcwd\nn/Users/me/my app\n';
+    if (args.includes('ppid=')) return '  77 Thu Dec  3 06:53:37 2026\n';
+    if (args.includes('command=')) return '/usr/local/go/bin/go build -race ./...\n';
+    if (args.includes('comm=')) return '/usr/local/go/bin/go\n';
+    return null;
+  });
+  assert.deepEqual(table.stat(812), { ppid: 77, startTime: 'Thu Dec  3 06:53:37 2026' });
+  assert.deepEqual(table.argv(812), ['/usr/local/go/bin/go', 'build', '-race', './...']);
+  assert.equal(table.cwd(812), '/Users/me/my app');
+  assert.equal(table.exe(812), '/usr/local/go/bin/go');
+  assert.equal(table.environ(812), null);
+  assert.ok(calls.every((c) => c.includes('-p 812')), calls.join('\n'));
+  assert.equal(darwinProcessTable(() => null).stat(1), null);
+});
