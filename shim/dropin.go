@@ -38,14 +38,23 @@ func runtimeDir() (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
 	}
-	var st syscall.Stat_t
-	if err := syscall.Lstat(dir, &st); err != nil {
+	if err := checkPrivateDir(dir, os.Getuid()); err != nil {
 		return "", err
 	}
-	if st.Mode&syscall.S_IFMT != syscall.S_IFDIR || int(st.Uid) != os.Getuid() || st.Mode&0o077 != 0 {
-		return "", errors.New(dir + " is not a private directory of this user (want mode 0700, owner uid " + strconv.Itoa(os.Getuid()) + "); remove it")
-	}
 	return dir, nil
+}
+
+// checkPrivateDir refuses a directory that is not a directory, that another user owns, or that
+// others can enter. uid is a parameter so the owner check can be tested without a second user.
+func checkPrivateDir(dir string, uid int) error {
+	var st syscall.Stat_t
+	if err := syscall.Lstat(dir, &st); err != nil {
+		return err
+	}
+	if st.Mode&syscall.S_IFMT != syscall.S_IFDIR || int(st.Uid) != uid || st.Mode&0o077 != 0 {
+		return errors.New(dir + " is not a private directory of this user (want mode 0700, owner uid " + strconv.Itoa(uid) + "); remove it")
+	}
+	return nil
 }
 
 func dialDropIn() *conn {
