@@ -111,16 +111,3 @@ func TestToolName(t *testing.T) {
 		}
 	}
 }
-
-func TestProcStartTime(t *testing.T) {
-	st, err := procStartTime(os.Getpid())
-	if err != nil {
-		t.Skip("no /proc:", err)
-	}
-	if _, err := strconv.ParseUint(st, 10, 64); err != nil {
-		t.Fatalf("start time %q is not a number", st)
-	}
-	if _, err := procStartTime(1 << 30); err == nil {
-		t.Fatal("start time of a pid that cannot exist")
-	}
-}

@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 // Drop-in mode: `go build -toolexec=<shim>` without `weft go`, so nobody told us where the job
@@ -14,69 +16,14 @@ import (
 	"time"
 )
 
+// startTimeout bounds the wait for a new server to listen. The server listens only once it has
+// read the configuration and listed the injected packages (a cold `go list` may download
+// modules), and a server that dies is noticed at once, so this only stops a hung server.
 func startTimeout() time.Duration {
 	if n, err := strconv.Atoi(os.Getenv("WEFT_START_TIMEOUT")); err == nil && n > 0 {
 		return time.Duration(n) * time.Second
 	}
-	return 30 * time.Second
-}
-
-// procStat is what drop-in mode needs from /proc/<pid>/stat.
-type procStat struct {
-	comm      string // field 2, the executable's name (truncated to 15 bytes)
-	ppid      int    // field 4
-	startTime string // field 22, clock ticks since boot: with the pid, unique for the boot
-}
-
-// readProcStat parses /proc/<pid>/stat. The command name may contain spaces and parentheses,
-// so the fields after it are counted from the last ')'.
-func readProcStat(pid int) (procStat, error) {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return procStat{}, err
-	}
-	s := string(b)
-	open, end := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
-	bad := errors.New("unexpected format of /proc/" + strconv.Itoa(pid) + "/stat")
-	if open < 0 || end < open {
-		return procStat{}, bad
-	}
-	f := strings.Fields(s[end+1:])
-	// f[0] is field 3 (state): field 4 is f[1], field 22 is f[19].
-	if len(f) < 20 {
-		return procStat{}, bad
-	}
-	ppid, err := strconv.Atoi(f[1])
-	if err != nil {
-		return procStat{}, bad
-	}
-	return procStat{comm: s[open+1 : end], ppid: ppid, startTime: f[19]}, nil
-}
-
-func procStartTime(pid int) (string, error) {
-	st, err := readProcStat(pid)
-	return st.startTime, err
-}
-
-// findGoCommand returns the go command this shim serves: normally the parent, but a wrapper
-// in -toolexec (`-toolexec="time weft-shim"`) puts a process in between, so look a few levels
-// up for a process named go, and fall back to the parent.
-func findGoCommand() (int, string, error) {
-	ppid := os.Getppid()
-	parent, err := readProcStat(ppid)
-	if err != nil {
-		return ppid, "", err
-	}
-	for pid, st, i := ppid, parent, 0; i < 4 && pid > 1; i++ {
-		if st.comm == "go" || st.comm == "go.exe" {
-			return pid, st.startTime, nil
-		}
-		pid = st.ppid
-		if st, err = readProcStat(pid); err != nil {
-			break
-		}
-	}
-	return ppid, parent.startTime, nil
+	return 5 * time.Minute
 }
 
 // runtimeDir returns a private directory for sockets, creating it 0700 and refusing one that
@@ -91,18 +38,27 @@ func runtimeDir() (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
 	}
-	var st syscall.Stat_t
-	if err := syscall.Lstat(dir, &st); err != nil {
+	if err := checkPrivateDir(dir, os.Getuid()); err != nil {
 		return "", err
-	}
-	if st.Mode&syscall.S_IFMT != syscall.S_IFDIR || int(st.Uid) != os.Getuid() || st.Mode&0o077 != 0 {
-		return "", errors.New(dir + " is not a private directory of this user (want mode 0700, owner uid " + strconv.Itoa(os.Getuid()) + "); remove it")
 	}
 	return dir, nil
 }
 
+// checkPrivateDir refuses a directory that is not a directory, that another user owns, or that
+// others can enter. uid is a parameter so the owner check can be tested without a second user.
+func checkPrivateDir(dir string, uid int) error {
+	var st syscall.Stat_t
+	if err := syscall.Lstat(dir, &st); err != nil {
+		return err
+	}
+	if st.Mode&syscall.S_IFMT != syscall.S_IFDIR || int(st.Uid) != uid || st.Mode&0o077 != 0 {
+		return errors.New(dir + " is not a private directory of this user (want mode 0700, owner uid " + strconv.Itoa(uid) + "); remove it")
+	}
+	return nil
+}
+
 func dialDropIn() *conn {
-	ppid, st, err := findGoCommand()
+	ppid, st, err := findGoCommand(platformProcs(), os.Getppid())
 	if err != nil {
 		fail("drop-in mode: cannot identify the go command (pid " + strconv.Itoa(ppid) + "): " + err.Error() +
 			"\n  hint: run the build through `weft go ...` instead")

@@ -77,10 +77,11 @@ func errText(err error) string {
 	return err.Error()
 }
 
-// hello sends Hello (and optionally a request in the same write) and returns the HelloReply.
-func (c *conn) hello(req *toolRequest) *helloReply {
+// hello sends Hello (and optionally a request in the same write) and returns the HelloReply;
+// errors are the connection's (see lost). A refused Hello ends the shim.
+func (c *conn) hello(req *toolRequest) (*helloReply, error) {
 	if err := c.c.setTimeouts(callTimeout()); err != nil {
-		c.lost(err)
+		return nil, err
 	}
 	h := hello{v: protocolVersion, weft: version()}
 	buf := appendFrame(nil, h.encode)
@@ -88,21 +89,65 @@ func (c *conn) hello(req *toolRequest) *helloReply {
 		buf = appendFrame(buf, req.encode)
 	}
 	if _, err := c.c.Write(buf); err != nil {
-		c.lost(err)
+		return nil, err
 	}
 	v, err := readFrame(c.c)
 	if err != nil {
-		c.lost(err)
+		return nil, err
 	}
 	r, err := decodeHelloReply(v)
 	if err != nil {
-		c.lost(&protocolError{err.Error()})
+		return nil, &protocolError{err.Error()}
 	}
 	if !r.ok {
 		os.Stderr.WriteString(formatError(r.err) + "\n")
 		os.Exit(2)
 	}
-	return r
+	return r, nil
+}
+
+// call sends Hello and the request and returns the reply.
+func (c *conn) call(req *toolRequest) (*toolReply, error) {
+	if _, err := c.hello(req); err != nil {
+		return nil, err
+	}
+	v, err := readFrame(c.c)
+	if err != nil {
+		return nil, err
+	}
+	reply, err := decodeToolReply(v)
+	if err != nil {
+		return nil, &protocolError{err.Error()}
+	}
+	if reply.id != req.id {
+		return nil, &protocolError{"received a reply for request " + strconv.FormatInt(reply.id, 10) + " instead of " + strconv.FormatInt(req.id, 10)}
+	}
+	return reply, nil
+}
+
+// maxRetries bounds how often a shim asks again after its drop-in server went away. A dying
+// server's listening socket may still take a connection or two until its process is gone.
+const maxRetries = 3
+
+func retryPause(attempt int) {
+	time.Sleep(time.Duration(20<<(2*attempt)) * time.Millisecond)
+}
+
+// retryable says whether a drop-in server went away before answering: it died or was stopped
+// (it then stops accepting, so the next dial finds or starts its replacement). Nothing has run
+// yet, so asking again is safe; a protocol error or a timeout is not retried.
+func retryable(err error, reply *toolReply) bool {
+	if os.Getenv("WEFT_SOCKET") != "" {
+		return false
+	}
+	if err == nil {
+		return reply != nil && !reply.ok && reply.err != nil && reply.err.code == "E_CLOSED"
+	}
+	var pe *protocolError
+	if errors.As(err, &pe) || errors.Is(err, errTimeout) {
+		return false
+	}
+	return true
 }
 
 func version() string {
@@ -114,14 +159,23 @@ func version() string {
 
 // suffixFromServer asks the server for the -V=full suffix (drop-in mode has no env for it).
 func suffixFromServer() string {
-	c := dial()
-	defer c.c.Close()
-	r := c.hello(nil)
-	if !r.hasSuffix {
-		fail("the job server at " + c.socket + " did not send the -V=full suffix; the build cannot continue" +
-			"\n  hint: the server is from another weft version; use `weft toolexec-path` or `weft go ...`")
+	for attempt := 0; ; attempt++ {
+		c := dial()
+		r, err := c.hello(nil)
+		c.c.Close()
+		if err != nil {
+			if attempt < maxRetries && retryable(err, nil) {
+				retryPause(attempt)
+				continue
+			}
+			c.lost(err)
+		}
+		if !r.hasSuffix {
+			fail("the job server at " + c.socket + " did not send the -V=full suffix; the build cannot continue" +
+				"\n  hint: the server is from another weft version; use `weft toolexec-path` or `weft go ...`")
+		}
+		return r.suffix
 	}
-	return r.suffix
 }
 
 func runIPC(tool, path string, args []string) {
@@ -143,19 +197,19 @@ func runIPC(tool, path string, args []string) {
 			req.env = append(req.env, kv{k, v})
 		}
 	}
-	c := dial()
-	c.hello(req)
-	v, err := readFrame(c.c)
-	if err != nil {
-		c.lost(err)
-	}
-	reply, err := decodeToolReply(v)
-	if err != nil {
-		c.lost(&protocolError{err.Error()})
-	}
-	c.c.Close()
-	if reply.id != req.id {
-		c.lost(&protocolError{"received a reply for request " + strconv.FormatInt(reply.id, 10) + " instead of " + strconv.FormatInt(req.id, 10)})
+	var reply *toolReply
+	for attempt := 0; ; attempt++ {
+		c := dial()
+		reply, err = c.call(req)
+		c.c.Close()
+		if attempt < maxRetries && retryable(err, reply) {
+			retryPause(attempt)
+			continue
+		}
+		if err != nil {
+			c.lost(err)
+		}
+		break
 	}
 	stat(tool, "ipc")
 	if !reply.ok {

@@ -8,6 +8,7 @@ package main
 import (
 	"os"
 	"os/signal"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -52,6 +53,10 @@ func toolName(path string) string {
 }
 
 func execTool(path string, args []string) {
+	if runtime.GOOS == "windows" {
+		// No exec(2) there: run the tool and pass its exit code on.
+		os.Exit(runChild(path, args, nil))
+	}
 	argv := make([]string, 0, len(args)+1)
 	argv = append(argv, path)
 	argv = append(argv, args...)

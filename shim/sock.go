@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 // A blocking unix-socket client on raw system calls. The shim makes one connection and one

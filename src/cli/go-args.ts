@@ -1,8 +1,10 @@
 // Reading a `weft go …` command line without understanding go's flags beyond what weft needs:
 // where weft's own `--weft-*` flags are, the `-C dir` that go wants first, the subcommand, and
-// whether the user already chose a -toolexec. Everything else reaches go untouched.
+// whether the user already chose a -toolexec. Everything else reaches go untouched. go's own
+// command line is read by the one parser in src/toolexec, which the server also uses.
 import { isAbsolute, resolve } from 'node:path';
 import { WeftError } from '../errors.js';
+import { findToolexec, parseGoCommand, quoteGoField } from '../toolexec/go-command-line.js';
 
 /** Subcommands that compile or link, and so get weft's -toolexec. */
 export const INSTRUMENTED_SUBCOMMANDS = new Set(['build', 'install', 'run', 'test', 'vet']);
@@ -71,77 +73,34 @@ export interface GoInvocation {
 }
 
 export function parseGoInvocation(args: readonly string[], cwd: string): GoInvocation {
-  const pre: string[] = [];
-  let dir = cwd;
-  let i = 0;
+  const cmd = parseGoCommand(args);
   // go accepts -C only as the very first flag; mirror that so weft finds the same module.
-  const first = args[0];
-  if (first === '-C' || first === '--C') {
-    const d = args[1];
-    if (d === undefined) throw new WeftError('E_USAGE', 'go flag -C needs a directory', { hint: 'write `weft go -C <dir> build ...`' });
-    pre.push(first, d);
-    dir = isAbsolute(d) ? d : resolve(cwd, d);
-    i = 2;
-  } else if (first !== undefined && /^--?C=/.test(first)) {
-    const d = first.slice(first.indexOf('=') + 1);
-    pre.push(first);
-    dir = isAbsolute(d) ? d : resolve(cwd, d);
-    i = 1;
+  if (cmd.pre.length > 0 && cmd.dir === null) {
+    throw new WeftError('E_USAGE', 'go flag -C needs a directory', { hint: 'write `weft go -C <dir> build ...`' });
   }
-  const sub = args[i] ?? '';
-  if (sub.startsWith('-')) return { pre, dir, sub: '', rest: args.slice(i), instrument: false };
-  return { pre, dir, sub, rest: args.slice(i + 1), instrument: INSTRUMENTED_SUBCOMMANDS.has(sub) };
+  const pre = cmd.pre;
+  const dir = cmd.dir === null ? cwd : isAbsolute(cmd.dir) ? cmd.dir : resolve(cwd, cmd.dir);
+  if (cmd.subcommand === '') return { pre, dir, sub: '', rest: args.slice(pre.length), instrument: false };
+  return { pre, dir, sub: cmd.subcommand, rest: args.slice(pre.length + 1), instrument: INSTRUMENTED_SUBCOMMANDS.has(cmd.subcommand) };
 }
 
-/** go build/test flags that take a separate value (`-o out`), so the scan for -toolexec skips it. */
-const GO_VALUE_FLAGS = new Set([
-  'o', 'p', 'tags', 'gcflags', 'ldflags', 'asmflags', 'buildmode', 'compiler', 'gccgoflags', 'installsuffix', 'mod',
-  'modfile', 'overlay', 'pgo', 'pkgdir', 'toolexec', 'covermode', 'coverpkg', 'exec', 'run', 'bench', 'count', 'cpu',
-  'parallel', 'timeout', 'benchtime', 'coverprofile', 'cpuprofile', 'memprofile', 'memprofilerate', 'blockprofile',
-  'blockprofilerate', 'mutexprofile', 'mutexprofilefraction', 'outputdir', 'trace', 'fuzz', 'fuzztime',
-  'fuzzminimizetime', 'shuffle', 'list', 'skip', 'vettool', 'debug-actiongraph', 'debug-trace', 'debug-runtime-trace',
-  'reuse', 'json',
-]);
-const GO_BOOL_FLAGS_WITH_VALUES = new Set(['json']);
-
-/** The -toolexec the user gave on the command line (before the package list), if any. */
-export function findUserToolexec(rest: readonly string[]): string | null {
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i]!;
-    if (a === '--' || !a.startsWith('-')) return null;
-    const m = /^--?([A-Za-z0-9_.-]+)(=.*)?$/s.exec(a);
-    if (m === null) continue;
-    const name = m[1]!;
-    if (name === 'toolexec') return m[2] !== undefined ? m[2].slice(1) : rest[i + 1] ?? '';
-    if (m[2] === undefined && GO_VALUE_FLAGS.has(name) && !GO_BOOL_FLAGS_WITH_VALUES.has(name)) i++;
-  }
-  return null;
-}
-
-/** The -toolexec in GOFLAGS, if any (GOFLAGS is a space-separated list of -flag=value). */
-export function findGoflagsToolexec(goflags: string | undefined): string | null {
-  if (goflags === undefined) return null;
-  for (const f of goflags.split(/\s+/)) {
-    const m = /^--?toolexec(?:=(.*))?$/s.exec(f);
-    if (m !== null) return m[1] ?? '';
-  }
-  return null;
+/** The -toolexec the user gave on the command line of `go <sub>`, if any (the last one, as go takes). */
+export function findUserToolexec(rest: readonly string[], sub = 'build'): string | null {
+  return findToolexec([sub, ...rest], undefined)?.value ?? null;
 }
 
 /** Fails when the user set a -toolexec of their own: weft cannot chain it and must not drop it silently. */
 export function checkNoUserToolexec(inv: GoInvocation, goflags: string | undefined): void {
-  const given = findUserToolexec(inv.rest);
-  if (given !== null) {
-    throw new WeftError('E_USAGE', `\`weft go ${inv.sub}\` sets -toolexec itself, but the command line already has -toolexec=${given}`, {
+  const given = findToolexec([inv.sub, ...inv.rest], goflags);
+  if (given === null) return;
+  if (given.from === 'command line') {
+    throw new WeftError('E_USAGE', `\`weft go ${inv.sub}\` sets -toolexec itself, but the command line already has -toolexec=${given.value}`, {
       hint: 'drop your -toolexec, or use drop-in mode (`go build -toolexec=$(weft toolexec-path)`) without `weft go`',
     });
   }
-  const fromEnv = findGoflagsToolexec(goflags);
-  if (fromEnv !== null) {
-    throw new WeftError('E_USAGE', `\`weft go ${inv.sub}\` sets -toolexec itself, but GOFLAGS already has -toolexec=${fromEnv}`, {
-      hint: 'remove -toolexec from GOFLAGS when building through `weft go` (GOFLAGS=-toolexec=... alone is drop-in mode)',
-    });
-  }
+  throw new WeftError('E_USAGE', `\`weft go ${inv.sub}\` sets -toolexec itself, but GOFLAGS already has -toolexec=${given.value}`, {
+    hint: 'remove -toolexec from GOFLAGS when building through `weft go` (GOFLAGS=-toolexec=... alone is drop-in mode)',
+  });
 }
 
 /** go's argument list with weft's -toolexec right after the subcommand. */
@@ -152,8 +111,9 @@ export function withToolexec(inv: GoInvocation, shim: string): string[] {
 
 /** go splits -toolexec into words (quotes allowed), so a path with spaces must be quoted (otelc #1207). */
 export function quoteToolexec(path: string): string {
-  if (!/[\s'"]/.test(path)) return path;
-  if (!path.includes("'")) return `'${path}'`;
-  if (!path.includes('"')) return `"${path}"`;
-  throw new WeftError('E_USAGE', `the shim path ${path} contains both quote characters; go cannot run it as -toolexec`, { hint: 'set WEFT_CACHE to a simpler directory' });
+  try {
+    return quoteGoField(path);
+  } catch {
+    throw new WeftError('E_USAGE', `the shim path ${path} contains both quote characters; go cannot run it as -toolexec`, { hint: 'set WEFT_CACHE to a simpler directory' });
+  }
 }

@@ -46,6 +46,8 @@ export function checkImportPath(path: string): string | null {
   if (path === '') return 'the import path is empty';
   if (path !== path.trim()) return 'the import path has leading or trailing spaces';
   if (path.startsWith('/')) return 'an import path cannot start with `/` (it is not a file path)';
+  // go refuses it too; it must never be mistaken for a flag of the go commands weft runs.
+  if (path.startsWith('-')) return 'an import path cannot start with `-`';
   if (path.endsWith('/')) return 'an import path cannot end with `/`';
   for (const elem of path.split('/')) {
     if (elem === '') return 'the import path has an empty element (`//`)';

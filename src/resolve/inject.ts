@@ -9,15 +9,17 @@
 // resolved with its dependency closure and added to a copy of the link importcfg.
 // Build flags come from the go process that runs the shim (/proc), so `weft go` and drop-in
 // builds are handled alike; requests from weft's own inner `go list` runs use the outer build's.
-import { writeFile, readlink } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ResolvedConfig, TemplateSpec } from '../config/types.js';
 import { WeftError } from '../errors.js';
 import type { AppendMember, ToolRequest } from '../protocol/messages.js';
 import type { CompileCommand } from '../toolexec/compile-args.js';
-import {
-  extractBuildFlags, findDefaultProfiles, findGoProcess, findMainModules, parseGoCommand, splitGoflags, withBuildFlag, type BuildFlags,
-} from '../toolexec/build-flags.js';
+import { extractBuildFlags, withBuildFlag, type BuildFlags } from '../toolexec/build-flags.js';
+import { findToolexec, parseGoCommand } from '../toolexec/go-command-line.js';
+import { findGoProcess, isGoCommandName } from '../toolexec/go-process.js';
+import { findMainModules } from '../toolexec/main-modules.js';
+import { findDefaultProfiles } from '../toolexec/pgo-profiles.js';
 import { addPackageFiles, readImportcfg, readImportcfgAsync, writeImportcfgBeside } from '../toolexec/importcfg.js';
 import { parseLinkArgs, withCompileImportcfg, withLinkImportcfg } from '../toolexec/link-args.js';
 import {
@@ -192,7 +194,10 @@ export class Injector {
     let p = this.scopeByGoPid.get(memoKey);
     if (p === undefined) {
       p = (async () => {
-        const env: NodeJS.ProcessEnv = { ...proc.env, ...req.env };
+        // Where the platform cannot read the go process's environment, the server's (inherited
+        // from the shim that started it, so from go) stands in.
+        const procEnv: NodeJS.ProcessEnv = proc.env ?? { ...this.opts.env };
+        const env: NodeJS.ProcessEnv = { ...procEnv, ...req.env };
         const dir = proc.cwd !== '' ? proc.cwd : req.cwd;
         const args = proc.args;
         let flags = extractBuildFlags(args, env, dir, findMainModules(dir, env['GOWORK']));
@@ -203,13 +208,8 @@ export class Injector {
         }
         const known = this.scopes.get(flags.key);
         if (known !== undefined) return known;
-        let go = this.opts.go;
-        try {
-          go = await readlink(`/proc/${proc.pid}/exe`);
-        } catch {
-          // keep the configured go
-        }
-        const scope = this.makeScope(flags, go, { ...proc.env }, toolexecOf(args, proc.env), this.baseScope.resolver);
+        const go = proc.exe !== null && isGoCommandName(proc.exe) ? proc.exe : this.opts.go;
+        const scope = this.makeScope(flags, go, { ...procEnv }, toolexecOf(args, procEnv), this.baseScope.resolver);
         this.scopes.set(flags.key, scope);
         return scope;
       })();
@@ -302,13 +302,7 @@ export class Injector {
 
 /** The -toolexec of a go command line, or of GOFLAGS. */
 function toolexecOf(args: readonly string[], env: NodeJS.ProcessEnv): string | null {
-  const fromArgs = parseGoCommand(args).flags.get('toolexec');
-  if (typeof fromArgs === 'string') return fromArgs;
-  for (const f of splitGoflags(env['GOFLAGS'] ?? '')) {
-    const m = /^--?toolexec=(.*)$/s.exec(f);
-    if (m !== null) return m[1]!;
-  }
-  return null;
+  return findToolexec(args, env['GOFLAGS'])?.value ?? null;
 }
 
 /** True when a compile is built with a PGO profile (`-pgoprofile=…`). */

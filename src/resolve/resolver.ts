@@ -67,7 +67,13 @@ export class Resolver {
   async list(pkgs: readonly string[] = this.opts.injected): Promise<void> {
     if (this.listing === null) {
       const first = [...new Set([...this.opts.injected, ...pkgs])].sort();
-      this.listing = first.length === 0 ? Promise.resolve() : this.runListing(first);
+      const listing = first.length === 0 ? Promise.resolve() : this.runListing(first);
+      this.listing = listing;
+      // A go list that could not run (or was stopped) fails the compiles waiting for it; the
+      // next one tries again instead of inheriting the rejection for the rest of the build.
+      listing.catch(() => {
+        if (this.listing === listing) this.listing = null;
+      });
     }
     await this.listing;
     const more = pkgs.filter((p) => !this.listed.has(p));

@@ -1,125 +1,159 @@
 // The drop-in job server: started detached by the first shim of a `go build -toolexec=<shim>`
 // that has no WEFT_SOCKET (the shim made the private directory and holds the lock). It serves
-// the go process that started the shims and exits when that process is gone or after an idle
-// timeout, removing its socket. It finds the configuration the way `weft go` would, from the go
-// process's working directory, and uses the go process's own binary for `go env`.
-import { readFileSync, readlinkSync, rmSync } from 'node:fs';
-import { basename } from 'node:path';
+// the go process that started the shims for as long as that process lives — a long `go test`
+// may send nothing for minutes and still compile a test binary afterwards — and then removes
+// everything it and the shims put in the runtime directory. It finds the configuration the way
+// `weft go` would, from the go process's working directory, and uses the go process's own
+// binary for `go env`.
+//
+// One go process gets one fingerprint: the first server records its -V=full suffix next to the
+// lock, and a replacement (the first died or was stopped; the next shim starts another) refuses
+// to serve a different one, since mixing two fingerprints in one build gives a binary that is
+// half one configuration and half the other.
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { WeftError } from '../errors.js';
-import { extractBuildFlags, findGoProcess } from '../toolexec/build-flags.js';
-import { disposeBuildContext, parseDuration } from './build-context.js';
+import { extractBuildFlags } from '../toolexec/build-flags.js';
+import { findGoProcess, isGoCommandName, processStartTime, processTable, type ProcessTable } from '../toolexec/go-process.js';
+import { disposeBuildContext } from './build-context.js';
 import { listenJobServer } from './listen.js';
 import type { Logger } from './log.js';
 import { findGo, prepareBuild } from './prepare.js';
 import { formatStats } from './stats.js';
 
-export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 const POLL_MS = 250;
+/** How long a stop (signal) lets requests in flight finish before cutting them off. */
+const DRAIN_MS = 30_000;
 
 export interface DropInOptions {
   socketPath: string;
   goPid: number;
   log: Logger;
   env?: NodeJS.ProcessEnv;
-  /** Default: WEFT_IDLE_TIMEOUT or 30 s. */
-  idleTimeoutMs?: number;
   configFlag?: string | undefined;
   /** Print the stats block to the log at exit. */
   stats?: boolean;
+  /** The operating system's process lookups (tests pass a fake). */
+  processes?: ProcessTable;
 }
 
-/** Start time of a process in clock ticks since boot (field 22 of /proc/<pid>/stat), or null when it is gone. */
-export function processStartTime(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // comm (field 2) may contain spaces and parentheses: count fields after the last ')'.
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return rest[19] ?? null;
-  } catch {
-    return null;
-  }
+/** The files the shim and the server keep for one go process, named after the socket. */
+export function dropInFiles(socketPath: string): { sock: string; lock: string; log: string; state: string } {
+  const base = socketPath.endsWith('.sock') ? socketPath.slice(0, -'.sock'.length) : socketPath;
+  return { sock: socketPath, lock: `${base}.lock`, log: `${base}.log`, state: `${base}.state` };
 }
 
-/** Runs until the go process exits or the server is idle too long. Resolves with the exit code. */
+/** Runs until the go process exits (or a signal stops it). Resolves with the exit code. */
 export async function runDropInServer(opts: DropInOptions): Promise<number> {
   const env = opts.env ?? process.env;
-  // Problems go to the log the shim made; without any, the log and lock are removed at exit.
-  let problems = false;
-  const log: Logger = {
-    ...opts.log,
-    warn: (m) => {
-      problems = true;
-      opts.log.warn(m);
-    },
-    error: (m) => {
-      problems = true;
-      opts.log.error(m);
-    },
-  };
-  const started = processStartTime(opts.goPid);
+  const table = opts.processes ?? processTable();
+  const log = opts.log;
+  const files = dropInFiles(opts.socketPath);
+  const started = processStartTime(opts.goPid, table);
   if (started === null) {
     throw new WeftError('E_USAGE', `the go process ${opts.goPid} is not running`, { hint: 'the drop-in server is started by the shim; run builds with -toolexec=$(weft toolexec-path)' });
   }
-  let dir: string;
-  let go: string;
-  try {
-    dir = readlinkSync(`/proc/${opts.goPid}/cwd`);
-  } catch (e) {
-    throw new WeftError('E_USAGE', `cannot read the working directory of the go process ${opts.goPid}: ${(e as Error).message}`);
-  }
-  try {
-    go = readlinkSync(`/proc/${opts.goPid}/exe`);
-    // The served process is normally go itself; anything else (a wrapper) says nothing about go.
-    if (!/^go(\.exe)?$/.test(basename(go))) go = findGo(env);
-  } catch {
-    go = findGo(env);
-  }
-  const idleMs = opts.idleTimeoutMs ?? parseDuration(env['WEFT_IDLE_TIMEOUT'], DEFAULT_IDLE_TIMEOUT_MS);
+  const dir = table.cwd(opts.goPid);
+  if (dir === null) throw new WeftError('E_USAGE', `cannot read the working directory of the go process ${opts.goPid}`, { hint: 'run the build through `weft go ...`' });
+  const exe = table.exe(opts.goPid);
+  // The served process is normally go itself; anything else (a wrapper) says nothing about go.
+  const go = exe !== null && isGoCommandName(exe) ? exe : findGo(env);
+  sweepDeadDropIns(dirname(opts.socketPath), opts.goPid);
+
   // The go command's own flags (-tags, -mod) decide where pinned configuration packages come from.
-  const proc = findGoProcess(opts.goPid, 0);
-  const buildFlags = proc !== null ? extractBuildFlags(proc.args, proc.env, dir).flags : [];
+  const proc = findGoProcess(opts.goPid, 0, table);
+  const buildFlags = proc !== null ? extractBuildFlags(proc.args, proc.env ?? env, dir).flags : [];
   const { ctx, configFile } = await prepareBuild({ go, dir, env, log, configFlag: opts.configFlag, cwd: dir, buildFlags });
+  try {
+    keepOneFingerprint(files.state, ctx.suffix, opts.goPid);
+  } catch (e) {
+    await disposeBuildContext(ctx);
+    throw e;
+  }
   const server = await listenJobServer(ctx, { socketPath: opts.socketPath, ref: true });
   log.info(`drop-in server pid ${process.pid} listening on ${server.socketPath} for go pid ${opts.goPid} in ${dir} (config ${configFile ?? 'none'})`);
 
   return new Promise<number>((resolve) => {
     let stopping = false;
-    let goGone = false;
+    const goGone = (): boolean => processStartTime(opts.goPid, table) !== started;
     const stop = async (why: string): Promise<void> => {
       if (stopping) return;
       stopping = true;
       clearInterval(timer);
-      for (const [sig, h] of handlers) process.off(sig, h);
       log.info(`drop-in server pid ${process.pid} exiting: ${why}`);
+      // New shims find no socket and start a replacement (same fingerprint, see above); those
+      // already connected get their replies, unless the go process is gone and nobody waits.
+      server.stopAccepting();
+      for (let waited = 0; !goGone() && server.core.connections > 0 && waited < DRAIN_MS; waited += 50) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
       await server.close();
+      for (const [sig, h] of handlers) process.off(sig, h);
       if (opts.stats === true) log.info(formatStats(ctx.stats.snapshot()));
       await disposeBuildContext(ctx);
-      if (goGone) removeShimFiles(opts.socketPath, problems || opts.stats === true || (env['WEFT_LOG'] ?? '') !== '');
+      if (goGone()) {
+        // Nobody can come for this server again: leave nothing behind. The log stays only when
+        // the user asked for one (WEFT_LOG, stats); problems already reached the build's output.
+        const keepLog = opts.stats === true || (env['WEFT_LOG'] ?? '') !== '';
+        for (const f of [files.lock, files.state, ...(keepLog ? [] : [files.log])]) rmSync(f, { force: true });
+      }
       resolve(0);
     };
     const timer = setInterval(() => {
       // A reused pid has another start time: that is not our go process any more.
-      if (processStartTime(opts.goPid) !== started) {
-        goGone = true;
-        void stop(`go process ${opts.goPid} exited`);
-        return;
-      }
-      if (server.core.connections === 0 && Date.now() - server.core.lastActivity > idleMs) {
-        void stop(`idle for ${Math.round(idleMs / 1000)} s`);
-      }
+      if (goGone()) void stop(`go process ${opts.goPid} exited`);
     }, POLL_MS);
     const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((sig) => [sig, () => void stop(`received ${sig}`)] as const);
-    for (const [sig, h] of handlers) process.once(sig, h);
+    for (const [sig, h] of handlers) process.on(sig, h);
   });
 }
 
+/** Records the suffix of the first server for this go process; a replacement must match it. */
+function keepOneFingerprint(stateFile: string, suffix: string, goPid: number): void {
+  let recorded: string | null = null;
+  try {
+    recorded = (JSON.parse(readFileSync(stateFile, 'utf8')) as { suffix?: unknown }).suffix as string;
+  } catch {
+    // first server of this go process (or an unreadable record: the suffix below replaces it)
+  }
+  if (recorded !== null && recorded !== undefined && recorded !== suffix) {
+    throw new WeftError('E_CONFIG_INVALID', `the aspects changed while go process ${goPid} was building (it started with ${recorded}, now ${suffix})`, {
+      hint: 'run the build again: one build must not mix two configurations',
+    });
+  }
+  if (recorded === null || recorded === undefined) writeFileSync(stateFile, `${JSON.stringify({ suffix })}\n`, { mode: 0o600 });
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
- * Once the go process is gone no shim can come for this server again, so the shim's lock file
- * (and the log, unless something went wrong) would only pile up in the runtime directory.
+ * Removes what servers killed without a chance to clean up (SIGKILL, a crash, a reboot) left in
+ * the runtime directory: the files of go processes that no longer run.
  */
-function removeShimFiles(socketPath: string, keepLog: boolean): void {
-  if (!socketPath.endsWith('.sock')) return;
-  const base = socketPath.slice(0, -'.sock'.length);
-  rmSync(`${base}.lock`, { force: true });
-  if (!keepLog) rmSync(`${base}.log`, { force: true });
+export function sweepDeadDropIns(runtimeDir: string, exceptPid: number, alive: (pid: number) => boolean = pidAlive): number {
+  let removed = 0;
+  let names: string[];
+  try {
+    names = readdirSync(runtimeDir);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const m = /^drop-(\d+)-[^/]*\.(sock|lock|log|state)$/.exec(name);
+    if (m === null) continue;
+    const pid = Number(m[1]);
+    if (pid === exceptPid || alive(pid)) continue;
+    const p = join(runtimeDir, name);
+    if (!existsSync(p)) continue;
+    rmSync(p, { force: true });
+    removed++;
+  }
+  return removed;
 }

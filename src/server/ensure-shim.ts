@@ -192,7 +192,10 @@ export async function ensureShim(opts: EnsureShimOptions): Promise<string> {
     .slice(0, 32);
   const dir = join(shimRoot, key);
   const binary = join(dir, 'weft-shim');
-  if (await isFile(binary)) return binary;
+  const sizeFile = `${binary}.size`;
+  // A binary cut short (disk full, a copy interrupted, a damaged cache) would fail every tool
+  // of the build with an exec error; its size, recorded at build time, tells at no cost.
+  if (await isIntact(binary, sizeFile)) return binary;
 
   await mkdir(dir, { recursive: true });
   await removeStaleTemps(dir);
@@ -212,6 +215,7 @@ export async function ensureShim(opts: EnsureShimOptions): Promise<string> {
         hint: 'the output of go is shown above; check that this go can build a standard-library-only program (GOROOT, GOCACHE writable)',
       });
     }
+    await writeAtomically(sizeFile, `${(await stat(tmp)).size}\n`);
     await rename(tmp, binary);
   } finally {
     await rm(tmp, { force: true });
@@ -219,9 +223,10 @@ export async function ensureShim(opts: EnsureShimOptions): Promise<string> {
   return binary;
 }
 
-async function isFile(p: string): Promise<boolean> {
+async function isIntact(binary: string, sizeFile: string): Promise<boolean> {
   try {
-    return (await stat(p)).isFile();
+    const [st, recorded] = await Promise.all([stat(binary), readFile(sizeFile, 'utf8')]);
+    return st.isFile() && st.size === Number(recorded.trim());
   } catch {
     return false;
   }

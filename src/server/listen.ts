@@ -4,7 +4,7 @@
 import { chmodSync, lstatSync, mkdtempSync, readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { WeftError } from '../errors.js';
 import { encodeFrame, FrameDecoder, type ServerToShim } from '../protocol/index.js';
 import type { BuildContext } from './build-context.js';
@@ -20,6 +20,8 @@ export interface JobServer {
   readonly core: ServerCore;
   /** Stops accepting, rejects pending calls, removes the socket (and our directory). Idempotent. */
   close(): Promise<void>;
+  /** Stops accepting and removes the socket, leaving open connections to finish (a graceful stop). */
+  stopAccepting(): void;
 }
 
 export interface ListenOptions extends ServerCoreOptions {
@@ -46,6 +48,27 @@ export function makePrivateSocketDir(parent?: string): string {
   return dir;
 }
 
+/**
+ * Refuses a socket directory that another user owns or others can enter: a socket there could
+ * be replaced by someone else's, who would then be handed every compile of the build. `uid` is
+ * a parameter so the check can be tested without a second user.
+ */
+export function checkPrivateDir(dir: string, uid: number | undefined = process.getuid?.()): void {
+  let st;
+  try {
+    st = lstatSync(dir);
+  } catch (e) {
+    throw new WeftError('E_SOCKET', `cannot check the socket directory ${dir}: ${(e as Error).message}`, { hint: 'let the shim create it, or point XDG_RUNTIME_DIR at a directory of yours' });
+  }
+  const problem = !st.isDirectory() ? 'is not a directory'
+    : uid !== undefined && st.uid !== uid ? `is owned by uid ${st.uid}, not by this user (uid ${uid})`
+    : (st.mode & 0o077) !== 0 ? `has mode 0${(st.mode & 0o777).toString(8)}; others may enter it`
+    : null;
+  if (problem !== null) {
+    throw new WeftError('E_SOCKET', `the socket directory ${dir} ${problem}`, { hint: `remove ${dir} (weft recreates it 0700), or point XDG_RUNTIME_DIR at a private directory of yours` });
+  }
+}
+
 /** $XDG_RUNTIME_DIR when set (it is the user's private runtime directory), else the temp dir. */
 export function defaultSocketParent(): string {
   const xdg = process.env['XDG_RUNTIME_DIR'];
@@ -64,7 +87,10 @@ export async function listenJobServer(ctx: BuildContext, opts: ListenOptions = {
         hint: 'point XDG_RUNTIME_DIR (or TMPDIR) at a shorter directory',
       });
     }
-    if (opts.socketPath !== undefined) await removeStaleSocket(socketPath);
+    if (opts.socketPath !== undefined) {
+      checkPrivateDir(dirname(socketPath));
+      await removeStaleSocket(socketPath);
+    }
   } catch (e) {
     removeDir();
     throw e;
@@ -87,25 +113,36 @@ export async function listenJobServer(ctx: BuildContext, opts: ListenOptions = {
       hint: 'check that the directory is writable and no other weft server uses this socket',
     });
   }
+  try {
+    chmodSync(socketPath, 0o600);
+  } catch {
+    // the directory is private already; the mode is a second fence, not the first
+  }
   server.on('error', (e) => ctx.log.error(`job server socket ${socketPath}: ${e.message}`));
   if (opts.ref !== true) server.unref();
 
+  let listening: Promise<void> | null = null;
+  const stopAccepting = (): void => {
+    if (listening !== null) return;
+    listening = new Promise<void>((resolve) => server.close(() => resolve()));
+    try {
+      unlinkSync(socketPath);
+    } catch {
+      // server.close() usually removed it already
+    }
+  };
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      stopAccepting();
       core.closeAll();
       for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      try {
-        unlinkSync(socketPath);
-      } catch {
-        // server.close() usually removed it already
-      }
+      await listening;
       removeDir();
     })();
     return closing;
   };
-  return { socketPath, dir, core, close };
+  return { socketPath, dir, core, close, stopAccepting };
 }
 
 function attachSocket(core: ServerCore, socket: Socket, sockets: Set<Socket>): void {

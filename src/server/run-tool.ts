@@ -2,9 +2,9 @@
 // start per tool path): pass through, answer -V=full with the suffix, or exec compile/link with
 // the arguments the server planned and append archive members afterwards.
 import { spawn } from 'node:child_process';
-import { closeSync, fstatSync, openSync, writeSync } from 'node:fs';
 import { WeftError } from '../errors.js';
 import type { AppendMember } from '../protocol/index.js';
+import { appendArchiveMember } from '../toolexec/archive.js';
 
 /** Runs a tool with inherited stdio; resolves with its exit code (128+signal when killed). */
 export function runTool(path: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -44,29 +44,7 @@ export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): 
 
 const SIGNALS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGTERM: 15 };
 
-/** Appends members to an ar archive (Go's `_pkg_.a`): 60-byte header, data, pad to even length. */
+/** Appends the members the server planned to the archives the tool just wrote (one writer: src/toolexec/archive.ts). */
 export function appendArchiveMembers(members: readonly AppendMember[]): void {
-  for (const m of members) {
-    let fd: number;
-    try {
-      fd = openSync(m.archive, 'a');
-    } catch (e) {
-      throw new WeftError('E_TOOLEXEC', `cannot open archive ${m.archive} to append ${m.name}: ${(e as Error).message}`);
-    }
-    try {
-      // ar members start on even offsets; the go tools pad every member, but be safe.
-      if (fstatSync(fd).size % 2 === 1) writeSync(fd, '\n');
-      const header =
-        pad(m.name, 16) + pad('0', 12) + pad('0', 6) + pad('0', 6) + pad('644', 8) + pad(String(m.data.length), 10) + '`\n';
-      writeSync(fd, header);
-      writeSync(fd, m.data);
-      if (m.data.length % 2 === 1) writeSync(fd, '\n');
-    } finally {
-      closeSync(fd);
-    }
-  }
-}
-
-function pad(s: string, n: number): string {
-  return s.length >= n ? s.slice(0, n) : s + ' '.repeat(n - s.length);
+  for (const m of members) appendArchiveMember(m.archive, m.name, m.data);
 }

@@ -27,6 +27,7 @@ export async function installWeaver(ctx: BuildContext): Promise<void> {
         signal.throwIfAborted();
         return readImportcfgPackages(cmd.importcfg);
       },
+      signal,
     });
     if (!outcome.ok) throw fromErrorData(outcome.error);
     const warnings = outcome.result.warnings ?? [];

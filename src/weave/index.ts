@@ -37,6 +37,8 @@ export interface WeaveCallOptions {
    * never needs it, so the server only reads the importcfg of packages that may be woven.
    */
   importcfgPackages?: () => string[] | Promise<string[]>;
+  /** The compile request's: when it is abandoned (timeout, shim gone, shutdown), the pool task is stopped too. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -54,9 +56,10 @@ export function createWeaver(opts: WeaverOptions): (input: WeavePackageInput, ca
       if (screened.verdict === 'none') return { ok: true, result: screened.result };
       if (call.importcfgPackages !== undefined) input = { ...input, importcfgPackages: await call.importcfgPackages() };
       const task: WeaveTask = { input, fingerprint: config.fingerprint };
-      let outcome = await pool.run<WeaveOutcome>(WEAVE_WORKER_URL, task);
+      const runOptions = call.signal !== undefined ? { signal: call.signal } : {};
+      let outcome = await pool.run<WeaveOutcome>(WEAVE_WORKER_URL, task, undefined, runOptions);
       if (!outcome.ok && outcome.error.message === NEED_CONFIG) {
-        outcome = await pool.run<WeaveOutcome>(WEAVE_WORKER_URL, { ...task, config });
+        outcome = await pool.run<WeaveOutcome>(WEAVE_WORKER_URL, { ...task, config }, undefined, runOptions);
       }
       return outcome;
     } catch (e) {

@@ -57,6 +57,10 @@ describe('weft go argument handling', () => {
     assert.throws(() => checkNoUserToolexec(inv, ''), (e: unknown) => e instanceof WeftError && e.code === 'E_USAGE' && /already has -toolexec=\/t/.test(e.message) && e.hint !== undefined);
     assert.throws(() => checkNoUserToolexec(parseGoInvocation(['build', '.'], '/'), '-mod=mod -toolexec=/other'), /GOFLAGS already has -toolexec=\/other/);
     checkNoUserToolexec(parseGoInvocation(['build', '.'], '/'), '-mod=mod');
+    // GOFLAGS is split as go splits it: a quoted -toolexec with a space is still a -toolexec.
+    assert.throws(() => checkNoUserToolexec(parseGoInvocation(['build', '.'], '/'), "'-toolexec=/my dir/shim'"), /GOFLAGS already has -toolexec=\/my dir\/shim/);
+    // go test takes flags after the packages.
+    assert.throws(() => checkNoUserToolexec(parseGoInvocation(['test', './...', '-toolexec=/t'], '/'), ''), /command line already has -toolexec=\/t/);
   });
 
   it('formats setup errors on one line with the hint', () => {

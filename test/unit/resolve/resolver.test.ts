@@ -138,3 +138,16 @@ test('the injected fingerprint changes with module versions and with listing err
   assert.notEqual(await fp('v1.0.0'), await fp('v1.0.1'));
   assert.notEqual(await fp('v1.0.0'), await fp('v1.0.0', true));
 });
+
+test('a go list that could not run fails the waiting compiles, and the next one runs it again instead of inheriting the failure', async () => {
+  const g = fakeGoList(graph);
+  let failures = 1;
+  const flaky = async (patterns: readonly string[], o: GoListOptions): Promise<GoListResult> => {
+    if (failures-- > 0) throw new WeftError('E_RESOLVE', 'cannot run go list: spawn go EAGAIN');
+    return g.fn(patterns, o);
+  };
+  const r = new Resolver({ go: 'go', dir: '/m', env: {}, flags: [], toolexec: null, injected: ['example.com/rt'], goList: flaky });
+  await assert.rejects(r.archives(['example.com/rt'], 'example.com/app'), /EAGAIN/);
+  const a = await r.archives(['example.com/rt'], 'example.com/app');
+  assert.equal(a.get('example.com/rt'), '/cache/example.com/rt.a');
+});

@@ -126,6 +126,27 @@ describe('job server socket', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('a socket directory that is not private, or is another user\'s, is refused before listening', async () => {
+    const { checkPrivateDir } = await import('../../../src/server/listen.js');
+    const { chmodSync, mkdirSync } = await import('node:fs');
+    const dir = makePrivateSocketDir(root);
+    assert.equal(statSync(dir).mode & 0o777, 0o700);
+    checkPrivateDir(dir);
+    // Another user's directory, shown by faking the uid weft compares the owner with.
+    const me = process.getuid?.() ?? 0;
+    assert.throws(() => checkPrivateDir(dir, me + 1), (e: unknown) => e instanceof WeftError && e.code === 'E_SOCKET' && /owned by uid \d+, not by this user/.test(e.message) && e.hint !== undefined);
+    const open = join(root, 'open');
+    mkdirSync(open);
+    chmodSync(open, 0o755);
+    await assert.rejects(listenJobServer(createBuildContext({ config: emptyConfig() }), { socketPath: join(open, 'drop.sock') }), /has mode 0755; others may enter it/);
+    assert.equal(existsSync(join(open, 'drop.sock')), false);
+    // The socket itself is the user's alone too.
+    const server = await listenJobServer(createBuildContext({ config: emptyConfig() }), { socketPath: join(dir, 'weft.sock') });
+    assert.equal(statSync(join(dir, 'weft.sock')).mode & 0o777, 0o600);
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('an unusable parent directory is E_SOCKET with a hint', () => {
     assert.throws(() => makePrivateSocketDir(join(root, 'does', 'not', 'exist')), (e: unknown) => e instanceof WeftError && e.code === 'E_SOCKET' && e.hint !== undefined);
   });

@@ -138,3 +138,44 @@ describe('lazyPool', () => {
     assert.equal(f.made, 0);
   });
 });
+
+describe('abandoned compiles', () => {
+  it('a compile whose request is abandoned (timeout, shim gone, shutdown) stops its pool task instead of leaving it running', async () => {
+    const { createWeaver } = await import('../../../src/weave/index.js');
+    const { parseCompileArgs } = await import('../../../src/toolexec/compile-args.js');
+    const { weaveInputOf } = await import('../../../src/server/handlers.js');
+    const cfg = config(aspect('body', jp({ kind: 'function-body', function: jp({ kind: 'function', options: [{ kind: 'name', name: 'Traced' }] }) }),
+      advice({ kind: 'prepend-statements', template: tpl('println("woven")') })));
+    let running = 0;
+    let stopped = 0;
+    // A task that runs until its signal stops it, as a slow weave would.
+    const pool: WorkerPool = {
+      size: 1,
+      run: <T>(_f: URL | string, _t: unknown, _tl?: unknown, o?: { signal?: AbortSignal }) => new Promise<T>((_resolve, reject) => {
+        running++;
+        o?.signal?.addEventListener('abort', () => {
+          stopped++;
+          reject(new WeftError('E_WORKER', 'task aborted'));
+        });
+      }),
+      warm: async () => {},
+      close: async () => {},
+      stats: () => ({ threads: 1, tasks: 0, failed: 0, pending: running - stopped, taskMicros: 0, busyMicros: 0, utilization: 0 }),
+    };
+    const ctx = createBuildContext({ config: cfg });
+    try {
+      const req = compile('abandoned', 'package abandoned\n\nfunc Traced() {}\n');
+      const ac = new AbortController();
+      const outcome = createWeaver({ config: cfg, pool })(weaveInputOf(ctx, req, parseCompileArgs(req.args)), { importcfgPackages: () => [], signal: ac.signal });
+      for (let i = 0; i < 100 && running === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(running, 1, 'the package went to the pool');
+      ac.abort(new WeftError('E_TIMEOUT', 'too slow'));
+      const settled = await Promise.race([outcome, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 2000))]);
+      assert.notEqual(settled, 'hung', 'the pool task kept running after its request was abandoned');
+      assert.equal(stopped, 1);
+      assert.equal(settled !== 'hung' && settled.ok, false);
+    } finally {
+      await disposeBuildContext(ctx);
+    }
+  });
+});

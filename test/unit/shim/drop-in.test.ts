@@ -6,13 +6,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseProcStat } from '../../../src/toolexec/go-process.js';
 import { buildShim, fakeTool, runShim, shimEnv, tempDir } from './helpers.js';
 
 const protocolUrl = new URL('../../../src/protocol/index.js', import.meta.url).href;
 
 const fakeServerScript = `
 import { createServer } from 'node:net';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 const { FrameDecoder, encodeFrame, validateShimMessage, PROTOCOL_VERSION } = await import(${JSON.stringify(protocolUrl)});
 const args = process.argv.slice(2);
 appendFileSync(process.env.FAKE_STARTS, JSON.stringify({ pid: process.pid, args }) + '\\n');
@@ -26,7 +27,15 @@ createServer((sock) => {
     for (const m of dec.push(chunk)) {
       const msg = validateShimMessage(m);
       if (msg.t === 'hello') sock.write(encodeFrame({ t: 'hello', v: PROTOCOL_VERSION, weft: 'fake', ok: true, suffix: 'weft@fake;dropin' }));
-      else sock.write(encodeFrame({ t: 'reply', id: msg.id, ok: true, args: ['-dropin', ...msg.args] }));
+      else if (process.env.FAKE_GONE_ONCE && !existsSync(process.env.FAKE_GONE_ONCE)) {
+        // The first request meets a server on its way out: killed (EOF) or stopping (E_CLOSED).
+        writeFileSync(process.env.FAKE_GONE_ONCE, '');
+        if (process.env.FAKE_GONE_HOW === 'closed') {
+          sock.write(encodeFrame({ t: 'reply', id: msg.id, ok: false, error: { code: 'E_CLOSED', message: 'the job server is shutting down' } }));
+        }
+        sock.destroy();
+        process.exit(0);
+      } else sock.write(encodeFrame({ t: 'reply', id: msg.id, ok: true, args: ['-dropin', ...msg.args] }));
     }
   });
   sock.on('error', () => {});
@@ -61,8 +70,7 @@ after(() => {
 });
 
 function ourStartTime(): string {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]!;
+  return parseProcStat(readFileSync('/proc/self/stat', 'latin1'))!.startTime;
 }
 
 function readStarts(file: string): Array<{ pid: number; args: string[] }> {
@@ -92,6 +100,20 @@ test('concurrent shims of one go command start exactly one server and all use it
   assert.equal(v.stdout, 'compile version go1.99.1 weft@fake;dropin\n');
   assert.equal(readStarts(starts).length, 1, 'still one server');
 });
+
+for (const how of ['killed', 'closed'] as const) {
+  test(`a server that goes away before answering (${how}) is replaced and the compile still succeeds`, async () => {
+    const runtime = tempDir(`xdg-gone-${how}`);
+    const starts = join(dir, `starts-gone-${how}`);
+    const env = shimEnv({ XDG_RUNTIME_DIR: runtime, FAKE_STARTS: starts, FAKE_GONE_ONCE: join(runtime, 'gone'), FAKE_GONE_HOW: how });
+    const r = await runShim(shim, [join(dir, 'compile'), '-p', 'x'], env);
+    const s = readStarts(starts);
+    for (const x of s) started.push(x.pid);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'compile ran: -dropin -p x\n');
+    assert.equal(s.length, 2, 'the replacement server was started once');
+  });
+}
 
 test('a server that exits before listening is reported at once with its log', async () => {
   const runtime = tempDir('xdg-fail');

@@ -29,7 +29,7 @@ test('two concurrent ensureShim calls give one working binary and leave no tempo
   assert.equal(a, b);
   assert.ok(a.startsWith(join(cacheDir, 'shim') + '/'));
   assert.equal(a.endsWith('/weft-shim'), true);
-  assert.deepEqual(readdirSync(dirname(a)), ['weft-shim'], 'only the binary is left in its directory');
+  assert.deepEqual(readdirSync(dirname(a)).sort(), ['weft-shim', 'weft-shim.size'], 'only the binary and its recorded size are left in its directory');
   assert.ok((statSync(a).mode & 0o111) !== 0);
   assert.ok(calls(log).some((c) => c.startsWith('build ')), 'go build ran');
   // The binary works: pass-through of a tool that is not compile/link.
@@ -41,6 +41,15 @@ test('two concurrent ensureShim calls give one working binary and leave no tempo
   const before = calls(log).length;
   assert.equal(await ensureShim({ go, cacheDir }), a);
   assert.equal(calls(log).length, before, 'no go invocation on the fast path');
+
+  // A truncated binary is noticed and rebuilt, not handed to go to fail every tool.
+  const { truncateSync } = await import('node:fs');
+  const size = statSync(a).size;
+  truncateSync(a, Math.floor(size / 2));
+  assert.equal(await ensureShim({ go, cacheDir }), a);
+  assert.equal(statSync(a).size, size);
+  assert.ok(calls(log).length > before, 'go build ran again');
+  assert.equal(spawnSync(a, ['/bin/echo', 'again'], { encoding: 'utf8' }).stdout, 'again\n');
 });
 
 test('the shim is built with GOFLAGS unset, GOWORK=off, CGO_ENABLED=0, GOTOOLCHAIN=local and host GOOS/GOARCH', async () => {
@@ -112,5 +121,5 @@ test('an unwritable cache directory is E_CACHE with a hint, and stale temporary 
   rmSync(bin);
   mkdirSync(dirname(bin), { recursive: true });
   assert.equal(await ensureShim({ go: realGo, cacheDir }), bin);
-  assert.deepEqual(readdirSync(dirname(bin)).sort(), ['weft-shim', 'weft-shim.tmp-2-live']);
+  assert.deepEqual(readdirSync(dirname(bin)).sort(), ['weft-shim', 'weft-shim.size', 'weft-shim.tmp-2-live']);
 });

@@ -72,3 +72,20 @@ test('refuses a second member of the same name and rejects non-archives', () => 
     cleanup();
   }
 });
+
+test('weft toolexec appends through the same checked writer: a file that is not an archive is refused and left as it was', async () => {
+  const { appendArchiveMembers } = await import('../../../src/server/run-tool.js');
+  const { dir, cleanup } = makeTempDir('ar');
+  try {
+    const notAr = join(dir, 'not-an-archive.a');
+    writeFileSync(notAr, 'hello\n');
+    assert.throws(() => appendArchiveMembers([{ archive: notAr, name: 'weft.linkdeps', data: Buffer.from('#weft.linkdeps@v1\n') }]),
+      (e: unknown) => e instanceof WeftError && e.code === 'E_TOOLEXEC' && /not a valid Go archive/.test(e.message));
+    assert.equal(readFileSync(notAr, 'utf8'), 'hello\n');
+    const a = compilePackage(dir, 'example.com/a', 'a', 'package a\nfunc F() int { return 1 }\n');
+    appendArchiveMembers([{ archive: a, name: 'weft.linkdeps', data: Buffer.from('#weft.linkdeps@v1\n') }]);
+    assert.deepEqual(goTool(dir, 'pack', 't', a).trim().split('\n'), ['__.PKGDEF', '_go_.o', 'weft.linkdeps']);
+  } finally {
+    cleanup();
+  }
+});

@@ -3,28 +3,11 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  parseGoCommand, splitGoflags, joinGoflags, extractBuildFlags, findGoProcess, findMainModules, withBuildFlag, findDefaultProfiles,
-} from '../../../src/toolexec/build-flags.js';
+import { extractBuildFlags, withBuildFlag } from '../../../src/toolexec/build-flags.js';
+import { findGoProcess, type ProcessTable } from '../../../src/toolexec/go-process.js';
+import { findMainModules } from '../../../src/toolexec/main-modules.js';
+import { findDefaultProfiles } from '../../../src/toolexec/pgo-profiles.js';
 import { makeTempDir } from './go-helpers.js';
-
-test('parses go test command lines with flags before and after packages, stopping at -args', () => {
-  const c = parseGoCommand(['test', '-race', '-run', 'TestX', './...', '-count=1', '-tags', 'a,b', '-args', '-tags=zzz']);
-  assert.equal(c.subcommand, 'test');
-  assert.deepEqual(c.packages, ['./...']);
-  assert.equal(c.flags.get('race'), true);
-  assert.equal(c.flags.get('run'), 'TestX');
-  assert.equal(c.flags.get('tags'), 'a,b');
-});
-
-test('GOFLAGS quoting round-trips values with spaces', () => {
-  assert.deepEqual(splitGoflags(` -tags=a,b  '-toolexec=/my tools/weft toolexec' "-ldflags=-X 'm.v=1'" `), [
-    '-tags=a,b', '-toolexec=/my tools/weft toolexec', "-ldflags=-X 'm.v=1'",
-  ]);
-  const fields = ['-trimpath', '-toolexec=/a b/shim', "-gcflags=-m 'x'"];
-  assert.deepEqual(splitGoflags(joinGoflags(fields)), fields);
-  assert.throws(() => splitGoflags("-a '-x=unterminated"), /unterminated/);
-});
 
 test('keeps only the flags that change what is built; command line overrides GOFLAGS', () => {
   const f = extractBuildFlags(
@@ -35,9 +18,9 @@ test('keeps only the flags that change what is built; command line overrides GOF
   assert.deepEqual(f.flags, ['-gcflags=all=-N -l', '-mod=vendor', '-race', '-tags=netgo', '-trimpath']);
   assert.deepEqual(f.env, { GOOS: 'linux', GOARCH: 'arm64', CGO_ENABLED: '0', GOFLAGS: '-mod=vendor -tags=ignored -p=4' });
   assert.equal(f.dir, '/src/app');
-  const g = extractBuildFlags(['build', '-race', './...'], { GOARCH: 'amd64' }, '/src/app');
+  const g = extractBuildFlags(['test', '-race', './...'], { GOARCH: 'amd64' }, '/src/app');
   assert.notEqual(f.key, g.key);
-  assert.equal(g.key, extractBuildFlags(['build', './...', '-race'], { GOARCH: 'amd64', GOPATH: '/x' }, '/src/app').key);
+  assert.equal(g.key, extractBuildFlags(['test', './...', '-race'], { GOARCH: 'amd64', GOPATH: '/x' }, '/src/app').key);
 });
 
 test('-cover without -coverpkg derives it: test patterns for go test, main modules for go build', () => {
@@ -52,7 +35,6 @@ test('-cover without -coverpkg derives it: test patterns for go test, main modul
 test('-C changes the directory the inner go runs in', () => {
   assert.equal(extractBuildFlags(['-C', 'sub', 'build', '.'], {}, '/m').dir, '/m/sub');
   assert.equal(extractBuildFlags(['-C=/abs', 'test', '-cover', '.'], {}, '/m').dir, '/abs');
-  assert.equal(parseGoCommand(['-C', 'sub', 'test', './x']).subcommand, 'test');
 });
 
 test('finds the go process above the shim through /proc, with its args and env', async () => {
@@ -69,7 +51,7 @@ test('finds the go process above the shim through /proc, with its args and env',
     assert.ok(found !== null);
     assert.equal(found.pid, sh.pid);
     assert.deepEqual(found.args, ['-c', 'sleep 30 & echo $!; wait']);
-    assert.equal(found.env.GOFLAGS, '-tags=dropin');
+    assert.equal(found.env?.GOFLAGS, '-tags=dropin');
     assert.equal(found.cwd, process.cwd());
     assert.equal(findGoProcess(process.pid, 2), null);
   } finally {
@@ -93,6 +75,41 @@ test('finds main modules from go.mod and go.work', () => {
   }
 });
 
+test('every -gcflags/-ldflags/-asmflags occurrence is kept in order, GOFLAGS first; scalar flags are last-wins', () => {
+  const f = extractBuildFlags(
+    ['build', '-gcflags=all=-N -l', '-tags=b', '-ldflags=-X main.v=1', '-gcflags=example.com/app=-m', '-race=false', './cmd'],
+    { GOFLAGS: "-gcflags=-l '-ldflags=-s -w' -tags=a -race" },
+    '/m',
+  );
+  assert.deepEqual(f.flags, ['-gcflags=-l', '-gcflags=all=-N -l', '-gcflags=example.com/app=-m', '-ldflags=-s -w', '-ldflags=-X main.v=1', '-tags=b']);
+  // An empty -gcflags resets go's flags for the named packages: it is passed on, not dropped.
+  assert.deepEqual(extractBuildFlags(['build', '-gcflags=all=-N', '-gcflags=', '.'], {}, '/m').flags, ['-gcflags=all=-N', '-gcflags=']);
+});
+
+test('program arguments of go run and test-binary arguments after -args are not build flags', () => {
+  assert.deepEqual(extractBuildFlags(['run', '-tags=x', '.', '-race', '-tags=y'], {}, '/m').flags, ['-tags=x']);
+  assert.deepEqual(extractBuildFlags(['test', '.', '-race', '-args', '-trimpath'], {}, '/m').flags, ['-race']);
+});
+
+test('finds the go process through the platform table: parents walked, go1.x.y accepted, no environment on macOS-like tables', () => {
+  const procs: Record<number, { ppid: number; argv: string[] }> = {
+    40: { ppid: 30, argv: ['/cache/weft-shim', '/go/pkg/tool/compile'] },
+    30: { ppid: 20, argv: ['time', '/cache/weft-shim'] },
+    20: { ppid: 1, argv: ['/home/u/sdk/go1.22.4/bin/go1.22.4', 'test', '-race', './...'] },
+  };
+  const table: ProcessTable = {
+    stat: (pid) => (procs[pid] ? { ppid: procs[pid].ppid, startTime: `t${pid}` } : null),
+    argv: (pid) => procs[pid]?.argv ?? null,
+    environ: () => null,
+    cwd: (pid) => (pid === 20 ? '/home/u/app' : null),
+    exe: (pid) => (pid === 20 ? '/home/u/sdk/go1.22.4/bin/go1.22.4' : null),
+  };
+  assert.deepEqual(findGoProcess(40, 4, table), { pid: 20, args: ['test', '-race', './...'], env: null, cwd: '/home/u/app', exe: '/home/u/sdk/go1.22.4/bin/go1.22.4' });
+  assert.equal(findGoProcess(40, 1, table), null, 'too deep');
+  procs[20]!.argv[0] = '/usr/bin/gofmt';
+  assert.equal(findGoProcess(40, 4, table), null, 'gofmt is not go');
+});
+
 test('withBuildFlag replaces or adds a flag and changes the key', () => {
   const f = extractBuildFlags(['build', '-race', '-pgo=auto', '.'], {}, '/m');
   const g = withBuildFlag(f, 'pgo', '/m/cmd/app/default.pgo');
@@ -113,4 +130,26 @@ test('findDefaultProfiles: named directories and walked ./... patterns, skipping
   } finally {
     cleanup();
   }
+});
+
+test('parseProcStat counts fields from the last parenthesis; the macOS table reads ps and lsof output', async () => {
+  const { parseProcStat, darwinProcessTable } = await import('../../../src/toolexec/go-process.js');
+  assert.deepEqual(parseProcStat('4242 (go (b) x) S 17 4242 17 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 987654 0 0'), { comm: 'go (b) x', ppid: 17, startTime: '987654' });
+  assert.equal(parseProcStat('4242 (go S 17'), null);
+  const calls: string[] = [];
+  const table = darwinProcessTable((file, args) => {
+    calls.push([file, ...args].join(' '));
+    if (file === 'lsof') return 'p812\nfcwd\nn/Users/me/my app\n';
+    if (args.includes('ppid=')) return '  77 Thu Dec  3 06:53:37 2026\n';
+    if (args.includes('command=')) return '/usr/local/go/bin/go build -race ./...\n';
+    if (args.includes('comm=')) return '/usr/local/go/bin/go\n';
+    return null;
+  });
+  assert.deepEqual(table.stat(812), { ppid: 77, startTime: 'Thu Dec  3 06:53:37 2026' });
+  assert.deepEqual(table.argv(812), ['/usr/local/go/bin/go', 'build', '-race', './...']);
+  assert.equal(table.cwd(812), '/Users/me/my app');
+  assert.equal(table.exe(812), '/usr/local/go/bin/go');
+  assert.equal(table.environ(812), null);
+  assert.ok(calls.every((c) => c.includes('-p 812')), calls.join('\n'));
+  assert.equal(darwinProcessTable(() => null).stat(1), null);
 });

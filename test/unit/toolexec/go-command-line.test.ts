@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { findToolexec, joinGoflags, lastFlag, parseGoCommand, parseGoflags, splitGoflags } from '../../../src/toolexec/go-command-line.js';
+
+test('parses go test command lines with flags before and after packages, stopping at -args', () => {
+  const c = parseGoCommand(['test', '-race', '-run', 'TestX', './...', '-count=1', '-tags', 'a,b', '-args', '-tags=zzz']);
+  assert.equal(c.subcommand, 'test');
+  assert.deepEqual(c.packages, ['./...']);
+  assert.equal(lastFlag(c.flags, 'race'), true);
+  assert.equal(lastFlag(c.flags, 'run'), 'TestX');
+  assert.equal(lastFlag(c.flags, 'tags'), 'a,b');
+  assert.equal(parseGoCommand(['-C', 'sub', 'test', './x']).subcommand, 'test');
+  assert.equal(parseGoCommand(['-C', 'sub', 'test', './x']).dir, 'sub');
+});
+
+test('go build and go run stop at the first package; the rest of go run belongs to the program', () => {
+  assert.deepEqual(parseGoCommand(['run', '-race', './cmd', '-toolexec=x', 'arg']).flags, [{ name: 'race', value: true }]);
+  assert.deepEqual(parseGoCommand(['run', '-race', './cmd', '-toolexec=x', 'arg']).packages, ['./cmd']);
+  assert.deepEqual(parseGoCommand(['build', './a', './b']).packages, ['./a', './b']);
+});
+
+test('keeps every occurrence of a flag, in order', () => {
+  const c = parseGoCommand(['build', '-gcflags', 'all=-N', '--gcflags=-m', '-ldflags=-s', './...']);
+  assert.deepEqual(c.flags, [
+    { name: 'gcflags', value: 'all=-N' },
+    { name: 'gcflags', value: '-m' },
+    { name: 'ldflags', value: '-s' },
+  ]);
+});
+
+test('GOFLAGS quoting round-trips values with spaces', () => {
+  assert.deepEqual(splitGoflags(` -tags=a,b  '-toolexec=/my tools/weft toolexec' "-ldflags=-X 'm.v=1'" `), [
+    '-tags=a,b', '-toolexec=/my tools/weft toolexec', "-ldflags=-X 'm.v=1'",
+  ]);
+  const fields = ['-trimpath', '-toolexec=/a b/shim', "-gcflags=-m 'x'"];
+  assert.deepEqual(splitGoflags(joinGoflags(fields)), fields);
+  assert.throws(() => splitGoflags("-a '-x=unterminated"), /unterminated/);
+  // go splits on ASCII space, tab, CR and LF only.
+  assert.deepEqual(splitGoflags('-a\u00a0b -c'), ['-a\u00a0b', '-c']);
+  assert.throws(() => parseGoflags('-mod=mod vendor'), /not a flag/);
+});
+
+test('findToolexec: the command line wins over GOFLAGS, and a quoted GOFLAGS path with spaces is one value', () => {
+  assert.deepEqual(findToolexec(['build', '.'], "-mod=mod '-toolexec=/my dir/shim'"), { value: '/my dir/shim', from: 'GOFLAGS' });
+  assert.deepEqual(findToolexec(['build', '-toolexec', '/a', '.'], '-toolexec=/b'), { value: '/a', from: 'command line' });
+  assert.equal(findToolexec(['build', '-o', '-toolexec', '.'], ''), null);
+});
