@@ -10,7 +10,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { WeftError } from '../errors.js';
-import type { AdviceSpec, ResolvedAspect, ResolvedConfig, SourceLocation } from './types.js';
+import type { AdviceSpec, ResolvedAspect, ResolvedConfig, SourceLocation, TemplateSpec } from './types.js';
 import type { Problem } from './problems.js';
 import { problemsError } from './problems.js';
 import type { ParseContext } from './yaml-access.js';
@@ -207,12 +207,48 @@ function checkDuplicateIds(aspects: readonly ResolvedAspect[], problems: Problem
   }
 }
 
+export interface LoadOptions {
+  /**
+   * Checks one advice template's text (src/config does not know template syntax: the caller
+   * passes the parser the weaver will use). Returns null when it parses, else what is wrong;
+   * reported with the other problems, so a broken template is found before any build starts.
+   */
+  checkTemplate?: (spec: TemplateSpec, aspect: string) => string | null;
+}
+
+/** Every code template of an advice, in declaration order. */
+export function templatesOf(advice: AdviceSpec): TemplateSpec[] {
+  switch (advice.kind) {
+    case 'prepend-statements':
+    case 'wrap-expression':
+    case 'inject-declarations':
+    case 'assign-value':
+      return [advice.template];
+    case 'append-args':
+      return [...advice.values];
+    default:
+      return [];
+  }
+}
+
+function checkTemplates(aspects: readonly ResolvedAspect[], check: NonNullable<LoadOptions['checkTemplate']>, problems: Problem[]): void {
+  for (const a of aspects) {
+    for (const adv of a.advice) {
+      for (const t of templatesOf(adv)) {
+        const bad = check(t, a.id);
+        if (bad !== null) problems.push({ file: t.location.file, line: t.location.line, path: t.location.path, message: `aspect \`${a.id}\`: ${bad}` });
+      }
+    }
+  }
+}
+
 /** Loads and validates `file` and everything it extends. Throws E_CONFIG_READ or E_CONFIG_INVALID. */
-export async function loadConfigFile(file: string): Promise<ResolvedConfig> {
+export async function loadConfigFile(file: string, opts: LoadOptions = {}): Promise<ResolvedConfig> {
   const root = resolve(file);
   const state: LoadState = { problems: [], files: [], seen: new Set() };
   const aspects = await loadFile(root, [], null, state);
   checkDuplicateIds(aspects, state.problems);
+  if (opts.checkTemplate !== undefined) checkTemplates(aspects, opts.checkTemplate, state.problems);
   if (state.problems.length > 0) throw problemsError(root, state.problems);
   return {
     files: state.files,

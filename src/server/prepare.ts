@@ -45,8 +45,10 @@ export async function resolveConfig(file: string | null): Promise<ResolvedConfig
       hint: 'fix the path given by --config / WEFT_CONFIG, or the file permissions',
     });
   }
-  const { loadConfig } = await import('../config/index.js');
-  return loadConfig(file);
+  // Templates are parsed here, with the weaver's parser, so a broken one is reported with every
+  // other config problem before go starts (not as a failed compile of the first woven package).
+  const [{ loadConfig }, { checkTemplateSpec }] = await Promise.all([import('../config/index.js'), import('../weave/templates.js')]);
+  return loadConfig(file, { checkTemplate: checkTemplateSpec });
 }
 
 /**
