@@ -7,9 +7,11 @@ import { WeftError } from '../errors.js';
 /** Subcommands that compile or link, and so get weft's -toolexec. */
 export const INSTRUMENTED_SUBCOMMANDS = new Set(['build', 'install', 'run', 'test', 'vet']);
 
+export type StatsFormat = 'off' | 'text' | 'json';
+
 export interface WeftGoFlags {
   config?: string;
-  stats?: boolean;
+  stats?: StatsFormat;
   logFile?: string;
   logLevel?: string;
 }
@@ -38,7 +40,7 @@ export function extractWeftFlags(args: readonly string[]): { goArgs: string[]; f
     const name = m[1]!;
     const inline = m[2];
     if (name === 'weft-stats') {
-      flags.stats = inline === undefined ? true : !/^(0|false|no|off)$/i.test(inline);
+      flags.stats = parseStatsFormat(inline, `--${name}`);
       continue;
     }
     const key = WEFT_VALUE_FLAGS[name];
@@ -54,6 +56,14 @@ export function extractWeftFlags(args: readonly string[]): { goArgs: string[]; f
     (flags as Record<string, unknown>)[key] = value;
   }
   return { goArgs, flags };
+}
+
+/** `--weft-stats[=text|json|off]` and WEFT_STATS: no value or a truthy one is text. */
+export function parseStatsFormat(value: string | undefined, what: string): StatsFormat {
+  if (value === undefined || value === '' || /^(1|true|yes|on|text)$/i.test(value)) return 'text';
+  if (/^(0|false|no|off)$/i.test(value)) return 'off';
+  if (/^json$/i.test(value)) return 'json';
+  throw new WeftError('E_USAGE', `${what}=${value} is not a statistics format`, { hint: 'use --weft-stats (text) or --weft-stats=json' });
 }
 
 export interface GoInvocation {

@@ -13,7 +13,6 @@ import {
   prepareBuild,
   readShimStats,
   sweepStaleSocketDirs,
-  type BuildContext,
   type JobServer,
 } from '../server/index.js';
 import { ensureShim } from '../server/ensure-shim.js';
@@ -62,10 +61,10 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
     let server: JobServer | null = null;
     try {
       server = await listenJobServer(ctx);
-      // WEFT_STATS_JSON=<file> is the machine-readable twin of --weft-stats (tests, benchmarks).
+      // WEFT_STATS_JSON=<file> and --weft-stats=json (on stderr) give the same JSON report.
       const statsJson = env['WEFT_STATS_JSON'];
-      const wantJson = statsJson !== undefined && statsJson !== '';
-      const statsFile = opts.stats || wantJson ? join(server.dir ?? '', 'shim-stats') : null;
+      const wantJsonFile = statsJson !== undefined && statsJson !== '';
+      const statsFile = opts.stats !== 'off' || wantJsonFile ? join(server.dir ?? '', 'shim-stats') : null;
       const goEnv: NodeJS.ProcessEnv = {
         ...env,
         WEFT_SOCKET: server.socketPath,
@@ -88,8 +87,13 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
       const cpu = process.cpuUsage(cpu0);
       // weft's own CPU while go ran (server, weaving in worker threads): the rest of the overhead is the shim's.
       const weftCpuMs = Math.round((cpu.user + cpu.system) / 1000);
-      if (opts.stats) printStats(ctx, statsFile, wallMs, weftCpuMs);
-      if (wantJson) writeFileSync(statsJson, JSON.stringify({ ...ctx.stats.snapshot(statsFile !== null ? readShimStats(statsFile) : null), wallMs, weftCpuMs, exitCode: code }) + '\n');
+      if (statsFile !== null) {
+        const shimStats = readShimStats(statsFile);
+        const json = JSON.stringify({ ...ctx.stats.snapshot(shimStats), wallMs, weftCpuMs, exitCode: code }) + '\n';
+        if (opts.stats === 'text') process.stderr.write(`${formatStats(ctx.stats.snapshot(shimStats))}\nweft stats: wall ${wallMs} ms; weft process cpu ${weftCpuMs} ms\n`);
+        else if (opts.stats === 'json') process.stderr.write(json);
+        if (wantJsonFile) writeFileSync(statsJson, json);
+      }
       return code;
     } finally {
       await server?.close();
@@ -98,11 +102,6 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
   } finally {
     log.close();
   }
-}
-
-function printStats(ctx: BuildContext, statsFile: string | null, wallMs: number, weftCpuMs: number): void {
-  const shim = statsFile !== null ? readShimStats(statsFile) : null;
-  process.stderr.write(`${formatStats(ctx.stats.snapshot(shim))}\nweft stats: wall ${wallMs} ms; weft process cpu ${weftCpuMs} ms\n`);
 }
 
 /** Runs go with inherited stdio, forwarding SIGINT/SIGTERM/SIGHUP; resolves with its exit code. */

@@ -1,23 +1,26 @@
 // weft's own options as the commands see them, merged from flags and environment:
 // flag > environment > default. Kept apart from commander so every command resolves them alike.
 import { createLogger, parseLogLevel, type Logger } from '../server/index.js';
+import { parseStatsFormat, type StatsFormat } from './go-args.js';
 
 export interface WeftGlobalOptions {
   config?: string | undefined;
-  stats?: boolean | undefined;
+  /** true (the global `--weft-stats` flag) means text. */
+  stats?: boolean | StatsFormat | undefined;
   logFile?: string | undefined;
   logLevel?: string | undefined;
 }
 
 export interface ResolvedOptions {
   config: string | undefined;
-  stats: boolean;
+  stats: StatsFormat;
   log: Logger;
 }
 
 export function resolveOptions(o: WeftGlobalOptions, env: NodeJS.ProcessEnv): ResolvedOptions {
   const statsEnv = env['WEFT_STATS'];
-  const stats = o.stats ?? (statsEnv !== undefined && statsEnv !== '' && !/^(0|false|no|off)$/i.test(statsEnv));
+  const stats: StatsFormat = o.stats === true ? 'text' : o.stats === false ? 'off'
+    : o.stats ?? (statsEnv === undefined || statsEnv === '' ? 'off' : parseStatsFormat(statsEnv, 'WEFT_STATS'));
   const level = parseLogLevel(o.logLevel ?? env['WEFT_LOG'], 'warn');
   const logFile = o.logFile ?? env['WEFT_LOG_FILE'];
   return { config: o.config, stats, log: createLogger({ level, file: logFile }) };

@@ -2,7 +2,7 @@
 // build logic here. Errors are WeftErrors printed by main(); usage errors exit 2.
 import { Command, CommanderError, Option } from 'commander';
 import { WeftError } from '../errors.js';
-import { findGo, runDropInServer, weftVersion } from '../server/index.js';
+import { findGo, runDropInServer } from '../server/index.js';
 import { ensureShim } from '../server/ensure-shim.js';
 import { runGoCommand } from './go-command.js';
 import { resolveOptions, type WeftGlobalOptions } from './options.js';
@@ -88,7 +88,7 @@ export function buildProgram(io: ProgramIO, result: { code: number }): Command {
       const g = globals();
       const opts = resolveOptions({ ...g, logLevel: g.logLevel ?? io.env['WEFT_LOG'] ?? 'info' }, io.env);
       try {
-        result.code = await runDropInServer({ socketPath: o.socket, goPid: pid, log: opts.log, env: io.env, configFlag: opts.config, stats: opts.stats });
+        result.code = await runDropInServer({ socketPath: o.socket, goPid: pid, log: opts.log, env: io.env, configFlag: opts.config, stats: opts.stats !== 'off' });
       } finally {
         opts.log.close();
       }
@@ -110,10 +110,11 @@ export function buildProgram(io: ProgramIO, result: { code: number }): Command {
 
   program
     .command('version')
-    .description('print weft\'s version')
-    .action(() => {
-      io.stdout(`weft ${weftVersion()}\n`);
-      result.code = 0;
+    .description('print the versions of weft, node and go, and the configuration\'s fingerprint')
+    .option('--json', 'one JSON object')
+    .action(async (o: { json?: boolean }) => {
+      const { runVersionCommand } = await import('./version-command.js');
+      result.code = await runVersionCommand({ json: o.json === true, configFlag: globals().config, env: io.env, cwd: io.cwd, stdout: io.stdout, stderr: io.stderr });
     });
 
   return program;

@@ -13,5 +13,6 @@ export * from './log.js';
 export * from './stats.js';
 export * from './version.js';
 export * from './prepare.js';
+export * from './about.js';
 export * from './drop-in.js';
 export * from './run-tool.js';
