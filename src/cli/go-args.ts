@@ -9,9 +9,12 @@ export const INSTRUMENTED_SUBCOMMANDS = new Set(['build', 'install', 'run', 'tes
 
 export type StatsFormat = 'off' | 'text' | 'json';
 
+export type ProgressSetting = 'auto' | 'on' | 'off';
+
 export interface WeftGoFlags {
   config?: string;
   stats?: StatsFormat;
+  progress?: ProgressSetting;
   logFile?: string;
   logLevel?: string;
 }
@@ -43,9 +46,13 @@ export function extractWeftFlags(args: readonly string[]): { goArgs: string[]; f
       flags.stats = parseStatsFormat(inline, `--${name}`);
       continue;
     }
+    if (name === 'weft-progress') {
+      flags.progress = parseProgressSetting(inline, `--${name}`);
+      continue;
+    }
     const key = WEFT_VALUE_FLAGS[name];
     if (key === undefined) {
-      throw new WeftError('E_USAGE', `unknown weft flag --${name}`, { hint: 'weft flags are --weft-config, --weft-stats, --weft-log-file, --weft-log-level (see `weft --help`)' });
+      throw new WeftError('E_USAGE', `unknown weft flag --${name}`, { hint: 'weft flags are --weft-config, --weft-stats, --weft-progress, --weft-log-file, --weft-log-level (see `weft --help`)' });
     }
     let value = inline;
     if (value === undefined) {
@@ -64,6 +71,14 @@ export function parseStatsFormat(value: string | undefined, what: string): Stats
   if (/^(0|false|no|off)$/i.test(value)) return 'off';
   if (/^json$/i.test(value)) return 'json';
   throw new WeftError('E_USAGE', `${what}=${value} is not a statistics format`, { hint: 'use --weft-stats (text) or --weft-stats=json' });
+}
+
+/** `--weft-progress[=on|off|auto]` and WEFT_PROGRESS: no value means on (also on a non-terminal). */
+export function parseProgressSetting(value: string | undefined, what: string): ProgressSetting {
+  if (value === undefined || /^(1|true|yes|on)$/i.test(value)) return 'on';
+  if (/^(0|false|no|off)$/i.test(value)) return 'off';
+  if (value === '' || /^auto$/i.test(value)) return 'auto';
+  throw new WeftError('E_USAGE', `${what}=${value} is not a progress setting`, { hint: 'use --weft-progress (on), --weft-progress=off or =auto (on a terminal only)' });
 }
 
 export interface GoInvocation {

@@ -10,13 +10,16 @@ import {
   findGo,
   formatStats,
   listenJobServer,
+  progressFields,
+  routeLogStderr,
   prepareBuild,
   readShimStats,
   sweepStaleSocketDirs,
   type JobServer,
 } from '../server/index.js';
 import { ensureShim } from '../server/ensure-shim.js';
-import { checkNoUserToolexec, extractWeftFlags, parseGoInvocation, withToolexec } from './go-args.js';
+import { checkNoUserToolexec, extractWeftFlags, parseGoInvocation, parseProgressSetting, withToolexec, type GoInvocation, type ProgressSetting } from './go-args.js';
+import { ProgressLine, type ProgressMode } from './progress.js';
 import { resolveOptions, type WeftGlobalOptions } from './options.js';
 
 export interface GoCommandInput {
@@ -77,7 +80,17 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
       log.debug(`running ${go} ${args.join(' ')} (socket ${server.socketPath}; weft ready after ${Math.round(performance.now())} ms)`);
       const started = Date.now();
       const cpu0 = process.cpuUsage();
-      const running = runGo(go, args, goEnv, cwd);
+      const progressMode = chooseProgress(flags.progress ?? parseProgressSetting(env['WEFT_PROGRESS'] ?? '', 'WEFT_PROGRESS'), inv);
+      const progress = progressMode === null ? null : new ProgressLine({ mode: progressMode, out: process.stderr, fields: () => progressFields(ctx.stats.snapshot()) });
+      if (progress !== null) routeLogStderr((text) => progress.writeAbove(process.stderr, text));
+      const running = runGo(go, args, goEnv, cwd, progress === null ? {} : {
+        // go's stdout is piped only when it shares the terminal with the line; a file or pipe keeps its own.
+        ...(process.stdout.isTTY === true ? { stdout: progress.forward(process.stdout) } : {}),
+        stderr: progress.forward(process.stderr),
+      }).finally(() => {
+        progress?.stop();
+        routeLogStderr(null);
+      });
       // Directories of weft processes that were SIGKILLed: cleaned while go works.
       const sweeping = sweepStaleSocketDirs(undefined, server.dir ?? undefined).catch(() => 0);
       const code = await running;
@@ -104,10 +117,32 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
   }
 }
 
-/** Runs go with inherited stdio, forwarding SIGINT/SIGTERM/SIGHUP; resolves with its exit code. */
-export function runGo(go: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Promise<number> {
+/**
+ * The progress line is drawn for compiling subcommands when asked for, or on a terminal by
+ * default; never for `go run`, whose program owns the terminal once it starts.
+ */
+function chooseProgress(setting: ProgressSetting, inv: GoInvocation): ProgressMode | null {
+  if (setting === 'off' || inv.sub === 'run') return null;
+  if (process.stderr.isTTY === true) return 'tty';
+  return setting === 'on' ? 'lines' : null;
+}
+
+export interface GoOutputSinks {
+  stdout?: { push(chunk: string): void; flush(): void };
+  stderr?: { push(chunk: string): void; flush(): void };
+}
+
+/**
+ * Runs go, forwarding SIGINT/SIGTERM/SIGHUP; resolves with its exit code. stdio is inherited
+ * except the streams given in `sinks`, which receive go's output (all of it before resolving).
+ */
+export function runGo(go: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd: string, sinks: GoOutputSinks = {}): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(go, args, { stdio: 'inherit', env, cwd });
+    const child = spawn(go, args, { stdio: ['inherit', sinks.stdout ? 'pipe' : 'inherit', sinks.stderr ? 'pipe' : 'inherit'], env, cwd });
+    for (const [stream, sink] of [[child.stdout, sinks.stdout], [child.stderr, sinks.stderr]] as const) {
+      if (stream === null || sink === undefined) continue;
+      stream.setEncoding('utf8').on('data', (c: string) => sink.push(c)).on('end', () => sink.flush());
+    }
     const forward = (sig: NodeJS.Signals): void => {
       // A terminal's Ctrl-C reaches go too (same process group); a second signal is harmless,
       // while a signal sent to weft alone (kill, CI timeouts) must still stop go.
@@ -122,7 +157,8 @@ export function runGo(go: string, args: readonly string[], env: NodeJS.ProcessEn
       cleanup();
       reject(new WeftError('E_GO_NOT_FOUND', `cannot run ${go}: ${e.message}`, { hint: 'install Go ≥ 1.23 or put it on PATH' }));
     });
-    child.once('exit', (code, signal) => {
+    // 'close' waits for piped output to end, so nothing of go's is written after weft returns.
+    child.once('close', (code, signal) => {
       cleanup();
       resolve(exitCodeOf(code, signal));
     });

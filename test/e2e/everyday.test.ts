@@ -1,0 +1,121 @@
+// The everyday commands on a real module and the real go: --weft-stats=json, the progress line
+// (through a real pseudo-terminal, script(1)), and the commands added next to them. One module
+// and one GOCACHE for the file, so std is compiled once.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { copyFixture, hasCommand, hasGo, makeTestEnv, run, runWeft, weftBin, type StatsJson } from './helpers.js';
+
+export const GREET_ASPECTS = `meta: {name: everyday, description: trace greet}
+aspects:
+  - id: trace-greet
+    join-point:
+      all-of:
+        - import-path: example.com/pipeline/internal/greet
+        - function-body:
+            function: [{name: Hello}]
+    advice:
+      prepend-statements:
+        imports: {fmt: fmt}
+        template: fmt.Print("")
+`;
+
+/** What a terminal shows after `raw`: \\r, ESC[K, \\n and printable text; other escapes dropped. */
+export function renderScreen(raw: string): string[] {
+  const lines: string[] = [''];
+  let row = 0;
+  let col = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!;
+    if (c === '\r') col = 0;
+    else if (c === '\n') {
+      row++;
+      col = 0;
+      if (lines[row] === undefined) lines[row] = '';
+    } else if (c === '\x1b') {
+      const m = /^\x1b\[([0-9;?]*)([A-Za-z])/.exec(raw.slice(i));
+      if (m === null) continue;
+      if (m[2] === 'K') lines[row] = lines[row]!.slice(0, col);
+      i += m[0].length - 1;
+    } else {
+      const l = lines[row]!.padEnd(col, ' ');
+      lines[row] = l.slice(0, col) + c + l.slice(col + 1);
+      col++;
+    }
+  }
+  return lines;
+}
+
+const hasScript = hasCommand('script');
+
+describe('everyday commands', { skip: !hasGo && 'go is not installed' }, () => {
+  let mod = '';
+  let env: NodeJS.ProcessEnv = {};
+  let cleanup = (): void => {};
+
+  before(() => {
+    mod = copyFixture('pipeline');
+    ({ env, cleanup } = makeTestEnv('everyday'));
+    writeFileSync(join(mod, 'weft.yml'), GREET_ASPECTS);
+  });
+  after(() => {
+    cleanup();
+    rmSync(mod, { recursive: true, force: true });
+  });
+
+  it('--weft-stats=json prints the WEFT_STATS_JSON report as one line on stderr', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weft-e2e-statsjson-'));
+    try {
+      const file = join(dir, 'stats.json');
+      const r = await runWeft(['go', 'build', '--weft-stats=json', './...'], { cwd: mod, env: { ...env, WEFT_STATS_JSON: file } });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, '');
+      const line = r.stderr.trimEnd().split('\n').at(-1)!;
+      const onStderr = JSON.parse(line) as StatsJson;
+      const inFile = JSON.parse(readFileSync(file, 'utf8')) as StatsJson;
+      assert.deepEqual(onStderr, inFile);
+      assert.equal(onStderr.exitCode, 0);
+      assert.ok(onStderr.compileRequests > 0);
+      assert.ok(onStderr.woven >= 1);
+      assert.deepEqual((onStderr as unknown as { aspects: Record<string, number> }).aspects, { 'trace-greet': 1 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  describe('progress line', () => {
+    before(() => {
+      mkdirSync(join(mod, 'internal', 'broken'), { recursive: true });
+      writeFileSync(join(mod, 'internal', 'broken', 'broken.go'), 'package broken\n\nvar X = nope\n');
+    });
+    after(() => rmSync(join(mod, 'internal', 'broken'), { recursive: true, force: true }));
+
+    it('on a terminal: drawn in place on stderr, cleared at the end, go\'s errors on lines of their own', { skip: !hasScript && 'script(1) is not installed' }, async () => {
+      // -a: every package is compiled, so weft answers many requests while the line is up.
+      const cmd = `stty cols 200; ${process.execPath} ${weftBin} go build -a ./...`;
+      const r = await run('script', ['-qefc', cmd, '/dev/null'], { cwd: mod, env: { ...env, COLUMNS: '200' } });
+      assert.equal(r.code, 1, r.stdout);
+      const raw = r.stdout;
+      assert.match(raw, /\r\x1b\[Kweft: \d+ compile requests answered · \d+ packages screened · \d+ woven/, 'the line was drawn in place');
+      const screen = renderScreen(raw.replace(/\r\n/g, '\n')).filter((l) => l !== '');
+      assert.ok(!screen.some((l) => l.includes('compile requests answered')), `the line is cleared at the end:\n${screen.join('\n')}`);
+      assert.ok(screen.includes('# example.com/pipeline/internal/broken'), screen.join('\n'));
+      assert.ok(screen.some((l) => /^internal[/]broken[/]broken\.go:3:9: undefined: nope$/.test(l)), screen.join('\n'));
+    });
+
+    it('on a non-terminal: nothing, unless --weft-progress, which prints plain lines', async () => {
+      const quiet = await runWeft(['go', 'build', './...'], { cwd: mod, env });
+      assert.equal(quiet.code, 1);
+      assert.doesNotMatch(quiet.stderr, /compile requests answered/);
+      assert.match(quiet.stderr, /^# example\.com\/pipeline\/internal\/broken$/m);
+      const loud = await runWeft(['go', 'build', '--weft-progress', './...'], { cwd: mod, env });
+      assert.equal(loud.code, 1);
+      assert.equal(loud.stdout, '');
+      assert.doesNotMatch(loud.stderr, /[\r\x1b]/);
+      assert.match(loud.stderr, /^weft: \d+ compile requests answered · .*$/m);
+      assert.match(loud.stderr, /^internal\/broken\/broken\.go:3:9: undefined: nope$/m);
+    });
+  });
+});
