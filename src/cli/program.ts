@@ -109,6 +109,23 @@ export function buildProgram(io: ProgramIO, result: { code: number }): Command {
     });
 
   program
+    .command('diff')
+    .description('show what the configuration weaves into packages, as a unified diff against the original sources')
+    .argument('[packages...]', 'packages as for go build (default: .)')
+    .option('--stat', 'per-file counts of added and removed lines instead of the diff')
+    .option('--color <when>', 'auto (on a terminal), always or never', 'auto')
+    .option('--line-directives', 'keep the //line directives weft adds (hidden by default)')
+    .action(async (patterns: string[], o: { stat?: boolean; color: string; lineDirectives?: boolean }) => {
+      const { runDiffCommand } = await import('./diff-command.js');
+      if (!['auto', 'always', 'never'].includes(o.color)) throw new WeftError('E_USAGE', `--color ${o.color}: use auto, always or never`);
+      const color = o.color === 'always' || (o.color === 'auto' && process.stdout.isTTY === true && io.env['NO_COLOR'] === undefined);
+      result.code = await runDiffCommand({
+        patterns, stat: o.stat === true, color, lineDirectives: o.lineDirectives === true, configFlag: globals().config,
+        env: io.env, cwd: io.cwd, stdout: io.stdout, stderr: io.stderr,
+      });
+    });
+
+  program
     .command('version')
     .description('print the versions of weft, node and go, and the configuration\'s fingerprint')
     .option('--json', 'one JSON object')

@@ -6,6 +6,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import { stripLineDirectives } from '../../src/weave/index.js';
 import { copyFixture, hasCommand, hasGo, makeTestEnv, run, runWeft, weftBin, type StatsJson } from './helpers.js';
 
 export const GREET_ASPECTS = `meta: {name: everyday, description: trace greet}
@@ -83,6 +85,37 @@ describe('everyday commands', { skip: !hasGo && 'go is not installed' }, () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('weft diff: the woven code as a unified diff that patch(1) applies; --stat counts it', async () => {
+    const r = await runWeft(['diff', './...'], { cwd: mod, env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^--- a\/internal\/greet\/greet\.go\n\+\+\+ b\/internal\/greet\/greet\.go\n@@ /);
+    assert.match(r.stdout, /^\+__weft_fmt\.Print\(""\)$/m);
+    assert.doesNotMatch(r.stdout, /\x1b|line /, 'no colour on a pipe, no //line directives');
+    assert.match(r.stderr, /weft diff: 1 of \d+ packages woven by 1 aspects of .*weft\.yml/);
+    // The diff is right: applied to a copy, it gives the woven file minus its //line directives.
+    const copy = mkdtempSync(join(tmpdir(), 'weft-e2e-diff-'));
+    try {
+      mkdirSync(join(copy, 'internal', 'greet'), { recursive: true });
+      writeFileSync(join(copy, 'internal', 'greet', 'greet.go'), readFileSync(join(mod, 'internal', 'greet', 'greet.go')));
+      const p = spawnSync('patch', ['-p1', '-s', '-d', copy], { input: r.stdout, encoding: 'utf8' });
+      assert.equal(p.status, 0, p.stderr);
+      const weave = await runWeft(['weave', '--config', 'weft.yml', '--import-path', 'example.com/pipeline/internal/greet', 'internal/greet/greet.go'], { cwd: mod, env });
+      assert.equal(readFileSync(join(copy, 'internal', 'greet', 'greet.go'), 'utf8'), stripLineDirectives(weave.stdout));
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+    const stat = await runWeft(['diff', '--stat', './...'], { cwd: mod, env });
+    assert.equal(stat.stdout, ' internal/greet/greet.go |    4 ++++\n 1 files changed, 4 insertions(+), 0 deletions(-)\n');
+    const colour = await runWeft(['diff', '--color=always', './internal/greet'], { cwd: mod, env });
+    assert.match(colour.stdout, /\x1b\[32m\+__weft_fmt\.Print\(""\)\x1b\[0m/);
+    const none = await runWeft(['diff', './internal/strs'], { cwd: mod, env });
+    assert.equal(none.stdout, '');
+    assert.match(none.stderr, /0 of 1 packages woven/);
+    const bad = await runWeft(['diff', './nope'], { cwd: mod, env });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /go list found no package for \.\/nope/);
   });
 
   describe('progress line', () => {
