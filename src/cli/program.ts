@@ -126,6 +126,15 @@ export function buildProgram(io: ProgramIO, result: { code: number }): Command {
     });
 
   program
+    .command('doctor')
+    .description('check go, the shim, cache directories, the configuration, injected runtimes and GOFLAGS; exit 1 on a problem')
+    .option('--json', 'the findings as one JSON object')
+    .action(async (o: { json?: boolean }) => {
+      const { runDoctorCommand } = await import('./doctor-command.js');
+      result.code = await runDoctorCommand({ json: o.json === true, configFlag: globals().config, env: io.env, cwd: io.cwd, stdout: io.stdout });
+    });
+
+  program
     .command('version')
     .description('print the versions of weft, node and go, and the configuration\'s fingerprint')
     .option('--json', 'one JSON object')

@@ -118,6 +118,48 @@ describe('everyday commands', { skip: !hasGo && 'go is not installed' }, () => {
     assert.match(bad.stderr, /go list found no package for \.\/nope/);
   });
 
+  it('weft doctor: every check passes on a healthy module, exit 0', async () => {
+    const r = await runWeft(['doctor'], { cwd: mod, env });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    for (const subject of ['go', 'shim', 'weft cache', 'socket directory', 'GOCACHE', 'config', 'runtime', 'GOFLAGS']) {
+      assert.match(r.stdout, new RegExp(`^ok +${subject} `, 'm'), subject);
+    }
+    assert.match(r.stdout, /^ok +config +.*weft\.yml: 1 aspects$/m);
+    assert.match(r.stdout, /aspects: trace-greet/);
+    assert.match(r.stdout, /^ok +runtime +fmt \(std\)$/m);
+    assert.match(r.stdout, /no problems found\n$/);
+  });
+
+  it('weft doctor: each problem with its fix, exit 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weft-e2e-doctor-'));
+    try {
+      const cfg = join(dir, 'inject.yml');
+      writeFileSync(cfg, GREET_ASPECTS.replace('imports: {fmt: fmt}', 'imports: {fmt: example.com/not/required}'));
+      const notADir = join(dir, 'file');
+      writeFileSync(notADir, '');
+      const r = await runWeft(['--config', cfg, 'doctor'], { cwd: mod, env: { ...env, GOFLAGS: '-toolexec=/usr/bin/env', WEFT_CACHE: join(notADir, 'cache') } });
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(r.stdout, /^PROBLEM runtime +example\.com\/not\/required, injected by the aspects, is not available/m);
+      assert.match(r.stdout, /fix: go get example\.com\/not\/required/);
+      assert.match(r.stdout, /^PROBLEM GOFLAGS +-toolexec=\/usr\/bin\/env is set/m);
+      assert.match(r.stdout, /^PROBLEM weft cache +.*file is not a directory$/m);
+      assert.match(r.stdout, /fix: set WEFT_CACHE to a writable directory/);
+      assert.match(r.stdout, /^PROBLEM shim /m);
+      assert.match(r.stdout, /4 problems found\n$/);
+      const bad = join(dir, 'bad.yml');
+      writeFileSync(bad, GREET_ASPECTS.replace('template: fmt.Print("")', 'template: "{{ .Nope"'));
+      const j = await runWeft(['--config', bad, 'doctor', '--json'], { cwd: mod, env });
+      assert.equal(j.code, 1);
+      const report = JSON.parse(j.stdout) as { problems: number; findings: { status: string; subject: string; details?: string[] }[] };
+      assert.equal(report.problems, 1);
+      const config = report.findings.find((f) => f.subject === 'config')!;
+      assert.equal(config.status, 'problem');
+      assert.match(config.details?.[0] ?? '', /bad\.yml:\d+: .*advice template does not parse/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   describe('progress line', () => {
     before(() => {
       mkdirSync(join(mod, 'internal', 'broken'), { recursive: true });
