@@ -135,6 +135,17 @@ export function buildProgram(io: ProgramIO, result: { code: number }): Command {
     });
 
   program
+    .command('prepare')
+    .description('for CI images: build the shim and compile the packages the aspects inject into GOCACHE, as a build would')
+    .argument('[args...]', 'go build flags (-race, -tags=…, as your builds use) and extra packages to warm')
+    .allowUnknownOption()
+    .passThroughOptions()
+    .action(async (args: string[]) => {
+      const { runPrepareCommand } = await import('./prepare-command.js');
+      result.code = await runPrepareCommand({ args, configFlag: globals().config, env: io.env, cwd: io.cwd, stderr: io.stderr });
+    });
+
+  program
     .command('version')
     .description('print the versions of weft, node and go, and the configuration\'s fingerprint')
     .option('--json', 'one JSON object')
