@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WeftError } from '../errors.js';
-import { findGo, readConfigFacts } from '../server/index.js';
+import { describeConfigOrigin, findGo, readConfigFacts } from '../server/index.js';
 import { ensureShim } from '../server/ensure-shim.js';
 import { runGoCommand } from './go-command.js';
 
@@ -28,7 +28,8 @@ export async function runPrepareCommand(input: PrepareCommandInput): Promise<num
   const packages = config.injectedPackages.filter((p) => p !== 'unsafe' && p !== 'C');
   const named = input.args.some((a) => !a.startsWith('-'));
   if (packages.length === 0 && !named) {
-    input.stderr(`weft prepare: ${config.file === null ? 'no configuration found' : `${config.file} injects no packages`}; nothing to compile (name packages to warm them: weft prepare ./...)\n`);
+    const origin = describeConfigOrigin(config);
+    input.stderr(`weft prepare: ${origin === null ? 'no configuration found' : `${origin} injects no packages`}; nothing to compile (name packages to warm them: weft prepare ./...)\n`);
     return 0;
   }
   const statsDir = mkdtempSync(join(tmpdir(), 'weft-prepare-'));
@@ -37,7 +38,7 @@ export async function runPrepareCommand(input: PrepareCommandInput): Promise<num
     const args = ['build', ...input.args, ...packages];
     const code = await runGoCommand({
       args,
-      globals: { config: config.file ?? undefined },
+      globals: { config: input.configFlag },
       env: { ...input.env, WEFT_STATS_JSON: statsFile },
       cwd: input.cwd,
     });

@@ -109,6 +109,20 @@ export function buildProgram(io: ProgramIO, result: { code: number }): Command {
     });
 
   program
+    .command('explain')
+    .description('explain what a build here would weave: --config lists the configuration files loaded, in order')
+    .option('--config', 'list the configuration files a build in this directory loads, from where, in what order, with their aspect counts')
+    .option('--tags <tags>', 'build tags of the build (they decide which packages orchestrion.tool.go files resolve to)')
+    .action(async (o: { config?: boolean; tags?: string }) => {
+      if (o.config !== true) throw new WeftError('E_USAGE', '`weft explain` needs --config');
+      const { runExplainConfig } = await import('./explain-config.js');
+      result.code = await runExplainConfig({
+        env: io.env, cwd: io.cwd, configFlag: globals().config, stdout: io.stdout,
+        ...(o.tags !== undefined ? { goFlags: [`-tags=${o.tags}`] } : {}),
+      });
+    });
+
+  program
     .command('diff')
     .description('show what the configuration weaves into packages, as a unified diff against the original sources')
     .argument('[packages...]', 'packages as for go build (default: .)')

@@ -1,7 +1,7 @@
 // `weft version`: weft's, node's and go's versions and the configuration's fingerprint, as a
 // build in the current directory would see them; `--json` for scripts.
 import { formatErrorData } from '../errors.js';
-import { readInstallationFacts } from '../server/index.js';
+import { describeConfigOrigin, readInstallationFacts } from '../server/index.js';
 
 export interface VersionCommandInput {
   json: boolean;
@@ -22,6 +22,7 @@ export async function runVersionCommand(input: VersionCommandInput): Promise<num
       go: f.go.ok ? f.go.value.version : null,
       goPath: f.go.ok ? f.go.value.path : null,
       config: f.config.ok ? f.config.value.file : null,
+      orchestrionModule: f.config.ok ? f.config.value.moduleRoot : null,
       aspects: f.config.ok ? f.config.value.aspects.length : null,
       fingerprint: f.config.ok ? f.config.value.fingerprint : null,
       errors: [...(f.go.ok ? [] : [f.go.error]), ...(f.config.ok ? [] : [f.config.error])],
@@ -31,7 +32,8 @@ export async function runVersionCommand(input: VersionCommandInput): Promise<num
     lines.push(f.go.ok ? `go ${f.go.value.version} (${f.go.value.path})` : 'go unavailable (see below)');
     if (f.config.ok) {
       const c = f.config.value;
-      lines.push(c.file === null ? `config none (no weft.yml found; no aspects) fingerprint ${c.fingerprint}` : `config ${c.file} (${c.aspects.length} aspects) fingerprint ${c.fingerprint}`);
+      const origin = describeConfigOrigin(c);
+      lines.push(origin === null ? `config none (no weft.yml found; no aspects) fingerprint ${c.fingerprint}` : `config ${origin} (${c.aspects.length} aspects) fingerprint ${c.fingerprint}`);
     } else lines.push('config invalid (see below)');
     input.stdout(lines.join('\n') + '\n');
   }

@@ -3,14 +3,16 @@
 // `weft version` and `weft doctor`. Nothing here fails: each fact carries its own error.
 import type { ResolvedConfig } from '../config/index.js';
 import { toErrorData, type WeftErrorData } from '../errors.js';
-import { discoverConfigFile, findGo, readGoFacts, resolveConfig } from './prepare.js';
+import { discoverConfiguration, findGo, loadBuildConfig, readGoFacts } from './prepare.js';
 import { weftVersion } from './version.js';
 
 export type Fact<T> = { ok: true; value: T } | { ok: false; error: WeftErrorData };
 
 export interface ConfigFacts {
-  /** The file a build in this directory would read (null: none, no aspects). */
+  /** The user's file a build in this directory would read (null: none). */
   file: string | null;
+  /** The main module's directory when its orchestrion.tool.go / orchestrion.yml are loaded too. */
+  moduleRoot: string | null;
   /** Every file read (the root, then `extends`). */
   files: readonly string[];
   aspects: readonly string[];
@@ -33,6 +35,8 @@ export interface AboutOptions {
   dir: string;
   configFlag?: string | undefined;
   cwd?: string;
+  /** Build flags (tags decide which packages pinned configuration resolves to). */
+  buildFlags?: readonly string[];
 }
 
 async function attempt<T>(f: () => Promise<T> | T): Promise<Fact<T>> {
@@ -41,6 +45,12 @@ async function attempt<T>(f: () => Promise<T> | T): Promise<Fact<T>> {
   } catch (e) {
     return { ok: false, error: toErrorData(e) };
   }
+}
+
+/** How to name the configuration in one line: the user's file, the main module's orchestrion files, or none. */
+export function describeConfigOrigin(c: Pick<ConfigFacts, 'file' | 'moduleRoot'>): string | null {
+  const parts = [...(c.file !== null ? [c.file] : []), ...(c.moduleRoot !== null ? [`orchestrion configuration of ${c.moduleRoot}`] : [])];
+  return parts.length > 0 ? parts.join(' + ') : null;
 }
 
 export async function readInstallationFacts(opts: AboutOptions): Promise<InstallationFacts> {
@@ -55,10 +65,18 @@ export async function readInstallationFacts(opts: AboutOptions): Promise<Install
 
 /** The configuration a build in `opts.dir` would use, validated as a build validates it (templates included). */
 export async function readConfigFacts(opts: AboutOptions): Promise<ConfigFacts> {
-  const file = discoverConfigFile({ explicit: opts.configFlag, env: opts.env, startDir: opts.dir, ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) });
-  const config = await resolveConfig(file);
+  const discovery = discoverConfiguration({ explicit: opts.configFlag, env: opts.env, startDir: opts.dir, ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) });
+  // go runs only when the configuration names Go packages (pinned through orchestrion.tool.go).
+  let go = 'go';
+  try {
+    go = findGo(opts.env);
+  } catch {
+    // reported by the go fact; a configuration without packages still loads
+  }
+  const { config } = await loadBuildConfig({ discovery, go, dir: opts.dir, env: opts.env, buildFlags: opts.buildFlags ?? [] });
   return {
-    file,
+    file: discovery.file,
+    moduleRoot: discovery.moduleRoot,
     files: config.files,
     aspects: config.aspects.map((a) => a.id),
     fingerprint: config.fingerprint,

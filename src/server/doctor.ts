@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import { formatErrorData } from '../errors.js';
 import { runGoList } from '../resolve/index.js';
 import { splitGoflags } from '../toolexec/build-flags.js';
-import { readInstallationFacts, type InstallationFacts } from './about.js';
+import { describeConfigOrigin, readInstallationFacts, type InstallationFacts } from './about.js';
 import { ensureShim, weftCacheDir } from './ensure-shim.js';
 import { defaultSocketParent } from './listen.js';
 
@@ -106,14 +106,15 @@ const checkConfig: DoctorCheck = async ({ facts }) => {
     return [{ status: 'problem', subject: 'config', message: formatErrorData({ ...e, details: [], hint: undefined } as typeof e).replace(/^weft: /, ''), fix: e.hint ?? 'fix the configuration', ...(e.details ? { details: e.details } : {}) }];
   }
   const c = facts.config.value;
-  if (c.file === null) {
-    return [{ status: 'note', subject: 'config', message: 'no weft.yml next to go.mod, no --config, no WEFT_CONFIG: builds weave nothing' }];
+  const origin = describeConfigOrigin(c);
+  if (origin === null) {
+    return [{ status: 'note', subject: 'config', message: 'no weft.yml next to go.mod, no orchestrion.tool.go, no --config, no WEFT_CONFIG: builds weave nothing' }];
   }
   const extended = c.files.length - 1;
   return [{
     status: 'ok',
     subject: 'config',
-    message: `${c.file}${extended > 0 ? ` (+${extended} extended: ${c.files.slice(1).join(', ')})` : ''}: ${c.aspects.length} aspects`,
+    message: `${origin}${extended > 0 ? ` (+${extended} more files; weft explain --config lists them)` : ''}: ${c.aspects.length} aspects`,
     details: [`aspects: ${c.aspects.join(', ') || '(none)'}`, ...(c.injectedPackages.length > 0 ? [`may inject: ${c.injectedPackages.join(', ')}`] : [])],
   }];
 };

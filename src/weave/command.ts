@@ -55,7 +55,7 @@ export async function weaveCommand(opts: WeaveCommandOptions): Promise<number> {
   try {
     if (opts.files.length === 0) throw new WeftError('E_USAGE', 'weft weave: no Go files given', { hint: 'weft weave --config aspects.yml --import-path example.com/pkg file.go...' });
     if (opts.importPath === '') throw new WeftError('E_USAGE', 'weft weave: --import-path is required');
-    const config = await loadConfig(resolve(opts.config), { checkTemplate: checkTemplateSpec });
+    const config = await loadConfig(resolve(opts.config), null, { checkTemplate: checkTemplateSpec });
     const result = await weaveFilesAsCommand(config, opts.importPath, opts.files);
     for (const w of result.warnings ?? []) err(`weft: warning: ${w}\n`);
     if (result.files.length === 0) {
