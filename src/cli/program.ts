@@ -110,16 +110,23 @@ export function buildProgram(io: ProgramIO, result: { code: number }): Command {
 
   program
     .command('explain')
-    .description('explain what a build here would weave: --config lists the configuration files loaded, in order')
+    .description('explain what a build here would weave: into a package or file (each aspect: scope, package verdict, needles, matches and why not), or with --config the configuration files loaded')
+    .argument('[target]', 'a package (import path, ./dir) or a .go file')
     .option('--config', 'list the configuration files a build in this directory loads, from where, in what order, with their aspect counts')
-    .option('--tags <tags>', 'build tags of the build (they decide which packages orchestrion.tool.go files resolve to)')
-    .action(async (o: { config?: boolean; tags?: string }) => {
-      if (o.config !== true) throw new WeftError('E_USAGE', '`weft explain` needs --config');
-      const { runExplainConfig } = await import('./explain-config.js');
-      result.code = await runExplainConfig({
-        env: io.env, cwd: io.cwd, configFlag: globals().config, stdout: io.stdout,
-        ...(o.tags !== undefined ? { goFlags: [`-tags=${o.tags}`] } : {}),
-      });
+    .option('--aspect <id>', 'explain only this aspect')
+    .option('--json', 'the explanation of the target as one JSON object')
+    .option('--tags <tags>', 'build tags of the build (they decide which files and pinned packages are used)')
+    .action(async (target: string | undefined, o: { config?: boolean; aspect?: string; json?: boolean; tags?: string }) => {
+      if (o.config !== true && target === undefined) throw new WeftError('E_USAGE', '`weft explain` needs a package, a file or --config', { hint: 'weft explain ./internal/db, weft explain db.go --aspect sql-open, weft explain --config' });
+      const goFlags = o.tags !== undefined ? [`-tags=${o.tags}`] : [];
+      if (o.config === true) {
+        const { runExplainConfig } = await import('./explain-config.js');
+        result.code = await runExplainConfig({ env: io.env, cwd: io.cwd, configFlag: globals().config, stdout: io.stdout, goFlags });
+      }
+      if (target !== undefined) {
+        const { runExplainCommand } = await import('./explain-command.js');
+        result.code = await runExplainCommand({ target, aspect: o.aspect, json: o.json === true, configFlag: globals().config, goFlags, env: io.env, cwd: io.cwd, stdout: io.stdout });
+      }
     });
 
   program

@@ -2,10 +2,11 @@
 // found with `go list` (src/resolve) as the go command would see them, and woven through the
 // same entry point as `weft weave`, with the configuration a build in that directory would use.
 import { readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { WeftError } from '../errors.js';
 import { runGoList, type ListedPackage } from '../resolve/index.js';
 import { commandInput, weavePackage, type WeavePackageInput, type WeavePackageResult } from '../weave/index.js';
+import { explainPackage, type PackageExplanation } from '../weave/explain.js';
 import { readConfigFacts, type ConfigFacts } from './about.js';
 import { findGo } from './prepare.js';
 
@@ -62,4 +63,34 @@ export async function weavePackages(opts: WeavePackagesOptions): Promise<{ confi
     packages.push({ listed: p, input, result, files });
   }
   return { config, packages };
+}
+
+export interface ExplainTarget {
+  /** A package pattern or a .go file. */
+  target: string;
+  aspect?: string | undefined;
+}
+
+/**
+ * `weft explain <package|file>`: the explanation of src/weave/explain.ts for each package the
+ * target names, next to what weaving it really does (aspects woven, warnings).
+ */
+export async function explainPackages(opts: WeavePackagesOptions & ExplainTarget): Promise<{ config: ConfigFacts; packages: { listed: ListedPackage; explanation: PackageExplanation; woven: WeavePackageResult }[] }> {
+  const isFile = opts.target.endsWith('.go');
+  const abs = isAbsolute(opts.target) ? opts.target : join(opts.cwd ?? opts.dir, opts.target);
+  const pattern = isFile ? dirname(abs) : opts.target;
+  const [config, listed] = await Promise.all([readConfigFacts(opts), listPackages({ ...opts, patterns: [pattern] })]);
+  const out = [];
+  for (const p of listed) {
+    const input = weaveInputOfListed(p);
+    if (isFile && !input.files.includes(abs)) {
+      throw new WeftError('E_USAGE', `${opts.target} is not compiled into ${p.ImportPath} with these build flags`, { hint: `its package compiles: ${input.files.map((f) => basename(f)).join(', ')}; a _test.go file or one excluded by build tags is not` });
+    }
+    const [explanation, woven] = await Promise.all([
+      explainPackage(input, config.config, { ...(opts.aspect !== undefined ? { aspect: opts.aspect } : {}), ...(isFile ? { files: [abs] } : {}) }),
+      weavePackage(input, config.config),
+    ]);
+    out.push({ listed: p, explanation, woven });
+  }
+  return { config, packages: out };
 }

@@ -51,7 +51,7 @@ export function usesPackageName(config: ResolvedConfig): boolean {
 
 const packageNameUse = new WeakMap<ResolvedConfig, boolean>();
 
-function packageInfo(input: WeavePackageInput, firstText: string | null, modulePath: string): PackageInfo {
+export function packageInfo(input: WeavePackageInput, firstText: string | null, modulePath: string): PackageInfo {
   return {
     importPath: matchingImportPath(input),
     packageName: firstText !== null ? packageClauseName(firstText) : input.importPath === 'main' ? 'main' : '',

@@ -160,6 +160,25 @@ describe('everyday commands', { skip: !hasGo && 'go is not installed' }, () => {
     }
   });
 
+  it('weft explain: a package and a file, per aspect, with matches and reasons', async () => {
+    const r = await runWeft(['explain', './internal/greet'], { cwd: mod, env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^package example\.com\/pipeline\/internal\/greet: woven by trace-greet$/m);
+    assert.match(r.stdout, /^  aspect trace-greet \(.*weft\.yml:3\): WOVEN$/m);
+    assert.match(r.stdout, /^      internal\/greet\/greet\.go: passes; found "func" "Hello"$/m);
+    assert.match(r.stdout, /^    match    internal\/greet\/greet\.go:6: body of func Hello: /m);
+    const other = await runWeft(['explain', 'internal/strs/strs.go', '--aspect', 'trace-greet'], { cwd: mod, env });
+    assert.equal(other.code, 0, other.stderr);
+    assert.match(other.stdout, /aspect trace-greet .*: not woven\n    package: rejects the package \(import-path example\.com\/pipeline\/internal\/greet: no/);
+    const both = await runWeft(['explain', '--config', './internal/greet'], { cwd: mod, env });
+    assert.equal(both.code, 0, both.stderr);
+    assert.match(both.stdout, /^1 file loaded, 1 aspect in all/m);
+    assert.match(both.stdout, /^package example\.com\/pipeline\/internal\/greet: woven by trace-greet$/m);
+    const none = await runWeft(['explain'], { cwd: mod, env });
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /needs a package, a file or --config/);
+  });
+
   describe('progress line', () => {
     before(() => {
       mkdirSync(join(mod, 'internal', 'broken'), { recursive: true });
