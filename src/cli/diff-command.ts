@@ -29,11 +29,11 @@ function paint(diff: string): string {
 
 /** Exit 0 (also when nothing is woven: the summary on stderr says so). */
 export async function runDiffCommand(input: DiffCommandInput): Promise<number> {
-  const [{ weavePackages }, { stripLineDirectives, unifiedDiff }] = await Promise.all([import('../server/woven-packages.js'), import('../weave/index.js')]);
+  const [{ weavePackages }, { formatWarning, stripLineDirectives, unifiedDiff }] = await Promise.all([import('../server/woven-packages.js'), import('../weave/index.js')]);
   const { config, packages } = await weavePackages({ patterns: input.patterns, dir: input.cwd, cwd: input.cwd, env: input.env, configFlag: input.configFlag });
   const stats: { name: string; added: number; removed: number }[] = [];
   for (const p of packages) {
-    for (const w of p.result.warnings ?? []) input.stderr(`weft: warning: ${p.listed.ImportPath}: ${w}\n`);
+    for (const w of p.result.warnings ?? []) input.stderr(`${formatWarning(w)}\n`);
     for (const f of p.files) {
       const rel = relative(input.cwd, f.path);
       const name = rel.startsWith('..') ? f.path : rel;

@@ -15,7 +15,7 @@ export interface ExplainCommandInput {
 }
 
 export async function runExplainCommand(input: ExplainCommandInput): Promise<number> {
-  const [{ explainPackages }, { describeConfigOrigin }] = await Promise.all([import('../server/woven-packages.js'), import('../server/index.js')]);
+  const [{ explainPackages }, { describeConfigOrigin }, { formatWarning }] = await Promise.all([import('../server/woven-packages.js'), import('../server/index.js'), import('../weave/index.js')]);
   const { config, packages } = await explainPackages({
     target: input.target, aspect: input.aspect, patterns: [], dir: input.cwd, cwd: input.cwd, env: input.env, configFlag: input.configFlag, flags: input.goFlags,
   });
@@ -31,7 +31,7 @@ export async function runExplainCommand(input: ExplainCommandInput): Promise<num
   for (const p of packages) {
     const e = p.explanation;
     lines.push('', `package ${e.importPath}: ${p.woven.aspects.length > 0 ? `woven by ${p.woven.aspects.join(', ')}` : 'not woven'}`);
-    for (const w of p.woven.warnings ?? []) lines.push(`  warning: ${w}`);
+    for (const w of p.woven.warnings ?? []) lines.push(`  ${formatWarning(w)}`);
     for (const a of e.aspects) {
       const woven = p.woven.aspects.includes(a.aspect);
       lines.push(`  aspect ${a.aspect} (${a.location}): ${woven ? 'WOVEN' : 'not woven'}`);

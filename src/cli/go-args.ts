@@ -15,6 +15,7 @@ export interface WeftGoFlags {
   config?: string;
   stats?: StatsFormat;
   progress?: ProgressSetting;
+  strict?: boolean;
   logFile?: string;
   logLevel?: string;
 }
@@ -46,13 +47,17 @@ export function extractWeftFlags(args: readonly string[]): { goArgs: string[]; f
       flags.stats = parseStatsFormat(inline, `--${name}`);
       continue;
     }
+    if (name === 'weft-strict') {
+      flags.strict = inline === undefined ? true : !/^(0|false|no|off)$/i.test(inline);
+      continue;
+    }
     if (name === 'weft-progress') {
       flags.progress = parseProgressSetting(inline, `--${name}`);
       continue;
     }
     const key = WEFT_VALUE_FLAGS[name];
     if (key === undefined) {
-      throw new WeftError('E_USAGE', `unknown weft flag --${name}`, { hint: 'weft flags are --weft-config, --weft-stats, --weft-progress, --weft-log-file, --weft-log-level (see `weft --help`)' });
+      throw new WeftError('E_USAGE', `unknown weft flag --${name}`, { hint: 'weft flags are --weft-config, --weft-stats, --weft-strict, --weft-progress, --weft-log-file, --weft-log-level (see `weft --help`)' });
     }
     let value = inline;
     if (value === undefined) {

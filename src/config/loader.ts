@@ -28,7 +28,7 @@ import { parseAdviceNode, parseJoinPointNode } from './registry.js';
 import { collectInjectedPackages, fingerprintAspects } from './fingerprint.js';
 import { isOtelcFileName, looksLikeOtelc, parseOtelcRules } from './dialects/otelc.js';
 import { checkImportPath } from './go-syntax.js';
-import { parseToolFile } from './tool-file.js';
+import { parseToolFile, type ToolFileImport } from './tool-file.js';
 
 const TOP_KEYS = ['meta', 'extends', 'aspects'];
 const META_KEYS = ['name', 'description', 'icon', 'caveats'];
@@ -160,32 +160,32 @@ async function loadFile(file: string, stack: readonly string[], from: SourceLoca
   const source: ConfigSource = { file, kind: file === BUILTIN_ASPECTS_FILE ? 'built-in' : 'yaml', via, importPath, depth: state.depth, aspects: 0 };
   state.sources.push(source);
   const firstProblem = state.problems.length;
+  try {
+    return await readAspectFile(file, stack, from, state, source);
+  } finally {
+    // Problems here (and in the files it extends) say which pinned package they came with.
+    noteVia(state, firstProblem);
+  }
+}
+
+async function readAspectFile(file: string, stack: readonly string[], from: SourceLocation | null, state: LoadState, source: ConfigSource): Promise<ResolvedAspect[]> {
   const text = await readText(file, from);
   const ctx = makeContext(file, state, text);
-  if (!ctx) {
-    noteVia(state, firstProblem);
-    return [];
-  }
+  if (!ctx) return [];
   const root = ctx.doc.contents;
   if (root === null || root === undefined) {
     report(ctx, root, '', 'the file is empty; an aspect file is a mapping with `meta`, and `aspects` and/or `extends`');
-    noteVia(state, firstProblem);
     return [];
   }
   if (isSequenceNode(ctx, root)) {
     report(ctx, root, '', 'the document is a list; put the aspects under an `aspects:` key, next to `meta: {name, description}`');
-    noteVia(state, firstProblem);
     return [];
   }
   const top = readMapping(ctx, root, '', 'a mapping with `meta`, and `aspects` and/or `extends`');
-  if (!top) {
-    noteVia(state, firstProblem);
-    return [];
-  }
+  if (!top) return [];
   if (isOtelcFileName(file) || looksLikeOtelc(ctx, top)) {
     const rules = parseOtelcRules(ctx, top);
     source.aspects = rules.length;
-    noteVia(state, firstProblem);
     return rules;
   }
   checkKeys(ctx, top, '', TOP_KEYS, ['meta']);
@@ -194,7 +194,6 @@ async function loadFile(file: string, stack: readonly string[], from: SourceLoca
   }
   const meta = top.entries.get('meta');
   if (meta) readMeta(ctx, meta.value);
-  noteVia(state, firstProblem);
 
   const out: ResolvedAspect[] = [];
   const ext = top.entries.get('extends');
@@ -203,16 +202,10 @@ async function loadFile(file: string, stack: readonly string[], from: SourceLoca
     if (items !== null && items.length === 0) report(ctx, ext.value, 'extends', '`extends` is empty; remove it or list files');
     for (const [i, item] of (items ?? []).entries()) {
       const p = childPath('extends', i);
-      const at = state.problems.length;
       const rel = readString(ctx, item, p, { what: 'a relative path to a YAML file or package directory, or an import path' });
-      noteVia(state, at);
       if (rel === null) continue;
       const here = locationOf(ctx, item, p);
-      const reportHere = (message: string): void => {
-        const n = state.problems.length;
-        report(ctx, item, p, message);
-        noteVia(state, n);
-      };
+      const reportHere = (message: string): void => report(ctx, item, p, message);
       if (isAbsolute(rel)) {
         reportHere(`\`${rel}\` is absolute; extends paths are relative to this file (e.g. \`./more.yml\`) so the configuration can move`);
         continue;
@@ -235,7 +228,7 @@ async function loadFile(file: string, stack: readonly string[], from: SourceLoca
           out.push(...(await loadPackageDir(target, null, here, state, `extends ${rel} at ${file}:${here.line}`, reportHere)));
         } else if (kind === 'none' && looksLikeImportPath(rel)) {
           // weft's extension: a Go package by import path, resolved like a tool file's imports.
-          out.push(...(await loadImports([{ path: rel, line: here.line }], file, here, state, 'extends', reportHere)));
+          out.push(...(await loadImports([{ path: rel, line: here.line }], file, here, state, 'extends', () => reportHere)));
         } else {
           out.push(...(await loadFile(target, [...stack, file], here, state, `extends at ${file}:${here.line}`)));
         }
@@ -248,14 +241,12 @@ async function loadFile(file: string, stack: readonly string[], from: SourceLoca
   const fromExtends = out.length;
   const asp = top.entries.get('aspects');
   if (asp) {
-    const at = state.problems.length;
     const items = readSequence(ctx, asp.value, 'aspects', 'a list of aspects');
     if (items !== null && items.length === 0) report(ctx, asp.value, 'aspects', '`aspects` is empty; add an aspect or remove the key');
     for (const [i, item] of (items ?? []).entries()) {
       const a = readAspect(ctx, item, childPath('aspects', i));
       if (a) out.push(a);
     }
-    noteVia(state, at);
     source.aspects = out.length - fromExtends;
   }
   return out;
@@ -332,30 +323,30 @@ async function loadToolFile(file: string, importPath: string | null, state: Load
     });
     return [];
   }
-  const report = (imp: { line: number }, path: string) => (message: string): void => {
-    state.problems.push({ file, line: imp.line, path, message, ...(state.via !== null ? { via: state.via } : {}) });
+  const reportImport = (imp: ToolFileImport) => (message: string): void => {
+    state.problems.push({ file, line: imp.line, path: `import "${imp.path}"`, message, ...(state.via !== null ? { via: state.via } : {}) });
   };
   const depth = state.depth;
   state.depth = depth + 1;
   try {
-    return await loadImports(parsed.imports, file, null, state, 'import', null, report);
+    return await loadImports(parsed.imports, file, null, state, 'import', reportImport);
   } finally {
     state.depth = depth;
   }
 }
 
-/** Loads the packages `imports` name (from a tool file or an import-path extends), in order. */
+/**
+ * Loads the packages `imports` name (a tool file's imports or an import-path extends), in order.
+ * `problemOf` reports a problem at the place that names the import.
+ */
 async function loadImports(
-  imports: readonly { path: string; line: number }[],
+  imports: readonly ToolFileImport[],
   file: string,
   from: SourceLocation | null,
   state: LoadState,
   how: 'import' | 'extends',
-  reportAt: ((message: string) => void) | null,
-  reportImport?: (imp: { line: number }, path: string) => (message: string) => void,
+  problemOf: (imp: ToolFileImport) => (message: string) => void,
 ): Promise<ResolvedAspect[]> {
-  const problemOf = (imp: { path: string; line: number }): ((message: string) => void) =>
-    reportAt ?? reportImport!(imp, `import "${imp.path}"`);
   const wanted = imports.filter((imp) => imp.path !== ORCHESTRION_PACKAGE).map((imp) => imp.path);
   let located: ReadonlyMap<string, LocatedPackage> = new Map();
   if (wanted.length > 0) {

@@ -28,6 +28,8 @@ export interface StatsSnapshot {
   timeouts: number;
   /** Requests whose connection closed before the reply. */
   abandoned: number;
+  /** Candidates that could not be decided or woven (src/weave/undecided.ts), summed over compiles. */
+  warnings: number;
   serverMicrosSum: number;
   serverMicrosP50: number;
   serverMicrosMax: number;
@@ -51,12 +53,14 @@ export class BuildStats {
   errors = 0;
   timeouts = 0;
   abandoned = 0;
+  warnings = 0;
   private readonly micros: number[] = [];
   readonly weave: WeaveTotals = { packages: 0, filesScanned: 0, filesParsed: 0, filesWoven: 0, scanMicros: 0, parseMicros: 0, weaveMicros: 0 };
   readonly aspects: Record<string, number> = {};
 
-  recordWeave(s: Omit<WeaveTotals, 'packages'>, aspects: readonly string[]): void {
+  recordWeave(s: Omit<WeaveTotals, 'packages'>, aspects: readonly string[], warnings = 0): void {
     this.weave.packages++;
+    this.warnings += warnings;
     this.weave.filesScanned += s.filesScanned;
     this.weave.filesParsed += s.filesParsed;
     this.weave.filesWoven += s.filesWoven;
@@ -85,6 +89,7 @@ export class BuildStats {
       errors: this.errors,
       timeouts: this.timeouts,
       abandoned: this.abandoned,
+      warnings: this.warnings,
       serverMicrosSum: Math.round(sorted.reduce((s, x) => s + x, 0)),
       serverMicrosP50: Math.round(median(sorted)),
       serverMicrosMax: Math.round(sorted[sorted.length - 1] ?? 0),
@@ -139,6 +144,7 @@ export function formatStats(s: StatsSnapshot): string {
     `weft stats: ${s.compileRequests} compile + ${s.linkRequests} link requests (${s.unchanged} unchanged, ${s.woven} woven, ${s.errors} failed${s.timeouts > 0 ? `, ${s.timeouts} timed out` : ''}${s.abandoned > 0 ? `, ${s.abandoned} abandoned` : ''})`,
     `weft stats: server time ${ms(s.serverMicrosSum)} ms total, p50 ${(s.serverMicrosP50 / 1000).toFixed(3)} ms, max ${ms(s.serverMicrosMax)} ms`,
   ];
+  if (s.warnings > 0) lines.push(`weft stats: ${s.warnings} warning(s): candidates not decided or woven (--weft-strict makes them errors)`);
   if (s.weave.packages > 0) {
     const w = s.weave;
     lines.push(`weft stats: weaver saw ${w.packages} packages: ${w.filesScanned} files scanned, ${w.filesParsed} parsed, ${w.filesWoven} woven (scan ${ms(w.scanMicros)} ms, parse ${ms(w.parseMicros)} ms, weave ${ms(w.weaveMicros)} ms)`);
@@ -159,11 +165,12 @@ export function formatStats(s: StatsSnapshot): string {
  * shim sent (go's cache hits never reach weft), the packages the weaver screened and the ones
  * it wove. Counters that later modes add (planned packages, weave-cache hits) go here too.
  */
-export function progressFields(s: Pick<StatsSnapshot, 'compileRequests' | 'linkRequests' | 'woven' | 'errors' | 'weave'>): string[] {
+export function progressFields(s: Pick<StatsSnapshot, 'compileRequests' | 'linkRequests' | 'woven' | 'errors' | 'warnings' | 'weave'>): string[] {
   const fields = [`${s.compileRequests} compile requests answered`];
   if (s.weave.packages > 0) fields.push(`${s.weave.packages} packages screened`);
   fields.push(`${s.woven} woven`);
   if (s.errors > 0) fields.push(`${s.errors} failed`);
+  if (s.warnings > 0) fields.push(`${s.warnings} warnings`);
   if (s.linkRequests > 0) fields.push(`${s.linkRequests} links`);
   return fields;
 }

@@ -17,6 +17,7 @@ import { collectNeedles, evaluateFormula, formatFormula } from './needles.js';
 import { SourceFile } from './source-file.js';
 import { childByField, FUNCTION_TYPES, loadGoParser, parseGoSync, type SyntaxNode } from './syntax.js';
 import { mainModulePath, packageInfo } from './weave-package.js';
+import { isUndecided, type Undecided } from './undecided.js';
 
 /** Why a node did (ok) or did not match; `passed` counts the checks that held before the one that failed. */
 export interface Why {
@@ -104,7 +105,9 @@ export function explainMatch(spec: JoinPointSpec, node: SyntaxNode, ctx: MatchCo
         if (!FUNCTION_TYPES.has(node.type)) return { ok: false, reason: 'not a function', passed: 0 };
         let passed = 0;
         for (const o of spec.options) {
-          if (!optionMatches(o, node, ctx)) return { ok: false, reason: `wants ${describeOption(o)}, but ${describeFunctionFact(o, file, node)}`, passed };
+          const m = optionMatches(o, node, ctx);
+          if (isUndecided(m)) return { ok: false, reason: undecidedReason(m), passed: passed + 1 };
+          if (!m) return { ok: false, reason: `wants ${describeOption(o)}, but ${describeFunctionFact(o, file, node)}`, passed };
           passed++;
         }
         return { ok: true, reason: spec.options.map(describeOption).join(', ') || 'any function', passed };
@@ -148,8 +151,9 @@ export function explainMatch(spec: JoinPointSpec, node: SyntaxNode, ctx: MatchCo
         return w.ok ? { ok: false, reason: `excluded by not: ${w.reason}`, passed: 1 } : { ok: true, reason: `not (${w.reason})`, passed: 1 };
       }
       default: {
-        const ok = registry.matches(spec, node, ctx);
-        return { ok, reason: ok ? spec.kind : `does not match ${spec.kind}`, passed: 0 };
+        const m = registry.matches(spec, node, ctx);
+        if (isUndecided(m)) return { ok: false, reason: undecidedReason(m), passed: 1 };
+        return { ok: m, reason: m ? spec.kind : `does not match ${spec.kind}`, passed: 0 };
       }
     }
   } catch (e) {
@@ -157,6 +161,11 @@ export function explainMatch(spec: JoinPointSpec, node: SyntaxNode, ctx: MatchCo
     const msg = e instanceof WeftError ? e.message : (e as Error).message;
     return { ok: false, reason: `needs types: ${msg}`, passed: 1 };
   }
+}
+
+/** An undecidable candidate: a build warns about it (and fails it under --weft-strict). */
+function undecidedReason(m: Undecided): string {
+  return `undecided, needs types: ${m.undecided} (a build warns; --weft-strict fails it)`;
 }
 
 function describeNode(file: SourceFile, node: SyntaxNode): string {

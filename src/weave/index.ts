@@ -22,6 +22,7 @@ export { ADVICE } from './advice/index.js';
 export { allOf, anyOf, needle, evaluateFormula, collectNeedles, formatFormula, type Formula } from './needles.js';
 export { parseGo, loadGoParser } from './syntax.js';
 export { checkTemplateSpec } from './templates.js';
+export { formatWarning } from './undecided.js';
 export { stripLineDirectives, unifiedDiff, type FileDiff } from './unified-diff.js';
 export { commandInput } from './command.js';
 

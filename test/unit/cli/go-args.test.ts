@@ -20,6 +20,8 @@ describe('weft go argument handling', () => {
     assert.equal(extractWeftFlags(['build', '--weft-stats=json']).flags.stats, 'json');
     assert.equal(extractWeftFlags(['build', '--weft-stats=off']).flags.stats, 'off');
     assert.throws(() => extractWeftFlags(['build', '--weft-stats=xml']), /--weft-stats=xml is not a statistics format/);
+    assert.deepEqual(extractWeftFlags(['build', '--weft-strict', '.']).flags, { strict: true });
+    assert.deepEqual(extractWeftFlags(['build', '--weft-strict=false', '.']).flags, { strict: false });
   });
 
   it('stops at a bare -- (program arguments) and rejects unknown weft flags', () => {
