@@ -66,9 +66,9 @@ describe('config errors before go starts', { skip: !hasGo && 'go is not installe
     assert.match(r.stderr, /weft\.yml:9: aspects\[0\]\.advice\.prepend-statements: aspect `bad-template`: advice template does not parse: .*unexpected "}"/);
     assert.match(r.stderr, /weft\.yml:\d+: aspects\[1\]\.advice\.wrap-expression: unknown key `colour`/);
     assert.match(r.stderr, /aspect `bad-append`: advice template does not parse: .*missing value for if/);
-    // go was asked for its environment (to find the module) but never to build.
+    // go was asked for its environment (and may have built weft's shim) but never ran the build.
     const calls = existsSync(log) ? readFileSync(log, 'utf8') : '';
-    assert.doesNotMatch(calls, /^build/m, calls);
+    assert.doesNotMatch(calls, /-toolexec|\.\/\.\.\./, calls);
     assert.doesNotMatch(r.stderr, /runtime|# /, 'no compile ran');
   });
 
