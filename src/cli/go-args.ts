@@ -9,9 +9,14 @@ import { findToolexec, parseGoCommand, quoteGoField } from '../toolexec/go-comma
 /** Subcommands that compile or link, and so get weft's -toolexec. */
 export const INSTRUMENTED_SUBCOMMANDS = new Set(['build', 'install', 'run', 'test', 'vet']);
 
+export type StatsFormat = 'off' | 'text' | 'json';
+
+export type ProgressSetting = 'auto' | 'on' | 'off';
+
 export interface WeftGoFlags {
   config?: string;
-  stats?: boolean;
+  stats?: StatsFormat;
+  progress?: ProgressSetting;
   strict?: boolean;
   logFile?: string;
   logLevel?: string;
@@ -40,13 +45,21 @@ export function extractWeftFlags(args: readonly string[]): { goArgs: string[]; f
     }
     const name = m[1]!;
     const inline = m[2];
-    if (name === 'weft-stats' || name === 'weft-strict') {
-      flags[name === 'weft-stats' ? 'stats' : 'strict'] = inline === undefined ? true : !/^(0|false|no|off)$/i.test(inline);
+    if (name === 'weft-stats') {
+      flags.stats = parseStatsFormat(inline, `--${name}`);
+      continue;
+    }
+    if (name === 'weft-strict') {
+      flags.strict = inline === undefined ? true : !/^(0|false|no|off)$/i.test(inline);
+      continue;
+    }
+    if (name === 'weft-progress') {
+      flags.progress = parseProgressSetting(inline, `--${name}`);
       continue;
     }
     const key = WEFT_VALUE_FLAGS[name];
     if (key === undefined) {
-      throw new WeftError('E_USAGE', `unknown weft flag --${name}`, { hint: 'weft flags are --weft-config, --weft-stats, --weft-strict, --weft-log-file, --weft-log-level (see `weft --help`)' });
+      throw new WeftError('E_USAGE', `unknown weft flag --${name}`, { hint: 'weft flags are --weft-config, --weft-stats, --weft-strict, --weft-progress, --weft-log-file, --weft-log-level (see `weft --help`)' });
     }
     let value = inline;
     if (value === undefined) {
@@ -57,6 +70,22 @@ export function extractWeftFlags(args: readonly string[]): { goArgs: string[]; f
     (flags as Record<string, unknown>)[key] = value;
   }
   return { goArgs, flags };
+}
+
+/** `--weft-stats[=text|json|off]` and WEFT_STATS: no value or a truthy one is text. */
+export function parseStatsFormat(value: string | undefined, what: string): StatsFormat {
+  if (value === undefined || value === '' || /^(1|true|yes|on|text)$/i.test(value)) return 'text';
+  if (/^(0|false|no|off)$/i.test(value)) return 'off';
+  if (/^json$/i.test(value)) return 'json';
+  throw new WeftError('E_USAGE', `${what}=${value} is not a statistics format`, { hint: 'use --weft-stats (text) or --weft-stats=json' });
+}
+
+/** `--weft-progress[=on|off|auto]` and WEFT_PROGRESS: no value means on (also on a non-terminal). */
+export function parseProgressSetting(value: string | undefined, what: string): ProgressSetting {
+  if (value === undefined || /^(1|true|yes|on)$/i.test(value)) return 'on';
+  if (/^(0|false|no|off)$/i.test(value)) return 'off';
+  if (value === '' || /^auto$/i.test(value)) return 'auto';
+  throw new WeftError('E_USAGE', `${what}=${value} is not a progress setting`, { hint: 'use --weft-progress (on), --weft-progress=off or =auto (on a terminal only)' });
 }
 
 export interface GoInvocation {

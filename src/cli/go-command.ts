@@ -10,14 +10,16 @@ import {
   findGo,
   formatStats,
   listenJobServer,
+  progressFields,
+  routeLogStderr,
   prepareBuild,
   readShimStats,
   sweepStaleSocketDirs,
-  type BuildContext,
   type JobServer,
 } from '../server/index.js';
 import { ensureShim } from '../server/ensure-shim.js';
-import { checkNoUserToolexec, extractWeftFlags, parseGoInvocation, withToolexec } from './go-args.js';
+import { checkNoUserToolexec, extractWeftFlags, parseGoInvocation, parseProgressSetting, withToolexec, type GoInvocation, type ProgressSetting } from './go-args.js';
+import { ProgressLine, type ProgressMode } from './progress.js';
 import { resolveOptions, type WeftGlobalOptions } from './options.js';
 
 export interface GoCommandInput {
@@ -63,10 +65,10 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
     let server: JobServer | null = null;
     try {
       server = await listenJobServer(ctx);
-      // WEFT_STATS_JSON=<file> is the machine-readable twin of --weft-stats (tests, benchmarks).
+      // WEFT_STATS_JSON=<file> and --weft-stats=json (on stderr) give the same JSON report.
       const statsJson = env['WEFT_STATS_JSON'];
-      const wantJson = statsJson !== undefined && statsJson !== '';
-      const statsFile = opts.stats || wantJson ? join(server.dir ?? '', 'shim-stats') : null;
+      const wantJsonFile = statsJson !== undefined && statsJson !== '';
+      const statsFile = opts.stats !== 'off' || wantJsonFile ? join(server.dir ?? '', 'shim-stats') : null;
       const goEnv: NodeJS.ProcessEnv = {
         ...env,
         WEFT_SOCKET: server.socketPath,
@@ -79,7 +81,17 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
       log.debug(`running ${go} ${args.join(' ')} (socket ${server.socketPath}; weft ready after ${Math.round(performance.now())} ms)`);
       const started = Date.now();
       const cpu0 = process.cpuUsage();
-      const running = runGo(go, args, goEnv, cwd);
+      const progressMode = chooseProgress(flags.progress ?? parseProgressSetting(env['WEFT_PROGRESS'] ?? '', 'WEFT_PROGRESS'), inv);
+      const progress = progressMode === null ? null : new ProgressLine({ mode: progressMode, out: process.stderr, fields: () => progressFields(ctx.stats.snapshot()) });
+      if (progress !== null) routeLogStderr((text) => progress.writeAbove(process.stderr, text));
+      const running = runGo(go, args, goEnv, cwd, progress === null ? {} : {
+        // go's stdout is piped only when it shares the terminal with the line; a file or pipe keeps its own.
+        ...(process.stdout.isTTY === true ? { stdout: progress.forward(process.stdout) } : {}),
+        stderr: progress.forward(process.stderr),
+      }).finally(() => {
+        progress?.stop();
+        routeLogStderr(null);
+      });
       // Directories of weft processes that were SIGKILLed: cleaned while go works.
       const sweeping = sweepStaleSocketDirs(undefined, server.dir ?? undefined).catch(() => 0);
       const code = await running;
@@ -89,8 +101,13 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
       const cpu = process.cpuUsage(cpu0);
       // weft's own CPU while go ran (server, weaving in worker threads): the rest of the overhead is the shim's.
       const weftCpuMs = Math.round((cpu.user + cpu.system) / 1000);
-      if (opts.stats) printStats(ctx, statsFile, wallMs, weftCpuMs);
-      if (wantJson) writeFileSync(statsJson, JSON.stringify({ ...ctx.stats.snapshot(statsFile !== null ? readShimStats(statsFile) : null), wallMs, weftCpuMs, exitCode: code }) + '\n');
+      if (statsFile !== null) {
+        const shimStats = readShimStats(statsFile);
+        const json = JSON.stringify({ ...ctx.stats.snapshot(shimStats), wallMs, weftCpuMs, exitCode: code }) + '\n';
+        if (opts.stats === 'text') process.stderr.write(`${formatStats(ctx.stats.snapshot(shimStats))}\nweft stats: wall ${wallMs} ms; weft process cpu ${weftCpuMs} ms\n`);
+        else if (opts.stats === 'json') process.stderr.write(json);
+        if (wantJsonFile) writeFileSync(statsJson, json);
+      }
       return code;
     } finally {
       await server?.close();
@@ -101,15 +118,32 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
   }
 }
 
-function printStats(ctx: BuildContext, statsFile: string | null, wallMs: number, weftCpuMs: number): void {
-  const shim = statsFile !== null ? readShimStats(statsFile) : null;
-  process.stderr.write(`${formatStats(ctx.stats.snapshot(shim))}\nweft stats: wall ${wallMs} ms; weft process cpu ${weftCpuMs} ms\n`);
+/**
+ * The progress line is drawn for compiling subcommands when asked for, or on a terminal by
+ * default; never for `go run`, whose program owns the terminal once it starts.
+ */
+function chooseProgress(setting: ProgressSetting, inv: GoInvocation): ProgressMode | null {
+  if (setting === 'off' || inv.sub === 'run') return null;
+  if (process.stderr.isTTY === true) return 'tty';
+  return setting === 'on' ? 'lines' : null;
 }
 
-/** Runs go with inherited stdio, forwarding SIGINT/SIGTERM/SIGHUP; resolves with its exit code. */
-export function runGo(go: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): Promise<number> {
+export interface GoOutputSinks {
+  stdout?: { push(chunk: string): void; flush(): void };
+  stderr?: { push(chunk: string): void; flush(): void };
+}
+
+/**
+ * Runs go, forwarding SIGINT/SIGTERM/SIGHUP; resolves with its exit code. stdio is inherited
+ * except the streams given in `sinks`, which receive go's output (all of it before resolving).
+ */
+export function runGo(go: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd: string, sinks: GoOutputSinks = {}): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(go, args, { stdio: 'inherit', env, cwd });
+    const child = spawn(go, args, { stdio: ['inherit', sinks.stdout ? 'pipe' : 'inherit', sinks.stderr ? 'pipe' : 'inherit'], env, cwd });
+    for (const [stream, sink] of [[child.stdout, sinks.stdout], [child.stderr, sinks.stderr]] as const) {
+      if (stream === null || sink === undefined) continue;
+      stream.setEncoding('utf8').on('data', (c: string) => sink.push(c)).on('end', () => sink.flush());
+    }
     const forward = (sig: NodeJS.Signals): void => {
       // A terminal's Ctrl-C reaches go too (same process group); a second signal is harmless,
       // while a signal sent to weft alone (kill, CI timeouts) must still stop go.
@@ -124,7 +158,8 @@ export function runGo(go: string, args: readonly string[], env: NodeJS.ProcessEn
       cleanup();
       reject(new WeftError('E_GO_NOT_FOUND', `cannot run ${go}: ${e.message}`, { hint: 'install Go ≥ 1.23 or put it on PATH' }));
     });
-    child.once('exit', (code, signal) => {
+    // 'close' waits for piped output to end, so nothing of go's is written after weft returns.
+    child.once('close', (code, signal) => {
       cleanup();
       resolve(exitCodeOf(code, signal));
     });

@@ -1,10 +1,12 @@
 // weft's own options as the commands see them, merged from flags and environment:
 // flag > environment > default. Kept apart from commander so every command resolves them alike.
 import { createLogger, envFlag, parseLogLevel, type Logger } from '../server/index.js';
+import { parseStatsFormat, type StatsFormat } from './go-args.js';
 
 export interface WeftGlobalOptions {
   config?: string | undefined;
-  stats?: boolean | undefined;
+  /** true (the global `--weft-stats` flag) means text. */
+  stats?: boolean | StatsFormat | undefined;
   strict?: boolean | undefined;
   logFile?: string | undefined;
   logLevel?: string | undefined;
@@ -12,14 +14,16 @@ export interface WeftGlobalOptions {
 
 export interface ResolvedOptions {
   config: string | undefined;
-  stats: boolean;
+  stats: StatsFormat;
   /** Every undecided candidate fails its compile (src/weave/undecided.ts). */
   strict: boolean;
   log: Logger;
 }
 
 export function resolveOptions(o: WeftGlobalOptions, env: NodeJS.ProcessEnv): ResolvedOptions {
-  const stats = o.stats ?? envFlag(env['WEFT_STATS']);
+  const statsEnv = env['WEFT_STATS'];
+  const stats: StatsFormat = o.stats === true ? 'text' : o.stats === false ? 'off'
+    : o.stats ?? (statsEnv === undefined || statsEnv === '' ? 'off' : parseStatsFormat(statsEnv, 'WEFT_STATS'));
   const strict = o.strict ?? envFlag(env['WEFT_STRICT']);
   const level = parseLogLevel(o.logLevel ?? env['WEFT_LOG'], 'warn');
   const logFile = o.logFile ?? env['WEFT_LOG_FILE'];

@@ -2,7 +2,7 @@
 // build logic here. Errors are WeftErrors printed by main(); usage errors exit 2.
 import { Command, CommanderError, Option } from 'commander';
 import { WeftError } from '../errors.js';
-import { envFlag, findGo, runDropInServer, weftVersion } from '../server/index.js';
+import { envFlag, findGo, runDropInServer } from '../server/index.js';
 import { ensureShim } from '../server/ensure-shim.js';
 import { runGoCommand } from './go-command.js';
 import { resolveOptions, type WeftGlobalOptions } from './options.js';
@@ -89,7 +89,7 @@ export function buildProgram(io: ProgramIO, result: { code: number }): Command {
       const g = globals();
       const opts = resolveOptions({ ...g, logLevel: g.logLevel ?? io.env['WEFT_LOG'] ?? 'info' }, io.env);
       try {
-        result.code = await runDropInServer({ socketPath: o.socket, goPid: pid, log: opts.log, env: io.env, configFlag: opts.config, stats: opts.stats });
+        result.code = await runDropInServer({ socketPath: o.socket, goPid: pid, log: opts.log, env: io.env, configFlag: opts.config, stats: opts.stats !== 'off' });
       } finally {
         opts.log.close();
       }
@@ -112,24 +112,69 @@ export function buildProgram(io: ProgramIO, result: { code: number }): Command {
 
   program
     .command('explain')
-    .description('explain what a build here would weave: --config lists the configuration files loaded, in order')
+    .description('explain what a build here would weave: into a package or file (each aspect: scope, package verdict, needles, matches and why not), or with --config the configuration files loaded')
+    .argument('[target]', 'a package (import path, ./dir) or a .go file')
     .option('--config', 'list the configuration files a build in this directory loads, from where, in what order, with their aspect counts')
-    .option('--tags <tags>', 'build tags of the build (they decide which packages orchestrion.tool.go files resolve to)')
-    .action(async (o: { config?: boolean; tags?: string }) => {
-      if (o.config !== true) throw new WeftError('E_USAGE', '`weft explain` needs --config');
-      const { runExplainConfig } = await import('./explain-config.js');
-      result.code = await runExplainConfig({
-        env: io.env, cwd: io.cwd, configFlag: globals().config, stdout: io.stdout,
-        ...(o.tags !== undefined ? { goFlags: [`-tags=${o.tags}`] } : {}),
+    .option('--aspect <id>', 'explain only this aspect')
+    .option('--json', 'the explanation of the target as one JSON object')
+    .option('--tags <tags>', 'build tags of the build (they decide which files and pinned packages are used)')
+    .action(async (target: string | undefined, o: { config?: boolean; aspect?: string; json?: boolean; tags?: string }) => {
+      if (o.config !== true && target === undefined) throw new WeftError('E_USAGE', '`weft explain` needs a package, a file or --config', { hint: 'weft explain ./internal/db, weft explain db.go --aspect sql-open, weft explain --config' });
+      const goFlags = o.tags !== undefined ? [`-tags=${o.tags}`] : [];
+      if (o.config === true) {
+        const { runExplainConfig } = await import('./explain-config.js');
+        result.code = await runExplainConfig({ env: io.env, cwd: io.cwd, configFlag: globals().config, stdout: io.stdout, goFlags });
+      }
+      if (target !== undefined) {
+        const { runExplainCommand } = await import('./explain-command.js');
+        result.code = await runExplainCommand({ target, aspect: o.aspect, json: o.json === true, configFlag: globals().config, goFlags, env: io.env, cwd: io.cwd, stdout: io.stdout });
+      }
+    });
+
+  program
+    .command('diff')
+    .description('show what the configuration weaves into packages, as a unified diff against the original sources')
+    .argument('[packages...]', 'packages as for go build (default: .)')
+    .option('--stat', 'per-file counts of added and removed lines instead of the diff')
+    .option('--color <when>', 'auto (on a terminal), always or never', 'auto')
+    .option('--line-directives', 'keep the //line directives weft adds (hidden by default)')
+    .action(async (patterns: string[], o: { stat?: boolean; color: string; lineDirectives?: boolean }) => {
+      const { runDiffCommand } = await import('./diff-command.js');
+      if (!['auto', 'always', 'never'].includes(o.color)) throw new WeftError('E_USAGE', `--color ${o.color}: use auto, always or never`);
+      const color = o.color === 'always' || (o.color === 'auto' && process.stdout.isTTY === true && io.env['NO_COLOR'] === undefined);
+      result.code = await runDiffCommand({
+        patterns, stat: o.stat === true, color, lineDirectives: o.lineDirectives === true, configFlag: globals().config,
+        env: io.env, cwd: io.cwd, stdout: io.stdout, stderr: io.stderr,
       });
     });
 
   program
+    .command('doctor')
+    .description('check go, the shim, cache directories, the configuration, injected runtimes and GOFLAGS; exit 1 on a problem')
+    .option('--json', 'the findings as one JSON object')
+    .action(async (o: { json?: boolean }) => {
+      const { runDoctorCommand } = await import('./doctor-command.js');
+      result.code = await runDoctorCommand({ json: o.json === true, configFlag: globals().config, env: io.env, cwd: io.cwd, stdout: io.stdout });
+    });
+
+  program
+    .command('prepare')
+    .description('for CI images: build the shim and compile the packages the aspects inject into GOCACHE, as a build would')
+    .argument('[args...]', 'go build flags (-race, -tags=…, as your builds use) and extra packages to warm')
+    .allowUnknownOption()
+    .passThroughOptions()
+    .action(async (args: string[]) => {
+      const { runPrepareCommand } = await import('./prepare-command.js');
+      result.code = await runPrepareCommand({ args, configFlag: globals().config, env: io.env, cwd: io.cwd, stderr: io.stderr });
+    });
+
+  program
     .command('version')
-    .description('print weft\'s version')
-    .action(() => {
-      io.stdout(`weft ${weftVersion()}\n`);
-      result.code = 0;
+    .description('print the versions of weft, node and go, and the configuration\'s fingerprint')
+    .option('--json', 'one JSON object')
+    .action(async (o: { json?: boolean }) => {
+      const { runVersionCommand } = await import('./version-command.js');
+      result.code = await runVersionCommand({ json: o.json === true, configFlag: globals().config, env: io.env, cwd: io.cwd, stdout: io.stdout, stderr: io.stderr });
     });
 
   return program;

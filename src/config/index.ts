@@ -6,12 +6,13 @@
 // Owns: src/config/**. Must not import anything of weft but ../errors.js (no server, weave, pool),
 // nor touch the filesystem beyond reading configuration files and looking for go.mod.
 import type { ResolvedConfig } from './types.js';
-import { loadConfigFile } from './loader.js';
+import { loadConfigFile, type LoadOptions } from './loader.js';
 import type { PackageLocator } from './types.js';
 import { collectInjectedPackages, fingerprintAspects } from './fingerprint.js';
 
 export type * from './types.js';
 export type { Problem } from './problems.js';
+export { templatesOf, type LoadOptions } from './loader.js';
 export { CONFIG_SCHEMA_VERSION, canonicalAspectText, fingerprintAspects } from './fingerprint.js';
 export { CONFIG_FILE_NAMES, findConfigFile } from './find-config.js';
 export {
@@ -27,8 +28,8 @@ export function emptyConfig(): ResolvedConfig {
 }
 
 /** Loads and validates an aspect file and everything it extends. Throws WeftError E_CONFIG_READ / E_CONFIG_INVALID. */
-export async function loadConfig(file: string, locate: PackageLocator | null = null): Promise<ResolvedConfig> {
-  return loadConfigFile(file, locate);
+export async function loadConfig(file: string, locate: PackageLocator | null = null, opts: LoadOptions = {}): Promise<ResolvedConfig> {
+  return loadConfigFile(file, locate, opts);
 }
 
 export {

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { WeftError } from '../errors.js';
-import type { AdviceSpec, ConfigSource, LocatedPackage, PackageLocator, ResolvedAspect, ResolvedConfig, SourceLocation } from './types.js';
+import type { AdviceSpec, ConfigSource, LocatedPackage, PackageLocator, ResolvedAspect, ResolvedConfig, SourceLocation, TemplateSpec } from './types.js';
 import type { Problem } from './problems.js';
 import { problemsError } from './problems.js';
 import type { ParseContext } from './yaml-access.js';
@@ -410,6 +410,41 @@ function checkDuplicateIds(aspects: readonly ResolvedAspect[], problems: Problem
   }
 }
 
+export interface LoadOptions {
+  /**
+   * Checks one advice template's text (src/config does not know template syntax: the caller
+   * passes the parser the weaver will use). Returns null when it parses, else what is wrong;
+   * reported with the other problems, so a broken template is found before any build starts.
+   */
+  checkTemplate?: (spec: TemplateSpec, aspect: string) => string | null;
+}
+
+/** Every code template of an advice, in declaration order. */
+export function templatesOf(advice: AdviceSpec): TemplateSpec[] {
+  switch (advice.kind) {
+    case 'prepend-statements':
+    case 'wrap-expression':
+    case 'inject-declarations':
+    case 'assign-value':
+      return [advice.template];
+    case 'append-args':
+      return [...advice.values];
+    default:
+      return [];
+  }
+}
+
+function checkTemplates(aspects: readonly ResolvedAspect[], check: NonNullable<LoadOptions['checkTemplate']>, problems: Problem[]): void {
+  for (const a of aspects) {
+    for (const adv of a.advice) {
+      for (const t of templatesOf(adv)) {
+        const bad = check(t, a.id);
+        if (bad !== null) problems.push({ file: t.location.file, line: t.location.line, path: t.location.path, message: `aspect \`${a.id}\`: ${bad}` });
+      }
+    }
+  }
+}
+
 export interface LoadConfigSetOptions {
   /** The user's aspect file (`--config`, `WEFT_CONFIG` or weft.yml), or null. */
   file: string | null;
@@ -419,6 +454,8 @@ export interface LoadConfigSetOptions {
   moduleRoot: string | null;
   /** Resolves import paths to directories; without one, configuration naming Go packages is an error. */
   locate?: PackageLocator | null;
+  /** See LoadOptions.checkTemplate. */
+  checkTemplate?: LoadOptions['checkTemplate'];
 }
 
 /**
@@ -435,6 +472,7 @@ export async function loadConfigSet(opts: LoadConfigSetOptions): Promise<Resolve
     aspects.push(...(await loadPackageDir(dir, null, null, state, 'main module', null)));
   }
   checkDuplicateIds(aspects, state.problems, state.pinned);
+  if (opts.checkTemplate !== undefined) checkTemplates(aspects, opts.checkTemplate, state.problems);
   if (state.problems.length > 0) {
     const pinned = state.problems.some((p) => p.via !== undefined);
     throw problemsError(root ?? join(resolve(opts.moduleRoot ?? '.'), TOOL_FILE_NAME), state.problems, pinned
@@ -452,6 +490,6 @@ export async function loadConfigSet(opts: LoadConfigSetOptions): Promise<Resolve
 }
 
 /** Loads and validates `file` and everything it extends. Throws E_CONFIG_READ or E_CONFIG_INVALID. */
-export async function loadConfigFile(file: string, locate: PackageLocator | null = null): Promise<ResolvedConfig> {
-  return loadConfigSet({ file, moduleRoot: null, locate });
+export async function loadConfigFile(file: string, locate: PackageLocator | null = null, opts: LoadOptions = {}): Promise<ResolvedConfig> {
+  return loadConfigSet({ file, moduleRoot: null, locate, ...opts });
 }

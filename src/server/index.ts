@@ -1,7 +1,11 @@
 // src/server: the job server of one build — socket lifecycle (private directory, stale socket
 // cleanup, close), the transport-free session core (Hello, one request, timeout, rejection on
 // close), compile/link dispatch with the weaver/importcfg/linker hooks, per-build state and
-// stats, the drop-in server, and the TypeScript client used by `weft toolexec`.
+// stats, the drop-in server, and the TypeScript client used by `weft toolexec`; plus what the
+// everyday commands need from a build's point of view: installation facts (about.ts, for
+// `version`), the doctor's checks (doctor.ts) and whole-package weaving outside a build
+// (woven-packages.ts, for `diff` and `explain`; imported directly, not from here, so `weft go`
+// does not load the weaver).
 // Must not import src/cli. It may import toolexec, weave, resolve, cache, config and protocol;
 // CPU-heavy work belongs in the pool, never on this thread.
 export * from './build-context.js';
@@ -13,5 +17,6 @@ export * from './log.js';
 export * from './stats.js';
 export * from './version.js';
 export * from './prepare.js';
+export * from './about.js';
 export * from './drop-in.js';
 export * from './run-tool.js';

@@ -25,6 +25,16 @@ export function parseLogLevel(text: string | undefined, fallback: LogLevel = 'wa
   throw new WeftError('E_USAGE', `unknown log level ${JSON.stringify(text)}`, { hint: 'use one of error, warn, info, debug' });
 }
 
+let stderrRoute: ((text: string) => void) | null = null;
+
+/**
+ * Sends the stderr loggers' lines through `write` (the progress line clears itself before each
+ * one) until called with null. Log files are not affected.
+ */
+export function routeLogStderr(write: ((text: string) => void) | null): void {
+  stderrRoute = write;
+}
+
 /** Opens the log sink. A file is opened for append so concurrent writers (drop-in servers) interleave by line. */
 export function createLogger(opts: { level?: LogLevel; file?: string | undefined } = {}): Logger {
   const level = opts.level ?? 'warn';
@@ -42,7 +52,8 @@ export function createLogger(opts: { level?: LogLevel; file?: string | undefined
     if (RANK[l] > RANK[level]) return;
     const prefix = owned ? `${new Date().toISOString()} ${l} ` : 'weft: ';
     try {
-      writeSync(fd, `${prefix}${msg}\n`);
+      if (!owned && stderrRoute !== null) stderrRoute(`${prefix}${msg}\n`);
+      else writeSync(fd, `${prefix}${msg}\n`);
     } catch {
       // A closed stderr must not turn a log line into a build failure.
     }

@@ -102,9 +102,11 @@ export async function loadBuildConfig(opts: LoadBuildConfigOptions): Promise<Loa
     : null;
   const cached = cacheFile !== null ? readCachedConfig(cacheFile) : null;
   if (cached !== null) return { config: cached, goListRuns: 0, cached: true };
-  // The YAML parser is loaded only when something must be parsed.
-  const { loadConfigSet } = await import('../config/index.js');
-  const config = await loadConfigSet({ file, fileVia, moduleRoot, locate: packages.locate });
+  // The YAML parser and the template parser are loaded only when something must be parsed.
+  const [{ loadConfigSet }, { checkTemplateSpec }] = await Promise.all([import('../config/index.js'), import('../weave/templates.js')]);
+  // Templates are parsed with the weaver's parser here, so a broken one is reported with every
+  // other config problem before go starts (not as a failed compile of the first woven package).
+  const config = await loadConfigSet({ file, fileVia, moduleRoot, locate: packages.locate, checkTemplate: checkTemplateSpec });
   packages.persist();
   if (cacheFile !== null) writeCachedConfig(cacheFile, config);
   return { config, goListRuns: packages.stats.goListRuns, cached: false };

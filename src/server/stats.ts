@@ -159,3 +159,18 @@ export function formatStats(s: StatsSnapshot): string {
   }
   return lines.join('\n');
 }
+
+/**
+ * The progress line's fields, labelled with what weft actually sees: the compile requests the
+ * shim sent (go's cache hits never reach weft), the packages the weaver screened and the ones
+ * it wove. Counters that later modes add (planned packages, weave-cache hits) go here too.
+ */
+export function progressFields(s: Pick<StatsSnapshot, 'compileRequests' | 'linkRequests' | 'woven' | 'errors' | 'warnings' | 'weave'>): string[] {
+  const fields = [`${s.compileRequests} compile requests answered`];
+  if (s.weave.packages > 0) fields.push(`${s.weave.packages} packages screened`);
+  fields.push(`${s.woven} woven`);
+  if (s.errors > 0) fields.push(`${s.errors} failed`);
+  if (s.warnings > 0) fields.push(`${s.warnings} warnings`);
+  if (s.linkRequests > 0) fields.push(`${s.linkRequests} links`);
+  return fields;
+}

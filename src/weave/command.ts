@@ -10,6 +10,7 @@ import { WeftError } from '../errors.js';
 import type { WeavePackageInput, WeavePackageResult } from './api.js';
 import { formatWarning, undecidableError } from './undecided.js';
 import { weavePackage } from './weave-package.js';
+import { checkTemplateSpec } from './templates.js';
 
 export interface WeaveCommandOptions {
   config: string;
@@ -57,7 +58,7 @@ export async function weaveCommand(opts: WeaveCommandOptions): Promise<number> {
   try {
     if (opts.files.length === 0) throw new WeftError('E_USAGE', 'weft weave: no Go files given', { hint: 'weft weave --config aspects.yml --import-path example.com/pkg file.go...' });
     if (opts.importPath === '') throw new WeftError('E_USAGE', 'weft weave: --import-path is required');
-    const config = await loadConfig(resolve(opts.config));
+    const config = await loadConfig(resolve(opts.config), null, { checkTemplate: checkTemplateSpec });
     const result = await weaveFilesAsCommand(config, opts.importPath, opts.files);
     const warnings = result.warnings ?? [];
     if (opts.strict === true && warnings.length > 0) throw undecidableError(opts.importPath, warnings);

@@ -21,7 +21,10 @@ export { JOIN_POINTS, registry as joinPointRegistry } from './join-points/index.
 export { ADVICE } from './advice/index.js';
 export { allOf, anyOf, needle, evaluateFormula, collectNeedles, formatFormula, type Formula } from './needles.js';
 export { parseGo, loadGoParser } from './syntax.js';
+export { checkTemplateSpec } from './templates.js';
 export { formatWarning, undecidableError, undecided, isUndecided, type Match, type Undecided } from './undecided.js';
+export { stripLineDirectives, unifiedDiff, type FileDiff } from './unified-diff.js';
+export { commandInput } from './command.js';
 
 /** The worker module the pool runs weave tasks with. */
 export const WEAVE_WORKER_URL = new URL('./worker.js', import.meta.url);

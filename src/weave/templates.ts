@@ -26,6 +26,20 @@ export function templateFuncs(): Record<string, (...args: unknown[]) => unknown>
   return { Version: () => getWeftVersion() };
 }
 
+/**
+ * For loadConfig's `checkTemplate`: parses the template as the weaver will (same functions), so
+ * every template error is a config problem reported before the go command starts.
+ */
+export function checkTemplateSpec(spec: TemplateSpec): string | null {
+  try {
+    compileTemplate(spec, '');
+    return null;
+  } catch (e) {
+    const cause = (e as { cause?: unknown }).cause;
+    return `advice template does not parse: ${cause instanceof Error ? cause.message : (e as Error).message}`;
+  }
+}
+
 export function compileTemplate(spec: TemplateSpec, aspect: string): Template {
   let t = cache.get(spec.source);
   if (!t) {

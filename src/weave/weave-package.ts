@@ -51,7 +51,7 @@ export function usesPackageName(config: ResolvedConfig): boolean {
 
 const packageNameUse = new WeakMap<ResolvedConfig, boolean>();
 
-function packageInfo(input: WeavePackageInput, firstText: string | null, modulePath: string): PackageInfo {
+export function packageInfo(input: WeavePackageInput, firstText: string | null, modulePath: string): PackageInfo {
   return {
     imports: input.importcfgPackages.length > 0 ? new Set(input.importcfgPackages) : null,
     importPath: matchingImportPath(input),

@@ -47,6 +47,6 @@ describe('weft explain --config', () => {
     assert.match(r.out, /^no configuration: /);
     const bare = await explain(empty, ['explain']);
     assert.equal(bare.code, 2);
-    assert.match(bare.err, /`weft explain` needs --config/);
+    assert.match(bare.err, /`weft explain` needs a package, a file or --config/);
   });
 });

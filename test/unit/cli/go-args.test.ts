@@ -16,7 +16,10 @@ describe('weft go argument handling', () => {
   it('takes --weft-* flags out wherever they are, leaving go flags alone', () => {
     const { goArgs, flags } = extractWeftFlags(['build', '--weft-stats', '-o', 'out', '--weft-config=a.yml', '-race', '--weft-log-level', 'debug', './...']);
     assert.deepEqual(goArgs, ['build', '-o', 'out', '-race', './...']);
-    assert.deepEqual(flags, { stats: true, config: 'a.yml', logLevel: 'debug' });
+    assert.deepEqual(flags, { stats: 'text', config: 'a.yml', logLevel: 'debug' });
+    assert.equal(extractWeftFlags(['build', '--weft-stats=json']).flags.stats, 'json');
+    assert.equal(extractWeftFlags(['build', '--weft-stats=off']).flags.stats, 'off');
+    assert.throws(() => extractWeftFlags(['build', '--weft-stats=xml']), /--weft-stats=xml is not a statistics format/);
     assert.deepEqual(extractWeftFlags(['build', '--weft-strict', '.']).flags, { strict: true });
     assert.deepEqual(extractWeftFlags(['build', '--weft-strict=false', '.']).flags, { strict: false });
   });
