@@ -105,11 +105,27 @@ describe('injected dependencies (weft go, real go)', { skip: !hasGo && 'go is no
     assert.match(p.stdout, /ok\s+example\.com\/app\/greet\s.*coverage: .* in \.\/\.\.\./);
   });
 
-  for (const mode of [['-race'], ['-cover'], ['-coverpkg=./...'], ['-trimpath']]) {
+  // -gcflags/-ldflags must reach the injected packages too (the linker checks that every archive
+  // was built alike), and -covermode changes what cover instruments.
+  for (const mode of [['-race'], ['-cover'], ['-coverpkg=./...'], ['-covermode=atomic'], ['-trimpath'], ['-gcflags=all=-N -l', '-ldflags=-X main.weftE2E=1']]) {
     it(`build mode ${mode.join(' ')}`, async () => {
       assert.equal(await buildAndRun(`mode${mode.join('')}`, mode), EXPECTED);
     });
   }
+
+  it('GOFLAGS set with `go env -w` (a GOENV file, not the environment) reach the injected packages', async () => {
+    const goenv = join(root, 'goenv');
+    const w = await run('go', ['env', '-w', 'GOFLAGS=-trimpath'], { cwd: app, env: { ...env, GOENV: goenv } });
+    assert.equal(w.code, 0, w.stderr);
+    // GOFLAGS unset: an empty one in the environment would still let the GOENV file speak, but be explicit.
+    assert.equal(await buildAndRun('goenv', [], { env: { GOFLAGS: undefined, GOENV: goenv } }), EXPECTED);
+  });
+
+  it('a weft cache under a path with spaces: the shim path is quoted in -toolexec for go and for the inner go list', async () => {
+    const spaced = join(root, 'my weft cache');
+    mkdirSync(spaced, { recursive: true });
+    assert.equal(await buildAndRun('spaced', [], { env: { WEFT_CACHE: spaced } }), EXPECTED);
+  });
 
   it('a PGO build (default.pgo next to the main package): injected packages get the same profile', async () => {
     const profile = join(app, 'cmd', 'app', 'default.pgo');
