@@ -13,7 +13,7 @@ import { mainModulePath, screenPackage } from './weave-package.js';
 import { NEED_CONFIG, type WeaveTask } from './worker.js';
 
 export type * from './api.js';
-export { weavePackage, screenPackage, matchingImportPath, type WeaveDeps, type Screening, type ScreenOptions } from './weave-package.js';
+export { weavePackage, screenPackage, applicableAspects, usesPackageName, mainModulePath, matchingImportPath, type WeaveDeps, type Screening, type ScreenOptions } from './weave-package.js';
 export { weaveCommand, type WeaveCommandOptions } from './command.js';
 export { indexOfPrefilter, defaultPrefilter, type Prefilter } from './prefilter.js';
 export { planAspects };
@@ -36,6 +36,11 @@ export interface WeaveCallOptions {
    * never needs it, so the server only reads the importcfg of packages that may be woven.
    */
   importcfgPackages?: () => string[] | Promise<string[]>;
+  /**
+   * Wraps the weaving of a package that passed the screening (a cache): called with the
+   * complete input and the function that weaves it; may answer without calling it.
+   */
+  around?: (input: WeavePackageInput, weave: () => Promise<WeaveOutcome>) => Promise<WeaveOutcome>;
 }
 
 /**
@@ -53,11 +58,11 @@ export function createWeaver(opts: WeaverOptions): (input: WeavePackageInput, ca
       if (screened.verdict === 'none') return { ok: true, result: screened.result };
       if (call.importcfgPackages !== undefined) input = { ...input, importcfgPackages: await call.importcfgPackages() };
       const task: WeaveTask = { input, fingerprint: config.fingerprint };
-      let outcome = await pool.run<WeaveOutcome>(WEAVE_WORKER_URL, task);
-      if (!outcome.ok && outcome.error.message === NEED_CONFIG) {
-        outcome = await pool.run<WeaveOutcome>(WEAVE_WORKER_URL, { ...task, config });
-      }
-      return outcome;
+      const weave = async (): Promise<WeaveOutcome> => {
+        const outcome = await pool.run<WeaveOutcome>(WEAVE_WORKER_URL, task);
+        return !outcome.ok && outcome.error.message === NEED_CONFIG ? pool.run<WeaveOutcome>(WEAVE_WORKER_URL, { ...task, config }) : outcome;
+      };
+      return call.around !== undefined ? await call.around(input, weave) : await weave();
     } catch (e) {
       return { ok: false, error: toErrorData(e) };
     }
