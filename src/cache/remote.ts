@@ -49,11 +49,17 @@ export class HttpRemoteStore implements RemoteStore {
   private readonly timeoutMs: number;
 
   constructor(opts: HttpRemoteOptions) {
-    this.base = opts.url.replace(/\/+$/, '');
-    this.url = redactUrl(this.base);
+    // fetch refuses URLs with credentials: `http://user:pass@host` (as Bazel's --remote_cache
+    // takes it) becomes basic authentication, unless a bearer token is given.
+    const parsed = new URL(opts.url);
+    const basic = parsed.username !== '' ? Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString('base64') : null;
+    parsed.username = '';
+    parsed.password = '';
+    this.base = parsed.href.replace(/\/+$/, '');
+    this.url = this.base;
     this.writable = opts.writable;
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_REMOTE_TIMEOUT_MS;
-    this.headers = opts.token !== undefined ? { authorization: `Bearer ${opts.token}` } : {};
+    this.headers = opts.token !== undefined ? { authorization: `Bearer ${opts.token}` } : basic !== null ? { authorization: `Basic ${basic}` } : {};
   }
 
   async get(key: string): Promise<Buffer | null> {
