@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { WeftError } from '../errors.js';
 import { findGo, runDropInServer, weftVersion } from '../server/index.js';
 import { ensureShim } from '../server/ensure-shim.js';
+import { registerCacheCommands } from './cache-command.js';
 import { runGoCommand } from './go-command.js';
 import { resolveOptions, type WeftGlobalOptions } from './options.js';
 import { runToolexecCommand } from './toolexec-command.js';
@@ -107,6 +108,8 @@ export function buildProgram(io: ProgramIO, result: { code: number }): Command {
       const weaveCommand = await loadWeaveCommand();
       result.code = await weaveCommand({ config, importPath: o.importPath, files, ...(o.out !== undefined ? { out: o.out } : {}) });
     });
+
+  registerCacheCommands(program, io, result);
 
   program
     .command('version')
