@@ -22,7 +22,7 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export const DEFAULT_CACHE_MAX_BYTES = 1024 * 1024 * 1024;
 const FORMAT = 'weft-cache 1';
@@ -91,7 +91,7 @@ export class LocalStore {
   /** Stores an entry atomically; throws the fs error (the caller warns and carries on). */
   write(key: string, body: Uint8Array): number {
     const dir = join(this.root, ENTRIES, key.slice(0, 2));
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    ensureDir(dir);
     const header = Buffer.from(`${FORMAT} ${createHash('sha256').update(body).digest('hex')} ${body.length} ${key}\n`);
     const tmp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
     this.faults.beforeWrite?.(tmp);
@@ -317,6 +317,26 @@ function checkEntry(data: Buffer, key: string): Buffer | string {
   if (body.length !== Number(len)) return `truncated (${body.length} of ${len} bytes)`;
   if (createHash('sha256').update(body).digest('hex') !== sum) return 'checksum mismatch';
   return body;
+}
+
+/**
+ * mkdir -p with mode 0700, level by level: a recursive mkdirSync on a read-only file system
+ * reports ENOENT, where the user needs to read EROFS.
+ */
+function ensureDir(dir: string): void {
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'ENOENT') throw e;
+    ensureDir(dirname(dir));
+    try {
+      mkdirSync(dir, { mode: 0o700 });
+    } catch (e2) {
+      if ((e2 as NodeJS.ErrnoException).code !== 'EEXIST') throw e2;
+    }
+  }
 }
 
 function writeAll(fd: number, buf: Buffer | Uint8Array): void {
