@@ -2,7 +2,7 @@
 // build logic here. Errors are WeftErrors printed by main(); usage errors exit 2.
 import { Command, CommanderError, Option } from 'commander';
 import { WeftError } from '../errors.js';
-import { findGo, runDropInServer, weftVersion } from '../server/index.js';
+import { envFlag, findGo, runDropInServer, weftVersion } from '../server/index.js';
 import { ensureShim } from '../server/ensure-shim.js';
 import { registerCacheCommands } from './cache-command.js';
 import { runGoCommand } from './go-command.js';
@@ -24,6 +24,7 @@ export function buildProgram(io: ProgramIO, result: { code: number }): Command {
     .description('Compile-time instrumentation for Go: weaves aspects into packages while go builds them.')
     .option('--config <file>', 'aspect configuration (default: $WEFT_CONFIG, else weft.yml next to go.mod)')
     .option('--weft-stats', 'print build statistics to stderr at the end (env WEFT_STATS=1)')
+    .option('--weft-strict', 'fail the compile of a package where an aspect could not be decided or woven, instead of a warning (env WEFT_STRICT=1; use in CI)')
     .option('--log-file <file>', 'write weft logs to this file instead of stderr (env WEFT_LOG_FILE)')
     .addOption(new Option('--log-level <level>', 'error, warn, info or debug (env WEFT_LOG)'))
     .enablePositionalOptions()
@@ -36,8 +37,8 @@ export function buildProgram(io: ProgramIO, result: { code: number }): Command {
     .showSuggestionAfterError(true);
 
   const globals = (): WeftGlobalOptions => {
-    const o = program.opts<{ config?: string; weftStats?: boolean; logFile?: string; logLevel?: string }>();
-    return { config: o.config, stats: o.weftStats, logFile: o.logFile, logLevel: o.logLevel };
+    const o = program.opts<{ config?: string; weftStats?: boolean; weftStrict?: boolean; logFile?: string; logLevel?: string }>();
+    return { config: o.config, stats: o.weftStats, strict: o.weftStrict, logFile: o.logFile, logLevel: o.logLevel };
   };
 
   program
@@ -106,7 +107,22 @@ export function buildProgram(io: ProgramIO, result: { code: number }): Command {
       const config = o.config ?? globals().config ?? io.env['WEFT_CONFIG'];
       if (config === undefined || config === '') throw new WeftError('E_USAGE', '`weft weave` needs --config <file>');
       const weaveCommand = await loadWeaveCommand();
-      result.code = await weaveCommand({ config, importPath: o.importPath, files, ...(o.out !== undefined ? { out: o.out } : {}) });
+      const strict = globals().strict ?? envFlag(io.env['WEFT_STRICT']);
+      result.code = await weaveCommand({ config, importPath: o.importPath, files, strict, ...(o.out !== undefined ? { out: o.out } : {}) });
+    });
+
+  program
+    .command('explain')
+    .description('explain what a build here would weave: --config lists the configuration files loaded, in order')
+    .option('--config', 'list the configuration files a build in this directory loads, from where, in what order, with their aspect counts')
+    .option('--tags <tags>', 'build tags of the build (they decide which packages orchestrion.tool.go files resolve to)')
+    .action(async (o: { config?: boolean; tags?: string }) => {
+      if (o.config !== true) throw new WeftError('E_USAGE', '`weft explain` needs --config');
+      const { runExplainConfig } = await import('./explain-config.js');
+      result.code = await runExplainConfig({
+        env: io.env, cwd: io.cwd, configFlag: globals().config, stdout: io.stdout,
+        ...(o.tags !== undefined ? { goFlags: [`-tags=${o.tags}`] } : {}),
+      });
     });
 
   registerCacheCommands(program, io, result);
@@ -122,7 +138,7 @@ export function buildProgram(io: ProgramIO, result: { code: number }): Command {
   return program;
 }
 
-type WeaveCommand = (opts: { config: string; importPath: string; out?: string; files: string[] }) => Promise<number>;
+type WeaveCommand = (opts: { config: string; importPath: string; out?: string; files: string[]; strict?: boolean }) => Promise<number>;
 
 /** src/weave/command.ts is written by the weaver; loaded lazily so the CLI starts fast and builds without it. */
 async function loadWeaveCommand(): Promise<WeaveCommand> {

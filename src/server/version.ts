@@ -25,10 +25,13 @@ export function weftVersion(): string {
 }
 
 /**
- * `weft@<version>+<build identity>;<fingerprint>`: appended by the shim to every tool's `-V=full`
- * line. The build identity (the weave cache keys use the same one) makes a rebuilt or patched weft
- * with an unchanged version string recompile instead of reusing GOCACHE entries it did not make.
+ * `weft@<version>+<build identity>;<fingerprint>[;strict]`: appended by the shim to every tool's
+ * `-V=full` line. The build identity (the weave cache keys use the same one) makes a rebuilt or
+ * patched weft with an unchanged version string recompile instead of reusing GOCACHE entries it
+ * did not make.
  */
-export function versionSuffix(fingerprint: string, version: string = weftVersion(), identity: string = weftBuildIdentity()): string {
-  return `weft@${version}+${identity.slice(0, 16)};${fingerprint}`;
+export function versionSuffix(fingerprint: string, version: string = weftVersion(), strict = false, identity: string = weftBuildIdentity()): string {
+  // Strict builds get their own cache entries: an archive compiled with warnings (unwoven at
+  // those places) must not satisfy a strict build from GOCACHE.
+  return `weft@${version}+${identity.slice(0, 16)};${fingerprint}${strict ? ';strict' : ''}`;
 }

@@ -6,6 +6,7 @@
 import type { Transferable } from 'node:worker_threads';
 import { fromErrorData, WeftError } from '../errors.js';
 import type { RunOptions, WorkerPool } from '../pool/index.js';
+import { undecidableError } from '../weave/undecided.js';
 import type { BuildContext } from './build-context.js';
 import { readImportcfgPackages, weaveInputOf } from './handlers.js';
 import { cachedWeave, openWeaveCache } from './weave-cache.js';
@@ -33,7 +34,9 @@ export async function installWeaver(ctx: BuildContext, env: NodeJS.ProcessEnv = 
       ...(cache !== null ? { around: cachedWeave(ctx, cache, weaveModule!, req) } : {}),
     });
     if (!outcome.ok) throw fromErrorData(outcome.error);
-    ctx.stats.recordWeave(outcome.result.stats, outcome.result.aspects);
+    const warnings = outcome.result.warnings ?? [];
+    ctx.stats.recordWeave(outcome.result.stats, outcome.result.aspects, warnings.length);
+    if (warnings.length > 0 && ctx.strict) throw undecidableError(req.pkg !== '' ? req.pkg : cmd.packagePath, warnings);
     return outcome.result;
   };
 }

@@ -2,6 +2,9 @@
 // weave` command and the golden tests). Inputs and results are plain data so they cross
 // worker threads unchanged.
 import type { WeftErrorData } from '../errors.js';
+import type { WeaveWarning } from './undecided.js';
+
+export type { NeedsTypes, WeaveWarning } from './undecided.js';
 
 export interface WeavePackageInput {
   /** The compile's -p value: the package's import path, `main` for commands and test mains. */
@@ -54,10 +57,11 @@ export interface WeavePackageResult {
   aspects: string[];
   stats: WeaveStats;
   /**
-   * Things worth telling the user that do not fail the compile (optional; added by the weaver):
-   * e.g. a candidate file tree-sitter could not parse, left unwoven for the compiler to judge.
+   * Candidates weft could neither weave nor rule out (the one rule, src/weave/undecided.ts):
+   * a join point or template that needs types, a file tree-sitter cannot parse. Left out when
+   * there are none. The build prints them, counts them, and fails on them in strict mode.
    */
-  warnings?: string[];
+  warnings?: WeaveWarning[];
 }
 
 /** Results cross the pool as this union so an error is data, not a thrown clone. */

@@ -3,13 +3,14 @@
 // function), `.DirectiveArgs "name"`. Node views print through String(), which renders the
 // node with everything already woven into it and keeps the original text marked so it stays
 // mapped to the user's lines.
-import { WeftError } from '../errors.js';
+import { GO_TYPE_NAME } from '../template/index.js';
 import { directiveArgs, parseDirectiveArgs } from './directives.js';
 import type { EditList } from './edits.js';
 import { functionName, signatureOf, type Param, type Renamer } from './functions.js';
 import type { SourceFile } from './source-file.js';
 import { childByField, enclosingFunction, namedChildren, type SyntaxNode } from './syntax.js';
 import { isConcreteBasic, normaliseTypeText, type TypeContext } from './types.js';
+import { undecided, UndecidableError } from './undecided.js';
 
 export interface ContextEnv {
   file: SourceFile;
@@ -133,11 +134,29 @@ function signatureView(env: ContextEnv, fn: SyntaxNode): View {
   return v;
 }
 
+// The go/ast type a view stands for, so a field the template misspells is reported as Go's
+// template would report it on orchestrion's nodes (`can't evaluate field Func in type *ast.CallExpr`).
+const GO_AST_TYPES: Readonly<Record<string, string>> = {
+  call_expression: 'CallExpr', selector_expression: 'SelectorExpr', composite_literal: 'CompositeLit', keyed_element: 'KeyValueExpr',
+  unary_expression: 'UnaryExpr', binary_expression: 'BinaryExpr', function_declaration: 'FuncDecl', method_declaration: 'FuncDecl',
+  func_literal: 'FuncLit', block: 'BlockStmt', type_spec: 'TypeSpec', struct_type: 'StructType', var_spec: 'ValueSpec', const_spec: 'ValueSpec',
+  assignment_statement: 'AssignStmt', short_var_declaration: 'AssignStmt', index_expression: 'IndexExpr', parenthesized_expression: 'ParenExpr',
+  pointer_type: 'StarExpr', return_statement: 'ReturnStmt', go_statement: 'GoStmt', defer_statement: 'DeferStmt', qualified_type: 'SelectorExpr',
+  identifier: 'Ident', type_identifier: 'Ident', field_identifier: 'Ident', package_identifier: 'Ident',
+  interpreted_string_literal: 'BasicLit', raw_string_literal: 'BasicLit', int_literal: 'BasicLit', float_literal: 'BasicLit', rune_literal: 'BasicLit',
+};
+
+function goAstType(type: string): string {
+  const t = GO_AST_TYPES[type];
+  return t !== undefined ? `*ast.${t}` : `${type} (syntax node)`;
+}
+
 export function viewOf(env: ContextEnv, node: SyntaxNode): View {
   const n = unwrap(node);
   const view = new NodeView();
   view.String = () => render(env, n);
   Object.defineProperty(view, '__type', { value: n.type, enumerable: false });
+  Object.defineProperty(view, GO_TYPE_NAME, { value: goAstType(n.type), enumerable: false });
   for (const [name, get] of Object.entries(fieldsOf(env, n))) {
     let cached: unknown;
     let done = false;
@@ -257,12 +276,8 @@ export class FunctionView {
     for (const { p, i } of order) {
       if (sameType(p, t, this.env)) return group === 'params' ? this.Argument(i) : this.Result(i);
       if (!isConcreteBasic(p.type, this.env.types)) {
-        const where = this.env.file.position(this.fn.start);
-        throw new WeftError('E_UNSUPPORTED', `deciding whether ${this.env.file.slice(p.type)} implements ${t} needs type information, which weft does not support yet`, {
-          aspect: this.env.aspectId,
-          location: { file: where.file, line: where.line },
-          hint: `use ${group === 'params' ? 'ArgumentOfType' : 'ResultOfType'} with the exact type`,
-        });
+        const expr = this.env.file.slice(p.type);
+        throw new UndecidableError(undecided(`the template asks which ${group === 'params' ? 'argument' : 'result'} implements ${t}; whether ${expr} does needs type information`, { question: 'implements', start: p.type.start, end: p.type.end, expr, type: t }));
       }
     }
     return '';

@@ -10,7 +10,7 @@ import { collectNeedles, evaluateFormula } from './needles.js';
 import { defaultPrefilter, type Prefilter } from './prefilter.js';
 import { loadGoParser } from './syntax.js';
 import { compareLang } from './templates.js';
-import { planAspects, weaveFile, type PackageState } from './weave-file.js';
+import { planAspects, weaveFile, type AspectPlan, type PackageState } from './weave-file.js';
 
 export interface WeaveDeps {
   /** The byte pre-filter (default: WASM scanner, indexOf fallback). */
@@ -53,6 +53,7 @@ const packageNameUse = new WeakMap<ResolvedConfig, boolean>();
 
 function packageInfo(input: WeavePackageInput, firstText: string | null, modulePath: string): PackageInfo {
   return {
+    imports: input.importcfgPackages.length > 0 ? new Set(input.importcfgPackages) : null,
     importPath: matchingImportPath(input),
     packageName: firstText !== null ? packageClauseName(firstText) : input.importPath === 'main' ? 'main' : '',
     isTestMain: input.isTestMain,
@@ -160,9 +161,8 @@ export async function weavePackage(input: WeavePackageInput, config: ResolvedCon
   const needleSet = new Set<string>();
   for (const p of plans) collectNeedles(p.formula, needleSet);
   const needles = [...needleSet];
-  const hasFilePlans = plans.some((p) => p.fileOnly);
-  const nodePlans = plans.filter((p) => !p.fileOnly);
-  const candidates: { path: string; bytes: Uint8Array }[] = [];
+  // Each candidate file with the plans its bytes leave possible.
+  const candidates: { path: string; bytes: Uint8Array; plans: AspectPlan[] }[] = [];
   for (const [i, path] of input.files.entries()) {
     const bytes = await readBytes(read, path);
     result.stats.filesScanned++;
@@ -170,7 +170,8 @@ export async function weavePackage(input: WeavePackageInput, config: ResolvedCon
     const has = (n: string): boolean => present[needles.indexOf(n)] === true;
     const lookup = needles.length > 16 ? new Map(needles.map((n, j) => [n, present[j] === true])) : null;
     const test = lookup ? (n: string): boolean => lookup.get(n) === true : has;
-    if ((i === 0 && hasFilePlans) || nodePlans.some((p) => evaluateFormula(p.formula, test))) candidates.push({ path, bytes });
+    const possible = plans.filter((p) => (p.fileOnly ? i === 0 : evaluateFormula(p.formula, test)));
+    if (possible.length > 0) candidates.push({ path, bytes, plans: possible });
   }
   const t1 = performance.now();
   result.stats.scanMicros = Math.round((t1 - t0) * 1000);
@@ -191,7 +192,7 @@ export async function weavePackage(input: WeavePackageInput, config: ResolvedCon
   for (const c of candidates) {
     result.stats.filesParsed++;
     const text = decoder.decode(c.bytes);
-    const woven = weaveFile(parser, c.path, text, plans, state);
+    const woven = weaveFile(parser, c.path, text, c.plans, state);
     if (woven) {
       result.files.push({ original: c.path, text: woven.text });
       result.stats.filesWoven++;

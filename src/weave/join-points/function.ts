@@ -5,16 +5,23 @@ import type { FunctionOption, TypeRef } from '../../config/types.js';
 import { WeftError } from '../../errors.js';
 import { directiveArgs } from '../directives.js';
 import { signatureOf, type Param } from '../functions.js';
-import { allOf, importNeedle, needle, type Formula } from '../needles.js';
+import { allOf, anyOf, importNeedle, needle, type Formula } from '../needles.js';
 import { childByField, FUNCTION_TYPES, type SyntaxNode } from '../syntax.js';
 import { isConcreteBasic, typeMatches, type TypeContext } from '../types.js';
+import { allOfMatches, undecided, type Match } from '../undecided.js';
 import type { JoinPointKind, MatchContext, PackageInfo } from './types.js';
+
+const SAME_TYPE: Readonly<Record<string, string>> = { any: 'interface', byte: 'uint8', uint8: 'byte', rune: 'int32', int32: 'rune' };
 
 export function typeRefNeedles(ref: TypeRef, pkg: PackageInfo): Formula {
   switch (ref.kind) {
-    case 'named':
+    case 'named': {
+      // One type, two spellings: the file may use either.
+      const other = SAME_TYPE[ref.name];
+      if (ref.path === '' && other !== undefined) return anyOf(needle(ref.name), needle(other));
       if (ref.path === '' || ref.path === pkg.importPath) return needle(ref.name);
       return allOf(importNeedle(ref.path), needle(ref.name));
+    }
     case 'pointer':
     case 'slice':
     case 'array':
@@ -47,22 +54,23 @@ function listContains(refs: readonly TypeRef[], params: Param[], ctx: TypeContex
   });
 }
 
-function implementsMatch(ref: TypeRef, params: Param[], ctx: MatchContext, option: string, fn: SyntaxNode): boolean {
-  let undecidable = false;
+function implementsMatch(ref: TypeRef, params: Param[], ctx: MatchContext, option: string): Match {
+  let open: Param | null = null;
   for (const p of params) {
     if (paramTypeMatches(ref, p, ctx.types)) return true;
-    if (!isConcreteBasic(p.type, ctx.types)) undecidable = true;
+    if (open === null && !isConcreteBasic(p.type, ctx.types)) open = p;
   }
-  if (!undecidable) return false;
-  const where = ctx.file.position(fn.start);
-  throw new WeftError('E_UNSUPPORTED', `join point option ${option}: ${ref.text} needs type information to decide for this function (a type other than ${ref.text} itself may implement it), which weft does not support yet`, {
-    aspect: ctx.aspect.id,
-    location: { file: where.file, line: where.line },
-    hint: `match the function by name or exact signature instead of ${option}`,
+  if (open === null) return false;
+  return undecided(`${option} ${ref.text}: whether ${ctx.file.slice(open.type)} implements it needs type information`, {
+    question: 'implements',
+    start: open.type.start,
+    end: open.type.end,
+    expr: ctx.file.slice(open.type),
+    type: ref.text,
   });
 }
 
-export function optionMatches(opt: FunctionOption, fn: SyntaxNode, ctx: MatchContext): boolean {
+export function optionMatches(opt: FunctionOption, fn: SyntaxNode, ctx: MatchContext): Match {
   const file = ctx.file;
   switch (opt.kind) {
     case 'name': {
@@ -83,12 +91,12 @@ export function optionMatches(opt: FunctionOption, fn: SyntaxNode, ctx: MatchCon
       return listContains(opt.args, sig.params, ctx.types) && listContains(opt.returns, sig.results, ctx.types);
     }
     case 'argument-implements':
-      return implementsMatch(opt.type, signatureOf(fn).params, ctx, 'argument-implements', fn);
+      return implementsMatch(opt.type, signatureOf(fn).params, ctx, 'argument-implements');
     case 'result-implements':
-      return implementsMatch(opt.type, signatureOf(fn).results, ctx, 'result-implements', fn);
+      return implementsMatch(opt.type, signatureOf(fn).results, ctx, 'result-implements');
     case 'final-result-implements': {
       const last = signatureOf(fn).results.slice(-1);
-      return implementsMatch(opt.type, last, ctx, 'final-result-implements', fn);
+      return implementsMatch(opt.type, last, ctx, 'final-result-implements');
     }
     case 'directive':
       return directiveArgs(file, fn.type === 'func_literal' ? statementOf(fn) : fn, opt.name) !== null;
@@ -133,7 +141,7 @@ export const functionJoinPoint: JoinPointKind<'function'> = {
   needles: (spec, pkg) => allOf(needle('func'), ...spec.options.map((o) => optionNeedles(o, pkg))),
   // Options that need type information go last, so they are only decided (or reported as
   // undecidable) for functions every syntactic option already matched.
-  matches: (spec, node, ctx) => FUNCTION_TYPES.has(node.type) && orderedOptions(spec.options).every((o) => optionMatches(o, node, ctx)),
+  matches: (spec, node, ctx) => FUNCTION_TYPES.has(node.type) && allOfMatches(orderedOptions(spec.options).map((o) => () => optionMatches(o, node, ctx))),
 };
 
 const TYPE_AWARE = new Set(['argument-implements', 'result-implements', 'final-result-implements']);

@@ -1,14 +1,18 @@
 // `method-call: {receiver, name, match}`: `x.Name(...)` where x has the receiver type. Without
 // type information the receiver's type is known only when x is declared in sight with an
 // explicit type: a parameter or method receiver, `var x T`, or `x := T{...}` / `x := &T{...}`.
-// Anything else is undecidable and fails with E_UNSUPPORTED instead of guessing.
+// Anything else is Undecided (src/weave/undecided.ts), with the operand as the type question,
+// except in a package that neither is nor imports the receiver type's package: there it is
+// skipped quietly. That is the rule's "impossible" case as weft draws it: such a package can
+// still hold a value of the type through another package's API (x := other.New()), which only
+// type information (the oracle) can see; without it every `.Error(` in every package would warn.
 import type { QualifiedName } from '../../config/types.js';
-import { WeftError } from '../../errors.js';
 import { resolveQualifier } from '../imports.js';
 import { signatureOf } from '../functions.js';
 import { needle } from '../needles.js';
 import { childByField, childrenByField, FUNCTION_TYPES, namedChildren, type SyntaxNode } from '../syntax.js';
 import { namedTypeOf } from '../types.js';
+import { typeOf, undecided } from '../undecided.js';
 import type { JoinPointKind, MatchContext } from './types.js';
 
 const CALL: ReadonlySet<string> = new Set(['call_expression']);
@@ -87,6 +91,17 @@ function declaredType(name: string, use: SyntaxNode, ctx: MatchContext): KnownTy
   return 'unknown';
 }
 
+/**
+ * False when the package can hold no value of a type from `path` that it got by its own means:
+ * it neither is nor imports that package. Unknown imports (`weft weave`) fall back to the file's.
+ */
+function mayNameType(path: string, ctx: MatchContext): boolean {
+  if (path === '' || path === ctx.pkg.importPath) return true;
+  const imports = ctx.pkg.imports;
+  if (imports !== undefined && imports !== null && imports.size > 0) return imports.has(path);
+  return ctx.file.imports.specs.some((s) => s.path === path);
+}
+
 export const methodCallJoinPoint: JoinPointKind<'method-call'> = {
   kind: 'method-call',
   nodeTypes: () => CALL,
@@ -120,12 +135,8 @@ export const methodCallJoinPoint: JoinPointKind<'method-call'> = {
       known = inner ? exprTypeInfo(inner, ctx) ?? 'unknown' : 'unknown';
     } else known = exprTypeInfo(operand, ctx) ?? 'unknown';
     if (known === 'unknown') {
-      const where = ctx.file.position(node.start);
-      throw new WeftError('E_UNSUPPORTED', `method-call ${want.text}.${spec.name}: the type of \`${ctx.file.slice(operand)}\` cannot be decided without type information, which weft does not support yet`, {
-        aspect: ctx.aspect.id,
-        location: { file: where.file, line: where.line, column: where.column },
-        hint: 'declare the receiver with an explicit type in sight of the call, or match with function-call / function instead',
-      });
+      if (!mayNameType(wantBase.path, ctx)) return false;
+      return undecided(`method-call ${want.text}.${spec.name}: the type of \`${ctx.file.slice(operand)}\` needs type information`, typeOf(ctx.file, operand));
     }
     if (!known || known.type.name !== wantBase.name || known.type.path !== wantBase.path) return false;
     if (spec.match === 'pointer-only') return known.pointer;
