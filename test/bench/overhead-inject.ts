@@ -9,8 +9,9 @@
 // Reported: added ms per package for unmatched packages ((none − plain) / compiles) and for
 // matched ones ((inject − none) / matched + the unmatched cost), the server's µs per request,
 // and the number of `go list` processes per build (from weft's debug log).
+// Then the weave cache's case: fresh GOCACHE for every build, warm and cold weave cache.
 // Flags/env: --packages=N (WEFT_BENCH_PACKAGES, default 120), --runs=N (WEFT_BENCH_RUNS,
-// default 3). Prints figures only; asserts nothing about time.
+// default 3), --only=fresh (WEFT_BENCH_ONLY) for the weave cache case alone. Prints figures only; asserts nothing about time.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -132,6 +133,11 @@ async function main(): Promise<void> {
     writeFileSync(join(work, 'inject.yml'), aspects('Traced'));
     const matched = Array.from({ length: N }, (_, i) => i).filter(isMatched).length;
     console.log(`weft injection overhead: ${N} generated packages (+ main), ${matched} of them (${((100 * matched) / N).toFixed(0)}%) declare Traced() and are woven to call an injected runtime; ${RUNS} alternating runs`);
+    // --only=fresh (WEFT_BENCH_ONLY) runs just the fresh-GOCACHE weave cache case.
+    if (flag('only', 'WEFT_BENCH_ONLY', '') === 'fresh') {
+      await freshGocache(work);
+      return;
+    }
     const modes: Mode[] = ['plain', 'none', 'inject'];
     const caches = Object.fromEntries(modes.map((m) => [m, join(work, `cache-${m}`)])) as Record<Mode, string>;
     // Seed each mode's cache (std under its own -V=full suffix; the shim built once).
