@@ -20,12 +20,15 @@ export interface WeftGoFlags {
   strict?: boolean;
   logFile?: string;
   logLevel?: string;
+  /** `off` disables the weave cache for this build (as WEFT_WEAVE_CACHE=off). */
+  cache?: string;
 }
 
 const WEFT_VALUE_FLAGS: Record<string, keyof WeftGoFlags> = {
   'weft-config': 'config',
   'weft-log-file': 'logFile',
   'weft-log-level': 'logLevel',
+  'weft-cache': 'cache',
 };
 
 /** Takes `--weft-*` flags out of go's arguments (anywhere before a bare `--`). Unknown ones are an error. */
@@ -59,7 +62,7 @@ export function extractWeftFlags(args: readonly string[]): { goArgs: string[]; f
     }
     const key = WEFT_VALUE_FLAGS[name];
     if (key === undefined) {
-      throw new WeftError('E_USAGE', `unknown weft flag --${name}`, { hint: 'weft flags are --weft-config, --weft-stats, --weft-strict, --weft-progress, --weft-log-file, --weft-log-level (see `weft --help`)' });
+      throw new WeftError('E_USAGE', `unknown weft flag --${name}`, { hint: 'weft flags are --weft-config, --weft-stats, --weft-strict, --weft-progress, --weft-log-file, --weft-log-level, --weft-cache (see `weft --help`)' });
     }
     let value = inline;
     if (value === undefined) {

@@ -30,9 +30,9 @@ export interface GoCommandInput {
 }
 
 export async function runGoCommand(input: GoCommandInput): Promise<number> {
-  const env = input.env ?? process.env;
   const cwd = input.cwd ?? process.cwd();
   const { goArgs, flags } = extractWeftFlags(input.args);
+  const env = flags.cache !== undefined ? { ...(input.env ?? process.env), WEFT_WEAVE_CACHE: flags.cache } : input.env ?? process.env;
   const opts = resolveOptions(
     {
       config: flags.config ?? input.globals.config,

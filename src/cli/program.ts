@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { WeftError } from '../errors.js';
 import { envFlag, findGo, runDropInServer } from '../server/index.js';
 import { ensureShim } from '../server/ensure-shim.js';
+import { registerCacheCommands } from './cache-command.js';
 import { runGoCommand } from './go-command.js';
 import { resolveOptions, type WeftGlobalOptions } from './options.js';
 import { runToolexecCommand } from './toolexec-command.js';
@@ -147,6 +148,8 @@ export function buildProgram(io: ProgramIO, result: { code: number }): Command {
         env: io.env, cwd: io.cwd, stdout: io.stdout, stderr: io.stderr,
       });
     });
+
+  registerCacheCommands(program, io, result);
 
   program
     .command('doctor')

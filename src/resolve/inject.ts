@@ -177,6 +177,11 @@ export class Injector {
     return this.baseScope.resolver.injectedFingerprint();
   }
 
+  /** The identity of `roots` and their dependencies as listed for this build (weave cache key). */
+  injectedIdentity(roots: readonly string[]): string {
+    return this.active ? this.baseScope.resolver.injectedIdentity(roots) : '';
+  }
+
   /**
    * The scope of the go process that runs this request's shim. `pgo` says whether the request
    * is built with a PGO profile (compiles: their -pgoprofile; links: whatever this go process's

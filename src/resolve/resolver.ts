@@ -44,6 +44,8 @@ export class Resolver {
   private readonly goList: (patterns: readonly string[], opts: GoListOptions) => Promise<GoListResult>;
   /** Listing results (no export), by import path. */
   private readonly listed = new Map<string, ListedPackage>();
+  /** injectedIdentity memo; cleared whenever `listed` grows. */
+  private readonly identities = new Map<string, string>();
   private listing: Promise<void> | null = null;
   private readonly exports = new Map<string, string>();
   /** Roots whose whole closure has export archives. */
@@ -83,6 +85,7 @@ export class Resolver {
   private async runListing(pkgs: string[]): Promise<void> {
     this.listRuns++;
     const r = await this.goList(pkgs, this.baseOptions(false));
+    this.identities.clear();
     for (const p of r.packages) if (!this.listed.has(p.ImportPath)) this.listed.set(p.ImportPath, p);
     for (const p of pkgs) {
       if (!this.listed.has(p)) {
@@ -98,6 +101,7 @@ export class Resolver {
   seedListing(from: Resolver): void {
     const source = from.listing ?? Promise.resolve();
     this.listing = source.then(() => {
+      this.identities.clear();
       for (const [k, v] of from.listed) if (!this.listed.has(k)) this.listed.set(k, v);
     });
   }
@@ -229,9 +233,20 @@ export class Resolver {
    * packages are covered by the toolchain version the go command already hashes.
    */
   injectedFingerprint(): string {
+    return this.injectedIdentity(this.opts.injected);
+  }
+
+  /**
+   * injectedFingerprint restricted to `roots` and their dependencies: the identity of what one
+   * package's woven code may import (for the weave cache key). Memoised per root set.
+   */
+  injectedIdentity(roots: readonly string[]): string {
+    const memoKey = [...roots].sort().join('\n');
+    const known = this.identities.get(memoKey);
+    if (known !== undefined) return known;
     const h = createHash('sha256');
     h.update('weft-injected-v1\n');
-    for (const p of [...this.closureOf(this.opts.injected)].sort()) {
+    for (const p of [...this.closureOf(roots)].sort()) {
       const l = this.listed.get(p);
       if (l === undefined || l.Standard === true || p === 'unsafe' || p === 'C') continue;
       h.update(`pkg ${p}\n`);
@@ -257,6 +272,8 @@ export class Resolver {
         h.update(`file ${f} ${createHash('sha256').update(data).digest('hex')}\n`);
       }
     }
-    return h.digest('hex');
+    const digest = h.digest('hex');
+    this.identities.set(memoKey, digest);
+    return digest;
   }
 }

@@ -46,7 +46,7 @@ export interface BuildContext {
   readonly config: ResolvedConfig;
   /** Fingerprint in the suffix: the config's, possibly extended with injected packages' content. */
   fingerprint: string;
-  /** `weft@<version>;<fingerprint>`, the value of WEFT_VERSION_SUFFIX. */
+  /** `weft@<version>+<build identity>;<fingerprint>`, the value of WEFT_VERSION_SUFFIX. */
   suffix: string;
   readonly weftVersion: string;
   /** `go1.x.y` of the toolchain running the build ('' when unknown). */
@@ -60,6 +60,8 @@ export interface BuildContext {
   weaver: WeaverHook;
   importcfg: ImportcfgHook | null;
   linker: LinkerHook | null;
+  /** Identity of the given injectable packages and their dependencies (set by injection; null when nothing is injected). */
+  injectedIdentity: ((roots: readonly string[]) => string) | null;
   /** Longest a single compile/link request may take on the server. */
   callTimeoutMs: number;
   /** Strict mode: a compile with undecided candidates fails (E_UNDECIDABLE) instead of warning. */
@@ -102,6 +104,7 @@ export function createBuildContext(opts: BuildContextOptions): BuildContext {
     weaver: opts.weaver ?? noWeaver,
     importcfg: opts.importcfg ?? null,
     linker: opts.linker ?? null,
+    injectedIdentity: null,
     callTimeoutMs: opts.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
     strict: opts.strict ?? false,
     disposers: [],

@@ -212,7 +212,7 @@ export async function prepareBuild(opts: PrepareOptions): Promise<PreparedBuild>
     ? import('./injection.js').then(({ installInjection }) =>
       installInjection(ctx, { go: opts.go, dir: opts.dir, env: opts.env, ...(opts.goArgs !== undefined ? { goArgs: opts.goArgs } : {}) }))
     : Promise.resolve(null);
-  const weaving = installWeaver(ctx);
+  const weaving = installWeaver(ctx, opts.env);
   const [injected, woven] = await Promise.allSettled([injecting, weaving]);
   if (injected.status === 'rejected' || woven.status === 'rejected') {
     // Whichever half succeeded may have left a pool behind.

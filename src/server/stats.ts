@@ -1,6 +1,7 @@
 // Per-build counters. Benchmarks and e2e tests read these (through `--weft-stats` or the JSON
 // form), so the names are part of weft's observable behaviour: add fields, do not rename them.
 import { readFileSync } from 'node:fs';
+import type { CacheCounters } from '../cache/weave-cache.js';
 import type { WeaveStats } from '../weave/api.js';
 
 export type RequestOutcome = 'unchanged' | 'woven' | 'error';
@@ -37,6 +38,8 @@ export interface StatsSnapshot {
   weave: WeaveTotals;
   /** Aspect id → packages it was woven into. */
   aspects: Record<string, number>;
+  /** Weave cache hits and misses (null when the cache is off or nothing was looked up). */
+  cache: CacheCounters | null;
   shim: ShimStats | null;
 }
 
@@ -57,6 +60,8 @@ export class BuildStats {
   private readonly micros: number[] = [];
   readonly weave: WeaveTotals = { packages: 0, filesScanned: 0, filesParsed: 0, filesWoven: 0, scanMicros: 0, parseMicros: 0, weaveMicros: 0 };
   readonly aspects: Record<string, number> = {};
+  /** The build's weave cache counters, when it has a cache. */
+  cache: CacheCounters | null = null;
 
   recordWeave(s: Omit<WeaveTotals, 'packages'>, aspects: readonly string[], warnings = 0): void {
     this.weave.packages++;
@@ -95,6 +100,7 @@ export class BuildStats {
       serverMicrosMax: Math.round(sorted[sorted.length - 1] ?? 0),
       weave: { ...this.weave },
       aspects: { ...this.aspects },
+      cache: this.cache !== null ? { ...this.cache } : null,
       shim,
     };
   }
@@ -150,6 +156,10 @@ export function formatStats(s: StatsSnapshot): string {
     lines.push(`weft stats: weaver saw ${w.packages} packages: ${w.filesScanned} files scanned, ${w.filesParsed} parsed, ${w.filesWoven} woven (scan ${ms(w.scanMicros)} ms, parse ${ms(w.parseMicros)} ms, weave ${ms(w.weaveMicros)} ms)`);
     const aspects = Object.entries(s.aspects).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
     if (aspects !== '') lines.push(`weft stats: aspects woven (packages): ${aspects}`);
+  }
+  if (s.cache !== null && s.cache.localHits + s.cache.localMisses > 0) {
+    const c = s.cache;
+    lines.push(`weft stats: weave cache: local ${c.localHits} hits, ${c.localMisses} misses; remote ${c.remoteHits} hits, ${c.remoteMisses} misses; ${c.stored} stored${c.uploaded > 0 ? `, ${c.uploaded} uploaded` : ''}${c.corrupt > 0 ? `, ${c.corrupt} corrupt discarded` : ''}`);
   }
   if (s.shim !== null) {
     const kinds = Object.entries(s.shim.byKind).sort().map(([k, n]) => `${k} ${n}`).join(', ');

@@ -2,6 +2,7 @@
 // the -V=full suffix built from it. The suffix is what keeps instrumented and plain results apart
 // in GOCACHE, so every part of the build that changes the output must be in the fingerprint.
 import { readFileSync } from 'node:fs';
+import { weftBuildIdentity } from '../cache/identity.js';
 
 let cached: string | null = null;
 
@@ -23,9 +24,14 @@ export function weftVersion(): string {
   return cached;
 }
 
-/** `weft@<version>;<fingerprint>`: appended by the shim to every tool's `-V=full` line. */
-export function versionSuffix(fingerprint: string, version: string = weftVersion(), strict = false): string {
+/**
+ * `weft@<version>+<build identity>;<fingerprint>[;strict]`: appended by the shim to every tool's
+ * `-V=full` line. The build identity (the weave cache keys use the same one) makes a rebuilt or
+ * patched weft with an unchanged version string recompile instead of reusing GOCACHE entries it
+ * did not make.
+ */
+export function versionSuffix(fingerprint: string, version: string = weftVersion(), strict = false, identity: string = weftBuildIdentity()): string {
   // Strict builds get their own cache entries: an archive compiled with warnings (unwoven at
   // those places) must not satisfy a strict build from GOCACHE.
-  return `weft@${version};${fingerprint}${strict ? ';strict' : ''}`;
+  return `weft@${version}+${identity.slice(0, 16)};${fingerprint}${strict ? ';strict' : ''}`;
 }

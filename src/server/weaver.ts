@@ -9,8 +9,10 @@ import type { RunOptions, WorkerPool } from '../pool/index.js';
 import { undecidableError } from '../weave/undecided.js';
 import type { BuildContext } from './build-context.js';
 import { readImportcfgPackages, weaveInputOf } from './handlers.js';
+import { cachedWeave, openWeaveCache } from './weave-cache.js';
 
-export async function installWeaver(ctx: BuildContext): Promise<void> {
+/** `env` decides the weave cache (WEFT_WEAVE_CACHE, WEFT_CACHE…); without one (tests) there is none. */
+export async function installWeaver(ctx: BuildContext, env: NodeJS.ProcessEnv = { WEFT_WEAVE_CACHE: 'off' }): Promise<void> {
   if (ctx.config.aspects.length === 0) return;
   const [{ createWeaver, WEAVE_WORKER_URL }, poolModule] = await Promise.all([import('../weave/index.js'), import('../pool/index.js')]);
   const pool = lazyPool(() => {
@@ -21,6 +23,8 @@ export async function installWeaver(ctx: BuildContext): Promise<void> {
   });
   ctx.disposers.push(() => pool.close());
   const weave = createWeaver({ config: ctx.config, pool });
+  const cache = await openWeaveCache(ctx, env);
+  const weaveModule = cache !== null ? await import('../weave/index.js') : null;
   ctx.weaver = async (req, cmd, signal) => {
     const outcome = await weave(weaveInputOf(ctx, req, cmd), {
       importcfgPackages: () => {
@@ -28,6 +32,7 @@ export async function installWeaver(ctx: BuildContext): Promise<void> {
         return readImportcfgPackages(cmd.importcfg);
       },
       signal,
+      ...(cache !== null ? { around: cachedWeave(ctx, cache, weaveModule!, req) } : {}),
     });
     if (!outcome.ok) throw fromErrorData(outcome.error);
     const warnings = outcome.result.warnings ?? [];

@@ -13,7 +13,7 @@ import { mainModulePath, screenPackage } from './weave-package.js';
 import { NEED_CONFIG, type WeaveTask } from './worker.js';
 
 export type * from './api.js';
-export { weavePackage, screenPackage, matchingImportPath, type WeaveDeps, type Screening, type ScreenOptions } from './weave-package.js';
+export { weavePackage, screenPackage, applicableAspects, usesPackageName, mainModulePath, matchingImportPath, type WeaveDeps, type Screening, type ScreenOptions } from './weave-package.js';
 export { weaveCommand, type WeaveCommandOptions } from './command.js';
 export { indexOfPrefilter, defaultPrefilter, type Prefilter } from './prefilter.js';
 export { planAspects };
@@ -42,6 +42,11 @@ export interface WeaveCallOptions {
   importcfgPackages?: () => string[] | Promise<string[]>;
   /** The compile request's: when it is abandoned (timeout, shim gone, shutdown), the pool task is stopped too. */
   signal?: AbortSignal;
+  /**
+   * Wraps the weaving of a package that passed the screening (a cache): called with the
+   * complete input and the function that weaves it; may answer without calling it.
+   */
+  around?: (input: WeavePackageInput, weave: () => Promise<WeaveOutcome>) => Promise<WeaveOutcome>;
 }
 
 /**
@@ -60,11 +65,11 @@ export function createWeaver(opts: WeaverOptions): (input: WeavePackageInput, ca
       if (call.importcfgPackages !== undefined) input = { ...input, importcfgPackages: await call.importcfgPackages() };
       const task: WeaveTask = { input, fingerprint: config.fingerprint };
       const runOptions = call.signal !== undefined ? { signal: call.signal } : {};
-      let outcome = await pool.run<WeaveOutcome>(WEAVE_WORKER_URL, task, undefined, runOptions);
-      if (!outcome.ok && outcome.error.message === NEED_CONFIG) {
-        outcome = await pool.run<WeaveOutcome>(WEAVE_WORKER_URL, { ...task, config }, undefined, runOptions);
-      }
-      return outcome;
+      const weave = async (): Promise<WeaveOutcome> => {
+        const outcome = await pool.run<WeaveOutcome>(WEAVE_WORKER_URL, task, undefined, runOptions);
+        return !outcome.ok && outcome.error.message === NEED_CONFIG ? pool.run<WeaveOutcome>(WEAVE_WORKER_URL, { ...task, config }, undefined, runOptions) : outcome;
+      };
+      return call.around !== undefined ? await call.around(input, weave) : await weave();
     } catch (e) {
       return { ok: false, error: toErrorData(e) };
     }

@@ -2,7 +2,7 @@
 // once for the needles of the remaining aspects, parse only the files that may match, weave them.
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type { ResolvedConfig } from '../config/types.js';
+import type { ResolvedAspect, ResolvedConfig } from '../config/types.js';
 import { WeftError } from '../errors.js';
 import type { WeavePackageInput, WeavePackageResult } from './api.js';
 import type { PackageInfo } from './join-points/index.js';
@@ -61,6 +61,15 @@ export function packageInfo(input: WeavePackageInput, firstText: string | null, 
     toolexecImportPath: input.toolexecImportPath,
     modulePath,
   };
+}
+
+/**
+ * The aspects that can apply to this package after the package-level filter, in declaration
+ * order: what a cache key must cover (an aspect filtered out here cannot change the result).
+ * `firstText` is the first file's text (needed only when some aspect uses `package-name`).
+ */
+export function applicableAspects(input: WeavePackageInput, config: ResolvedConfig, modulePath: string, firstText: string | null): ResolvedAspect[] {
+  return planAspects(config.aspects, packageInfo(input, firstText, modulePath)).map((p) => p.aspect);
 }
 
 /** What screenPackage decided: `none` comes with the (empty) result to answer. */

@@ -9,8 +9,9 @@
 // Reported: added ms per package for unmatched packages ((none − plain) / compiles) and for
 // matched ones ((inject − none) / matched + the unmatched cost), the server's µs per request,
 // and the number of `go list` processes per build (from weft's debug log).
+// Then the weave cache's case: fresh GOCACHE for every build, warm and cold weave cache.
 // Flags/env: --packages=N (WEFT_BENCH_PACKAGES, default 120), --runs=N (WEFT_BENCH_RUNS,
-// default 3). Prints figures only; asserts nothing about time.
+// default 3), --only=fresh (WEFT_BENCH_ONLY) for the weave cache case alone. Prints figures only; asserts nothing about time.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -132,6 +133,11 @@ async function main(): Promise<void> {
     writeFileSync(join(work, 'inject.yml'), aspects('Traced'));
     const matched = Array.from({ length: N }, (_, i) => i).filter(isMatched).length;
     console.log(`weft injection overhead: ${N} generated packages (+ main), ${matched} of them (${((100 * matched) / N).toFixed(0)}%) declare Traced() and are woven to call an injected runtime; ${RUNS} alternating runs`);
+    // --only=fresh (WEFT_BENCH_ONLY) runs just the fresh-GOCACHE weave cache case.
+    if (flag('only', 'WEFT_BENCH_ONLY', '') === 'fresh') {
+      await freshGocache(work);
+      return;
+    }
     const modes: Mode[] = ['plain', 'none', 'inject'];
     const caches = Object.fromEntries(modes.map((m) => [m, join(work, `cache-${m}`)])) as Record<Mode, string>;
     // Seed each mode's cache (std under its own -V=full suffix; the shim built once).
@@ -162,9 +168,56 @@ async function main(): Promise<void> {
     console.log(`ADDED PER UNMATCHED PACKAGE (median): ${unmatchedWall.toFixed(3)} ms wall, ${unmatchedCpu.toFixed(3)} ms cpu, server ${serverNone.toFixed(0)} µs (includes weft's fixed start per build spread over ${compiles} compiles)`);
     console.log(`ADDED PER MATCHED PACKAGE (median):   ${matchedWall.toFixed(3)} ms wall, ${matchedCpu.toFixed(3)} ms cpu, server ≈${serverMatched.toFixed(0)} µs (weave + importcfg patch + link-deps member; the first one waits for go list -export)`);
     console.log(`GO LIST PROCESSES PER BUILD: ${samples.inject.map((s) => s.goLists).join(', ')} (injecting build), ${samples.none.map((s) => s.goLists).join(', ')} (no match) — target: a small constant, not one per package`);
+    await freshGocache(work);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The weave cache's case: a fresh GOCACHE (CI runner, `go clean -cache`) for every build, std
+ * included. plain = go build; cold = weft go build with an empty weave cache; warm = weft go
+ * build whose weave cache holds every woven package (so nothing is parsed). Alternating runs;
+ * the weft builds use a private WEFT_CACHE (shim built once, weave cache emptied for cold).
+ */
+async function freshGocache(work: string): Promise<void> {
+  const weftCache = join(work, 'weft-cache');
+  const base: NodeJS.ProcessEnv = { ...process.env, GOFLAGS: '', GOTOOLCHAIN: 'local', GOPROXY: 'off' };
+  for (const k of Object.keys(base)) if (k.startsWith('WEFT_')) delete base[k];
+  type Case = 'plain' | 'cold' | 'warm';
+  const one = async (c: Case, r: number): Promise<{ wallMs: number; cpuMs: number; parsed: number; hits: number }> => {
+    const gocache = join(work, `fresh-gocache-${c}-${r}`);
+    const statsFile = join(work, `fresh-stats-${c}.json`);
+    if (c === 'cold') rmSync(join(weftCache, 'weave'), { recursive: true, force: true });
+    const env = c === 'plain' ? { ...base, GOCACHE: gocache } : { ...base, GOCACHE: gocache, WEFT_CACHE: weftCache, WEFT_CONFIG: join(work, 'inject.yml'), WEFT_STATS_JSON: statsFile };
+    try {
+      const t = await timedBuild(c === 'plain' ? 'plain' : 'weft', './cmd/bench', join(work, 'mod'), env);
+      if (c === 'plain') return { ...t, parsed: 0, hits: 0 };
+      const st = JSON.parse(readFileSync(statsFile, 'utf8')) as { weave: { filesParsed: number }; cache: { localHits: number } | null };
+      return { ...t, parsed: st.weave.filesParsed, hits: st.cache?.localHits ?? 0 };
+    } finally {
+      rmSync(gocache, { recursive: true, force: true });
+    }
+  };
+  // Seed: the shim, and a warm weave cache for the first warm run.
+  await one('warm', -1);
+  const cases: Case[] = ['plain', 'warm', 'cold'];
+  const got: Record<Case, { wallMs: number; cpuMs: number; parsed: number; hits: number }[]> = { plain: [], cold: [], warm: [] };
+  for (let r = 0; r < RUNS; r++) {
+    // cold empties the weave cache, so warm always runs after a cold one has refilled it (or the seed).
+    const order: Case[] = r % 2 === 0 ? cases : ['cold', 'warm', 'plain'];
+    for (const c of order) got[c].push(await one(c, r));
+  }
+  console.log(`fresh GOCACHE for every build (std compiled too), same module; ${RUNS} alternating runs:`);
+  const plainWall = median(got.plain.map((s) => s.wallMs));
+  for (const c of cases) {
+    const w = median(got[c].map((s) => s.wallMs));
+    console.log(`  ${c.padEnd(5)} wall ${w.toFixed(0).padStart(6)} ms (${c === 'plain' ? 'baseline' : `${((100 * (w - plainWall)) / plainWall).toFixed(1)}% vs plain`})  cpu ${median(got[c].map((s) => s.cpuMs)).toFixed(0).padStart(6)} ms` +
+      (c === 'plain' ? '' : `  files parsed ${got[c].map((s) => s.parsed).join(',')}  weave cache hits ${got[c].map((s) => s.hits).join(',')}`));
+  }
+  const warm = median(got.warm.map((s) => s.wallMs));
+  const cold = median(got.cold.map((s) => s.wallMs));
+  console.log(`FRESH GOCACHE, WARM WEAVE CACHE: ${((100 * (warm - plainWall)) / plainWall).toFixed(1)}% wall over plain go (target ≤ +3%); cold weave cache: ${((100 * (cold - plainWall)) / plainWall).toFixed(1)}%`);
 }
 
 await main();

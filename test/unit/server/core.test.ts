@@ -1,5 +1,6 @@
 // The session core driven through a fake connection: handshake, one request per connection,
 // timeouts, rejection on close, errors as WeftErrorData.
+import { weftBuildIdentity } from '../../../src/cache/identity.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { emptyConfig } from '../../../src/config/index.js';
@@ -40,7 +41,7 @@ describe('server core', () => {
     const reply = conn.sent[0];
     assert.equal(reply?.t, 'hello');
     assert.equal(reply?.t === 'hello' && reply.ok, true);
-    assert.equal(reply?.t === 'hello' ? reply.suffix : '', `weft@9.9.9;${emptyConfig().fingerprint}`);
+    assert.equal(reply?.t === 'hello' ? reply.suffix : '', `weft@9.9.9+${weftBuildIdentity().slice(0, 16)};${emptyConfig().fingerprint}`);
     assert.equal(conn.ended, false, 'the connection stays open for the request');
   });
 
