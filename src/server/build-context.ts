@@ -37,6 +37,9 @@ export interface ImportcfgHookInput {
  */
 export type ImportcfgHook = (input: ImportcfgHookInput) => Promise<ToolPlan>;
 
+/** Export archives of packages a compile does not import, built like the rest of its build (for the type oracle). */
+export type ExportArchivesHook = (req: ToolRequest, cmd: CompileCommand, pkgs: readonly string[]) => Promise<Map<string, string>>;
+
 /** Handles a link request; null means "link unchanged". */
 export type LinkerHook = (req: ToolRequest, signal: AbortSignal) => Promise<ToolPlan | null>;
 
@@ -58,6 +61,7 @@ export interface BuildContext {
   weaver: WeaverHook;
   importcfg: ImportcfgHook | null;
   linker: LinkerHook | null;
+  exportArchives: ExportArchivesHook | null;
   /** Longest a single compile/link request may take on the server. */
   callTimeoutMs: number;
   /** Resources to release when the build ends (weaver pools and the like), run in reverse order. */
@@ -97,6 +101,7 @@ export function createBuildContext(opts: BuildContextOptions): BuildContext {
     weaver: opts.weaver ?? noWeaver,
     importcfg: opts.importcfg ?? null,
     linker: opts.linker ?? null,
+    exportArchives: null,
     callTimeoutMs: opts.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
     disposers: [],
   };

@@ -139,6 +139,7 @@ export function weaveInputOf(ctx: BuildContext, req: ToolRequest, cmd: CompileCo
     goVersion: ctx.goVersion,
     moduleRoot: ctx.moduleRoot,
     isTestMain: cmd.packagePath === 'main' && files.some((f) => /(^|\/)_testmain(\.cover)?\.go$/.test(f)),
+    ...(cmd.isStd ? { std: true } : {}),
   };
 }
 

@@ -35,7 +35,20 @@ export interface StatsSnapshot {
   weave: WeaveTotals;
   /** Aspect id → packages it was woven into. */
   aspects: Record<string, number>;
+  /** The type oracle's work: packages whose join points needed types. */
+  types: TypeTotals;
   shim: ShimStats | null;
+}
+
+export interface TypeTotals {
+  /** Packages type-checked (TOOLEXEC_IMPORTPATH, else -p), sorted. */
+  packages: string[];
+  /** Question batches sent (a package may need a second round). */
+  batches: number;
+  /** Time the oracle spent checking and answering, summed over batches. */
+  oracleMicros: number;
+  /** Time the server waited for answers (process start and hand-off included). */
+  roundTripMicros: number;
 }
 
 /** The weaver's per-package figures summed over the build. */
@@ -54,6 +67,14 @@ export class BuildStats {
   private readonly micros: number[] = [];
   readonly weave: WeaveTotals = { packages: 0, filesScanned: 0, filesParsed: 0, filesWoven: 0, scanMicros: 0, parseMicros: 0, weaveMicros: 0 };
   readonly aspects: Record<string, number> = {};
+  private readonly typed = { packages: new Set<string>(), batches: 0, oracleMicros: 0, roundTripMicros: 0 };
+
+  recordTypeCheck(r: { pkg: string; oracleMicros: number; roundTripMicros: number; checked: boolean }): void {
+    if (r.checked) this.typed.packages.add(r.pkg);
+    this.typed.batches++;
+    this.typed.oracleMicros += r.oracleMicros;
+    this.typed.roundTripMicros += r.roundTripMicros;
+  }
 
   recordWeave(s: Omit<WeaveTotals, 'packages'>, aspects: readonly string[]): void {
     this.weave.packages++;
@@ -90,6 +111,7 @@ export class BuildStats {
       serverMicrosMax: Math.round(sorted[sorted.length - 1] ?? 0),
       weave: { ...this.weave },
       aspects: { ...this.aspects },
+      types: { packages: [...this.typed.packages].sort(), batches: this.typed.batches, oracleMicros: this.typed.oracleMicros, roundTripMicros: this.typed.roundTripMicros },
       shim,
     };
   }
@@ -144,6 +166,10 @@ export function formatStats(s: StatsSnapshot): string {
     lines.push(`weft stats: weaver saw ${w.packages} packages: ${w.filesScanned} files scanned, ${w.filesParsed} parsed, ${w.filesWoven} woven (scan ${ms(w.scanMicros)} ms, parse ${ms(w.parseMicros)} ms, weave ${ms(w.weaveMicros)} ms)`);
     const aspects = Object.entries(s.aspects).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
     if (aspects !== '') lines.push(`weft stats: aspects woven (packages): ${aspects}`);
+  }
+  if (s.types.batches > 0) {
+    const t = s.types;
+    lines.push(`weft stats: type oracle checked ${t.packages.length} packages in ${t.batches} batches (oracle ${ms(t.oracleMicros)} ms, round trips ${ms(t.roundTripMicros)} ms): ${t.packages.join(', ')}`);
   }
   if (s.shim !== null) {
     const kinds = Object.entries(s.shim.byKind).sort().map(([k, n]) => `${k} ${n}`).join(', ');

@@ -8,6 +8,10 @@ import { fromErrorData, WeftError } from '../errors.js';
 import type { RunOptions, WorkerPool } from '../pool/index.js';
 import type { BuildContext } from './build-context.js';
 import { readImportcfgPackages, weaveInputOf } from './handlers.js';
+import { installTypeService } from './type-oracle.js';
+
+/** Rounds of questions per package: the second only when a template asked what no match had. */
+const MAX_TYPE_ROUNDS = 3;
 
 export async function installWeaver(ctx: BuildContext): Promise<void> {
   if (ctx.config.aspects.length === 0) return;
@@ -20,14 +24,28 @@ export async function installWeaver(ctx: BuildContext): Promise<void> {
   });
   ctx.disposers.push(() => pool.close());
   const weave = createWeaver({ config: ctx.config, pool });
+  const types = installTypeService(ctx);
   ctx.weaver = async (req, cmd, signal) => {
-    const outcome = await weave(weaveInputOf(ctx, req, cmd), {
+    const base = weaveInputOf(ctx, req, cmd);
+    const call = {
       importcfgPackages: () => {
         signal.throwIfAborted();
         return readImportcfgPackages(cmd.importcfg);
       },
-    });
+    };
+    // Two-pass matching: the first pass answers what syntax decides and lists the questions
+    // that need types; only then is the oracle asked, once for the package, and the package
+    // woven again with the answers.
+    let outcome = await weave(types !== null ? { ...base, types: { answers: {} } } : base, call);
+    let facts: Awaited<ReturnType<NonNullable<typeof types>['answer']>> | undefined;
+    for (let round = 1; types !== null && outcome.ok && outcome.result.needsTypes !== undefined; round++) {
+      facts = await types.answer(req, cmd, outcome.result.needsTypes, facts, signal);
+      signal.throwIfAborted();
+      const final = round >= MAX_TYPE_ROUNDS;
+      outcome = await weave({ ...base, types: { answers: facts.answers, ...(facts.error !== undefined ? { error: facts.error } : {}), final } }, call);
+    }
     if (!outcome.ok) throw fromErrorData(outcome.error);
+    if (facts !== undefined) outcome.result.typeInputs = facts.loaded.map((l) => ({ path: l.path, id: l.id }));
     ctx.stats.recordWeave(outcome.result.stats, outcome.result.aspects);
     return outcome.result;
   };

@@ -9,6 +9,8 @@ import type { EditList } from './edits.js';
 import { functionName, signatureOf, type Param, type Renamer } from './functions.js';
 import type { SourceFile } from './source-file.js';
 import { childByField, enclosingFunction, namedChildren, type SyntaxNode } from './syntax.js';
+import { implementsAnswer } from './join-points/function.js';
+import { parseQualifiedType } from './type-facts.js';
 import { isConcreteBasic, normaliseTypeText, type TypeContext } from './types.js';
 
 export interface ContextEnv {
@@ -236,6 +238,13 @@ export class FunctionView {
     return this.implementing('results', String(t), true);
   }
 
+  /** Whether the function's last result implements the interface t (false without results). */
+  FinalResultImplements(t: unknown): boolean {
+    const results = signatureOf(this.fn).results;
+    if (results.length === 0) return false;
+    return this.implementing('results', String(t), true, results.length - 1) !== '';
+  }
+
   /** Number of parameters / results, for templates that loop over them. */
   ArgumentCount(): number {
     return signatureOf(this.fn).params.length;
@@ -249,21 +258,22 @@ export class FunctionView {
     return this.Name();
   }
 
-  private implementing(group: 'params' | 'results', t: string, last: boolean): string {
+  /** The first (or `last`) parameter or result implementing t; `only` restricts the search to that index. */
+  private implementing(group: 'params' | 'results', t: string, last: boolean, only?: number): string {
     const sig = signatureOf(this.fn);
     const list = group === 'params' ? sig.params : sig.results;
-    const order = list.map((p, i) => ({ p, i }));
+    const order = list.map((p, i) => ({ p, i })).filter(({ i }) => only === undefined || i === only);
     if (last) order.reverse();
+    const iface = parseQualifiedType(t);
+    const hint = `use ${group === 'params' ? 'ArgumentOfType' : 'ResultOfType'} with the exact type`;
     for (const { p, i } of order) {
-      if (sameType(p, t, this.env)) return group === 'params' ? this.Argument(i) : this.Result(i);
-      if (!isConcreteBasic(p.type, this.env.types)) {
-        const where = this.env.file.position(this.fn.start);
-        throw new WeftError('E_UNSUPPORTED', `deciding whether ${this.env.file.slice(p.type)} implements ${t} needs type information, which weft does not support yet`, {
-          aspect: this.env.aspectId,
-          location: { file: where.file, line: where.line },
-          hint: `use ${group === 'params' ? 'ArgumentOfType' : 'ResultOfType'} with the exact type`,
-        });
-      }
+      const found = (): string => (group === 'params' ? this.Argument(i) : this.Result(i));
+      if (sameType(p, t, this.env)) return found();
+      if (p.variadic || isConcreteBasic(p.type, this.env.types)) continue;
+      const ref = iface !== null ? ({ kind: 'named', path: iface.path, name: iface.name, text: t } as const) : ({ kind: 'other', text: t } as const);
+      const answer = implementsAnswer(ref, p.type, this.env.types, { what: `whether ${this.env.file.slice(p.type)} implements ${t}`, aspect: this.env.aspectId, node: this.fn, hint });
+      // null (pending): the first pass renders without it and is discarded.
+      if (answer === true) return found();
     }
     return '';
   }

@@ -14,6 +14,7 @@ import { isFileOnly, registry, type MatchContext, type PackageInfo } from './joi
 import type { Formula } from './needles.js';
 import { SourceFile } from './source-file.js';
 import { checkGoSyntax, parseGoSync, type SyntaxNode } from './syntax.js';
+import type { TypeQuestions } from './type-facts.js';
 import { compareLang, compileTemplate, rewriteQualifiers, templateFuncs } from './templates.js';
 import type { Parser } from 'web-tree-sitter';
 
@@ -38,6 +39,8 @@ export interface PackageState {
   lang: string;
   aspects: Set<string>;
   warnings: string[];
+  /** Type questions and answers (absent: no type information available). */
+  oracle?: TypeQuestions;
 }
 
 export function planAspects(aspects: readonly ResolvedAspect[], pkg: PackageInfo): AspectPlan[] {
@@ -83,7 +86,7 @@ export function weaveFile(parser: Parser, path: string, text: string, plans: rea
   const edits = new EditList(file);
   let currentAspect = '';
   const renamer = new Renamer(file, edits, () => currentAspect);
-  const types = { file, importPath: state.pkg.importPath };
+  const types = { file, importPath: state.pkg.importPath, ...(state.oracle !== undefined ? { oracle: state.oracle } : {}) };
   const isPackageFile = path === state.packageFile;
 
   const nodePlans = plans.filter((p) => !p.fileOnly);

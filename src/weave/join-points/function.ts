@@ -7,6 +7,7 @@ import { directiveArgs } from '../directives.js';
 import { signatureOf, type Param } from '../functions.js';
 import { allOf, importNeedle, needle, type Formula } from '../needles.js';
 import { childByField, FUNCTION_TYPES, type SyntaxNode } from '../syntax.js';
+import { implementsQuestion, undecidableError } from '../type-facts.js';
 import { isConcreteBasic, typeMatches, type TypeContext } from '../types.js';
 import type { JoinPointKind, MatchContext, PackageInfo } from './types.js';
 
@@ -48,18 +49,31 @@ function listContains(refs: readonly TypeRef[], params: Param[], ctx: TypeContex
 }
 
 function implementsMatch(ref: TypeRef, params: Param[], ctx: MatchContext, option: string, fn: SyntaxNode): boolean {
-  let undecidable = false;
   for (const p of params) {
     if (paramTypeMatches(ref, p, ctx.types)) return true;
-    if (!isConcreteBasic(p.type, ctx.types)) undecidable = true;
+    // A variadic parameter is a slice, and the other kinds listed in isConcreteBasic implement nothing but themselves.
+    if (p.variadic || isConcreteBasic(p.type, ctx.types)) continue;
+    const answer = implementsAnswer(ref, p.type, ctx.types, { what: `join point option ${option} ${ref.text}`, aspect: ctx.aspect.id, node: fn, hint: `match the function by name or exact signature instead of ${option}` });
+    // null (pending): this pass's result is discarded once the answers are in.
+    if (answer === true) return true;
   }
-  if (!undecidable) return false;
-  const where = ctx.file.position(fn.start);
-  throw new WeftError('E_UNSUPPORTED', `join point option ${option}: ${ref.text} needs type information to decide for this function (a type other than ${ref.text} itself may implement it), which weft does not support yet`, {
-    aspect: ctx.aspect.id,
-    location: { file: where.file, line: where.line },
-    hint: `match the function by name or exact signature instead of ${option}`,
-  });
+  return false;
+}
+
+/**
+ * Does the type written at `typeNode` implement the interface `ref`? true/false from the type
+ * oracle, null while the question is pending; throws when it cannot be decided.
+ */
+export function implementsAnswer(ref: TypeRef, typeNode: SyntaxNode, types: TypeContext, opts: { what: string; aspect: string; node: SyntaxNode; hint: string }): boolean | null {
+  const fail = (reason: string): never => {
+    throw undecidableError(`${opts.what} for \`${types.file.slice(typeNode)}\``, reason, { aspect: opts.aspect, file: types.file, node: opts.node, hint: opts.hint });
+  };
+  if (ref.kind !== 'named') return fail(`${ref.text} is not an interface name`);
+  if (types.oracle === undefined) return fail('a type other than the interface itself may implement it, and no type information is available here');
+  const asked = types.oracle.ask(implementsQuestion(types.file, typeNode, { path: ref.path, name: ref.name }));
+  if (asked.state === 'pending') return null;
+  if (asked.state === 'undecidable') return fail(asked.reason);
+  return asked.answer.implements === true;
 }
 
 export function optionMatches(opt: FunctionOption, fn: SyntaxNode, ctx: MatchContext): boolean {

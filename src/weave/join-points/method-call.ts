@@ -1,13 +1,14 @@
-// `method-call: {receiver, name, match}`: `x.Name(...)` where x has the receiver type. Without
-// type information the receiver's type is known only when x is declared in sight with an
-// explicit type: a parameter or method receiver, `var x T`, or `x := T{...}` / `x := &T{...}`.
-// Anything else is undecidable and fails with E_UNSUPPORTED instead of guessing.
+// `method-call: {receiver, name, match}`: `x.Name(...)` where x has the receiver type. From the
+// syntax alone the receiver's type is known when x is declared in sight with an explicit type: a
+// parameter or method receiver, `var x T`, or `x := T{...}` / `x := &T{...}`. Otherwise the type
+// oracle is asked for the type of x (see type-facts.ts); without an answer the call is
+// undecidable and fails with E_UNSUPPORTED instead of guessing.
 import type { QualifiedName } from '../../config/types.js';
-import { WeftError } from '../../errors.js';
 import { resolveQualifier } from '../imports.js';
 import { signatureOf } from '../functions.js';
 import { needle } from '../needles.js';
 import { childByField, childrenByField, FUNCTION_TYPES, namedChildren, type SyntaxNode } from '../syntax.js';
+import { typeQuestion, undecidableError } from '../type-facts.js';
 import { namedTypeOf } from '../types.js';
 import type { JoinPointKind, MatchContext } from './types.js';
 
@@ -119,13 +120,18 @@ export const methodCallJoinPoint: JoinPointKind<'method-call'> = {
       const inner = namedChildren(operand)[0];
       known = inner ? exprTypeInfo(inner, ctx) ?? 'unknown' : 'unknown';
     } else known = exprTypeInfo(operand, ctx) ?? 'unknown';
+    // A standard-library package cannot reach a type of a module's package: provably no match.
+    if (known === 'unknown' && ctx.pkg.std === true && wantBase.path.split('/')[0]!.includes('.')) return false;
     if (known === 'unknown') {
-      const where = ctx.file.position(node.start);
-      throw new WeftError('E_UNSUPPORTED', `method-call ${want.text}.${spec.name}: the type of \`${ctx.file.slice(operand)}\` cannot be decided without type information, which weft does not support yet`, {
-        aspect: ctx.aspect.id,
-        location: { file: where.file, line: where.line, column: where.column },
-        hint: 'declare the receiver with an explicit type in sight of the call, or match with function-call / function instead',
-      });
+      const hint = 'declare the receiver with an explicit type in sight of the call, or match with function-call / function instead';
+      const what = `method-call ${want.text}.${spec.name} on \`${ctx.file.slice(operand)}\``;
+      const oracle = ctx.types.oracle;
+      if (oracle === undefined) throw undecidableError(what, 'its type is not written in the source and no type information is available here', { aspect: ctx.aspect.id, file: ctx.file, node, hint });
+      const asked = oracle.ask(typeQuestion(ctx.file, operand));
+      if (asked.state === 'pending') return false;
+      if (asked.state === 'undecidable') throw undecidableError(what, asked.reason, { aspect: ctx.aspect.id, file: ctx.file, node, hint });
+      const a = asked.answer;
+      known = a.named !== undefined ? { type: a.named, pointer: a.pointer === true } : null;
     }
     if (!known || known.type.name !== wantBase.name || known.type.path !== wantBase.path) return false;
     if (spec.match === 'pointer-only') return known.pointer;

@@ -14,6 +14,8 @@ export interface PackageInfo {
   toolexecImportPath: string;
   /** The module path of the main module ('' when unknown), for package-filter roots. */
   modulePath?: string;
+  /** A standard-library package (compiled with -std). */
+  std?: boolean;
 }
 
 export interface MatchContext {
