@@ -162,6 +162,9 @@ func runIPC(tool, path string, args []string) {
 		os.Stderr.WriteString(formatError(reply.err) + "\n")
 		os.Exit(2)
 	}
+	for _, w := range reply.warnings {
+		os.Stderr.WriteString(w + "\n")
+	}
 	if len(reply.append) == 0 {
 		execTool(path, reply.args)
 	}

@@ -10,7 +10,7 @@ import (
 	"strconv"
 )
 
-const protocolVersion = 1
+const protocolVersion = 2
 
 // maxFrameBytes mirrors MAX_FRAME_BYTES.
 const maxFrameBytes = 64 * 1024 * 1024
@@ -77,7 +77,9 @@ type toolReply struct {
 	args      []string
 	append    []appendMember
 	hasAppend bool
-	err       *errorData
+	// warnings are printed on stderr before the tool runs (go shows them under "# pkg").
+	warnings []string
+	err      *errorData
 }
 
 func (m *hello) encode(e *encoder) {
@@ -207,6 +209,9 @@ func (m *toolReply) encode(e *encoder) {
 	if m.hasAppend {
 		n++
 	}
+	if m.warnings != nil {
+		n++
+	}
 	e.writeMapHeader(n)
 	e.writeStr("t")
 	e.writeStr("reply")
@@ -228,6 +233,10 @@ func (m *toolReply) encode(e *encoder) {
 			e.writeStr("data")
 			e.writeBin(a.data)
 		}
+	}
+	if m.warnings != nil {
+		e.writeStr("warnings")
+		e.writeStrings(m.warnings)
 	}
 }
 
@@ -449,6 +458,11 @@ func decodeToolReply(v any) (*toolReply, error) {
 	}
 	if m.args, err = f.strings("args"); err != nil {
 		return nil, err
+	}
+	if f.has("warnings") {
+		if m.warnings, err = f.strings("warnings"); err != nil {
+			return nil, err
+		}
 	}
 	if m.hasAppend = f.has("append"); m.hasAppend {
 		av, _ := f.m.get("append")

@@ -17,6 +17,7 @@ export type WeftErrorCode =
   | 'E_WEAVE_FAILED' // an aspect could not be woven (aspect id, file:line, reason)
   | 'E_TEMPLATE' // an advice template failed to parse or execute
   | 'E_UNSUPPORTED' // a schema feature weft does not implement yet
+  | 'E_UNDECIDABLE' // strict mode: a candidate weft could neither match nor rule out (src/weave/undecided.ts)
   | 'E_RESOLVE' // an injected package could not be found or built
   | 'E_CYCLE' // resolving an injected package would need the package being compiled
   | 'E_WASM' // the WASM module failed (abort with file and line)

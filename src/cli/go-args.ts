@@ -10,6 +10,7 @@ export const INSTRUMENTED_SUBCOMMANDS = new Set(['build', 'install', 'run', 'tes
 export interface WeftGoFlags {
   config?: string;
   stats?: boolean;
+  strict?: boolean;
   logFile?: string;
   logLevel?: string;
 }
@@ -37,13 +38,13 @@ export function extractWeftFlags(args: readonly string[]): { goArgs: string[]; f
     }
     const name = m[1]!;
     const inline = m[2];
-    if (name === 'weft-stats') {
-      flags.stats = inline === undefined ? true : !/^(0|false|no|off)$/i.test(inline);
+    if (name === 'weft-stats' || name === 'weft-strict') {
+      flags[name === 'weft-stats' ? 'stats' : 'strict'] = inline === undefined ? true : !/^(0|false|no|off)$/i.test(inline);
       continue;
     }
     const key = WEFT_VALUE_FLAGS[name];
     if (key === undefined) {
-      throw new WeftError('E_USAGE', `unknown weft flag --${name}`, { hint: 'weft flags are --weft-config, --weft-stats, --weft-log-file, --weft-log-level (see `weft --help`)' });
+      throw new WeftError('E_USAGE', `unknown weft flag --${name}`, { hint: 'weft flags are --weft-config, --weft-stats, --weft-strict, --weft-log-file, --weft-log-level (see `weft --help`)' });
     }
     let value = inline;
     if (value === undefined) {

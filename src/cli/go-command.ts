@@ -35,6 +35,7 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
     {
       config: flags.config ?? input.globals.config,
       stats: flags.stats ?? input.globals.stats,
+      strict: flags.strict ?? input.globals.strict,
       logFile: flags.logFile ?? input.globals.logFile,
       logLevel: flags.logLevel ?? input.globals.logLevel,
     },
@@ -50,7 +51,7 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
 
     const [shimResult, preparedResult] = await Promise.allSettled([
       ensureShim({ go, env }),
-      prepareBuild({ go, dir: inv.dir, env, log, configFlag: opts.config, cwd, goArgs }),
+      prepareBuild({ go, dir: inv.dir, env, log, configFlag: opts.config, cwd, goArgs, strict: opts.strict }),
     ]);
     if (shimResult.status === 'rejected' || preparedResult.status === 'rejected') {
       // Whichever half succeeded must not leave a worker pool behind.

@@ -23,6 +23,7 @@ export function buildProgram(io: ProgramIO, result: { code: number }): Command {
     .description('Compile-time instrumentation for Go: weaves aspects into packages while go builds them.')
     .option('--config <file>', 'aspect configuration (default: $WEFT_CONFIG, else weft.yml next to go.mod)')
     .option('--weft-stats', 'print build statistics to stderr at the end (env WEFT_STATS=1)')
+    .option('--weft-strict', 'fail the compile of a package where an aspect could not be decided or woven, instead of a warning (env WEFT_STRICT=1; use in CI)')
     .option('--log-file <file>', 'write weft logs to this file instead of stderr (env WEFT_LOG_FILE)')
     .addOption(new Option('--log-level <level>', 'error, warn, info or debug (env WEFT_LOG)'))
     .enablePositionalOptions()
@@ -35,8 +36,8 @@ export function buildProgram(io: ProgramIO, result: { code: number }): Command {
     .showSuggestionAfterError(true);
 
   const globals = (): WeftGlobalOptions => {
-    const o = program.opts<{ config?: string; weftStats?: boolean; logFile?: string; logLevel?: string }>();
-    return { config: o.config, stats: o.weftStats, logFile: o.logFile, logLevel: o.logLevel };
+    const o = program.opts<{ config?: string; weftStats?: boolean; weftStrict?: boolean; logFile?: string; logLevel?: string }>();
+    return { config: o.config, stats: o.weftStats, strict: o.weftStrict, logFile: o.logFile, logLevel: o.logLevel };
   };
 
   program

@@ -10,6 +10,7 @@ import {
   disposeBuildContext,
   findGo,
   handleToolRequest,
+  replyOf,
   prepareBuild,
   runTool,
   runVersionQuery,
@@ -54,6 +55,7 @@ export async function runToolexecCommand(input: ToolexecInput): Promise<number> 
     reply = await handleInProcess(req, input, env, cwd);
   }
   if (!reply.ok) throw fromErrorData(reply.error);
+  for (const w of reply.warnings ?? []) process.stderr.write(`${w}\n`);
   const code = await runTool(input.tool, reply.args, env);
   if (code === 0 && reply.append !== undefined && reply.append.length > 0) appendArchiveMembers(reply.append);
   return code;
@@ -63,9 +65,7 @@ async function handleInProcess(req: ToolRequest, input: ToolexecInput, env: Node
   const { ctx } = await prepareBuild({ go: findGo(env), dir: cwd, env, log: input.log, configFlag: input.configFlag, cwd });
   try {
     const handled = await handleToolRequest(ctx, req, new AbortController().signal);
-    const reply: ToolReply = { t: 'reply', id: req.id, ok: true, args: handled.plan.args };
-    if (handled.plan.append !== undefined) reply.append = handled.plan.append;
-    return reply;
+    return replyOf(req, handled.plan);
   } catch (e) {
     if (e instanceof WeftError) return { t: 'reply', id: req.id, ok: false, error: e.toData() };
     throw e;

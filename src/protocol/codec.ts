@@ -185,6 +185,7 @@ export function validateToolReply(x: unknown): ToolReply {
     if (!Array.isArray(append)) throw bad('ToolReply', 'append', 'an array', append);
     append.forEach((m: unknown, i: number) => validateAppendMember(m, `ToolReply append[${i}]`));
   }
+  if (o['warnings'] !== undefined && o['warnings'] !== null) strings(o, 'warnings', 'ToolReply');
   return o as unknown as ToolReply;
 }
 

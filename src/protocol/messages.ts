@@ -9,7 +9,7 @@
 // PROTOCOL_VERSION on any change.
 import type { WeftErrorData } from '../errors.js';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Frames larger than this are rejected on both sides (a link of a huge binary stays far below). */
 export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
@@ -79,6 +79,8 @@ export type ToolReply =
       args: string[];
       /** After the tool exits 0, the shim appends these members to archives. */
       append?: AppendMember[];
+      /** Lines the shim writes to stderr before running the tool (weave warnings; go prints them under `# pkg`). */
+      warnings?: string[];
     }
   | {
       t: 'reply';

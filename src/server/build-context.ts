@@ -16,6 +16,8 @@ export type WeaverHook = (req: ToolRequest, cmd: CompileCommand, signal: AbortSi
 /** What a compile or link should run with, as the server will answer it. */
 export interface ToolPlan {
   args: string[];
+  /** Lines the shim prints on the tool's stderr before running it (go shows them under `# pkg`). */
+  warnings?: string[];
   append?: AppendMember[];
 }
 
@@ -64,6 +66,8 @@ export interface BuildContext {
   exportArchives: ExportArchivesHook | null;
   /** Longest a single compile/link request may take on the server. */
   callTimeoutMs: number;
+  /** Strict mode: a compile with undecided candidates fails (E_UNDECIDABLE) instead of warning. */
+  readonly strict: boolean;
   /** Resources to release when the build ends (weaver pools and the like), run in reverse order. */
   readonly disposers: (() => Promise<void> | void)[];
 }
@@ -80,6 +84,7 @@ export interface BuildContextOptions {
   importcfg?: ImportcfgHook | null;
   linker?: LinkerHook | null;
   callTimeoutMs?: number;
+  strict?: boolean;
   version?: string;
 }
 
@@ -91,7 +96,7 @@ export function createBuildContext(opts: BuildContextOptions): BuildContext {
   return {
     config: opts.config,
     fingerprint: opts.config.fingerprint,
-    suffix: versionSuffix(opts.config.fingerprint, version),
+    suffix: versionSuffix(opts.config.fingerprint, version, opts.strict ?? false),
     weftVersion: version,
     goVersion: opts.goVersion ?? '',
     moduleRoot: opts.moduleRoot ?? '',
@@ -103,14 +108,20 @@ export function createBuildContext(opts: BuildContextOptions): BuildContext {
     linker: opts.linker ?? null,
     exportArchives: null,
     callTimeoutMs: opts.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+    strict: opts.strict ?? false,
     disposers: [],
   };
+}
+
+/** An on/off environment variable (WEFT_STATS, WEFT_STRICT): set, non-empty and not 0/false/no/off. */
+export function envFlag(value: string | undefined): boolean {
+  return value !== undefined && value !== '' && !/^(0|false|no|off)$/i.test(value);
 }
 
 /** Changes the fingerprint (e.g. once injected packages are hashed); the suffix follows. */
 export function setFingerprint(ctx: BuildContext, fingerprint: string): void {
   ctx.fingerprint = fingerprint;
-  ctx.suffix = versionSuffix(fingerprint, ctx.weftVersion);
+  ctx.suffix = versionSuffix(fingerprint, ctx.weftVersion, ctx.strict);
 }
 
 export async function disposeBuildContext(ctx: BuildContext): Promise<void> {

@@ -14,7 +14,7 @@ import {
   type ToolRequest,
 } from '../protocol/index.js';
 import type { BuildContext } from './build-context.js';
-import { handleToolRequest, type HandledRequest } from './handlers.js';
+import { handleToolRequest, replyOf, type HandledRequest } from './handlers.js';
 
 /** What the core needs from a connection: send one message, close when done. */
 export interface ShimConnection {
@@ -268,8 +268,7 @@ class Session implements ConnectionSession {
         const micros = Number(process.hrtime.bigint() - started) / 1000;
         if (this.state !== 'calling') return;
         ctx.stats.recordRequest(req.tool, micros, handled.outcome);
-        const reply: ToolReply = { t: 'reply', id: req.id, ok: true, args: handled.plan.args };
-        if (handled.plan.append !== undefined && handled.plan.append.length > 0) reply.append = handled.plan.append;
+        const reply = replyOf(req, handled.plan);
         this.sendSafe(reply);
         this.finishOk(reply);
       },

@@ -4,15 +4,24 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { WeftError } from '../errors.js';
-import type { ToolRequest } from '../protocol/messages.js';
+import type { ToolReply, ToolRequest } from '../protocol/messages.js';
 import { parseCompileArgs, type CompileCommand } from '../toolexec/compile-args.js';
 import type { WeavePackageInput, WeavePackageResult } from '../weave/api.js';
+import { formatWarning } from '../weave/undecided.js';
 import type { BuildContext, ToolPlan } from './build-context.js';
 import type { RequestOutcome } from './stats.js';
 
 export interface HandledRequest {
   plan: ToolPlan;
   outcome: RequestOutcome;
+}
+
+/** The reply that tells the shim to run the tool as planned. */
+export function replyOf(req: ToolRequest, plan: ToolPlan): ToolReply {
+  const reply: ToolReply = { t: 'reply', id: req.id, ok: true, args: plan.args };
+  if (plan.append !== undefined && plan.append.length > 0) reply.append = plan.append;
+  if (plan.warnings !== undefined && plan.warnings.length > 0) reply.warnings = plan.warnings;
+  return reply;
 }
 
 export async function handleToolRequest(ctx: BuildContext, req: ToolRequest, signal: AbortSignal): Promise<HandledRequest> {
@@ -43,6 +52,8 @@ export async function handleCompile(ctx: BuildContext, req: ToolRequest, signal:
     signal.throwIfAborted();
   }
   if (plan.args !== req.args && usesResponseFile(req.args)) plan = { ...plan, args: await writeResponseFile(plan.args, workDir) };
+  // Strict mode has failed the compile in the weaver hook already; here they are warnings.
+  if (result?.warnings !== undefined && result.warnings.length > 0) plan = { ...plan, warnings: result.warnings.map(formatWarning) };
   return { plan, outcome: changed || plan.args !== req.args || (plan.append?.length ?? 0) > 0 ? 'woven' : 'unchanged' };
 }
 
@@ -139,7 +150,6 @@ export function weaveInputOf(ctx: BuildContext, req: ToolRequest, cmd: CompileCo
     goVersion: ctx.goVersion,
     moduleRoot: ctx.moduleRoot,
     isTestMain: cmd.packagePath === 'main' && files.some((f) => /(^|\/)_testmain(\.cover)?\.go$/.test(f)),
-    ...(cmd.isStd ? { std: true } : {}),
   };
 }
 

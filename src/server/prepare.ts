@@ -8,7 +8,7 @@ import type { ResolvedConfig } from '../config/index.js';
 import { findConfigFile } from '../config/find-config.js';
 import { extractBuildFlags } from '../toolexec/build-flags.js';
 import { WeftError } from '../errors.js';
-import { createBuildContext, DEFAULT_CALL_TIMEOUT_MS, disposeBuildContext, parseDuration, type BuildContext } from './build-context.js';
+import { createBuildContext, DEFAULT_CALL_TIMEOUT_MS, disposeBuildContext, envFlag, parseDuration, type BuildContext } from './build-context.js';
 import type { Logger } from './log.js';
 import { mayNeedTypes } from './type-oracle.js';
 import { installWeaver } from './weaver.js';
@@ -113,6 +113,8 @@ export interface PrepareOptions {
   /** Where relative --config paths are resolved (the user's cwd). */
   cwd?: string;
   buildFlags?: readonly string[];
+  /** Fail compiles on undecided candidates (default: WEFT_STRICT in env). */
+  strict?: boolean;
   /** The go command's arguments after `go` (subcommand, flags, packages), for nested `go list` runs. */
   goArgs?: readonly string[];
 }
@@ -132,6 +134,7 @@ export async function prepareBuild(opts: PrepareOptions): Promise<PreparedBuild>
     buildFlags: opts.buildFlags ?? (opts.goArgs !== undefined ? extractBuildFlags(opts.goArgs, opts.env, opts.cwd ?? opts.dir).flags : []),
     log: opts.log,
     callTimeoutMs: parseDuration(opts.env['WEFT_CALL_TIMEOUT'], DEFAULT_CALL_TIMEOUT_MS),
+    strict: opts.strict ?? envFlag(opts.env['WEFT_STRICT']),
   });
   opts.log.debug(`config ${configFile ?? '(none)'} fingerprint ${config.fingerprint}; ${facts.goVersion}; module ${facts.moduleRoot || '(none)'}; build flags ${ctx.buildFlags.join(' ') || '(none)'}`);
   // Injection first: its `go list` runs in another process while this thread loads the weaver.

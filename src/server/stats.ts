@@ -28,6 +28,8 @@ export interface StatsSnapshot {
   timeouts: number;
   /** Requests whose connection closed before the reply. */
   abandoned: number;
+  /** Candidates that could not be decided or woven (src/weave/undecided.ts), summed over compiles. */
+  warnings: number;
   serverMicrosSum: number;
   serverMicrosP50: number;
   serverMicrosMax: number;
@@ -64,6 +66,7 @@ export class BuildStats {
   errors = 0;
   timeouts = 0;
   abandoned = 0;
+  warnings = 0;
   private readonly micros: number[] = [];
   readonly weave: WeaveTotals = { packages: 0, filesScanned: 0, filesParsed: 0, filesWoven: 0, scanMicros: 0, parseMicros: 0, weaveMicros: 0 };
   readonly aspects: Record<string, number> = {};
@@ -76,8 +79,9 @@ export class BuildStats {
     this.typed.roundTripMicros += r.roundTripMicros;
   }
 
-  recordWeave(s: Omit<WeaveTotals, 'packages'>, aspects: readonly string[]): void {
+  recordWeave(s: Omit<WeaveTotals, 'packages'>, aspects: readonly string[], warnings = 0): void {
     this.weave.packages++;
+    this.warnings += warnings;
     this.weave.filesScanned += s.filesScanned;
     this.weave.filesParsed += s.filesParsed;
     this.weave.filesWoven += s.filesWoven;
@@ -106,6 +110,7 @@ export class BuildStats {
       errors: this.errors,
       timeouts: this.timeouts,
       abandoned: this.abandoned,
+      warnings: this.warnings,
       serverMicrosSum: Math.round(sorted.reduce((s, x) => s + x, 0)),
       serverMicrosP50: Math.round(median(sorted)),
       serverMicrosMax: Math.round(sorted[sorted.length - 1] ?? 0),
@@ -161,6 +166,7 @@ export function formatStats(s: StatsSnapshot): string {
     `weft stats: ${s.compileRequests} compile + ${s.linkRequests} link requests (${s.unchanged} unchanged, ${s.woven} woven, ${s.errors} failed${s.timeouts > 0 ? `, ${s.timeouts} timed out` : ''}${s.abandoned > 0 ? `, ${s.abandoned} abandoned` : ''})`,
     `weft stats: server time ${ms(s.serverMicrosSum)} ms total, p50 ${(s.serverMicrosP50 / 1000).toFixed(3)} ms, max ${ms(s.serverMicrosMax)} ms`,
   ];
+  if (s.warnings > 0) lines.push(`weft stats: ${s.warnings} warning(s): candidates not decided or woven (--weft-strict makes them errors)`);
   if (s.weave.packages > 0) {
     const w = s.weave;
     lines.push(`weft stats: weaver saw ${w.packages} packages: ${w.filesScanned} files scanned, ${w.filesParsed} parsed, ${w.filesWoven} woven (scan ${ms(w.scanMicros)} ms, parse ${ms(w.parseMicros)} ms, weave ${ms(w.weaveMicros)} ms)`);

@@ -24,6 +24,8 @@ export function weftVersion(): string {
 }
 
 /** `weft@<version>;<fingerprint>`: appended by the shim to every tool's `-V=full` line. */
-export function versionSuffix(fingerprint: string, version: string = weftVersion()): string {
-  return `weft@${version};${fingerprint}`;
+export function versionSuffix(fingerprint: string, version: string = weftVersion(), strict = false): string {
+  // Strict builds get their own cache entries: an archive compiled with warnings (unwoven at
+  // those places) must not satisfy a strict build from GOCACHE.
+  return `weft@${version};${fingerprint}${strict ? ';strict' : ''}`;
 }

@@ -6,6 +6,7 @@
 import type { Transferable } from 'node:worker_threads';
 import { fromErrorData, WeftError } from '../errors.js';
 import type { RunOptions, WorkerPool } from '../pool/index.js';
+import { undecidableError } from '../weave/undecided.js';
 import type { BuildContext } from './build-context.js';
 import { readImportcfgPackages, weaveInputOf } from './handlers.js';
 import { installTypeService } from './type-oracle.js';
@@ -38,15 +39,17 @@ export async function installWeaver(ctx: BuildContext): Promise<void> {
     // woven again with the answers.
     let outcome = await weave(types !== null ? { ...base, types: { answers: {} } } : base, call);
     let facts: Awaited<ReturnType<NonNullable<typeof types>['answer']>> | undefined;
-    for (let round = 1; types !== null && outcome.ok && outcome.result.needsTypes !== undefined; round++) {
-      facts = await types.answer(req, cmd, outcome.result.needsTypes, facts, signal);
+    for (let round = 1; types !== null && outcome.ok && outcome.result.typeQuestions !== undefined; round++) {
+      facts = await types.answer(req, cmd, outcome.result.typeQuestions, facts, signal);
       signal.throwIfAborted();
       const final = round >= MAX_TYPE_ROUNDS;
       outcome = await weave({ ...base, types: { answers: facts.answers, ...(facts.error !== undefined ? { error: facts.error } : {}), final } }, call);
     }
     if (!outcome.ok) throw fromErrorData(outcome.error);
     if (facts !== undefined) outcome.result.typeInputs = facts.loaded.map((l) => ({ path: l.path, id: l.id }));
-    ctx.stats.recordWeave(outcome.result.stats, outcome.result.aspects);
+    const warnings = outcome.result.warnings ?? [];
+    ctx.stats.recordWeave(outcome.result.stats, outcome.result.aspects, warnings.length);
+    if (warnings.length > 0 && ctx.strict) throw undecidableError(req.pkg !== '' ? req.pkg : cmd.packagePath, warnings);
     return outcome.result;
   };
 }

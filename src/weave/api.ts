@@ -3,6 +3,9 @@
 // worker threads unchanged.
 import type { WeftErrorData } from '../errors.js';
 import type { TypeFacts, TypeQuestion } from './type-facts.js';
+import type { WeaveWarning } from './undecided.js';
+
+export type { NeedsTypes, WeaveWarning } from './undecided.js';
 
 export interface WeavePackageInput {
   /** The compile's -p value: the package's import path, `main` for commands and test mains. */
@@ -21,12 +24,10 @@ export interface WeavePackageInput {
   moduleRoot: string;
   /** True when the package is the generated test main (`_testmain.go` / `_testmain.cover.go`). */
   isTestMain: boolean;
-  /** The compile has -std: a standard-library package, which cannot depend on any module's package. */
-  std?: boolean;
   /**
    * Type information for join points that need it (see type-facts.ts). Absent: nobody can answer,
    * such candidates fail as undecidable. Present (even with no answers yet): unanswered questions
-   * come back in `needsTypes` instead.
+   * come back in `typeQuestions` instead.
    */
   types?: TypeFacts;
 }
@@ -63,15 +64,16 @@ export interface WeavePackageResult {
   aspects: string[];
   stats: WeaveStats;
   /**
-   * Things worth telling the user that do not fail the compile (optional; added by the weaver):
-   * e.g. a candidate file tree-sitter could not parse, left unwoven for the compiler to judge.
+   * Candidates weft could neither weave nor rule out (the one rule, src/weave/undecided.ts):
+   * a join point or template that needs types, a file tree-sitter cannot parse. Left out when
+   * there are none. The build prints them, counts them, and fails on them in strict mode.
    */
-  warnings?: string[];
+  warnings?: WeaveWarning[];
   /**
    * Questions this weave needed answered (only when `input.types` was given): the result is then
    * provisional, to be discarded and woven again with the answers.
    */
-  needsTypes?: TypeQuestion[];
+  typeQuestions?: TypeQuestion[];
   /**
    * For a package woven with type information: the export data the type oracle read (import path
    * and build ID or content hash of each archive, sorted by path). The decision depends on them,

@@ -8,6 +8,7 @@ import { loadConfig } from '../config/index.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { WeftError } from '../errors.js';
 import type { WeavePackageInput, WeavePackageResult } from './api.js';
+import { formatWarning } from './undecided.js';
 import { weavePackage } from './weave-package.js';
 
 export interface WeaveCommandOptions {
@@ -56,7 +57,7 @@ export async function weaveCommand(opts: WeaveCommandOptions): Promise<number> {
     if (opts.importPath === '') throw new WeftError('E_USAGE', 'weft weave: --import-path is required');
     const config = await loadConfig(resolve(opts.config));
     const result = await weaveFilesAsCommand(config, opts.importPath, opts.files);
-    for (const w of result.warnings ?? []) err(`weft: warning: ${w}\n`);
+    for (const w of result.warnings ?? []) err(`${formatWarning(w)}\n`);
     if (result.files.length === 0) {
       out('<no changes>\n');
       return 0;

@@ -3,7 +3,6 @@
 // function), `.DirectiveArgs "name"`. Node views print through String(), which renders the
 // node with everything already woven into it and keeps the original text marked so it stays
 // mapped to the user's lines.
-import { WeftError } from '../errors.js';
 import { directiveArgs, parseDirectiveArgs } from './directives.js';
 import type { EditList } from './edits.js';
 import { functionName, signatureOf, type Param, type Renamer } from './functions.js';
@@ -12,6 +11,8 @@ import { childByField, enclosingFunction, namedChildren, type SyntaxNode } from 
 import { implementsAnswer } from './join-points/function.js';
 import { parseQualifiedType } from './type-facts.js';
 import { isConcreteBasic, normaliseTypeText, type TypeContext } from './types.js';
+import { UndecidableError, type Undecided } from './undecided.js';
+import type { TypeRef } from '../config/types.js';
 
 export interface ContextEnv {
   file: SourceFile;
@@ -265,16 +266,22 @@ export class FunctionView {
     const order = list.map((p, i) => ({ p, i })).filter(({ i }) => only === undefined || i === only);
     if (last) order.reverse();
     const iface = parseQualifiedType(t);
-    const hint = `use ${group === 'params' ? 'ArgumentOfType' : 'ResultOfType'} with the exact type`;
+    const ref: TypeRef = iface !== null ? { kind: 'named', path: iface.path, name: iface.name, text: t } : { kind: 'other', text: t };
+    let open: Undecided | null = null;
     for (const { p, i } of order) {
       const found = (): string => (group === 'params' ? this.Argument(i) : this.Result(i));
-      if (sameType(p, t, this.env)) return found();
+      // An earlier candidate still undecided decides first: keep asking, to batch the questions.
+      if (sameType(p, t, this.env)) {
+        if (open === null) return found();
+        continue;
+      }
       if (p.variadic || isConcreteBasic(p.type, this.env.types)) continue;
-      const ref = iface !== null ? ({ kind: 'named', path: iface.path, name: iface.name, text: t } as const) : ({ kind: 'other', text: t } as const);
-      const answer = implementsAnswer(ref, p.type, this.env.types, { what: `whether ${this.env.file.slice(p.type)} implements ${t}`, aspect: this.env.aspectId, node: this.fn, hint });
-      // null (pending): the first pass renders without it and is discarded.
-      if (answer === true) return found();
+      const expr = this.env.file.slice(p.type);
+      const m = implementsAnswer(ref, p.type, this.env.types, `the template asks which ${group === 'params' ? 'argument' : 'result'} implements ${t}; whether ${expr} does needs type information`);
+      if (m === true && open === null) return found();
+      if (typeof m !== 'boolean') open ??= m;
     }
+    if (open !== null) throw new UndecidableError(open);
     return '';
   }
 }

@@ -23,6 +23,7 @@ export interface Edit {
   aspect: string;
   /** Where the advice was applied (for error messages). */
   at: number;
+  /** Order among insertions at one position: inserts count up, prepends count down from -1. */
   seq: number;
   dead: boolean;
 }
@@ -38,6 +39,7 @@ export class EditList {
   private readonly file: SourceFile;
   private readonly edits: Edit[] = [];
   private seq = 0;
+  private prepends = 0;
 
   constructor(file: SourceFile) {
     this.file = file;
@@ -62,6 +64,15 @@ export class EditList {
 
   insert(pos: number, text: string, aspect: string, at: number): void {
     this.edits.push({ start: pos, end: pos, text, aspect, at, seq: this.seq++, dead: false });
+  }
+
+  /**
+   * Inserts text before everything inserted at pos so far: advice applied later lands further
+   * from the original code, as orchestrion's prepend (the first advice applied is the closest
+   * to the body, so its defers run first).
+   */
+  prepend(pos: number, text: string, aspect: string, at: number): void {
+    this.edits.push({ start: pos, end: pos, text, aspect, at, seq: -++this.prepends, dead: false });
   }
 
   /** The current text of [start, end) with markers, edits inside applied. */

@@ -3,11 +3,13 @@
 // The first pass collects the questions (its result is discarded); the server has the type oracle
 // answer them for the whole package in one batch and weaves again with the answers (TypeFacts).
 // A question can stay without a usable answer (the package does not type-check, the interface
-// cannot be loaded): that candidate is undecidable, never guessed.
-import { WeftError } from '../errors.js';
+// cannot be loaded): that candidate stays Undecided (undecided.ts: a warning, or an error in
+// strict mode), never guessed.
 import type { QualifiedType, TypeAnswer, TypeQuestion } from '../protocol/oracle-messages.js';
 import type { SourceFile } from './source-file.js';
 import type { SyntaxNode } from './syntax.js';
+import type { TypeContext } from './types.js';
+import { undecided, type Undecided } from './undecided.js';
 
 export type { QualifiedType, TypeAnswer, TypeQuestion };
 
@@ -66,12 +68,19 @@ export function parseQualifiedType(text: string): QualifiedType | null {
   return path !== '' && /^[\p{L}_][\p{L}\p{Nd}_]*$/u.test(name) && !/[\s*[\]]/.test(path) ? { path, name } : null;
 }
 
-/** The error for a candidate whose decision needs a type no answer gave. */
-export function undecidableError(what: string, reason: string, opts: { aspect: string; file: SourceFile; node: SyntaxNode; hint: string }): WeftError {
-  const where = opts.file.position(opts.node.start);
-  return new WeftError('E_UNSUPPORTED', `${what} cannot be decided: ${reason}`, {
-    aspect: opts.aspect,
-    location: { file: where.file, line: where.line, column: where.column },
-    hint: opts.hint,
-  });
+export function isAnswer(x: TypeAnswer | Undecided): x is TypeAnswer {
+  return !('undecided' in x);
+}
+
+/**
+ * The oracle's answer to `q`, or the Undecided that stands without one: `why` itself while the
+ * question is pending (this pass is provisional) or when nobody can answer (`types.oracle`
+ * absent), `why` with the oracle's reason when it could not answer.
+ */
+export function askTypes(types: TypeContext, q: TypeQuestion, why: Undecided): TypeAnswer | Undecided {
+  if (types.oracle === undefined) return why;
+  const asked = types.oracle.ask(q);
+  if (asked.state === 'answered') return asked.answer;
+  if (asked.state === 'pending') return why;
+  return undecided(`${why.undecided} (the type oracle could not answer: ${asked.reason})`, ...(why.needsTypes !== undefined ? [why.needsTypes] : []));
 }

@@ -3,6 +3,7 @@
 // order, declaration) order, add the imports the advice needs, and produce the final text with
 // //line directives, re-parsed to prove it is well-formed Go.
 import type { AdviceSpec, ResolvedAspect } from '../config/types.js';
+import { compareNamespaces } from '../config/advice/common.js';
 import { WeftError } from '../errors.js';
 import { applyAdvice, type AdviceContext } from './advice/index.js';
 import { templateData, type ContextEnv } from './context.js';
@@ -16,6 +17,7 @@ import { SourceFile } from './source-file.js';
 import { checkGoSyntax, parseGoSync, type SyntaxNode } from './syntax.js';
 import type { TypeQuestions } from './type-facts.js';
 import { compareLang, compileTemplate, rewriteQualifiers, templateFuncs } from './templates.js';
+import { UndecidableError, type Undecided, type WeaveWarning } from './undecided.js';
 import type { Parser } from 'web-tree-sitter';
 
 export interface AspectPlan {
@@ -38,7 +40,7 @@ export interface PackageState {
   links: Set<string>;
   lang: string;
   aspects: Set<string>;
-  warnings: string[];
+  warnings: WeaveWarning[];
   /** Type questions and answers (absent: no type information available). */
   oracle?: TypeQuestions;
 }
@@ -63,47 +65,74 @@ interface Matched {
   adviceIndex: number;
 }
 
+/** orchestrion's order: (namespace, order, declaration index), applied first to last. */
 function compareAdvice(a: Matched, b: Matched): number {
-  if (a.advice.namespace !== b.advice.namespace) return a.advice.namespace < b.advice.namespace ? -1 : 1;
-  return a.advice.order - b.advice.order || a.plan.index - b.plan.index || a.adviceIndex - b.adviceIndex;
+  return compareNamespaces(a.advice.namespace, b.advice.namespace) || a.advice.order - b.advice.order || a.plan.index - b.plan.index || a.adviceIndex - b.adviceIndex;
 }
 
 export interface FileWeaveResult {
   text: string;
 }
 
-/** Weaves one file; returns null when nothing applies. */
+/**
+ * Weaves one file; returns null when nothing applies. `plans` are those the file's bytes left
+ * possible. What cannot be decided or woven goes to state.warnings (src/weave/undecided.ts).
+ */
 export function weaveFile(parser: Parser, path: string, text: string, plans: readonly AspectPlan[], state: PackageState): FileWeaveResult | null {
+  const file = parseOrWarn(parser, path, text, plans, state);
+  if (file === null) return null;
+  const matches = matchNodes(file, plans, state);
+  if (matches.length === 0) return null;
+  const edits = new EditList(file);
+  const imports = new ImportBinder(file, state);
+  applyMatches(file, edits, imports, matches, state);
+  imports.insert(edits);
+  if (edits.count === 0) return null;
+  return { text: finish(parser, file, edits) };
+}
+
+/**
+ * A file tree-sitter cannot parse is left to the compiler, whose own error is the one to show
+ * (Go's errors in user code pass through unchanged); but if the compiler accepts it, the
+ * aspects it may hold were not woven: a warning under the one rule.
+ */
+function parseOrWarn(parser: Parser, path: string, text: string, plans: readonly AspectPlan[], state: PackageState): SourceFile | null {
   const parsed = parseGoSync(parser, text);
   const file = new SourceFile(path, text, parsed.root);
-  // A file tree-sitter cannot parse is left to the compiler, whose own error is the one to show
-  // (Go's errors in user code pass through unchanged); say so, since it stays unwoven.
-  if (parsed.error) {
-    const where = file.position(parsed.error.start);
-    state.warnings.push(`${where.file}:${where.line}:${where.column}: not woven: the file does not parse (${parsed.error.missing !== null ? `missing ${parsed.error.missing}` : 'syntax error'}); if the compiler accepts it, this is a weft bug`);
-    return null;
-  }
-  const edits = new EditList(file);
-  let currentAspect = '';
-  const renamer = new Renamer(file, edits, () => currentAspect);
-  const types = { file, importPath: state.pkg.importPath, ...(state.oracle !== undefined ? { oracle: state.oracle } : {}) };
-  const isPackageFile = path === state.packageFile;
+  if (!parsed.error) return file;
+  const where = file.position(parsed.error.start);
+  state.warnings.push({
+    aspect: [...new Set(plans.map((p) => p.aspect.id))].join(','),
+    file: where.file,
+    line: where.line,
+    column: where.column,
+    reason: `the file does not parse for weft (${parsed.error.missing !== null ? `missing ${parsed.error.missing}` : 'syntax error'}); if the compiler accepts it, this is a weft bug`,
+  });
+  return null;
+}
 
+interface NodeMatches {
+  node: SyntaxNode;
+  list: Matched[];
+}
+
+/** Matches every plan on the original tree, children first; ignored subtrees are skipped. */
+function matchNodes(file: SourceFile, plans: readonly AspectPlan[], state: PackageState): NodeMatches[] {
+  const types = { file, importPath: state.pkg.importPath, ...(state.oracle !== undefined ? { oracle: state.oracle } : {}) };
   const nodePlans = plans.filter((p) => !p.fileOnly);
-  const filePlans = isPackageFile ? plans.filter((p) => p.fileOnly) : [];
+  const filePlans = file.path === state.packageFile ? plans.filter((p) => p.fileOnly) : [];
   let anyNode = false;
   const wanted = new Set<string>();
   for (const p of nodePlans) {
     if (p.nodeTypes === null) anyNode = true;
     else for (const t of p.nodeTypes) wanted.add(t);
   }
-  const checkIgnore = IGNORE_DIRECTIVES.some((d) => text.includes(`//${d}`));
+  const checkIgnore = IGNORE_DIRECTIVES.some((d) => file.text.includes(`//${d}`));
   // An ignore directive above the package clause exempts the whole file.
   const clause = file.root.children.find((c) => c.type === 'package_clause');
-  if (checkIgnore && clause && isIgnored(file, clause)) return null;
+  if (checkIgnore && clause && isIgnored(file, clause)) return [];
 
-  // Match on the original tree, children first.
-  const matches: { node: SyntaxNode; list: Matched[] }[] = [];
+  const matches: NodeMatches[] = [];
   const visit = (node: SyntaxNode): void => {
     if (checkIgnore && node.parent && isIgnored(file, node)) return;
     for (const c of node.children) visit(c);
@@ -114,126 +143,158 @@ export function weaveFile(parser: Parser, path: string, text: string, plans: rea
       if (!plan.fileOnly && plan.nodeTypes !== null && !plan.nodeTypes.has(node.type)) continue;
       const ctx: MatchContext = { file, pkg: state.pkg, aspect: plan.aspect, types };
       const hit = plan.fileOnly ? true : registry.matches(plan.aspect.joinPoint, node, ctx);
-      if (!hit) continue;
+      if (hit === false) continue;
+      if (hit !== true) {
+        state.warnings.push(warningAt(file, node, plan.aspect.id, hit));
+        continue;
+      }
       plan.aspect.advice.forEach((advice, adviceIndex) => list.push({ plan, advice, adviceIndex }));
     }
     if (list.length > 0) matches.push({ node, list: list.sort(compareAdvice) });
   };
   visit(file.root);
-  if (matches.length === 0) return null;
+  return matches;
+}
 
-  // Imports the advice needs in this file: path → alias.
-  const aliases = new Map<string, string>();
-  const usedAliases = new Set<string>();
-  const blank = new Set<string>();
-  const existing = new Set(file.imports.specs.map((s) => s.path));
-  const qualifier = (path: string, preferred?: string): string => {
-    if (path === state.pkg.importPath) return '';
-    let alias = aliases.get(path);
+function warningAt(file: SourceFile, node: SyntaxNode, aspect: string, why: Undecided): WeaveWarning {
+  const where = file.position(why.needsTypes?.start ?? node.start);
+  return { aspect, file: where.file, line: where.line, column: where.column, reason: why.undecided, ...(why.needsTypes !== undefined ? { needsTypes: why.needsTypes } : {}) };
+}
+
+/** The imports the advice needs in one file, under names that cannot collide with the file's own. */
+class ImportBinder {
+  private readonly aliases = new Map<string, string>();
+  private readonly used = new Set<string>();
+  private readonly blank = new Set<string>();
+  private readonly existing: Set<string>;
+
+  constructor(
+    private readonly file: SourceFile,
+    private readonly state: PackageState,
+  ) {
+    this.existing = new Set(file.imports.specs.map((s) => s.path));
+  }
+
+  qualifier(path: string, preferred?: string): string {
+    if (path === this.state.pkg.importPath) return '';
+    let alias = this.aliases.get(path);
     if (alias !== undefined) return alias;
     const base = `__weft_${(preferred ?? guessPackageName(path)).replace(/[^\p{L}\p{Nd}_]/gu, '_')}`;
     alias = base;
-    for (let i = 2; file.isIdentifierUsed(alias) || usedAliases.has(alias); i++) alias = `${base}${i}`;
-    aliases.set(path, alias);
-    usedAliases.add(alias);
+    for (let i = 2; this.file.isIdentifierUsed(alias) || this.used.has(alias); i++) alias = `${base}${i}`;
+    this.aliases.set(path, alias);
+    this.used.add(alias);
     return alias;
-  };
+  }
 
+  blankImport(path: string): void {
+    if (!this.existing.has(path) && path !== this.state.pkg.importPath) this.blank.add(path);
+  }
+
+  /** Adds the import lines after the last import declaration (or the package clause), in one insertion. */
+  insert(edits: EditList): void {
+    const lines: string[] = [];
+    for (const [path, alias] of [...this.aliases].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      lines.push(`import ${alias} ${JSON.stringify(path)}`);
+      if (!this.existing.has(path)) this.state.addedImports.add(path);
+    }
+    for (const path of [...this.blank].sort()) {
+      lines.push(`import _ ${JSON.stringify(path)}`);
+      this.state.addedImports.add(path);
+    }
+    if (lines.length === 0) return;
+    const anchor = this.file.imports.declarations[this.file.imports.declarations.length - 1] ?? this.file.root.children.find((c) => c.type === 'package_clause');
+    if (!anchor) throw new WeftError('E_WEAVE_FAILED', `${this.file.path} has no package clause`, { location: { file: this.file.path } });
+    edits.insert(anchor.end, `\n${lines.join('\n')}\n`, 'weft:imports', anchor.start);
+  }
+}
+
+/** Applies the advice of each matched node in its sorted order; an advice that cannot be woven for want of types is a warning. */
+function applyMatches(file: SourceFile, edits: EditList, imports: ImportBinder, matches: readonly NodeMatches[], state: PackageState): void {
+  let currentAspect = '';
+  const renamer = new Renamer(file, edits, () => currentAspect);
+  const types = { file, importPath: state.pkg.importPath, ...(state.oracle !== undefined ? { oracle: state.oracle } : {}) };
   for (const { node, list } of matches) {
     for (const m of list) {
       currentAspect = m.plan.aspect.id;
-      state.aspects.add(m.plan.aspect.id);
       const env: ContextEnv = { file, edits, renamer, types, aspectId: currentAspect };
-      const fail = (reason: string, hint?: string): never => {
-        const where = file.position(node.start);
-        throw new WeftError('E_WEAVE_FAILED', reason, { aspect: currentAspect, location: { file: where.file, line: where.line, column: where.column }, ...(hint !== undefined ? { hint } : {}) });
-      };
-      const ctx: AdviceContext = {
-        file,
-        edits,
-        pkg: state.pkg,
-        aspect: m.plan.aspect,
-        node,
-        render: (t) => {
-          const tpl = compileTemplate(t, currentAspect);
-          let out: string;
-          try {
-            out = tpl.execute(templateData(env, node), { funcs: templateFuncs() });
-          } catch (e) {
-            if (e instanceof WeftError && e.code !== 'E_TEMPLATE') throw e;
-            // A context method that needs type information fails inside the template: keep its code.
-            for (let c: unknown = (e as Error).cause; c instanceof Error; c = c.cause) {
-              if (c instanceof WeftError && c.code === 'E_UNSUPPORTED') {
-                const where = file.position(node.start);
-                throw new WeftError('E_UNSUPPORTED', (e as Error).message, { aspect: currentAspect, location: { file: where.file, line: where.line, column: where.column }, ...(c.hint !== undefined ? { hint: c.hint } : {}) });
-              }
-            }
-            fail(`advice template failed: ${(e as Error).message}`, `the template is at ${t.location.file}:${t.location.line}`);
-          }
-          // A node printed with %q carries its markers escaped: drop them (it is a string now, not code).
-          out = out!.replace(/\\u[eE]000\d+\\u[eE]001|\\u[eE]002/g, '');
-          const names = new Set(Object.keys(t.imports));
-          out = mapGenerated(out!, (gen) => rewriteQualifiers(gen, names, (name) => qualifier(t.imports[name]!, name)));
-          if (t.lang !== null && compareLang(t.lang, state.lang) > 0) state.lang = t.lang;
-          return out;
-        },
-        qualifier: (p) => qualifier(p),
-        blankImport: (p) => {
-          if (!existing.has(p) && p !== state.pkg.importPath) blank.add(p);
-        },
-        link: (p) => {
-          state.links.add(p);
-        },
-        firstInPackage: (key) => {
-          if (state.injectedKeys.has(key)) return false;
-          state.injectedKeys.add(key);
-          return true;
-        },
-        fail,
-      };
+      const ctx = adviceContext(file, edits, imports, node, m, env, state);
       try {
         applyAdvice(m.advice, ctx);
       } catch (e) {
+        if (e instanceof UndecidableError) {
+          state.warnings.push(warningAt(file, node, currentAspect, e.why));
+          continue;
+        }
         if (e instanceof WeftError) {
           if (e.aspect !== undefined && e.location !== undefined) throw e;
           const where = file.position(node.start);
           throw new WeftError(e.code, e.message, { aspect: e.aspect ?? currentAspect, location: e.location ?? { file: where.file, line: where.line, column: where.column }, details: e.details, ...(e.hint !== undefined ? { hint: e.hint } : {}), cause: e });
         }
-        fail(`weaving ${m.advice.kind} failed: ${(e as Error).stack ?? String(e)}`);
+        ctx.fail(`weaving ${m.advice.kind} failed: ${(e as Error).stack ?? String(e)}`);
       }
+      state.aspects.add(currentAspect);
     }
   }
+}
 
-  // Imports go after the last import declaration (or the package clause) in one insertion.
-  const lines: string[] = [];
-  for (const [path, alias] of [...aliases].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    lines.push(`import ${alias} ${JSON.stringify(path)}`);
-    if (!existing.has(path)) state.addedImports.add(path);
-  }
-  for (const path of [...blank].sort()) {
-    lines.push(`import _ ${JSON.stringify(path)}`);
-    state.addedImports.add(path);
-  }
-  if (lines.length > 0) {
-    const anchor = file.imports.declarations[file.imports.declarations.length - 1] ?? file.root.children.find((c) => c.type === 'package_clause');
-    if (!anchor) throw new WeftError('E_WEAVE_FAILED', `${path} has no package clause`, { location: { file: path } });
-    edits.insert(anchor.end, `\n${lines.join('\n')}\n`, 'weft:imports', anchor.start);
-  }
-  if (edits.count === 0) return null;
+function adviceContext(file: SourceFile, edits: EditList, imports: ImportBinder, node: SyntaxNode, m: Matched, env: ContextEnv, state: PackageState): AdviceContext {
+  const aspect = m.plan.aspect.id;
+  const fail = (reason: string, hint?: string): never => {
+    const where = file.position(node.start);
+    throw new WeftError('E_WEAVE_FAILED', reason, { aspect, location: { file: where.file, line: where.line, column: where.column }, ...(hint !== undefined ? { hint } : {}) });
+  };
+  return {
+    file,
+    edits,
+    pkg: state.pkg,
+    aspect: m.plan.aspect,
+    node,
+    render: (t) => {
+      const tpl = compileTemplate(t, aspect);
+      let out: string;
+      try {
+        out = tpl.execute(templateData(env, node), { funcs: templateFuncs() });
+      } catch (e) {
+        if (e instanceof WeftError && e.code !== 'E_TEMPLATE') throw e;
+        // A context method that needs type information fails inside the template: the one rule decides.
+        for (let c: unknown = (e as Error).cause; c instanceof Error; c = c.cause) if (c instanceof UndecidableError) throw c;
+        return fail(`advice template failed: ${(e as Error).message}`, `the template is at ${t.location.file}:${t.location.line}`);
+      }
+      // A node printed with %q carries its markers escaped: drop them (it is a string now, not code).
+      out = out.replace(/\\u[eE]000\d+\\u[eE]001|\\u[eE]002/g, '');
+      const names = new Set(Object.keys(t.imports));
+      out = mapGenerated(out, (gen) => rewriteQualifiers(gen, names, (name) => imports.qualifier(t.imports[name]!, name)));
+      if (t.lang !== null && compareLang(t.lang, state.lang) > 0) state.lang = t.lang;
+      return out;
+    },
+    qualifier: (p) => imports.qualifier(p),
+    blankImport: (p) => imports.blankImport(p),
+    link: (p) => {
+      state.links.add(p);
+    },
+    firstInPackage: (key) => {
+      if (state.injectedKeys.has(key)) return false;
+      state.injectedKeys.add(key);
+      return true;
+    },
+    fail,
+  };
+}
 
+/** The final text with //line directives, re-parsed: woven code that does not parse names the aspect whose edit broke it. */
+function finish(parser: Parser, file: SourceFile, edits: EditList): string {
   const out = linearize(file, edits.filePieces());
   const error = checkGoSyntax(parser, out.text);
-  if (error) {
-    const at = error.start;
-    const span = out.spans.find((s) => s.start <= at && at <= s.end) ?? out.spans[0];
-    const wovenLine = out.text.slice(0, at).split('\n').length;
-    const lineText = out.text.split('\n')[wovenLine - 1] ?? '';
-    const where = span ? file.position(span.edit.at) : file.position(0);
-    throw new WeftError('E_WEAVE_FAILED', `the woven code does not parse (${error.missing !== null ? `missing ${error.missing}` : 'syntax error'} at woven line ${wovenLine}: ${lineText.trim().slice(0, 160)})`, {
-      aspect: span?.edit.aspect ?? '',
-      location: { file: where.file, line: where.line },
-      hint: 'check the advice template: it must produce complete Go statements, expressions or declarations for where it is used',
-    });
-  }
-  return { text: out.text };
+  if (!error) return out.text;
+  const at = error.start;
+  const span = out.spans.find((s) => s.start <= at && at <= s.end) ?? out.spans[0];
+  const wovenLine = out.text.slice(0, at).split('\n').length;
+  const lineText = out.text.split('\n')[wovenLine - 1] ?? '';
+  const where = span ? file.position(span.edit.at) : file.position(0);
+  throw new WeftError('E_WEAVE_FAILED', `the woven code does not parse (${error.missing !== null ? `missing ${error.missing}` : 'syntax error'} at woven line ${wovenLine}: ${lineText.trim().slice(0, 160)})`, {
+    aspect: span?.edit.aspect ?? '',
+    location: { file: where.file, line: where.line },
+    hint: 'check the advice template: it must produce complete Go statements, expressions or declarations for where it is used',
+  });
 }

@@ -11,7 +11,7 @@ import { defaultPrefilter, type Prefilter } from './prefilter.js';
 import { loadGoParser } from './syntax.js';
 import { compareLang } from './templates.js';
 import { TypeQuestions } from './type-facts.js';
-import { planAspects, weaveFile, type PackageState } from './weave-file.js';
+import { planAspects, weaveFile, type AspectPlan, type PackageState } from './weave-file.js';
 
 export interface WeaveDeps {
   /** The byte pre-filter (default: WASM scanner, indexOf fallback). */
@@ -54,13 +54,13 @@ const packageNameUse = new WeakMap<ResolvedConfig, boolean>();
 
 function packageInfo(input: WeavePackageInput, firstText: string | null, modulePath: string): PackageInfo {
   return {
+    imports: input.importcfgPackages.length > 0 ? new Set(input.importcfgPackages) : null,
     importPath: matchingImportPath(input),
     packageName: firstText !== null ? packageClauseName(firstText) : input.importPath === 'main' ? 'main' : '',
     isTestMain: input.isTestMain,
     moduleRoot: input.moduleRoot,
     toolexecImportPath: input.toolexecImportPath,
     modulePath,
-    ...(input.std === true ? { std: true } : {}),
   };
 }
 
@@ -153,9 +153,8 @@ export async function weavePackage(input: WeavePackageInput, config: ResolvedCon
   const needleSet = new Set<string>();
   for (const p of plans) collectNeedles(p.formula, needleSet);
   const needles = [...needleSet];
-  const hasFilePlans = plans.some((p) => p.fileOnly);
-  const nodePlans = plans.filter((p) => !p.fileOnly);
-  const candidates: { path: string; bytes: Uint8Array }[] = [];
+  // Each candidate file with the plans its bytes leave possible.
+  const candidates: { path: string; bytes: Uint8Array; plans: AspectPlan[] }[] = [];
   for (const [i, path] of input.files.entries()) {
     const bytes = await readBytes(read, path);
     result.stats.filesScanned++;
@@ -163,7 +162,8 @@ export async function weavePackage(input: WeavePackageInput, config: ResolvedCon
     const has = (n: string): boolean => present[needles.indexOf(n)] === true;
     const lookup = needles.length > 16 ? new Map(needles.map((n, j) => [n, present[j] === true])) : null;
     const test = lookup ? (n: string): boolean => lookup.get(n) === true : has;
-    if ((i === 0 && hasFilePlans) || nodePlans.some((p) => evaluateFormula(p.formula, test))) candidates.push({ path, bytes });
+    const possible = plans.filter((p) => (p.fileOnly ? i === 0 : evaluateFormula(p.formula, test)));
+    if (possible.length > 0) candidates.push({ path, bytes, plans: possible });
   }
   const t1 = performance.now();
   result.stats.scanMicros = Math.round((t1 - t0) * 1000);
@@ -187,7 +187,7 @@ export async function weavePackage(input: WeavePackageInput, config: ResolvedCon
     const text = decoder.decode(c.bytes);
     let woven: ReturnType<typeof weaveFile>;
     try {
-      woven = weaveFile(parser, c.path, text, plans, state);
+      woven = weaveFile(parser, c.path, text, c.plans, state);
     } catch (e) {
       // A pass that still waits for answers may fail for want of them (a template rendered
       // without a type): the pass with the answers decides, and fails again if the error is real.
@@ -202,7 +202,7 @@ export async function weavePackage(input: WeavePackageInput, config: ResolvedCon
   if (state.oracle !== undefined && state.oracle.unanswered.size > 0) {
     const provisional = emptyResult();
     provisional.stats = result.stats;
-    provisional.needsTypes = [...state.oracle.unanswered.values()];
+    provisional.typeQuestions = [...state.oracle.unanswered.values()];
     return provisional;
   }
   const t2 = performance.now();

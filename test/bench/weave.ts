@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_NAMESPACE } from '../../src/config/advice/common.js';
 import type { ResolvedAspect, ResolvedConfig, SourceLocation } from '../../src/config/types.js';
 import type { WeavePackageInput } from '../../src/weave/api.js';
 import { loadGoParser, parseGoSync } from '../../src/weave/syntax.js';
@@ -19,25 +20,25 @@ const aspects: ResolvedAspect[] = [
   {
     id: 'server-serve',
     joinPoint: { kind: 'function-body', function: { kind: 'function', options: [{ kind: 'receiver', type: { kind: 'pointer', elem: { kind: 'named', path: 'net/http', name: 'Server', text: 'net/http.Server' }, text: '*net/http.Server' } }, { kind: 'name', name: 'Serve' }], location: LOC }, location: LOC },
-    advice: [{ kind: 'prepend-statements', namespace: 'default', order: 0, location: LOC, template: tmpl('println("serve", {{ .Function.Receiver }}.Addr)') }],
+    advice: [{ kind: 'prepend-statements', namespace: DEFAULT_NAMESPACE, order: 0, location: LOC, template: tmpl('println("serve", {{ .Function.Receiver }}.Addr)') }],
     location: LOC,
   },
   {
     id: 'handler-bodies',
     joinPoint: { kind: 'function-body', function: { kind: 'function', options: [{ kind: 'signature-contains', args: [{ kind: 'pointer', elem: { kind: 'named', path: 'net/http', name: 'Request', text: 'net/http.Request' }, text: '*net/http.Request' }], returns: [] }], location: LOC }, location: LOC },
-    advice: [{ kind: 'prepend-statements', namespace: 'default', order: 0, location: LOC, template: tmpl('_ = {{ .Function.ArgumentOfType "*net/http.Request" }}') }],
+    advice: [{ kind: 'prepend-statements', namespace: DEFAULT_NAMESPACE, order: 0, location: LOC, template: tmpl('_ = {{ .Function.ArgumentOfType "*net/http.Request" }}') }],
     location: LOC,
   },
   {
     id: 'errors-new',
     joinPoint: { kind: 'function-call', callee: { path: 'errors', name: 'New' }, location: LOC },
-    advice: [{ kind: 'wrap-expression', namespace: 'default', order: 0, location: LOC, template: tmpl('fmt.Errorf("%w", {{ . }})', { fmt: 'fmt' }) }],
+    advice: [{ kind: 'wrap-expression', namespace: DEFAULT_NAMESPACE, order: 0, location: LOC, template: tmpl('fmt.Errorf("%w", {{ . }})', { fmt: 'fmt' }) }],
     location: LOC,
   },
   {
     id: 'sql-open',
     joinPoint: { kind: 'function-call', callee: { path: 'database/sql', name: 'Open' }, location: LOC },
-    advice: [{ kind: 'wrap-expression', namespace: 'default', order: 0, location: LOC, template: tmpl('{{ . }}') }],
+    advice: [{ kind: 'wrap-expression', namespace: DEFAULT_NAMESPACE, order: 0, location: LOC, template: tmpl('{{ . }}') }],
     location: LOC,
   },
 ];

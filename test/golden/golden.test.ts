@@ -1,7 +1,8 @@
 // Golden tests of the weaver: every case under test/golden/cases/<case>/ has aspects.yml and
 // input.go (more inputs as input_*.go, or a _testmain.go; options in case.json); the weave goes through the same
 // code path as `weft weave` and must reproduce expected.go (expected_<input>.go for other
-// inputs, `<no changes>` when nothing is woven), or expected.err for error cases.
+// inputs, `<no changes>` when nothing is woven), or expected.err for error cases; warnings (what
+// could not be decided, see src/weave/undecided.ts) must reproduce expected.warnings.
 // UPDATE_GOLDEN=1 rewrites the expected files. Every woven package is then compiled together
 // in one temporary module with `go vet ./...`, so "looks right" is never enough.
 import { strict as assert } from 'node:assert';
@@ -14,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config/index.js';
 import { WeftError } from '../../src/errors.js';
 import { weaveFilesAsCommand } from '../../src/weave/command.js';
+import { formatWarning } from '../../src/weave/undecided.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 // dist/test/golden → test/golden/cases in the source tree.
@@ -73,6 +75,12 @@ describe('golden weaving', () => {
       if (existsSync(errPath)) {
         if (!update) assert.fail(`expected an error (${errPath}) but the weave succeeded`);
         rmSync(errPath);
+      }
+      const warnPath = join(dir, 'expected.warnings');
+      const warnings = (result.warnings ?? []).map((w) => `${normalise(formatWarning(w), dir)}\n`).join('');
+      if (warnings !== '' || existsSync(warnPath)) {
+        if (update && warnings === '') rmSync(warnPath);
+        else checkFile(warnPath, warnings);
       }
       for (const input of inputs) {
         const woven = result.files.find((f) => f.original === join(dir, input));

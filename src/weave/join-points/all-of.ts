@@ -1,6 +1,7 @@
 // `all-of`: every part matches the node. Package-level parts fold to constants before files are
 // read and are evaluated at the file root; needles: AND.
 import { allOf } from '../needles.js';
+import { allOfMatches } from '../undecided.js';
 import { isFileOnly } from './file-only.js';
 import { FILE_NODE, type JoinPointKind } from './types.js';
 
@@ -32,5 +33,5 @@ export const allOfJoinPoint: JoinPointKind<'all-of'> = {
     return nodeLevel.length === 0 ? FILE_NODE : intersect(nodeLevel);
   },
   needles: (spec, pkg, r) => allOf(...spec.of.map((s) => r.needles(s, pkg))),
-  matches: (spec, node, ctx, r) => spec.of.every((s) => (isFileOnly(r.nodeTypes(s)) ? r.matches(s, ctx.file.root, ctx) : r.matches(s, node, ctx))),
+  matches: (spec, node, ctx, r) => allOfMatches(spec.of.map((s) => () => (isFileOnly(r.nodeTypes(s)) ? r.matches(s, ctx.file.root, ctx) : r.matches(s, node, ctx)))),
 };

@@ -7,8 +7,9 @@ import { directiveArgs } from '../directives.js';
 import { signatureOf, type Param } from '../functions.js';
 import { allOf, importNeedle, needle, type Formula } from '../needles.js';
 import { childByField, FUNCTION_TYPES, type SyntaxNode } from '../syntax.js';
-import { implementsQuestion, undecidableError } from '../type-facts.js';
+import { askTypes, implementsQuestion, isAnswer } from '../type-facts.js';
 import { isConcreteBasic, typeMatches, type TypeContext } from '../types.js';
+import { allOfMatches, undecided, type Match, type Undecided } from '../undecided.js';
 import type { JoinPointKind, MatchContext, PackageInfo } from './types.js';
 
 export function typeRefNeedles(ref: TypeRef, pkg: PackageInfo): Formula {
@@ -48,35 +49,32 @@ function listContains(refs: readonly TypeRef[], params: Param[], ctx: TypeContex
   });
 }
 
-function implementsMatch(ref: TypeRef, params: Param[], ctx: MatchContext, option: string, fn: SyntaxNode): boolean {
+function implementsMatch(ref: TypeRef, params: Param[], ctx: MatchContext, option: string): Match {
+  let open: Undecided | null = null;
   for (const p of params) {
     if (paramTypeMatches(ref, p, ctx.types)) return true;
-    // A variadic parameter is a slice, and the other kinds listed in isConcreteBasic implement nothing but themselves.
+    // A variadic parameter is a slice, and the kinds isConcreteBasic lists implement nothing but themselves.
     if (p.variadic || isConcreteBasic(p.type, ctx.types)) continue;
-    const answer = implementsAnswer(ref, p.type, ctx.types, { what: `join point option ${option} ${ref.text}`, aspect: ctx.aspect.id, node: fn, hint: `match the function by name or exact signature instead of ${option}` });
-    // null (pending): this pass's result is discarded once the answers are in.
-    if (answer === true) return true;
+    const m = implementsAnswer(ref, p.type, ctx.types, `${option} ${ref.text}: whether ${ctx.file.slice(p.type)} implements it needs type information`);
+    if (m === true) return true;
+    if (m !== false) open ??= m;
   }
-  return false;
+  return open ?? false;
 }
 
 /**
- * Does the type written at `typeNode` implement the interface `ref`? true/false from the type
- * oracle, null while the question is pending; throws when it cannot be decided.
+ * Does the type written at `typeNode` implement the interface `ref`? The type oracle's answer,
+ * else Undecided with `reason` and the question.
  */
-export function implementsAnswer(ref: TypeRef, typeNode: SyntaxNode, types: TypeContext, opts: { what: string; aspect: string; node: SyntaxNode; hint: string }): boolean | null {
-  const fail = (reason: string): never => {
-    throw undecidableError(`${opts.what} for \`${types.file.slice(typeNode)}\``, reason, { aspect: opts.aspect, file: types.file, node: opts.node, hint: opts.hint });
-  };
-  if (ref.kind !== 'named') return fail(`${ref.text} is not an interface name`);
-  if (types.oracle === undefined) return fail('a type other than the interface itself may implement it, and no type information is available here');
-  const asked = types.oracle.ask(implementsQuestion(types.file, typeNode, { path: ref.path, name: ref.name }));
-  if (asked.state === 'pending') return null;
-  if (asked.state === 'undecidable') return fail(asked.reason);
-  return asked.answer.implements === true;
+export function implementsAnswer(ref: TypeRef, typeNode: SyntaxNode, types: TypeContext, reason: string): Match {
+  const expr = types.file.slice(typeNode);
+  const why = undecided(reason, { question: 'implements', start: typeNode.start, end: typeNode.end, expr, type: ref.text });
+  if (ref.kind !== 'named') return why;
+  const a = askTypes(types, implementsQuestion(types.file, typeNode, { path: ref.path, name: ref.name }), why);
+  return isAnswer(a) ? a.implements === true : a;
 }
 
-export function optionMatches(opt: FunctionOption, fn: SyntaxNode, ctx: MatchContext): boolean {
+export function optionMatches(opt: FunctionOption, fn: SyntaxNode, ctx: MatchContext): Match {
   const file = ctx.file;
   switch (opt.kind) {
     case 'name': {
@@ -97,12 +95,12 @@ export function optionMatches(opt: FunctionOption, fn: SyntaxNode, ctx: MatchCon
       return listContains(opt.args, sig.params, ctx.types) && listContains(opt.returns, sig.results, ctx.types);
     }
     case 'argument-implements':
-      return implementsMatch(opt.type, signatureOf(fn).params, ctx, 'argument-implements', fn);
+      return implementsMatch(opt.type, signatureOf(fn).params, ctx, 'argument-implements');
     case 'result-implements':
-      return implementsMatch(opt.type, signatureOf(fn).results, ctx, 'result-implements', fn);
+      return implementsMatch(opt.type, signatureOf(fn).results, ctx, 'result-implements');
     case 'final-result-implements': {
       const last = signatureOf(fn).results.slice(-1);
-      return implementsMatch(opt.type, last, ctx, 'final-result-implements', fn);
+      return implementsMatch(opt.type, last, ctx, 'final-result-implements');
     }
     case 'directive':
       return directiveArgs(file, fn.type === 'func_literal' ? statementOf(fn) : fn, opt.name) !== null;
@@ -147,7 +145,7 @@ export const functionJoinPoint: JoinPointKind<'function'> = {
   needles: (spec, pkg) => allOf(needle('func'), ...spec.options.map((o) => optionNeedles(o, pkg))),
   // Options that need type information go last, so they are only decided (or reported as
   // undecidable) for functions every syntactic option already matched.
-  matches: (spec, node, ctx) => FUNCTION_TYPES.has(node.type) && orderedOptions(spec.options).every((o) => optionMatches(o, node, ctx)),
+  matches: (spec, node, ctx) => FUNCTION_TYPES.has(node.type) && allOfMatches(orderedOptions(spec.options).map((o) => () => optionMatches(o, node, ctx))),
 };
 
 const TYPE_AWARE = new Set(['argument-implements', 'result-implements', 'final-result-implements']);

@@ -2,6 +2,7 @@
 import type { JoinPointSpec } from '../../config/types.js';
 import type { Formula } from '../needles.js';
 import type { SyntaxNode } from '../syntax.js';
+import type { Match } from '../undecided.js';
 import { allOfJoinPoint } from './all-of.js';
 import { isFileOnly } from './file-only.js';
 import { notJoinPoint } from './not.js';
@@ -61,7 +62,7 @@ export const registry: JoinPointRegistry = {
   needles(spec: JoinPointSpec, pkg: PackageInfo): Formula {
     return kindOf(spec).needles(spec as never, pkg, registry);
   },
-  matches(spec: JoinPointSpec, node: SyntaxNode, ctx: MatchContext): boolean {
+  matches(spec: JoinPointSpec, node: SyntaxNode, ctx: MatchContext): Match {
     // A package-level join point holds at the file root only, so one-of(import-path, …) does not match every node.
     if (isFileOnly(registry.nodeTypes(spec)) && node.type !== 'source_file') return false;
     return kindOf(spec).matches(spec as never, node, ctx, registry);

@@ -1,15 +1,20 @@
 // `method-call: {receiver, name, match}`: `x.Name(...)` where x has the receiver type. From the
 // syntax alone the receiver's type is known when x is declared in sight with an explicit type: a
 // parameter or method receiver, `var x T`, or `x := T{...}` / `x := &T{...}`. Otherwise the type
-// oracle is asked for the type of x (see type-facts.ts); without an answer the call is
-// undecidable and fails with E_UNSUPPORTED instead of guessing.
+// oracle is asked for the type of x (type-facts.ts); without an answer the call is Undecided
+// (src/weave/undecided.ts), except in a package that neither is nor imports the receiver type's
+// package: there it is skipped quietly. That is the rule's "impossible" case as weft draws it:
+// such a package can still hold a value of the type through another package's API
+// (x := other.New()), but asking the oracle there would type-check every package with an
+// `.Error(` call.
 import type { QualifiedName } from '../../config/types.js';
 import { resolveQualifier } from '../imports.js';
 import { signatureOf } from '../functions.js';
 import { needle } from '../needles.js';
 import { childByField, childrenByField, FUNCTION_TYPES, namedChildren, type SyntaxNode } from '../syntax.js';
-import { typeQuestion, undecidableError } from '../type-facts.js';
+import { askTypes, isAnswer, typeQuestion } from '../type-facts.js';
 import { namedTypeOf } from '../types.js';
+import { typeOf, undecided } from '../undecided.js';
 import type { JoinPointKind, MatchContext } from './types.js';
 
 const CALL: ReadonlySet<string> = new Set(['call_expression']);
@@ -88,6 +93,17 @@ function declaredType(name: string, use: SyntaxNode, ctx: MatchContext): KnownTy
   return 'unknown';
 }
 
+/**
+ * False when the package can hold no value of a type from `path` that it got by its own means:
+ * it neither is nor imports that package. Unknown imports (`weft weave`) fall back to the file's.
+ */
+function mayNameType(path: string, ctx: MatchContext): boolean {
+  if (path === '' || path === ctx.pkg.importPath) return true;
+  const imports = ctx.pkg.imports;
+  if (imports !== undefined && imports !== null && imports.size > 0) return imports.has(path);
+  return ctx.file.imports.specs.some((s) => s.path === path);
+}
+
 export const methodCallJoinPoint: JoinPointKind<'method-call'> = {
   kind: 'method-call',
   nodeTypes: () => CALL,
@@ -120,17 +136,11 @@ export const methodCallJoinPoint: JoinPointKind<'method-call'> = {
       const inner = namedChildren(operand)[0];
       known = inner ? exprTypeInfo(inner, ctx) ?? 'unknown' : 'unknown';
     } else known = exprTypeInfo(operand, ctx) ?? 'unknown';
-    // A standard-library package cannot reach a type of a module's package: provably no match.
-    if (known === 'unknown' && ctx.pkg.std === true && wantBase.path.split('/')[0]!.includes('.')) return false;
     if (known === 'unknown') {
-      const hint = 'declare the receiver with an explicit type in sight of the call, or match with function-call / function instead';
-      const what = `method-call ${want.text}.${spec.name} on \`${ctx.file.slice(operand)}\``;
-      const oracle = ctx.types.oracle;
-      if (oracle === undefined) throw undecidableError(what, 'its type is not written in the source and no type information is available here', { aspect: ctx.aspect.id, file: ctx.file, node, hint });
-      const asked = oracle.ask(typeQuestion(ctx.file, operand));
-      if (asked.state === 'pending') return false;
-      if (asked.state === 'undecidable') throw undecidableError(what, asked.reason, { aspect: ctx.aspect.id, file: ctx.file, node, hint });
-      const a = asked.answer;
+      if (!mayNameType(wantBase.path, ctx)) return false;
+      const why = undecided(`method-call ${want.text}.${spec.name}: the type of \`${ctx.file.slice(operand)}\` needs type information`, typeOf(ctx.file, operand));
+      const a = askTypes(ctx.types, typeQuestion(ctx.file, operand), why);
+      if (!isAnswer(a)) return a;
       known = a.named !== undefined ? { type: a.named, pointer: a.pointer === true } : null;
     }
     if (!known || known.type.name !== wantBase.name || known.type.path !== wantBase.path) return false;

@@ -1,4 +1,5 @@
 // `not`: the part does not match the node; needles: always possible (bytes cannot prove absence of a match).
+import { notMatch } from '../undecided.js';
 import { isFileOnly } from './file-only.js';
 import type { JoinPointKind } from './types.js';
 
@@ -13,5 +14,5 @@ export const notJoinPoint: JoinPointKind<'not'> = {
     return isFileOnly(t) ? t : null;
   },
   needles: () => true,
-  matches: (spec, node, ctx, r) => !r.matches(spec.of, isFileOnly(r.nodeTypes(spec.of)) ? ctx.file.root : node, ctx),
+  matches: (spec, node, ctx, r) => notMatch(r.matches(spec.of, isFileOnly(r.nodeTypes(spec.of)) ? ctx.file.root : node, ctx)),
 };

@@ -1,5 +1,6 @@
 // `one-of`: any part matches the node; needles: OR.
 import { anyOf } from '../needles.js';
+import { anyOfMatches } from '../undecided.js';
 import type { JoinPointKind } from './types.js';
 
 export const oneOfJoinPoint: JoinPointKind<'one-of'> = {
@@ -23,5 +24,5 @@ export const oneOfJoinPoint: JoinPointKind<'one-of'> = {
     return out;
   },
   needles: (spec, pkg, r) => anyOf(...spec.of.map((s) => r.needles(s, pkg))),
-  matches: (spec, node, ctx, r) => spec.of.some((s) => r.matches(s, node, ctx)),
+  matches: (spec, node, ctx, r) => anyOfMatches(spec.of.map((s) => () => r.matches(s, node, ctx))),
 };

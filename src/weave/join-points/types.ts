@@ -4,6 +4,7 @@ import type { Formula } from '../needles.js';
 import type { SourceFile } from '../source-file.js';
 import type { SyntaxNode } from '../syntax.js';
 import type { TypeContext } from '../types.js';
+import type { Match } from '../undecided.js';
 
 export interface PackageInfo {
   importPath: string;
@@ -14,8 +15,11 @@ export interface PackageInfo {
   toolexecImportPath: string;
   /** The module path of the main module ('' when unknown), for package-filter roots. */
   modulePath?: string;
-  /** A standard-library package (compiled with -std). */
-  std?: boolean;
+  /**
+   * Import paths the package imports (the compile's importcfg), or null when unknown (`weft
+   * weave`): a type from a package outside these and the package itself cannot be named.
+   */
+  imports?: ReadonlySet<string> | null;
 }
 
 export interface MatchContext {
@@ -31,7 +35,7 @@ export type SpecOf<K extends JoinPointSpec['kind']> = Extract<JoinPointSpec, { k
 export interface JoinPointRegistry {
   nodeTypes(spec: JoinPointSpec): ReadonlySet<string> | null;
   needles(spec: JoinPointSpec, pkg: PackageInfo): Formula;
-  matches(spec: JoinPointSpec, node: SyntaxNode, ctx: MatchContext): boolean;
+  matches(spec: JoinPointSpec, node: SyntaxNode, ctx: MatchContext): Match;
   packageValue(spec: JoinPointSpec, pkg: PackageInfo): boolean | null;
 }
 
@@ -46,7 +50,8 @@ export interface JoinPointKind<K extends JoinPointSpec['kind']> {
   nodeTypes(spec: SpecOf<K>, r: JoinPointRegistry): ReadonlySet<string> | null;
   /** What a file must contain to possibly match. */
   needles(spec: SpecOf<K>, pkg: PackageInfo, r: JoinPointRegistry): Formula;
-  matches(spec: SpecOf<K>, node: SyntaxNode, ctx: MatchContext, r: JoinPointRegistry): boolean;
+  /** true/false when decided; Undecided (src/weave/undecided.ts) only when no syntax can tell. */
+  matches(spec: SpecOf<K>, node: SyntaxNode, ctx: MatchContext, r: JoinPointRegistry): Match;
 }
 
 export const FILE_NODE: ReadonlySet<string> = new Set(['source_file']);

@@ -17,6 +17,8 @@ describe('weft go argument handling', () => {
     const { goArgs, flags } = extractWeftFlags(['build', '--weft-stats', '-o', 'out', '--weft-config=a.yml', '-race', '--weft-log-level', 'debug', './...']);
     assert.deepEqual(goArgs, ['build', '-o', 'out', '-race', './...']);
     assert.deepEqual(flags, { stats: true, config: 'a.yml', logLevel: 'debug' });
+    assert.deepEqual(extractWeftFlags(['build', '--weft-strict', '.']).flags, { strict: true });
+    assert.deepEqual(extractWeftFlags(['build', '--weft-strict=false', '.']).flags, { strict: false });
   });
 
   it('stops at a bare -- (program arguments) and rejects unknown weft flags', () => {

@@ -1,10 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { DEFAULT_NAMESPACE } from '../../../src/config/advice/common.js';
 import { ADVICE_PARSERS } from '../../../src/config/index.js';
 import { adviceOf, strip } from './helpers.js';
 
 const named = (path: string, name: string) => ({ kind: 'named', path, name, text: path === '' ? name : `${path}.${name}` });
-const base = { namespace: 'default', order: 0 };
+const base = { namespace: DEFAULT_NAMESPACE, order: 0 };
 
 describe('advice', () => {
   it('registers every advice kind of the schema', () => {

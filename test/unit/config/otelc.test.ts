@@ -1,11 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { DEFAULT_NAMESPACE } from '../../../src/config/advice/common.js';
 import { join } from 'node:path';
 import { loadConfig } from '../../../src/config/index.js';
 import { FIXTURES, META, expectProblems, strip, writeTemp } from './helpers.js';
 
 const named = (path: string, name: string) => ({ kind: 'named', path, name, text: path === '' ? name : `${path}.${name}` });
-const base = { namespace: 'default', order: 0 };
+const base = { namespace: DEFAULT_NAMESPACE, order: 0 };
 
 describe('otelc rule files', () => {
   it('maps each supported modifier onto the aspect model', async () => {

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { DEFAULT_NAMESPACE } from '../../../src/config/advice/common.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injector, aspectsInjecting, linkDepsSource, LINK_DEPS_FILE } from '../../../src/resolve/inject.js';
@@ -143,8 +144,8 @@ test('aspectsInjecting finds aspects by template imports and links', () => {
   const cfg: ResolvedConfig = {
     files: [], injectedPackages: [], fingerprint: 'f',
     aspects: [
-      { id: 'a', location: loc, joinPoint: { kind: 'package-name', name: 'x', location: loc }, advice: [{ kind: 'prepend-statements', template: tpl({ rt: 'example.com/rt' }), location: loc, namespace: 'default', order: 0 }] },
-      { id: 'b', location: loc, joinPoint: { kind: 'package-name', name: 'x', location: loc }, advice: [{ kind: 'inject-declarations', template: tpl({}), links: ['example.com/hook'], location: loc, namespace: 'default', order: 0 }] },
+      { id: 'a', location: loc, joinPoint: { kind: 'package-name', name: 'x', location: loc }, advice: [{ kind: 'prepend-statements', template: tpl({ rt: 'example.com/rt' }), location: loc, namespace: DEFAULT_NAMESPACE, order: 0 }] },
+      { id: 'b', location: loc, joinPoint: { kind: 'package-name', name: 'x', location: loc }, advice: [{ kind: 'inject-declarations', template: tpl({}), links: ['example.com/hook'], location: loc, namespace: DEFAULT_NAMESPACE, order: 0 }] },
     ],
   };
   assert.deepEqual(aspectsInjecting(cfg, 'example.com/rt'), ['a']);

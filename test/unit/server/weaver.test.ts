@@ -1,6 +1,7 @@
 // The weaver hook of a build: packages are screened on the server thread, so neither the
 // importcfg nor the worker pool is touched for a package no aspect can match.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { after, describe, it } from 'node:test';
 import { WeftError } from '../../../src/errors.js';
 import type { WorkerPool } from '../../../src/pool/index.js';
 import type { ToolRequest } from '../../../src/protocol/index.js';
-import { createBuildContext, disposeBuildContext, handleToolRequest } from '../../../src/server/index.js';
+import { createBuildContext, disposeBuildContext, formatStats, handleToolRequest, replyOf } from '../../../src/server/index.js';
 import { installWeaver, lazyPool } from '../../../src/server/weaver.js';
 import { advice, aspect, config, jp, tpl } from '../weave/helpers.js';
 
@@ -43,6 +44,65 @@ describe('installWeaver', () => {
     } finally {
       await disposeBuildContext(ctx);
     }
+  });
+});
+
+describe('the one rule in a build: warnings, stats and strict mode', () => {
+  const source = 'package app\n\nimport "database/sql"\n\nfunc open() *sql.DB { return nil }\n\nfunc f() {\n\tdb := open()\n\t_, _ = db.Query("x")\n}\n';
+  const cfg = config(aspect('query', jp({ kind: 'method-call', receiver: { kind: 'named', path: 'database/sql', name: 'DB', text: 'database/sql.DB' }, name: 'Query', match: 'any' }),
+    advice({ kind: 'wrap-expression', template: tpl('{{ . }}') })));
+  // A real toolchain's compile path: the type oracle is built and asked, and cannot load
+  // database/sql from this importcfg, so the candidate stays undecided with its reason.
+  const goroot = spawnSync('go', ['env', 'GOROOT', 'GOHOSTOS', 'GOHOSTARCH'], { encoding: 'utf8' }).stdout.trim().split('\n');
+  const compilePath = join(goroot[0]!, 'pkg', 'tool', `${goroot[1]}_${goroot[2]}`, 'compile');
+  function undecidedCompile(name: string): ToolRequest {
+    const req = { ...compile(name, source), path: compilePath };
+    writeFileSync(join(root, name, 'b001', 'importcfg'), 'packagefile database/sql=/nowhere/sql.a\n');
+    return req;
+  }
+
+  it('by default the compile goes on unchanged, the warning travels in the reply and is counted', async () => {
+    const ctx = createBuildContext({ config: cfg });
+    await installWeaver(ctx);
+    try {
+      const req = undecidedCompile('warns');
+      const handled = await handleToolRequest(ctx, req, signal);
+      assert.equal(handled.outcome, 'unchanged');
+      assert.deepEqual(handled.plan.args, req.args);
+      const reply = replyOf(req, handled.plan);
+      assert.ok(reply.ok);
+      assert.equal(reply.warnings?.length, 1);
+      assert.match(reply.warnings![0]!, /^weft: warning: .*warns\.go:9:9: aspect "query" not woven: method-call database\/sql\.DB\.Query: the type of `db` needs type information \(the type oracle could not answer: go\/types cannot check package example\.com\/warns: .*\/nowhere\/sql\.a.*\)$/);
+      assert.deepEqual(ctx.stats.snapshot().types.packages, ['example.com/warns']);
+      assert.equal(ctx.stats.snapshot().warnings, 1);
+      assert.match(formatStats(ctx.stats.snapshot()), /weft stats: 1 warning\(s\)/);
+    } finally {
+      await disposeBuildContext(ctx);
+    }
+  });
+
+  it('in strict mode the same compile fails with E_UNDECIDABLE naming the aspect and the place', async () => {
+    const ctx = createBuildContext({ config: cfg, strict: true });
+    await installWeaver(ctx);
+    try {
+      await assert.rejects(handleToolRequest(ctx, undecidedCompile('strict'), signal), (e: unknown) => {
+        assert.ok(e instanceof WeftError);
+        assert.equal(e.code, 'E_UNDECIDABLE');
+        assert.equal(e.aspect, 'query');
+        assert.equal(e.location?.line, 9);
+        assert.match(e.message, /strict mode: example\.com\/strict has 1 candidate\(s\) weft could not decide or weave/);
+        assert.match(e.hint ?? '', /--weft-strict/);
+        return true;
+      });
+      assert.equal(ctx.stats.snapshot().warnings, 1);
+    } finally {
+      await disposeBuildContext(ctx);
+    }
+  });
+
+  it('no warning and no reply field when nothing is undecided', () => {
+    const reply = replyOf({ t: 'tool', id: 3, tool: 'compile', path: '/go/compile', args: ['a'], cwd: '/', pkg: '', env: {}, pid: 1 }, { args: ['a'] });
+    assert.deepEqual(reply, { t: 'reply', id: 3, ok: true, args: ['a'] });
   });
 });
 

@@ -2,6 +2,7 @@
 // temporary Go files.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { DEFAULT_NAMESPACE } from '../../../src/config/advice/common.js';
 import { join } from 'node:path';
 import type { AdviceSpec, JoinPointSpec, ResolvedAspect, ResolvedConfig, SourceLocation, TemplateSpec } from '../../../src/config/types.js';
 import type { WeavePackageInput } from '../../../src/weave/api.js';
@@ -21,7 +22,7 @@ export function tpl(source: string, imports: Record<string, string> = {}, lang: 
 type NoCommon<T> = T extends unknown ? Omit<T, 'location' | 'namespace' | 'order'> & { namespace?: string; order?: number } : never;
 
 export function advice(spec: NoCommon<AdviceSpec>): AdviceSpec {
-  return { namespace: 'default', order: 0, ...spec, location: LOC } as AdviceSpec;
+  return { namespace: DEFAULT_NAMESPACE, order: 0, ...spec, location: LOC } as AdviceSpec;
 }
 
 export function aspect(id: string, joinPoint: JoinPointSpec, ...adv: AdviceSpec[]): ResolvedAspect {

@@ -57,7 +57,11 @@ describe('weavePackage results', () => {
     const r = await weavePackage(input('main', [broken]), cfg);
     assert.deepEqual(r.files, []);
     assert.equal(r.warnings?.length, 1);
-    assert.match(r.warnings![0]!, /broken\.go:\d+:\d+: not woven/);
+    const w = r.warnings![0]!;
+    assert.equal(w.aspect, 'p');
+    assert.equal(w.file, broken);
+    assert.equal(w.line, 6);
+    assert.match(w.reason, /does not parse/);
   });
 
   test('-lang is not lowered and not reported when already high enough', async () => {
@@ -67,17 +71,30 @@ describe('weavePackage results', () => {
     assert.equal(r.lang, '');
   });
 
-  test('an undecidable method-call receiver fails with E_UNSUPPORTED naming the aspect and the call', async () => {
-    const f = tmp.write('mc.go', 'package app\n\nimport "database/sql"\n\nfunc open() *sql.DB { return nil }\n\nfunc f() {\n\tdb := open()\n\t_, _ = db.Query("x")\n}\n');
+  test('an undecidable method-call receiver is a warning carrying the type question; the compile is not failed', async () => {
+    const text = 'package app\n\nimport "database/sql"\n\nfunc open() *sql.DB { return nil }\n\nfunc f() {\n\tdb := open()\n\t_, _ = db.Query("x")\n}\n';
+    const f = tmp.write('mc.go', text);
     const cfg = config(aspect('q', jp({ kind: 'method-call', receiver: { kind: 'named', path: 'database/sql', name: 'DB', text: 'database/sql.DB' }, name: 'Query', match: 'any' }), advice({ kind: 'wrap-expression', template: tpl('{{ . }}') })));
-    await assert.rejects(weavePackage(input('example.com/app', [f]), cfg), (e: unknown) => {
-      assert.ok(e instanceof WeftError);
-      assert.equal(e.code, 'E_UNSUPPORTED');
-      assert.equal(e.aspect, 'q');
-      assert.equal(e.location?.file, f);
-      assert.equal(e.location?.line, 9);
-      return true;
-    });
+    const r = await weavePackage(input('example.com/app', [f]), cfg);
+    assert.deepEqual(r.files, []);
+    assert.deepEqual(r.aspects, []);
+    assert.equal(r.warnings?.length, 1);
+    const w = r.warnings![0]!;
+    assert.deepEqual({ aspect: w.aspect, file: w.file, line: w.line, column: w.column }, { aspect: 'q', file: f, line: 9, column: 9 });
+    assert.match(w.reason, /method-call database\/sql\.DB\.Query: the type of `db` needs type information/);
+    assert.deepEqual(w.needsTypes, { question: 'type-of', start: text.indexOf('db.Query'), end: text.indexOf('db.Query') + 2, expr: 'db' });
+  });
+
+  test('a method-call whose receiver package the package does not import is skipped quietly', async () => {
+    // The name is everywhere (`.Query(`), the type's package is not imported: no match is possible by this package's own spelling.
+    const f = tmp.write('mc2.go', 'package app\n\ntype store struct{}\n\nfunc (store) Query(string) {}\n\nfunc get() store { return store{} }\n\nfunc f() {\n\ts := get()\n\ts.Query("x")\n}\n');
+    const cfg = config(aspect('q', jp({ kind: 'method-call', receiver: { kind: 'named', path: 'database/sql', name: 'DB', text: 'database/sql.DB' }, name: 'Query', match: 'any' }), advice({ kind: 'wrap-expression', template: tpl('{{ . }}') })));
+    const r = await weavePackage(input('example.com/app', [f]), cfg);
+    assert.deepEqual(r.files, []);
+    assert.equal(r.warnings, undefined);
+    // With the compile's importcfg naming database/sql (imported by another file of the package), it is a warning again.
+    const r2 = await weavePackage(input('example.com/app', [f], { importcfgPackages: ['database/sql'] }), cfg);
+    assert.equal(r2.warnings?.length, 1);
   });
 
   test('woven code that does not parse fails with E_WEAVE_FAILED, the aspect and the join point line', async () => {

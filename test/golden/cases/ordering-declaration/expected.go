@@ -3,11 +3,11 @@ package main
 
 func work() {
 /*line <generated>:1:1*/{
-println("a")
+println("b")
 }
 
 {
-println("b")
+println("a")
 }
 /*line input.go:3:14*/}
 

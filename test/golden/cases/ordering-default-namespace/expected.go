@@ -3,15 +3,19 @@ package main
 
 func work() {
 /*line <generated>:1:1*/{
-println("alpha")
-}
-
-{
-println("default")
+println("no namespace")
 }
 
 {
 println("zeta")
+}
+
+{
+println("named default")
+}
+
+{
+println("alpha")
 }
 /*line input.go:3:14*/}
 

@@ -3,7 +3,7 @@ package main
 
 func work() {
 /*line <generated>:1:1*/{
-println("zeroth")
+println("second")
 }
 
 {
@@ -11,7 +11,7 @@ println("first")
 }
 
 {
-println("second")
+println("zeroth")
 }
 /*line input.go:3:14*/}
 

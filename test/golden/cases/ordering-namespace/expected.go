@@ -3,11 +3,11 @@ package main
 
 func work() {
 /*line <generated>:1:1*/{
-println("b")
+println("a")
 }
 
 {
-println("a")
+println("b")
 }
 /*line input.go:3:14*/}
 

@@ -1,0 +1,7 @@
+package main
+
+func work() {
+	println("work")
+}
+
+func main() { work() }
