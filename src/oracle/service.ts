@@ -7,7 +7,7 @@ import type { LoadedPackage, TypeQuestion } from '../protocol/oracle-messages.js
 import type { ToolRequest } from '../protocol/messages.js';
 import type { CompileCommand } from '../toolexec/compile-args.js';
 import { readImportcfg } from '../toolexec/importcfg.js';
-import type { TypeFacts } from '../weave/index.js';
+import type { TypeFacts, WeaveOutcome, WeavePackageInput } from '../weave/index.js';
 import { questionKey } from '../weave/type-facts.js';
 import type { TypeOracle } from './client.js';
 
@@ -101,4 +101,28 @@ function buildTags(flags: readonly string[]): string[] {
     if (v !== null) return v.split(/[,\s]+/).filter((t) => t !== '');
   }
   return [];
+}
+
+/** Rounds of questions per package: a second only when a template asked what no match had. */
+export const MAX_TYPE_ROUNDS = 3;
+
+/**
+ * Two-pass matching around any weaver: weave with an empty TypeFacts, and while the result lists
+ * typeQuestions, have them answered (one oracle batch for the package) and weave again. Returns
+ * the final outcome and the facts it used (undefined when no question came up).
+ */
+export async function weaveWithTypes(
+  weave: (input: WeavePackageInput) => Promise<WeaveOutcome>,
+  base: WeavePackageInput,
+  answer: ((questions: readonly TypeQuestion[], prior: AnsweredFacts | undefined) => Promise<AnsweredFacts>) | null,
+): Promise<{ outcome: WeaveOutcome; facts: AnsweredFacts | undefined }> {
+  if (answer === null) return { outcome: await weave(base), facts: undefined };
+  let outcome = await weave({ ...base, types: { answers: {} } });
+  let facts: AnsweredFacts | undefined;
+  for (let round = 1; outcome.ok && outcome.result.typeQuestions !== undefined; round++) {
+    facts = await answer(outcome.result.typeQuestions, facts);
+    outcome = await weave({ ...base, types: { answers: facts.answers, ...(facts.error !== undefined ? { error: facts.error } : {}), final: round >= MAX_TYPE_ROUNDS } });
+  }
+  if (outcome.ok && facts !== undefined) outcome.result.typeInputs = facts.loaded.map((l) => ({ path: l.path, id: l.id }));
+  return { outcome, facts };
 }

@@ -6,13 +6,11 @@
 import type { Transferable } from 'node:worker_threads';
 import { fromErrorData, WeftError } from '../errors.js';
 import type { RunOptions, WorkerPool } from '../pool/index.js';
+import { weaveWithTypes } from '../oracle/index.js';
 import { undecidableError } from '../weave/undecided.js';
 import type { BuildContext } from './build-context.js';
 import { readImportcfgPackages, weaveInputOf } from './handlers.js';
 import { installTypeService } from './type-oracle.js';
-
-/** Rounds of questions per package: the second only when a template asked what no match had. */
-const MAX_TYPE_ROUNDS = 3;
 
 export async function installWeaver(ctx: BuildContext): Promise<void> {
   if (ctx.config.aspects.length === 0) return;
@@ -34,19 +32,12 @@ export async function installWeaver(ctx: BuildContext): Promise<void> {
         return readImportcfgPackages(cmd.importcfg);
       },
     };
-    // Two-pass matching: the first pass answers what syntax decides and lists the questions
-    // that need types; only then is the oracle asked, once for the package, and the package
-    // woven again with the answers.
-    let outcome = await weave(types !== null ? { ...base, types: { answers: {} } } : base, call);
-    let facts: Awaited<ReturnType<NonNullable<typeof types>['answer']>> | undefined;
-    for (let round = 1; types !== null && outcome.ok && outcome.result.typeQuestions !== undefined; round++) {
-      facts = await types.answer(req, cmd, outcome.result.typeQuestions, facts, signal);
+    // Two-pass matching: the oracle is asked only about what the syntactic pass could not decide.
+    const { outcome } = await weaveWithTypes((input) => weave(input, call), base, types === null ? null : (questions, prior) => {
       signal.throwIfAborted();
-      const final = round >= MAX_TYPE_ROUNDS;
-      outcome = await weave({ ...base, types: { answers: facts.answers, ...(facts.error !== undefined ? { error: facts.error } : {}), final } }, call);
-    }
+      return types.answer(req, cmd, questions, prior, signal);
+    });
     if (!outcome.ok) throw fromErrorData(outcome.error);
-    if (facts !== undefined) outcome.result.typeInputs = facts.loaded.map((l) => ({ path: l.path, id: l.id }));
     const warnings = outcome.result.warnings ?? [];
     ctx.stats.recordWeave(outcome.result.stats, outcome.result.aspects, warnings.length);
     if (warnings.length > 0 && ctx.strict) throw undecidableError(req.pkg !== '' ? req.pkg : cmd.packagePath, warnings);

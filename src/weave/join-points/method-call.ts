@@ -143,6 +143,14 @@ export const methodCallJoinPoint: JoinPointKind<'method-call'> = {
       if (!isAnswer(a)) return a;
       known = a.named !== undefined ? { type: a.named, pointer: a.pointer === true } : null;
     }
+    if (known && (known.type.name !== wantBase.name || known.type.path !== wantBase.path) && known.type.path !== '' && ctx.types.oracle !== undefined && mayNameType(wantBase.path, ctx)) {
+      // The written type may still be the receiver's: an alias (type L = zap.Logger) or a
+      // dot-imported name. Ask; without an answer the written type decides.
+      const why = undecided(`method-call ${want.text}.${spec.name}: the type written for \`${ctx.file.slice(operand)}\` may be an alias`, typeOf(ctx.file, operand));
+      const a = askTypes(ctx.types, typeQuestion(ctx.file, operand), why);
+      if (a === why) return why;
+      if (isAnswer(a)) known = a.named !== undefined ? { type: a.named, pointer: a.pointer === true } : null;
+    }
     if (!known || known.type.name !== wantBase.name || known.type.path !== wantBase.path) return false;
     if (spec.match === 'pointer-only') return known.pointer;
     if (spec.match === 'value-only') return !known.pointer;
