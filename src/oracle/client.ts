@@ -119,15 +119,17 @@ export function startOracle(opts: StartOracleOptions): TypeOracle {
       signal?.throwIfAborted();
       const id = nextId++;
       const reply = new Promise<CheckReply>((resolve, reject) => pending.set(id, { resolve, reject }));
+      // It may be rejected after a timeout or abort already settled this call.
+      reply.catch(() => undefined);
       child.stdin.write(encodeOracleFrame({ t: 'check', id, ...input }));
       let timer: NodeJS.Timeout | undefined;
       let onAbort: (() => void) | undefined;
       const limits = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
-          const err = new WeftError('E_TIMEOUT', `the type oracle did not answer about ${input.pkg} within ${Math.round(timeoutMs / 1000)} s`, { hint: HINT });
+          const err = new WeftError('E_TIMEOUT', `the type oracle did not answer about ${input.pkg} within ${timeoutMs} ms`, { hint: HINT });
+          reject(err);
           // A hung oracle would hold every later package too: end it.
           fail(new WeftError('E_ORACLE', `the type oracle hung on ${input.pkg} and was stopped`, { hint: HINT }));
-          reject(err);
         }, timeoutMs);
         timer.unref();
         if (signal !== undefined) {

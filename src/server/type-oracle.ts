@@ -41,6 +41,6 @@ export function installTypeService(ctx: BuildContext): TypeService | null {
     },
     buildFlags: ctx.buildFlags,
     onCheck: (r) => ctx.stats.recordTypeCheck(r),
-    log: (m) => ctx.log.warn(m),
+    log: (m) => ctx.log.debug(m),
   });
 }
