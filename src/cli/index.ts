@@ -1,5 +1,5 @@
 // src/cli: weft's command line — `go`, `toolexec`, `toolexec-path`, `server`, `weave`,
-// `version` — parsing flags with commander and delegating to src/server (and src/weave for
+// `explain`, `version` — parsing flags with commander and delegating to src/server (and src/weave for
 // `weave`). Owns exit codes and the one-line error output. Contains no build logic.
 // Nothing imports src/cli; it may import every layer below it.
 import { formatErrorData, toErrorData, WeftError, type WeftErrorData } from '../errors.js';

@@ -2,7 +2,7 @@
 // build logic here. Errors are WeftErrors printed by main(); usage errors exit 2.
 import { Command, CommanderError, Option } from 'commander';
 import { WeftError } from '../errors.js';
-import { findGo, runDropInServer, weftVersion } from '../server/index.js';
+import { envFlag, findGo, runDropInServer, weftVersion } from '../server/index.js';
 import { ensureShim } from '../server/ensure-shim.js';
 import { runGoCommand } from './go-command.js';
 import { resolveOptions, type WeftGlobalOptions } from './options.js';
@@ -106,7 +106,22 @@ export function buildProgram(io: ProgramIO, result: { code: number }): Command {
       const config = o.config ?? globals().config ?? io.env['WEFT_CONFIG'];
       if (config === undefined || config === '') throw new WeftError('E_USAGE', '`weft weave` needs --config <file>');
       const weaveCommand = await loadWeaveCommand();
-      result.code = await weaveCommand({ config, importPath: o.importPath, files, ...(o.out !== undefined ? { out: o.out } : {}) });
+      const strict = globals().strict ?? envFlag(io.env['WEFT_STRICT']);
+      result.code = await weaveCommand({ config, importPath: o.importPath, files, strict, ...(o.out !== undefined ? { out: o.out } : {}) });
+    });
+
+  program
+    .command('explain')
+    .description('explain what a build here would weave: --config lists the configuration files loaded, in order')
+    .option('--config', 'list the configuration files a build in this directory loads, from where, in what order, with their aspect counts')
+    .option('--tags <tags>', 'build tags of the build (they decide which packages orchestrion.tool.go files resolve to)')
+    .action(async (o: { config?: boolean; tags?: string }) => {
+      if (o.config !== true) throw new WeftError('E_USAGE', '`weft explain` needs --config');
+      const { runExplainConfig } = await import('./explain-config.js');
+      result.code = await runExplainConfig({
+        env: io.env, cwd: io.cwd, configFlag: globals().config, stdout: io.stdout,
+        ...(o.tags !== undefined ? { goFlags: [`-tags=${o.tags}`] } : {}),
+      });
     });
 
   program
@@ -120,7 +135,7 @@ export function buildProgram(io: ProgramIO, result: { code: number }): Command {
   return program;
 }
 
-type WeaveCommand = (opts: { config: string; importPath: string; out?: string; files: string[] }) => Promise<number>;
+type WeaveCommand = (opts: { config: string; importPath: string; out?: string; files: string[]; strict?: boolean }) => Promise<number>;
 
 /** src/weave/command.ts is written by the weaver; loaded lazily so the CLI starts fast and builds without it. */
 async function loadWeaveCommand(): Promise<WeaveCommand> {

@@ -19,6 +19,7 @@ import { parse, type Node } from './parse.js';
 export type { TemplateFunc } from './builtins.js';
 export { TemplateError, locateTemplateError, type TemplatePosition } from './errors.js';
 export { formatValue, sprint, sprintf } from './fmt.js';
+export { GO_TYPE_NAME } from './value.js';
 
 export interface ParseOptions {
   /** Name shown in messages (`template: <name>:line:col: ...`); default `advice`. */

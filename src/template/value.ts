@@ -58,6 +58,12 @@ export function isPlainObject(v: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
+/**
+ * A data object may carry the Go type name it stands for under this key (e.g. `*ast.CallExpr`
+ * for a syntax view), so errors and %T name it as Go's template would.
+ */
+export const GO_TYPE_NAME: unique symbol = Symbol.for('weft.template.goTypeName');
+
 /** Go's type name for a value, as error messages and %T show it. */
 export function typeName(v: unknown): string {
   switch (kindOf(v)) {
@@ -79,6 +85,8 @@ export function typeName(v: unknown): string {
     case 'func':
       return 'func';
     case 'struct': {
+      const declared = (v as { [GO_TYPE_NAME]?: unknown })[GO_TYPE_NAME];
+      if (typeof declared === 'string') return declared;
       const ctor = (v as { constructor?: { name?: unknown } }).constructor;
       return typeof ctor?.name === 'string' && ctor.name !== '' ? ctor.name : 'struct';
     }

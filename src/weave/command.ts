@@ -8,7 +8,7 @@ import { loadConfig } from '../config/index.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { WeftError } from '../errors.js';
 import type { WeavePackageInput, WeavePackageResult } from './api.js';
-import { formatWarning } from './undecided.js';
+import { formatWarning, undecidableError } from './undecided.js';
 import { weavePackage } from './weave-package.js';
 
 export interface WeaveCommandOptions {
@@ -16,6 +16,8 @@ export interface WeaveCommandOptions {
   importPath: string;
   out?: string;
   files: string[];
+  /** Undecided candidates fail the command (exit 1) as they would fail a strict build. */
+  strict?: boolean;
   /** Where output goes (default: process.stdout / process.stderr); for tests. */
   stdout?: (text: string) => void;
   stderr?: (text: string) => void;
@@ -57,7 +59,9 @@ export async function weaveCommand(opts: WeaveCommandOptions): Promise<number> {
     if (opts.importPath === '') throw new WeftError('E_USAGE', 'weft weave: --import-path is required');
     const config = await loadConfig(resolve(opts.config));
     const result = await weaveFilesAsCommand(config, opts.importPath, opts.files);
-    for (const w of result.warnings ?? []) err(`${formatWarning(w)}\n`);
+    const warnings = result.warnings ?? [];
+    if (opts.strict === true && warnings.length > 0) throw undecidableError(opts.importPath, warnings);
+    for (const w of warnings) err(`${formatWarning(w)}\n`);
     if (result.files.length === 0) {
       out('<no changes>\n');
       return 0;

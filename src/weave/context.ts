@@ -3,6 +3,7 @@
 // function), `.DirectiveArgs "name"`. Node views print through String(), which renders the
 // node with everything already woven into it and keeps the original text marked so it stays
 // mapped to the user's lines.
+import { GO_TYPE_NAME } from '../template/index.js';
 import { directiveArgs, parseDirectiveArgs } from './directives.js';
 import type { EditList } from './edits.js';
 import { functionName, signatureOf, type Param, type Renamer } from './functions.js';
@@ -136,11 +137,29 @@ function signatureView(env: ContextEnv, fn: SyntaxNode): View {
   return v;
 }
 
+// The go/ast type a view stands for, so a field the template misspells is reported as Go's
+// template would report it on orchestrion's nodes (`can't evaluate field Func in type *ast.CallExpr`).
+const GO_AST_TYPES: Readonly<Record<string, string>> = {
+  call_expression: 'CallExpr', selector_expression: 'SelectorExpr', composite_literal: 'CompositeLit', keyed_element: 'KeyValueExpr',
+  unary_expression: 'UnaryExpr', binary_expression: 'BinaryExpr', function_declaration: 'FuncDecl', method_declaration: 'FuncDecl',
+  func_literal: 'FuncLit', block: 'BlockStmt', type_spec: 'TypeSpec', struct_type: 'StructType', var_spec: 'ValueSpec', const_spec: 'ValueSpec',
+  assignment_statement: 'AssignStmt', short_var_declaration: 'AssignStmt', index_expression: 'IndexExpr', parenthesized_expression: 'ParenExpr',
+  pointer_type: 'StarExpr', return_statement: 'ReturnStmt', go_statement: 'GoStmt', defer_statement: 'DeferStmt', qualified_type: 'SelectorExpr',
+  identifier: 'Ident', type_identifier: 'Ident', field_identifier: 'Ident', package_identifier: 'Ident',
+  interpreted_string_literal: 'BasicLit', raw_string_literal: 'BasicLit', int_literal: 'BasicLit', float_literal: 'BasicLit', rune_literal: 'BasicLit',
+};
+
+function goAstType(type: string): string {
+  const t = GO_AST_TYPES[type];
+  return t !== undefined ? `*ast.${t}` : `${type} (syntax node)`;
+}
+
 export function viewOf(env: ContextEnv, node: SyntaxNode): View {
   const n = unwrap(node);
   const view = new NodeView();
   view.String = () => render(env, n);
   Object.defineProperty(view, '__type', { value: n.type, enumerable: false });
+  Object.defineProperty(view, GO_TYPE_NAME, { value: goAstType(n.type), enumerable: false });
   for (const [name, get] of Object.entries(fieldsOf(env, n))) {
     let cached: unknown;
     let done = false;

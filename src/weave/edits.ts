@@ -48,6 +48,11 @@ export class EditList {
     }
   }
 
+  /** True when some live edit replaces original text (and so may have removed a use of an import). */
+  get replaces(): boolean {
+    return this.edits.some((e) => !e.dead && e.end > e.start);
+  }
+
   get count(): number {
     return this.edits.filter((e) => !e.dead).length;
   }
@@ -204,6 +209,47 @@ export function linearize(file: SourceFile, pieces: Piece[]): LinearText {
 }
 
 type LexState = 'code' | 'string' | 'raw' | 'rune' | 'line-comment' | 'block-comment';
+
+/**
+ * For templates rendered inside an expression: every line comment of the generated text becomes
+ * a block comment, and the line breaks around it a space. A line comment there
+ * (`//dd:startwrap` above `{{ . }}`) would swallow whatever follows on the woven line (`, "x")`
+ * of the enclosing call, or a //line directive), and a newline after `)` would insert a
+ * semicolon inside the expression (orchestrion keeps such comments as decorations of the
+ * expression, printed where they fit). A one-line block comment is a space to Go. Text from
+ * the original file (marked runs) is never changed; it only moves the lexer state along.
+ */
+export function inlineLineComments(marked: string): string {
+  let st: LexState = 'code';
+  let out = '';
+  for (const run of splitMarked(marked)) {
+    if (run.orig >= 0) {
+      out += markOriginal(run.orig, run.text);
+      st = advanceLex(st, run.text);
+      continue;
+    }
+    const text = run.text;
+    let from = 0;
+    let i = 0;
+    while (i < text.length) {
+      if (st === 'code' && text.startsWith('//', i)) {
+        let end = text.indexOf('\n', i);
+        if (end < 0) end = text.length;
+        // The comment's own line breaks go too: after `)` a newline would end the expression.
+        const before = text.slice(from, i).replace(/\n[ \t]*$/, ' ');
+        out += `${before}/*${text.slice(i + 2, end).replace(/\*\//g, '* /')}*/${end < text.length ? ' ' : ''}`;
+        from = i = Math.min(end + 1, text.length);
+        continue;
+      }
+      // Escapes and two-character comment delimiters are one step for advanceLex.
+      const step = text[i] === '\\' || (text[i] === '/' && text[i + 1] === '*') || (text[i] === '*' && text[i + 1] === '/') ? 2 : 1;
+      st = advanceLex(st, text.slice(i, i + step));
+      i += step;
+    }
+    out += text.slice(from);
+  }
+  return out;
+}
 
 /** Advances a minimal Go lexer state over text: enough to know whether we are inside a literal or comment. */
 export function advanceLex(state: LexState, text: string): LexState {

@@ -67,12 +67,30 @@ export function namedTypeMatches(want: QualifiedName, node: SyntaxNode, ctx: Typ
   return false;
 }
 
+// The predeclared aliases: a signature compares types, and these are one type under two names.
+const PREDECLARED_ALIAS: Readonly<Record<string, string>> = { byte: 'uint8', rune: 'int32' };
+
+function canonicalPredeclared(name: string): string {
+  return PREDECLARED_ALIAS[name] ?? name;
+}
+
+/** `any` or `interface{}` (however spaced): the empty interface. */
+function isEmptyInterface(n: SyntaxNode, ctx: TypeContext): boolean {
+  if (n.type === 'interface_type') return namedChildren(n).length === 0;
+  return n.type === 'type_identifier' && ctx.file.slice(n) === 'any';
+}
+
 export function typeMatches(ref: TypeRef, node: SyntaxNode, ctx: TypeContext): boolean {
   const n = unparen(node);
   switch (ref.kind) {
     case 'named':
-      if (ref.path === '' && ref.name === 'any' && n.type === 'interface_type' && namedChildren(n).length === 0) return true;
-      return namedTypeMatches({ path: ref.path, name: ref.name }, n, ctx);
+      if (ref.path === '') {
+        if (ref.name === 'any') return isEmptyInterface(n, ctx);
+        const want = canonicalPredeclared(ref.name);
+        if (want !== ref.name || want === 'uint8' || want === 'int32') return n.type === 'type_identifier' && canonicalPredeclared(ctx.file.slice(n)) === want;
+      }
+      // A `local` name (unqualified in the configuration) is a type of the package being woven.
+      return namedTypeMatches({ path: ref.local === true ? ctx.importPath : ref.path, name: ref.name }, n, ctx);
     case 'pointer': {
       if (n.type !== 'pointer_type') return false;
       const elem = namedChildren(n)[0];
@@ -106,6 +124,7 @@ export function typeMatches(ref: TypeRef, node: SyntaxNode, ctx: TypeContext): b
       // Parameters carry the `...` themselves; see paramTypeMatches.
       return false;
     case 'other':
+      if (normaliseTypeText(ref.text) === 'interface{}') return isEmptyInterface(n, ctx);
       return normaliseTypeText(ctx.file.slice(n)) === normaliseTypeText(ref.text);
   }
 }

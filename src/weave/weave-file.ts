@@ -4,17 +4,18 @@
 // //line directives, re-parsed to prove it is well-formed Go.
 import type { AdviceSpec, ResolvedAspect } from '../config/types.js';
 import { compareNamespaces } from '../config/advice/common.js';
+import { weavingScopeOf } from '../config/tracer-internal.js';
 import { WeftError } from '../errors.js';
 import { applyAdvice, type AdviceContext } from './advice/index.js';
 import { templateData, type ContextEnv } from './context.js';
 import { IGNORE_DIRECTIVES, isIgnored } from './directives.js';
-import { EditList, linearize, mapGenerated } from './edits.js';
+import { EditList, linearize, mapGenerated, splitMarked } from './edits.js';
 import { Renamer } from './functions.js';
 import { guessPackageName } from './imports.js';
 import { isFileOnly, registry, type MatchContext, type PackageInfo } from './join-points/index.js';
 import type { Formula } from './needles.js';
 import { SourceFile } from './source-file.js';
-import { checkGoSyntax, parseGoSync, type SyntaxNode } from './syntax.js';
+import { checkGoSyntax, childByField, parseGoSync, type SyntaxNode } from './syntax.js';
 import type { TypeQuestions } from './type-facts.js';
 import { compareLang, compileTemplate, rewriteQualifiers, templateFuncs } from './templates.js';
 import { UndecidableError, type Undecided, type WeaveWarning } from './undecided.js';
@@ -47,7 +48,10 @@ export interface PackageState {
 
 export function planAspects(aspects: readonly ResolvedAspect[], pkg: PackageInfo): AspectPlan[] {
   const plans: AspectPlan[] = [];
+  const scope = weavingScopeOf(pkg.importPath);
+  if (scope === 'none') return plans;
   aspects.forEach((aspect, index) => {
+    if (scope === 'tracer-internal' && aspect.tracerInternal !== true) return;
     const value = registry.packageValue(aspect.joinPoint, pkg);
     if (value === false) return;
     const nodeTypes = registry.nodeTypes(aspect.joinPoint);
@@ -86,6 +90,7 @@ export function weaveFile(parser: Parser, path: string, text: string, plans: rea
   const edits = new EditList(file);
   const imports = new ImportBinder(file, state);
   applyMatches(file, edits, imports, matches, state);
+  blankImportsMadeUnused(file, edits);
   imports.insert(edits);
   if (edits.count === 0) return null;
   return { text: finish(parser, file, edits) };
@@ -206,6 +211,48 @@ class ImportBinder {
     const anchor = this.file.imports.declarations[this.file.imports.declarations.length - 1] ?? this.file.root.children.find((c) => c.type === 'package_clause');
     if (!anchor) throw new WeftError('E_WEAVE_FAILED', `${this.file.path} has no package clause`, { location: { file: this.file.path } });
     edits.insert(anchor.end, `\n${lines.join('\n')}\n`, 'weft:imports', anchor.start);
+  }
+}
+
+/**
+ * An import whose every use the advice replaced (replace-function on each `sql.Open`, a
+ * wrap-expression that drops its `{{ . }}`) would fail the compile with "imported and not used":
+ * it becomes a blank import, which keeps its initialisation. Only imports seen used in the
+ * original are touched, and a use survives when its original offset is still in the output.
+ */
+function blankImportsMadeUnused(file: SourceFile, edits: EditList): void {
+  const specs = file.imports.specs.filter((s) => s.explicit !== '_' && s.explicit !== '.' && s.path !== 'C');
+  if (specs.length === 0 || !edits.replaces) return;
+  const names = new Set(specs.map((s) => s.local));
+  const uses = new Map<string, number[]>();
+  const visit = (n: SyntaxNode): void => {
+    if (n.type === 'import_declaration' || n.type === 'package_clause') return;
+    let ref: SyntaxNode | null = null;
+    if (n.type === 'qualified_type') ref = childByField(n, 'package');
+    else if (n.type === 'selector_expression') ref = childByField(n, 'operand');
+    if (ref !== null && (ref.type === 'identifier' || ref.type === 'package_identifier')) {
+      const name = file.slice(ref);
+      if (names.has(name)) uses.set(name, [...(uses.get(name) ?? []), ref.start]);
+    }
+    for (const c of n.children) visit(c);
+  };
+  visit(file.root);
+  if (uses.size === 0) return;
+  const kept: [number, number][] = [];
+  let generated = '';
+  for (const p of edits.filePieces()) {
+    if (p.orig >= 0) kept.push([p.orig, p.orig + p.text.length]);
+    else for (const r of splitMarked(p.text)) if (r.orig >= 0) kept.push([r.orig, r.orig + r.text.length]); else generated += `${r.text}\n`;
+  }
+  for (const spec of specs) {
+    const offsets = uses.get(spec.local);
+    if (offsets === undefined || offsets.some((o) => kept.some(([a, b]) => a <= o && o < b))) continue;
+    // A template that spells the name itself still uses it.
+    if (new RegExp(`(^|[^\\p{L}\\p{Nd}_.])${spec.local}\\s*\\.`, 'u').test(generated)) continue;
+    const name = childByField(spec.node, 'name');
+    const path = childByField(spec.node, 'path');
+    if (name !== null) edits.replace(name.start, name.end, '_', 'weft:imports', spec.node.start);
+    else if (path !== null) edits.insert(path.start, '_ ', 'weft:imports', spec.node.start);
   }
 }
 

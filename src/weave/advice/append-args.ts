@@ -1,6 +1,7 @@
 // `append-args {type, values}`: values appended to the matched call's arguments. A call that
 // spreads a slice (`f(a, xs...)`) gets the slice extended by an immediately invoked function
 // that copies it first, so the caller's backing array is never written to.
+import { inlineLineComments } from '../edits.js';
 import { childByField, namedChildren } from '../syntax.js';
 import { renderTypeRef } from '../types.js';
 import type { AdviceKind } from './types.js';
@@ -12,7 +13,7 @@ export const appendArgsAdvice: AdviceKind<'append-args'> = {
     if (call.type !== 'call_expression') return ctx.fail(`append-args needs a function call, not a ${call.type}`);
     const args = childByField(call, 'arguments');
     if (!args) return ctx.fail('call without arguments');
-    const values = spec.values.map((v) => ctx.render(v).trim());
+    const values = spec.values.map((v) => inlineLineComments(ctx.render(v).trim()));
     if (values.length === 0) return;
     const list = namedChildren(args);
     const last = list[list.length - 1];

@@ -5,18 +5,24 @@ import type { FunctionOption, TypeRef } from '../../config/types.js';
 import { WeftError } from '../../errors.js';
 import { directiveArgs } from '../directives.js';
 import { signatureOf, type Param } from '../functions.js';
-import { allOf, importNeedle, needle, type Formula } from '../needles.js';
+import { allOf, anyOf, importNeedle, needle, type Formula } from '../needles.js';
 import { childByField, FUNCTION_TYPES, type SyntaxNode } from '../syntax.js';
 import { askTypes, implementsQuestion, isAnswer } from '../type-facts.js';
 import { isConcreteBasic, typeMatches, type TypeContext } from '../types.js';
 import { allOfMatches, undecided, type Match, type Undecided } from '../undecided.js';
 import type { JoinPointKind, MatchContext, PackageInfo } from './types.js';
 
+const SAME_TYPE: Readonly<Record<string, string>> = { any: 'interface', byte: 'uint8', uint8: 'byte', rune: 'int32', int32: 'rune' };
+
 export function typeRefNeedles(ref: TypeRef, pkg: PackageInfo): Formula {
   switch (ref.kind) {
-    case 'named':
+    case 'named': {
+      // One type, two spellings: the file may use either.
+      const other = SAME_TYPE[ref.name];
+      if (ref.path === '' && other !== undefined) return anyOf(needle(ref.name), needle(other));
       if (ref.path === '' || ref.path === pkg.importPath) return needle(ref.name);
       return allOf(importNeedle(ref.path), needle(ref.name));
+    }
     case 'pointer':
     case 'slice':
     case 'array':

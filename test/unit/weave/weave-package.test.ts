@@ -155,4 +155,18 @@ describe('createWeaver (pool) and weaveCommand', () => {
     assert.equal(await weaveCommand({ config: bad, importPath: 'example.com/app', files: [mainFile], ...io }), 1);
     assert.match(err, /aspect "bad": the woven code does not parse/);
   });
+
+  test('weaveCommand prints undecided candidates as warnings, and fails on them with strict', async () => {
+    const f = tmp.write('undecided.go', 'package app\n\nimport "database/sql"\n\nfunc open() *sql.DB { return nil }\n\nfunc f() {\n\tdb := open()\n\t_, _ = db.Query("x")\n}\n');
+    const yml = tmp.write('mc.yml', 'meta:\n  name: t\n  description: t\naspects:\n  - id: q\n    join-point:\n      method-call:\n        receiver: database/sql.DB\n        name: Query\n    advice:\n      - wrap-expression:\n          template: "{{ . }}"\n');
+    let out = '';
+    let err = '';
+    const io = { stdout: (t: string) => void (out += t), stderr: (t: string) => void (err += t) };
+    assert.equal(await weaveCommand({ config: yml, importPath: 'example.com/app', files: [f], ...io }), 0);
+    assert.equal(out, '<no changes>\n');
+    assert.match(err, /^weft: warning: .*undecided\.go:9:9: aspect "q" not woven: /);
+    err = '';
+    assert.equal(await weaveCommand({ config: yml, importPath: 'example.com/app', files: [f], strict: true, ...io }), 1);
+    assert.match(err, /strict mode: example\.com\/app has 1 candidate/);
+  });
 });
