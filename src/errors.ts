@@ -23,6 +23,8 @@ export type WeftErrorCode =
   | 'E_WASM' // the WASM module failed (abort with file and line)
   | 'E_WORKER' // a pool worker failed
   | 'E_CACHE' // the persistent cache could not be read or written
+  | 'E_ORACLE' // the type oracle process failed, was killed or did not answer
+  | 'E_TYPES' // go/types cannot check a package whose join points need types
   | 'E_INTERNAL'; // a bug in weft
 
 export interface WeftErrorLocation {

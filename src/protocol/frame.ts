@@ -9,7 +9,11 @@ const HEADER_BYTES = 4;
 
 /** Encodes one message as a complete frame (length prefix + msgpack body). */
 export function encodeFrame(msg: unknown, maxFrameBytes: number = MAX_FRAME_BYTES): Buffer {
-  const body = packView(msg);
+  return frameBody(packView(msg), maxFrameBytes);
+}
+
+/** Prefixes an encoded body with its length. */
+export function frameBody(body: Buffer, maxFrameBytes: number): Buffer {
   if (body.length > maxFrameBytes) {
     throw new WeftError('E_PROTOCOL', `refusing to send a ${body.length}-byte frame: the limit is ${maxFrameBytes} bytes`, {
       hint: 'this is a bug in weft (a message grew too large); please report it',
@@ -31,8 +35,12 @@ export class FrameDecoder {
   private buffered = 0;
   private failed: WeftError | undefined;
 
-  constructor(opts: { maxFrameBytes?: number } = {}) {
+  private readonly decode: (body: Uint8Array) => unknown;
+
+  /** `decode` turns one body into a value (default: msgpack; the oracle's frames carry JSON). */
+  constructor(opts: { maxFrameBytes?: number; decode?: (body: Uint8Array) => unknown } = {}) {
     this.maxFrameBytes = opts.maxFrameBytes ?? MAX_FRAME_BYTES;
+    this.decode = opts.decode ?? decodeMessage;
   }
 
   /** Bytes received but not yet part of a complete frame. */
@@ -58,7 +66,7 @@ export class FrameDecoder {
           });
         }
         if (this.buffered < HEADER_BYTES + len) break;
-        out.push(decodeMessage(this.take(HEADER_BYTES + len).subarray(HEADER_BYTES)));
+        out.push(this.decode(this.take(HEADER_BYTES + len).subarray(HEADER_BYTES)));
       }
     } catch (err) {
       this.failed = err instanceof WeftError ? err : new WeftError('E_PROTOCOL', String(err), { cause: err });

@@ -223,6 +223,15 @@ export class Injector {
     return p;
   }
 
+  /**
+   * Export archives of `pkgs` built the way this request's build builds them (same flags, same
+   * toolexec), for the type oracle's interfaces that the compiled package does not import.
+   */
+  async exportArchives(req: ToolRequest, cmd: CompileCommand, pkgs: readonly string[]): Promise<Map<string, string>> {
+    const scope = await this.scopeFor(req, usesPgoProfile(cmd.args));
+    return scope.resolver.archives(pkgs, cmd.packagePath);
+  }
+
   /** The server's importcfg hook: runs after the weaver for every compile. */
   readonly compileHook = async (input: CompileHookInput): Promise<InjectPlan> => {
     if (!this.active) return input.plan;

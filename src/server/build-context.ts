@@ -39,6 +39,9 @@ export interface ImportcfgHookInput {
  */
 export type ImportcfgHook = (input: ImportcfgHookInput) => Promise<ToolPlan>;
 
+/** Export archives of packages a compile does not import, built like the rest of its build (for the type oracle). */
+export type ExportArchivesHook = (req: ToolRequest, cmd: CompileCommand, pkgs: readonly string[]) => Promise<Map<string, string>>;
+
 /** Handles a link request; null means "link unchanged". */
 export type LinkerHook = (req: ToolRequest, signal: AbortSignal) => Promise<ToolPlan | null>;
 
@@ -62,6 +65,7 @@ export interface BuildContext {
   linker: LinkerHook | null;
   /** Identity of the given injectable packages and their dependencies (set by injection; null when nothing is injected). */
   injectedIdentity: ((roots: readonly string[]) => string) | null;
+  exportArchives: ExportArchivesHook | null;
   /** Longest a single compile/link request may take on the server. */
   callTimeoutMs: number;
   /** Strict mode: a compile with undecided candidates fails (E_UNDECIDABLE) instead of warning. */
@@ -105,6 +109,7 @@ export function createBuildContext(opts: BuildContextOptions): BuildContext {
     importcfg: opts.importcfg ?? null,
     linker: opts.linker ?? null,
     injectedIdentity: null,
+    exportArchives: null,
     callTimeoutMs: opts.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
     strict: opts.strict ?? false,
     disposers: [],

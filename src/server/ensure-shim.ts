@@ -1,8 +1,10 @@
-// Builds the Go shim (shim/) with the user's own go the first time it is needed and keeps it in
-// the weft cache directory, keyed by everything that changes the binary: the shim's sources, the
-// Go version and host platform, and the job-server command baked into it for drop-in mode. A
-// second run finds the binary and returns without starting go at all (the `go env` answers are
-// kept beside it, keyed by the go binary's path, size and mtime).
+// Builds weft's Go programs — the shim (shim/) with the user's own go, the type oracle (oracle/,
+// see ensure-oracle.ts) with the compile's toolchain — the first time they are needed and keeps
+// them in the weft cache directory, keyed by everything that changes the binary: the program's
+// sources, the Go version and host platform, and the values baked into it (for the shim, the
+// job-server command of drop-in mode). A second run finds the binary and returns without
+// starting go at all (the `go env` answers are kept beside it, keyed by the go binary's path,
+// size and mtime).
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
@@ -99,11 +101,11 @@ function run(cmd: string, args: string[], opts: { cwd?: string; env: NodeJS.Proc
   });
 }
 
-async function readGoEnv(goPath: string, env: NodeJS.ProcessEnv, shimRoot: string): Promise<GoEnv> {
+async function readGoEnv(goPath: string, env: NodeJS.ProcessEnv, programRoot: string): Promise<GoEnv> {
   const st = statSync(goPath);
   // GOROOT in the env can point the same go binary at another tree; it is part of the key.
   const key = createHash('sha256').update(`${goPath}\0${st.size}\0${st.mtimeMs}\0${env['GOROOT'] ?? ''}`).digest('hex').slice(0, 24);
-  const file = join(shimRoot, `goenv-${key}.json`);
+  const file = join(programRoot, `goenv-${key}.json`);
   try {
     const cached = JSON.parse(await readFile(file, 'utf8')) as GoEnv;
     if (cached.GOVERSION && cached.GOHOSTOS && cached.GOHOSTARCH) return cached;
@@ -165,51 +167,70 @@ function ldflagX(name: string, value: string): string {
  * renames it into place, so a reader sees no binary or a complete one.
  */
 export async function ensureShim(opts: EnsureShimOptions): Promise<string> {
+  const root = packageRoot();
+  const serverScript = join(root, 'bin', 'weft.js');
+  const serverNode = process.execPath;
+  return ensureGoProgram({
+    ...opts,
+    program: 'shim',
+    binaryName: 'weft-shim',
+    // The job-server command is baked in for drop-in mode: it is part of the key.
+    vars: { 'main.serverNode': serverNode, 'main.serverScript': serverScript },
+  });
+}
+
+export interface EnsureGoProgramOptions extends EnsureShimOptions {
+  /** The folder of the package root holding the program's sources (a Go main module), also its cache folder. */
+  program: string;
+  binaryName: string;
+  /** -ldflags -X values (main.weftVersion is always set); part of the cache key. */
+  vars?: Record<string, string>;
+}
+
+/**
+ * Builds one of weft's standard-library-only Go programs with the given go into the weft cache,
+ * keyed by its sources, the go version, the host platform and the baked-in values, and returns
+ * the binary's path; a second call finds the binary without starting go.
+ */
+export async function ensureGoProgram(opts: EnsureGoProgramOptions): Promise<string> {
   const env = opts.env ?? process.env;
   const goPath = lookPath(opts.go, env);
   const cacheDir = opts.cacheDir ?? weftCacheDir(env);
-  const shimRoot = join(cacheDir, 'shim');
+  const programRoot = join(cacheDir, opts.program);
   try {
-    await mkdir(shimRoot, { recursive: true });
+    await mkdir(programRoot, { recursive: true });
   } catch (err) {
-    throw new WeftError('E_CACHE', `cannot create the weft cache directory ${shimRoot}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, {
+    throw new WeftError('E_CACHE', `cannot create the weft cache directory ${programRoot}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, {
       hint: 'set WEFT_CACHE to a writable directory',
       cause: err,
     });
   }
 
   const root = packageRoot();
-  const srcDir = join(root, 'shim');
-  const serverScript = join(root, 'bin', 'weft.js');
-  const serverNode = process.execPath;
+  const srcDir = join(root, opts.program);
   const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version?: string };
-  const weftVersion = pkg.version ?? 'dev';
+  const vars = { 'main.weftVersion': pkg.version ?? 'dev', ...opts.vars };
 
-  const [goEnv, srcHash] = await Promise.all([readGoEnv(goPath, env, shimRoot), hashSources(srcDir)]);
+  const [goEnv, srcHash] = await Promise.all([readGoEnv(goPath, env, programRoot), hashSources(srcDir)]);
   const key = createHash('sha256')
-    .update([srcHash, goEnv.GOVERSION, goEnv.GOHOSTOS, goEnv.GOHOSTARCH, serverNode, serverScript, weftVersion].join('\0'))
+    .update([srcHash, goEnv.GOVERSION, goEnv.GOHOSTOS, goEnv.GOHOSTARCH, ...Object.entries(vars).flat()].join('\0'))
     .digest('hex')
     .slice(0, 32);
-  const dir = join(shimRoot, key);
-  const binary = join(dir, 'weft-shim');
+  const dir = join(programRoot, key);
+  const binary = join(dir, opts.binaryName);
   const sizeFile = `${binary}.size`;
   // A binary cut short (disk full, a copy interrupted, a damaged cache) would fail every tool
   // of the build with an exec error; its size, recorded at build time, tells at no cost.
   if (await isIntact(binary, sizeFile)) return binary;
 
   await mkdir(dir, { recursive: true });
-  await removeStaleTemps(dir);
-  const tmp = join(dir, `weft-shim.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-  const ldflags = [
-    '-s', '-w',
-    ldflagX('main.serverNode', serverNode),
-    ldflagX('main.serverScript', serverScript),
-    ldflagX('main.weftVersion', weftVersion),
-  ].join(' ');
+  await removeStaleTemps(dir, opts.binaryName);
+  const tmp = join(dir, `${opts.binaryName}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const ldflags = ['-s', '-w', ...Object.entries(vars).map(([k, v]) => ldflagX(k, v))].join(' ');
   try {
     const r = await run(goPath, ['build', '-trimpath', '-ldflags', ldflags, '-o', tmp, '.'], { cwd: srcDir, env: buildEnv(env, goEnv) });
     if (r.code !== 0) {
-      throw new WeftError('E_SHIM_BUILD', `building the weft shim with ${goPath} (${goEnv.GOVERSION}) failed (exit ${r.code})`, {
+      throw new WeftError('E_SHIM_BUILD', `building the weft ${opts.program} with ${goPath} (${goEnv.GOVERSION}) failed (exit ${r.code})`, {
         location: { file: srcDir },
         details: r.out.trim().split('\n'),
         hint: 'the output of go is shown above; check that this go can build a standard-library-only program (GOROOT, GOCACHE writable)',
@@ -234,10 +255,10 @@ async function isIntact(binary: string, sizeFile: string): Promise<boolean> {
 
 // A build killed half-way (kill -9, power loss) leaves its temporary file; an hour-old one
 // cannot belong to a build still running.
-async function removeStaleTemps(dir: string): Promise<void> {
+async function removeStaleTemps(dir: string, binaryName: string): Promise<void> {
   const cutoff = Date.now() - 60 * 60 * 1000;
   for (const name of await readdir(dir).catch(() => [] as string[])) {
-    if (!name.startsWith('weft-shim.tmp-')) continue;
+    if (!name.startsWith(`${binaryName}.tmp-`)) continue;
     const p = join(dir, name);
     const st = await stat(p).catch(() => null);
     if (st !== null && st.mtimeMs < cutoff) await rm(p, { force: true });

@@ -1,10 +1,12 @@
 // Plugging injected-dependency handling (src/resolve) into a build: the importcfg and linker
 // hooks, and the fingerprint extended with the content of every package the aspects may inject
 // (so editing the runtime module rebuilds what depends on it). A configuration that injects
-// nothing installs no hooks and runs no `go list`.
+// nothing installs no hooks and runs no `go list` (unless a type question needs the archive of
+// an interface's package).
 import { createHash } from 'node:crypto';
 import { Injector } from '../resolve/index.js';
 import { setFingerprint, type BuildContext } from './build-context.js';
+import { mayNeedTypes } from './type-oracle.js';
 
 export interface InjectionOptions {
   go: string;
@@ -15,7 +17,7 @@ export interface InjectionOptions {
 }
 
 export async function installInjection(ctx: BuildContext, opts: InjectionOptions): Promise<Injector | null> {
-  if (ctx.config.injectedPackages.length === 0) return null;
+  if (ctx.config.injectedPackages.length === 0 && !mayNeedTypes(ctx.config)) return null;
   const injector = new Injector({
     config: ctx.config,
     go: opts.go,
@@ -24,6 +26,9 @@ export async function installInjection(ctx: BuildContext, opts: InjectionOptions
     ...(opts.goArgs !== undefined ? { goArgs: opts.goArgs } : {}),
     log: ctx.log,
   });
+  // The type oracle loads interfaces a package does not import through the same resolver.
+  ctx.exportArchives = (req, cmd, pkgs) => injector.exportArchives(req, cmd, pkgs);
+  if (ctx.config.injectedPackages.length === 0) return injector;
   const injected = await injector.prepare();
   setFingerprint(ctx, createHash('sha256').update(`${ctx.config.fingerprint}\n${injected}`).digest('hex'));
   ctx.injectedIdentity = (roots) => injector.injectedIdentity(roots);

@@ -11,6 +11,7 @@ import { WeftError } from '../errors.js';
 import { createBuildContext, DEFAULT_CALL_TIMEOUT_MS, disposeBuildContext, envFlag, parseDuration, type BuildContext } from './build-context.js';
 import type { Logger } from './log.js';
 import { configCacheFile, readCachedConfig, writeCachedConfig } from './config-cache.js';
+import { mayNeedTypes } from './type-oracle.js';
 import { weftVersion } from './version.js';
 import { installWeaver } from './weaver.js';
 
@@ -208,7 +209,7 @@ export async function prepareBuild(opts: PrepareOptions): Promise<PreparedBuild>
   opts.log.debug(`config ${configFile ?? '(none)'} fingerprint ${config.fingerprint}; ${facts.goVersion}; module ${facts.moduleRoot || '(none)'}; build flags ${ctx.buildFlags.join(' ') || '(none)'}`);
   // Injection first: its `go list` runs in another process while this thread loads the weaver.
   // Loaded only when the aspects inject packages: builds without them skip the module loading.
-  const injecting = ctx.config.injectedPackages.length > 0
+  const injecting = ctx.config.injectedPackages.length > 0 || mayNeedTypes(ctx.config)
     ? import('./injection.js').then(({ installInjection }) =>
       installInjection(ctx, { go: opts.go, dir: opts.dir, env: opts.env, ...(opts.goArgs !== undefined ? { goArgs: opts.goArgs } : {}) }))
     : Promise.resolve(null);

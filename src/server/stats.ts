@@ -40,7 +40,20 @@ export interface StatsSnapshot {
   aspects: Record<string, number>;
   /** Weave cache hits and misses (null when the cache is off or nothing was looked up). */
   cache: CacheCounters | null;
+  /** The type oracle's work: packages whose join points needed types. */
+  types: TypeTotals;
   shim: ShimStats | null;
+}
+
+export interface TypeTotals {
+  /** Packages type-checked (TOOLEXEC_IMPORTPATH, else -p), sorted. */
+  packages: string[];
+  /** Question batches sent (a package may need a second round). */
+  batches: number;
+  /** Time the oracle spent checking and answering, summed over batches. */
+  oracleMicros: number;
+  /** Time the server waited for answers (process start and hand-off included). */
+  roundTripMicros: number;
 }
 
 /** The weaver's per-package figures summed over the build. */
@@ -62,6 +75,14 @@ export class BuildStats {
   readonly aspects: Record<string, number> = {};
   /** The build's weave cache counters, when it has a cache. */
   cache: CacheCounters | null = null;
+  private readonly typed = { packages: new Set<string>(), batches: 0, oracleMicros: 0, roundTripMicros: 0 };
+
+  recordTypeCheck(r: { pkg: string; oracleMicros: number; roundTripMicros: number; checked: boolean }): void {
+    if (r.checked) this.typed.packages.add(r.pkg);
+    this.typed.batches++;
+    this.typed.oracleMicros += r.oracleMicros;
+    this.typed.roundTripMicros += r.roundTripMicros;
+  }
 
   recordWeave(s: Omit<WeaveTotals, 'packages'>, aspects: readonly string[], warnings = 0): void {
     this.weave.packages++;
@@ -101,6 +122,7 @@ export class BuildStats {
       weave: { ...this.weave },
       aspects: { ...this.aspects },
       cache: this.cache !== null ? { ...this.cache } : null,
+      types: { packages: [...this.typed.packages].sort(), batches: this.typed.batches, oracleMicros: this.typed.oracleMicros, roundTripMicros: this.typed.roundTripMicros },
       shim,
     };
   }
@@ -160,6 +182,10 @@ export function formatStats(s: StatsSnapshot): string {
   if (s.cache !== null && s.cache.localHits + s.cache.localMisses > 0) {
     const c = s.cache;
     lines.push(`weft stats: weave cache: local ${c.localHits} hits, ${c.localMisses} misses; remote ${c.remoteHits} hits, ${c.remoteMisses} misses; ${c.stored} stored${c.uploaded > 0 ? `, ${c.uploaded} uploaded` : ''}${c.corrupt > 0 ? `, ${c.corrupt} corrupt discarded` : ''}`);
+  }
+  if (s.types.batches > 0) {
+    const t = s.types;
+    lines.push(`weft stats: type oracle checked ${t.packages.length} packages in ${t.batches} batches (oracle ${ms(t.oracleMicros)} ms, round trips ${ms(t.roundTripMicros)} ms): ${t.packages.join(', ')}`);
   }
   if (s.shim !== null) {
     const kinds = Object.entries(s.shim.byKind).sort().map(([k, n]) => `${k} ${n}`).join(', ');

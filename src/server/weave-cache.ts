@@ -85,9 +85,25 @@ export async function weaveKeyOf(ctx: BuildContext, weave: WeaveModule, req: Too
     files: files.map((f) => ({ name: basename(f.path), sha256: sha256Hex(f.bytes) })),
     importcfgPackages: input.importcfgPackages,
     injectedIdentity: ctx.injectedIdentity !== null ? ctx.injectedIdentity(collectInjectedPackages(aspects)) : '',
-    typeOracle: [],
+    typeOracle: typeFactsKey(input.types),
   };
   return weaveKey(k);
+}
+
+/**
+ * The type answers a pass weaves with, and the export data the oracle read for them: a pass
+ * without answers (which only asks) and one with them produce different output, and a
+ * dependency whose export data changed may change the answers.
+ */
+export function typeFactsKey(facts: WeavePackageInput['types']): string[] {
+  if (facts === undefined) return [];
+  const loaded = (facts as { loaded?: readonly { path: string; id: string }[] }).loaded ?? [];
+  return [
+    `final ${facts.final === true}`,
+    `error ${facts.error ?? ''}`,
+    ...Object.keys(facts.answers).sort().map((k) => `answer ${JSON.stringify(k)} ${JSON.stringify(facts.answers[k])}`),
+    ...loaded.map((l) => `read ${l.path} ${l.id}`).sort(),
+  ];
 }
 
 /** The -tags of the build (command line, else GOFLAGS), normalised: sorted, comma-separated. */

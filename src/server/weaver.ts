@@ -6,9 +6,11 @@
 import type { Transferable } from 'node:worker_threads';
 import { fromErrorData, WeftError } from '../errors.js';
 import type { RunOptions, WorkerPool } from '../pool/index.js';
+import { weaveWithTypes } from '../oracle/index.js';
 import { undecidableError } from '../weave/undecided.js';
 import type { BuildContext } from './build-context.js';
 import { readImportcfgPackages, weaveInputOf } from './handlers.js';
+import { installTypeService } from './type-oracle.js';
 import { cachedWeave, openWeaveCache } from './weave-cache.js';
 
 /** `env` decides the weave cache (WEFT_WEAVE_CACHE, WEFT_CACHE…); without one (tests) there is none. */
@@ -25,14 +27,22 @@ export async function installWeaver(ctx: BuildContext, env: NodeJS.ProcessEnv = 
   const weave = createWeaver({ config: ctx.config, pool });
   const cache = await openWeaveCache(ctx, env);
   const weaveModule = cache !== null ? await import('../weave/index.js') : null;
+  const types = installTypeService(ctx);
   ctx.weaver = async (req, cmd, signal) => {
-    const outcome = await weave(weaveInputOf(ctx, req, cmd), {
+    const base = weaveInputOf(ctx, req, cmd);
+    const call = {
       importcfgPackages: () => {
         signal.throwIfAborted();
         return readImportcfgPackages(cmd.importcfg);
       },
       signal,
+      // The cache wraps each pass of the two below; a pass's type answers are part of its key.
       ...(cache !== null ? { around: cachedWeave(ctx, cache, weaveModule!, req) } : {}),
+    };
+    // Two-pass matching: the oracle is asked only about what the syntactic pass could not decide.
+    const { outcome } = await weaveWithTypes((input) => weave(input, call), base, types === null ? null : (questions, prior) => {
+      signal.throwIfAborted();
+      return types.answer(req, cmd, questions, prior, signal);
     });
     if (!outcome.ok) throw fromErrorData(outcome.error);
     const warnings = outcome.result.warnings ?? [];

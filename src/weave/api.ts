@@ -2,6 +2,7 @@
 // weave` command and the golden tests). Inputs and results are plain data so they cross
 // worker threads unchanged.
 import type { WeftErrorData } from '../errors.js';
+import type { TypeFacts, TypeQuestion } from './type-facts.js';
 import type { WeaveWarning } from './undecided.js';
 
 export type { NeedsTypes, WeaveWarning } from './undecided.js';
@@ -23,6 +24,12 @@ export interface WeavePackageInput {
   moduleRoot: string;
   /** True when the package is the generated test main (`_testmain.go` / `_testmain.cover.go`). */
   isTestMain: boolean;
+  /**
+   * Type information for join points that need it (see type-facts.ts). Absent: nobody can answer,
+   * such candidates fail as undecidable. Present (even with no answers yet): unanswered questions
+   * come back in `typeQuestions` instead.
+   */
+  types?: TypeFacts;
 }
 
 export interface WovenFile {
@@ -62,6 +69,18 @@ export interface WeavePackageResult {
    * there are none. The build prints them, counts them, and fails on them in strict mode.
    */
   warnings?: WeaveWarning[];
+  /**
+   * Questions this weave needed answered (only when `input.types` was given): the result is then
+   * provisional, to be discarded and woven again with the answers.
+   */
+  typeQuestions?: TypeQuestion[];
+  /**
+   * For a package woven with type information: the export data the type oracle read (import path
+   * and build ID or content hash of each archive, sorted by path). The decision depends on them,
+   * so a cache of woven packages must key a typed package by this list as well as by its sources.
+   * Set by the server after the final pass.
+   */
+  typeInputs?: { path: string; id: string }[];
 }
 
 /** Results cross the pool as this union so an error is data, not a thrown clone. */

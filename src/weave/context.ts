@@ -9,8 +9,11 @@ import type { EditList } from './edits.js';
 import { functionName, signatureOf, type Param, type Renamer } from './functions.js';
 import type { SourceFile } from './source-file.js';
 import { childByField, enclosingFunction, namedChildren, type SyntaxNode } from './syntax.js';
+import { implementsAnswer } from './join-points/function.js';
+import { parseQualifiedType } from './type-facts.js';
 import { isConcreteBasic, normaliseTypeText, type TypeContext } from './types.js';
-import { undecided, UndecidableError } from './undecided.js';
+import { UndecidableError, type Undecided } from './undecided.js';
+import type { TypeRef } from '../config/types.js';
 
 export interface ContextEnv {
   file: SourceFile;
@@ -255,6 +258,13 @@ export class FunctionView {
     return this.implementing('results', String(t), true);
   }
 
+  /** Whether the function's last result implements the interface t (false without results). */
+  FinalResultImplements(t: unknown): boolean {
+    const results = signatureOf(this.fn).results;
+    if (results.length === 0) return false;
+    return this.implementing('results', String(t), true, results.length - 1) !== '';
+  }
+
   /** Number of parameters / results, for templates that loop over them. */
   ArgumentCount(): number {
     return signatureOf(this.fn).params.length;
@@ -268,18 +278,29 @@ export class FunctionView {
     return this.Name();
   }
 
-  private implementing(group: 'params' | 'results', t: string, last: boolean): string {
+  /** The first (or `last`) parameter or result implementing t; `only` restricts the search to that index. */
+  private implementing(group: 'params' | 'results', t: string, last: boolean, only?: number): string {
     const sig = signatureOf(this.fn);
     const list = group === 'params' ? sig.params : sig.results;
-    const order = list.map((p, i) => ({ p, i }));
+    const order = list.map((p, i) => ({ p, i })).filter(({ i }) => only === undefined || i === only);
     if (last) order.reverse();
+    const iface = parseQualifiedType(t);
+    const ref: TypeRef = iface !== null ? { kind: 'named', path: iface.path, name: iface.name, text: t } : { kind: 'other', text: t };
+    let open: Undecided | null = null;
     for (const { p, i } of order) {
-      if (sameType(p, t, this.env)) return group === 'params' ? this.Argument(i) : this.Result(i);
-      if (!isConcreteBasic(p.type, this.env.types)) {
-        const expr = this.env.file.slice(p.type);
-        throw new UndecidableError(undecided(`the template asks which ${group === 'params' ? 'argument' : 'result'} implements ${t}; whether ${expr} does needs type information`, { question: 'implements', start: p.type.start, end: p.type.end, expr, type: t }));
+      const found = (): string => (group === 'params' ? this.Argument(i) : this.Result(i));
+      // An earlier candidate still undecided decides first: keep asking, to batch the questions.
+      if (sameType(p, t, this.env)) {
+        if (open === null) return found();
+        continue;
       }
+      if (p.variadic || isConcreteBasic(p.type, this.env.types)) continue;
+      const expr = this.env.file.slice(p.type);
+      const m = implementsAnswer(ref, p.type, this.env.types, `the template asks which ${group === 'params' ? 'argument' : 'result'} implements ${t}; whether ${expr} does needs type information`);
+      if (m === true && open === null) return found();
+      if (typeof m !== 'boolean') open ??= m;
     }
+    if (open !== null) throw new UndecidableError(open);
     return '';
   }
 }

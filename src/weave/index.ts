@@ -13,6 +13,7 @@ import { mainModulePath, screenPackage } from './weave-package.js';
 import { NEED_CONFIG, type WeaveTask } from './worker.js';
 
 export type * from './api.js';
+export { questionKey, type TypeFacts, type TypeQuestion, type TypeAnswer } from './type-facts.js';
 export { weavePackage, screenPackage, applicableAspects, usesPackageName, mainModulePath, matchingImportPath, type WeaveDeps, type Screening, type ScreenOptions } from './weave-package.js';
 export { weaveCommand, type WeaveCommandOptions } from './command.js';
 export { indexOfPrefilter, defaultPrefilter, type Prefilter } from './prefilter.js';

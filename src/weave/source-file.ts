@@ -35,6 +35,7 @@ export class SourceFile {
   private readonly directives: LineDirective[];
   /** Every identifier spelled in the file, for choosing names that cannot collide. */
   private identifiers: Set<string> | null = null;
+  private ascii: boolean | undefined;
 
   constructor(path: string, text: string, root: SyntaxNode) {
     this.path = path;
@@ -80,6 +81,12 @@ export class SourceFile {
     const line = d.line + phys.line - first;
     const column = phys.line === first && d.column !== null ? d.column + phys.column - 1 : phys.column;
     return { file: d.file, line, column };
+  }
+
+  /** The byte offset of a string index (what Go's token positions count). */
+  byteOffset(index: number): number {
+    this.ascii ??= !/[^\x00-\x7f]/.test(this.text);
+    return this.ascii ? index : Buffer.byteLength(this.text.slice(0, index), 'utf8');
   }
 
   hasLineDirectives(): boolean {

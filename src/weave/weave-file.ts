@@ -17,6 +17,7 @@ import { isFileOnly, registry, type MatchContext, type PackageInfo } from './joi
 import type { Formula } from './needles.js';
 import { SourceFile } from './source-file.js';
 import { checkGoSyntax, childByField, parseGoSync, type SyntaxNode } from './syntax.js';
+import type { TypeQuestions } from './type-facts.js';
 import { compareLang, compileTemplate, rewriteQualifiers, templateFuncs } from './templates.js';
 import { UndecidableError, type Undecided, type WeaveWarning } from './undecided.js';
 import type { Parser } from 'web-tree-sitter';
@@ -42,6 +43,8 @@ export interface PackageState {
   lang: string;
   aspects: Set<string>;
   warnings: WeaveWarning[];
+  /** Type questions and answers (absent: no type information available). */
+  oracle?: TypeQuestions;
 }
 
 export function planAspects(aspects: readonly ResolvedAspect[], pkg: PackageInfo): AspectPlan[] {
@@ -121,7 +124,7 @@ interface NodeMatches {
 
 /** Matches every plan on the original tree, children first; ignored subtrees are skipped. */
 function matchNodes(file: SourceFile, plans: readonly AspectPlan[], state: PackageState): NodeMatches[] {
-  const types = { file, importPath: state.pkg.importPath };
+  const types = { file, importPath: state.pkg.importPath, ...(state.oracle !== undefined ? { oracle: state.oracle } : {}) };
   const nodePlans = plans.filter((p) => !p.fileOnly);
   const filePlans = file.path === state.packageFile ? plans.filter((p) => p.fileOnly) : [];
   let anyNode = false;
@@ -258,7 +261,7 @@ function blankImportsMadeUnused(file: SourceFile, edits: EditList): void {
 function applyMatches(file: SourceFile, edits: EditList, imports: ImportBinder, matches: readonly NodeMatches[], state: PackageState): void {
   let currentAspect = '';
   const renamer = new Renamer(file, edits, () => currentAspect);
-  const types = { file, importPath: state.pkg.importPath };
+  const types = { file, importPath: state.pkg.importPath, ...(state.oracle !== undefined ? { oracle: state.oracle } : {}) };
   for (const { node, list } of matches) {
     for (const m of list) {
       currentAspect = m.plan.aspect.id;

@@ -10,6 +10,7 @@ import { collectNeedles, evaluateFormula } from './needles.js';
 import { defaultPrefilter, type Prefilter } from './prefilter.js';
 import { loadGoParser } from './syntax.js';
 import { compareLang } from './templates.js';
+import { TypeQuestions } from './type-facts.js';
 import { planAspects, weaveFile, type AspectPlan, type PackageState } from './weave-file.js';
 
 export interface WeaveDeps {
@@ -187,16 +188,31 @@ export async function weavePackage(input: WeavePackageInput, config: ResolvedCon
     lang: input.lang,
     aspects: new Set(),
     warnings: [],
+    ...(input.types !== undefined ? { oracle: new TypeQuestions(input.types) } : {}),
   };
   const known = new Set(input.importcfgPackages);
   for (const c of candidates) {
     result.stats.filesParsed++;
     const text = decoder.decode(c.bytes);
-    const woven = weaveFile(parser, c.path, text, c.plans, state);
+    let woven: ReturnType<typeof weaveFile>;
+    try {
+      woven = weaveFile(parser, c.path, text, c.plans, state);
+    } catch (e) {
+      // A pass that still waits for answers may fail for want of them (a template rendered
+      // without a type): the pass with the answers decides, and fails again if the error is real.
+      if ((state.oracle?.unanswered.size ?? 0) > 0) continue;
+      throw e;
+    }
     if (woven) {
       result.files.push({ original: c.path, text: woven.text });
       result.stats.filesWoven++;
     }
+  }
+  if (state.oracle !== undefined && state.oracle.unanswered.size > 0) {
+    const provisional = emptyResult();
+    provisional.stats = result.stats;
+    provisional.typeQuestions = [...state.oracle.unanswered.values()];
+    return provisional;
   }
   const t2 = performance.now();
   // Parsing and weaving are interleaved per file; the split is not measured separately.

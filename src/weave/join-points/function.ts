@@ -7,8 +7,9 @@ import { directiveArgs } from '../directives.js';
 import { signatureOf, type Param } from '../functions.js';
 import { allOf, anyOf, importNeedle, needle, type Formula } from '../needles.js';
 import { childByField, FUNCTION_TYPES, type SyntaxNode } from '../syntax.js';
+import { askTypes, implementsQuestion, isAnswer } from '../type-facts.js';
 import { isConcreteBasic, typeMatches, type TypeContext } from '../types.js';
-import { allOfMatches, undecided, type Match } from '../undecided.js';
+import { allOfMatches, undecided, type Match, type Undecided } from '../undecided.js';
 import type { JoinPointKind, MatchContext, PackageInfo } from './types.js';
 
 const SAME_TYPE: Readonly<Record<string, string>> = { any: 'interface', byte: 'uint8', uint8: 'byte', rune: 'int32', int32: 'rune' };
@@ -55,19 +56,28 @@ function listContains(refs: readonly TypeRef[], params: Param[], ctx: TypeContex
 }
 
 function implementsMatch(ref: TypeRef, params: Param[], ctx: MatchContext, option: string): Match {
-  let open: Param | null = null;
+  let open: Undecided | null = null;
   for (const p of params) {
     if (paramTypeMatches(ref, p, ctx.types)) return true;
-    if (open === null && !isConcreteBasic(p.type, ctx.types)) open = p;
+    // A variadic parameter is a slice, and the kinds isConcreteBasic lists implement nothing but themselves.
+    if (p.variadic || isConcreteBasic(p.type, ctx.types)) continue;
+    const m = implementsAnswer(ref, p.type, ctx.types, `${option} ${ref.text}: whether ${ctx.file.slice(p.type)} implements it needs type information`);
+    if (m === true) return true;
+    if (m !== false) open ??= m;
   }
-  if (open === null) return false;
-  return undecided(`${option} ${ref.text}: whether ${ctx.file.slice(open.type)} implements it needs type information`, {
-    question: 'implements',
-    start: open.type.start,
-    end: open.type.end,
-    expr: ctx.file.slice(open.type),
-    type: ref.text,
-  });
+  return open ?? false;
+}
+
+/**
+ * Does the type written at `typeNode` implement the interface `ref`? The type oracle's answer,
+ * else Undecided with `reason` and the question.
+ */
+export function implementsAnswer(ref: TypeRef, typeNode: SyntaxNode, types: TypeContext, reason: string): Match {
+  const expr = types.file.slice(typeNode);
+  const why = undecided(reason, { question: 'implements', start: typeNode.start, end: typeNode.end, expr, type: ref.text });
+  if (ref.kind !== 'named') return why;
+  const a = askTypes(types, implementsQuestion(types.file, typeNode, { path: ref.path, name: ref.name }), why);
+  return isAnswer(a) ? a.implements === true : a;
 }
 
 export function optionMatches(opt: FunctionOption, fn: SyntaxNode, ctx: MatchContext): Match {

@@ -1,16 +1,18 @@
-// `method-call: {receiver, name, match}`: `x.Name(...)` where x has the receiver type. Without
-// type information the receiver's type is known only when x is declared in sight with an
-// explicit type: a parameter or method receiver, `var x T`, or `x := T{...}` / `x := &T{...}`.
-// Anything else is Undecided (src/weave/undecided.ts), with the operand as the type question,
-// except in a package that neither is nor imports the receiver type's package: there it is
-// skipped quietly. That is the rule's "impossible" case as weft draws it: such a package can
-// still hold a value of the type through another package's API (x := other.New()), which only
-// type information (the oracle) can see; without it every `.Error(` in every package would warn.
+// `method-call: {receiver, name, match}`: `x.Name(...)` where x has the receiver type. From the
+// syntax alone the receiver's type is known when x is declared in sight with an explicit type: a
+// parameter or method receiver, `var x T`, or `x := T{...}` / `x := &T{...}`. Otherwise the type
+// oracle is asked for the type of x (type-facts.ts); without an answer the call is Undecided
+// (src/weave/undecided.ts), except in a package that neither is nor imports the receiver type's
+// package: there it is skipped quietly. That is the rule's "impossible" case as weft draws it:
+// such a package can still hold a value of the type through another package's API
+// (x := other.New()), but asking the oracle there would type-check every package with an
+// `.Error(` call.
 import type { QualifiedName } from '../../config/types.js';
 import { resolveQualifier } from '../imports.js';
 import { signatureOf } from '../functions.js';
 import { needle } from '../needles.js';
 import { childByField, childrenByField, FUNCTION_TYPES, namedChildren, type SyntaxNode } from '../syntax.js';
+import { askTypes, isAnswer, typeQuestion } from '../type-facts.js';
 import { namedTypeOf } from '../types.js';
 import { typeOf, undecided } from '../undecided.js';
 import type { JoinPointKind, MatchContext } from './types.js';
@@ -136,7 +138,18 @@ export const methodCallJoinPoint: JoinPointKind<'method-call'> = {
     } else known = exprTypeInfo(operand, ctx) ?? 'unknown';
     if (known === 'unknown') {
       if (!mayNameType(wantBase.path, ctx)) return false;
-      return undecided(`method-call ${want.text}.${spec.name}: the type of \`${ctx.file.slice(operand)}\` needs type information`, typeOf(ctx.file, operand));
+      const why = undecided(`method-call ${want.text}.${spec.name}: the type of \`${ctx.file.slice(operand)}\` needs type information`, typeOf(ctx.file, operand));
+      const a = askTypes(ctx.types, typeQuestion(ctx.file, operand), why);
+      if (!isAnswer(a)) return a;
+      known = a.named !== undefined ? { type: a.named, pointer: a.pointer === true } : null;
+    }
+    if (known && (known.type.name !== wantBase.name || known.type.path !== wantBase.path) && known.type.path !== '' && ctx.types.oracle !== undefined && mayNameType(wantBase.path, ctx)) {
+      // The written type may still be the receiver's: an alias (type L = zap.Logger) or a
+      // dot-imported name. Ask; without an answer the written type decides.
+      const why = undecided(`method-call ${want.text}.${spec.name}: the type written for \`${ctx.file.slice(operand)}\` may be an alias`, typeOf(ctx.file, operand));
+      const a = askTypes(ctx.types, typeQuestion(ctx.file, operand), why);
+      if (a === why) return why;
+      if (isAnswer(a)) known = a.named !== undefined ? { type: a.named, pointer: a.pointer === true } : null;
     }
     if (!known || known.type.name !== wantBase.name || known.type.path !== wantBase.path) return false;
     if (spec.match === 'pointer-only') return known.pointer;

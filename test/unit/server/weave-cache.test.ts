@@ -52,3 +52,17 @@ test('build tags are normalised from the command line and GOFLAGS', () => {
   assert.equal(buildTagsOf(['-tags=z'], '-tags=x'), 'z', 'the command line wins over GOFLAGS');
   assert.equal(buildTagsOf([], ''), '');
 });
+
+test('a pass with type answers has another key than the pass that asked, and the answers and export data read are in it', async () => {
+  const ctx = createBuildContext({ config: config(onA('println(1)')), buildFlags: [] });
+  const at = (types?: weave.TypeFacts): Promise<string> => weaveKeyOf(ctx, weave, req, { ...input('example.com/a', [file]), ...(types !== undefined ? { types } : {}) });
+  const answer = { type: 'example.com/a.T' } as unknown as weave.TypeAnswer;
+  const asked = await at({ answers: {} });
+  const answered = await at({ answers: { q1: answer }, final: true });
+  assert.notEqual(await at(), asked, 'no oracle and an oracle about to answer are different passes');
+  assert.notEqual(answered, asked, 'the answering pass must not hit the asking pass');
+  assert.notEqual(await at({ answers: { q1: { ...answer, type: 'example.com/a.U' } as weave.TypeAnswer }, final: true }), answered, 'another answer misses');
+  const withRead = (id: string): weave.TypeFacts => ({ answers: { q1: answer }, final: true, loaded: [{ path: '/x/b.a', id }] } as weave.TypeFacts);
+  assert.notEqual(await at(withRead('b1')), await at(withRead('b2')), 'other export data read misses');
+  assert.equal(await at({ answers: { q1: answer }, final: true }), answered, 'equal facts give equal keys');
+});

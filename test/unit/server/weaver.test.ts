@@ -1,6 +1,7 @@
 // The weaver hook of a build: packages are screened on the server thread, so neither the
 // importcfg nor the worker pool is touched for a package no aspect can match.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,8 +51,12 @@ describe('the one rule in a build: warnings, stats and strict mode', () => {
   const source = 'package app\n\nimport "database/sql"\n\nfunc open() *sql.DB { return nil }\n\nfunc f() {\n\tdb := open()\n\t_, _ = db.Query("x")\n}\n';
   const cfg = config(aspect('query', jp({ kind: 'method-call', receiver: { kind: 'named', path: 'database/sql', name: 'DB', text: 'database/sql.DB' }, name: 'Query', match: 'any' }),
     advice({ kind: 'wrap-expression', template: tpl('{{ . }}') })));
+  // A real toolchain's compile path: the type oracle is built and asked, and cannot load
+  // database/sql from this importcfg, so the candidate stays undecided with its reason.
+  const goroot = spawnSync('go', ['env', 'GOROOT', 'GOHOSTOS', 'GOHOSTARCH'], { encoding: 'utf8' }).stdout.trim().split('\n');
+  const compilePath = join(goroot[0]!, 'pkg', 'tool', `${goroot[1]}_${goroot[2]}`, 'compile');
   function undecidedCompile(name: string): ToolRequest {
-    const req = compile(name, source);
+    const req = { ...compile(name, source), path: compilePath };
     writeFileSync(join(root, name, 'b001', 'importcfg'), 'packagefile database/sql=/nowhere/sql.a\n');
     return req;
   }
@@ -67,7 +72,8 @@ describe('the one rule in a build: warnings, stats and strict mode', () => {
       const reply = replyOf(req, handled.plan);
       assert.ok(reply.ok);
       assert.equal(reply.warnings?.length, 1);
-      assert.match(reply.warnings![0]!, /^weft: warning: .*warns\.go:9:9: aspect "query" not woven: method-call database\/sql\.DB\.Query: the type of `db` needs type information$/);
+      assert.match(reply.warnings![0]!, /^weft: warning: .*warns\.go:9:9: aspect "query" not woven: method-call database\/sql\.DB\.Query: the type of `db` needs type information \(the type oracle could not answer: go\/types cannot check package example\.com\/warns: .*\/nowhere\/sql\.a.*\)$/);
+      assert.deepEqual(ctx.stats.snapshot().types.packages, ['example.com/warns']);
       assert.equal(ctx.stats.snapshot().warnings, 1);
       assert.match(formatStats(ctx.stats.snapshot()), /weft stats: 1 warning\(s\)/);
     } finally {

@@ -1,0 +1,3 @@
+module weft.dev/oracle
+
+go 1.23
