@@ -110,8 +110,13 @@ export function parseTypeRef(text: string): TypeRef {
 }
 
 /** Non-throwing form of parseTypeRef. */
-export function tryParseTypeRef(text: string): Parsed<TypeRef> {
-  const p = new TypeParser(text);
+/**
+ * `allowLocal`: an unqualified name that is not predeclared is a type of the package being woven
+ * (orchestrion reads `DDCloseSpanFunc` in add-struct-field and signatures that way); it comes back
+ * as a named type with path '' and `local: true`. Without it such a name is a mistake.
+ */
+export function tryParseTypeRef(text: string, options: { allowLocal?: boolean } = {}): Parsed<TypeRef> {
+  const p = new TypeParser(text, options.allowLocal === true);
   try {
     p.skipSpace();
     if (p.atEnd()) return { ok: false, message: 'expected a Go type, found an empty string' };
@@ -132,7 +137,7 @@ const NAME_CHAR = /[\p{L}\p{Nd}_./\-~+]/u;
 
 class TypeParser {
   private pos = 0;
-  constructor(private readonly src: string) {}
+  constructor(private readonly src: string, private readonly allowLocal = false) {}
 
   atEnd(): boolean {
     return this.pos >= this.src.length;
@@ -294,10 +299,12 @@ class TypeParser {
       return this.fail(this.atEnd() ? 'expected a type at the end' : `unexpected \`${this.rest()}\``);
     }
     const { path, name } = splitQualified(word);
+    let local = false;
     if (path === '') {
       if (!PREDECLARED_TYPES.has(name)) {
         if (!IDENTIFIER.test(name)) this.fail(`\`${word}\` is not a type name`);
-        this.fail(
+        if (this.allowLocal) local = true;
+        else this.fail(
           `\`${name}\` is not a predeclared type; qualify it with its package's import path, e.g. \`example.com/pkg.${name}\``,
         );
       }
@@ -313,8 +320,8 @@ class TypeParser {
       const args = this.typeList(']', false);
       if (args.length === 0) this.fail(`empty type argument list after \`${text}\``);
       text += `[${args.map((a) => a.text).join(', ')}]`;
-      return { kind: 'named', path, name, text, typeArgs: args };
+      return { kind: 'named', path, name, text, typeArgs: args, ...(local ? { local: true as const } : {}) };
     }
-    return { kind: 'named', path, name, text };
+    return { kind: 'named', path, name, text, ...(local ? { local: true as const } : {}) };
   }
 }

@@ -6,11 +6,18 @@
 // files come before the including file's own, in `extends` order, as in orchestrion; a file
 // reached twice is loaded once, and a file reached again while it is being loaded is a cycle.
 // otelc rule files (dialects/otelc.ts) are recognised by name or shape, also through extends.
+//
+// Go packages as configuration (orchestrion's discovery): a package directory contributes its
+// `orchestrion.tool.go` imports, each loaded as a package depth first, then its
+// `orchestrion.yml`. The main module's directory is such a package. Import paths become
+// directories through a PackageLocator the caller provides (`go list` lives in src/resolve);
+// `github.com/DataDog/orchestrion` itself stands for the built-in aspects (aspects/).
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { WeftError } from '../errors.js';
-import type { AdviceSpec, ResolvedAspect, ResolvedConfig, SourceLocation } from './types.js';
+import type { AdviceSpec, ConfigSource, LocatedPackage, PackageLocator, ResolvedAspect, ResolvedConfig, SourceLocation } from './types.js';
 import type { Problem } from './problems.js';
 import { problemsError } from './problems.js';
 import type { ParseContext } from './yaml-access.js';
@@ -20,16 +27,35 @@ import {
 import { parseAdviceNode, parseJoinPointNode } from './registry.js';
 import { collectInjectedPackages, fingerprintAspects } from './fingerprint.js';
 import { isOtelcFileName, looksLikeOtelc, parseOtelcRules } from './dialects/otelc.js';
+import { checkImportPath } from './go-syntax.js';
+import { parseToolFile } from './tool-file.js';
 
 const TOP_KEYS = ['meta', 'extends', 'aspects'];
 const META_KEYS = ['name', 'description', 'icon', 'caveats'];
 const ASPECT_KEYS = ['id', 'join-point', 'advice', 'tracer-internal'];
+
+/** orchestrion's file names in a package directory. */
+export const TOOL_FILE_NAME = 'orchestrion.tool.go';
+export const PACKAGE_CONFIG_NAME = 'orchestrion.yml';
+/** The package whose import stands for orchestrion's built-in aspects. */
+export const ORCHESTRION_PACKAGE = 'github.com/DataDog/orchestrion';
+/** The versions weft's discovery and schema are tested with (README, error hints). */
+export const TESTED_VERSIONS = 'orchestrion v1.8.0 and dd-trace-go v2.6.0';
+/** orchestrion's built-in aspects, shipped as an aspect file (dist/src/config → package root). */
+export const BUILTIN_ASPECTS_FILE = fileURLToPath(new URL('../../../aspects/orchestrion-builtin.yml', import.meta.url));
 
 interface LoadState {
   readonly problems: Problem[];
   readonly files: string[];
   /** Files fully loaded or being loaded: each is read once. */
   readonly seen: Set<string>;
+  readonly sources: ConfigSource[];
+  readonly locate: PackageLocator | null;
+  /** Set while loading a pinned package's files: problems found there say how it was reached. */
+  via: string | null;
+  depth: number;
+  /** Files of pinned packages: their aspect ids may repeat across packages, as orchestrion allows. */
+  readonly pinned: Set<string>;
 }
 
 function osReason(err: unknown): string {
@@ -110,38 +136,65 @@ function readAspect(ctx: ParseContext, node: unknown, path: string): ResolvedAsp
   const joinPoint = jp ? parseJoinPointNode(ctx, jp.value, childPath(path, 'join-point')) : null;
   const adv = view.entries.get('advice');
   const advice = adv ? readAdviceList(ctx, adv.value, childPath(path, 'advice')) : null;
-  // tracer-internal is orchestrion's switch for weaving into dd-trace-go itself; weft has no such
-  // exclusion, so it is checked for shape and otherwise has no effect.
+  // Whether the aspect may weave into the tracer's own packages (tracer-internal.ts).
   const ti = view.entries.get('tracer-internal');
-  if (ti && readBoolean(ctx, ti.value, childPath(path, 'tracer-internal')) === null) ok = false;
+  const tracerInternal = ti ? readBoolean(ctx, ti.value, childPath(path, 'tracer-internal')) : false;
+  if (tracerInternal === null) ok = false;
   if (!ok || id === null || joinPoint === null || advice === null) return null;
-  return { id, joinPoint, advice, location: locationOf(ctx, node, path) };
+  return { id, joinPoint, advice, location: locationOf(ctx, node, path), ...(tracerInternal === true ? { tracerInternal: true as const } : {}) };
 }
 
-async function loadFile(file: string, stack: readonly string[], from: SourceLocation | null, state: LoadState): Promise<ResolvedAspect[]> {
+function noteVia(state: LoadState, from: number): void {
+  if (state.via === null) return;
+  for (let i = from; i < state.problems.length; i++) {
+    const p = state.problems[i]!;
+    if (p.via === undefined) state.problems[i] = { ...p, via: state.via };
+  }
+}
+
+/** A YAML file: its `extends` first, then its own aspects. `via` says how it was reached (explain). */
+async function loadFile(file: string, stack: readonly string[], from: SourceLocation | null, state: LoadState, via: string, importPath: string | null = null): Promise<ResolvedAspect[]> {
   state.seen.add(file);
   state.files.push(file);
+  if (state.via !== null) state.pinned.add(file);
+  const source: ConfigSource = { file, kind: file === BUILTIN_ASPECTS_FILE ? 'built-in' : 'yaml', via, importPath, depth: state.depth, aspects: 0 };
+  state.sources.push(source);
+  const firstProblem = state.problems.length;
   const text = await readText(file, from);
   const ctx = makeContext(file, state, text);
-  if (!ctx) return [];
+  if (!ctx) {
+    noteVia(state, firstProblem);
+    return [];
+  }
   const root = ctx.doc.contents;
   if (root === null || root === undefined) {
     report(ctx, root, '', 'the file is empty; an aspect file is a mapping with `meta`, and `aspects` and/or `extends`');
+    noteVia(state, firstProblem);
     return [];
   }
   if (isSequenceNode(ctx, root)) {
     report(ctx, root, '', 'the document is a list; put the aspects under an `aspects:` key, next to `meta: {name, description}`');
+    noteVia(state, firstProblem);
     return [];
   }
   const top = readMapping(ctx, root, '', 'a mapping with `meta`, and `aspects` and/or `extends`');
-  if (!top) return [];
-  if (isOtelcFileName(file) || looksLikeOtelc(ctx, top)) return parseOtelcRules(ctx, top);
+  if (!top) {
+    noteVia(state, firstProblem);
+    return [];
+  }
+  if (isOtelcFileName(file) || looksLikeOtelc(ctx, top)) {
+    const rules = parseOtelcRules(ctx, top);
+    source.aspects = rules.length;
+    noteVia(state, firstProblem);
+    return rules;
+  }
   checkKeys(ctx, top, '', TOP_KEYS, ['meta']);
   if (!top.entries.has('aspects') && !top.entries.has('extends')) {
     report(ctx, root, '', 'the file has neither `aspects` nor `extends`; add at least one of them');
   }
   const meta = top.entries.get('meta');
   if (meta) readMeta(ctx, meta.value);
+  noteVia(state, firstProblem);
 
   const out: ResolvedAspect[] = [];
   const ext = top.entries.get('extends');
@@ -150,51 +203,205 @@ async function loadFile(file: string, stack: readonly string[], from: SourceLoca
     if (items !== null && items.length === 0) report(ctx, ext.value, 'extends', '`extends` is empty; remove it or list files');
     for (const [i, item] of (items ?? []).entries()) {
       const p = childPath('extends', i);
-      const rel = readString(ctx, item, p, { what: 'a relative path to a YAML file' });
+      const at = state.problems.length;
+      const rel = readString(ctx, item, p, { what: 'a relative path to a YAML file or package directory, or an import path' });
+      noteVia(state, at);
       if (rel === null) continue;
+      const here = locationOf(ctx, item, p);
+      const reportHere = (message: string): void => {
+        const n = state.problems.length;
+        report(ctx, item, p, message);
+        noteVia(state, n);
+      };
       if (isAbsolute(rel)) {
-        report(ctx, item, p, `\`${rel}\` is absolute; extends paths are relative to this file (e.g. \`./more.yml\`) so the configuration can move`);
+        reportHere(`\`${rel}\` is absolute; extends paths are relative to this file (e.g. \`./more.yml\`) so the configuration can move`);
         continue;
       }
       const target = resolve(dirname(file), rel);
-      const here = locationOf(ctx, item, p);
       const open = [...stack, file];
       const cycleStart = open.indexOf(target);
       if (cycleStart >= 0) {
         const chain = [...open.slice(cycleStart), target];
-        report(ctx, item, p, `extends cycle: ${chain.join(' → ')}; remove one of these extends`);
+        reportHere(`extends cycle: ${chain.join(' → ')}; remove one of these extends`);
         continue;
       }
       if (state.seen.has(target)) continue; // already loaded through another extends
-      let isDir = false;
+      const kind = await pathKind(target);
+      const depth = state.depth;
+      state.depth = depth + 1;
       try {
-        isDir = (await stat(target)).isDirectory();
-      } catch {
-        // readText reports the OS reason.
+        if (kind === 'dir') {
+          // orchestrion loads a directory as a Go package: its orchestrion.tool.go and orchestrion.yml.
+          out.push(...(await loadPackageDir(target, null, here, state, `extends ${rel} at ${file}:${here.line}`, reportHere)));
+        } else if (kind === 'none' && looksLikeImportPath(rel)) {
+          // weft's extension: a Go package by import path, resolved like a tool file's imports.
+          out.push(...(await loadImports([{ path: rel, line: here.line }], file, here, state, 'extends', reportHere)));
+        } else {
+          out.push(...(await loadFile(target, [...stack, file], here, state, `extends at ${file}:${here.line}`)));
+        }
+      } finally {
+        state.depth = depth;
       }
-      if (isDir) {
-        report(ctx, item, p, `\`${rel}\` is a directory; weft extends YAML files only (Go package configurations are not supported), name the .yml file`);
-        continue;
-      }
-      out.push(...(await loadFile(target, [...stack, file], here, state)));
     }
   }
 
+  const fromExtends = out.length;
   const asp = top.entries.get('aspects');
   if (asp) {
+    const at = state.problems.length;
     const items = readSequence(ctx, asp.value, 'aspects', 'a list of aspects');
     if (items !== null && items.length === 0) report(ctx, asp.value, 'aspects', '`aspects` is empty; add an aspect or remove the key');
     for (const [i, item] of (items ?? []).entries()) {
       const a = readAspect(ctx, item, childPath('aspects', i));
       if (a) out.push(a);
     }
+    noteVia(state, at);
+    source.aspects = out.length - fromExtends;
   }
   return out;
 }
 
-function checkDuplicateIds(aspects: readonly ResolvedAspect[], problems: Problem[]): void {
+async function pathKind(p: string): Promise<'file' | 'dir' | 'none'> {
+  try {
+    return (await stat(p)).isDirectory() ? 'dir' : 'file';
+  } catch {
+    return 'none';
+  }
+}
+
+/** `github.com/org/repo/pkg`: no `./` prefix, no YAML suffix, a domain-like first element, a valid import path. */
+function looksLikeImportPath(s: string): boolean {
+  if (s.startsWith('.') || /\.ya?ml$/i.test(s)) return false;
+  const first = s.split('/')[0] ?? '';
+  return first.includes('.') && checkImportPath(s) === null;
+}
+
+async function fileExists(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A Go package directory as configuration: the imports of its orchestrion.tool.go (each a package,
+ * depth first), then its orchestrion.yml. `reportMissing` is called when the directory holds
+ * neither (only for directories the user named; a pinned package without configuration is
+ * silently empty, as in orchestrion).
+ */
+async function loadPackageDir(
+  dir: string,
+  importPath: string | null,
+  from: SourceLocation | null,
+  state: LoadState,
+  via: string,
+  reportMissing: ((message: string) => void) | null,
+): Promise<ResolvedAspect[]> {
+  const toolFile = join(dir, TOOL_FILE_NAME);
+  const ymlFile = join(dir, PACKAGE_CONFIG_NAME);
+  const [hasTool, hasYml] = await Promise.all([fileExists(toolFile), fileExists(ymlFile)]);
+  if (!hasTool && !hasYml) {
+    reportMissing?.(`${dir} holds neither ${TOOL_FILE_NAME} nor ${PACKAGE_CONFIG_NAME}; name a YAML file or a package directory with configuration`);
+    return [];
+  }
+  const out: ResolvedAspect[] = [];
+  const previousVia = state.via;
+  if (importPath !== null) state.via = via;
+  try {
+    if (hasTool && !state.seen.has(toolFile)) out.push(...(await loadToolFile(toolFile, importPath, state, via)));
+    if (hasYml && !state.seen.has(ymlFile)) out.push(...(await loadFile(ymlFile, [], from, state, via, importPath)));
+  } finally {
+    state.via = previousVia;
+  }
+  return out;
+}
+
+async function loadToolFile(file: string, importPath: string | null, state: LoadState, via: string): Promise<ResolvedAspect[]> {
+  state.seen.add(file);
+  state.files.push(file);
+  const source: ConfigSource = { file, kind: 'tool-file', via, importPath, depth: state.depth, aspects: 0 };
+  state.sources.push(source);
+  const text = await readText(file, null);
+  const parsed = parseToolFile(text);
+  if (!parsed.ok) {
+    state.problems.push({
+      file, line: parsed.line, path: '',
+      message: `the file does not parse as Go: ${parsed.message}; fix it (\`go vet -tags tools ${file}\` shows Go's own message)`,
+      ...(state.via !== null ? { via: state.via } : {}),
+    });
+    return [];
+  }
+  const report = (imp: { line: number }, path: string) => (message: string): void => {
+    state.problems.push({ file, line: imp.line, path, message, ...(state.via !== null ? { via: state.via } : {}) });
+  };
+  const depth = state.depth;
+  state.depth = depth + 1;
+  try {
+    return await loadImports(parsed.imports, file, null, state, 'import', null, report);
+  } finally {
+    state.depth = depth;
+  }
+}
+
+/** Loads the packages `imports` name (from a tool file or an import-path extends), in order. */
+async function loadImports(
+  imports: readonly { path: string; line: number }[],
+  file: string,
+  from: SourceLocation | null,
+  state: LoadState,
+  how: 'import' | 'extends',
+  reportAt: ((message: string) => void) | null,
+  reportImport?: (imp: { line: number }, path: string) => (message: string) => void,
+): Promise<ResolvedAspect[]> {
+  const problemOf = (imp: { path: string; line: number }): ((message: string) => void) =>
+    reportAt ?? reportImport!(imp, `import "${imp.path}"`);
+  const wanted = imports.filter((imp) => imp.path !== ORCHESTRION_PACKAGE).map((imp) => imp.path);
+  let located: ReadonlyMap<string, LocatedPackage> = new Map();
+  if (wanted.length > 0) {
+    if (state.locate === null) {
+      for (const imp of imports) {
+        if (imp.path !== ORCHESTRION_PACKAGE) problemOf(imp)(`cannot resolve the Go package "${imp.path}" here: packages are resolved with go list inside a module; use this configuration through \`weft go\``);
+      }
+      return [];
+    }
+    located = await state.locate(wanted);
+  }
+  const out: ResolvedAspect[] = [];
+  for (const imp of imports) {
+    const via = how === 'import' ? `package ${imp.path}, imported at ${file}:${imp.line}` : `package ${imp.path}, extended at ${file}:${imp.line}`;
+    if (imp.path === ORCHESTRION_PACKAGE) {
+      if (state.seen.has(BUILTIN_ASPECTS_FILE)) continue;
+      const previousVia = state.via;
+      state.via = via;
+      try {
+        out.push(...(await loadFile(BUILTIN_ASPECTS_FILE, [], from, state, via, ORCHESTRION_PACKAGE)));
+      } finally {
+        state.via = previousVia;
+      }
+      continue;
+    }
+    const pkg = located.get(imp.path);
+    if (pkg === undefined || pkg.dir === null || pkg.error !== null) {
+      const why = pkg?.error ?? 'go list did not report it';
+      problemOf(imp)(`cannot resolve the Go package "${imp.path}": ${firstLine(why)}; add it to the main module with \`go get ${imp.path}\` (then \`go mod tidy\`), or fix the ${how === 'import' ? 'import' : 'extends entry'}`);
+      continue;
+    }
+    out.push(...(await loadPackageDir(pkg.dir, imp.path, from, state, via, null)));
+  }
+  return out;
+}
+
+function firstLine(s: string): string {
+  const lines = s.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^go get /.test(l) && l !== 'to add it:');
+  return (lines[0] ?? s).replace(/; to add it:$/, '').replace(/:$/, '');
+}
+
+/** The user's own aspect ids must be unique (stats and errors name aspects by id); pinned packages reuse ids freely. */
+function checkDuplicateIds(aspects: readonly ResolvedAspect[], problems: Problem[], pinned: ReadonlySet<string>): void {
   const first = new Map<string, SourceLocation>();
   for (const a of aspects) {
+    if (pinned.has(a.location.file)) continue;
     const prev = first.get(a.id);
     if (prev) {
       problems.push({
@@ -207,17 +414,47 @@ function checkDuplicateIds(aspects: readonly ResolvedAspect[], problems: Problem
   }
 }
 
-/** Loads and validates `file` and everything it extends. Throws E_CONFIG_READ or E_CONFIG_INVALID. */
-export async function loadConfigFile(file: string): Promise<ResolvedConfig> {
-  const root = resolve(file);
-  const state: LoadState = { problems: [], files: [], seen: new Set() };
-  const aspects = await loadFile(root, [], null, state);
-  checkDuplicateIds(aspects, state.problems);
-  if (state.problems.length > 0) throw problemsError(root, state.problems);
+export interface LoadConfigSetOptions {
+  /** The user's aspect file (`--config`, `WEFT_CONFIG` or weft.yml), or null. */
+  file: string | null;
+  /** How `file` was found, for `weft explain --config` (`--config`, `weft.yml`, ...). */
+  fileVia?: string;
+  /** The main module's directory: its orchestrion.tool.go / orchestrion.yml are loaded after `file`. Null: not read. */
+  moduleRoot: string | null;
+  /** Resolves import paths to directories; without one, configuration naming Go packages is an error. */
+  locate?: PackageLocator | null;
+}
+
+/**
+ * Loads the user's file (if any) and then the main module's orchestrion configuration (if asked),
+ * as one configuration. Throws E_CONFIG_READ or E_CONFIG_INVALID, never a partial load.
+ */
+export async function loadConfigSet(opts: LoadConfigSetOptions): Promise<ResolvedConfig> {
+  const state: LoadState = { problems: [], files: [], seen: new Set(), sources: [], locate: opts.locate ?? null, via: null, depth: 0, pinned: new Set() };
+  const aspects: ResolvedAspect[] = [];
+  const root = opts.file !== null ? resolve(opts.file) : null;
+  if (root !== null) aspects.push(...(await loadFile(root, [], null, state, opts.fileVia ?? 'configuration file')));
+  if (opts.moduleRoot !== null) {
+    const dir = resolve(opts.moduleRoot);
+    aspects.push(...(await loadPackageDir(dir, null, null, state, 'main module', null)));
+  }
+  checkDuplicateIds(aspects, state.problems, state.pinned);
+  if (state.problems.length > 0) {
+    const pinned = state.problems.some((p) => p.via !== undefined);
+    throw problemsError(root ?? join(resolve(opts.moduleRoot ?? '.'), TOOL_FILE_NAME), state.problems, pinned
+      ? `fix the configuration; a pinned package's files come from the module cache: pin versions weft is tested with (${TESTED_VERSIONS}) with \`go get\``
+      : undefined);
+  }
   return {
     files: state.files,
+    sources: state.sources,
     aspects,
     injectedPackages: collectInjectedPackages(aspects),
     fingerprint: fingerprintAspects(aspects),
   };
+}
+
+/** Loads and validates `file` and everything it extends. Throws E_CONFIG_READ or E_CONFIG_INVALID. */
+export async function loadConfigFile(file: string, locate: PackageLocator | null = null): Promise<ResolvedConfig> {
+  return loadConfigSet({ file, moduleRoot: null, locate });
 }

@@ -8,11 +8,13 @@ export interface Problem {
   /** YAML path such as `aspects[2].join-point`; '' for the document itself. */
   readonly path: string;
   readonly message: string;
+  /** How the file was reached when it is not the user's own (`package X, imported at tool.go:3`). */
+  readonly via?: string;
 }
 
-/** One detail line: `file:line: path: message`. */
+/** One detail line: `file:line: path: message[ (via)]`. */
 export function formatProblem(p: Problem): string {
-  return `${p.file}:${p.line}: ${p.path === '' ? '<document>' : p.path}: ${p.message}`;
+  return `${p.file}:${p.line}: ${p.path === '' ? '<document>' : p.path}: ${p.message}${p.via !== undefined ? ` (${p.via})` : ''}`;
 }
 
 /** Sorts problems by file then line so the report reads top to bottom, keeping discovery order for ties. */
@@ -24,13 +26,13 @@ export function sortProblems(problems: readonly Problem[]): Problem[] {
 }
 
 /** The one error a failed validation throws: `N problems in <file>` with one detail line each. */
-export function problemsError(rootFile: string, problems: readonly Problem[]): WeftError {
+export function problemsError(rootFile: string, problems: readonly Problem[], hint?: string): WeftError {
   const sorted = sortProblems(problems);
   const first = sorted[0];
   const n = sorted.length;
   return new WeftError('E_CONFIG_INVALID', `${n} ${n === 1 ? 'problem' : 'problems'} in ${rootFile}`, {
     details: sorted.map(formatProblem),
-    hint: 'fix the aspect configuration; every problem is listed with its file, line and YAML path',
+    hint: hint ?? 'fix the aspect configuration; every problem is listed with its file, line and YAML path',
     ...(first ? { location: { file: first.file, line: first.line } } : {}),
   });
 }

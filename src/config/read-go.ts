@@ -42,10 +42,10 @@ export function readQualifiedName(
   return r.value;
 }
 
-export function readTypeRef(ctx: ParseContext, node: unknown, path: string): TypeRef | null {
+export function readTypeRef(ctx: ParseContext, node: unknown, path: string, options: { allowLocal?: boolean } = {}): TypeRef | null {
   const s = readString(ctx, node, path, { what: 'a Go type such as `*net/http.Request`' });
   if (s === null) return null;
-  const r = tryParseTypeRef(s);
+  const r = tryParseTypeRef(s, options);
   if (!r.ok) {
     report(ctx, node, path, r.message);
     return null;

@@ -19,7 +19,11 @@ export interface SourceLocation {
  */
 export type TypeRef =
   /** `typeArgs` only on generic instantiations (`iter.Seq[string]`); absent otherwise. */
-  | { readonly kind: 'named'; readonly path: string; readonly name: string; readonly text: string; readonly typeArgs?: readonly TypeRef[] }
+  /**
+   * `local`: written unqualified though not predeclared, a type declared in the package being
+   * woven (allowed where orchestrion allows it: add-struct-field types, signature types).
+   */
+  | { readonly kind: 'named'; readonly path: string; readonly name: string; readonly text: string; readonly typeArgs?: readonly TypeRef[]; readonly local?: true }
   | { readonly kind: 'pointer'; readonly elem: TypeRef; readonly text: string }
   | { readonly kind: 'slice'; readonly elem: TypeRef; readonly text: string }
   | { readonly kind: 'array'; readonly len: string; readonly elem: TypeRef; readonly text: string }
@@ -106,11 +110,45 @@ export interface ResolvedAspect {
   readonly joinPoint: JoinPointSpec;
   readonly advice: readonly AdviceSpec[];
   readonly location: SourceLocation;
+  /**
+   * `tracer-internal: true`: the aspect may also weave into the tracer's own packages (see
+   * tracer-internal.ts). Absent when false, so configurations without it keep their fingerprint.
+   */
+  readonly tracerInternal?: true;
+}
+
+/** A Go package named by configuration (a tool file's import, an import-path `extends`), as go list found it. */
+export interface LocatedPackage {
+  readonly importPath: string;
+  /** Its directory, or null when it could not be resolved. */
+  readonly dir: string | null;
+  /** go list's error for it (not in go.mod, no such package, ...), or null. */
+  readonly error: string | null;
+}
+
+/** Resolves import paths to package directories (src/resolve runs go list; tests may fake it). */
+export type PackageLocator = (importPaths: readonly string[]) => Promise<ReadonlyMap<string, LocatedPackage>>;
+
+/** One configuration file read, in load order (`weft explain --config`). */
+export interface ConfigSource {
+  readonly file: string;
+  /** `yaml`: an aspect file; `tool-file`: an orchestrion.tool.go; `built-in`: weft's copy of orchestrion's built-in aspects. */
+  readonly kind: 'yaml' | 'tool-file' | 'built-in';
+  /** How it was reached (`weft.yml`, `package X, imported at F:L`, `extends at F:L`, ...). */
+  readonly via: string;
+  /** The Go package it belongs to, when reached as one. */
+  readonly importPath: string | null;
+  /** Nesting depth: 0 for the user's file and the main module. */
+  readonly depth: number;
+  /** Aspects defined in this file itself (not through extends or imports). */
+  aspects: number;
 }
 
 export interface ResolvedConfig {
-  /** Every YAML file read (the root first, then `extends` in order), absolute paths. */
+  /** Every configuration file read (YAML and tool files, in load order), absolute paths. */
   readonly files: readonly string[];
+  /** The same files with how each was reached and what it gave; absent on configurations built by hand. */
+  readonly sources?: readonly ConfigSource[];
   readonly aspects: readonly ResolvedAspect[];
   /** Import paths any advice may add (template imports, links, blank imports, replace-function targets, packages named by add-struct-field types), sorted, unique. */
   readonly injectedPackages: readonly string[];

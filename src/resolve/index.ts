@@ -1,4 +1,4 @@
-// src/resolve: finding the archives of packages that woven code injects (`go list -export` with
+// src/resolve: the directories of Go packages configuration names (config-packages.ts), and finding the archives of packages that woven code injects (`go list -export` with
 // the build's own flags and toolexec, once per build, deduplicated, cycle-checked), the
 // injected packages' content fingerprint, and the compile/link hooks that patch importcfgs,
 // record link deps in archives and add blank imports to main packages.
@@ -7,3 +7,4 @@
 export * from './go-list.js';
 export * from './resolver.js';
 export * from './inject.js';
+export * from './config-packages.js';

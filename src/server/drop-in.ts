@@ -6,6 +6,7 @@
 import { readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { basename } from 'node:path';
 import { WeftError } from '../errors.js';
+import { extractBuildFlags, findGoProcess } from '../toolexec/build-flags.js';
 import { disposeBuildContext, parseDuration } from './build-context.js';
 import { listenJobServer } from './listen.js';
 import type { Logger } from './log.js';
@@ -74,7 +75,10 @@ export async function runDropInServer(opts: DropInOptions): Promise<number> {
     go = findGo(env);
   }
   const idleMs = opts.idleTimeoutMs ?? parseDuration(env['WEFT_IDLE_TIMEOUT'], DEFAULT_IDLE_TIMEOUT_MS);
-  const { ctx, configFile } = await prepareBuild({ go, dir, env, log, configFlag: opts.configFlag, cwd: dir });
+  // The go command's own flags (-tags, -mod) decide where pinned configuration packages come from.
+  const proc = findGoProcess(opts.goPid, 0);
+  const buildFlags = proc !== null ? extractBuildFlags(proc.args, proc.env, dir).flags : [];
+  const { ctx, configFile } = await prepareBuild({ go, dir, env, log, configFlag: opts.configFlag, cwd: dir, buildFlags });
   const server = await listenJobServer(ctx, { socketPath: opts.socketPath, ref: true });
   log.info(`drop-in server pid ${process.pid} listening on ${server.socketPath} for go pid ${opts.goPid} in ${dir} (config ${configFile ?? 'none'})`);
 

@@ -3,7 +3,7 @@
 // both answer the same way for the same directory.
 import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ResolvedConfig } from '../config/index.js';
 import { findConfigFile } from '../config/find-config.js';
 import { extractBuildFlags } from '../toolexec/build-flags.js';
@@ -28,15 +28,37 @@ export function findModuleRoot(startDir: string): string | null {
  * main module's go.mod > none. Relative explicit paths are relative to `cwd`.
  */
 export function discoverConfigFile(opts: { explicit?: string | undefined; env: NodeJS.ProcessEnv; startDir: string; cwd?: string }): string | null {
-  const cwd = opts.cwd ?? process.cwd();
-  const given = opts.explicit !== undefined && opts.explicit !== '' ? opts.explicit : opts.env['WEFT_CONFIG'];
-  if (given !== undefined && given !== '') return isAbsolute(given) ? given : resolve(cwd, given);
-  return findConfigFile(opts.startDir);
+  return discoverConfiguration(opts).file;
 }
 
-/** Loads the configuration, or the empty one when there is none. Unreadable files fail with E_CONFIG_READ. */
-export async function resolveConfig(file: string | null): Promise<ResolvedConfig> {
-  if (file === null) return lightEmptyConfig();
+/** Where a build's configuration comes from (weft explain --config prints it). */
+export interface ConfigDiscovery {
+  /** `--config` / WEFT_CONFIG / weft.yml, or null. */
+  file: string | null;
+  /** How `file` was chosen: `--config`, `WEFT_CONFIG`, `weft.yml`. */
+  fileVia: string;
+  /** The main module's directory when its orchestrion.tool.go or orchestrion.yml is to be loaded (not with an explicit file). */
+  moduleRoot: string | null;
+}
+
+/**
+ * --config or WEFT_CONFIG replace everything; otherwise weft.yml beside the main module's go.mod
+ * (loaded first) and the module's orchestrion.tool.go / orchestrion.yml (after it) both apply.
+ */
+export function discoverConfiguration(opts: { explicit?: string | undefined; env: NodeJS.ProcessEnv; startDir: string; cwd?: string }): ConfigDiscovery {
+  const cwd = opts.cwd ?? process.cwd();
+  const fromFlag = opts.explicit !== undefined && opts.explicit !== '';
+  const given = fromFlag ? opts.explicit : opts.env['WEFT_CONFIG'];
+  if (given !== undefined && given !== '') {
+    return { file: isAbsolute(given) ? given : resolve(cwd, given), fileVia: fromFlag ? '--config' : 'WEFT_CONFIG', moduleRoot: null };
+  }
+  const file = findConfigFile(opts.startDir);
+  const root = findModuleRoot(opts.startDir);
+  const pinned = root !== null && (existsSync(join(root, 'orchestrion.tool.go')) || existsSync(join(root, 'orchestrion.yml')));
+  return { file, fileVia: file !== null ? basename(file) : '', moduleRoot: pinned ? root : null };
+}
+
+function checkReadable(file: string): void {
   try {
     accessSync(file, constants.R_OK);
     if (statSync(file).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
@@ -45,8 +67,55 @@ export async function resolveConfig(file: string | null): Promise<ResolvedConfig
       hint: 'fix the path given by --config / WEFT_CONFIG, or the file permissions',
     });
   }
+}
+
+/** Loads the configuration, or the empty one when there is none. Unreadable files fail with E_CONFIG_READ. */
+export async function resolveConfig(file: string | null): Promise<ResolvedConfig> {
+  if (file === null) return lightEmptyConfig();
+  checkReadable(file);
   const { loadConfig } = await import('../config/index.js');
   return loadConfig(file);
+}
+
+export interface LoadBuildConfigOptions {
+  discovery: ConfigDiscovery;
+  go: string;
+  /** The go command's directory. */
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  /** The build's flags (tags, -mod, -modfile decide where pinned packages come from). */
+  buildFlags: readonly string[];
+  /** Where the package listing is cached (default: weftCacheDir(env); null: no cache). */
+  cacheDir?: string | null;
+}
+
+export interface LoadedBuildConfig {
+  config: ResolvedConfig;
+  /** go list runs made to find pinned packages (0 on a cached build). */
+  goListRuns: number;
+}
+
+/**
+ * Loads what discoverConfiguration found. Go packages named by the configuration are found with
+ * one cached go list (src/resolve/config-packages.ts), started only when some file names one.
+ */
+export async function loadBuildConfig(opts: LoadBuildConfigOptions): Promise<LoadedBuildConfig> {
+  const { file, fileVia, moduleRoot } = opts.discovery;
+  if (file === null && moduleRoot === null) return { config: await lightEmptyConfig(), goListRuns: 0 };
+  if (file !== null) checkReadable(file);
+  const [{ loadConfigSet }, { createConfigPackages }, { weftCacheDir }] = await Promise.all([
+    import('../config/index.js'), import('../resolve/config-packages.js'), import('./ensure-shim.js'),
+  ]);
+  const root = moduleRoot ?? findModuleRoot(opts.dir);
+  const keyFiles = root === null ? [] : ['go.mod', 'go.sum', 'go.work', 'orchestrion.tool.go'].map((f) => join(root, f));
+  const packages = createConfigPackages({
+    go: opts.go, dir: opts.dir, env: opts.env, flags: opts.buildFlags,
+    cacheDir: opts.cacheDir !== undefined ? opts.cacheDir : weftCacheDir(opts.env),
+    keyFiles,
+  });
+  const config = await loadConfigSet({ file, fileVia, moduleRoot, locate: packages.locate });
+  packages.persist();
+  return { config, goListRuns: packages.stats.goListRuns };
 }
 
 /**
@@ -122,16 +191,23 @@ export interface PreparedBuild {
 }
 
 export async function prepareBuild(opts: PrepareOptions): Promise<PreparedBuild> {
-  const configFile = discoverConfigFile({ explicit: opts.configFlag, env: opts.env, startDir: opts.dir, ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) });
-  const [config, facts] = await Promise.all([resolveConfig(configFile), readGoFacts(opts.go, opts.dir, opts.env)]);
+  const discovery = discoverConfiguration({ explicit: opts.configFlag, env: opts.env, startDir: opts.dir, ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) });
+  const configFile = discovery.file;
+  const buildFlags = opts.buildFlags ?? (opts.goArgs !== undefined ? extractBuildFlags(opts.goArgs, opts.env, opts.cwd ?? opts.dir).flags : []);
+  const [loaded, facts] = await Promise.all([
+    loadBuildConfig({ discovery, go: opts.go, dir: opts.dir, env: opts.env, buildFlags }),
+    readGoFacts(opts.go, opts.dir, opts.env),
+  ]);
+  const config = loaded.config;
   const ctx = createBuildContext({
     config,
     goVersion: facts.goVersion,
     moduleRoot: facts.moduleRoot,
-    buildFlags: opts.buildFlags ?? (opts.goArgs !== undefined ? extractBuildFlags(opts.goArgs, opts.env, opts.cwd ?? opts.dir).flags : []),
+    buildFlags,
     log: opts.log,
     callTimeoutMs: parseDuration(opts.env['WEFT_CALL_TIMEOUT'], DEFAULT_CALL_TIMEOUT_MS),
   });
+  if (discovery.moduleRoot !== null) opts.log.debug(`orchestrion configuration of ${discovery.moduleRoot}: ${config.files.length} files, ${config.aspects.length} aspects, ${loaded.goListRuns} go list runs`);
   opts.log.debug(`config ${configFile ?? '(none)'} fingerprint ${config.fingerprint}; ${facts.goVersion}; module ${facts.moduleRoot || '(none)'}; build flags ${ctx.buildFlags.join(' ') || '(none)'}`);
   // Injection first: its `go list` runs in another process while this thread loads the weaver.
   // Loaded only when the aspects inject packages: builds without them skip the module loading.

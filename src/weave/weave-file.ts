@@ -3,6 +3,7 @@
 // order, declaration) order, add the imports the advice needs, and produce the final text with
 // //line directives, re-parsed to prove it is well-formed Go.
 import type { AdviceSpec, ResolvedAspect } from '../config/types.js';
+import { weavingScopeOf } from '../config/tracer-internal.js';
 import { WeftError } from '../errors.js';
 import { applyAdvice, type AdviceContext } from './advice/index.js';
 import { templateData, type ContextEnv } from './context.js';
@@ -42,7 +43,10 @@ export interface PackageState {
 
 export function planAspects(aspects: readonly ResolvedAspect[], pkg: PackageInfo): AspectPlan[] {
   const plans: AspectPlan[] = [];
+  const scope = weavingScopeOf(pkg.importPath);
+  if (scope === 'none') return plans;
   aspects.forEach((aspect, index) => {
+    if (scope === 'tracer-internal' && aspect.tracerInternal !== true) return;
     const value = registry.packageValue(aspect.joinPoint, pkg);
     if (value === false) return;
     const nodeTypes = registry.nodeTypes(aspect.joinPoint);

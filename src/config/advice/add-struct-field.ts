@@ -12,7 +12,8 @@ export const parseAddStructField: AdviceParser = (ctx, value, path, location) =>
   const n = view.entries.get('name');
   const name = n ? readIdentifier(ctx, n.value, childPath(p, 'name'), 'a field name') : null;
   const t = view.entries.get('type');
-  const type = t ? readTypeRef(ctx, t.value, childPath(p, 'type')) : null;
+  // The field's type may be one of the struct's own package (`*__dd_kafkaTracer`), written unqualified.
+  const type = t ? readTypeRef(ctx, t.value, childPath(p, 'type'), { allowLocal: true }) : null;
   if (!ok || name === null || type === null) return null;
   return { kind: 'add-struct-field', name, type, namespace: DEFAULT_NAMESPACE, order: DEFAULT_ORDER, location };
 };

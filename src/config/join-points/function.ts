@@ -29,7 +29,8 @@ function readTypeList(ctx: ParseContext, node: unknown, path: string): TypeRef[]
   const out: TypeRef[] = [];
   let ok = true;
   items.forEach((item, i) => {
-    const t = readTypeRef(ctx, item, childPath(path, i));
+    // Unqualified names are types of the woven package, as in orchestrion (`TestingSuite`).
+    const t = readTypeRef(ctx, item, childPath(path, i), { allowLocal: true });
     if (t === null) ok = false;
     else out.push(t);
   });

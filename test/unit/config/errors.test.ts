@@ -53,12 +53,12 @@ describe('config errors: the document', () => {
     await expectProblems(doc('extends: ./a.yml'), [{ line: 4, path: 'extends', message: /expected a list of relative file paths, found the string/ }]);
   });
 
-  it('extends with an absolute path or a directory', async () => {
+  it('extends with an absolute path or a directory without configuration', async () => {
     await expectProblems(doc('extends:', '  - /etc/weft.yml'), [
       { line: 5, path: 'extends[0]', message: /is absolute; extends paths are relative to this file/ },
     ]);
     await expectProblems(doc('extends:', '  - ./'), [
-      { line: 5, path: 'extends[0]', message: /is a directory; weft extends YAML files only/ },
+      { line: 5, path: 'extends[0]', message: /holds neither orchestrion\.tool\.go nor orchestrion\.yml; name a YAML file or a package directory/ },
     ]);
   });
 });
