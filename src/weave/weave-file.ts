@@ -10,7 +10,7 @@ import { templateData, type ContextEnv } from './context.js';
 import { IGNORE_DIRECTIVES, isIgnored } from './directives.js';
 import { EditList, linearize, mapGenerated } from './edits.js';
 import { Renamer } from './functions.js';
-import { guessPackageName } from './imports.js';
+import { guessPackageName, reusableImportName } from './imports.js';
 import { isFileOnly, registry, type MatchContext, type PackageInfo } from './join-points/index.js';
 import type { Formula } from './needles.js';
 import { SourceFile } from './source-file.js';
@@ -126,12 +126,20 @@ export function weaveFile(parser: Parser, path: string, text: string, plans: rea
   // Imports the advice needs in this file: path → alias.
   const aliases = new Map<string, string>();
   const usedAliases = new Set<string>();
+  /** Paths written under the file's own import name (no import added). */
+  const reused = new Set<string>();
   const blank = new Set<string>();
   const existing = new Set(file.imports.specs.map((s) => s.path));
   const qualifier = (path: string, preferred?: string): string => {
     if (path === state.pkg.importPath) return '';
     let alias = aliases.get(path);
     if (alias !== undefined) return alias;
+    const own = reusableImportName(file, path);
+    if (own !== null) {
+      aliases.set(path, own);
+      reused.add(path);
+      return own;
+    }
     const base = `__weft_${(preferred ?? guessPackageName(path)).replace(/[^\p{L}\p{Nd}_]/gu, '_')}`;
     alias = base;
     for (let i = 2; file.isIdentifierUsed(alias) || usedAliases.has(alias); i++) alias = `${base}${i}`;
@@ -208,6 +216,7 @@ export function weaveFile(parser: Parser, path: string, text: string, plans: rea
   // Imports go after the last import declaration (or the package clause) in one insertion.
   const lines: string[] = [];
   for (const [path, alias] of [...aliases].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    if (reused.has(path)) continue;
     lines.push(`import ${alias} ${JSON.stringify(path)}`);
     if (!existing.has(path)) state.addedImports.add(path);
   }
