@@ -1,13 +1,15 @@
 // Runs the compiled test suite (dist/test/<group>/**/*.test.js) in one `node --test` process so
-// the closing summary counts every test. Groups: unit, assembly, golden, e2e (default: all).
+// the closing summary counts every test. Groups: unit, assembly, golden, e2e (default: those
+// four) and heavy (long downloads and builds: only when named, `npm run test:heavy`).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const allGroups = ['unit', 'assembly', 'golden', 'e2e'];
-const groups = process.argv.slice(2).length > 0 ? process.argv.slice(2) : allGroups;
+const defaultGroups = ['unit', 'assembly', 'golden', 'e2e'];
+const allGroups = [...defaultGroups, 'heavy'];
+const groups = process.argv.slice(2).length > 0 ? process.argv.slice(2) : defaultGroups;
 
 function collect(dir, out) {
   if (!existsSync(dir)) return;
