@@ -134,7 +134,10 @@ describe('the dd-trace-go v2.6.0 bundle (orchestrion/all/v2) under weft', { skip
 
   it('a gin service built with the bundle pinned reports gin, net/http client and SQL spans in one trace', async () => {
     const exe = join(dir, 'service');
-    const b = await runWeftGo(['build', '-o', exe, '.'], { cwd: dir, env, timeoutMs: 1_800_000 });
+    // The first compile that needs an injected package waits for one export run of everything
+    // the bundle may inject (~90 packages, ~800 compiles with their closures): minutes on two
+    // cores, beyond the default 5-minute call timeout.
+    const b = await runWeftGo(['build', '-o', exe, '.'], { cwd: dir, env: { ...env, WEFT_CALL_TIMEOUT: '30m' }, timeoutMs: 2_400_000 });
     assert.equal(b.code, 0, b.stderr);
     console.log(`# bundle build: ${b.ms} ms, ${b.stats.compileRequests} compiles, ${b.stats.woven} woven`);
     const agent = await startMockAgent();
