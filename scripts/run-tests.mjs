@@ -1,7 +1,7 @@
 // Runs the compiled test suite (dist/test/<group>/**/*.test.js) in one `node --test` process so
 // the closing summary counts every test. Groups: unit, assembly, golden, e2e (the default: all
-// four, what `npm test` and CI run) and heavy (long fuzzing and stress; only when named:
-// `npm run test:heavy`).
+// four, what `npm test` and CI run) and heavy (long fuzzing, stress, large downloads and builds;
+// only when named: `npm run test:heavy`).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';

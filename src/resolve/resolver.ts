@@ -86,6 +86,16 @@ export class Resolver {
     this.listRuns++;
     const r = await this.goList(pkgs, this.baseOptions(false));
     this.identities.clear();
+    // A module-graph error fails the whole listing without a package: `updates to go.mod
+    // needed` for one package of a module the main module requires for nothing it builds (an
+    // aspect set naming go-elasticsearch/v7 and v8 when only v6 is in use). Halves are listed
+    // apart until only such packages carry the error, which matters only if one is injected.
+    if (r.packages.length === 0 && r.exitCode !== 0 && pkgs.length > 1) {
+      const mid = Math.ceil(pkgs.length / 2);
+      await this.runListing(pkgs.slice(0, mid));
+      await this.runListing(pkgs.slice(mid));
+      return;
+    }
     for (const p of r.packages) if (!this.listed.has(p.ImportPath)) this.listed.set(p.ImportPath, p);
     for (const p of pkgs) {
       if (!this.listed.has(p)) {

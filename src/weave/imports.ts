@@ -3,7 +3,7 @@
 // (decided syntactically, which is exact for everything but identifiers declared in other files
 // of the package, and those cannot coexist with an import of the same name).
 import type { SourceFile } from './source-file.js';
-import { childByField, childrenByField, type SyntaxNode } from './syntax.js';
+import { childByField, childrenByField, walkPostOrder, type SyntaxNode } from './syntax.js';
 
 export interface ImportSpec {
   path: string;
@@ -180,4 +180,31 @@ function statementDeclares(file: SourceFile, s: SyntaxNode, name: string): boole
     default:
       return false;
   }
+}
+
+/**
+ * The name under which woven code can refer to `path` through the file's own import, or null.
+ * orchestrion keeps one import per path, so a template that imports a package the file already
+ * imports uses the file's name for it; a second alias would leave the file's import unused once
+ * its only use is replaced (`sql.Register(...)` rewritten by database/sql's aspect). Decided for
+ * the whole file, conservatively: the name must occur only as a package qualifier (never as a
+ * local identifier that could shadow it somewhere), and when the import has no explicit name the
+ * file must use the qualifier at least once (which proves the package's name is that one).
+ */
+export function reusableImportName(file: SourceFile, path: string): string | null {
+  const spec = file.imports.specs.find((s) => s.path === path && s.explicit !== '_' && s.explicit !== '.');
+  if (!spec || file.imports.byName.get(spec.local) !== path) return null;
+  const name = spec.local;
+  let qualifierUses = 0;
+  let otherUses = 0;
+  walkPostOrder(file.root, (n) => {
+    if ((n.type !== 'identifier' && n.type !== 'package_identifier') || file.slice(n) !== name) return;
+    const p = n.parent;
+    if (n.type === 'identifier') {
+      if (p && p.type === 'selector_expression' && childByField(p, 'operand') === n) qualifierUses++;
+      else otherUses++;
+    } else if (p && p.type === 'qualified_type') qualifierUses++;
+  });
+  if (otherUses > 0) return null;
+  return spec.explicit !== null || qualifierUses > 0 ? name : null;
 }

@@ -12,7 +12,7 @@ import { templateData, type ContextEnv } from './context.js';
 import { IGNORE_DIRECTIVES, isIgnored } from './directives.js';
 import { EditList, linearize, mapGenerated, splitMarked } from './edits.js';
 import { Renamer } from './functions.js';
-import { guessPackageName } from './imports.js';
+import { guessPackageName, reusableImportName } from './imports.js';
 import { isFileOnly, registry, type MatchContext, type PackageInfo } from './join-points/index.js';
 import type { Formula } from './needles.js';
 import { SourceFile } from './source-file.js';
@@ -172,6 +172,8 @@ class ImportBinder {
   private readonly aliases = new Map<string, string>();
   private readonly used = new Set<string>();
   private readonly blank = new Set<string>();
+  /** Paths written under the file's own import name (no import added). */
+  private readonly reused = new Set<string>();
   private readonly existing: Set<string>;
 
   constructor(
@@ -185,6 +187,12 @@ class ImportBinder {
     if (path === this.state.pkg.importPath) return '';
     let alias = this.aliases.get(path);
     if (alias !== undefined) return alias;
+    const own = reusableImportName(this.file, path);
+    if (own !== null) {
+      this.aliases.set(path, own);
+      this.reused.add(path);
+      return own;
+    }
     const base = `__weft_${(preferred ?? guessPackageName(path)).replace(/[^\p{L}\p{Nd}_]/gu, '_')}`;
     alias = base;
     for (let i = 2; this.file.isIdentifierUsed(alias) || this.used.has(alias); i++) alias = `${base}${i}`;
@@ -201,6 +209,7 @@ class ImportBinder {
   insert(edits: EditList): void {
     const lines: string[] = [];
     for (const [path, alias] of [...this.aliases].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      if (this.reused.has(path)) continue;
       lines.push(`import ${alias} ${JSON.stringify(path)}`);
       if (!this.existing.has(path)) this.state.addedImports.add(path);
     }

@@ -17,10 +17,10 @@ export function hasCommand(cmd: string): boolean {
 export const hasGo = hasCommand('go');
 export const hasGcc = hasCommand('gcc');
 
-/** Copies test/e2e/fixtures/<name> to a fresh temporary directory. */
-export function copyFixture(name: string): string {
+/** Copies test/<tier>/fixtures/<name> (tier e2e or heavy) to a fresh temporary directory. */
+export function copyFixture(name: string, tier: 'e2e' | 'heavy' = 'e2e'): string {
   const dir = mkdtempSync(join(tmpdir(), `weft-e2e-${name}-`));
-  cpSync(join(repoRoot, 'test', 'e2e', 'fixtures', name), dir, { recursive: true });
+  cpSync(join(repoRoot, 'test', tier, 'fixtures', name), dir, { recursive: true });
   return dir;
 }
 

@@ -1,6 +1,8 @@
 // `function-call: pkg/path.Func`: a call of that function through whatever name the file
-// imports it under (alias, dot import, or unqualified inside its own package), never through a
-// local variable that shadows the import.
+// imports it under (alias or dot import), never through a local variable that shadows the
+// import. As in orchestrion, calls inside the function's own package never match: the join
+// point is about callers that import the package (database/sql's own `OpenDB(...)` must not be
+// replaced by an integration that itself imports database/sql).
 import type { QualifiedName } from '../../config/types.js';
 import { isShadowed, resolveQualifier } from '../imports.js';
 import { allOf, importNeedle, needle } from '../needles.js';
@@ -33,7 +35,7 @@ export function refersTo(fn: SyntaxNode, callee: QualifiedName, ctx: MatchContex
   if (f.type === 'identifier') {
     if (file.slice(f) !== callee.name) return false;
     if (isShadowed(file, callee.name, f)) return false;
-    return callee.path === ctx.pkg.importPath || file.imports.dotImports.includes(callee.path);
+    return file.imports.dotImports.includes(callee.path);
   }
   return false;
 }
@@ -41,7 +43,7 @@ export function refersTo(fn: SyntaxNode, callee: QualifiedName, ctx: MatchContex
 export const functionCallJoinPoint: JoinPointKind<'function-call'> = {
   kind: 'function-call',
   nodeTypes: () => CALL,
-  needles: (spec, pkg) => (spec.callee.path === pkg.importPath ? needle(spec.callee.name) : allOf(importNeedle(spec.callee.path), needle(spec.callee.name))),
+  needles: (spec) => allOf(importNeedle(spec.callee.path), needle(spec.callee.name)),
   matches: (spec, node, ctx) => {
     const fn = childByField(node, 'function');
     return fn !== null && refersTo(fn, spec.callee, ctx);

@@ -1,6 +1,8 @@
 // `struct-literal: {type, match, field}`: composite literals of a struct type. `match` picks
 // value literals (`T{}`), pointer literals (`&T{}`, the matched node is the `&` expression) or
-// both; `field` selects the value of that key in the literal instead of the literal itself.
+// both (`any`, the default: the matched node is the literal itself, under a `&` too, as in
+// orchestrion, whose templates rebuild it from `.AST.Type` and `.AST.Elts`); `field` selects the
+// value of that key in the literal instead of the literal itself.
 import { allOf, importNeedle, needle } from '../needles.js';
 import { childByField, namedChildren, type SyntaxNode } from '../syntax.js';
 import { namedTypeMatches } from '../types.js';
@@ -10,7 +12,6 @@ import type { SpecOf } from './types.js';
 const LITERAL: ReadonlySet<string> = new Set(['composite_literal']);
 const POINTER: ReadonlySet<string> = new Set(['unary_expression']);
 const FIELD_VALUE: ReadonlySet<string> = new Set(['literal_element']);
-const EITHER: ReadonlySet<string> = new Set(['composite_literal', 'unary_expression']);
 
 function isAddressed(lit: SyntaxNode, ctx: MatchContext): boolean {
   const p = lit.parent;
@@ -28,8 +29,7 @@ function literalMatches(spec: SpecOf<'struct-literal'>, lit: SyntaxNode, ctx: Ma
 
 export const structLiteralJoinPoint: JoinPointKind<'struct-literal'> = {
   kind: 'struct-literal',
-  // With `any`, `&T{}` matches as a whole: wrapping only the literal would take the address of a call.
-  nodeTypes: (spec) => (spec.field !== null ? FIELD_VALUE : spec.match === 'pointer-only' ? POINTER : spec.match === 'any' ? EITHER : LITERAL),
+  nodeTypes: (spec) => (spec.field !== null ? FIELD_VALUE : spec.match === 'pointer-only' ? POINTER : LITERAL),
   needles: (spec, pkg) =>
     allOf(spec.type.path === pkg.importPath ? true : importNeedle(spec.type.path), needle(spec.type.name), spec.field !== null ? needle(spec.field) : true),
   matches: (spec, node, ctx) => {
@@ -42,8 +42,7 @@ export const structLiteralJoinPoint: JoinPointKind<'struct-literal'> = {
       const lit = keyed.parent?.parent;
       return lit !== undefined && lit !== null && literalMatches(spec, lit, ctx);
     }
-    if (spec.match === 'any' && node.type === 'composite_literal') return !isAddressed(node, ctx) && literalMatches(spec, node, ctx);
-    if (spec.match === 'pointer-only' || spec.match === 'any') {
+    if (spec.match === 'pointer-only') {
       if (node.type !== 'unary_expression' || ctx.file.text[node.start] !== '&') return false;
       const inner = childByField(node, 'operand');
       return inner !== null && literalMatches(spec, inner, ctx);

@@ -121,6 +121,24 @@ test('a missing package is E_RESOLVE naming the aspect and telling to go get it'
   assert.ok((await r.archives(['example.com/rt'], 'example.com/app')).has('example.com/rt'));
 });
 
+test('a listing that go refuses as a whole (updates to go.mod needed) is split until only the guilty packages carry the error', async () => {
+  const g = fakeGoList(graph);
+  const fn = async (patterns: readonly string[], o: GoListOptions): Promise<GoListResult> => {
+    if (patterns.includes('example.com/unrequired')) {
+      g.calls.push({ patterns: [...patterns], export: o.export });
+      return { packages: [], command: 'go list', stderr: 'go: updates to go.mod needed; to update it:\n\tgo mod tidy\n', exitCode: 1, millis: 1 };
+    }
+    return g.fn(patterns, o);
+  };
+  const r = new Resolver({ go: 'go', dir: '/m', env: {}, flags: [], toolexec: null, injected: ['example.com/rt', 'example.com/rt/http', 'example.com/unrequired'], goList: fn });
+  await r.list();
+  assert.equal(r.listedPackage('example.com/rt')?.Error, undefined);
+  assert.equal(r.listedPackage('example.com/rt/http')?.Error, undefined);
+  assert.match(r.listedPackage('example.com/unrequired')?.Error?.Err ?? '', /updates to go\.mod needed/);
+  assert.ok((await r.archives(['example.com/rt/http'], 'example.com/app')).has('example.com/rt'));
+  await assert.rejects(r.archives(['example.com/unrequired'], 'example.com/app'), /updates to go\.mod needed/);
+});
+
 test('the injected fingerprint changes with module versions and with listing errors', async () => {
   const mk = (version: string, missing: boolean) => {
     const fn = async (patterns: readonly string[]): Promise<GoListResult> => ({

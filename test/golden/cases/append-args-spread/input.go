@@ -1,10 +1,8 @@
 package main
 
-type Option int
-
-func dial(addr string, opts ...Option) int { return len(opts) }
+import "path"
 
 func main() {
-	base := []Option{1, 2}
-	println(dial("a", base...))
+	base := []string{"a", "b"}
+	println(path.Join(base...))
 }

@@ -1,10 +1,11 @@
 package main
 
-import "strings"
-
-func run(bs ...*strings.Builder) int { return len(bs) }
+import (
+	"io"
+	"strings"
+)
 
 func main() {
-	xs := []*strings.Builder{{}}
-	println(run(xs...))
+	ws := []io.Writer{&strings.Builder{}}
+	_ = io.MultiWriter(ws...)
 }

@@ -1,13 +1,11 @@
 //line input.go:1:1
 package main
 
-type Option int
+import "path"
 
-func withTrace() Option { return 1 }
-
-func dial(addr string, opts ...Option) int { return len(opts) }
+func withTrace() string { return "trace" }
 
 func main() {
-	println(dial("a"/*line <generated>:1:1*/, withTrace(), Option(2)/*line input.go:10:18*/))
-	println(dial("b", Option(5)/*line <generated>:1:1*/, withTrace(), Option(2)/*line input.go:11:29*/))
+	println(path.Join("a"/*line <generated>:1:1*/, withTrace(), "z"/*line input.go:8:23*/))
+	println(path.Join("b", "c"/*line <generated>:1:1*/, withTrace(), "z"/*line input.go:9:28*/))
 }

@@ -1,12 +1,10 @@
 package main
 
-type Option int
+import "path"
 
-func withTrace() Option { return 1 }
-
-func dial(addr string, opts ...Option) int { return len(opts) }
+func withTrace() string { return "trace" }
 
 func main() {
-	println(dial("a"))
-	println(dial("b", Option(5)))
+	println(path.Join("a"))
+	println(path.Join("b", "c"))
 }

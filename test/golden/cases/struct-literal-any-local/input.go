@@ -1,8 +1,9 @@
 package main
 
-type Config struct{ N int }
-
-func withDefaults[T any](c T) T { return c }
+type Config struct {
+	N      int
+	Traced bool
+}
 
 func main() {
 	a := Config{N: 1}

@@ -2,13 +2,11 @@
 package main
 
 import "net/http"
-/*line <generated>:1:1*/import __weft_http "net/http"
-/*line input.go:3:18*/
 
 func main() {
 	s := &http.Server{
 		Addr:    ":8080",
-		Handler: /*line <generated>:1:1*/__weft_http.TimeoutHandler(/*line input.go:8:12*/http.NotFoundHandler()/*line <generated>:1:1*/, 1, "timeout")/*line input.go:8:34*/,
+		Handler: /*line <generated>:1:1*/http.TimeoutHandler(/*line input.go:8:12*/http.NotFoundHandler()/*line <generated>:1:1*/, 1, "timeout")/*line input.go:8:34*/,
 	}
 	_ = s
 }

@@ -2,10 +2,8 @@
 package main
 
 import "net/http"
-/*line <generated>:1:1*/import __weft_http "net/http"
-/*line input.go:3:18*/
 
-var client *http.Client/*line <generated>:1:1*/ = &__weft_http.Client{Timeout: 10}/*line input.go:5:24*/
+var client *http.Client/*line <generated>:1:1*/ = &http.Client{Timeout: 10}/*line input.go:5:24*/
 
 var other *http.Request
 
