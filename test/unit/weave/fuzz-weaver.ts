@@ -80,9 +80,13 @@ function tokens(parser: Parser, text: string, file: string): Token[] {
   const tree = parser.parse(text);
   if (tree === null) throw new Error('no tree');
   const starts: { index: number; text: string }[] = [];
+  // Only comments are directives: `/*line x:1*/` inside a string literal is text (go/scanner's
+  // own tests hold such strings).
+  const comments = new Set<number>();
   const walk = (n: TsNode): void => {
     if (n.childCount === 0) {
-      if (n.type !== 'comment' && n.endIndex > n.startIndex) starts.push({ index: n.startIndex, text: n.text });
+      if (n.type === 'comment') comments.add(n.startIndex);
+      else if (n.endIndex > n.startIndex) starts.push({ index: n.startIndex, text: n.text });
       return;
     }
     for (const c of n.children) if (c !== null) walk(c);
@@ -109,7 +113,7 @@ function tokens(parser: Parser, text: string, file: string): Token[] {
       k++;
     }
     if (i === text.length) break;
-    if ((i === 0 || text[i - 1] === '\n') && text.startsWith('//line ', i)) {
+    if ((i === 0 || text[i - 1] === '\n') && comments.has(i) && text.startsWith('//line ', i)) {
       const end = text.indexOf('\n', i);
       const stop = end < 0 ? text.length : end;
       const spec = text.slice(i + 7, stop);
@@ -117,7 +121,7 @@ function tokens(parser: Parser, text: string, file: string): Token[] {
       directive(spec);
       continue;
     }
-    if (text.startsWith('/*line ', i)) {
+    if (comments.has(i) && text.startsWith('/*line ', i)) {
       const end = text.indexOf('*/', i);
       if (end > 0) {
         directive(text.slice(i + 7, end));

@@ -1,20 +1,19 @@
 package main
 
-import "strings"
+import (
+	. "path/filepath"
+	"strings"
+)
 
 type Config struct {
 	Name  string
 	Count int
 }
 
-func local(xs ...int) int { return len(xs) }
-
 func main() {
 	parts := []string{"a", "b"}
 	_ = strings.Join(parts, ",")
-	_ = local(1, 2)
-	_ = local(parts2()...)
+	_ = Join("a", "b")
+	_ = Join(parts...)
 	_ = Config{Name: "x", Count: 2}
 }
-
-func parts2() []int { return nil }

@@ -5,13 +5,11 @@ import (
 	"database/sql"
 	"fmt"
 )
-/*line <generated>:1:1*/import __weft_fmt "fmt"
-/*line input.go:6:2*/
 
 func open() *sql.DB { return nil }
 
 func main() {
 	db := open()
-	_ = /*line <generated>:1:1*/__weft_fmt.Sprint(/*line input.go:12:6*/fmt.Sprint(1)/*line <generated>:1:1*/)/*line input.go:12:19*/
+	_ = /*line <generated>:1:1*/fmt.Sprint(/*line input.go:12:6*/fmt.Sprint(1)/*line <generated>:1:1*/)/*line input.go:12:19*/
 	_, _ = db.Exec("x")
 }
