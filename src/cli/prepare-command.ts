@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WeftError } from '../errors.js';
 import { describeConfigOrigin, findGo, readConfigFacts } from '../server/index.js';
+import { ensureOracleForGo } from '../server/ensure-oracle.js';
 import { ensureShim } from '../server/ensure-shim.js';
 import { runGoCommand } from './go-command.js';
 
@@ -22,9 +23,14 @@ export interface PrepareCommandInput {
 export async function runPrepareCommand(input: PrepareCommandInput): Promise<number> {
   const started = Date.now();
   const go = findGo(input.env);
-  const [shim, config] = await Promise.all([ensureShim({ go, env: input.env }), readConfigFacts({ env: input.env, dir: input.cwd, cwd: input.cwd, configFlag: input.configFlag })]);
-  input.stderr(`weft prepare: shim ${shim}\n`);
-  // The type oracle (when aspects need types) is built here too, once it exists.
+  // The type oracle is built whatever the aspects: it is cheap once cached, and an image prepared
+  // for one configuration is often used with another.
+  const [shim, oracle, config] = await Promise.all([
+    ensureShim({ go, env: input.env }),
+    ensureOracleForGo(go, input.env),
+    readConfigFacts({ env: input.env, dir: input.cwd, cwd: input.cwd, configFlag: input.configFlag }),
+  ]);
+  input.stderr(`weft prepare: shim ${shim}\nweft prepare: type oracle ${oracle}\n`);
   const packages = config.injectedPackages.filter((p) => p !== 'unsafe' && p !== 'C');
   const named = input.args.some((a) => !a.startsWith('-'));
   if (packages.length === 0 && !named) {

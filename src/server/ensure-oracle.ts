@@ -2,6 +2,7 @@
 // by that compile's toolchain, not by whatever go is on PATH: a go.mod `toolchain` line can make
 // the build run a newer Go whose export data an older importer cannot read (orchestrion #298).
 // The toolchain is found from the compile tool's own path, $GOROOT/pkg/tool/<os_arch>/compile.
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { WeftError } from '../errors.js';
@@ -41,4 +42,15 @@ export function ensureOracle(opts: EnsureOracleOptions): Promise<string> {
     p.catch(() => building.delete(key));
   }
   return p;
+}
+
+/**
+ * Builds the oracle for the toolchain `go` compiles with (its GOTOOLDIR's compile), as a build
+ * would on its first typed package: `weft prepare` calls this so a fresh container pays nothing.
+ */
+export async function ensureOracleForGo(go: string, env: NodeJS.ProcessEnv, cacheDir?: string): Promise<string> {
+  const toolDir = await new Promise<string>((resolve, reject) => {
+    execFile(go, ['env', 'GOTOOLDIR'], { env }, (err, stdout) => (err ? reject(new WeftError('E_GO_NOT_FOUND', `\`${go} env GOTOOLDIR\` failed: ${err.message}`)) : resolve(stdout.trim())));
+  });
+  return ensureOracle({ compilePath: join(toolDir, 'compile'), env, ...(cacheDir !== undefined ? { cacheDir } : {}) });
 }

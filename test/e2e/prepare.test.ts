@@ -34,6 +34,8 @@ describe('weft prepare', { skip: !hasGo && 'go is not installed' }, () => {
     const p = await runWeft(['prepare'], { cwd: app, env: { ...env, WEFT_LOG: 'debug', WEFT_LOG_FILE: prepLog }, timeoutMs: 300_000 });
     assert.equal(p.code, 0, p.stderr);
     assert.match(p.stderr, /^weft prepare: shim .*weft-shim$/m);
+    const oracle = /^weft prepare: type oracle (.*weft-oracle)$/m.exec(p.stderr);
+    assert.ok(oracle !== null && existsSync(oracle[1]!), `prepare built the type oracle:\n${p.stderr}`);
     assert.match(p.stderr, /^weft prepare: GOCACHE warmed for .*example\.com\/rt.*: \d+ packages compiled/m);
     const before = readFileSync(prepLog, 'utf8');
     assert.ok(compiled(before, 'example.com/rt'), 'prepare compiled the runtime through weft');
