@@ -33,15 +33,39 @@ func main() {
 	path, args := os.Args[1], os.Args[2:]
 	tool := toolName(path)
 
+	// A planned build (weft go) keeps plain go's -V=full answers, so unmarked packages keep
+	// plain go's cache keys; only compiles and links the plan marked ask the server.
+	planned := os.Getenv("WEFT_SHIM_MODE") == "planned"
 	if len(args) == 1 && args[0] == "-V=full" {
+		if planned {
+			stat(tool, "exec")
+			execTool(path, args)
+		}
 		runVersion(tool, path, args)
 		return
 	}
-	if tool != "compile" && tool != "link" {
+	if tool != "compile" && tool != "link" || planned && !marked(args) {
 		stat(tool, "exec")
 		execTool(path, args)
 	}
 	runIPC(tool, path, args)
+}
+
+// markFlag mirrors MARK_FLAG in src/server/handlers.ts.
+const markFlag = "-weftmark="
+
+// marked reports whether a planned build marked this compile or link (a response file may
+// hold the mark: the server reads it). WEFT_SHIM_ASK_ALL=1 sends every compile and link.
+func marked(args []string) bool {
+	if os.Getenv("WEFT_SHIM_ASK_ALL") == "1" {
+		return true
+	}
+	for _, a := range args {
+		if strings.HasPrefix(a, markFlag) || len(a) > 1 && a[0] == '@' {
+			return true
+		}
+	}
+	return false
 }
 
 // toolName is the basename of the tool path without .exe.

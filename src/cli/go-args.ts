@@ -22,6 +22,16 @@ export interface WeftGoFlags {
   logLevel?: string;
   /** `off` disables the weave cache for this build (as WEFT_WEAVE_CACHE=off). */
   cache?: string;
+  mode?: ModeSetting;
+}
+
+/** `--weft-mode` / WEFT_MODE: plan the build (untouched packages keep plain go's keys), or weave through toolexec alone, or let weft choose. */
+export type ModeSetting = 'auto' | 'planned' | 'toolexec';
+
+export function parseModeSetting(value: string | undefined, what: string): ModeSetting {
+  if (value === undefined || value === '' || value === 'auto') return 'auto';
+  if (value === 'planned' || value === 'toolexec') return value;
+  throw new WeftError('E_USAGE', `${what}=${value} is not a build mode`, { hint: 'use --weft-mode=auto (the default), planned or toolexec' });
 }
 
 const WEFT_VALUE_FLAGS: Record<string, keyof WeftGoFlags> = {
@@ -56,13 +66,17 @@ export function extractWeftFlags(args: readonly string[]): { goArgs: string[]; f
       flags.strict = inline === undefined ? true : !/^(0|false|no|off)$/i.test(inline);
       continue;
     }
+    if (name === 'weft-mode') {
+      flags.mode = parseModeSetting(inline ?? args[++i], `--${name}`);
+      continue;
+    }
     if (name === 'weft-progress') {
       flags.progress = parseProgressSetting(inline, `--${name}`);
       continue;
     }
     const key = WEFT_VALUE_FLAGS[name];
     if (key === undefined) {
-      throw new WeftError('E_USAGE', `unknown weft flag --${name}`, { hint: 'weft flags are --weft-config, --weft-stats, --weft-strict, --weft-progress, --weft-log-file, --weft-log-level, --weft-cache (see `weft --help`)' });
+      throw new WeftError('E_USAGE', `unknown weft flag --${name}`, { hint: 'weft flags are --weft-config, --weft-mode, --weft-stats, --weft-strict, --weft-progress, --weft-log-file, --weft-log-level, --weft-cache (see `weft --help`)' });
     }
     let value = inline;
     if (value === undefined) {
@@ -135,10 +149,15 @@ export function checkNoUserToolexec(inv: GoInvocation, goflags: string | undefin
   });
 }
 
-/** go's argument list with weft's -toolexec right after the subcommand. */
-export function withToolexec(inv: GoInvocation, shim: string): string[] {
+/**
+ * go's argument list with weft's -toolexec right after the subcommand, and `lastFlags` (a
+ * planned build's marks) after every flag of the user's, since go takes the last per-package
+ * flag that matches a package.
+ */
+export function withToolexec(inv: GoInvocation, shim: string, lastFlags: readonly string[] = []): string[] {
   if (!inv.instrument) return [...inv.pre, ...(inv.sub !== '' ? [inv.sub] : []), ...inv.rest];
-  return [...inv.pre, inv.sub, `-toolexec=${quoteToolexec(shim)}`, ...inv.rest];
+  const end = parseGoCommand([inv.sub, ...inv.rest]).flagsEnd - 1;
+  return [...inv.pre, inv.sub, `-toolexec=${quoteToolexec(shim)}`, ...inv.rest.slice(0, end), ...lastFlags, ...inv.rest.slice(end)];
 }
 
 /** go splits -toolexec into words (quotes allowed), so a path with spaces must be quoted (otelc #1207). */

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WeftError } from '../errors.js';
+import { formatErrorData, WeftError } from '../errors.js';
 import {
   disposeBuildContext,
   exitCodeOf,
@@ -15,10 +15,13 @@ import {
   prepareBuild,
   readShimStats,
   sweepStaleSocketDirs,
+  type BuildContext,
+  type BuildMode,
   type JobServer,
 } from '../server/index.js';
 import { ensureShim } from '../server/ensure-shim.js';
-import { checkNoUserToolexec, extractWeftFlags, parseGoInvocation, parseProgressSetting, withToolexec, type GoInvocation, type ProgressSetting } from './go-args.js';
+import { checkNoUserToolexec, extractWeftFlags, parseGoInvocation, parseModeSetting, parseProgressSetting, withToolexec, type GoInvocation, type ModeSetting, type ProgressSetting } from './go-args.js';
+import { planBuild, staleAfterBuild, type BuildPlan } from '../server/plan.js';
 import { ProgressLine, type ProgressMode } from './progress.js';
 import { resolveOptions, type WeftGlobalOptions } from './options.js';
 
@@ -64,6 +67,9 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
     const ctx = preparedResult.value.ctx;
     let server: JobServer | null = null;
     try {
+      const { plan, mode } = await chooseMode(ctx, parseModeSetting(flags.mode ?? env['WEFT_MODE'], flags.mode !== undefined ? '--weft-mode' : 'WEFT_MODE'), flags.mode !== undefined, { go, dir: inv.dir, env, goArgs: [inv.sub, ...inv.rest] });
+      ctx.stats.mode = mode;
+      log.info(`${mode.name} build: ${mode.reason}${plan !== null ? `; ${plan.counts.compileMarks} of ${plan.counts.listed} packages marked (${plan.counts.woven} woven, ${plan.counts.deferred} decided at compile time, ${plan.counts.dependents} dependents), planned in ${plan.counts.millis} ms` : ''}`);
       server = await listenJobServer(ctx);
       // WEFT_STATS_JSON=<file> and --weft-stats=json (on stderr) give the same JSON report.
       const statsJson = env['WEFT_STATS_JSON'];
@@ -72,12 +78,17 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
       const goEnv: NodeJS.ProcessEnv = {
         ...env,
         WEFT_SOCKET: server.socketPath,
-        WEFT_VERSION_SUFFIX: ctx.suffix,
         WEFT_VERSION: ctx.weftVersion,
       };
+      // Planned: -V=full answered unchanged and unmarked tools exec'd at once (shim/main.go).
+      if (plan !== null) goEnv['WEFT_SHIM_MODE'] = 'planned';
+      else {
+        goEnv['WEFT_VERSION_SUFFIX'] = ctx.suffix;
+        delete goEnv['WEFT_SHIM_MODE'];
+      }
       if (statsFile !== null) goEnv['WEFT_STATS_FILE'] = statsFile;
       else delete goEnv['WEFT_STATS_FILE'];
-      const args = withToolexec(inv, shim);
+      const args = withToolexec(inv, shim, plan?.flags ?? []);
       log.debug(`running ${go} ${args.join(' ')} (socket ${server.socketPath}; weft ready after ${Math.round(performance.now())} ms)`);
       const started = Date.now();
       const cpu0 = process.cpuUsage();
@@ -94,7 +105,8 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
       });
       // Directories of weft processes that were SIGKILLed: cleaned while go works.
       const sweeping = sweepStaleSocketDirs(undefined, server.dir ?? undefined).catch(() => 0);
-      const code = await running;
+      let code = await running;
+      if (plan !== null && code === 0) code = await checkPlanHeld(ctx, plan, env);
       const swept = await sweeping;
       if (swept > 0) log.debug(`removed ${swept} stale socket directories`);
       const wallMs = Date.now() - started;
@@ -116,6 +128,45 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
   } finally {
     log.close();
   }
+}
+
+/**
+ * Plans the build unless told not to. `auto` plans whenever planning succeeds; a build that
+ * cannot be planned (go list fails: go will say why) runs in toolexec mode.
+ */
+async function chooseMode(
+  ctx: BuildContext,
+  setting: ModeSetting,
+  fromFlag: boolean,
+  opts: { go: string; dir: string; env: NodeJS.ProcessEnv; goArgs: string[] },
+): Promise<{ plan: BuildPlan | null; mode: BuildMode }> {
+  const source = fromFlag ? '--weft-mode' : 'WEFT_MODE';
+  if (setting === 'toolexec') return { plan: null, mode: { name: 'toolexec', reason: `${source}=toolexec` } };
+  const unmark = opts.env['WEFT_TEST_PLAN_UNMARK'];
+  try {
+    const plan = await planBuild(ctx, {
+      ...opts,
+      injectable: ctx.injectable?.() ?? null,
+      ...(unmark !== undefined && unmark !== '' ? { forceUnmarked: new Set(unmark.split(',')) } : {}),
+    });
+    ctx.planned = { mark: plan.mark };
+    ctx.stats.plan = plan.counts;
+    return { plan, mode: { name: 'planned', reason: setting === 'planned' ? `${source}=planned` : 'auto: the build could be planned' } };
+  } catch (e) {
+    if (setting === 'planned' || !(e instanceof WeftError) || e.code !== 'E_PLAN') throw e;
+    return { plan: null, mode: { name: 'toolexec', reason: `auto: ${e.message}` } };
+  }
+}
+
+/** After a planned build: a source file that changed while go ran must not leave a package silently unwoven. */
+async function checkPlanHeld(ctx: BuildContext, plan: BuildPlan, env: NodeJS.ProcessEnv): Promise<number> {
+  const stale = await staleAfterBuild(ctx, plan, env);
+  if (stale.length === 0) return 0;
+  const err = new WeftError('E_PLAN', `files of ${stale.join(', ')} changed during the build, and the aspects match them now: the build may lack their instrumentation`, {
+    hint: 'run the build again (it recompiles those packages with their aspects)',
+  });
+  process.stderr.write(`${formatErrorData(err.toData())}\n`);
+  return 1;
 }
 
 /**

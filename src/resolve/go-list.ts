@@ -10,6 +10,8 @@ export interface ListedModule {
   Sum?: string;
   Dir?: string;
   Main?: boolean;
+  /** The module's `go` directive (the compile's -lang). */
+  GoVersion?: string;
   Replace?: ListedModule;
 }
 

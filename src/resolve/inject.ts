@@ -26,7 +26,7 @@ import {
   allLinkDeps, emptyLinkDeps, encodeLinkDeps, isEmptyLinkDeps, LINK_DEPS_MEMBER, mergeLinkDeps, LinkDepsReader,
 } from '../toolexec/link-deps.js';
 import type { WeavePackageResult } from '../weave/api.js';
-import { runGoList, type GoListOptions, type GoListResult } from './go-list.js';
+import { runGoList, type GoListOptions, type GoListResult, type ListedPackage } from './go-list.js';
 import { Resolver } from './resolver.js';
 
 /** The same shape as the server's ToolPlan. */
@@ -175,6 +175,11 @@ export class Injector {
     if (!this.active) return '';
     await this.baseScope.resolver.list();
     return this.baseScope.resolver.injectedFingerprint();
+  }
+
+  /** The packages the configuration may inject and their dependencies, as listed by prepare(). */
+  listedPackages(): ListedPackage[] {
+    return this.active ? this.baseScope.resolver.listedPackages() : [];
   }
 
   /** The identity of `roots` and their dependencies as listed for this build (weave cache key). */

@@ -116,6 +116,11 @@ export class Resolver {
     });
   }
 
+  /** Every package listed so far (the injectable packages and their closure after list()). */
+  listedPackages(): ListedPackage[] {
+    return [...this.listed.values()];
+  }
+
   /** The listed package (after list()), or undefined. */
   listedPackage(pkg: string): ListedPackage | undefined {
     return this.listed.get(pkg);

@@ -3,15 +3,33 @@
 // (weaver, importcfg patching, link handling). One BuildContext per `weft go` run or per
 // drop-in server; never shared between builds (orchestrion #639: two GOARCHs on one server).
 import type { ResolvedConfig } from '../config/index.js';
+import type { ListedPackage } from '../resolve/go-list.js';
 import type { AppendMember, ToolRequest } from '../protocol/messages.js';
 import type { CompileCommand } from '../toolexec/compile-args.js';
-import type { WeavePackageResult } from '../weave/api.js';
+import type { WeaveOutcome, WeavePackageInput, WeavePackageResult } from '../weave/api.js';
 import { silentLogger, type Logger } from './log.js';
 import { BuildStats } from './stats.js';
 import { versionSuffix, weftVersion } from './version.js';
 
 /** Weaves one package: null (or an empty `files` list with no extra files) means "compile unchanged". */
 export type WeaverHook = (req: ToolRequest, cmd: CompileCommand, signal: AbortSignal) => Promise<WeavePackageResult | null>;
+
+/**
+ * Weaves one package before the build (planned builds): the syntactic pass, with an empty set
+ * of type answers so that what needs types comes back as questions. `env` is what the compile's
+ * shim would forward (GOOS, GOARCH, GOFLAGS), for the weave cache key.
+ */
+export type PlanWeaverHook = (input: WeavePackageInput, env: Readonly<Record<string, string>>, signal?: AbortSignal) => Promise<WeaveOutcome>;
+
+/**
+ * A planned build's marks (src/server/plan.ts): the packages go was told to give their own
+ * cache keys, and the mark value the shim passes back. Requests without the mark must not be
+ * woven: their objects are stored under plain go's keys.
+ */
+export interface PlannedMarks {
+  /** The `-weftmark=<value>` the plan added to the marked packages' -gcflags and the marked links' -ldflags. */
+  mark: string;
+}
 
 /** What a compile or link should run with, as the server will answer it. */
 export interface ToolPlan {
@@ -61,11 +79,17 @@ export interface BuildContext {
   readonly stats: BuildStats;
   readonly log: Logger;
   weaver: WeaverHook;
+  /** Set by the weaver when the configuration has aspects: what planning weaves with. */
+  planWeaver: PlanWeaverHook | null;
+  /** Set by a planned build before go starts; null in toolexec mode (drop-in, --weft-mode=toolexec). */
+  planned: PlannedMarks | null;
   importcfg: ImportcfgHook | null;
   linker: LinkerHook | null;
   /** Identity of the given injectable packages and their dependencies (set by injection; null when nothing is injected). */
   injectedIdentity: ((roots: readonly string[]) => string) | null;
   exportArchives: ExportArchivesHook | null;
+  /** The packages the aspects may inject and their closure, as listed for this build (null when nothing is injected). */
+  injectable: (() => ListedPackage[]) | null;
   /** Longest a single compile/link request may take on the server. */
   callTimeoutMs: number;
   /** Strict mode: a compile with undecided candidates fails (E_UNDECIDABLE) instead of warning. */
@@ -106,10 +130,13 @@ export function createBuildContext(opts: BuildContextOptions): BuildContext {
     stats: new BuildStats(),
     log: opts.log ?? silentLogger(),
     weaver: opts.weaver ?? noWeaver,
+    planWeaver: null,
+    planned: null,
     importcfg: opts.importcfg ?? null,
     linker: opts.linker ?? null,
     injectedIdentity: null,
     exportArchives: null,
+    injectable: null,
     callTimeoutMs: opts.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
     strict: opts.strict ?? false,
     disposers: [],

@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { WeftError } from '../errors.js';
 import type { ToolReply, ToolRequest } from '../protocol/messages.js';
-import { parseCompileArgs, type CompileCommand } from '../toolexec/compile-args.js';
+import { expandResponseFiles, parseCompileArgs, type CompileCommand } from '../toolexec/compile-args.js';
 import type { WeavePackageInput, WeavePackageResult } from '../weave/api.js';
 import { formatWarning } from '../weave/undecided.js';
 import type { BuildContext, ToolPlan } from './build-context.js';
@@ -25,9 +25,57 @@ export function replyOf(req: ToolRequest, plan: ToolPlan): ToolReply {
 }
 
 export async function handleToolRequest(ctx: BuildContext, req: ToolRequest, signal: AbortSignal): Promise<HandledRequest> {
-  if (req.tool === 'compile') return handleCompile(ctx, req, signal);
-  if (req.tool === 'link') return handleLink(ctx, req, signal);
-  throw new WeftError('E_PROTOCOL', `the server handles compile and link requests, not ${JSON.stringify(req.tool)}`);
+  if (req.tool !== 'compile' && req.tool !== 'link') throw new WeftError('E_PROTOCOL', `the server handles compile and link requests, not ${JSON.stringify(req.tool)}`);
+  const { args, mark } = takeMark(req.args);
+  const unmarked = { ...req, args };
+  if (ctx.planned !== null) {
+    if (mark !== null && mark !== ctx.planned.mark) {
+      throw new WeftError('E_PLAN', `${req.pkg || req.tool} carries the weft mark ${mark}, but this build planned ${ctx.planned.mark}`, {
+        hint: 'a -gcflags/-ldflags value with -weftmark= came from another weft build (GOFLAGS?); remove it and build again',
+      });
+    }
+    // Unmarked packages keep plain go's cache keys: nothing may be woven into them.
+    if (mark === null) return req.tool === 'compile' ? refuseUnplanned(ctx, unmarked, signal) : { plan: { args }, outcome: 'unchanged' };
+  }
+  return req.tool === 'compile' ? handleCompile(ctx, unmarked, signal) : handleLink(ctx, unmarked, signal);
+}
+
+/** The flag a planned build adds to a marked package's -gcflags (and a marked link's -ldflags) to give it its own cache key. */
+export const MARK_FLAG = '-weftmark=';
+
+/**
+ * Removes the plan's mark from a tool's arguments (also from a response file, which go uses
+ * for long command lines); the tools themselves would reject the flag.
+ */
+export function takeMark(args: readonly string[]): { args: string[]; mark: string | null } {
+  const expanded = args.some((a) => a.startsWith('@') && a.length > 1) ? expandResponseFiles(args) : args;
+  let mark: string | null = null;
+  const out: string[] = [];
+  for (const a of expanded) {
+    if (a.startsWith(MARK_FLAG)) mark = a.slice(MARK_FLAG.length);
+    else out.push(a);
+  }
+  if (mark === null) return { args: [...args], mark };
+  // Still a response file, or a long command line would fail with E2BIG.
+  const rsp = args.find((a) => a.startsWith('@') && a.length > 1);
+  return { args: rsp !== undefined ? writeResponseFileSync(out, dirname(rsp.slice(1)), 'weft-unmarked.rsp') : out, mark };
+}
+
+/**
+ * A compile the plan left unmarked reached the server (a response file, or a shim told to ask
+ * about everything): it runs unchanged, unless the aspects would weave it now — then the plan
+ * was stale, and the build fails rather than store a woven object under plain go's key.
+ */
+async function refuseUnplanned(ctx: BuildContext, req: ToolRequest, signal: AbortSignal): Promise<HandledRequest> {
+  if (req.args.some((a) => a.endsWith('.go') || (a.startsWith('@') && a.length > 1))) {
+    const result = await ctx.weaver(req, parseCompileArgs(req.args), signal);
+    if (result !== null && (result.files.length > 0 || result.extraFiles.length > 0 || (result.warnings?.length ?? 0) > 0)) {
+      throw new WeftError('E_PLAN', `${req.pkg || 'this package'} was planned as untouched, but aspects ${result.aspects.join(', ') || '(undecided)'} match it now`, {
+        hint: 'a source file changed after weft planned the build; run the build again',
+      });
+    }
+  }
+  return { plan: { args: req.args }, outcome: 'unchanged' };
 }
 
 export async function handleLink(ctx: BuildContext, req: ToolRequest, signal: AbortSignal): Promise<HandledRequest> {
@@ -109,7 +157,11 @@ function usesResponseFile(args: readonly string[]): boolean {
 
 /** The go command used a response file because the list is long; keep doing so (E2BIG otherwise). */
 async function writeResponseFile(args: readonly string[], workDir: string): Promise<string[]> {
-  const file = join(workDir, 'weft-args.rsp');
+  return writeResponseFileSync(args, workDir, 'weft-args.rsp');
+}
+
+function writeResponseFileSync(args: readonly string[], dir: string, name: string): string[] {
+  const file = join(dir, name);
   const lines = args.map((a) => (a.includes('\n') || a.startsWith('"') ? JSON.stringify(a) : a));
   writeFileSync(file, lines.join('\n') + '\n');
   return [`@${file}`];

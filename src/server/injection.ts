@@ -32,6 +32,7 @@ export async function installInjection(ctx: BuildContext, opts: InjectionOptions
   const injected = await injector.prepare();
   setFingerprint(ctx, createHash('sha256').update(`${ctx.config.fingerprint}\n${injected}`).digest('hex'));
   ctx.injectedIdentity = (roots) => injector.injectedIdentity(roots);
+  ctx.injectable = () => injector.listedPackages();
   ctx.importcfg = injector.compileHook;
   ctx.linker = injector.linkHook;
   ctx.disposers.push(() => {

@@ -43,6 +43,30 @@ export interface StatsSnapshot {
   /** The type oracle's work: packages whose join points needed types. */
   types: TypeTotals;
   shim: ShimStats | null;
+  /** Which pipeline ran and why (null for a drop-in server, which is always toolexec). */
+  mode: BuildMode | null;
+  /** What planning did (null unless the build was planned). */
+  plan: PlanTotals | null;
+}
+
+export interface BuildMode {
+  name: 'planned' | 'toolexec';
+  reason: string;
+}
+
+/** A planned build's planning figures (src/server/plan.ts PlanCounts). */
+export interface PlanTotals {
+  listed: number;
+  candidates: number;
+  woven: number;
+  deferred: number;
+  dependents: number;
+  compileMarks: number;
+  linkMarks: number;
+  goListRuns: number;
+  filesScanned: number;
+  filesParsed: number;
+  millis: number;
 }
 
 export interface TypeTotals {
@@ -75,6 +99,8 @@ export class BuildStats {
   readonly aspects: Record<string, number> = {};
   /** The build's weave cache counters, when it has a cache. */
   cache: CacheCounters | null = null;
+  mode: BuildMode | null = null;
+  plan: PlanTotals | null = null;
   private readonly typed = { packages: new Set<string>(), batches: 0, oracleMicros: 0, roundTripMicros: 0 };
 
   recordTypeCheck(r: { pkg: string; oracleMicros: number; roundTripMicros: number; checked: boolean }): void {
@@ -124,6 +150,8 @@ export class BuildStats {
       cache: this.cache !== null ? { ...this.cache } : null,
       types: { packages: [...this.typed.packages].sort(), batches: this.typed.batches, oracleMicros: this.typed.oracleMicros, roundTripMicros: this.typed.roundTripMicros },
       shim,
+      mode: this.mode,
+      plan: this.plan !== null ? { ...this.plan } : null,
     };
   }
 }
@@ -169,6 +197,8 @@ export function readShimStats(file: string): ShimStats {
 export function formatStats(s: StatsSnapshot): string {
   const ms = (us: number): string => (us / 1000).toFixed(1);
   const lines = [
+    ...(s.mode !== null ? [`weft stats: mode ${s.mode.name} (${s.mode.reason})`] : []),
+    ...(s.plan !== null ? [`weft stats: plan ${s.plan.listed} packages, ${s.plan.candidates} candidates: ${s.plan.woven} woven, ${s.plan.deferred} decided at compile time, ${s.plan.dependents} dependents; ${s.plan.compileMarks} compile and ${s.plan.linkMarks} link marks (${s.plan.millis} ms)`] : []),
     `weft stats: ${s.compileRequests} compile + ${s.linkRequests} link requests (${s.unchanged} unchanged, ${s.woven} woven, ${s.errors} failed${s.timeouts > 0 ? `, ${s.timeouts} timed out` : ''}${s.abandoned > 0 ? `, ${s.abandoned} abandoned` : ''})`,
     `weft stats: server time ${ms(s.serverMicrosSum)} ms total, p50 ${(s.serverMicrosP50 / 1000).toFixed(3)} ms, max ${ms(s.serverMicrosMax)} ms`,
   ];

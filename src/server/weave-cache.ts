@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseSize, sha256Hex, WeaveCache, weaveKey, weftBuildIdentity, DEFAULT_CACHE_MAX_BYTES, type RemoteStore, type WeaveKeyInput } from '../cache/index.js';
 import { collectInjectedPackages, fingerprintAspects } from '../config/fingerprint.js';
-import type { ToolRequest } from '../protocol/messages.js';
 import { lastFlag, parseGoCommand, parseGoflags } from '../toolexec/go-command-line.js';
 import type { WeaveOutcome, WeavePackageInput, WeavePackageResult } from '../weave/api.js';
 import type { BuildContext } from './build-context.js';
@@ -45,11 +44,11 @@ const decoder = new TextDecoder();
  * The `around` hook of the weaver for one compile: answers from the cache, or weaves and stores.
  * Errors are never cached; a file that cannot be read skips the cache (the weaver reports it).
  */
-export function cachedWeave(ctx: BuildContext, cache: WeaveCache, weave: WeaveModule, req: ToolRequest) {
+export function cachedWeave(ctx: BuildContext, cache: WeaveCache, weave: WeaveModule, env: Readonly<Record<string, string>>) {
   return async (input: WeavePackageInput, run: () => Promise<WeaveOutcome>): Promise<WeaveOutcome> => {
     let key: string;
     try {
-      key = await weaveKeyOf(ctx, weave, req, input);
+      key = await weaveKeyOf(ctx, weave, env, input);
     } catch (e) {
       ctx.log.debug(`weave cache: no key for ${input.importPath} (${(e as Error).message}); weaving`);
       return run();
@@ -65,7 +64,8 @@ export function cachedWeave(ctx: BuildContext, cache: WeaveCache, weave: WeaveMo
 }
 
 /** Every input of the key, gathered for one candidate package (see src/cache/key.ts for why each). */
-export async function weaveKeyOf(ctx: BuildContext, weave: WeaveModule, req: ToolRequest, input: WeavePackageInput): Promise<string> {
+/** `env` is the compile's forwarded environment (GOOS, GOARCH, GOFLAGS as the tool sees them). */
+export async function weaveKeyOf(ctx: BuildContext, weave: WeaveModule, env: Readonly<Record<string, string>>, input: WeavePackageInput): Promise<string> {
   const files = input.files.map((path) => ({ path, bytes: readFileSync(path) }));
   const modulePath = await weave.mainModulePath(input.moduleRoot);
   const firstText = weave.usesPackageName(ctx.config) && files[0] !== undefined ? decoder.decode(files[0].bytes) : null;
@@ -78,10 +78,10 @@ export async function weaveKeyOf(ctx: BuildContext, weave: WeaveModule, req: Too
     modulePath,
     isTestMain: input.isTestMain,
     goVersion: input.goVersion,
-    goos: req.env['GOOS'] ?? hostGoos(),
-    goarch: req.env['GOARCH'] ?? hostGoarch(),
+    goos: env['GOOS'] ?? hostGoos(),
+    goarch: env['GOARCH'] ?? hostGoarch(),
     lang: input.lang,
-    buildTags: buildTagsOf(ctx.buildFlags, req.env['GOFLAGS'] ?? ''),
+    buildTags: buildTagsOf(ctx.buildFlags, env['GOFLAGS'] ?? ''),
     files: files.map((f) => ({ name: basename(f.path), sha256: sha256Hex(f.bytes) })),
     importcfgPackages: input.importcfgPackages,
     injectedIdentity: ctx.injectedIdentity !== null ? ctx.injectedIdentity(collectInjectedPackages(aspects)) : '',

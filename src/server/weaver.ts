@@ -28,6 +28,13 @@ export async function installWeaver(ctx: BuildContext, env: NodeJS.ProcessEnv = 
   const cache = await openWeaveCache(ctx, env);
   const weaveModule = cache !== null ? await import('../weave/index.js') : null;
   const types = installTypeService(ctx);
+  // A planned build weaves what it can before go starts: the compile's first pass (syntactic;
+  // type questions come back unanswered), through the same cache the compile will ask.
+  ctx.planWeaver = (input, env, signal) =>
+    weave(types === null ? input : { ...input, types: { answers: {} } }, {
+      ...(signal !== undefined ? { signal } : {}),
+      ...(cache !== null ? { around: cachedWeave(ctx, cache, weaveModule!, env) } : {}),
+    });
   ctx.weaver = async (req, cmd, signal) => {
     const base = weaveInputOf(ctx, req, cmd);
     const call = {
@@ -37,7 +44,7 @@ export async function installWeaver(ctx: BuildContext, env: NodeJS.ProcessEnv = 
       },
       signal,
       // The cache wraps each pass of the two below; a pass's type answers are part of its key.
-      ...(cache !== null ? { around: cachedWeave(ctx, cache, weaveModule!, req) } : {}),
+      ...(cache !== null ? { around: cachedWeave(ctx, cache, weaveModule!, req.env) } : {}),
     };
     // Two-pass matching: the oracle is asked only about what the syntactic pass could not decide.
     const { outcome } = await weaveWithTypes((input) => weave(input, call), base, types === null ? null : (questions, prior) => {

@@ -41,6 +41,8 @@ export interface ParsedGoCommand {
   flags: GoFlag[];
   /** Package patterns (for `go run`: the first non-flag and what follows is the program's). */
   packages: string[];
+  /** Index in the arguments where a flag inserted follows every flag of the user (before the packages, or before `-args`). */
+  flagsEnd: number;
 }
 
 function parseFlag(a: string, next: string | undefined): { flag: GoFlag; consumed: number } {
@@ -74,13 +76,19 @@ export function parseGoCommand(args: readonly string[]): ParsedGoCommand {
   const flags: GoFlag[] = [];
   const packages: string[] = [];
   const flagsAfter = FLAGS_AFTER_PACKAGES.has(subcommand);
+  let flagsEnd = args.length;
   for (; i < args.length; i++) {
     const a = args[i]!;
-    if (a === '-args' || a === '--args' || a === '--') break;
+    if (a === '-args' || a === '--args' || a === '--') {
+      flagsEnd = i;
+      break;
+    }
     if (!a.startsWith('-') || a === '-') {
       if (!flagsAfter) {
+        flagsEnd = i;
         packages.push(...args.slice(i).filter((p) => p !== '--'));
-        if (subcommand === 'run') packages.splice(1);
+        // go run's package is its leading .go files, or the first argument; the rest is the program's.
+        if (subcommand === 'run') packages.splice(runPackageLength(packages));
         break;
       }
       packages.push(a);
@@ -90,7 +98,14 @@ export function parseGoCommand(args: readonly string[]): ParsedGoCommand {
     flags.push(flag);
     i += consumed - 1;
   }
-  return { pre, dir, subcommand, flags, packages };
+  return { pre, dir, subcommand, flags, packages, flagsEnd };
+}
+
+/** How many of `go run`'s arguments name the package: its leading .go files, else one. */
+function runPackageLength(args: readonly string[]): number {
+  if (!args[0]!.endsWith('.go')) return 1;
+  const n = args.findIndex((a) => !a.endsWith('.go'));
+  return n < 0 ? args.length : n;
 }
 
 /** The flags of a GOFLAGS value (each field is one `-flag` or `-flag=value`, never two words). */

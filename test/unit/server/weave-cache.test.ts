@@ -26,7 +26,7 @@ const req: ToolRequest = { t: 'tool', id: 1, tool: 'compile', path: '/go/compile
 async function keyOf(aspects: ResolvedAspect[], opts: { buildFlags?: string[]; injected?: string; env?: Record<string, string> } = {}): Promise<string> {
   const ctx = createBuildContext({ config: config(...aspects), buildFlags: opts.buildFlags ?? [] });
   if (opts.injected !== undefined) ctx.injectedIdentity = () => opts.injected!;
-  return weaveKeyOf(ctx, weave, { ...req, env: opts.env ?? {} }, input('example.com/a', [file]));
+  return weaveKeyOf(ctx, weave, opts.env ?? {}, input('example.com/a', [file]));
 }
 
 test('an aspect that cannot apply to the package does not change its key; one that can, does', async () => {
@@ -55,7 +55,7 @@ test('build tags are normalised from the command line and GOFLAGS', () => {
 
 test('a pass with type answers has another key than the pass that asked, and the answers and export data read are in it', async () => {
   const ctx = createBuildContext({ config: config(onA('println(1)')), buildFlags: [] });
-  const at = (types?: weave.TypeFacts): Promise<string> => weaveKeyOf(ctx, weave, req, { ...input('example.com/a', [file]), ...(types !== undefined ? { types } : {}) });
+  const at = (types?: weave.TypeFacts): Promise<string> => weaveKeyOf(ctx, weave, req.env, { ...input('example.com/a', [file]), ...(types !== undefined ? { types } : {}) });
   const answer = { type: 'example.com/a.T' } as unknown as weave.TypeAnswer;
   const asked = await at({ answers: {} });
   const answered = await at({ answers: { q1: answer }, final: true });

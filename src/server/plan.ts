@@ -1,0 +1,320 @@
+// Planned builds: decide before go starts which packages weft may change, so that every other
+// package keeps the cache key plain `go build` gives it. The shim answers `-V=full` unchanged
+// and execs unmarked compiles at once; a marked package gets `-gcflags=<pkg>=<the user's flags
+// for it> -weftmark=<mark>` (the last matching -gcflags pattern wins in go, so the user's flags
+// must be repeated), which puts the mark in its key and tells the shim to ask the server, which
+// removes the flag again. The mark hashes what the -V=full suffix of toolexec mode hashes: the
+// aspects, weft's build identity, the content of the packages woven code may inject.
+//
+// What gets marked: packages the aspects weave (decided now, syntactically, through the weave
+// cache the compile will ask again), packages that need type information or are cgo (decided at
+// compile time, where export data and cgo's generated files exist), and — when woven code adds
+// link-time packages — every package that depends on one of those, because link deps travel up
+// to the main package through each archive (src/resolve/inject.ts). The packages the aspects
+// may inject are planned too (their listing is the closure of everything injectable, a fixed
+// point by construction: nothing outside it can enter the build through woven code).
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { WeftError } from '../errors.js';
+import { runGoList, type ListedPackage } from '../resolve/index.js';
+import { extractBuildFlags } from '../toolexec/build-flags.js';
+import { joinGoflags, parseGoCommand, parseGoflags } from '../toolexec/go-command-line.js';
+import { findMainModules } from '../toolexec/main-modules.js';
+import { flagsForPackage, parsePerPackageValue, type PatternTarget } from '../toolexec/package-flags.js';
+import type { WeavePackageInput, WeavePackageResult } from '../weave/api.js';
+import type { BuildContext } from './build-context.js';
+import { MARK_FLAG } from './handlers.js';
+
+/** Why a package carries the mark. */
+export type MarkReason = 'woven' | 'types' | 'cgo' | 'undecided' | 'error' | 'dependent';
+
+export interface PlanCounts {
+  /** Packages in the plan (the build's and the injectable ones). */
+  listed: number;
+  /** Packages the weaver saw past the package-level filter and pre-filter. */
+  candidates: number;
+  woven: number;
+  /** Marked to be decided at compile time (types, cgo, undecided, a weave error to report there). */
+  deferred: number;
+  /** Marked only because they depend on a package whose woven code adds link-time packages. */
+  dependents: number;
+  /** Distinct -gcflags / -ldflags marks added to the command line. */
+  compileMarks: number;
+  linkMarks: number;
+  goListRuns: number;
+  filesScanned: number;
+  filesParsed: number;
+  millis: number;
+}
+
+export interface BuildPlan {
+  mark: string;
+  /** Mark key (an import path; test variants go by the package under test) → why. */
+  compileMarks: Map<string, MarkReason>;
+  linkMarks: Set<string>;
+  /** Flags to add after the user's: one -gcflags per compile mark, one -ldflags per link mark. */
+  flags: string[];
+  counts: PlanCounts;
+  /** What the plan read of unmarked packages, to check after the build that it still holds. */
+  snapshot: PlanSnapshot;
+  /** The listing the plan was made from, by go list ImportPath. */
+  packages: ReadonlyMap<string, ListedPackage>;
+}
+
+export interface PlanOptions {
+  go: string;
+  /** The go command's directory (after -C). */
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  /** go's arguments from the subcommand on (`build -race ./...`), without weft's flags. */
+  goArgs: readonly string[];
+  /** The packages the aspects may inject, as listed for this build (null: the configuration injects nothing). */
+  injectable: readonly ListedPackage[] | null;
+  /** Test hook: packages the plan must leave unmarked whatever the weaver says (the cache-poisoning test). */
+  forceUnmarked?: ReadonlySet<string>;
+}
+
+/** The mark of this build's configuration: what toolexec mode's -V=full suffix carries. */
+export function planMark(ctx: Pick<BuildContext, 'suffix'>): string {
+  return createHash('sha256').update(ctx.suffix).digest('hex').slice(0, 16);
+}
+
+export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<BuildPlan> {
+  const t0 = performance.now();
+  const mark = planMark(ctx);
+  const counts: PlanCounts = { listed: 0, candidates: 0, woven: 0, deferred: 0, dependents: 0, compileMarks: 0, linkMarks: 0, goListRuns: 0, filesScanned: 0, filesParsed: 0, millis: 0 };
+  // No aspects: nothing to mark, nothing to list.
+  if (ctx.planWeaver === null) return { mark, compileMarks: new Map(), linkMarks: new Set(), flags: [], counts, snapshot: new PlanSnapshot(), packages: new Map() };
+  const cmd = parseGoCommand(opts.goArgs);
+  const flags = extractBuildFlags(opts.goArgs, opts.env, opts.dir, findMainModules(opts.dir, opts.env['GOWORK'])).flags;
+  const listing = await runGoList(cmd.packages.length > 0 ? cmd.packages : ['.'], {
+    go: opts.go, dir: opts.dir, env: opts.env, flags, export: false, test: cmd.subcommand === 'test' || cmd.subcommand === 'vet',
+  });
+  if (listing.exitCode !== 0 && listing.packages.length === 0) {
+    throw new WeftError('E_PLAN', `cannot plan the build: ${listing.command} failed`, { details: listing.stderr.trim().split('\n').slice(0, 20), hint: 'the go command will report the same problem; --weft-mode=toolexec skips planning' });
+  }
+  const packages = new Map<string, ListedPackage>();
+  for (const p of [...listing.packages, ...(opts.injectable ?? [])]) if (!packages.has(p.ImportPath) && p.Error === undefined) packages.set(p.ImportPath, p);
+
+  const weaveEnv = pickEnv(opts.env, ['GOOS', 'GOARCH', 'GOFLAGS']);
+  const decided = new Map<string, MarkReason>();
+  const carriesLinkDeps = new Set<string>();
+  counts.listed = packages.size;
+  counts.goListRuns = 1;
+  const snapshot = new PlanSnapshot();
+  const injecting = ctx.importcfg !== null;
+  await Promise.all([...packages.values()].map(async (p) => {
+    const input = weaveInputOfListed(ctx, p);
+    if (input === null) return;
+    const reason = await decide(ctx, p, input, weaveEnv, counts);
+    if (reason === null || opts.forceUnmarked?.has(markKeyOf(p))) {
+      snapshot.record(p.ImportPath, input.files);
+      return;
+    }
+    decided.set(p.ImportPath, reason.reason);
+    if (reason.reason === 'woven') counts.woven++;
+    else counts.deferred++;
+    if (injecting && reason.linkDeps) carriesLinkDeps.add(p.ImportPath);
+  }));
+
+  const marks = new Map<string, MarkReason>();
+  for (const [id, reason] of decided) marks.set(markKeyOf(packages.get(id)!), reason);
+  const linkMarks = new Set<string>();
+  if (carriesLinkDeps.size > 0) {
+    for (const p of packages.values()) {
+      const dependsOnOne = carriesLinkDeps.has(p.ImportPath) || (p.Deps ?? []).some((d) => carriesLinkDeps.has(d));
+      if (!dependsOnOne) continue;
+      const key = markKeyOf(p);
+      if (!marks.has(key)) {
+        marks.set(key, 'dependent');
+        counts.dependents++;
+      }
+      if (p.Name === 'main') linkMarks.add(key);
+    }
+  }
+  for (const key of opts.forceUnmarked ?? []) marks.delete(key);
+
+  const targets = patternTargets(packages.values());
+  const goflags = parseGoflags(opts.env['GOFLAGS']);
+  const valuesOf = (name: string) => [...goflags, ...cmd.flags].filter((f) => f.name === name && f.value !== true).map((f) => parsePerPackageValue(f.value as string, opts.dir));
+  const gcflags = valuesOf('gcflags');
+  const ldflags = valuesOf('ldflags');
+  const flag = (name: string, key: string, values: ReturnType<typeof valuesOf>): string => {
+    const target = targets.get(key) ?? { importPath: key, dir: '', standard: false, cmdline: false };
+    return `-${name}=${key}=${joinGoflags([...flagsForPackage(values, target), `${MARK_FLAG}${mark}`])}`;
+  };
+  const out = [
+    ...[...marks.keys()].sort().map((k) => flag('gcflags', k, gcflags)),
+    ...[...linkMarks].sort().map((k) => flag('ldflags', k, ldflags)),
+  ];
+  counts.compileMarks = marks.size;
+  counts.linkMarks = linkMarks.size;
+  counts.millis = Math.round(performance.now() - t0);
+  return { mark, compileMarks: marks, linkMarks, flags: out, counts, snapshot, packages };
+}
+
+async function decide(
+  ctx: BuildContext,
+  p: ListedPackage,
+  input: WeavePackageInput,
+  env: Readonly<Record<string, string>>,
+  counts: PlanCounts,
+): Promise<{ reason: MarkReason; linkDeps: boolean } | null> {
+  if (ctx.planWeaver === null) return null;
+  const outcome = await ctx.planWeaver(input, env);
+  if (!outcome.ok) return { reason: 'error', linkDeps: true };
+  const r: WeavePackageResult = outcome.result;
+  counts.filesScanned += r.stats.filesScanned;
+  counts.filesParsed += r.stats.filesParsed;
+  const sawIt = r.stats.filesParsed > 0 || r.files.length > 0 || r.typeQuestions !== undefined || (r.warnings?.length ?? 0) > 0;
+  if (sawIt) counts.candidates++;
+  // cgo: the compile sees cgo's generated files, not these; whatever matched is woven there.
+  if ((p.CgoFiles?.length ?? 0) > 0) return sawIt ? { reason: 'cgo', linkDeps: true } : null;
+  if (r.typeQuestions !== undefined && r.typeQuestions.length > 0) return { reason: 'types', linkDeps: true };
+  if ((r.warnings?.length ?? 0) > 0) return { reason: 'undecided', linkDeps: true };
+  if (r.files.length > 0 || r.extraFiles.length > 0) return { reason: 'woven', linkDeps: r.addedImports.length > 0 || r.linkDeps.length > 0 };
+  return null;
+}
+
+/** The weaver's input for a listed package, as the compile of it will present it (null: nothing to weave). */
+function weaveInputOfListed(ctx: BuildContext, p: ListedPackage): WeavePackageInput | null {
+  const names = [...(p.GoFiles ?? []), ...(p.CgoFiles ?? [])];
+  if (names.length === 0 || p.Dir === undefined) return null;
+  const base = baseImportPath(p.ImportPath);
+  const testMain = isTestMain(p);
+  const goVersion = p.Module?.GoVersion;
+  return {
+    importPath: p.Name === 'main' ? 'main' : base,
+    toolexecImportPath: p.ImportPath,
+    files: names.map((f) => (isAbsolute(f) ? f : join(p.Dir!, f))),
+    importcfgPackages: (p.Imports ?? []).map(baseImportPath),
+    lang: p.Standard === true || goVersion === undefined ? '' : `go${goVersion}`,
+    goVersion: ctx.goVersion,
+    moduleRoot: ctx.moduleRoot,
+    isTestMain: testMain,
+  };
+}
+
+/** `m/a [m/a.test]` → `m/a`. */
+function baseImportPath(path: string): string {
+  const i = path.indexOf(' [');
+  return i < 0 ? path : path.slice(0, i);
+}
+
+/** The generated main of a test binary: `m/a.test`, importing variants built for it. */
+function isTestMain(p: ListedPackage): boolean {
+  const base = baseImportPath(p.ImportPath);
+  return p.Name === 'main' && base.endsWith('.test') && (p.Imports ?? []).some((i) => i.endsWith(` [${base}]`));
+}
+
+/**
+ * The import path go matches -gcflags/-ldflags patterns against for this package: its own, but
+ * for the package under test, its external test package and the test main, the package under
+ * test's (go gives those three the flags of the package under test; checked with go 1.26).
+ */
+export function markKeyOf(p: ListedPackage): string {
+  const base = baseImportPath(p.ImportPath);
+  if (p.ForTest !== undefined && p.ForTest !== '' && (base === p.ForTest || base === `${p.ForTest}_test`)) return p.ForTest;
+  if (isTestMain(p)) return base.slice(0, -'.test'.length);
+  return base;
+}
+
+/** One pattern target per mark key: its directory, whether it is std, whether the command line named it. */
+function patternTargets(packages: Iterable<ListedPackage>): Map<string, PatternTarget> {
+  const out = new Map<string, PatternTarget>();
+  for (const p of packages) {
+    const key = markKeyOf(p);
+    const t = out.get(key) ?? { importPath: key, dir: '', standard: false, cmdline: false };
+    if (t.dir === '' || baseImportPath(p.ImportPath) === key) {
+      t.dir = p.Dir ?? t.dir;
+      t.standard = p.Standard === true;
+    }
+    if (p.DepOnly !== true) t.cmdline = true;
+    out.set(key, t);
+  }
+  return out;
+}
+
+function pickEnv(env: NodeJS.ProcessEnv, keys: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of keys) if (env[k] !== undefined && env[k] !== '') out[k] = env[k]!;
+  return out;
+}
+
+/**
+ * The files of unmarked packages as the plan read them. After the build, a file whose size or
+ * modification time changed, or whose time is too close to the plan to trust (a write in the
+ * same clock tick as the read: git's "racy" case), is compared by content; a package with a
+ * changed file is planned again, and if it would now be woven the build is reported stale.
+ */
+export class PlanSnapshot {
+  readonly startedMs = Date.now();
+  private readonly files = new Map<string, { pkg: string; size: number; mtimeMs: number; sha?: string }>();
+  private readonly byPackage = new Map<string, string[]>();
+
+  record(pkg: string, paths: readonly string[]): void {
+    this.byPackage.set(pkg, [...paths]);
+    for (const path of paths) {
+      try {
+        const st = statSync(path);
+        const entry: { pkg: string; size: number; mtimeMs: number; sha?: string } = { pkg, size: st.size, mtimeMs: st.mtimeMs };
+        if (isRacy(st.mtimeMs, this.startedMs)) entry.sha = sha256File(path);
+        this.files.set(path, entry);
+      } catch {
+        // An unreadable file fails the compile itself; nothing to compare later.
+      }
+    }
+  }
+
+  /** Packages with a file that changed since the plan read it. */
+  changedPackages(): string[] {
+    const out = new Set<string>();
+    for (const [path, was] of this.files) {
+      if (out.has(was.pkg)) continue;
+      try {
+        const st = statSync(path);
+        if (st.size !== was.size || st.mtimeMs !== was.mtimeMs) out.add(was.pkg);
+        else if (was.sha !== undefined && sha256File(path) !== was.sha) out.add(was.pkg);
+      } catch {
+        out.add(was.pkg);
+      }
+    }
+    return [...out];
+  }
+
+  filesOf(pkg: string): readonly string[] {
+    return this.byPackage.get(pkg) ?? [];
+  }
+
+  get size(): number {
+    return this.files.size;
+  }
+}
+
+/** File times have at best the file system's granularity; within 2 s of the read, the time cannot vouch for the content. */
+function isRacy(mtimeMs: number, readMs: number): boolean {
+  return mtimeMs >= readMs - 2000;
+}
+
+function sha256File(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+/**
+ * After a planned build: the unmarked packages whose files changed and which the aspects would
+ * now weave. Non-empty means the build may lack instrumentation there (their objects are plain
+ * and stored under plain keys, which is correct for plain go; the binary is not).
+ */
+export async function staleAfterBuild(ctx: BuildContext, plan: BuildPlan, env: NodeJS.ProcessEnv): Promise<string[]> {
+  const stale: string[] = [];
+  for (const id of plan.snapshot.changedPackages()) {
+    const p = plan.packages.get(id);
+    if (p === undefined || ctx.planWeaver === null) continue;
+    const input = weaveInputOfListed(ctx, p);
+    if (input === null) continue;
+    const counts = { ...plan.counts };
+    if ((await decide(ctx, p, input, pickEnv(env, ['GOOS', 'GOARCH', 'GOFLAGS']), counts)) !== null) stale.push(id);
+  }
+  return stale;
+}
