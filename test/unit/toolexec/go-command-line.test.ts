@@ -45,3 +45,18 @@ test('findToolexec: the command line wins over GOFLAGS, and a quoted GOFLAGS pat
   assert.deepEqual(findToolexec(['build', '-toolexec', '/a', '.'], '-toolexec=/b'), { value: '/a', from: 'command line' });
   assert.equal(findToolexec(['build', '-o', '-toolexec', '.'], ''), null);
 });
+
+test('flagsEnd: before the packages of go build/run, before -args of go test, the end otherwise', () => {
+  const at = (args: string[]): string[] => args.slice(parseGoCommand(args).flagsEnd);
+  assert.deepEqual(at(['build', '-o', 'out', './cmd', './lib']), ['./cmd', './lib']);
+  assert.deepEqual(at(['run', '-race', 'main.go', 'x.go', '-flag']), ['main.go', 'x.go', '-flag']);
+  assert.deepEqual(at(['test', './a', '-run', 'X', '-args', '-v']), ['-args', '-v']);
+  assert.deepEqual(at(['test', './a', '-count=1']), []);
+  assert.deepEqual(at(['build', '-tags', 'x']), []);
+});
+
+test('go run: the package is its leading .go files, or its first argument', () => {
+  assert.deepEqual(parseGoCommand(['run', 'main.go', 'util.go', 'arg.go1', 'x']).packages, ['main.go', 'util.go']);
+  assert.deepEqual(parseGoCommand(['run', 'main.go', 'util.go']).packages, ['main.go', 'util.go']);
+  assert.deepEqual(parseGoCommand(['run', './cmd', 'a.go']).packages, ['./cmd']);
+});
