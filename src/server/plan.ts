@@ -188,12 +188,24 @@ function weaveInputOfListed(ctx: BuildContext, p: ListedPackage): WeavePackageIn
     importPath: p.Name === 'main' ? 'main' : base,
     toolexecImportPath: p.ImportPath,
     files: names.map((f) => (isAbsolute(f) ? f : join(p.Dir!, f))),
-    importcfgPackages: (p.Imports ?? []).map(baseImportPath),
+    importcfgPackages: importcfgPackagesOf(p),
     lang: p.Standard === true || goVersion === undefined ? '' : `go${goVersion}`,
     goVersion: ctx.goVersion,
     moduleRoot: ctx.moduleRoot,
     isTestMain: testMain,
   };
+}
+
+/**
+ * What the compile's importcfg will name: the imports, plus runtime, which go gives every main
+ * package (the weave cache key includes this list: a plan that guessed differently weaves twice).
+ */
+function importcfgPackagesOf(p: ListedPackage): string[] {
+  const out = new Set((p.Imports ?? []).map(baseImportPath));
+  out.delete('unsafe');
+  out.delete('C');
+  if (p.Name === 'main') out.add('runtime');
+  return [...out];
 }
 
 /** `m/a [m/a.test]` → `m/a`. */
