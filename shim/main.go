@@ -7,6 +7,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"os/signal"
 	"runtime"
 	"strconv"
@@ -32,13 +33,20 @@ func main() {
 	}
 	path, args := os.Args[1], os.Args[2:]
 	tool := toolName(path)
+	// go names the C compiler as configured (CC, usually a bare `gcc`) when it asks for its
+	// identity (`gcc -### -x c -c -`, part of every cgo package's cache key): exec needs a path.
+	if !strings.ContainsAny(path, `/\`) {
+		if lp, err := exec.LookPath(path); err == nil {
+			path = lp
+		}
+	}
 
 	// A planned build (weft go) keeps plain go's -V=full answers, so unmarked packages keep
 	// plain go's cache keys; only compiles and links the plan marked ask the server.
 	planned := os.Getenv("WEFT_SHIM_MODE") == "planned"
 	if len(args) == 1 && args[0] == "-V=full" {
 		if planned {
-			stat(tool, "exec")
+			stat(tool, "vfull")
 			execTool(path, args)
 		}
 		runVersion(tool, path, args)

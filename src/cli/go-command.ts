@@ -70,6 +70,7 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
       const { plan, mode } = await chooseMode(ctx, parseModeSetting(flags.mode ?? env['WEFT_MODE'], flags.mode !== undefined ? '--weft-mode' : 'WEFT_MODE'), flags.mode !== undefined, { go, dir: inv.dir, env, goArgs: [inv.sub, ...inv.rest] });
       ctx.stats.mode = mode;
       log.info(`${mode.name} build: ${mode.reason}${plan !== null ? `; ${plan.counts.compileMarks} of ${plan.counts.listed} packages marked (${plan.counts.woven} woven, ${plan.counts.deferred} decided at compile time, ${plan.counts.dependents} dependents), planned in ${plan.counts.millis} ms` : ''}`);
+      if (plan !== null) await waitForTestGate(env['WEFT_TEST_PAUSE_AFTER_PLAN']);
       server = await listenJobServer(ctx);
       // WEFT_STATS_JSON=<file> and --weft-stats=json (on stderr) give the same JSON report.
       const statsJson = env['WEFT_STATS_JSON'];
@@ -156,6 +157,16 @@ async function chooseMode(
     if (setting === 'planned' || !(e instanceof WeftError) || e.code !== 'E_PLAN') throw e;
     return { plan: null, mode: { name: 'toolexec', reason: `auto: ${e.message}` } };
   }
+}
+
+/**
+ * Test hook: after planning, wait until this file exists (at most a minute), so a test can
+ * change sources between the plan and the build (the stale-plan check).
+ */
+async function waitForTestGate(file: string | undefined): Promise<void> {
+  if (file === undefined || file === '') return;
+  const until = Date.now() + 60_000;
+  while (!existsSync(file) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
 }
 
 /** After a planned build: a source file that changed while go ran must not leave a package silently unwoven. */

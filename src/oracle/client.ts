@@ -4,6 +4,7 @@
 // ended, so a build fails with a clear error instead of hanging; close() ends it with the build.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { WeftError } from '../errors.js';
+import { countChild } from '../children.js';
 import {
   encodeOracleFrame,
   makeOracleHello,
@@ -40,6 +41,7 @@ export function startOracle(opts: StartOracleOptions): TypeOracle {
   const timeoutMs = opts.callTimeoutMs ?? 120_000;
   let child: ChildProcessWithoutNullStreams;
   try {
+    countChild('type oracle');
     child = spawn(opts.binary, [], { stdio: ['pipe', 'pipe', 'pipe'] });
   } catch (e) {
     throw new WeftError('E_ORACLE', `cannot start the type oracle ${opts.binary}: ${(e as Error).message}`, { hint: HINT, cause: e });

@@ -3,6 +3,7 @@
 // packages so a missing one is reported by name (its Error field) instead of as a bare exit code.
 import { spawn } from 'node:child_process';
 import { WeftError } from '../errors.js';
+import { countChild } from '../children.js';
 
 export interface ListedModule {
   Path: string;
@@ -136,6 +137,7 @@ export function runGoList(patterns: readonly string[], opts: GoListOptions): Pro
   const command = `go ${args.join(' ')}`;
   const started = Date.now();
   goListCounter.started++;
+  countChild('go list');
   return new Promise((resolve, reject) => {
     const child = spawn(opts.go, args, { cwd: opts.dir, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], ...(opts.signal ? { signal: opts.signal } : {}) });
     if (child.pid !== undefined) opts.onSpawn?.(child.pid);

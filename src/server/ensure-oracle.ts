@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { WeftError } from '../errors.js';
 import { ensureGoProgram } from './ensure-shim.js';
+import { countChild } from '../children.js';
 
 /** The GOROOT a compile tool belongs to, from its path `$GOROOT/pkg/tool/<os_arch>/compile`. */
 export function gorootOfTool(toolPath: string): string {
@@ -50,6 +51,7 @@ export function ensureOracle(opts: EnsureOracleOptions): Promise<string> {
  */
 export async function ensureOracleForGo(go: string, env: NodeJS.ProcessEnv, cacheDir?: string): Promise<string> {
   const toolDir = await new Promise<string>((resolve, reject) => {
+    countChild('go env');
     execFile(go, ['env', 'GOTOOLDIR'], { env }, (err, stdout) => (err ? reject(new WeftError('E_GO_NOT_FOUND', `\`${go} env GOTOOLDIR\` failed: ${err.message}`)) : resolve(stdout.trim())));
   });
   return ensureOracle({ compilePath: join(toolDir, 'compile'), env, ...(cacheDir !== undefined ? { cacheDir } : {}) });

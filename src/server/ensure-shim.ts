@@ -13,6 +13,7 @@ import { homedir } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WeftError } from '../errors.js';
+import { countChild } from '../children.js';
 
 export interface EnsureShimOptions {
   /** The go command: a name looked up on PATH, or a path. */
@@ -88,6 +89,7 @@ function buildEnv(env: NodeJS.ProcessEnv, goEnv?: GoEnv): NodeJS.ProcessEnv {
 
 function run(cmd: string, args: string[], opts: { cwd?: string; env: NodeJS.ProcessEnv }): Promise<{ code: number; out: string }> {
   return new Promise((resolvePromise, reject) => {
+    countChild(`go ${args[0] ?? ''}`);
     const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const chunks: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => chunks.push(c));

@@ -14,6 +14,7 @@ import { configCacheFile, readCachedConfig, writeCachedConfig } from './config-c
 import { mayNeedTypes } from './type-oracle.js';
 import { weftVersion } from './version.js';
 import { installWeaver } from './weaver.js';
+import { countChild } from '../children.js';
 
 /** The directory of the nearest go.mod at or above `startDir`, or null. */
 export function findModuleRoot(startDir: string): string | null {
@@ -148,6 +149,7 @@ export interface GoFacts {
 /** Asks the toolchain that will run the build for its version and the main module (honours GOWORK, -modfile via GOFLAGS). */
 export function readGoFacts(go: string, dir: string, env: NodeJS.ProcessEnv): Promise<GoFacts> {
   return new Promise((resolvePromise, reject) => {
+    countChild('go env');
     execFile(go, ['env', 'GOVERSION', 'GOMOD'], { cwd: dir, env, encoding: 'utf8' }, (err, stdout, stderr) => {
       if (err !== null) {
         const code = (err as NodeJS.ErrnoException).code;

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { CacheCounters } from '../cache/weave-cache.js';
 import type { WeaveStats } from '../weave/api.js';
+import { childCounts } from '../children.js';
 
 export type RequestOutcome = 'unchanged' | 'woven' | 'error';
 
@@ -47,6 +48,8 @@ export interface StatsSnapshot {
   mode: BuildMode | null;
   /** What planning did (null unless the build was planned). */
   plan: PlanTotals | null;
+  /** Child processes weft started for this build, by kind (src/children.ts). */
+  processes: Record<string, number>;
 }
 
 export interface BuildMode {
@@ -151,6 +154,7 @@ export class BuildStats {
       types: { packages: [...this.typed.packages].sort(), batches: this.typed.batches, oracleMicros: this.typed.oracleMicros, roundTripMicros: this.typed.roundTripMicros },
       shim,
       mode: this.mode,
+      processes: childCounts(),
       plan: this.plan !== null ? { ...this.plan } : null,
     };
   }

@@ -6,6 +6,7 @@
 // itself sent.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
+import { countChild } from '../children.js';
 
 export interface ProcessStat {
   ppid: number;
@@ -71,8 +72,10 @@ export const linuxProcessTable: ProcessTable = {
 /** Runs a lookup command; null when it fails or prints nothing. */
 export type RunCommand = (file: string, args: readonly string[]) => string | null;
 
-const runQuiet: RunCommand = (file, args) =>
-  orNull(() => execFileSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 })) || null;
+const runQuiet: RunCommand = (file, args) => {
+  countChild(file);
+  return orNull(() => execFileSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 })) || null;
+};
 
 /**
  * macOS: `ps` for parent, start time and executable, `lsof` for the working directory. ps

@@ -38,12 +38,16 @@ describe('weave cache (weft go, real go)', { skip: !hasGo && 'go is not installe
     rmSync(checkout, { recursive: true, force: true });
   });
 
-  /** A build with a fresh GOCACHE (the point of the weave cache) and the given weft cache dir. */
+  /**
+   * A build with a fresh GOCACHE (the point of the weave cache) and the given weft cache dir.
+   * In toolexec mode, where every compile asks the cache once, unless `extra` says otherwise.
+   */
   async function build(dir: string, weftCache: string, extra: NodeJS.ProcessEnv = {}, args: string[] = []) {
     const exe = join(scratch, `app-${n}`);
     const gocache = join(scratch, `gocache-${n++}`);
-    const r = await runWeftGo(['build', ...args, '-o', exe, './cmd/app'], { cwd: dir, env: { ...env, GOCACHE: gocache, WEFT_CACHE: weftCache, ...extra }, timeoutMs: 600_000 });
+    const r = await runWeftGo(['build', ...args, '-o', exe, './cmd/app'], { cwd: dir, env: { ...env, GOCACHE: gocache, WEFT_CACHE: weftCache, WEFT_MODE: 'toolexec', ...extra }, timeoutMs: 600_000 });
     assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stats.mode?.name, extra['WEFT_MODE'] ?? 'toolexec');
     rmSync(gocache, { recursive: true, force: true });
     return { ...r, exe, stats: r.stats as unknown as CacheStats };
   }
@@ -86,6 +90,19 @@ describe('weave cache (weft go, real go)', { skip: !hasGo && 'go is not installe
     const tb = await runApp(trimmed.exe, ['panic']);
     assert.match(tb.stderr, /\texample\.com\/cached\/a\/a\.go:11\n/);
     assert.ok(!tb.stderr.includes(other), tb.stderr);
+  });
+
+  it('planned: the plan weaves each candidate once and every woven compile is served from the cache', async () => {
+    const wc = join(scratch, 'wc-planned');
+    const first = await build(checkout, wc, { WEFT_MODE: 'planned' });
+    const plan = first.stats as unknown as { plan: { woven: number; candidates: number }; cache: { localHits: number; localMisses: number; stored: number } };
+    assert.equal(plan.plan.candidates, CANDIDATES);
+    assert.equal(plan.plan.woven, CANDIDATES - 1, 'd is a candidate with nothing to weave: unmarked');
+    assert.deepEqual({ hits: plan.cache.localHits, misses: plan.cache.localMisses, stored: plan.cache.stored }, { hits: CANDIDATES - 1, misses: CANDIDATES, stored: CANDIDATES });
+    assert.deepEqual([(await runApp(first.exe)).stdout, (await runApp(first.exe)).stderr], [OUT, TRACE]);
+    const second = await build(checkout, wc, { WEFT_MODE: 'planned' });
+    assert.equal(second.stats.weave.filesParsed, 0, 'nothing parsed');
+    assert.equal(second.stats.cache?.localMisses, 0);
   });
 
   it('changing one file of one woven package reweaves only that package', async () => {

@@ -90,7 +90,20 @@ export interface StatsJson {
   wallMs: number;
   exitCode: number;
   shim: { invocations: number; byKind: Record<string, number>; byTool: Record<string, number>; byToolKind: Record<string, number>; shimMicros: number } | null;
+  /** Child processes weft started, by kind. */
+  processes: Record<string, number>;
+  /** The pipeline that ran and why. */
+  mode: { name: BuildModeName; reason: string } | null;
+  plan: { listed: number; candidates: number; woven: number; deferred: number; dependents: number; compileMarks: number; linkMarks: number; goListRuns: number; filesScanned: number; filesParsed: number } | null;
+  weave: { packages: number; filesScanned: number; filesParsed: number; filesWoven: number };
+  cache: { localHits: number; localMisses: number; stored: number } | null;
+  types: { packages: string[]; batches: number };
 }
+
+export type BuildModeName = 'planned' | 'toolexec';
+
+/** The two pipelines of `weft go`; tests that run in both set WEFT_MODE and check which one ran. */
+export const BUILD_MODES: readonly BuildModeName[] = ['planned', 'toolexec'];
 
 /** Runs `weft go <args>` with WEFT_STATS_JSON and returns the result plus the build's stats. */
 export async function runWeftGo(args: readonly string[], opts: RunOptions): Promise<RunResult & { stats: StatsJson }> {

@@ -8,11 +8,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { copyFixture, hasGo, makeTestEnv, run, runWeft, type RunResult } from './helpers.js';
+import { BUILD_MODES, copyFixture, hasGo, makeTestEnv, run, runWeft, type RunResult } from './helpers.js';
 
 const EXPECTED = 'HELLO, WEFT\nGET example.invalid\nrt: recorded [greet.Shout greet.Hello net/http.NewRequestWithContext]\n';
 
-describe('injected dependencies (weft go, real go)', { skip: !hasGo && 'go is not installed' }, () => {
+// Every case runs in both pipelines of `weft go` (planned, toolexec); each build checks which ran.
+for (const mode of BUILD_MODES) describe(`injected dependencies (weft go, real go) [${mode}]`, { skip: !hasGo && 'go is not installed' }, () => {
   let root = '';
   let app = '';
   let env: NodeJS.ProcessEnv = {};
@@ -34,8 +35,9 @@ describe('injected dependencies (weft go, real go)', { skip: !hasGo && 'go is no
   /** Runs `weft go <args>` with a debug log; returns the result and the number of go list runs. */
   async function weftGo(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult & { goLists: number; log: string }> {
     const logFile = join(logs, `log-${nlog++}`);
-    const r = await runWeft(['go', ...args], { cwd: opts.cwd ?? app, env: { ...env, ...opts.env, WEFT_LOG: 'debug', WEFT_LOG_FILE: logFile }, timeoutMs: 300_000 });
+    const r = await runWeft(['go', ...args], { cwd: opts.cwd ?? app, env: { ...env, WEFT_MODE: mode, ...opts.env, WEFT_LOG: 'debug', WEFT_LOG_FILE: logFile }, timeoutMs: 300_000 });
     const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
+    if (r.code === 0) assert.match(log, new RegExp(` ${mode} build: WEFT_MODE=${mode}`), `the ${mode} pipeline ran`);
     return { ...r, goLists: log.split('\n').filter((l) => / debug go list /.test(l)).length, log };
   }
 
@@ -60,7 +62,7 @@ describe('injected dependencies (weft go, real go)', { skip: !hasGo && 'go is no
     assert.ok(b.goLists >= 1 && b.goLists <= 2, `go list runs per build: ${b.goLists}\n${b.log}`);
   });
 
-  it('drop-in mode (go build -toolexec=<shim>) links the injected runtime too', async () => {
+  it('drop-in mode (go build -toolexec=<shim>) links the injected runtime too', { skip: mode !== 'toolexec' && 'drop-in is toolexec mode; run once' }, async () => {
     const p = await runWeft(['toolexec-path'], { cwd: app, env });
     assert.equal(p.code, 0, p.stderr);
     const exe = join(root, 'bin', 'dropin');

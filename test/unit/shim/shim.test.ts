@@ -249,3 +249,43 @@ test('a tool run as a child (append mode) gets the termination signal the shim r
     await srv.close();
   }
 });
+
+test('planned mode: -V=full is the tool\'s own answer, unmarked compiles and links are exec\'d without asking anyone', async () => {
+  const stats = join(dir, 'stats-planned');
+  // WEFT_SOCKET points nowhere: any IPC attempt would fail the run.
+  const env = shimEnv({ WEFT_SHIM_MODE: 'planned', WEFT_VERSION_SUFFIX: 'weft@9.8.7;never', WEFT_SOCKET: join(dir, 'nothing.sock'), WEFT_STATS_FILE: stats });
+  const v = await runShim(shim, [join(tools, 'compile'), '-V=full'], env);
+  assert.equal(v.code, 0, v.stderr);
+  assert.equal(v.stdout, 'compile version go1.99.1\nsecond line\n');
+  const c = await runShim(shim, [join(tools, 'compile'), '-p', 'm/a', '-o', 'a.a', 'a.go'], env);
+  assert.equal(c.code, 0, c.stderr);
+  assert.equal(c.stdout, 'compile ran: -p m/a -o a.a a.go\nSOME_VAR=\n');
+  const l = await runShim(shim, [join(tools, 'link'), '-o', 'a.out', 'a.a'], env);
+  assert.equal(l.code, 0, l.stderr);
+  assert.deepEqual(readFileSync(stats, 'utf8').split('\n').filter(Boolean).map((x) => x.split(' ').slice(0, 2).join(' ')), ['compile vfull', 'compile exec', 'link exec']);
+});
+
+test('planned mode: a marked compile asks the server (which would strip the mark)', async () => {
+  let seen: ToolRequest | null = null;
+  const srv = await fakeServer(tempDir('marked'), (msg, sock) => {
+    if (msg.t === 'hello') send(sock, { t: 'hello', v: PROTOCOL_VERSION, weft: '9.8.7', ok: true });
+    else if (msg.t === 'tool') {
+      seen = msg as ToolRequest;
+      send(sock, { t: 'reply', id: (msg as ToolRequest).id, ok: true, args: (msg as ToolRequest).args.filter((a) => !a.startsWith('-weftmark=')) });
+    }
+  });
+  try {
+    const r = await runShim(shim, [join(tools, 'compile'), '-p', 'm/a', '-weftmark=abc', 'a.go'], shimEnv({ WEFT_SHIM_MODE: 'planned', WEFT_SOCKET: srv.socket }));
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'compile ran: -p m/a a.go\nSOME_VAR=\n');
+    assert.deepEqual(seen!.args, ['-p', 'm/a', '-weftmark=abc', 'a.go']);
+  } finally {
+    await srv.close();
+  }
+});
+
+test('a tool named without a directory (go runs `gcc -### …` through -toolexec for cgo\'s cache key) is found on PATH', async () => {
+  const r = await runShim(shim, ['asm', '-x'], shimEnv({ PATH: `${tools}:${process.env['PATH'] ?? ''}`, WEFT_SOCKET: join(dir, 'nothing.sock') }));
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'asm ran: -x\nSOME_VAR=\n');
+});
