@@ -52,7 +52,7 @@ func main() {
 		runVersion(tool, path, args)
 		return
 	}
-	if tool != "compile" && tool != "link" || planned && !marked(args) {
+	if tool != "compile" && tool != "link" || planned && !marked(tool, args) {
 		stat(tool, "exec")
 		execTool(path, args)
 	}
@@ -62,14 +62,19 @@ func main() {
 // markFlag mirrors MARK_FLAG in src/server/handlers.ts.
 const markFlag = "-weftmark="
 
-// marked reports whether a planned build marked this compile or link (a response file may
-// hold the mark: the server reads it). WEFT_SHIM_ASK_ALL=1 sends every compile and link.
-func marked(args []string) bool {
-	if os.Getenv("WEFT_SHIM_ASK_ALL") == "1" {
+// markFile mirrors MARK_FILE in src/server/handlers.ts: the overlay file that carries the
+// mark of a package named on the command line.
+const markFile = "weft_mark_"
+
+// marked reports whether a planned build marked this compile (a response file may hold the
+// mark: the server reads it). Links ask when woven code may add link-time packages
+// (WEFT_SHIM_LINKS=1); WEFT_SHIM_ASK_ALL=1 sends every compile and link.
+func marked(tool string, args []string) bool {
+	if os.Getenv("WEFT_SHIM_ASK_ALL") == "1" || tool == "link" && os.Getenv("WEFT_SHIM_LINKS") == "1" {
 		return true
 	}
 	for _, a := range args {
-		if strings.HasPrefix(a, markFlag) || len(a) > 1 && a[0] == '@' {
+		if strings.HasPrefix(a, markFlag) || len(a) > 1 && a[0] == '@' || strings.Contains(a, markFile) {
 			return true
 		}
 	}

@@ -82,8 +82,12 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
         WEFT_VERSION: ctx.weftVersion,
       };
       // Planned: -V=full answered unchanged and unmarked tools exec'd at once (shim/main.go).
-      if (plan !== null) goEnv['WEFT_SHIM_MODE'] = 'planned';
-      else {
+      delete goEnv['WEFT_SHIM_LINKS'];
+      if (plan !== null) {
+        goEnv['WEFT_SHIM_MODE'] = 'planned';
+        // Links are patched with link-time packages only when the aspects can inject any.
+        if (ctx.linker !== null) goEnv['WEFT_SHIM_LINKS'] = '1';
+      } else {
         goEnv['WEFT_VERSION_SUFFIX'] = ctx.suffix;
         delete goEnv['WEFT_SHIM_MODE'];
       }

@@ -34,25 +34,33 @@ export async function handleToolRequest(ctx: BuildContext, req: ToolRequest, sig
         hint: 'a -gcflags/-ldflags value with -weftmark= came from another weft build (GOFLAGS?); remove it and build again',
       });
     }
-    // Unmarked packages keep plain go's cache keys: nothing may be woven into them.
-    if (mark === null) return req.tool === 'compile' ? refuseUnplanned(ctx, unmarked, signal) : { plan: { args }, outcome: 'unchanged' };
+    // Unmarked packages keep plain go's cache keys: nothing may be woven into them. A link is
+    // patched only with the link deps its archives carry, which only marked packages have.
+    if (mark === null && req.tool === 'compile') return refuseUnplanned(ctx, unmarked, signal);
   }
   return req.tool === 'compile' ? handleCompile(ctx, unmarked, signal) : handleLink(ctx, unmarked, signal);
 }
 
-/** The flag a planned build adds to a marked package's -gcflags (and a marked link's -ldflags) to give it its own cache key. */
+/** The flag a planned build adds to a marked package's -gcflags to give it its own cache key. */
 export const MARK_FLAG = '-weftmark=';
 
+/** The file a planned build adds (through -overlay) to a marked package named on the command line; its name carries the mark. */
+const MARK_FILE = /(?:^|[/\\])weft_mark_([0-9a-f]{16})(?:_test)?\.go$/;
+
 /**
- * Removes the plan's mark from a tool's arguments (also from a response file, which go uses
- * for long command lines); the tools themselves would reject the flag.
+ * Removes the plan's mark — the -gcflags flag or the overlay file — from a tool's arguments
+ * (also from a response file, which go uses for long command lines): the tools must not see
+ * the flag, and the file holds nothing but a package clause.
  */
 export function takeMark(args: readonly string[]): { args: string[]; mark: string | null } {
   const expanded = args.some((a) => a.startsWith('@') && a.length > 1) ? expandResponseFiles(args) : args;
   let mark: string | null = null;
   const out: string[] = [];
   for (const a of expanded) {
+    // Not the -trimpath value, which maps the overlaid file back to where go thinks it is.
+    const file = a.includes('=>') ? null : MARK_FILE.exec(a);
     if (a.startsWith(MARK_FLAG)) mark = a.slice(MARK_FLAG.length);
+    else if (file !== null) mark = file[1]!;
     else out.push(a);
   }
   if (mark === null) return { args: [...args], mark };

@@ -14,12 +14,13 @@
 // may inject are planned too (their listing is the closure of everything injectable, a fixed
 // point by construction: nothing outside it can enter the build through woven code).
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, isAbsolute, join } from 'node:path';
 import { WeftError } from '../errors.js';
 import { runGoList, type ListedPackage } from '../resolve/index.js';
 import { extractBuildFlags } from '../toolexec/build-flags.js';
-import { joinGoflags, parseGoCommand, parseGoflags } from '../toolexec/go-command-line.js';
+import { joinGoflags, lastFlag, parseGoCommand, parseGoflags } from '../toolexec/go-command-line.js';
 import { findMainModules } from '../toolexec/main-modules.js';
 import { flagsForPackage, parsePerPackageValue, type PatternTarget } from '../toolexec/package-flags.js';
 import type { WeavePackageInput, WeavePackageResult } from '../weave/api.js';
@@ -39,9 +40,9 @@ export interface PlanCounts {
   deferred: number;
   /** Marked only because they depend on a package whose woven code adds link-time packages. */
   dependents: number;
-  /** Distinct -gcflags / -ldflags marks added to the command line. */
+  /** Marked packages (mark keys), and how many of them carry the mark as an overlay file. */
   compileMarks: number;
-  linkMarks: number;
+  overlayMarks: number;
   goListRuns: number;
   filesScanned: number;
   filesParsed: number;
@@ -52,8 +53,7 @@ export interface BuildPlan {
   mark: string;
   /** Mark key (an import path; test variants go by the package under test) → why. */
   compileMarks: Map<string, MarkReason>;
-  linkMarks: Set<string>;
-  /** Flags to add after the user's: one -gcflags per compile mark, one -ldflags per link mark. */
+  /** Flags to add after the user's: -gcflags marks and the -overlay of mark files. */
   flags: string[];
   counts: PlanCounts;
   /** What the plan read of unmarked packages, to check after the build that it still holds. */
@@ -83,9 +83,9 @@ export function planMark(ctx: Pick<BuildContext, 'suffix'>): string {
 export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<BuildPlan> {
   const t0 = performance.now();
   const mark = planMark(ctx);
-  const counts: PlanCounts = { listed: 0, candidates: 0, woven: 0, deferred: 0, dependents: 0, compileMarks: 0, linkMarks: 0, goListRuns: 0, filesScanned: 0, filesParsed: 0, millis: 0 };
+  const counts: PlanCounts = { listed: 0, candidates: 0, woven: 0, deferred: 0, dependents: 0, compileMarks: 0, overlayMarks: 0, goListRuns: 0, filesScanned: 0, filesParsed: 0, millis: 0 };
   // No aspects: nothing to mark, nothing to list.
-  if (ctx.planWeaver === null) return { mark, compileMarks: new Map(), linkMarks: new Set(), flags: [], counts, snapshot: new PlanSnapshot(), packages: new Map() };
+  if (ctx.planWeaver === null) return { mark, compileMarks: new Map(), flags: [], counts, snapshot: new PlanSnapshot(), packages: new Map() };
   const cmd = parseGoCommand(opts.goArgs);
   const flags = extractBuildFlags(opts.goArgs, opts.env, opts.dir, findMainModules(opts.dir, opts.env['GOWORK'])).flags;
   const listing = await runGoList(cmd.packages.length > 0 ? cmd.packages : ['.'], {
@@ -119,39 +119,106 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
   }));
 
   const marks = new Map<string, MarkReason>();
-  for (const [id, reason] of decided) marks.set(markKeyOf(packages.get(id)!), reason);
-  const linkMarks = new Set<string>();
+  const testMainsWoven = new Set<string>();
+  for (const [id, reason] of decided) {
+    const p = packages.get(id)!;
+    marks.set(markKeyOf(p), reason);
+    if (isTestMain(p)) testMainsWoven.add(markKeyOf(p));
+  }
   if (carriesLinkDeps.size > 0) {
     for (const p of packages.values()) {
-      const dependsOnOne = carriesLinkDeps.has(p.ImportPath) || (p.Deps ?? []).some((d) => carriesLinkDeps.has(d));
-      if (!dependsOnOne) continue;
+      if (!carriesLinkDeps.has(p.ImportPath) && !(p.Deps ?? []).some((d) => carriesLinkDeps.has(d))) continue;
       const key = markKeyOf(p);
       if (!marks.has(key)) {
         marks.set(key, 'dependent');
         counts.dependents++;
       }
-      if (p.Name === 'main') linkMarks.add(key);
     }
   }
   for (const key of opts.forceUnmarked ?? []) marks.delete(key);
 
+  const placed = placeMarks(ctx, opts, cmd, packages, marks, testMainsWoven, mark);
+  counts.compileMarks = marks.size;
+  counts.overlayMarks = placed.overlayKeys;
+  counts.millis = Math.round(performance.now() - t0);
+  return { mark, compileMarks: marks, flags: placed.flags, counts, snapshot, packages };
+}
+
+/**
+ * Where each mark goes. go records the last -gcflags value in every binary's build information
+ * (`go version -m`), which is part of each main package's cache key: a -gcflags mark would show
+ * in the binaries and recompile every main package. So a marked package named on the command
+ * line (in the main module) gets its mark as a file instead, added through -overlay (which go
+ * hashes into the package's key and does not record), and the -gcflags marks of the others
+ * (std, dependencies: go never lets a value without a pattern reach them) are followed by an
+ * empty `-gcflags=`, which applies to command-line packages only and, being last, is what the
+ * build information records — nothing, as for a plain build — when the user gave no -gcflags.
+ */
+function placeMarks(
+  ctx: BuildContext,
+  opts: PlanOptions,
+  cmd: ReturnType<typeof parseGoCommand>,
+  packages: ReadonlyMap<string, ListedPackage>,
+  marks: ReadonlyMap<string, MarkReason>,
+  testMainsWoven: ReadonlySet<string>,
+  mark: string,
+): { flags: string[]; overlayKeys: number } {
   const targets = patternTargets(packages.values());
   const goflags = parseGoflags(opts.env['GOFLAGS']);
-  const valuesOf = (name: string) => [...goflags, ...cmd.flags].filter((f) => f.name === name && f.value !== true).map((f) => parsePerPackageValue(f.value as string, opts.dir));
-  const gcflags = valuesOf('gcflags');
-  const ldflags = valuesOf('ldflags');
-  const flag = (name: string, key: string, values: ReturnType<typeof valuesOf>): string => {
+  const userValues = [...goflags, ...cmd.flags].filter((f) => f.name === 'gcflags' && f.value !== true);
+  const values = userValues.map((f) => parsePerPackageValue(f.value as string, opts.dir));
+  const overlay: Record<string, string> = {};
+  const gcflags: string[] = [];
+  let cmdlineFlagMark = false;
+  for (const key of [...marks.keys()].sort()) {
     const target = targets.get(key) ?? { importPath: key, dir: '', standard: false, cmdline: false };
-    return `-${name}=${key}=${joinGoflags([...flagsForPackage(values, target), `${MARK_FLAG}${mark}`])}`;
-  };
-  const out = [
-    ...[...marks.keys()].sort().map((k) => flag('gcflags', k, gcflags)),
-    ...[...linkMarks].sort().map((k) => flag('ldflags', k, ldflags)),
-  ];
-  counts.compileMarks = marks.size;
-  counts.linkMarks = linkMarks.size;
-  counts.millis = Math.round(performance.now() - t0);
-  return { mark, compileMarks: marks, linkMarks, flags: out, counts, snapshot, packages };
+    const p = packages.get(key) ?? [...packages.values()].find((x) => markKeyOf(x) === key);
+    const asFile = target.cmdline && !target.standard && p?.Module?.Main === true && target.dir !== '';
+    if (asFile) {
+      overlay[join(target.dir, `weft_mark_${mark}.go`)] = `package ${p!.Name}\n`;
+      if (packages.has(`${key}_test [${key}.test]`)) overlay[join(target.dir, `weft_mark_${mark}_test.go`)] = `package ${p!.Name}_test\n`;
+    }
+    // A woven test main has no file of its own to carry a mark: it follows its package's -gcflags.
+    if (!asFile || testMainsWoven.has(key)) {
+      gcflags.push(`-gcflags=${key}=${joinGoflags([...flagsForPackage(values, target), `${MARK_FLAG}${mark}`])}`);
+      if (target.cmdline) cmdlineFlagMark = true;
+    }
+  }
+  if (gcflags.length > 0 && userValues.length === 0 && !cmdlineFlagMark) gcflags.push('-gcflags=');
+  const flags = [...gcflags];
+  if (Object.keys(overlay).length > 0) flags.push(`-overlay=${writeOverlay(ctx, opts, cmd, overlay)}`);
+  return { flags, overlayKeys: Object.keys(overlay).length };
+}
+
+/** Writes the overlay file (the user's -overlay merged in) into a directory removed with the build. */
+function writeOverlay(ctx: BuildContext, opts: PlanOptions, cmd: ReturnType<typeof parseGoCommand>, files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'weft-overlay-'));
+  ctx.disposers.push(() => rmSync(dir, { recursive: true, force: true }));
+  const replace: Record<string, string> = {};
+  const user = lastFlag([...parseGoflags(opts.env['GOFLAGS']), ...cmd.flags], 'overlay');
+  if (typeof user === 'string' && user !== '') {
+    const path = isAbsolute(user) ? user : join(opts.dir, user);
+    let parsed: { Replace?: Record<string, string> };
+    try {
+      parsed = JSON.parse(readFileSync(path, 'utf8')) as { Replace?: Record<string, string> };
+    } catch (e) {
+      throw new WeftError('E_USAGE', `cannot read the -overlay file ${path}: ${(e as Error).message}`, { hint: 'go build -overlay needs a JSON file {"Replace": {...}}' });
+    }
+    // go resolves relative paths in an overlay against the go command's directory.
+    for (const [k, v] of Object.entries(parsed.Replace ?? {})) replace[isAbsolute(k) ? k : join(opts.dir, k)] = v === '' || isAbsolute(v) ? v : join(opts.dir, v);
+  }
+  let n = 0;
+  for (const [target, text] of Object.entries(files)) {
+    // The compile is given this path: its name must carry the mark as the target's does.
+    const sub = join(dir, String(n++));
+    mkdirSync(sub);
+    const file = join(sub, basename(target));
+    writeFileSync(file, text);
+    replace[target] = file;
+  }
+  const json = join(dir, 'overlay.json');
+  writeFileSync(json, JSON.stringify({ Replace: replace }));
+  return json;
 }
 
 async function decide(

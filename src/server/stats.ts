@@ -65,7 +65,7 @@ export interface PlanTotals {
   deferred: number;
   dependents: number;
   compileMarks: number;
-  linkMarks: number;
+  overlayMarks: number;
   goListRuns: number;
   filesScanned: number;
   filesParsed: number;
@@ -202,7 +202,7 @@ export function formatStats(s: StatsSnapshot): string {
   const ms = (us: number): string => (us / 1000).toFixed(1);
   const lines = [
     ...(s.mode !== null ? [`weft stats: mode ${s.mode.name} (${s.mode.reason})`] : []),
-    ...(s.plan !== null ? [`weft stats: plan ${s.plan.listed} packages, ${s.plan.candidates} candidates: ${s.plan.woven} woven, ${s.plan.deferred} decided at compile time, ${s.plan.dependents} dependents; ${s.plan.compileMarks} compile and ${s.plan.linkMarks} link marks (${s.plan.millis} ms)`] : []),
+    ...(s.plan !== null ? [`weft stats: plan ${s.plan.listed} packages, ${s.plan.candidates} candidates: ${s.plan.woven} woven, ${s.plan.deferred} decided at compile time, ${s.plan.dependents} dependents; ${s.plan.compileMarks} packages marked (${s.plan.overlayMarks} overlay mark files) (${s.plan.millis} ms)`] : []),
     `weft stats: ${s.compileRequests} compile + ${s.linkRequests} link requests (${s.unchanged} unchanged, ${s.woven} woven, ${s.errors} failed${s.timeouts > 0 ? `, ${s.timeouts} timed out` : ''}${s.abandoned > 0 ? `, ${s.abandoned} abandoned` : ''})`,
     `weft stats: server time ${ms(s.serverMicrosSum)} ms total, p50 ${(s.serverMicrosP50 / 1000).toFixed(3)} ms, max ${ms(s.serverMicrosMax)} ms`,
   ];

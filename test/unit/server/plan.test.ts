@@ -66,3 +66,18 @@ test('the snapshot sees a changed file, also one rewritten with the same size in
   utimesSync(b, old, old);
   assert.deepEqual(snap.changedPackages().sort(), ['m/a', 'm/b']);
 });
+
+test('takeMark removes an overlay mark file (and its external-test twin) from a compile', () => {
+  assert.deepEqual(takeMark(['-p', 'm/a', '/src/a/a.go', '/src/a/weft_mark_0123456789abcdef.go']), { args: ['-p', 'm/a', '/src/a/a.go'], mark: '0123456789abcdef' });
+  assert.deepEqual(takeMark(['-p', 'm/a_test', '/src/a/weft_mark_0123456789abcdef_test.go', '/src/a/x_test.go']), { args: ['-p', 'm/a_test', '/src/a/x_test.go'], mark: '0123456789abcdef' });
+  // Only weft's own pattern: a user file that merely looks alike stays.
+  assert.deepEqual(takeMark(['/src/a/weft_mark_notahash.go']).mark, null);
+});
+
+test('takeMark leaves the -trimpath value that names the mark file alone', () => {
+  const trim = '$WORK/b050=>;/tmp/weft-overlay-x/0/weft_mark_0123456789abcdef.go=>/src/a/weft_mark_0123456789abcdef.go';
+  assert.deepEqual(takeMark(['-trimpath', trim, '-p', 'm/a', '/tmp/weft-overlay-x/0/weft_mark_0123456789abcdef.go', '/src/a/a.go']), {
+    args: ['-trimpath', trim, '-p', 'm/a', '/src/a/a.go'],
+    mark: '0123456789abcdef',
+  });
+});
