@@ -13,7 +13,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runServiceAgainstAgent, type ServiceRun } from './ddtrace-service.js';
-import { copyFixture, hasGo, makeTestEnv, repoRoot, run, runWeftGo } from './helpers.js';
+import { BUILD_MODES, copyFixture, hasGo, makeTestEnv, repoRoot, run, runWeftGo, type StatsJson } from './helpers.js';
 import type { AgentSpan, NormalizedSpan } from './mock-agent.js';
 
 const FIXTURE = 'ddtrace-service';
@@ -25,22 +25,23 @@ function find(spans: readonly AgentSpan[], what: string, pred: (s: AgentSpan) =>
   return s;
 }
 
-describe('dd-trace-go v2.6.0 aspects woven by weft (real go, mock agent)', { skip: !hasGo && 'go is not installed' }, () => {
+// Both pipelines of `weft go` must give the same woven program; each build says which one ran.
+for (const mode of BUILD_MODES) describe(`dd-trace-go v2.6.0 aspects woven by weft (real go, mock agent) [${mode}]`, { skip: !hasGo && 'go is not installed' }, () => {
   let dir = '';
   let env: NodeJS.ProcessEnv = {};
   let cleanup = (): void => {};
-  let built: { code: number | null; stderr: string; woven: number } | undefined;
+  let built: { code: number | null; stderr: string; woven: number; stats: StatsJson } | undefined;
   let service: ServiceRun | undefined;
 
   before(async () => {
     dir = copyFixture(FIXTURE);
     ({ env, cleanup } = makeTestEnv(FIXTURE));
     // The pinned modules come from the module proxy when the module cache lacks them.
-    env = { ...env, GOPROXY: process.env.GOPROXY || 'https://proxy.golang.org,direct', GOFLAGS: '-mod=readonly' };
+    env = { ...env, GOPROXY: process.env.GOPROXY || 'https://proxy.golang.org,direct', GOFLAGS: '-mod=readonly', WEFT_MODE: mode };
     const dl = await run('go', ['mod', 'download'], { cwd: dir, env, timeoutMs: 600_000 });
     assert.equal(dl.code, 0, dl.stderr);
     const b = await runWeftGo(['build', '-o', join(dir, 'service'), '.'], { cwd: dir, env, timeoutMs: 1_200_000 });
-    built = { code: b.code, stderr: b.stderr, woven: b.stats.woven };
+    built = { code: b.code, stderr: b.stderr, woven: b.stats.woven, stats: b.stats };
     if (b.code === 0) service = await runServiceAgainstAgent(join(dir, 'service'), { cwd: dir, env });
   });
   after(() => {
@@ -58,6 +59,7 @@ describe('dd-trace-go v2.6.0 aspects woven by weft (real go, mock agent)', { ski
 
   it('weft go build of the unchanged fixture weaves the pinned aspects; the service works', () => {
     const s = ran();
+    assert.equal(built!.stats.mode?.name, mode);
     assert.ok(built && built.woven > 0, 'weft wove nothing');
     assert.equal(s.stdout, 'hello, world\n');
     assert.ok(s.agentRequests.some((r) => r === 'PUT /v0.4/traces' || r === 'POST /v0.4/traces'), `the tracer never sent traces: ${s.agentRequests.join(', ')}`);

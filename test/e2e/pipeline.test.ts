@@ -56,6 +56,9 @@ describe('pipeline (real go)', { skip: !hasGo && 'go is not installed' }, () => 
   before(async () => {
     mod = copyFixture('pipeline');
     ({ env, cleanup } = makeTestEnv('pipeline'));
+    // This file is about the toolexec pipeline, where every compile asks the server (planned
+    // builds have test/e2e/planned.test.ts).
+    env = { ...env, WEFT_MODE: 'toolexec' };
     const p = await runWeft(['toolexec-path'], { cwd: mod, env });
     assert.equal(p.code, 0, p.stderr);
     shim = p.stdout.trim();
