@@ -18,6 +18,8 @@ export interface ToolResult {
   cpuMs: number[];
   /** Processes started by one extra (untimed) build, or null when not counted. */
   processes: number | null;
+  /** The counted processes by program name (the last program a process exec'd). */
+  processesByProgram?: Record<string, number>;
   /** Peak RSS of the weft process per round, KiB (weft only). */
   rssKb: number[];
   /** The mode weft reports it ran in (`?` when its stats do not say); null for other tools. */

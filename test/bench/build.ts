@@ -348,6 +348,7 @@ async function measure(runner: Runner, c: Case, variant: Variant, tools: Tool[],
         if (typeof counted === 'string') log(`${c.name}, ${variant}: ${t.label}: ${counted}`);
         else {
           results.get(t.id)!.processes = counted.processes;
+          results.get(t.id)!.processesByProgram = counted.byProgram;
           log(`${c.name}, ${variant}: ${t.label} started ${counted.processes} processes (${Object.entries(counted.byProgram).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${k} ${v}`).join(', ')})`);
         }
       }
