@@ -70,16 +70,20 @@ export const TABLE_HEADER = [
   '|---|---|---|---|---|---|---|---|---|---|---|',
 ];
 
-/** One markdown row per tool of each case and variant; medians with (min–max) when there are several runs. */
+/**
+ * One markdown row per tool of each case and variant; medians with (min–max) when there are
+ * several runs. A tool without figures says `unavailable [n]`, the reasons listed once below.
+ */
 export function formatTable(results: readonly CaseResult[]): string {
   const lines = [...TABLE_HEADER];
+  const reasons: string[] = [];
   for (const c of results) {
     const plain = c.tools.find((t) => t.kind === 'plain');
     for (const t of c.tools) {
       const head = `| ${c.case} | ${c.variant} | ${t.tool} |`;
       if (t.unavailable !== undefined) {
-        const why = t.unavailable.length > 100 ? `${t.unavailable.slice(0, 99)}…` : t.unavailable;
-        lines.push(`${head} — | unavailable: ${why.replace(/\|/g, '\\|')} | — | — | — | — | — | — |`);
+        if (!reasons.includes(t.unavailable)) reasons.push(t.unavailable);
+        lines.push(`${head} — | unavailable [${reasons.indexOf(t.unavailable) + 1}] | — | — | — | — | — | — |`);
         continue;
       }
       const f = figuresOf(t, plain);
@@ -89,6 +93,7 @@ export function formatTable(results: readonly CaseResult[]): string {
       );
     }
   }
+  if (reasons.length > 0) lines.push('', ...reasons.map((why, i) => `[${i + 1}] ${why}`));
   return lines.join('\n');
 }
 

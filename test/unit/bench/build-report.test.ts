@@ -110,10 +110,22 @@ describe('formatTable', () => {
 
   it('prints medians with (min–max), the mode, processes, compiles, RSS in MiB, and unavailable tools with their reason', () => {
     const lines = formatTable([{ case: '200 packages', variant: 'fresh', tools: [plain, weft, orch] }]).split('\n');
-    assert.equal(lines.length, 5);
+    assert.equal(lines.length, 7);
     assert.equal(lines[2], '| 200 packages | fresh | plain go | — | 2.00 (1.00–4.00) | 1.00× | 1.00 (0.50–1.00) | 1.00× | 10 | — | — |');
     assert.equal(lines[3], '| 200 packages | fresh | weft planned | planned | 2.00 (1.50–6.00) | 1.50× (1.00–1.50) | 1.00 (1.00–1.50) | 1.50× (1.00–2.00) | 14 | 3 | 96 (64–128) |');
-    assert.equal(lines[4], '| 200 packages | fresh | orchestrion v1.8.0 | — | unavailable: cannot install \\| offline | — | — | — | — | — | — |');
+    assert.equal(lines[4], '| 200 packages | fresh | orchestrion v1.8.0 | — | unavailable [1] | — | — | — | — | — | — |');
+    assert.deepEqual(lines.slice(5), ['', '[1] cannot install | offline']);
+  });
+
+  it('lists each reason for an unavailable tool once, numbered in order of appearance', () => {
+    const rejected = tool({ tool: 'weft toolexec', kind: 'weft', unavailable: 'weft: unknown weft flag --weft-mode' });
+    const text = formatTable([
+      { case: 'a', variant: 'fresh', tools: [plain, rejected, orch] },
+      { case: 'a', variant: 'warm', tools: [plain, rejected, orch] },
+    ]);
+    assert.equal(text.match(/unavailable \[1\]/g)?.length, 2);
+    assert.equal(text.match(/unavailable \[2\]/g)?.length, 2);
+    assert.ok(text.endsWith('\n\n[1] weft: unknown weft flag --weft-mode\n[2] cannot install | offline'), text);
   });
 
   it('a single round prints bare figures', () => {
