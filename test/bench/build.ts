@@ -129,6 +129,14 @@ function pinOrchestrion(dir: string): string | null {
   return got.ok ? null : `cannot pin orchestrion in the generated module: ${firstLine(got.out)}`;
 }
 
+const LEGEND = [
+  'fresh: a new empty GOCACHE for every run (weft: its cache emptied too, except the built shim and type oracle).',
+  'warm: the tool\'s own GOCACHE holds a complete build of the case; before each run one leaf package gets a new value in an',
+  'exported function, so it, its importers and the link run again. CPU: user+sys of the whole process tree. processes: pids',
+  'that exec\'d, counted under strace in one extra untimed build (— = not counted). weft RSS: peak of the weft Node process.',
+  'Ratios pair each round with plain go\'s run of the same round.',
+].join('\n');
+
 const NO_MATCH_CONFIG = [
   'meta:',
   '  name: bench-no-match',
@@ -412,7 +420,7 @@ async function main(): Promise<void> {
       rmSync(caseWork, { recursive: true, force: true });
     }
     const date = new Date().toISOString();
-    const table = formatTable(results);
+    const table = `${formatTable(results)}\n\n${LEGEND}`;
     const title = `weft build benchmark, ${date.slice(0, 16).replace('T', ' ')} UTC: ${machine}; ${RUNS} round(s)${quick ? ' (--quick)' : ''}; took ${((Date.now() - started) / 1000).toFixed(0)} s`;
     console.log(`${title}\n\n${table}\n`);
     mkdirSync(OUT, { recursive: true });
