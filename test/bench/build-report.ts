@@ -97,6 +97,18 @@ export function formatTable(results: readonly CaseResult[]): string {
   return lines.join('\n');
 }
 
+/**
+ * What the benchmark reads from weft's WEFT_STATS_JSON report: the compile requests and the mode
+ * weft says it ran in (`mode: {name, reason}`; absent from weft versions without modes).
+ */
+export function parseWeftStats(text: string): { compiles?: number; mode?: { name: string; reason?: string } } {
+  const s = JSON.parse(text) as { compileRequests?: unknown; mode?: { name?: unknown; reason?: unknown } | null };
+  const out: { compiles?: number; mode?: { name: string; reason?: string } } = {};
+  if (typeof s.compileRequests === 'number') out.compiles = s.compileRequests;
+  if (typeof s.mode?.name === 'string') out.mode = { name: s.mode.name, ...(typeof s.mode.reason === 'string' ? { reason: s.mode.reason } : {}) };
+  return out;
+}
+
 /** The JSON written beside the table: raw per-round figures plus the computed spreads. */
 export function resultsJson(meta: Record<string, unknown>, results: readonly CaseResult[]): string {
   const cases = results.map((c) => {

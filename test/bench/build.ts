@@ -26,7 +26,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { flag, repoRoot, timedRun, weftBin } from './bench-util.js';
-import { baselineSource, countExecProcesses, formatTable, resultsJson, type CaseResult, type ToolKind, type ToolResult, type Variant } from './build-report.js';
+import { baselineSource, countExecProcesses, formatTable, parseWeftStats, resultsJson, type CaseResult, type ToolKind, type ToolResult, type Variant } from './build-report.js';
 import { leafOf, MAIN_DIR, writeTreeModule, writeTreePackage, type TreeModule } from './monorepo.js';
 
 const ORCHESTRION_MODULE = 'github.com/DataDog/orchestrion';
@@ -240,11 +240,7 @@ class Runner {
     const s: Sample = { wallMs: r.wallMs, cpuMs: r.cpuMs };
     if (t.kind === 'weft') {
       if (existsSync(rssFile)) s.rssKb = Number(readFileSync(rssFile, 'utf8'));
-      if (existsSync(statsFile)) {
-        const stats = JSON.parse(readFileSync(statsFile, 'utf8')) as { compileRequests?: number; mode?: { name?: string; reason?: string } };
-        s.compiles = stats.compileRequests;
-        if (stats.mode?.name !== undefined) s.mode = { name: stats.mode.name, ...(stats.mode.reason !== undefined ? { reason: stats.mode.reason } : {}) };
-      }
+      if (existsSync(statsFile)) Object.assign(s, parseWeftStats(readFileSync(statsFile, 'utf8')));
       rmSync(statsFile, { force: true });
       rmSync(rssFile, { force: true });
     }

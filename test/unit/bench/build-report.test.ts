@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { baselineSource, countExecProcesses, figuresOf, formatTable, type ToolResult } from '../../bench/build-report.js';
+import { baselineSource, countExecProcesses, figuresOf, formatTable, parseWeftStats, type ToolResult } from '../../bench/build-report.js';
 import { leafOf, MAIN_DIR, writeTreeModule, writeTreePackage, type TreeModule } from '../../bench/monorepo.js';
 
 const repo = new URL('../../../../', import.meta.url).pathname;
@@ -92,6 +92,19 @@ describe('countExecProcesses', () => {
       '',
     ].join('\n');
     assert.deepEqual(countExecProcesses(log), { processes: 4, byProgram: { go: 1, gcc: 1, compile: 1, asm: 1 } });
+  });
+});
+
+describe('parseWeftStats', () => {
+  it('reads the compile requests and the mode weft reports, with its reason', () => {
+    assert.deepEqual(parseWeftStats('{"compileRequests":262,"woven":0,"mode":{"name":"planned","reason":"auto: go build of a main module"}}\n'), {
+      compiles: 262,
+      mode: { name: 'planned', reason: 'auto: go build of a main module' },
+    });
+  });
+  it('leaves the mode out when weft does not report one (the table then says ?)', () => {
+    assert.deepEqual(parseWeftStats('{"compileRequests":4,"woven":0}'), { compiles: 4 });
+    assert.deepEqual(parseWeftStats('{"compileRequests":4,"mode":null}'), { compiles: 4 });
   });
 });
 
