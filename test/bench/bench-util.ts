@@ -27,18 +27,30 @@ export function median(xs: number[]): number {
   return s.length === 0 ? NaN : s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  n: number;
+}
+
+export function spreadOf(xs: readonly number[]): Spread {
+  return { median: median([...xs]), min: xs.length === 0 ? NaN : Math.min(...xs), max: xs.length === 0 ? NaN : Math.max(...xs), n: xs.length };
+}
+
+export interface TimedRun {
+  wallMs: number;
+  /** user+sys of every descendant the command waited for (its whole tree). */
+  cpuMs: number;
+  code: number | null;
+  stderr: string;
+}
+
 /**
- * Runs `go build -o /dev/null <target>` plainly or through `weft go`, and measures wall time and
- * the CPU of the whole process tree. A failed build rejects with go's stderr.
+ * Runs one command to completion (stdout discarded, stderr kept) and measures its wall time and
+ * the CPU of its process tree. Never rejects for a non-zero exit: the caller decides.
  */
-export function timedBuild(
-  mode: 'plain' | 'weft',
-  target: string,
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-): Promise<{ wallMs: number; cpuMs: number }> {
-  const args = ['build', '-o', '/dev/null', target];
-  const [cmd, argv] = mode === 'plain' ? ['go', args] : [process.execPath, [weftBin, 'go', ...args]];
+export function timedRun(cmd: string, argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<TimedRun> {
   const cpu0 = childCpuMs();
   const t0 = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
@@ -47,10 +59,24 @@ export function timedBuild(
     child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     child.once('error', reject);
     child.once('close', (code) => {
-      const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
-      const cpuMs = childCpuMs() - cpu0;
-      if (code !== 0) reject(new Error(`${mode} build failed (exit ${code}):\n${stderr}`));
-      else resolve({ wallMs, cpuMs });
+      resolve({ wallMs: Number(process.hrtime.bigint() - t0) / 1e6, cpuMs: childCpuMs() - cpu0, code, stderr });
     });
   });
+}
+
+/**
+ * Runs `go build -o /dev/null <target>` plainly or through `weft go`, and measures wall time and
+ * the CPU of the whole process tree. A failed build rejects with go's stderr.
+ */
+export async function timedBuild(
+  mode: 'plain' | 'weft',
+  target: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ wallMs: number; cpuMs: number }> {
+  const args = ['build', '-o', '/dev/null', target];
+  const [cmd, argv] = mode === 'plain' ? ['go', args] : [process.execPath, [weftBin, 'go', ...args]];
+  const r = await timedRun(cmd, argv, cwd, env);
+  if (r.code !== 0) throw new Error(`${mode} build failed (exit ${r.code}):\n${r.stderr}`);
+  return { wallMs: r.wallMs, cpuMs: r.cpuMs };
 }

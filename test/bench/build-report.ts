@@ -1,0 +1,158 @@
+// The build benchmark's figures and their markdown table (test/bench/build.ts measures, this
+// only computes and formats, so the unit tests can check it). Ratios pair each run with plain
+// go's run of the same round, so drift on a shared machine cancels out.
+import { parseToolFile } from '../../src/config/tool-file.js';
+import { spreadOf, type Spread } from './bench-util.js';
+
+export type ToolKind = 'plain' | 'weft' | 'orchestrion';
+export type Variant = 'fresh' | 'warm';
+
+export interface ToolResult {
+  /** 'plain go', 'weft toolexec', 'orchestrion v1.8.0'… */
+  tool: string;
+  kind: ToolKind;
+  /** Why it has no figures (install failed, flag rejected, build failed): its first line. */
+  unavailable?: string;
+  /** One entry per round, in round order (index r pairs with plain go's round r). */
+  wallMs: number[];
+  cpuMs: number[];
+  /** Processes started by one extra (untimed) build, or null when not counted. */
+  processes: number | null;
+  /** The counted processes by program name (the last program a process exec'd). */
+  processesByProgram?: Record<string, number>;
+  /** Peak RSS of the weft process per round, KiB (weft only). */
+  rssKb: number[];
+  /** The mode weft reports it ran in (`?` when its stats do not say); null for other tools. */
+  mode: string | null;
+  modeReason?: string;
+  /** weft's compile requests per round (from its stats). */
+  compiles: number[];
+}
+
+export interface CaseResult {
+  case: string;
+  variant: Variant;
+  tools: ToolResult[];
+}
+
+export interface ToolFigures {
+  wall: Spread;
+  cpu: Spread;
+  /** Per-round tool/plain ratios; null for plain go itself or when plain go has no figures. */
+  wallRatio: Spread | null;
+  cpuRatio: Spread | null;
+  rss: Spread | null;
+}
+
+function ratios(xs: readonly number[], base: readonly number[]): Spread | null {
+  const paired = xs.flatMap((x, r) => (base[r] !== undefined && base[r]! > 0 ? [x / base[r]!] : []));
+  return paired.length === 0 ? null : spreadOf(paired);
+}
+
+export function figuresOf(t: ToolResult, plain: ToolResult | undefined): ToolFigures {
+  const base = plain !== undefined && plain.unavailable === undefined && t !== plain ? plain : undefined;
+  return {
+    wall: spreadOf(t.wallMs),
+    cpu: spreadOf(t.cpuMs),
+    wallRatio: base === undefined ? null : ratios(t.wallMs, base.wallMs),
+    cpuRatio: base === undefined ? null : ratios(t.cpuMs, base.cpuMs),
+    rss: t.rssKb.length === 0 ? null : spreadOf(t.rssKb),
+  };
+}
+
+const seconds = (s: Spread): string =>
+  s.n === 1 ? (s.median / 1000).toFixed(2) : `${(s.median / 1000).toFixed(2)} (${(s.min / 1000).toFixed(2)}–${(s.max / 1000).toFixed(2)})`;
+const times = (s: Spread | null): string => (s === null ? '—' : s.n === 1 ? `${s.median.toFixed(2)}×` : `${s.median.toFixed(2)}× (${s.min.toFixed(2)}–${s.max.toFixed(2)})`);
+const mib = (s: Spread | null): string => (s === null ? '—' : s.n === 1 ? `${(s.median / 1024).toFixed(0)}` : `${(s.median / 1024).toFixed(0)} (${(s.min / 1024).toFixed(0)}–${(s.max / 1024).toFixed(0)})`);
+
+export const TABLE_HEADER = [
+  '| case | GOCACHE | tool | mode | wall s | wall × plain | CPU s | CPU × plain | processes | compiles | weft RSS MiB |',
+  '|---|---|---|---|---|---|---|---|---|---|---|',
+];
+
+/**
+ * One markdown row per tool of each case and variant; medians with (min–max) when there are
+ * several runs. A tool without figures says `unavailable [n]`, the reasons listed once below.
+ */
+export function formatTable(results: readonly CaseResult[]): string {
+  const lines = [...TABLE_HEADER];
+  const reasons: string[] = [];
+  for (const c of results) {
+    const plain = c.tools.find((t) => t.kind === 'plain');
+    for (const t of c.tools) {
+      const head = `| ${c.case} | ${c.variant} | ${t.tool} |`;
+      if (t.unavailable !== undefined) {
+        if (!reasons.includes(t.unavailable)) reasons.push(t.unavailable);
+        lines.push(`${head} — | unavailable [${reasons.indexOf(t.unavailable) + 1}] | — | — | — | — | — | — |`);
+        continue;
+      }
+      const f = figuresOf(t, plain);
+      const compiles = t.compiles.length === 0 ? '—' : String(spreadOf(t.compiles).median);
+      lines.push(
+        `${head} ${t.mode ?? '—'} | ${seconds(f.wall)} | ${t.kind === 'plain' ? '1.00×' : times(f.wallRatio)} | ${seconds(f.cpu)} | ${t.kind === 'plain' ? '1.00×' : times(f.cpuRatio)} | ${t.processes ?? '—'} | ${compiles} | ${mib(f.rss)} |`,
+      );
+    }
+  }
+  if (reasons.length > 0) lines.push('', ...reasons.map((why, i) => `[${i + 1}] ${why}`));
+  return lines.join('\n');
+}
+
+/**
+ * What the benchmark reads from weft's WEFT_STATS_JSON report: the compile requests and the mode
+ * weft says it ran in (`mode: {name, reason}`; absent from weft versions without modes).
+ */
+export function parseWeftStats(text: string): { compiles?: number; mode?: { name: string; reason?: string } } {
+  const s = JSON.parse(text) as { compileRequests?: unknown; mode?: { name?: unknown; reason?: unknown } | null };
+  const out: { compiles?: number; mode?: { name: string; reason?: string } } = {};
+  if (typeof s.compileRequests === 'number') out.compiles = s.compileRequests;
+  if (typeof s.mode?.name === 'string') out.mode = { name: s.mode.name, ...(typeof s.mode.reason === 'string' ? { reason: s.mode.reason } : {}) };
+  return out;
+}
+
+/** The JSON written beside the table: raw per-round figures plus the computed spreads. */
+export function resultsJson(meta: Record<string, unknown>, results: readonly CaseResult[]): string {
+  const cases = results.map((c) => {
+    const plain = c.tools.find((t) => t.kind === 'plain');
+    return { ...c, tools: c.tools.map((t) => ({ ...t, figures: t.unavailable === undefined ? figuresOf(t, plain) : null })) };
+  });
+  return `${JSON.stringify({ ...meta, cases }, null, 2)}\n`;
+}
+
+/**
+ * Processes in an `strace -f -e trace=execve` log: the distinct pids with a successful execve
+ * (a process that execs twice, like weft's shim becoming the compiler, is one process). Lines
+ * are `<pid> execve("<path>", …) = 0`, or split into `<unfinished ...>` and
+ * `<pid> <... execve resumed>…) = 0` when another thread printed in between.
+ */
+export function countExecProcesses(log: string): { processes: number; byProgram: Record<string, number> } {
+  const pending = new Map<string, string>();
+  const program = new Map<string, string>();
+  for (const line of log.split('\n')) {
+    const m = /^(\d+)\s+(.*)$/.exec(line);
+    if (m === null) continue;
+    const [, pid, rest] = m as unknown as [string, string, string];
+    const call = /^execve\("((?:[^"\\]|\\.)*)"/.exec(rest);
+    if (call !== null) {
+      if (/\) = 0$/.test(rest)) program.set(pid, call[1]!);
+      else if (rest.endsWith('<unfinished ...>')) pending.set(pid, call[1]!);
+    } else if (rest.startsWith('<... execve resumed>')) {
+      const path = pending.get(pid);
+      pending.delete(pid);
+      if (path !== undefined && /\) = 0$/.test(rest)) program.set(pid, path);
+    }
+  }
+  const byProgram: Record<string, number> = {};
+  for (const path of program.values()) {
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    byProgram[name] = (byProgram[name] ?? 0) + 1;
+  }
+  return { processes: program.size, byProgram };
+}
+
+/** The blank imports that make plain go build what the fixture's pins add, minus orchestrion itself. */
+export function baselineSource(toolFile: string, packageName: string): string {
+  const parsed = parseToolFile(toolFile);
+  if (!parsed.ok) throw new Error(`orchestrion.tool.go line ${parsed.line}: ${parsed.message}`);
+  const paths = parsed.imports.map((i) => i.path).filter((p) => p !== 'github.com/DataDog/orchestrion' && !p.startsWith('github.com/DataDog/orchestrion/'));
+  return [`// Generated by test/bench/build.ts: the integrations orchestrion.tool.go pins, imported so plain go compiles them too.`, `package ${packageName}`, '', 'import (', ...paths.map((p) => `\t_ "${p}"`), ')', ''].join('\n');
+}

@@ -1,0 +1,432 @@
+// `npm run bench:build`: plain `go build` against `weft go build` (one row per --weft-mode) and
+// orchestrion v1.8.0, side by side on the same sources, in alternating rounds (each round runs
+// every tool once; odd rounds in reverse order), and prints a markdown table of wall time, CPU
+// of the whole process tree, processes started and the weft process's peak RSS. The table and
+// the raw figures (JSON) also go to bench-results/ (git-ignored). docs/performance.md says what
+// each column means and how the published figures were made.
+//
+// Cases: generated modules of 200, 1000 and 2000 packages (test/bench/monorepo.ts; weft with an
+// aspect that matches nothing, so the shim and server still see every compile; orchestrion with
+// its built-in aspects only), and the dd-trace-go fixture (test/e2e/fixtures/ddtrace-service),
+// where plain go builds a copy whose main blank-imports the integrations the fixture pins in
+// orchestrion.tool.go, so the difference is the instrumentation alone.
+// Variants: fresh = a new empty GOCACHE per run (and an empty weft cache apart from its built
+// shim and type oracle); warm = the tool's own GOCACHE already holds a complete build of the
+// case, and one leaf package gets a new exported function value, so that package, its importers
+// and the link run again.
+//
+// Flags: --quick (200 packages and the fixture, 1 round), --runs=N (default 3), --cases=200,1000,
+// 2000,ddtrace, --variants=fresh,warm, --modes=toolexec,planned (`default` = no --weft-mode
+// flag), --orchestrion=<binary>|skip, --count=on|warm|off (count processes with strace in an
+// extra untimed build; --quick counts warm builds only), --out=<dir>.
+// Prints figures only; asserts nothing about time.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { flag, repoRoot, timedRun, weftBin } from './bench-util.js';
+import { baselineSource, countExecProcesses, formatTable, parseWeftStats, resultsJson, type CaseResult, type ToolKind, type ToolResult, type Variant } from './build-report.js';
+import { leafOf, MAIN_DIR, writeTreeModule, writeTreePackage, type TreeModule } from './monorepo.js';
+
+const ORCHESTRION_MODULE = 'github.com/DataDog/orchestrion';
+const ORCHESTRION_VERSION = 'v1.8.0';
+const FIXTURE = join(repoRoot, 'test', 'e2e', 'fixtures', 'ddtrace-service');
+const RSS_PROBE = pathToFileURL(join(repoRoot, 'dist', 'test', 'bench', 'rss-probe.js')).href;
+
+const quick = process.argv.includes('--quick');
+const RUNS = Number(flag('runs', 'WEFT_BENCH_RUNS', quick ? '1' : '3'));
+const CASES = flag('cases', 'WEFT_BENCH_CASES', quick ? '200,ddtrace' : '200,1000,2000,ddtrace').split(',').filter(Boolean);
+const VARIANTS = flag('variants', 'WEFT_BENCH_VARIANTS', 'fresh,warm').split(',').filter(Boolean) as Variant[];
+const MODES = flag('modes', 'WEFT_BENCH_MODES', 'toolexec,planned').split(',').filter(Boolean);
+const ORCHESTRION = flag('orchestrion', 'WEFT_BENCH_ORCHESTRION', '');
+const COUNT = flag('count', 'WEFT_BENCH_COUNT', quick ? 'warm' : 'on');
+const OUT = resolve(flag('out', 'WEFT_BENCH_OUT', join(repoRoot, 'bench-results')));
+if (
+  !Number.isInteger(RUNS) || RUNS < 1 ||
+  !CASES.every((c) => c === 'ddtrace' || (Number.isInteger(Number(c)) && Number(c) >= 2)) ||
+  !VARIANTS.every((v) => v === 'fresh' || v === 'warm') ||
+  !['on', 'off', 'warm'].includes(COUNT)
+) {
+  console.error('usage: build.js [--quick] [--runs=N] [--cases=200,1000,2000,ddtrace] [--variants=fresh,warm] [--modes=toolexec,planned,default] [--orchestrion=<binary>|skip] [--count=on|warm|off] [--out=<dir>]');
+  process.exit(2);
+}
+
+const log = (s: string): void => void process.stderr.write(`bench:build: ${s}\n`);
+const firstLine = (s: string): string => s.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '(no output)';
+
+interface Tool {
+  id: string;
+  label: string;
+  kind: ToolKind;
+  /** weft's --weft-mode value ('' = no flag). */
+  mode?: string;
+  /** Set when the tool cannot run at all (install failed, flag rejected). */
+  unavailable?: string;
+}
+
+/** One case as the tools see it: where each builds, what, and how a warm run edits it. */
+interface Case {
+  name: string;
+  target: string;
+  dirOf(tool: Tool): string;
+  envOf(tool: Tool): NodeJS.ProcessEnv;
+  /** Gives a leaf package of the tool's directory a new exported function value. */
+  edit(tool: Tool, salt: number): void;
+  /** Tools this case cannot run, with the reason (e.g. orchestrion's pin could not be added). */
+  unavailable: Map<string, string>;
+}
+
+const goEnvBase = (): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly', GOPROXY: 'off' };
+  for (const k of Object.keys(env)) if (k.startsWith('WEFT_')) delete env[k];
+  return env;
+};
+
+/** What a module download or `go get` may use: the user's proxy, else the public one. */
+const proxyEnv = (): NodeJS.ProcessEnv => ({ ...goEnvBase(), GOPROXY: process.env['GOPROXY'] || 'https://proxy.golang.org,direct', GOFLAGS: '-mod=mod' });
+
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 600_000): { ok: boolean; out: string } {
+  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
+  return { ok: r.status === 0, out: `${r.stderr ?? ''}${r.stdout ?? ''}${r.error ? r.error.message : ''}` };
+}
+
+/**
+ * orchestrion v1.8.0 (the release dd-trace-go v2.6.0 pins), built once into a stable directory:
+ * `go install module@version` first, then a throwaway module that requires it (some modules
+ * refuse `go install …@version`, e.g. when their go.mod has replace directives).
+ */
+function installOrchestrion(): { bin: string } | { error: string } {
+  if (ORCHESTRION === 'skip') return { error: 'skipped (--orchestrion=skip)' };
+  if (ORCHESTRION !== '') return existsSync(ORCHESTRION) ? { bin: resolve(ORCHESTRION) } : { error: `--orchestrion=${ORCHESTRION} does not exist` };
+  const dir = join(tmpdir(), 'weft-bench-bin');
+  const bin = join(dir, `orchestrion-${ORCHESTRION_VERSION}`);
+  if (existsSync(bin)) return { bin };
+  mkdirSync(dir, { recursive: true });
+  log(`installing orchestrion ${ORCHESTRION_VERSION} into ${dir} (once)`);
+  const gobin = mkdtempSync(join(dir, 'install-'));
+  try {
+    const inst = run('go', ['install', `${ORCHESTRION_MODULE}@${ORCHESTRION_VERSION}`], gobin, { ...proxyEnv(), GOFLAGS: '', GOBIN: gobin });
+    if (inst.ok && existsSync(join(gobin, 'orchestrion'))) {
+      renameSync(join(gobin, 'orchestrion'), bin);
+      return { bin };
+    }
+    log(`go install failed (${firstLine(inst.out)}); trying a throwaway module`);
+    writeFileSync(join(gobin, 'go.mod'), 'module example.com/orchestrion-install\n\ngo 1.24\n');
+    writeFileSync(join(gobin, 'tools.go'), `//go:build tools\n\npackage tools\n\nimport _ "${ORCHESTRION_MODULE}"\n`);
+    const get = run('go', ['get', `${ORCHESTRION_MODULE}@${ORCHESTRION_VERSION}`], gobin, proxyEnv());
+    const build = get.ok ? run('go', ['build', '-o', bin, ORCHESTRION_MODULE], gobin, proxyEnv()) : get;
+    return build.ok && existsSync(bin) ? { bin } : { error: `cannot install orchestrion ${ORCHESTRION_VERSION}: ${firstLine(build.out)}` };
+  } finally {
+    rmSync(gobin, { recursive: true, force: true });
+  }
+}
+
+/** Pins orchestrion in a module the way its users do: orchestrion.tool.go plus go.mod requires. */
+function pinOrchestrion(dir: string): string | null {
+  writeFileSync(join(dir, 'orchestrion.tool.go'), `//go:build tools\n\n// Orchestrion's built-in aspects only.\npackage tools\n\nimport _ "${ORCHESTRION_MODULE}"\n`);
+  const got = run('go', ['get', `${ORCHESTRION_MODULE}@${ORCHESTRION_VERSION}`], dir, proxyEnv());
+  return got.ok ? null : `cannot pin orchestrion in the generated module: ${firstLine(got.out)}`;
+}
+
+const LEGEND = [
+  'fresh: a new empty GOCACHE for every run (weft: its cache emptied too, except the built shim and type oracle).',
+  'warm: the tool\'s own GOCACHE holds a complete build of the case; before each run one leaf package gets a new value in an',
+  'exported function, so it, its importers and the link run again. CPU: user+sys of the whole process tree. processes: pids',
+  'that exec\'d, counted under strace in one extra untimed build (— = not counted). weft RSS: peak of the weft Node process.',
+  'Ratios pair each round with plain go\'s run of the same round.',
+].join('\n');
+
+const NO_MATCH_CONFIG = [
+  'meta:',
+  '  name: bench-no-match',
+  '  description: an aspect whose function exists nowhere, so every compile goes through the shim and the server and none is woven',
+  'aspects:',
+  '  - id: no-such-function',
+  '    join-point:',
+  '      function-body:',
+  '        function:',
+  '          - name: NoSuchFunctionAnywhereInThisModule',
+  '    advice:',
+  '      prepend-statements:',
+  '        template: println("never")',
+  '',
+].join('\n');
+
+function monorepoCase(work: string, packages: number, orchestrion: Tool | undefined): Case {
+  const tree: TreeModule = { packages, generator: 'test/bench/build.ts', stdFor: () => ['fmt', 'strings'], main: 'all', goVersion: '1.24.0' };
+  const mod = join(work, 'mod');
+  mkdirSync(mod);
+  writeTreeModule(mod, tree);
+  const config = join(work, 'no-match.yml');
+  writeFileSync(config, NO_MATCH_CONFIG);
+  const unavailable = new Map<string, string>();
+  // orchestrion builds its own copy: the same packages plus its pin, which only it needs.
+  const orchMod = join(work, 'mod-orchestrion');
+  if (orchestrion !== undefined && orchestrion.unavailable === undefined) {
+    cpSync(mod, orchMod, { recursive: true });
+    const err = pinOrchestrion(orchMod);
+    if (err !== null) unavailable.set(orchestrion.id, err);
+  }
+  const leaf = leafOf(tree);
+  return {
+    name: `${packages} packages`,
+    target: `./${MAIN_DIR}`,
+    dirOf: (t) => (t.kind === 'orchestrion' ? orchMod : mod),
+    envOf: (t) => (t.kind === 'weft' ? { WEFT_CONFIG: config } : {}),
+    edit: (t, salt) => writeTreePackage(t.kind === 'orchestrion' ? orchMod : mod, tree, leaf, 'edited', salt),
+    unavailable,
+  };
+}
+
+function ddtraceCase(work: string): Case | string {
+  const fixture = join(work, 'fixture');
+  cpSync(FIXTURE, fixture, { recursive: true });
+  const dl = run('go', ['mod', 'download'], fixture, { ...proxyEnv(), GOFLAGS: '-mod=readonly' });
+  if (!dl.ok) return `go mod download failed for the fixture: ${firstLine(dl.out)}`;
+  const baseline = join(work, 'baseline');
+  cpSync(fixture, baseline, { recursive: true });
+  writeFileSync(join(baseline, 'zz_bench_baseline.go'), baselineSource(readFileSync(join(fixture, 'orchestrion.tool.go'), 'utf8'), 'main'));
+  const dirOf = (t: Tool): string => (t.kind === 'plain' ? baseline : fixture);
+  return {
+    name: 'dd-trace-go fixture',
+    target: '.',
+    dirOf,
+    envOf: () => ({}),
+    edit: (t, salt) => writeFileSync(join(dirOf(t), 'internal', 'memdb', 'zz_bench_edit.go'), `package memdb\n\n// Edit is what a benchmark's warm run changes.\nfunc Edit() int { return ${salt} }\n`),
+    unavailable: new Map(),
+  };
+}
+
+interface Sample {
+  wallMs: number;
+  cpuMs: number;
+  rssKb?: number;
+  compiles?: number;
+  mode?: { name: string; reason?: string };
+}
+
+/** argv of one build of `c` by `t` (the weft process loads the RSS probe). */
+function commandOf(t: Tool, c: Case, orchestrionBin: string): [string, string[]] {
+  const build = ['build', '-o', '/dev/null', c.target];
+  if (t.kind === 'plain') return ['go', build];
+  if (t.kind === 'orchestrion') return [orchestrionBin, ['go', ...build]];
+  return [process.execPath, ['--import', RSS_PROBE, weftBin, 'go', 'build', ...(t.mode ? [`--weft-mode=${t.mode}`] : []), ...build.slice(1)]];
+}
+
+class Runner {
+  private seq = 0;
+  constructor(
+    private readonly work: string,
+    private readonly weftCache: string,
+    private readonly orchestrionBin: string,
+  ) {}
+
+  private envFor(t: Tool, c: Case, gocache: string): { env: NodeJS.ProcessEnv; statsFile: string; rssFile: string } {
+    const n = ++this.seq;
+    const statsFile = join(this.work, `stats-${n}.json`);
+    const rssFile = join(this.work, `rss-${n}.txt`);
+    const env: NodeJS.ProcessEnv = { ...goEnvBase(), GOCACHE: gocache, ...c.envOf(t) };
+    if (t.kind === 'weft') Object.assign(env, { WEFT_CACHE: this.weftCache, WEFT_STATS_JSON: statsFile, WEFT_BENCH_RSS_FILE: rssFile });
+    return { env, statsFile, rssFile };
+  }
+
+  /** One timed build; throws with go's (or weft's) first error line when it fails. */
+  async build(t: Tool, c: Case, gocache: string): Promise<Sample> {
+    const { env, statsFile, rssFile } = this.envFor(t, c, gocache);
+    const [cmd, argv] = commandOf(t, c, this.orchestrionBin);
+    const r = await timedRun(cmd, argv, c.dirOf(t), env);
+    if (r.code !== 0) throw new Error(firstLine(r.stderr));
+    const s: Sample = { wallMs: r.wallMs, cpuMs: r.cpuMs };
+    if (t.kind === 'weft') {
+      if (existsSync(rssFile)) s.rssKb = Number(readFileSync(rssFile, 'utf8'));
+      if (existsSync(statsFile)) Object.assign(s, parseWeftStats(readFileSync(statsFile, 'utf8')));
+      rmSync(statsFile, { force: true });
+      rmSync(rssFile, { force: true });
+    }
+    return s;
+  }
+
+  /** The same build under strace (untimed): how many processes it starts. */
+  countProcesses(t: Tool, c: Case, gocache: string): { processes: number; byProgram: Record<string, number> } | string {
+    const { env } = this.envFor(t, c, gocache);
+    const [cmd, argv] = commandOf(t, c, this.orchestrionBin);
+    const out = join(this.work, `strace-${this.seq}.txt`);
+    const r = run('strace', ['-f', '-qq', '--seccomp-bpf', '-e', 'trace=execve', '-e', 'signal=none', '-o', out, '--', cmd, ...argv], c.dirOf(t), env, 1_800_000);
+    if (!r.ok) return `strace run failed: ${firstLine(r.out)}`;
+    const counted = countExecProcesses(readFileSync(out, 'utf8'));
+    rmSync(out, { force: true });
+    return counted;
+  }
+
+  /** Empties weft's cache except the built shim and type oracle (what `weft prepare` leaves). */
+  resetWeftCache(): void {
+    if (!existsSync(this.weftCache)) return;
+    for (const e of readdirSync(this.weftCache)) if (e !== 'shim' && e !== 'oracle') rmSync(join(this.weftCache, e), { recursive: true, force: true });
+  }
+}
+
+const stracePresent = (): boolean => spawnSync('strace', ['-V'], { stdio: 'ignore' }).status === 0;
+
+/**
+ * Runs every tool of `c` in `variant`, round by round. Fresh rounds leave the last round's
+ * GOCACHE of each tool as its warm seed; a tool that fails is marked unavailable for the case.
+ */
+async function measure(runner: Runner, c: Case, variant: Variant, tools: Tool[], seeds: Map<string, string>, work: string, salt: { n: number }): Promise<CaseResult> {
+  const results = new Map<string, ToolResult>();
+  for (const t of tools) {
+    const unavailable = t.unavailable ?? c.unavailable.get(t.id);
+    results.set(t.id, { tool: t.label, kind: t.kind, ...(unavailable !== undefined ? { unavailable } : {}), wallMs: [], cpuMs: [], processes: null, rssKb: [], mode: t.kind === 'weft' ? '?' : null, compiles: [] });
+  }
+  const live = (): Tool[] => tools.filter((t) => results.get(t.id)!.unavailable === undefined);
+  const cacheFor = (t: Tool, r: number | string): string => {
+    if (variant === 'warm') return seeds.get(t.id)!;
+    return join(work, `gocache-${t.id.replace(/\W/g, '_')}-${r}`);
+  };
+  if (variant === 'warm') {
+    for (const t of live()) {
+      if (seeds.has(t.id)) continue;
+      log(`${c.name}: seeding ${t.label}'s GOCACHE`);
+      const seed = join(work, `gocache-${t.id.replace(/\W/g, '_')}-seed`);
+      try {
+        await runner.build(t, c, seed);
+        seeds.set(t.id, seed);
+      } catch (e) {
+        results.get(t.id)!.unavailable = `build failed: ${(e as Error).message}`;
+      }
+    }
+  }
+  const oneBuild = async (t: Tool, r: number | string): Promise<Sample | null> => {
+    const gocache = cacheFor(t, r);
+    if (variant === 'fresh') {
+      rmSync(gocache, { recursive: true, force: true });
+      if (t.kind === 'weft') runner.resetWeftCache();
+    } else {
+      c.edit(t, ++salt.n);
+    }
+    try {
+      return await runner.build(t, c, gocache);
+    } catch (e) {
+      results.get(t.id)!.unavailable = `build failed: ${(e as Error).message}`;
+      return null;
+    }
+  };
+  for (let r = 0; r < RUNS; r++) {
+    const order = r % 2 === 0 ? live() : live().reverse();
+    for (const t of order) {
+      const s = await oneBuild(t, r);
+      const res = results.get(t.id)!;
+      if (s === null) continue;
+      log(`${c.name}, ${variant}, round ${r + 1}: ${t.label} ${(s.wallMs / 1000).toFixed(2)} s wall, ${(s.cpuMs / 1000).toFixed(2)} s cpu${s.rssKb !== undefined ? `, rss ${(s.rssKb / 1024).toFixed(0)} MiB` : ''}${s.compiles !== undefined ? `, ${s.compiles} compiles` : ''}`);
+      res.wallMs.push(s.wallMs);
+      res.cpuMs.push(s.cpuMs);
+      if (s.rssKb !== undefined) res.rssKb.push(s.rssKb);
+      if (s.compiles !== undefined) res.compiles.push(s.compiles);
+      if (t.kind === 'weft') {
+        res.mode = s.mode?.name ?? '?';
+        if (s.mode?.reason !== undefined) res.modeReason = s.mode.reason;
+      }
+      if (variant === 'fresh') {
+        // The last fresh round's cache is the tool's warm seed: a complete build by that tool.
+        const prev = seeds.get(t.id);
+        if (r === RUNS - 1) seeds.set(t.id, cacheFor(t, r));
+        else rmSync(cacheFor(t, r), { recursive: true, force: true });
+        if (prev !== undefined && prev !== seeds.get(t.id)) rmSync(prev, { recursive: true, force: true });
+      }
+    }
+  }
+  if (COUNT === 'on' || (COUNT === 'warm' && variant === 'warm')) {
+    if (!stracePresent()) {
+      log('strace not found: processes are not counted');
+    } else {
+      for (const t of live()) {
+        const gocache = variant === 'fresh' ? cacheFor(t, 'count') : seeds.get(t.id)!;
+        if (variant === 'fresh') {
+          rmSync(gocache, { recursive: true, force: true });
+          if (t.kind === 'weft') runner.resetWeftCache();
+        } else {
+          c.edit(t, ++salt.n);
+        }
+        const counted = runner.countProcesses(t, c, gocache);
+        if (variant === 'fresh') rmSync(gocache, { recursive: true, force: true });
+        if (typeof counted === 'string') log(`${c.name}, ${variant}: ${t.label}: ${counted}`);
+        else {
+          results.get(t.id)!.processes = counted.processes;
+          results.get(t.id)!.processesByProgram = counted.byProgram;
+          log(`${c.name}, ${variant}: ${t.label} started ${counted.processes} processes (${Object.entries(counted.byProgram).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+        }
+      }
+    }
+  }
+  return { case: c.name, variant, tools: tools.map((t) => results.get(t.id)!) };
+}
+
+/** Probes each weft mode on a one-package module (and builds the shim and oracle out of the timings). */
+async function probeWeftModes(work: string, weftCache: string): Promise<Tool[]> {
+  const dir = join(work, 'probe');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'go.mod'), 'module example.com/probe\n\ngo 1.24.0\n');
+  writeFileSync(join(dir, 'main.go'), 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("probe") }\n');
+  const env = { ...goEnvBase(), WEFT_CACHE: weftCache };
+  const prep = run(process.execPath, [weftBin, 'prepare'], dir, env);
+  if (!prep.ok) log(`weft prepare failed (${firstLine(prep.out)}); the first weft build may include building the shim`);
+  return MODES.map((m) => {
+    const mode = m === 'default' ? '' : m;
+    const t: Tool = { id: `weft:${m}`, label: mode === '' ? 'weft' : `weft ${mode}`, kind: 'weft', mode };
+    const r = run(process.execPath, [weftBin, 'go', 'build', ...(mode ? [`--weft-mode=${mode}`] : []), '-o', '/dev/null', '.'], dir, env);
+    if (!r.ok) t.unavailable = firstLine(r.out);
+    return t;
+  });
+}
+
+function describeMachine(): string {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const go = spawnSync('go', ['version'], { encoding: 'utf8' }).stdout.trim();
+  return `${cpus().length} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${go}, node ${process.version}, load average at start ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const work = mkdtempSync(join(tmpdir(), 'weft-bench-build-'));
+  const weftCache = join(work, 'weft-cache');
+  try {
+    const machine = describeMachine();
+    log(`${machine}; ${RUNS} round(s); cases ${CASES.join(', ')}; variants ${VARIANTS.join(', ')}; weft modes ${MODES.join(', ')}`);
+    const weftTools = await probeWeftModes(work, weftCache);
+    for (const t of weftTools) if (t.unavailable !== undefined) log(`${t.label}: unavailable: ${t.unavailable}`);
+    const orch = installOrchestrion();
+    const orchTool: Tool = { id: 'orchestrion', label: `orchestrion ${ORCHESTRION_VERSION}`, kind: 'orchestrion', ...('error' in orch ? { unavailable: orch.error } : {}) };
+    if ('error' in orch) log(`orchestrion: ${orch.error}`);
+    const tools: Tool[] = [{ id: 'plain', label: 'plain go', kind: 'plain' }, ...weftTools, orchTool];
+    const runner = new Runner(work, weftCache, 'bin' in orch ? orch.bin : '');
+    const salt = { n: 0 };
+    const results: CaseResult[] = [];
+    for (const name of CASES) {
+      const caseWork = join(work, `case-${name}`);
+      mkdirSync(caseWork);
+      log(`preparing ${name === 'ddtrace' ? 'the dd-trace-go fixture' : `${name} packages`}`);
+      const c = name === 'ddtrace' ? ddtraceCase(caseWork) : monorepoCase(caseWork, Number(name), orchTool);
+      if (typeof c === 'string') {
+        log(`${name}: skipped: ${c}`);
+        continue;
+      }
+      for (const [id, why] of c.unavailable) log(`${c.name}: ${id}: ${why}`);
+      const seeds = new Map<string, string>();
+      for (const v of VARIANTS) results.push(await measure(runner, c, v, tools, seeds, caseWork, salt));
+      rmSync(caseWork, { recursive: true, force: true });
+    }
+    const date = new Date().toISOString();
+    const table = `${formatTable(results)}\n\n${LEGEND}`;
+    const title = `weft build benchmark, ${date.slice(0, 16).replace('T', ' ')} UTC: ${machine}; ${RUNS} round(s)${quick ? ' (--quick)' : ''}; took ${((Date.now() - started) / 1000).toFixed(0)} s`;
+    console.log(`${title}\n\n${table}\n`);
+    mkdirSync(OUT, { recursive: true });
+    const stem = join(OUT, `build-${date.replace(/[:.]/g, '-')}`);
+    writeFileSync(`${stem}.md`, `${title}\n\n${table}\n`);
+    writeFileSync(`${stem}.json`, resultsJson({ date, machine, runs: RUNS, quick, modes: MODES, orchestrion: 'bin' in orch ? orch.bin : orch.error }, results));
+    log(`wrote ${stem}.md and .json`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,148 @@
+// The build benchmark's pure parts: the generated module's shape (test/bench/monorepo.ts), the
+// plain baseline of the dd-trace-go fixture, the process count read from strace, and the table
+// with its per-round ratios. No timing is asserted: only what the numbers are computed from.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { baselineSource, countExecProcesses, figuresOf, formatTable, parseWeftStats, type ToolResult } from '../../bench/build-report.js';
+import { leafOf, MAIN_DIR, writeTreeModule, writeTreePackage, type TreeModule } from '../../bench/monorepo.js';
+
+const repo = new URL('../../../../', import.meta.url).pathname;
+
+const importsOf = (src: string): string[] => {
+  const block = /import \(\n([\s\S]*?)\n\)/.exec(src);
+  return block === null ? [] : block[1]!.split('\n').map((l) => l.trim().replace(/^_ /, '')).filter(Boolean).map((l) => JSON.parse(l) as string);
+};
+
+describe('generated monorepo', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'weft-bench-unit-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const tree: TreeModule = { packages: 7, generator: 'unit test', stdFor: () => ['fmt', 'strings'], main: 'all' };
+  writeTreeModule(dir, tree);
+  const read = (p: string): string => readFileSync(join(dir, p), 'utf8');
+
+  it('has one directory per package plus the main package, and a go.mod', () => {
+    assert.deepEqual(readdirSync(dir).sort(), ['cmd', 'go.mod', 'p0000', 'p0001', 'p0002', 'p0003', 'p0004', 'p0005', 'p0006']);
+    assert.match(read('go.mod'), /^module example\.com\/bench\n/);
+  });
+
+  it('each package imports fmt, strings and its tree children; leaves import no sibling', () => {
+    assert.deepEqual(importsOf(read('p0001/p0001.go')), ['fmt', 'strings', 'example.com/bench/p0003', 'example.com/bench/p0004']);
+    assert.deepEqual(importsOf(read('p0002/p0002.go')), ['fmt', 'strings', 'example.com/bench/p0005', 'example.com/bench/p0006']);
+    assert.deepEqual(importsOf(read('p0006/p0006.go')), ['fmt', 'strings']);
+    assert.equal(leafOf(tree), 6);
+  });
+
+  it('main imports every package and uses each', () => {
+    const main = read(join(MAIN_DIR, 'main.go'));
+    assert.deepEqual(importsOf(main), ['fmt', ...Array.from({ length: 7 }, (_, i) => `example.com/bench/p000${i}`)]);
+    for (let i = 0; i < 7; i++) assert.match(main, new RegExp(`t \\+= p000${i}\\.Value\\(`));
+  });
+
+  it('a warm edit changes the leaf\'s exported API and nothing else', () => {
+    const before = readdirSync(dir).filter((d) => d.startsWith('p')).sort().map((d) => read(`${d}/${d}.go`));
+    writeTreePackage(dir, tree, leafOf(tree), 'edited', 42);
+    const afterEdit = readdirSync(dir).filter((d) => d.startsWith('p')).sort().map((d) => read(`${d}/${d}.go`));
+    assert.deepEqual(afterEdit.slice(0, 6), before.slice(0, 6));
+    assert.notEqual(afterEdit[6], before[6]);
+    assert.match(afterEdit[6]!, /\nfunc Edit\(\) int \{ return 42 \}\n/);
+  });
+
+  it('the root-only form (bench:overhead) has main import p0000 alone', () => {
+    const d2 = mkdtempSync(join(tmpdir(), 'weft-bench-unit-'));
+    try {
+      writeTreeModule(d2, { ...tree, main: 'root', stdFor: (i) => (i % 2 === 0 ? ['strconv', 'sort'] : ['bytes', 'bytes']) });
+      assert.deepEqual(importsOf(readFileSync(join(d2, MAIN_DIR, 'main.go'), 'utf8')), ['fmt', 'example.com/bench/p0000']);
+      assert.deepEqual(importsOf(readFileSync(join(d2, 'p0001', 'p0001.go'), 'utf8')), ['bytes', 'example.com/bench/p0003', 'example.com/bench/p0004']);
+    } finally {
+      rmSync(d2, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('dd-trace-go baseline', () => {
+  it('blank-imports what the fixture\'s orchestrion.tool.go pins, except orchestrion', () => {
+    const tool = readFileSync(join(repo, 'test/e2e/fixtures/ddtrace-service/orchestrion.tool.go'), 'utf8');
+    const src = baselineSource(tool, 'main');
+    assert.match(src, /^\/\/ Generated[^\n]*\npackage main\n/);
+    assert.deepEqual(importsOf(src), [
+      'github.com/DataDog/dd-trace-go/contrib/database/sql/v2',
+      'github.com/DataDog/dd-trace-go/contrib/log/slog/v2',
+      'github.com/DataDog/dd-trace-go/contrib/net/http/v2',
+      'github.com/DataDog/dd-trace-go/v2/ddtrace/tracer',
+    ]);
+  });
+});
+
+describe('countExecProcesses', () => {
+  it('counts distinct pids with a successful execve, joining split lines and ignoring failures', () => {
+    const log = [
+      '100 execve("/usr/local/go/bin/go", ["go", "build"], 0x1 /* 3 vars */) = 0',
+      '101 execve("/usr/bin/gcc", ["gcc"], 0x2 /* 3 vars */) = -1 ENOENT (No such file or directory)',
+      '101 execve("/usr/local/bin/gcc", ["gcc"], 0x2 /* 3 vars */) = 0',
+      '102 execve("/cache/weft-shim", ["weft-shim", "compile"], 0x3 /* 3 vars */ <unfinished ...>',
+      '103 execve("/tool/asm", ["asm"], 0x4 /* 3 vars */) = 0',
+      '102 <... execve resumed>) = 0',
+      '102 execve("/tool/compile", ["compile"], 0x5 /* 3 vars */) = 0',
+      '104 execve("/tool/link", ["link"], 0x6 /* 3 vars */ <unfinished ...>',
+      '104 <... execve resumed>) = -1 EACCES (Permission denied)',
+      '105 +++ exited with 0 +++',
+      '',
+    ].join('\n');
+    assert.deepEqual(countExecProcesses(log), { processes: 4, byProgram: { go: 1, gcc: 1, compile: 1, asm: 1 } });
+  });
+});
+
+describe('parseWeftStats', () => {
+  it('reads the compile requests and the mode weft reports, with its reason', () => {
+    assert.deepEqual(parseWeftStats('{"compileRequests":262,"woven":0,"mode":{"name":"planned","reason":"auto: go build of a main module"}}\n'), {
+      compiles: 262,
+      mode: { name: 'planned', reason: 'auto: go build of a main module' },
+    });
+  });
+  it('leaves the mode out when weft does not report one (the table then says ?)', () => {
+    assert.deepEqual(parseWeftStats('{"compileRequests":4,"woven":0}'), { compiles: 4 });
+    assert.deepEqual(parseWeftStats('{"compileRequests":4,"mode":null}'), { compiles: 4 });
+  });
+});
+
+describe('formatTable', () => {
+  const tool = (over: Partial<ToolResult> & Pick<ToolResult, 'tool' | 'kind'>): ToolResult => ({ wallMs: [], cpuMs: [], processes: null, rssKb: [], mode: null, compiles: [], ...over });
+  const plain = tool({ tool: 'plain go', kind: 'plain', wallMs: [1000, 2000, 4000], cpuMs: [500, 1000, 1000], processes: 10 });
+  const weft = tool({ tool: 'weft planned', kind: 'weft', wallMs: [1500, 2000, 6000], cpuMs: [1000, 1000, 1500], rssKb: [65536, 131072, 98304], mode: 'planned', compiles: [3, 3, 5], processes: 14 });
+  const orch = tool({ tool: 'orchestrion v1.8.0', kind: 'orchestrion', unavailable: 'cannot install | offline' });
+
+  it('pairs each round with plain go\'s same round for the ratios', () => {
+    const f = figuresOf(weft, plain);
+    assert.deepEqual(f.wallRatio, { median: 1.5, min: 1, max: 1.5, n: 3 });
+    assert.deepEqual(f.cpuRatio, { median: 1.5, min: 1, max: 2, n: 3 });
+    assert.equal(figuresOf(plain, plain).wallRatio, null);
+  });
+
+  it('prints medians with (min–max), the mode, processes, compiles, RSS in MiB, and unavailable tools with their reason', () => {
+    const lines = formatTable([{ case: '200 packages', variant: 'fresh', tools: [plain, weft, orch] }]).split('\n');
+    assert.equal(lines.length, 7);
+    assert.equal(lines[2], '| 200 packages | fresh | plain go | — | 2.00 (1.00–4.00) | 1.00× | 1.00 (0.50–1.00) | 1.00× | 10 | — | — |');
+    assert.equal(lines[3], '| 200 packages | fresh | weft planned | planned | 2.00 (1.50–6.00) | 1.50× (1.00–1.50) | 1.00 (1.00–1.50) | 1.50× (1.00–2.00) | 14 | 3 | 96 (64–128) |');
+    assert.equal(lines[4], '| 200 packages | fresh | orchestrion v1.8.0 | — | unavailable [1] | — | — | — | — | — | — |');
+    assert.deepEqual(lines.slice(5), ['', '[1] cannot install | offline']);
+  });
+
+  it('lists each reason for an unavailable tool once, numbered in order of appearance', () => {
+    const rejected = tool({ tool: 'weft toolexec', kind: 'weft', unavailable: 'weft: unknown weft flag --weft-mode' });
+    const text = formatTable([
+      { case: 'a', variant: 'fresh', tools: [plain, rejected, orch] },
+      { case: 'a', variant: 'warm', tools: [plain, rejected, orch] },
+    ]);
+    assert.equal(text.match(/unavailable \[1\]/g)?.length, 2);
+    assert.equal(text.match(/unavailable \[2\]/g)?.length, 2);
+    assert.ok(text.endsWith('\n\n[1] weft: unknown weft flag --weft-mode\n[2] cannot install | offline'), text);
+  });
+
+  it('a single round prints bare figures', () => {
+    const one = formatTable([{ case: 'c', variant: 'warm', tools: [tool({ tool: 'plain go', kind: 'plain', wallMs: [840], cpuMs: [390] }), tool({ tool: 'weft', kind: 'weft', wallMs: [1710], cpuMs: [800], mode: '?' })] }]).split('\n');
+    assert.equal(one[3], '| c | warm | weft | ? | 1.71 | 2.04× | 0.80 | 2.05× | — | — | — |');
+  });
+});
