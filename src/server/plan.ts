@@ -60,6 +60,8 @@ export interface BuildPlan {
   snapshot: PlanSnapshot;
   /** The listing the plan was made from, by go list ImportPath. */
   packages: ReadonlyMap<string, ListedPackage>;
+  /** The user's -overlay replacements (absolute paths). */
+  userOverlay: Readonly<Record<string, string>>;
 }
 
 export interface PlanOptions {
@@ -85,7 +87,7 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
   const mark = planMark(ctx);
   const counts: PlanCounts = { listed: 0, candidates: 0, woven: 0, deferred: 0, dependents: 0, compileMarks: 0, overlayMarks: 0, goListRuns: 0, filesScanned: 0, filesParsed: 0, millis: 0 };
   // No aspects: nothing to mark, nothing to list.
-  if (ctx.planWeaver === null) return { mark, compileMarks: new Map(), flags: [], counts, snapshot: new PlanSnapshot(), packages: new Map() };
+  if (ctx.planWeaver === null) return { mark, compileMarks: new Map(), flags: [], counts, snapshot: new PlanSnapshot(), packages: new Map(), userOverlay: {} };
   const cmd = parseGoCommand(opts.goArgs);
   const flags = extractBuildFlags(opts.goArgs, opts.env, opts.dir, findMainModules(opts.dir, opts.env['GOWORK'])).flags;
   const listing = await runGoList(cmd.packages.length > 0 ? cmd.packages : ['.'], {
@@ -98,6 +100,7 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
   for (const p of [...listing.packages, ...(opts.injectable ?? [])]) if (!packages.has(p.ImportPath) && p.Error === undefined) packages.set(p.ImportPath, p);
 
   const weaveEnv = pickEnv(opts.env, ['GOOS', 'GOARCH', 'GOFLAGS']);
+  const userOverlay = readUserOverlay(opts, cmd);
   const decided = new Map<string, MarkReason>();
   const carriesLinkDeps = new Set<string>();
   counts.listed = packages.size;
@@ -105,7 +108,7 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
   const snapshot = new PlanSnapshot();
   const injecting = ctx.importcfg !== null;
   await Promise.all([...packages.values()].map(async (p) => {
-    const input = weaveInputOfListed(ctx, p);
+    const input = weaveInputOfListed(ctx, p, userOverlay);
     if (input === null) return;
     const reason = await decide(ctx, p, input, weaveEnv, counts);
     if (reason === null || opts.forceUnmarked?.has(markKeyOf(p))) {
@@ -137,11 +140,11 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
   }
   for (const key of opts.forceUnmarked ?? []) marks.delete(key);
 
-  const placed = placeMarks(ctx, opts, cmd, packages, marks, testMainsWoven, mark);
+  const placed = placeMarks(ctx, opts, cmd, packages, marks, testMainsWoven, mark, userOverlay);
   counts.compileMarks = marks.size;
   counts.overlayMarks = placed.overlayKeys;
   counts.millis = Math.round(performance.now() - t0);
-  return { mark, compileMarks: marks, flags: placed.flags, counts, snapshot, packages };
+  return { mark, compileMarks: marks, flags: placed.flags, counts, snapshot, packages, userOverlay };
 }
 
 /**
@@ -162,6 +165,7 @@ function placeMarks(
   marks: ReadonlyMap<string, MarkReason>,
   testMainsWoven: ReadonlySet<string>,
   mark: string,
+  userOverlay: Readonly<Record<string, string>>,
 ): { flags: string[]; overlayKeys: number } {
   const targets = patternTargets(packages.values());
   const goflags = parseGoflags(opts.env['GOFLAGS']);
@@ -186,27 +190,15 @@ function placeMarks(
   }
   if (gcflags.length > 0 && userValues.length === 0 && !cmdlineFlagMark) gcflags.push('-gcflags=');
   const flags = [...gcflags];
-  if (Object.keys(overlay).length > 0) flags.push(`-overlay=${writeOverlay(ctx, opts, cmd, overlay)}`);
+  if (Object.keys(overlay).length > 0) flags.push(`-overlay=${writeOverlay(ctx, userOverlay, overlay)}`);
   return { flags, overlayKeys: Object.keys(overlay).length };
 }
 
 /** Writes the overlay file (the user's -overlay merged in) into a directory removed with the build. */
-function writeOverlay(ctx: BuildContext, opts: PlanOptions, cmd: ReturnType<typeof parseGoCommand>, files: Record<string, string>): string {
+function writeOverlay(ctx: BuildContext, user: Readonly<Record<string, string>>, files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'weft-overlay-'));
   ctx.disposers.push(() => rmSync(dir, { recursive: true, force: true }));
-  const replace: Record<string, string> = {};
-  const user = lastFlag([...parseGoflags(opts.env['GOFLAGS']), ...cmd.flags], 'overlay');
-  if (typeof user === 'string' && user !== '') {
-    const path = isAbsolute(user) ? user : join(opts.dir, user);
-    let parsed: { Replace?: Record<string, string> };
-    try {
-      parsed = JSON.parse(readFileSync(path, 'utf8')) as { Replace?: Record<string, string> };
-    } catch (e) {
-      throw new WeftError('E_USAGE', `cannot read the -overlay file ${path}: ${(e as Error).message}`, { hint: 'go build -overlay needs a JSON file {"Replace": {...}}' });
-    }
-    // go resolves relative paths in an overlay against the go command's directory.
-    for (const [k, v] of Object.entries(parsed.Replace ?? {})) replace[isAbsolute(k) ? k : join(opts.dir, k)] = v === '' || isAbsolute(v) ? v : join(opts.dir, v);
-  }
+  const replace: Record<string, string> = { ...user };
   let n = 0;
   for (const [target, text] of Object.entries(files)) {
     // The compile is given this path: its name must carry the mark as the target's does.
@@ -219,6 +211,25 @@ function writeOverlay(ctx: BuildContext, opts: PlanOptions, cmd: ReturnType<type
   const json = join(dir, 'overlay.json');
   writeFileSync(json, JSON.stringify({ Replace: replace }));
   return json;
+}
+
+/**
+ * The user's -overlay (command line, else GOFLAGS), paths made absolute as go resolves them
+ * (against the go command's directory): the plan must read what the compile will read.
+ */
+function readUserOverlay(opts: PlanOptions, cmd: ReturnType<typeof parseGoCommand>): Record<string, string> {
+  const replace: Record<string, string> = {};
+  const user = lastFlag([...parseGoflags(opts.env['GOFLAGS']), ...cmd.flags], 'overlay');
+  if (typeof user !== 'string' || user === '') return replace;
+  const path = isAbsolute(user) ? user : join(opts.dir, user);
+  let parsed: { Replace?: Record<string, string> };
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8')) as { Replace?: Record<string, string> };
+  } catch (e) {
+    throw new WeftError('E_USAGE', `cannot read the -overlay file ${path}: ${(e as Error).message}`, { hint: 'go build -overlay needs a JSON file {"Replace": {...}}' });
+  }
+  for (const [k, v] of Object.entries(parsed.Replace ?? {})) replace[isAbsolute(k) ? k : join(opts.dir, k)] = v === '' || isAbsolute(v) ? v : join(opts.dir, v);
+  return replace;
 }
 
 async function decide(
@@ -244,8 +255,11 @@ async function decide(
   return null;
 }
 
-/** The weaver's input for a listed package, as the compile of it will present it (null: nothing to weave). */
-function weaveInputOfListed(ctx: BuildContext, p: ListedPackage): WeavePackageInput | null {
+/**
+ * The weaver's input for a listed package, as the compile of it will present it (null: nothing
+ * to weave): a file the user's overlay replaces is read from its replacement, as go does.
+ */
+function weaveInputOfListed(ctx: BuildContext, p: ListedPackage, overlay: Readonly<Record<string, string>>): WeavePackageInput | null {
   const names = [...(p.GoFiles ?? []), ...(p.CgoFiles ?? [])];
   if (names.length === 0 || p.Dir === undefined) return null;
   const base = baseImportPath(p.ImportPath);
@@ -254,7 +268,7 @@ function weaveInputOfListed(ctx: BuildContext, p: ListedPackage): WeavePackageIn
   return {
     importPath: p.Name === 'main' ? 'main' : base,
     toolexecImportPath: p.ImportPath,
-    files: names.map((f) => (isAbsolute(f) ? f : join(p.Dir!, f))),
+    files: names.map((f) => (isAbsolute(f) ? f : join(p.Dir!, f))).map((f) => overlay[f] ?? f).filter((f) => f !== ''),
     importcfgPackages: importcfgPackagesOf(p),
     lang: p.Standard === true || goVersion === undefined ? '' : `go${goVersion}`,
     goVersion: ctx.goVersion,
@@ -390,7 +404,7 @@ export async function staleAfterBuild(ctx: BuildContext, plan: BuildPlan, env: N
   for (const id of plan.snapshot.changedPackages()) {
     const p = plan.packages.get(id);
     if (p === undefined || ctx.planWeaver === null) continue;
-    const input = weaveInputOfListed(ctx, p);
+    const input = weaveInputOfListed(ctx, p, plan.userOverlay);
     if (input === null) continue;
     const counts = { ...plan.counts };
     if ((await decide(ctx, p, input, pickEnv(env, ['GOOS', 'GOARCH', 'GOFLAGS']), counts)) !== null) stale.push(id);
