@@ -45,7 +45,11 @@ function keepFlags(all: readonly GoFlag[]): Kept {
   };
   for (const { name, value } of all) {
     if (PER_PACKAGE_FLAGS.has(name)) {
-      if (value !== true) kept.push([name, value]);
+      // A value without a pattern applies to the packages named on the command line; the inner
+      // go command names the injected packages, which the outer build never names: dropped, or
+      // it would give them flags the outer build does not (a planned build's closing empty
+      // -gcflags would take their marks away).
+      if (value !== true && hasPattern(value)) kept.push([name, value]);
     } else if (KEPT_VALUE_FLAGS.has(name)) {
       if (value === true) continue;
       drop(name);
@@ -57,6 +61,12 @@ function keepFlags(all: readonly GoFlag[]): Kept {
     }
   }
   return kept;
+}
+
+/** `all=-N`, not `-N` or `` (cmd/go/internal/load PerPackageFlag). */
+function hasPattern(value: string): boolean {
+  const v = value.trim();
+  return v !== '' && !v.startsWith('-');
 }
 
 function formatFlags(kept: Kept): string[] {

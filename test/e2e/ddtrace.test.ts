@@ -37,7 +37,9 @@ for (const mode of BUILD_MODES) describe(`dd-trace-go v2.6.0 aspects woven by we
     dir = copyFixture(FIXTURE);
     ({ env, cleanup } = makeTestEnv(FIXTURE));
     // The pinned modules come from the module proxy when the module cache lacks them.
-    env = { ...env, GOPROXY: process.env.GOPROXY || 'https://proxy.golang.org,direct', GOFLAGS: '-mod=readonly', WEFT_MODE: mode };
+    env = { ...env, GOPROXY: process.env.GOPROXY || 'https://proxy.golang.org,direct', GOFLAGS: '-mod=readonly', WEFT_MODE: mode, WEFT_CALL_TIMEOUT: '20m' };
+    // (The first compile that injects waits for one go list -export of every injectable package:
+    // ~800 compiles on a cold GOCACHE, minutes on a busy 2-core machine.)
     const dl = await run('go', ['mod', 'download'], { cwd: dir, env, timeoutMs: 600_000 });
     assert.equal(dl.code, 0, dl.stderr);
     const b = await runWeftGo(['build', '-o', join(dir, 'service'), '.'], { cwd: dir, env, timeoutMs: 1_200_000 });
