@@ -59,14 +59,14 @@ export async function runDropInServer(opts: DropInOptions): Promise<number> {
     for (const f of [files.lock, files.state, ...(keepLog ? [] : [files.log])]) rmSync(f, { force: true });
   };
   try {
-    return await serveDropIn(opts, env, table, files, started, goGone);
+    return await serveDropIn(opts, env, table, files, started, goGone, removeFilesIfGoGone);
   } finally {
     removeFilesIfGoGone();
   }
 }
 
 async function serveDropIn(opts: DropInOptions, env: NodeJS.ProcessEnv, table: ProcessTable, files: ReturnType<typeof dropInFiles>,
-  started: string | null, goGone: () => boolean): Promise<number> {
+  started: string | null, goGone: () => boolean, removeFilesIfGoGone: () => void): Promise<number> {
   const log = opts.log;
   if (started === null) {
     throw new WeftError('E_USAGE', `the go process ${opts.goPid} is not running`, { hint: 'the drop-in server is started by the shim; run builds with -toolexec=$(weft toolexec-path)' });
@@ -134,6 +134,9 @@ async function serveDropIn(opts: DropInOptions, env: NodeJS.ProcessEnv, table: P
         await new Promise((r) => setTimeout(r, 50));
       }
       await server.close();
+      // Before the build context is disposed, which waits for work in flight (a pool task, an
+      // inner go list) that may take long on a loaded machine: nobody needs these files now.
+      removeFilesIfGoGone();
       for (const [sig, h] of handlers) process.off(sig, h);
       if (opts.stats === true) log.info(formatStats(ctx.stats.snapshot()));
       await disposeBuildContext(ctx);

@@ -1,7 +1,7 @@
 // Shared helpers for e2e tests: run the real weft CLI and the real go on copies of fixture
 // modules, with a private GOCACHE per test file and one shared weft cache for the shim.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,5 +107,49 @@ export async function runWeftGo(args: readonly string[], opts: RunOptions): Prom
     return { ...r, stats };
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Pids of live processes whose command line contains `text` (Linux /proc; none elsewhere), and
+ * whose working directory is under `cwdUnder` when given (shims of other tests' builds share
+ * the shim's path).
+ */
+export function processesMentioning(text: string, cwdUnder?: string): number[] {
+  const pids: number[] = [];
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return pids;
+  }
+  for (const name of names) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      if (!cmdline.includes(text)) continue;
+      if (cwdUnder !== undefined && !readlinkSync(`/proc/${name}/cwd`).startsWith(cwdUnder)) continue;
+      pids.push(Number(name));
+    } catch {
+      // exited while we looked
+    }
+  }
+  return pids;
+}
+
+/** Polls `check` until it returns true or `ms` pass; returns its last answer. Never asserts on time. */
+export async function waitUntil(check: () => boolean, ms: number, everyMs = 50): Promise<boolean> {
+  for (const deadline = Date.now() + ms; ; await new Promise((r) => setTimeout(r, everyMs))) {
+    if (check()) return true;
+    if (Date.now() > deadline) return false;
+  }
+}
+
+/** The direct children of `pid` (Linux). */
+export function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
   }
 }
