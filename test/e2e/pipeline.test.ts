@@ -1,6 +1,6 @@
 // The whole pipeline on real go: `weft go …`, the Go shim, the in-process job server and the
 // drop-in server, on a fixture module of 11 packages (tests, cgo when gcc exists, assembly).
-// One GOCACHE for the whole file, fresh per run, so the first build really compiles.
+// The test run's GOCACHE; the fixture is a fresh copy, so its packages compile in the first build.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
