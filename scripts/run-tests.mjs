@@ -3,7 +3,8 @@
 // four, what `npm test` and CI run) and heavy (long fuzzing, stress, large downloads and builds;
 // only when named: `npm run test:heavy`).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,5 +34,13 @@ if (files.length === 0) {
   console.error('run-tests: no compiled tests found under dist/test; run `npm run build` first');
   process.exit(2);
 }
-const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit', cwd: root });
+// One GOCACHE for every e2e build of this run (test/e2e/helpers.ts makeTestEnv): std and the
+// shared modules compile once, not once per test file. A WEFT_E2E_GOCACHE given by the caller
+// (a CI cache that outlives the run) is used and kept.
+const given = process.env.WEFT_E2E_GOCACHE;
+const gocache = given || mkdtempSync(join(tmpdir(), 'weft-e2e-run-gocache-'));
+// A Ctrl-C stops the tests (same process group); this process outlives it to remove the cache.
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => {});
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit', cwd: root, env: { ...process.env, WEFT_E2E_GOCACHE: gocache } });
+if (!given) rmSync(gocache, { recursive: true, force: true });
 process.exit(r.status ?? 1);

@@ -57,25 +57,43 @@ func checkPrivateDir(dir string, uid int) error {
 	return nil
 }
 
+// dialAttempts bounds how often a shim starts over when the runtime directory vanished under it
+// (removed while it opened the lock or the log): each attempt makes the directory again.
+const dialAttempts = 3
+
 func dialDropIn() *conn {
 	ppid, st, err := findGoCommand(platformProcs(), os.Getppid())
 	if err != nil {
 		fail("drop-in mode: cannot identify the go command (pid " + strconv.Itoa(ppid) + "): " + err.Error() +
 			"\n  hint: run the build through `weft go ...` instead")
 	}
+	for attempt := 1; ; attempt++ {
+		c, err := dialOrStart(ppid, st)
+		if err == nil {
+			return c
+		}
+		if !errors.Is(err, os.ErrNotExist) || attempt == dialAttempts {
+			fail("drop-in mode: " + err.Error())
+		}
+	}
+}
+
+// dialOrStart connects to the server of the go command ppid (started at st), starting it under
+// the lock when there is none. A missing directory (removed meanwhile) is returned to retry.
+func dialOrStart(ppid int, st string) (*conn, error) {
 	dir, err := runtimeDir()
 	if err != nil {
-		fail("drop-in mode: " + err.Error())
+		return nil, err
 	}
 	base := dir + "/drop-" + strconv.Itoa(ppid) + "-" + st
 	socket := base + ".sock"
 	if c, err := dialUnix(socket); err == nil {
-		return &conn{c, socket}
+		return &conn{c, socket}, nil
 	}
 
 	lock, err := os.OpenFile(base+".lock", os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		fail("drop-in mode: cannot open the lock file: " + err.Error())
+		return nil, wrapError("cannot open the lock file: ", err)
 	}
 	defer lock.Close() // closing releases the flock
 	for {
@@ -85,28 +103,36 @@ func dialDropIn() *conn {
 		}
 	}
 	if err != nil {
-		fail("drop-in mode: cannot lock " + base + ".lock: " + err.Error())
+		return nil, wrapError("cannot lock "+base+".lock: ", err)
 	}
 	// Someone may have started the server while we waited for the lock.
 	if c, err := dialUnix(socket); err == nil {
-		return &conn{c, socket}
+		return &conn{c, socket}, nil
 	}
-	c := startServer(socket, base+".log", ppid)
-	return &conn{c, socket}
+	// A go command killed meanwhile needs no server: starting one would only leave its files
+	// behind (go's orphaned tools still run their shims).
+	if p, err := platformProcs().lookup(ppid); err != nil || p.startTime != st {
+		os.Remove(base + ".lock")
+		fail("drop-in mode: the go command (pid " + strconv.Itoa(ppid) + ") has exited; not starting a job server for it")
+	}
+	c, err := startServer(socket, base+".log", ppid)
+	if err != nil {
+		return nil, err
+	}
+	return &conn{c, socket}, nil
 }
 
 // startServer launches `node <weft.js> server --drop-in --socket <path> --go-pid <ppid>` in its
 // own session (so the go command's signals and terminal do not reach it) and waits until the
 // socket accepts.
-func startServer(socket, logFile string, ppid int) *unixConn {
+func startServer(socket, logFile string, ppid int) (*unixConn, error) {
 	if serverNode == "" || serverScript == "" {
 		fail("drop-in mode: this shim was built without a job server command and WEFT_SOCKET is not set" +
 			"\n  hint: use the shim printed by `weft toolexec-path`, or run the build through `weft go ...`")
 	}
-	os.Remove(socket) // a stale socket file of a dead server would make listen fail
 	logf, err := os.OpenFile(logFile, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
-		fail("drop-in mode: cannot open the server log " + logFile + ": " + err.Error())
+		return nil, wrapError("cannot open the server log "+logFile+": ", err)
 	}
 	devnull, err := os.Open(os.DevNull)
 	if err != nil {
@@ -127,11 +153,16 @@ func startServer(socket, logFile string, ppid int) *unixConn {
 	deadline := time.Now().Add(startTimeout())
 	for {
 		if c, err := dialUnix(socket); err == nil {
-			return c
+			return c, nil
 		}
 		// A server that died before listening will never accept: say so now, not at the deadline.
 		var ws syscall.WaitStatus
 		if wpid, _ := syscall.Wait4(pid, &ws, syscall.WNOHANG, nil); wpid == pid {
+			// It may have stepped aside for another server of this go command (two shims each
+			// started one after the runtime directory was removed).
+			if c, err := dialUnix(socket); err == nil {
+				return c, nil
+			}
 			fail("drop-in mode: the job server exited (status " + strconv.Itoa(ws.ExitStatus()) + ") before it listened on " + socket +
 				"\n  hint: see its log " + logFile + tail(logFile))
 		}
@@ -142,6 +173,17 @@ func startServer(socket, logFile string, ppid int) *unixConn {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// prefixedError says what failed and keeps the cause for errors.Is.
+type prefixedError struct {
+	prefix string
+	err    error
+}
+
+func (e *prefixedError) Error() string { return e.prefix + e.err.Error() }
+func (e *prefixedError) Unwrap() error { return e.err }
+
+func wrapError(prefix string, err error) error { return &prefixedError{prefix, err} }
 
 // tail returns the last lines of a log file, indented, for an error message.
 func tail(file string) string {

@@ -153,6 +153,13 @@ function toFilename(workerFile: URL | string): string {
  * (toErrorData) rather than an Error: structured clone keeps only an Error's message and stack.
  */
 function workerFailure(filename: string, thrown: unknown): WeftError {
+  // Piscina rejects the task of a thread that ended (a crash, an abort) with this message.
+  if (thrown instanceof Error && /^worker exited/i.test(thrown.message)) {
+    return new WeftError('E_WORKER', `a worker thread died while running ${basename(filename)} (${thrown.message}); the pool replaced it`, {
+      hint: 'run the build again; if it happens again, run it with WEFT_LOG=debug and report the log',
+      cause: thrown,
+    });
+  }
   const data: WeftErrorData = toErrorData(thrown);
   const inner = fromErrorData(data);
   const details = [...inner.details];

@@ -3,6 +3,7 @@
 // pool, so stats() can report real busy time at microsecond resolution (Piscina's own timing
 // is in whole milliseconds). The handler's result, Piscina.move() wrappers included, and its
 // errors pass through untouched.
+import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { workerData } from 'piscina';
 
@@ -22,6 +23,12 @@ const counters: BigInt64Array | null = (workerData as { weftCounters?: SharedArr
   ? new BigInt64Array((workerData as { weftCounters: SharedArrayBuffer }).weftCounters)
   : null;
 const handlers = new Map<string, Handler>();
+/**
+ * Fault injection for the e2e tests: WEFT_TEST_WORKER_EXIT=<worker file name> makes a thread die
+ * in the middle of such a task, after the work and before the reply, as a native crash or an
+ * out-of-memory abort would end it.
+ */
+const exitDuring = process.env['WEFT_TEST_WORKER_EXIT'] ?? '';
 
 async function handlerFor(file: string): Promise<Handler> {
   const known = handlers.get(file);
@@ -43,7 +50,9 @@ export default async function runTask(msg: RunnerTask): Promise<unknown> {
   if (msg.warm) return null;
   const t0 = performance.now();
   try {
-    return await handler(msg.task);
+    const result = await handler(msg.task);
+    if (exitDuring !== '' && basename(msg.file, '.js') === exitDuring) process.exit(70);
+    return result;
   } finally {
     if (counters) {
       Atomics.add(counters, 0, BigInt(Math.round((performance.now() - t0) * 1000)));

@@ -16,7 +16,7 @@ import { WeftError } from '../errors.js';
 import { extractBuildFlags } from '../toolexec/build-flags.js';
 import { findGoProcess, isGoCommandName, processStartTime, processTable, type ProcessTable } from '../toolexec/go-process.js';
 import { disposeBuildContext } from './build-context.js';
-import { listenJobServer } from './listen.js';
+import { ensurePrivateDir, listenJobServer, socketAccepts, type JobServer } from './listen.js';
 import type { Logger } from './log.js';
 import { findGo, prepareBuild } from './prepare.js';
 import { formatStats } from './stats.js';
@@ -47,9 +47,27 @@ export function dropInFiles(socketPath: string): { sock: string; lock: string; l
 export async function runDropInServer(opts: DropInOptions): Promise<number> {
   const env = opts.env ?? process.env;
   const table = opts.processes ?? processTable();
-  const log = opts.log;
   const files = dropInFiles(opts.socketPath);
   const started = processStartTime(opts.goPid, table);
+  const goGone = (): boolean => started === null || processStartTime(opts.goPid, table) !== started;
+  // Nobody can come for a server of a go process that is gone: leave nothing behind, whichever
+  // way this server ends (also when it fails before listening). The log stays only when the
+  // user asked for one (WEFT_LOG, stats); problems already reached the build's output.
+  const keepLog = opts.stats === true || (env['WEFT_LOG'] ?? '') !== '';
+  const removeFilesIfGoGone = (): void => {
+    if (!goGone()) return;
+    for (const f of [files.lock, files.state, ...(keepLog ? [] : [files.log])]) rmSync(f, { force: true });
+  };
+  try {
+    return await serveDropIn(opts, env, table, files, started, goGone, removeFilesIfGoGone);
+  } finally {
+    removeFilesIfGoGone();
+  }
+}
+
+async function serveDropIn(opts: DropInOptions, env: NodeJS.ProcessEnv, table: ProcessTable, files: ReturnType<typeof dropInFiles>,
+  started: string | null, goGone: () => boolean, removeFilesIfGoGone: () => void): Promise<number> {
+  const log = opts.log;
   if (started === null) {
     throw new WeftError('E_USAGE', `the go process ${opts.goPid} is not running`, { hint: 'the drop-in server is started by the shim; run builds with -toolexec=$(weft toolexec-path)' });
   }
@@ -58,24 +76,52 @@ export async function runDropInServer(opts: DropInOptions): Promise<number> {
   const exe = table.exe(opts.goPid);
   // The served process is normally go itself; anything else (a wrapper) says nothing about go.
   const go = exe !== null && isGoCommandName(exe) ? exe : findGo(env);
+  // The shim made the runtime directory, but it may have been removed since.
+  ensurePrivateDir(dirname(opts.socketPath));
   sweepDeadDropIns(dirname(opts.socketPath), opts.goPid);
 
   // The go command's own flags (-tags, -mod) decide where pinned configuration packages come from.
   const proc = findGoProcess(opts.goPid, 0, table);
   const buildFlags = proc !== null ? extractBuildFlags(proc.args, proc.env ?? env, dir).flags : [];
   const { ctx, configFile } = await prepareBuild({ go, dir, env, log, configFlag: opts.configFlag, cwd: dir, buildFlags });
+  let server: JobServer;
+  const stopRef: { stop?: (why: string) => Promise<void> } = {};
   try {
+    if (goGone()) {
+      log.info(`drop-in server pid ${process.pid}: go process ${opts.goPid} exited before the server listened`);
+      await disposeBuildContext(ctx);
+      return 0;
+    }
+    ensurePrivateDir(dirname(opts.socketPath));
     keepOneFingerprint(files.state, ctx.suffix, opts.goPid);
+    // After the runtime directory was removed, two shims may each start a server; the one
+    // that listens first serves the go process, the other has nothing to do.
+    if (await socketAccepts(opts.socketPath)) {
+      log.info(`drop-in server pid ${process.pid}: another server already serves go process ${opts.goPid} on ${opts.socketPath}`);
+      await disposeBuildContext(ctx);
+      return 0;
+    }
+    server = await listenJobServer(ctx, {
+      socketPath: opts.socketPath,
+      ref: true,
+      // The runtime directory was removed and made again: record the fingerprint again.
+      onRelisten: () => {
+        try {
+          keepOneFingerprint(files.state, ctx.suffix, opts.goPid);
+        } catch (e) {
+          log.error((e as Error).message);
+        }
+      },
+      onReplaced: () => void stopRef.stop?.('another server took over the socket'),
+    });
   } catch (e) {
     await disposeBuildContext(ctx);
     throw e;
   }
-  const server = await listenJobServer(ctx, { socketPath: opts.socketPath, ref: true });
   log.info(`drop-in server pid ${process.pid} listening on ${server.socketPath} for go pid ${opts.goPid} in ${dir} (config ${configFile ?? 'none'})`);
 
   return new Promise<number>((resolve) => {
     let stopping = false;
-    const goGone = (): boolean => processStartTime(opts.goPid, table) !== started;
     const stop = async (why: string): Promise<void> => {
       if (stopping) return;
       stopping = true;
@@ -88,17 +134,15 @@ export async function runDropInServer(opts: DropInOptions): Promise<number> {
         await new Promise((r) => setTimeout(r, 50));
       }
       await server.close();
+      // Before the build context is disposed, which waits for work in flight (a pool task, an
+      // inner go list) that may take long on a loaded machine: nobody needs these files now.
+      removeFilesIfGoGone();
       for (const [sig, h] of handlers) process.off(sig, h);
       if (opts.stats === true) log.info(formatStats(ctx.stats.snapshot()));
       await disposeBuildContext(ctx);
-      if (goGone()) {
-        // Nobody can come for this server again: leave nothing behind. The log stays only when
-        // the user asked for one (WEFT_LOG, stats); problems already reached the build's output.
-        const keepLog = opts.stats === true || (env['WEFT_LOG'] ?? '') !== '';
-        for (const f of [files.lock, files.state, ...(keepLog ? [] : [files.log])]) rmSync(f, { force: true });
-      }
       resolve(0);
     };
+    stopRef.stop = stop;
     const timer = setInterval(() => {
       // A reused pid has another start time: that is not our go process any more.
       if (goGone()) void stop(`go process ${opts.goPid} exited`);

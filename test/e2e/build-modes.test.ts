@@ -1,6 +1,6 @@
 // Build modes beyond the everyday ones, end to end: `weft go build` (real CLI, shim, server,
 // weaver, real go) on the inject fixture's cmd/other (fmt's closure, so std stays small), with
-// one GOCACHE for the whole file. Binaries that can run here are run and their recorded calls
+// the test run's GOCACHE. Binaries that can run here are run and their recorded calls
 // checked; cross builds and c-shared are build only, checked by their file headers.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

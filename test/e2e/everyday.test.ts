@@ -1,6 +1,6 @@
 // The everyday commands on a real module and the real go: --weft-stats=json, the progress line
 // (through a real pseudo-terminal, script(1)), and the commands added next to them. One module
-// and one GOCACHE for the file, so std is compiled once.
+// and the test run's GOCACHE, so std is compiled once.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,7 +1,7 @@
 // Shared helpers for e2e tests: run the real weft CLI and the real go on copies of fixture
-// modules, with a private GOCACHE per test file and one shared weft cache for the shim.
+// modules, with one GOCACHE per test run (see makeTestEnv) and one shared weft cache for the shim.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,17 +25,22 @@ export function copyFixture(name: string, tier: 'e2e' | 'heavy' = 'e2e'): string
 }
 
 /**
- * Environment for one test file: its own GOCACHE (so results never depend on the user's
- * cache), a shared weft cache (the shim is built once for the whole suite), no inherited weft
- * variables, no network beyond what GOFLAGS allow.
+ * Environment for one test file: the GOCACHE of the whole test run (scripts/run-tests.mjs makes
+ * one and passes it as WEFT_E2E_GOCACHE, so std and the shared modules compile once per run;
+ * fixtures are copied to fresh directories, so their own packages still compile in every file),
+ * or a private one per file when run alone or when `privateGocache` asks for a cold cache (tests
+ * that count what a build compiles); a shared weft cache (the shim is built once for the whole
+ * suite), no inherited weft variables, no network beyond what GOFLAGS allow.
  */
-export function makeTestEnv(name: string): { env: NodeJS.ProcessEnv; cleanup: () => void } {
-  const gocache = mkdtempSync(join(tmpdir(), `weft-e2e-${name}-gocache-`));
+export function makeTestEnv(name: string, opts: { privateGocache?: boolean } = {}): { env: NodeJS.ProcessEnv; cleanup: () => void } {
+  const shared = process.env['WEFT_E2E_GOCACHE'];
+  const own = opts.privateGocache === true || shared === undefined || shared === '';
+  const gocache = own ? mkdtempSync(join(tmpdir(), `weft-e2e-${name}-gocache-`)) : shared;
   const env: NodeJS.ProcessEnv = { ...process.env, GOCACHE: gocache, WEFT_CACHE: join(tmpdir(), 'weft-e2e-cache'), GOFLAGS: '', GOTOOLCHAIN: 'local', GOPROXY: 'off' };
   for (const k of Object.keys(env)) {
     if (k.startsWith('WEFT_') && k !== 'WEFT_CACHE') delete env[k];
   }
-  return { env, cleanup: () => rmSync(gocache, { recursive: true, force: true }) };
+  return { env, cleanup: () => (own ? rmSync(gocache, { recursive: true, force: true }) : undefined) };
 }
 
 export interface RunResult {
@@ -120,5 +125,49 @@ export async function runWeftGo(args: readonly string[], opts: RunOptions): Prom
     return { ...r, stats };
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Pids of live processes whose command line contains `text` (Linux /proc; none elsewhere), and
+ * whose working directory is under `cwdUnder` when given (shims of other tests' builds share
+ * the shim's path).
+ */
+export function processesMentioning(text: string, cwdUnder?: string): number[] {
+  const pids: number[] = [];
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return pids;
+  }
+  for (const name of names) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      if (!cmdline.includes(text)) continue;
+      if (cwdUnder !== undefined && !readlinkSync(`/proc/${name}/cwd`).startsWith(cwdUnder)) continue;
+      pids.push(Number(name));
+    } catch {
+      // exited while we looked
+    }
+  }
+  return pids;
+}
+
+/** Polls `check` until it returns true or `ms` pass; returns its last answer. Never asserts on time. */
+export async function waitUntil(check: () => boolean, ms: number, everyMs = 50): Promise<boolean> {
+  for (const deadline = Date.now() + ms; ; await new Promise((r) => setTimeout(r, everyMs))) {
+    if (check()) return true;
+    if (Date.now() > deadline) return false;
+  }
+}
+
+/** The direct children of `pid` (Linux). */
+export function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
   }
 }

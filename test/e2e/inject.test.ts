@@ -2,7 +2,7 @@
 // that never imports the instrumentation runtime (a local module wired by `replace`). The
 // aspects inject calls into the app, a deferred report into main, and a go:linkname-only hook
 // into net/http (importing the runtime there would be a cycle). Every build mode users rely on
-// must produce a binary that prints what the runtime recorded. One GOCACHE for the whole file.
+// must produce a binary that prints what the runtime recorded. The test run's GOCACHE.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

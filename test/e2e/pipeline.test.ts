@@ -1,12 +1,12 @@
 // The whole pipeline on real go: `weft go …`, the Go shim, the in-process job server and the
 // drop-in server, on a fixture module of 11 packages (tests, cgo when gcc exists, assembly).
-// One GOCACHE for the whole file, fresh per run, so the first build really compiles.
+// The test run's GOCACHE; the fixture is a fresh copy, so its packages compile in the first build.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { copyFixture, hasGcc, hasGo, makeTestEnv, run, runWeft, runWeftGo, type RunResult } from './helpers.js';
+import { childPids, copyFixture, hasGcc, hasGo, makeTestEnv, processesMentioning, run, runWeft, runWeftGo, waitUntil, type RunResult } from './helpers.js';
 
 const FIXTURE_PACKAGES = 11;
 
@@ -276,6 +276,163 @@ describe('pipeline (real go)', { skip: !hasGo && 'go is not installed' }, () => 
       assert.deepEqual(readdirSync(runtime), [], 'the private socket directory is gone');
     } finally {
       rmSync(join(mod, 'weft.yml'), { force: true });
+      rmSync(runtime, { recursive: true, force: true });
+    }
+  });
+
+  /** What a drop-in server or shim of one runtime directory left: files, and processes naming it. */
+  async function assertNothingLeft(runtime: string, what: string): Promise<void> {
+    const files = (): string[] => {
+      const out: string[] = [];
+      const walk = (d: string): void => {
+        if (!existsSync(d)) return;
+        for (const f of readdirSync(d, { withFileTypes: true })) {
+          if (f.isDirectory()) walk(join(d, f.name));
+          else out.push(join(d, f.name).slice(runtime.length + 1));
+        }
+      };
+      walk(runtime);
+      return out.filter((f) => !f.endsWith('.yml'));
+    };
+    // The server notices go is gone within a poll interval; a loaded machine gets time, not a pass.
+    await waitUntil(() => files().length === 0 && processesMentioning(runtime).length === 0 && processesMentioning(shim, mod).length === 0, 30_000);
+    assert.deepEqual(files(), [], `${what}: files left in the runtime directory`);
+    assert.deepEqual(processesMentioning(runtime), [], `${what}: a weft server still runs`);
+    assert.deepEqual(processesMentioning(shim, mod), [], `${what}: a shim still runs`);
+  }
+
+  it('drop-in: the runtime directory removed while the server starts, right after it listens and again later: the build succeeds, nothing left behind', async () => {
+    const runtime = mkdtempSync(join(tmpdir(), 'weft-e2e-rmrt-'));
+    const dir = join(runtime, 'weft');
+    try {
+      for (let round = 0; round < 2; round++) {
+        const cfg = join(runtime, `round-${round}.yml`);
+        writeFileSync(cfg, aspectConfig(`removed-runtime-${round}-${process.pid}`));
+        // Each removal waits for its moment: a lock (a server is starting), then a socket (it
+        // just listens), then the socket it listens on again after the first removal.
+        const moments = ['.lock', '.sock', '.sock'];
+        const removed: string[] = [];
+        const watcher = setInterval(() => {
+          const want = moments[removed.length];
+          if (want === undefined || !existsSync(dir)) return;
+          const hit = readdirSync(dir).find((f) => f.endsWith(want));
+          if (hit === undefined) return;
+          rmSync(dir, { recursive: true, force: true });
+          removed.push(hit);
+        }, 2);
+        let r: RunResult;
+        try {
+          r = await run('go', ['build', '-p', '8', `-toolexec=${shim}`, '-o', join(out, `rmrt${round}`) + '/', './...'], {
+            cwd: mod, env: { ...env, XDG_RUNTIME_DIR: runtime, WEFT_CONFIG: cfg }, timeoutMs: 240_000,
+          });
+        } finally {
+          clearInterval(watcher);
+        }
+        assert.equal(r.code, 0, `round ${round}, removed at ${removed.join(', ')}:\n${r.stderr.slice(-3000)}`);
+        assert.ok(removed.length >= 2, `round ${round}: the directory was removed while the server started and while it listened (${removed.join(', ')})`);
+        assertSameBehaviour(await runBinaries(join(out, `rmrt${round}`)));
+        await assertNothingLeft(runtime, `round ${round}`);
+      }
+    } finally {
+      rmSync(runtime, { recursive: true, force: true });
+    }
+  });
+
+  for (const mode of ['drop-in', 'weft go'] as const) {
+    for (const sig of ['SIGINT', 'SIGKILL'] as const) {
+      it(`${mode}: go killed with ${sig} mid-build leaves no weft process, socket, lock or state file; the next build is correct`, async () => {
+        const runtime = mkdtempSync(join(tmpdir(), 'weft-e2e-kill-'));
+        const cfg = join(runtime, 'kill.yml');
+        writeFileSync(cfg, aspectConfig(`killed-go-${mode.replace(' ', '-')}-${sig}-${process.pid}`));
+        const kenv = { ...env, XDG_RUNTIME_DIR: runtime, WEFT_CONFIG: cfg };
+        const build = (name: string, onStderr?: (chunk: string, pid: number) => void): Promise<RunResult> => mode === 'drop-in'
+          ? run('go', ['build', '-p', '4', `-toolexec=${shim}`, '-o', join(out, name) + '/', './...'], { cwd: mod, env: kenv, timeoutMs: 240_000 })
+          : runWeft(['go', 'build', '-p', '4', '-o', join(out, name) + '/', './...'], { cwd: mod, env: { ...kenv, WEFT_LOG: 'debug' }, timeoutMs: 240_000, ...(onStderr ? { onStderr } : {}) });
+        try {
+          let killed = 0;
+          const kill = (goPid: number): void => {
+            if (killed !== 0) return;
+            killed = goPid;
+            process.kill(goPid, sig);
+          };
+          let r: RunResult;
+          if (mode === 'drop-in') {
+            // Kill go once its server has served for a moment (compiles are in flight).
+            const dir = join(runtime, 'weft');
+            let seen = 0;
+            const watcher = setInterval(() => {
+              if (seen === 0 && existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.sock'))) seen = Date.now();
+              if (seen !== 0 && Date.now() - seen > 300) {
+                const m = readdirSync(dir).map((f) => /^drop-(\d+)-/.exec(f)).find((x) => x !== null);
+                if (m) kill(Number(m[1]));
+              }
+            }, 10);
+            try {
+              r = await build(`kill-${sig}`);
+            } finally {
+              clearInterval(watcher);
+            }
+          } else {
+            r = await build(`kill-${sig}`, (chunk, weftPid) => {
+              if (killed === 0 && /weft: compile /.test(chunk)) {
+                const go = childPids(weftPid)[0];
+                if (go !== undefined) kill(go);
+              }
+            });
+          }
+          assert.notEqual(killed, 0, 'go was killed mid-build');
+          assert.notEqual(r.code, 0, 'the killed build did not succeed');
+          if (mode === 'weft go') assert.equal(r.code, sig === 'SIGKILL' ? 137 : 130, `weft exits like go did:\n${r.stderr.slice(-2000)}`);
+          await assertNothingLeft(runtime, `after ${sig}`);
+
+          const again = await build(`kill-${sig}-again`);
+          assert.equal(again.code, 0, again.stderr.slice(-3000));
+          assertSameBehaviour(await runBinaries(join(out, `kill-${sig}-again`)));
+          await assertNothingLeft(runtime, 'after the next build');
+        } finally {
+          rmSync(runtime, { recursive: true, force: true });
+        }
+      });
+    }
+  }
+
+  it('a worker thread that dies mid-weave fails the compile naming it; nothing half-woven is kept, the next build is woven correctly', async () => {
+    const runtime = mkdtempSync(join(tmpdir(), 'weft-e2e-crash-'));
+    const cfg = join(runtime, 'crash.yml');
+    // Its own aspect id: a new fingerprint, so neither GOCACHE nor the weave cache has the package.
+    const id = `crash-${process.pid}-${Date.now()}`;
+    writeFileSync(cfg, [
+      'meta:',
+      `  name: ${id}`,
+      '  description: announces greet.Hello on stderr',
+      'aspects:',
+      `  - id: ${id}`,
+      '    join-point:',
+      '      all-of:',
+      '        - import-path: example.com/pipeline/internal/greet',
+      '        - function-body:',
+      '            function:',
+      '              - name: Hello',
+      '    advice:',
+      '      prepend-statements:',
+      `        template: 'println("weft: entering {{ .Function.Name }}")'`,
+      '',
+    ].join('\n'));
+    const cenv = { ...env, XDG_RUNTIME_DIR: runtime, WEFT_CONFIG: cfg };
+    try {
+      const r = await runWeft(['go', 'build', '-o', join(out, 'crash') + '/', './...'], { cwd: mod, env: { ...cenv, WEFT_TEST_WORKER_EXIT: 'worker' }, timeoutMs: 240_000 });
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr, /# example\.com\/pipeline\/internal\/greet\nweft: a worker thread died while running worker\.js \(worker exited with code: 70\); the pool replaced it\n  hint: run the build again/);
+      assert.equal(existsSync(join(out, 'crash', 'app')), false, 'no binary from the failed build');
+      await assertNothingLeft(runtime, 'after the crash');
+
+      const again = await runWeftGo(['build', '-o', join(out, 'crash-again') + '/', './...'], { cwd: mod, env: cenv, timeoutMs: 240_000 });
+      assert.equal(again.code, 0, again.stderr);
+      assert.equal(again.stats.woven, 1, 'greet was woven this time');
+      const got = await runBinaries(join(out, 'crash-again'));
+      assertSameBehaviour(got);
+      assert.equal(got['app']!.stderr, 'weft: entering Hello\n');
+    } finally {
       rmSync(runtime, { recursive: true, force: true });
     }
   });

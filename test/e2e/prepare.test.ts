@@ -19,7 +19,8 @@ describe('weft prepare', { skip: !hasGo && 'go is not installed' }, () => {
     root = copyFixture('inject');
     app = join(root, 'app');
     logs = mkdtempSync(join(tmpdir(), 'weft-e2e-prepare-logs-'));
-    ({ env, cleanup } = makeTestEnv('prepare'));
+    // A cold GOCACHE of its own: the test shows that prepare, not another file's build, warmed it.
+    ({ env, cleanup } = makeTestEnv('prepare', { privateGocache: true }));
   });
   after(() => {
     cleanup();

@@ -98,7 +98,11 @@ describe('running tasks', () => {
       assert.ok(e.details.includes('worker error code: E_WASM'), e.details.join('|'));
     });
     // A thread that dies outright is replaced.
-    await rejectsWith(pool.run(TEST_WORKER, { op: 'exit' } satisfies TestTask), (e) => assert.equal(e.code, 'E_WORKER'));
+    await rejectsWith(pool.run(TEST_WORKER, { op: 'exit' } satisfies TestTask), (e) => {
+      assert.equal(e.code, 'E_WORKER');
+      assert.match(e.message, /a worker thread died while running fake-worker\.js \(worker exited with code: \d+\); the pool replaced it/);
+      assert.match(e.hint ?? '', /run the build again/);
+    });
     const again = await Promise.all([1, 2, 3, 4].map((v) => pool.run<{ value: number }>(TEST_WORKER, { op: 'echo', value: v } satisfies TestTask)));
     assert.deepEqual(again.map((r) => r.value), [1, 2, 3, 4]);
     assert.equal(pool.stats().failed, before + 3);

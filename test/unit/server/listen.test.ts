@@ -1,8 +1,8 @@
 // The socket layer with a real unix socket and the TypeScript client as the shim.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createConnection } from 'node:net';
+import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -15,6 +15,12 @@ const root = mkdtempSync(join(tmpdir(), 'weft-listen-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
 const req: ToolRequest = { t: 'tool', id: 9, tool: 'link', path: '/go/link', args: ['-o', 'a.out', 'x.a'], cwd: '/', pkg: 'p', env: { GOOS: 'linux' }, pid: 1 };
+
+async function waitFor(cond: () => boolean, what: string): Promise<void> {
+  for (const deadline = Date.now() + 10_000; !cond(); await new Promise((r) => setTimeout(r, 20))) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting: ${what}`);
+  }
+}
 
 describe('job server socket', () => {
   it('listens in a private 0700 directory, serves a call, removes everything on close', async () => {
@@ -145,6 +151,60 @@ describe('job server socket', () => {
     assert.equal(statSync(join(dir, 'weft.sock')).mode & 0o777, 0o600);
     await server.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a socket removed with its directory: the server makes both again and serves at the same path', async () => {
+    const ctx = createBuildContext({ config: emptyConfig() });
+    for (const mode of ['private', 'given'] as const) {
+      const given = join(mkdtempSync(join(root, 'gone-')), 'rt');
+      let relistened = 0;
+      const server = mode === 'private'
+        ? await listenJobServer(ctx, { parentDir: root, onRelisten: () => relistened++ })
+        : await listenJobServer(ctx, { socketPath: join(given, 'drop.sock'), onRelisten: () => relistened++ });
+      try {
+        const dir = join(server.socketPath, '..');
+        const before = statSync(server.socketPath).ino;
+        rmSync(dir, { recursive: true, force: true });
+        await waitFor(() => existsSync(server.socketPath), `${mode}: the socket is back`);
+        assert.notEqual(statSync(server.socketPath).ino, before);
+        assert.equal(statSync(dir).mode & 0o777, 0o700, `${mode}: the directory is private again`);
+        assert.equal(statSync(server.socketPath).mode & 0o777, 0o600);
+        assert.equal(relistened, 1);
+        const { reply } = await callServer(server.socketPath, req);
+        assert.ok(reply?.ok, `${mode}: served after the removal`);
+        assert.deepEqual(readdirSync(dir), [server.socketPath.slice(dir.length + 1)], `${mode}: no temporary socket name left`);
+      } finally {
+        await server.close();
+      }
+      assert.equal(existsSync(server.socketPath), false);
+      rmSync(join(given, '..'), { recursive: true, force: true });
+    }
+  });
+
+  it('a socket path another live server took over: the first stops accepting and leaves the other\'s socket alone', async () => {
+    const dir = makePrivateSocketDir(root);
+    const path = join(dir, 'drop.sock');
+    let replaced = 0;
+    const first = await listenJobServer(createBuildContext({ config: emptyConfig() }), { socketPath: path, onReplaced: () => replaced++ });
+    // A replacement that won the race for the path renames its socket into place, as servers do.
+    let served = 0;
+    const other = createServer((c) => {
+      served++;
+      c.destroy();
+    });
+    await new Promise<void>((resolve) => other.listen(join(dir, 'other.sock'), resolve));
+    renameSync(join(dir, 'other.sock'), path);
+    try {
+      await waitFor(() => replaced > 0, 'the first server noticed');
+      await first.close();
+      assert.ok(statSync(path).isSocket(), 'the other server\'s socket is still there');
+      const seen = served; // the first server's liveness probe counts too
+      await new Promise<void>((resolve, reject) => createConnection(path).on('connect', resolve).on('error', reject));
+      await waitFor(() => served === seen + 1, 'the other server took the connection');
+    } finally {
+      other.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('an unusable parent directory is E_SOCKET with a hint', () => {

@@ -13,7 +13,7 @@ const protocolUrl = new URL('../../../src/protocol/index.js', import.meta.url).h
 
 const fakeServerScript = `
 import { createServer } from 'node:net';
-import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 const { FrameDecoder, encodeFrame, validateShimMessage, PROTOCOL_VERSION } = await import(${JSON.stringify(protocolUrl)});
 const args = process.argv.slice(2);
 appendFileSync(process.env.FAKE_STARTS, JSON.stringify({ pid: process.pid, args }) + '\\n');
@@ -21,6 +21,8 @@ if (process.env.FAKE_FAIL) { console.error('fake server: failing on purpose'); p
 const socket = args[args.indexOf('--socket') + 1];
 // Start slowly so that concurrent shims queue on the lock.
 await new Promise((r) => setTimeout(r, 300));
+// A killed predecessor leaves its socket file: the server removes it, as the real one does.
+rmSync(socket, { force: true });
 createServer((sock) => {
   const dec = new FrameDecoder();
   sock.on('data', (chunk) => {
