@@ -27,7 +27,7 @@ export function replyOf(req: ToolRequest, plan: ToolPlan): ToolReply {
 export async function handleToolRequest(ctx: BuildContext, req: ToolRequest, signal: AbortSignal): Promise<HandledRequest> {
   if (req.tool !== 'compile' && req.tool !== 'link') throw new WeftError('E_PROTOCOL', `the server handles compile and link requests, not ${JSON.stringify(req.tool)}`);
   const { args, mark } = takeMark(req.args);
-  const unmarked = { ...req, args };
+  const unmarked = args === req.args ? req : { ...req, args };
   if (ctx.planned !== null) {
     if (mark !== null && mark !== ctx.planned.mark) {
       throw new WeftError('E_PLAN', `${req.pkg || req.tool} carries the weft mark ${mark}, but this build planned ${ctx.planned.mark}`, {
@@ -52,7 +52,7 @@ const MARK_FILE = /(?:^|[/\\])weft_mark_([0-9a-f]{16})(?:_test)?\.go$/;
  * (also from a response file, which go uses for long command lines): the tools must not see
  * the flag, and the file holds nothing but a package clause.
  */
-export function takeMark(args: readonly string[]): { args: string[]; mark: string | null } {
+export function takeMark(args: string[]): { args: string[]; mark: string | null } {
   const expanded = args.some((a) => a.startsWith('@') && a.length > 1) ? expandResponseFiles(args) : args;
   let mark: string | null = null;
   const out: string[] = [];
@@ -63,7 +63,8 @@ export function takeMark(args: readonly string[]): { args: string[]; mark: strin
     else if (file !== null) mark = file[1]!;
     else out.push(a);
   }
-  if (mark === null) return { args: [...args], mark };
+  // Unmarked: the very same array, so an unchanged request is answered byte for byte.
+  if (mark === null) return { args, mark };
   // Still a response file, or a long command line would fail with E2BIG.
   const rsp = args.find((a) => a.startsWith('@') && a.length > 1);
   return { args: rsp !== undefined ? writeResponseFileSync(out, dirname(rsp.slice(1)), 'weft-unmarked.rsp') : out, mark };
