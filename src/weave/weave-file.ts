@@ -10,7 +10,7 @@ import { WeftError } from '../errors.js';
 import { applyAdvice, type AdviceContext } from './advice/index.js';
 import { templateData, type ContextEnv } from './context.js';
 import { IGNORE_DIRECTIVES, isIgnored } from './directives.js';
-import { EditList, linearize, mapGenerated, splitMarked } from './edits.js';
+import { EditList, linearize, mapGenerated, shieldMarkers, splitMarked } from './edits.js';
 import { Renamer } from './functions.js';
 import { guessPackageName, reusableImportName } from './imports.js';
 import { isFileOnly, registry, type MatchContext, type PackageInfo } from './join-points/index.js';
@@ -85,7 +85,8 @@ export interface FileWeaveResult {
  * Weaves one file; returns null when nothing applies. `plans` are those the file's bytes left
  * possible. What cannot be decided or woven goes to state.warnings (src/weave/undecided.ts).
  */
-export function weaveFile(parser: Parser, path: string, text: string, plans: readonly AspectPlan[], state: PackageState): FileWeaveResult | null {
+export function weaveFile(parser: Parser, path: string, original: string, plans: readonly AspectPlan[], state: PackageState): FileWeaveResult | null {
+  const { text, restore } = shieldMarkers(original);
   const file = parseOrWarn(parser, path, text, plans, state);
   if (file === null) return null;
   const matches = matchNodes(file, plans, state);
@@ -96,7 +97,7 @@ export function weaveFile(parser: Parser, path: string, text: string, plans: rea
   blankImportsMadeUnused(file, edits);
   imports.insert(edits);
   if (edits.count === 0) return null;
-  return { text: finish(parser, file, edits), nodes };
+  return { text: restore(finish(parser, file, edits)), nodes };
 }
 
 /**
