@@ -190,7 +190,7 @@ export function linearize(file: SourceFile, pieces: Piece[]): LinearText {
     }
     if (mode !== 'orig' || orig !== nextOrig) {
       const p = file.position(orig);
-      out += `/*line ${p.file}:${p.line}:${p.column}*/`;
+      out += p.column > 0 ? `/*line ${p.file}:${p.line}:${p.column}*/` : `/*line ${p.file}:${p.line}*/`;
     }
     out += text;
     mode = 'orig';
