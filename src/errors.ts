@@ -84,7 +84,7 @@ export function formatErrorData(data: WeftErrorData): string {
   if (data.location) {
     where = data.location.file;
     if (data.location.line !== undefined) where += `:${data.location.line}`;
-    if (data.location.column !== undefined) where += `:${data.location.column}`;
+    if (data.location.column !== undefined && data.location.column > 0) where += `:${data.location.column}`;
     where += ': ';
   }
   const aspect = data.aspect !== undefined ? `aspect ${JSON.stringify(data.aspect)}: ` : '';

@@ -2,7 +2,7 @@
 // form), so the names are part of weft's observable behaviour: add fields, do not rename them.
 import { readFileSync } from 'node:fs';
 import type { CacheCounters } from '../cache/weave-cache.js';
-import type { WeaveStats } from '../weave/api.js';
+import { emptyWeaveStats, type WeaveStats } from '../weave/api.js';
 import { childCounts } from '../children.js';
 
 export type RequestOutcome = 'unchanged' | 'woven' | 'error';
@@ -98,7 +98,7 @@ export class BuildStats {
   abandoned = 0;
   warnings = 0;
   private readonly micros: number[] = [];
-  readonly weave: WeaveTotals = { packages: 0, filesScanned: 0, filesParsed: 0, filesWoven: 0, scanMicros: 0, parseMicros: 0, weaveMicros: 0 };
+  readonly weave: WeaveTotals = { packages: 0, ...emptyWeaveStats() };
   readonly aspects: Record<string, number> = {};
   /** The build's weave cache counters, when it has a cache. */
   cache: CacheCounters | null = null;
@@ -119,6 +119,7 @@ export class BuildStats {
     this.weave.filesScanned += s.filesScanned;
     this.weave.filesParsed += s.filesParsed;
     this.weave.filesWoven += s.filesWoven;
+    this.weave.nodesWoven += s.nodesWoven;
     this.weave.scanMicros += s.scanMicros;
     this.weave.parseMicros += s.parseMicros;
     this.weave.weaveMicros += s.weaveMicros;
@@ -209,7 +210,7 @@ export function formatStats(s: StatsSnapshot): string {
   if (s.warnings > 0) lines.push(`weft stats: ${s.warnings} warning(s): candidates not decided or woven (--weft-strict makes them errors)`);
   if (s.weave.packages > 0) {
     const w = s.weave;
-    lines.push(`weft stats: weaver saw ${w.packages} packages: ${w.filesScanned} files scanned, ${w.filesParsed} parsed, ${w.filesWoven} woven (scan ${ms(w.scanMicros)} ms, parse ${ms(w.parseMicros)} ms, weave ${ms(w.weaveMicros)} ms)`);
+    lines.push(`weft stats: weaver saw ${w.packages} packages: ${w.filesScanned} files scanned, ${w.filesParsed} parsed, ${w.filesWoven} woven, ${w.nodesWoven} nodes advised (scan ${ms(w.scanMicros)} ms, parse ${ms(w.parseMicros)} ms, weave ${ms(w.weaveMicros)} ms)`);
     const aspects = Object.entries(s.aspects).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
     if (aspects !== '') lines.push(`weft stats: aspects woven (packages): ${aspects}`);
   }

@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 import { parseSize, sha256Hex, WeaveCache, weaveKey, weftBuildIdentity, DEFAULT_CACHE_MAX_BYTES, type RemoteStore, type WeaveKeyInput } from '../cache/index.js';
 import { collectInjectedPackages, fingerprintAspects } from '../config/fingerprint.js';
 import { lastFlag, parseGoCommand, parseGoflags } from '../toolexec/go-command-line.js';
-import type { WeaveOutcome, WeavePackageInput, WeavePackageResult } from '../weave/api.js';
+import { emptyWeaveStats, type WeaveOutcome, type WeavePackageInput, type WeavePackageResult } from '../weave/api.js';
 import type { BuildContext } from './build-context.js';
 import { weftCacheDir } from './ensure-shim.js';
 
@@ -55,7 +55,7 @@ export function cachedWeave(ctx: BuildContext, cache: WeaveCache, weave: WeaveMo
     }
     const hit = await cache.get<Omit<WeavePackageResult, 'stats'>>(key, input.files);
     if (hit !== null) {
-      return { ok: true, result: { ...hit, stats: { filesScanned: 0, filesParsed: 0, filesWoven: 0, scanMicros: 0, parseMicros: 0, weaveMicros: 0 } } };
+      return { ok: true, result: { ...hit, stats: emptyWeaveStats() } };
     }
     const outcome = await run();
     if (outcome.ok) cache.put(key, outcome.result, input.files);

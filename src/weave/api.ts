@@ -44,6 +44,8 @@ export interface WeaveStats {
   /** Files the byte-level pre-filter let through to the parser. */
   filesParsed: number;
   filesWoven: number;
+  /** Nodes (function bodies, calls, declarations…) that received advice, in the files woven. */
+  nodesWoven: number;
   scanMicros: number;
   parseMicros: number;
   weaveMicros: number;
@@ -81,6 +83,10 @@ export interface WeavePackageResult {
    * Set by the server after the final pass.
    */
   typeInputs?: { path: string; id: string }[];
+}
+
+export function emptyWeaveStats(): WeaveStats {
+  return { filesScanned: 0, filesParsed: 0, filesWoven: 0, nodesWoven: 0, scanMicros: 0, parseMicros: 0, weaveMicros: 0 };
 }
 
 /** Results cross the pool as this union so an error is data, not a thrown clone. */

@@ -44,7 +44,7 @@ export class EditList {
   constructor(file: SourceFile) {
     this.file = file;
     if (MARKERS.test(file.text)) {
-      throw new WeftError('E_WEAVE_FAILED', `${file.path} contains Unicode private-use characters U+E000..U+E002, which weft reserves while weaving`, { location: { file: file.path } });
+      throw new WeftError('E_INTERNAL', `${file.path} reached the editor with the marker characters U+E000..U+E002 unshielded (see shieldMarkers)`, { location: { file: file.path } });
     }
   }
 
@@ -112,6 +112,25 @@ function contains(start: number, end: number, e: Edit, inclusive: boolean): bool
   return start <= e.start && e.end <= end;
 }
 
+/**
+ * A file may hold the marker characters itself (encoding/json/jsontext's tests do, in string
+ * literals). Before weaving, each is swapped for a private-use character the file does not
+ * contain — one UTF-16 unit and three UTF-8 bytes like the markers, so every offset and column
+ * stays the same — and `restore` swaps them back in the woven text.
+ */
+export function shieldMarkers(text: string): { text: string; restore: (woven: string) => string } {
+  if (!MARKERS.test(text)) return { text, restore: (woven) => woven };
+  const stand: string[] = [];
+  for (let c = 0xe003; c <= 0xf8ff && stand.length < 3; c++) {
+    const ch = String.fromCharCode(c);
+    if (!text.includes(ch)) stand.push(ch);
+  }
+  if (stand.length < 3) throw new WeftError('E_WEAVE_FAILED', 'the file uses nearly every Unicode private-use character (U+E000..U+F8FF); weft needs three of them free while weaving');
+  const swap = (t: string, from: readonly string[], to: readonly string[]): string => t.replace(new RegExp(`[${from.join('')}]`, 'g'), (ch) => to[from.indexOf(ch)]!);
+  const markers = [MARK_OPEN, MARK_SEP, MARK_CLOSE];
+  return { text: swap(text, markers, stand), restore: (woven) => swap(woven, stand, markers) };
+}
+
 export function markOriginal(offset: number, text: string): string {
   return text === '' ? '' : `${MARK_OPEN}${offset}${MARK_SEP}${text}${MARK_CLOSE}`;
 }
@@ -171,7 +190,7 @@ export function linearize(file: SourceFile, pieces: Piece[]): LinearText {
     }
     if (mode !== 'orig' || orig !== nextOrig) {
       const p = file.position(orig);
-      out += `/*line ${p.file}:${p.line}:${p.column}*/`;
+      out += p.column > 0 ? `/*line ${p.file}:${p.line}:${p.column}*/` : `/*line ${p.file}:${p.line}*/`;
     }
     out += text;
     mode = 'orig';

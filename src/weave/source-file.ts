@@ -8,7 +8,7 @@ import { resolveImports, type FileImports } from './imports.js';
 export interface GoPosition {
   file: string;
   line: number;
-  /** 1-based byte column. */
+  /** 1-based byte column; 0 when unknown, as Go has it after a //line directive without a column. */
   column: number;
 }
 
@@ -73,6 +73,8 @@ export class SourceFile {
       else break;
     }
     if (!d) return { file: this.path, line: phys.line, column: phys.column };
+    // A directive without a column makes every column unknown until the next one (go/token, cmd/compile).
+    if (d.column === null) return { file: d.file, line: d.line + phys.line - (d.block ? d.physLine : d.physLine + 1), column: 0 };
     if (d.block) {
       if (phys.line === d.physLine) return { file: d.file, line: d.line, column: (d.column ?? 1) + phys.column - d.physColumn };
       return { file: d.file, line: d.line + phys.line - d.physLine, column: phys.column };

@@ -81,9 +81,42 @@ function typeTable(lang: Language): TypeTable {
   return t;
 }
 
-export function parseGoSync(p: Parser, text: string): ParsedGo {
-  const tree: Tree | null = p.parse(text);
+/**
+ * tree-sitter-go reads `new(` and `make(` as the builtins, whose first argument must be a type:
+ * Go 1.26's `new(expr)` (`new(T(v))`, `new(123)`) and calls of a local function named make or
+ * new do not parse. A file that fails is parsed again with those names masked by identifiers of
+ * the same length (`n_w`, `m_ke`: a plain call), except where the argument starts with what
+ * only a type can (`[`, map, chan, struct, interface, func, `<-`), which needs the builtin form.
+ * Offsets do not move and nodes are sliced from the real text, so the tree fits the file.
+ */
+export function maskBuiltinCalls(text: string): string | null {
+  let changed = false;
+  const out = text.replace(/\b(new|make)((?:\s|\/\*(?:[^*]|\*(?!\/))*\*\/)*\(\s*)(\S{0,9})/g, (m: string, name: string, open: string, next: string) => {
+    if (/^(\[|map\b|chan\b|struct\b|interface\b|func\b|<-)/.test(next)) return m;
+    changed = true;
+    return `${name === 'new' ? 'n_w' : 'm_ke'}${open}${next}`;
+  });
+  return changed ? out : null;
+}
+
+/** The tree of text, through maskBuiltinCalls when the text alone does not parse. */
+function parseTree(p: Parser, text: string): Tree {
+  const tree = p.parse(text);
   if (!tree) throw new WeftError('E_INTERNAL', 'tree-sitter returned no tree');
+  if (!tree.rootNode.hasError) return tree;
+  const masked = maskBuiltinCalls(text);
+  if (masked === null) return tree;
+  const again = p.parse(masked);
+  if (!again || again.rootNode.hasError) {
+    again?.delete();
+    return tree;
+  }
+  tree.delete();
+  return again;
+}
+
+export function parseGoSync(p: Parser, text: string): ParsedGo {
+  const tree = parseTree(p, text);
   try {
     const cursor = tree.walk();
     try {
@@ -134,8 +167,7 @@ export function parseGoSync(p: Parser, text: string): ParsedGo {
 
 /** Parses text only to check it: null when clean, else the first ERROR/MISSING node. No tree copy. */
 export function checkGoSyntax(p: Parser, text: string): ParsedGo['error'] {
-  const tree = p.parse(text);
-  if (!tree) throw new WeftError('E_INTERNAL', 'tree-sitter returned no tree');
+  const tree = parseTree(p, text);
   try {
     if (!tree.rootNode.hasError) return null;
     const c = tree.walk();

@@ -86,7 +86,7 @@ export interface WeaveWarning {
 
 /** `file:line:col: aspect "id" not woven: reason`, the line printed under `# pkg`. */
 export function formatWarning(w: WeaveWarning): string {
-  return `weft: warning: ${w.file}:${w.line}:${w.column}: aspect "${w.aspect}" not woven: ${w.reason}`;
+  return `weft: warning: ${w.file}:${w.line}${w.column > 0 ? `:${w.column}` : ''}: aspect "${w.aspect}" not woven: ${w.reason}`;
 }
 
 export const STRICT_HINT = 'without --weft-strict (WEFT_STRICT=1) these are warnings and the package compiles unwoven at those places; declare the types in sight, or match with function-call / function';

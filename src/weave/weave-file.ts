@@ -10,7 +10,7 @@ import { WeftError } from '../errors.js';
 import { applyAdvice, type AdviceContext } from './advice/index.js';
 import { templateData, type ContextEnv } from './context.js';
 import { IGNORE_DIRECTIVES, isIgnored } from './directives.js';
-import { EditList, linearize, mapGenerated, splitMarked } from './edits.js';
+import { EditList, linearize, mapGenerated, shieldMarkers, splitMarked } from './edits.js';
 import { Renamer } from './functions.js';
 import { guessPackageName, reusableImportName } from './imports.js';
 import { isFileOnly, registry, type MatchContext, type PackageInfo } from './join-points/index.js';
@@ -77,24 +77,27 @@ function compareAdvice(a: Matched, b: Matched): number {
 
 export interface FileWeaveResult {
   text: string;
+  /** Nodes that received advice. */
+  nodes: number;
 }
 
 /**
  * Weaves one file; returns null when nothing applies. `plans` are those the file's bytes left
  * possible. What cannot be decided or woven goes to state.warnings (src/weave/undecided.ts).
  */
-export function weaveFile(parser: Parser, path: string, text: string, plans: readonly AspectPlan[], state: PackageState): FileWeaveResult | null {
+export function weaveFile(parser: Parser, path: string, original: string, plans: readonly AspectPlan[], state: PackageState): FileWeaveResult | null {
+  const { text, restore } = shieldMarkers(original);
   const file = parseOrWarn(parser, path, text, plans, state);
   if (file === null) return null;
   const matches = matchNodes(file, plans, state);
   if (matches.length === 0) return null;
   const edits = new EditList(file);
   const imports = new ImportBinder(file, state);
-  applyMatches(file, edits, imports, matches, state);
+  const nodes = applyMatches(file, edits, imports, matches, state);
   blankImportsMadeUnused(file, edits);
   imports.insert(edits);
   if (edits.count === 0) return null;
-  return { text: finish(parser, file, edits) };
+  return { text: restore(finish(parser, file, edits)), nodes };
 }
 
 /**
@@ -266,12 +269,17 @@ function blankImportsMadeUnused(file: SourceFile, edits: EditList): void {
   }
 }
 
-/** Applies the advice of each matched node in its sorted order; an advice that cannot be woven for want of types is a warning. */
-function applyMatches(file: SourceFile, edits: EditList, imports: ImportBinder, matches: readonly NodeMatches[], state: PackageState): void {
+/**
+ * Applies the advice of each matched node in its sorted order; an advice that cannot be woven for
+ * want of types is a warning. Returns how many nodes received at least one advice.
+ */
+function applyMatches(file: SourceFile, edits: EditList, imports: ImportBinder, matches: readonly NodeMatches[], state: PackageState): number {
+  let advised = 0;
   let currentAspect = '';
   const renamer = new Renamer(file, edits, () => currentAspect);
   const types = { file, importPath: state.pkg.importPath, ...(state.oracle !== undefined ? { oracle: state.oracle } : {}) };
   for (const { node, list } of matches) {
+    let applied = false;
     for (const m of list) {
       currentAspect = m.plan.aspect.id;
       const env: ContextEnv = { file, edits, renamer, types, aspectId: currentAspect };
@@ -291,8 +299,11 @@ function applyMatches(file: SourceFile, edits: EditList, imports: ImportBinder, 
         ctx.fail(`weaving ${m.advice.kind} failed: ${(e as Error).stack ?? String(e)}`);
       }
       state.aspects.add(currentAspect);
+      applied = true;
     }
+    if (applied) advised++;
   }
+  return advised;
 }
 
 function adviceContext(file: SourceFile, edits: EditList, imports: ImportBinder, node: SyntaxNode, m: Matched, env: ContextEnv, state: PackageState): AdviceContext {

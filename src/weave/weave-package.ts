@@ -4,7 +4,7 @@ import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { ResolvedAspect, ResolvedConfig } from '../config/types.js';
 import { WeftError } from '../errors.js';
-import type { WeavePackageInput, WeavePackageResult } from './api.js';
+import { emptyWeaveStats, type WeavePackageInput, type WeavePackageResult } from './api.js';
 import type { PackageInfo } from './join-points/index.js';
 import { collectNeedles, evaluateFormula } from './needles.js';
 import { defaultPrefilter, type Prefilter } from './prefilter.js';
@@ -37,7 +37,7 @@ function packageClauseName(text: string): string {
 }
 
 export function emptyResult(): WeavePackageResult {
-  return { files: [], extraFiles: [], addedImports: [], linkDeps: [], lang: '', aspects: [], stats: { filesScanned: 0, filesParsed: 0, filesWoven: 0, scanMicros: 0, parseMicros: 0, weaveMicros: 0 } };
+  return { files: [], extraFiles: [], addedImports: [], linkDeps: [], lang: '', aspects: [], stats: emptyWeaveStats() };
 }
 
 /** True when a package-name join point needs the package clause, which only the first file tells. */
@@ -206,6 +206,7 @@ export async function weavePackage(input: WeavePackageInput, config: ResolvedCon
     if (woven) {
       result.files.push({ original: c.path, text: woven.text });
       result.stats.filesWoven++;
+      result.stats.nodesWoven += woven.nodes;
     }
   }
   if (state.oracle !== undefined && state.oracle.unanswered.size > 0) {

@@ -26,7 +26,7 @@ function result(files: { original: string; text: string }[], addedImports: strin
     linkDeps: [...new Set([...addedImports, ...links])].sort(),
     lang: '',
     aspects: ['fake'],
-    stats: { filesScanned: 0, filesParsed: 0, filesWoven: files.length, scanMicros: 0, parseMicros: 0, weaveMicros: 0 },
+    stats: { filesScanned: 0, filesParsed: 0, filesWoven: files.length, nodesWoven: 0, scanMicros: 0, parseMicros: 0, weaveMicros: 0 },
   };
 }
 

@@ -15,7 +15,7 @@ const result = {
   lang: 'go1.22',
   aspects: ['x'],
   warnings: [`${filesA[2]}:4:2: something`, { file: filesA[1], line: 3 }],
-  stats: { filesScanned: 3, filesParsed: 2, filesWoven: 1, scanMicros: 1, parseMicros: 2, weaveMicros: 3 },
+  stats: { filesScanned: 3, filesParsed: 2, filesWoven: 1, nodesWoven: 0, scanMicros: 1, parseMicros: 2, weaveMicros: 3 },
 };
 
 test('a value stored by one checkout names the files of another', () => {

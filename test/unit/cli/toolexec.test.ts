@@ -41,7 +41,7 @@ describe('weft toolexec', () => {
     const src = join(root, 'a.go');
     writeFileSync(src, 'package a\n');
     const compile = fakeTool('compile', 'for a in "$@"; do echo "$a"; done');
-    const woven: WeavePackageResult = { files: [{ original: src, text: 'package a // woven\n' }], extraFiles: [], addedImports: [], linkDeps: [], lang: '', aspects: ['x'], stats: { filesScanned: 1, filesParsed: 1, filesWoven: 1, scanMicros: 0, parseMicros: 0, weaveMicros: 0 } };
+    const woven: WeavePackageResult = { files: [{ original: src, text: 'package a // woven\n' }], extraFiles: [], addedImports: [], linkDeps: [], lang: '', aspects: ['x'], stats: { filesScanned: 1, filesParsed: 1, filesWoven: 1, nodesWoven: 0, scanMicros: 0, parseMicros: 0, weaveMicros: 0 } };
     const ctx = createBuildContext({ config: emptyConfig(), weaver: async () => woven });
     const server = await listenJobServer(ctx, { parentDir: root });
     try {

@@ -41,7 +41,7 @@ function request(args: string[], pkg: string): ToolRequest {
 }
 
 function weaveResult(addedImports: string[], linkDeps: string[] = addedImports): WeavePackageResult {
-  return { files: [], extraFiles: [], addedImports, linkDeps, lang: '', aspects: ['a'], stats: { filesScanned: 0, filesParsed: 0, filesWoven: 0, scanMicros: 0, parseMicros: 0, weaveMicros: 0 } };
+  return { files: [], extraFiles: [], addedImports, linkDeps, lang: '', aspects: ['a'], stats: { filesScanned: 0, filesParsed: 0, filesWoven: 0, nodesWoven: 0, scanMicros: 0, parseMicros: 0, weaveMicros: 0 } };
 }
 
 test('a woven package: importcfg copy gains the added import; its archive gets the transitive link deps', async () => {

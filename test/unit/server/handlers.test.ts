@@ -26,7 +26,7 @@ function fixture(name: string): { work: string; src: string; req: ToolRequest } 
 }
 
 function result(over: Partial<WeavePackageResult>): WeavePackageResult {
-  return { files: [], extraFiles: [], addedImports: [], linkDeps: [], lang: '', aspects: [], stats: { filesScanned: 0, filesParsed: 0, filesWoven: 0, scanMicros: 0, parseMicros: 0, weaveMicros: 0 }, ...over };
+  return { files: [], extraFiles: [], addedImports: [], linkDeps: [], lang: '', aspects: [], stats: { filesScanned: 0, filesParsed: 0, filesWoven: 0, nodesWoven: 0, scanMicros: 0, parseMicros: 0, weaveMicros: 0 }, ...over };
 }
 
 const signal = new AbortController().signal;

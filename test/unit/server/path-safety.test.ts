@@ -35,7 +35,7 @@ it('woven and added files land in the compile\'s work directory whatever their n
       { name: '', text: 'package a\n' },
     ],
     addedImports: [], linkDeps: [], lang: '', aspects: [],
-    stats: { filesScanned: 1, filesParsed: 1, filesWoven: 1, scanMicros: 0, parseMicros: 0, weaveMicros: 0 },
+    stats: { filesScanned: 1, filesParsed: 1, filesWoven: 1, nodesWoven: 0, scanMicros: 0, parseMicros: 0, weaveMicros: 0 },
   };
   const before = new Set(readdirSync(root, { recursive: true }).map(String));
   const args = await writeWovenFiles(cmd, result, dirname(cmd.output));

@@ -100,16 +100,19 @@ function tokens(parser: Parser, text: string, file: string): Token[] {
   let line = 1;
   let col = 1;
   let k = 0;
+  // A directive without a column leaves columns unknown (0) until the next directive, as in go/token.
+  let colKnown = true;
   const directive = (spec: string): void => {
     const m = /^(.*):(\d+):(\d+)$/.exec(spec) ?? /^(.*):(\d+)$/.exec(spec);
     if (m === null) return;
     curFile = m[1]!;
     line = Number(m[2]);
     col = m[3] !== undefined ? Number(m[3]) : 1;
+    colKnown = m[3] !== undefined;
   };
   for (let i = 0; i <= text.length; i++) {
     while (k < starts.length && starts[k]!.index === i) {
-      out.push({ file: curFile, line, col, text: starts[k]!.text });
+      out.push({ file: curFile, line, col: colKnown ? col : 0, text: starts[k]!.text });
       k++;
     }
     if (i === text.length) break;

@@ -87,6 +87,16 @@ describe('pre-filter', () => {
     assert.equal(r.files[0]!.original, a);
   });
 
+  test('nodesWoven counts the nodes advised: every body, declared or literal, and no body-less declaration', async () => {
+    const a = tmp.write('bodies.go', 'package app\n\nfunc A() {\n\tf := func() {}\n\tf()\n}\n\nfunc (T) M() { _ = func() int { return 1 }() }\n\ntype T struct{}\n\nfunc External()\n');
+    const b = tmp.write('types.go', 'package app\n\ntype U int\n');
+    const cfg = config(aspect('every-body', jp({ kind: 'function-body', function: jp({ kind: 'function', options: [] }) }), advice({ kind: 'prepend-statements', template: tpl('_ = 0') })));
+    const r = await weavePackage(input('example.com/app', [a, b]), cfg);
+    assert.equal(r.stats.filesWoven, 1);
+    assert.equal(r.stats.nodesWoven, 4);
+    assert.equal(r.files[0]!.text.match(/_ = 0/g)?.length, 4);
+  });
+
   test('a package no aspect applies to is not even read', async () => {
     let reads = 0;
     const cfg = config(aspect('other', jp({ kind: 'import-path', path: 'example.com/other' }), advice({ kind: 'add-blank-import', path: 'expvar' })));
