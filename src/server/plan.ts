@@ -122,16 +122,19 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
   }));
 
   const marks = new Map<string, MarkReason>();
-  const testMainsWoven = new Set<string>();
+  // Test mains that must reach the server (woven, or given the link deps file): they have no
+  // source file of their own to carry an overlay mark.
+  const testMainsMarked = new Set<string>();
   for (const [id, reason] of decided) {
     const p = packages.get(id)!;
     marks.set(markKeyOf(p), reason);
-    if (isTestMain(p)) testMainsWoven.add(markKeyOf(p));
+    if (isTestMain(p)) testMainsMarked.add(markKeyOf(p));
   }
   if (carriesLinkDeps.size > 0) {
     for (const p of packages.values()) {
       if (!carriesLinkDeps.has(p.ImportPath) && !(p.Deps ?? []).some((d) => carriesLinkDeps.has(d))) continue;
       const key = markKeyOf(p);
+      if (isTestMain(p)) testMainsMarked.add(key);
       if (!marks.has(key)) {
         marks.set(key, 'dependent');
         counts.dependents++;
@@ -140,7 +143,7 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
   }
   for (const key of opts.forceUnmarked ?? []) marks.delete(key);
 
-  const placed = placeMarks(ctx, opts, cmd, packages, marks, testMainsWoven, mark, userOverlay);
+  const placed = placeMarks(ctx, opts, cmd, packages, marks, testMainsMarked, mark, userOverlay);
   counts.compileMarks = marks.size;
   counts.overlayMarks = placed.overlayKeys;
   counts.millis = Math.round(performance.now() - t0);
@@ -163,7 +166,7 @@ function placeMarks(
   cmd: ReturnType<typeof parseGoCommand>,
   packages: ReadonlyMap<string, ListedPackage>,
   marks: ReadonlyMap<string, MarkReason>,
-  testMainsWoven: ReadonlySet<string>,
+  testMainsMarked: ReadonlySet<string>,
   mark: string,
   userOverlay: Readonly<Record<string, string>>,
 ): { flags: string[]; overlayKeys: number } {
@@ -173,17 +176,21 @@ function placeMarks(
   const values = userValues.map((f) => parsePerPackageValue(f.value as string, opts.dir));
   const overlay: Record<string, string> = {};
   const gcflags: string[] = [];
+  // go's cover tool (and cgo, and vet) open the listed file names themselves, without the
+  // overlay: there a mark file cannot be used.
+  const all = [...goflags, ...cmd.flags];
+  const filesCanMark = cmd.subcommand !== 'vet' && !all.some((f) => ['cover', 'coverpkg', 'covermode'].includes(f.name) && f.value !== 'false');
   let cmdlineFlagMark = false;
   for (const key of [...marks.keys()].sort()) {
     const target = targets.get(key) ?? { importPath: key, dir: '', standard: false, cmdline: false };
     const p = packages.get(key) ?? [...packages.values()].find((x) => markKeyOf(x) === key);
-    const asFile = target.cmdline && !target.standard && p?.Module?.Main === true && target.dir !== '';
+    const asFile = filesCanMark && target.cmdline && !target.standard && p?.Module?.Main === true && target.dir !== '' && (p?.CgoFiles?.length ?? 0) === 0;
     if (asFile) {
       overlay[join(target.dir, `weft_mark_${mark}.go`)] = `package ${p!.Name}\n`;
       if (packages.has(`${key}_test [${key}.test]`)) overlay[join(target.dir, `weft_mark_${mark}_test.go`)] = `package ${p!.Name}_test\n`;
     }
-    // A woven test main has no file of its own to carry a mark: it follows its package's -gcflags.
-    if (!asFile || testMainsWoven.has(key)) {
+    // A marked test main has no file of its own to carry a mark: it follows its package's -gcflags.
+    if (!asFile || testMainsMarked.has(key)) {
       gcflags.push(`-gcflags=${key}=${joinGoflags([...flagsForPackage(values, target), `${MARK_FLAG}${mark}`])}`);
       if (target.cmdline) cmdlineFlagMark = true;
     }
