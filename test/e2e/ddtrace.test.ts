@@ -67,6 +67,19 @@ for (const mode of BUILD_MODES) describe(`dd-trace-go v2.6.0 aspects woven by we
     assert.ok(s.agentRequests.some((r) => r === 'PUT /v0.4/traces' || r === 'POST /v0.4/traces'), `the tracer never sent traces: ${s.agentRequests.join(', ')}`);
   });
 
+  it('the counts that drive the cost stay where they were measured (planned: 493 packages listed, 9 woven, 79 dependents)', { skip: mode !== 'planned' && 'the plan exists in planned mode' }, () => {
+    ran();
+    const plan = built!.stats.plan!;
+    const near = (got: number, measured: number, what: string): void =>
+      assert.ok(Math.abs(got - measured) <= Math.ceil(measured * 0.1), `${what}: ${got}, measured ${measured} (±10%)`);
+    near(plan.listed, 493, 'packages listed');
+    assert.equal(plan.woven, 9, 'packages woven');
+    assert.equal(plan.deferred, 0, 'packages decided at compile time');
+    near(plan.dependents, 79, 'dependents marked for link deps');
+    assert.equal(plan.goListRuns, 1);
+    assert.equal(built!.stats.types.batches, 0, 'no join point needed types');
+  });
+
   it('client and server http.request spans are one trace, the client the server\'s parent; the //dd:span function and the SQL query are under the server', () => {
     const { spans } = ran();
     const client = find(spans, 'client http.request', (s) => s.name === 'http.request' && s.meta['span.kind'] === 'client');

@@ -21,6 +21,8 @@ describe('weft prepare', { skip: !hasGo && 'go is not installed' }, () => {
     logs = mkdtempSync(join(tmpdir(), 'weft-e2e-prepare-logs-'));
     // A cold GOCACHE of its own: the test shows that prepare, not another file's build, warmed it.
     ({ env, cleanup } = makeTestEnv('prepare', { privateGocache: true }));
+    // The debug log shows compiles that reach the server: in toolexec mode, every one.
+    env = { ...env, WEFT_MODE: 'toolexec' };
   });
   after(() => {
     cleanup();
