@@ -25,29 +25,11 @@ import { findMainModules } from '../toolexec/main-modules.js';
 import { flagsForPackage, parsePerPackageValue, type PatternTarget } from '../toolexec/package-flags.js';
 import type { WeavePackageInput, WeavePackageResult } from '../weave/api.js';
 import type { BuildContext } from './build-context.js';
+import type { PlanTotals } from './stats.js';
 import { MARK_FLAG } from './handlers.js';
 
 /** Why a package carries the mark. */
 export type MarkReason = 'woven' | 'types' | 'cgo' | 'undecided' | 'error' | 'dependent';
-
-export interface PlanCounts {
-  /** Packages in the plan (the build's and the injectable ones). */
-  listed: number;
-  /** Packages the weaver saw past the package-level filter and pre-filter. */
-  candidates: number;
-  woven: number;
-  /** Marked to be decided at compile time (types, cgo, undecided, a weave error to report there). */
-  deferred: number;
-  /** Marked only because they depend on a package whose woven code adds link-time packages. */
-  dependents: number;
-  /** Marked packages (mark keys), and how many of them carry the mark as an overlay file. */
-  compileMarks: number;
-  overlayMarks: number;
-  goListRuns: number;
-  filesScanned: number;
-  filesParsed: number;
-  millis: number;
-}
 
 export interface BuildPlan {
   mark: string;
@@ -55,7 +37,7 @@ export interface BuildPlan {
   compileMarks: Map<string, MarkReason>;
   /** Flags to add after the user's: -gcflags marks and the -overlay of mark files. */
   flags: string[];
-  counts: PlanCounts;
+  counts: PlanTotals;
   /** What the plan read of unmarked packages, to check after the build that it still holds. */
   snapshot: PlanSnapshot;
   /** The listing the plan was made from, by go list ImportPath. */
@@ -85,7 +67,7 @@ export function planMark(ctx: Pick<BuildContext, 'suffix'>): string {
 export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<BuildPlan> {
   const t0 = performance.now();
   const mark = planMark(ctx);
-  const counts: PlanCounts = { listed: 0, candidates: 0, woven: 0, deferred: 0, dependents: 0, compileMarks: 0, overlayMarks: 0, goListRuns: 0, filesScanned: 0, filesParsed: 0, millis: 0 };
+  const counts: PlanTotals = { listed: 0, candidates: 0, woven: 0, deferred: 0, dependents: 0, compileMarks: 0, overlayMarks: 0, goListRuns: 0, filesScanned: 0, filesParsed: 0, millis: 0 };
   // No aspects: nothing to mark, nothing to list.
   if (ctx.planWeaver === null) return { mark, compileMarks: new Map(), flags: [], counts, snapshot: new PlanSnapshot(), packages: new Map(), userOverlay: {} };
   const cmd = parseGoCommand(opts.goArgs);
@@ -244,7 +226,7 @@ async function decide(
   p: ListedPackage,
   input: WeavePackageInput,
   env: Readonly<Record<string, string>>,
-  counts: PlanCounts,
+  counts: PlanTotals,
 ): Promise<{ reason: MarkReason; linkDeps: boolean } | null> {
   if (ctx.planWeaver === null) return null;
   const outcome = await ctx.planWeaver(input, env);

@@ -57,13 +57,18 @@ export interface BuildMode {
   reason: string;
 }
 
-/** A planned build's planning figures (src/server/plan.ts PlanCounts). */
+/** What planning did: the counts that drive a planned build's cost (src/server/plan.ts). */
 export interface PlanTotals {
+  /** Packages in the plan (the build's and the injectable ones). */
   listed: number;
+  /** Packages the weaver saw past the package-level filter and pre-filter. */
   candidates: number;
   woven: number;
+  /** Marked to be decided at compile time (types, cgo, undecided, a weave error to report there). */
   deferred: number;
+  /** Marked only because they depend on a package whose woven code adds link-time packages. */
   dependents: number;
+  /** Marked packages (mark keys), and the overlay mark files among the marks. */
   compileMarks: number;
   overlayMarks: number;
   goListRuns: number;
