@@ -115,7 +115,7 @@ func dialOrStart(ppid int, st string) (*conn, error) {
 		os.Remove(base + ".lock")
 		fail("drop-in mode: the go command (pid " + strconv.Itoa(ppid) + ") has exited; not starting a job server for it")
 	}
-	c, err := startServer(socket, base+".log", ppid, st)
+	c, err := startServer(socket, base+".log", ppid)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +125,7 @@ func dialOrStart(ppid int, st string) (*conn, error) {
 // startServer launches `node <weft.js> server --drop-in --socket <path> --go-pid <ppid>` in its
 // own session (so the go command's signals and terminal do not reach it) and waits until the
 // socket accepts.
-func startServer(socket, logFile string, ppid int, st string) (*unixConn, error) {
+func startServer(socket, logFile string, ppid int) (*unixConn, error) {
 	if serverNode == "" || serverScript == "" {
 		fail("drop-in mode: this shim was built without a job server command and WEFT_SOCKET is not set" +
 			"\n  hint: use the shim printed by `weft toolexec-path`, or run the build through `weft go ...`")
@@ -162,13 +162,6 @@ func startServer(socket, logFile string, ppid int, st string) (*unixConn, error)
 			// started one after the runtime directory was removed).
 			if c, err := dialUnix(socket); err == nil {
 				return c, nil
-			}
-			// go was killed after the check above: the server stopped because of it, and nobody
-			// will use this lock or log again.
-			if p, err := platformProcs().lookup(ppid); err != nil || p.startTime != st {
-				os.Remove(strings.TrimSuffix(logFile, ".log") + ".lock")
-				os.Remove(logFile)
-				fail("drop-in mode: the go command (pid " + strconv.Itoa(ppid) + ") has exited; its job server stopped with it")
 			}
 			fail("drop-in mode: the job server exited (status " + strconv.Itoa(ws.ExitStatus()) + ") before it listened on " + socket +
 				"\n  hint: see its log " + logFile + tail(logFile))
