@@ -50,6 +50,11 @@ func findGoCommand(t processTable, ppid int) (int, string, error) {
 	if err != nil {
 		return ppid, "", err
 	}
+	// Orphaned: the go command that ran this shim was killed and init adopted us. Serving
+	// "go command 1" would start a server, lock and log for a build that no longer exists.
+	if ppid == 1 && !isGoCommandName(parent.name) {
+		return ppid, "", errors.New("the go command that ran this tool has exited")
+	}
 	st := parent
 	for pid, i := ppid, 0; i < 4 && pid > 1; i++ {
 		if isGoCommandName(st.name) {

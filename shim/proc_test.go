@@ -88,3 +88,14 @@ func TestPlatformProcs(t *testing.T) {
 		t.Fatal("lookup of a pid that cannot exist")
 	}
 }
+
+func TestFindGoCommandRefusesAnOrphanedShim(t *testing.T) {
+	table := fakeProcs{1: {name: "systemd", ppid: 0, startTime: "1"}}
+	if _, _, err := findGoCommand(table, 1); err == nil {
+		t.Fatal("a shim adopted by init was given a go command")
+	}
+	goAsInit := fakeProcs{1: {name: "go", ppid: 0, startTime: "1"}}
+	if pid, _, err := findGoCommand(goAsInit, 1); err != nil || pid != 1 {
+		t.Fatalf("go running as pid 1 (a container): got %d, %v", pid, err)
+	}
+}

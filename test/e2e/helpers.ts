@@ -171,3 +171,29 @@ export function childPids(pid: number): number[] {
     return [];
   }
 }
+
+/**
+ * The pipeline fixture's everyday aspect: `println("weft: entering <name>")` at the top of every
+ * function named Hello (in `importPath` when given), under aspect id `id`.
+ */
+export function helloAspect(opts: { id?: string; importPath?: string | null } = {}): string {
+  const id = opts.id ?? 'trace-hello';
+  const importPath = opts.importPath === undefined ? 'example.com/pipeline/internal/greet' : opts.importPath;
+  return [
+    'meta:',
+    `  name: ${id}`,
+    '  description: announces Hello on stderr',
+    'aspects:',
+    `  - id: ${id}`,
+    '    join-point:',
+    '      all-of:',
+    ...(importPath !== null ? [`        - import-path: ${importPath}`] : []),
+    '        - function-body:',
+    '            function:',
+    '              - name: Hello',
+    '    advice:',
+    '      prepend-statements:',
+    `        template: 'println("weft: entering {{ .Function.Name }}")'`,
+    '',
+  ].join('\n');
+}

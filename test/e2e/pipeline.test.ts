@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { childPids, copyFixture, hasGcc, hasGo, makeTestEnv, processesMentioning, run, runWeft, runWeftGo, waitUntil, type RunResult } from './helpers.js';
+import { childPids, copyFixture, hasGcc, hasGo, helloAspect, makeTestEnv, processesMentioning, run, runWeft, runWeftGo, waitUntil, type RunResult } from './helpers.js';
 
 const FIXTURE_PACKAGES = 11;
 
@@ -100,23 +100,7 @@ describe('pipeline (real go)', { skip: !hasGo && 'go is not installed' }, () => 
   });
 
   it('a config with an aspect: recompiles, weaves greet.Hello, same stdout; going back is served from GOCACHE', async () => {
-    writeFileSync(join(mod, 'weft.yml'), [
-      'meta:',
-      '  name: trace-hello',
-      '  description: announces greet.Hello on stderr',
-      'aspects:',
-      '  - id: trace-hello',
-      '    join-point:',
-      '      all-of:',
-      '        - import-path: example.com/pipeline/internal/greet',
-      '        - function-body:',
-      '            function:',
-      '              - name: Hello',
-      '    advice:',
-      '      prepend-statements:',
-      `        template: 'println("weft: entering {{ .Function.Name }}")'`,
-      '',
-    ].join('\n'));
+    writeFileSync(join(mod, 'weft.yml'), helloAspect());
     try {
       const r = await runWeftGo(['build', '-o', join(out, 'weft3') + '/', './...'], { cwd: mod, env });
       assert.equal(r.code, 0, r.stderr);
@@ -401,23 +385,7 @@ describe('pipeline (real go)', { skip: !hasGo && 'go is not installed' }, () => 
     const cfg = join(runtime, 'crash.yml');
     // Its own aspect id: a new fingerprint, so neither GOCACHE nor the weave cache has the package.
     const id = `crash-${process.pid}-${Date.now()}`;
-    writeFileSync(cfg, [
-      'meta:',
-      `  name: ${id}`,
-      '  description: announces greet.Hello on stderr',
-      'aspects:',
-      `  - id: ${id}`,
-      '    join-point:',
-      '      all-of:',
-      '        - import-path: example.com/pipeline/internal/greet',
-      '        - function-body:',
-      '            function:',
-      '              - name: Hello',
-      '    advice:',
-      '      prepend-statements:',
-      `        template: 'println("weft: entering {{ .Function.Name }}")'`,
-      '',
-    ].join('\n'));
+    writeFileSync(cfg, helloAspect({ id }));
     const cenv = { ...env, XDG_RUNTIME_DIR: runtime, WEFT_CONFIG: cfg };
     try {
       const r = await runWeft(['go', 'build', '-o', join(out, 'crash') + '/', './...'], { cwd: mod, env: { ...cenv, WEFT_TEST_WORKER_EXIT: 'worker' }, timeoutMs: 240_000 });

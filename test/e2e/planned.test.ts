@@ -9,29 +9,9 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { copyFixture, hasGo, makeTestEnv, run, runWeft, runWeftGo, type RunOptions } from './helpers.js';
+import { copyFixture, hasGo, helloAspect, makeTestEnv, run, runWeft, runWeftGo, type RunOptions } from './helpers.js';
 
 const GREET = 'example.com/pipeline/internal/greet';
-
-function helloAspect(restrictToGreet: boolean): string {
-  return [
-    'meta:',
-    '  name: trace-hello',
-    '  description: announces Hello on stderr',
-    'aspects:',
-    '  - id: trace-hello',
-    '    join-point:',
-    '      all-of:',
-    ...(restrictToGreet ? [`        - import-path: ${GREET}`] : []),
-    '        - function-body:',
-    '            function:',
-    '              - name: Hello',
-    '    advice:',
-    '      prepend-statements:',
-    `        template: 'println("weft: entering {{ .Function.Name }}")'`,
-    '',
-  ].join('\n');
-}
 
 /** Compile actions go ran, from `go build -x` output. */
 function compilesIn(xOutput: string): number {
@@ -61,7 +41,7 @@ describe('planned builds (weft go, real go)', { skip: !hasGo && 'go is not insta
     // The shim is built before, so the counted build starts only what every build starts.
     const shim = await runWeft(['toolexec-path'], { cwd: mod, env });
     assert.equal(shim.code, 0, shim.stderr);
-    writeFileSync(join(mod, 'weft.yml'), helloAspect(true));
+    writeFileSync(join(mod, 'weft.yml'), helloAspect());
     const l = await run('go', ['list', '-deps', '-f', '{{.ImportPath}}|{{join .Deps ","}}', './...'], { cwd: mod, env });
     assert.equal(l.code, 0, l.stderr);
     const lines = l.stdout.trim().split('\n');
@@ -143,7 +123,7 @@ describe('planned builds (weft go, real go)', { skip: !hasGo && 'go is not insta
   it('a file changed between the plan and its compile fails the build, naming the package; the next build weaves it', async () => {
     const m = join(out, 'stale');
     cpSync(mod, m, { recursive: true });
-    writeFileSync(join(m, 'weft.yml'), helloAspect(false));
+    writeFileSync(join(m, 'weft.yml'), helloAspect({ importPath: null }));
     const gate = join(out, 'stale-gate');
     const strs = join(m, 'internal', 'strs');
     const file = readdirGo(strs);
