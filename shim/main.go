@@ -28,6 +28,10 @@ var start time.Time
 
 func main() {
 	start = time.Now()
+	// bin/weft's front-end role for `weft go` (front.go); a tool path never starts with "--".
+	if len(os.Args) >= 2 && os.Args[1] == "--weft-front" {
+		runFront(os.Args[2:])
+	}
 	if len(os.Args) < 2 {
 		fail("usage: weft-shim <tool path> [args...] (this program is run by go build -toolexec)")
 	}

@@ -23,6 +23,11 @@ type unixConn struct {
 }
 
 func dialUnix(socket string) (*unixConn, error) {
+	return dialUnixWithin(socket, connectTimeout)
+}
+
+// dialUnixWithin connects, waiting at most timeout for room in a full listen backlog.
+func dialUnixWithin(socket string, timeout time.Duration) (*unixConn, error) {
 	syscall.ForkLock.RLock()
 	fd, err := syscall.Socket(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
 	if err == nil {
@@ -34,7 +39,7 @@ func dialUnix(socket string) (*unixConn, error) {
 		return nil, err
 	}
 	c := &unixConn{fd}
-	if err := c.setTimeouts(connectTimeout); err != nil {
+	if err := c.setTimeouts(timeout); err != nil {
 		c.Close()
 		return nil, err
 	}
@@ -48,7 +53,7 @@ func dialUnix(socket string) (*unixConn, error) {
 		c.Close()
 		if err == syscall.EAGAIN {
 			// connect slept SO_SNDTIMEO waiting for room in the backlog
-			return nil, errors.New("the server did not accept the connection within " + connectTimeout.String())
+			return nil, errors.New("the server did not accept the connection within " + timeout.String())
 		}
 		return nil, err
 	}

@@ -1,0 +1,421 @@
+//go:build unix
+
+package main
+
+// The front end of `weft go`: bin/weft runs `weft-shim --weft-front <identity> <package root> go
+// <args…>` when a warm daemon may serve the module, because Node's start alone costs more than
+// the whole per-build budget. It finds the module's daemon, sends the build, runs go the way the
+// daemon says and passes go's exit code on; whenever the daemon cannot serve the build it execs
+// the Node front end (bin/weft.js), which builds in-process. The conversation is in
+// daemon-protocol.md (a shared spec with src/server/daemon*). A dead or wedged daemon costs one
+// warning and a normal build, never a wrong or failed one.
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Set by tests; the protocol fixes both.
+var (
+	frontConnectTimeout = 200 * time.Millisecond
+	// frontAnswerTimeout bounds every wait for the daemon's next frame; the daemon sends an
+	// empty stderr frame every 2 s while it plans, so a long plan never reaches it.
+	frontAnswerTimeout = 30 * time.Second
+)
+
+// front is one `weft go` handled by the Go front end.
+type front struct {
+	identity string
+	pkgroot  string
+	args     []string // everything after `weft go`
+	env      []string
+	cwd      string // getcwd, not $PWD: the daemon's key comes from Node's process.cwd(), the physical path
+	stderr   io.Writer
+	// stdin/stdout/stderr for go; nil means the process's own.
+	files  []*os.File
+	warned bool
+}
+
+// frontOutcome is how the process ends: exit with code, or exec the Node front end.
+type frontOutcome struct {
+	code int
+	node bool
+	// off adds WEFT_DAEMON=off for Node: the daemon is dead or wedged, Node must not ask it again.
+	off bool
+}
+
+var toNode = frontOutcome{node: true}
+
+func runFront(argv []string) {
+	if len(argv) < 3 || argv[2] != "go" {
+		fail("usage: weft-shim --weft-front <identity> <package root> go [args...] (bin/weft runs this)")
+	}
+	f := &front{identity: argv[0], pkgroot: argv[1], args: argv[3:], env: os.Environ(), stderr: os.Stderr}
+	f.cwd, _ = syscall.Getwd()
+	o := f.run()
+	if o.node {
+		execNode(f.pkgroot, f.args, f.env, o.off)
+	}
+	os.Exit(o.code)
+}
+
+func (f *front) warn(msg string) {
+	if f.warned {
+		return
+	}
+	f.warned = true
+	io.WriteString(f.stderr, "weft: "+msg+"\n")
+}
+
+// wedged is a daemon that exists but cannot be used: one warning, and Node builds without it.
+func (f *front) wedged(module, why string) frontOutcome {
+	f.warn("the daemon for " + module + " did not answer (" + why + "); building without it")
+	return frontOutcome{node: true, off: true}
+}
+
+func (f *front) run() frontOutcome {
+	for _, a := range f.args {
+		if a == "--" {
+			break
+		}
+		if a == "--weft-daemon=off" {
+			return toNode
+		}
+	}
+	cwd := f.cwd
+	if cwd == "" {
+		return toNode
+	}
+	module := findModuleRoot(goDir(f.args, cwd))
+	if module == "" {
+		return toNode
+	}
+	// Node reports a runtime directory that is not private (and why) better than we could.
+	rd, err := runtimeDir()
+	if err != nil {
+		return toNode
+	}
+	c, err := dialUnixWithin(rd+"/daemon-"+daemonKey(module)+".sock", frontConnectTimeout)
+	if err != nil {
+		// No daemon yet, or one that died and left its socket: Node starts one for the next build.
+		if errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.ECONNREFUSED) {
+			return toNode
+		}
+		return f.wedged(module, "connect: "+errText(err))
+	}
+	defer c.Close()
+	if err := c.setTimeouts(frontAnswerTimeout); err != nil {
+		return f.wedged(module, errText(err))
+	}
+	build := appendFrame(nil, func(e *encoder) {
+		e.writeMapHeader(7)
+		e.writeStr("t")
+		e.writeStr("build")
+		e.writeStr("identity")
+		e.writeStr(f.identity)
+		e.writeStr("cwd")
+		e.writeStr(cwd)
+		e.writeStr("args")
+		e.writeStrings(f.args)
+		e.writeStr("env")
+		e.writeStrings(f.env)
+		e.writeStr("stderrTTY")
+		e.writeBool(isTerminal(2))
+		e.writeStr("stdoutTTY")
+		e.writeBool(isTerminal(1))
+	})
+	if _, err := c.Write(build); err != nil {
+		return f.wedged(module, answerError(err))
+	}
+	for {
+		m, t, err := f.next(c)
+		if err != nil {
+			return f.wedged(module, answerError(err))
+		}
+		switch t {
+		case "stderr":
+			continue
+		case "exit":
+			code, err := m.int("code")
+			if err != nil {
+				return f.wedged(module, err.Error())
+			}
+			return frontOutcome{code: int(code)}
+		case "fallback":
+			reason, err1 := m.str("reason")
+			warn, err2 := m.bool("warn")
+			if err := firstErr(err1, err2); err != nil {
+				return f.wedged(module, err.Error())
+			}
+			if warn {
+				f.warn(reason + "; building without the daemon")
+			}
+			return frontOutcome{node: true, off: true}
+		case "replace":
+			// The daemon is of another weft and exits; Node starts the new one.
+			return toNode
+		case "run":
+			r, err := decodeRun(m)
+			if err != nil {
+				return f.wedged(module, err.Error())
+			}
+			return frontOutcome{code: f.runGo(c, r)}
+		default:
+			return f.wedged(module, "unexpected message "+strconv.Quote(t))
+		}
+	}
+}
+
+// next reads one frame, writes a stderr frame's text out and returns the frame and its type.
+func (f *front) next(c *unixConn) (fields, string, error) {
+	v, err := readFrame(c)
+	if err != nil {
+		return fields{}, "", err
+	}
+	m, err := asFields(v, "daemon message")
+	if err != nil {
+		return fields{}, "", &protocolError{err.Error()}
+	}
+	t, err := m.str("t")
+	if err != nil {
+		return fields{}, "", &protocolError{err.Error()}
+	}
+	if t == "stderr" {
+		text, err := m.str("text")
+		if err != nil {
+			return fields{}, "", &protocolError{err.Error()}
+		}
+		if text != "" {
+			io.WriteString(f.stderr, text)
+		}
+	}
+	return m, t, nil
+}
+
+func answerError(err error) string {
+	if errors.Is(err, errTimeout) {
+		return "no answer within " + frontAnswerTimeout.String()
+	}
+	return errText(err)
+}
+
+type runMsg struct {
+	id     string
+	goPath string
+	args   []string
+	env    []string
+	dir    string
+}
+
+func decodeRun(m fields) (*runMsg, error) {
+	var r runMsg
+	var e [5]error
+	r.id, e[0] = m.str("id")
+	r.goPath, e[1] = m.str("go")
+	r.args, e[2] = m.strings("args")
+	r.env, e[3] = m.strings("env")
+	r.dir, e[4] = m.str("dir")
+	if err := firstErr(e[:]...); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// runGo runs go as the daemon said, reports it done and returns the daemon's exit code, or go's
+// when the daemon is gone.
+func (f *front) runGo(c *unixConn, r *runMsg) int {
+	started := time.Now()
+	code := f.startAndWait(r)
+	done := appendFrame(nil, func(e *encoder) {
+		e.writeMapHeader(4)
+		e.writeStr("t")
+		e.writeStr("done")
+		e.writeStr("id")
+		e.writeStr(r.id)
+		e.writeStr("code")
+		e.writeInt(int64(code))
+		e.writeStr("wallMs")
+		e.writeInt(time.Since(started).Milliseconds())
+	})
+	lost := func(why string) int {
+		f.warn("daemon lost during the build: " + why)
+		return code
+	}
+	if _, err := c.Write(done); err != nil {
+		return lost(answerError(err))
+	}
+	for {
+		m, t, err := f.next(c)
+		if err != nil {
+			return lost(answerError(err))
+		}
+		switch t {
+		case "stderr":
+			continue
+		case "exit":
+			daemonCode, err := m.int("code")
+			if err != nil {
+				return lost(err.Error())
+			}
+			return int(daemonCode)
+		default:
+			return lost("unexpected message " + strconv.Quote(t))
+		}
+	}
+}
+
+// startAndWait runs go with inherited stdio and returns its exit code, 128+signo when a signal
+// ended it (as src/server exitCodeOf).
+func (f *front) startAndWait(r *runMsg) int {
+	files := f.files
+	if files == nil {
+		files = []*os.File{os.Stdin, os.Stdout, os.Stderr}
+	}
+	// Notify before starting go: a Ctrl-C in between must reach go, not end us with go orphaned.
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+	p, err := os.StartProcess(r.goPath, append([]string{r.goPath}, r.args...), &os.ProcAttr{Dir: r.dir, Env: r.env, Files: files, Sys: childSysProcAttr()})
+	if err != nil {
+		// The daemon hears of it through the exit code; nothing ran.
+		f.warn("cannot run " + r.goPath + ": " + err.Error())
+		return 2
+	}
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		for {
+			select {
+			case s := <-sigs:
+				p.Signal(s)
+			case <-stop:
+				return
+			}
+		}
+	}()
+	st, err := p.Wait()
+	if err != nil {
+		f.warn("waiting for " + r.goPath + ": " + err.Error())
+		return 2
+	}
+	return exitCodeOf(st)
+}
+
+func exitCodeOf(st *os.ProcessState) int {
+	if ws, ok := st.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return 128 + int(ws.Signal())
+	}
+	return st.ExitCode()
+}
+
+// goDir is the directory go will run in: -C as go's first flag (before or right after the
+// subcommand, as cmd/go accepts it), resolved against cwd. weft's own --weft-* flags are
+// taken out before go sees its command line, so they are skipped here.
+func goDir(args []string, cwd string) string {
+	goArgs := withoutWeftFlags(args)
+	i := 0
+	if len(goArgs) > 0 && !strings.HasPrefix(goArgs[0], "-") {
+		i = 1
+	}
+	for _, at := range []int{0, i} {
+		if at >= len(goArgs) {
+			break
+		}
+		a := goArgs[at]
+		dir, ok := "", false
+		switch {
+		case a == "-C" || a == "--C":
+			if at+1 < len(goArgs) {
+				dir, ok = goArgs[at+1], true
+			}
+		case strings.HasPrefix(a, "-C=") || strings.HasPrefix(a, "--C="):
+			_, dir, _ = strings.Cut(a, "=")
+			ok = true
+		}
+		if ok {
+			if filepath.IsAbs(dir) {
+				return filepath.Clean(dir)
+			}
+			return filepath.Join(cwd, dir)
+		}
+	}
+	return cwd
+}
+
+// weftValueFlags take the next argument when written without `=` (src/cli/go-args.ts).
+var weftValueFlags = map[string]bool{"weft-config": true, "weft-log-file": true, "weft-log-level": true, "weft-cache": true, "weft-mode": true}
+
+// withoutWeftFlags mirrors extractWeftFlags in src/cli/go-args.ts: --weft-* flags anywhere
+// before a bare `--`.
+func withoutWeftFlags(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return append(out, args[i:]...)
+		}
+		name := strings.TrimLeft(a, "-")
+		if !strings.HasPrefix(a, "-") || len(a)-len(name) > 2 || !strings.HasPrefix(name, "weft-") {
+			out = append(out, a)
+			continue
+		}
+		if !strings.Contains(name, "=") && weftValueFlags[name] {
+			i++
+		}
+	}
+	return out
+}
+
+// findModuleRoot is the directory of the nearest go.mod at or above dir, or "".
+func findModuleRoot(dir string) string {
+	for {
+		if st, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil && !st.IsDir() {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
+// daemonKey names a module's daemon files: the first 16 hex digits of sha256(module root).
+func daemonKey(module string) string {
+	h := sha256.Sum256([]byte(module))
+	return hex.EncodeToString(h[:])[:16]
+}
+
+// execNode replaces this process with the Node front end, which builds in-process (and starts
+// a daemon for the next build unless WEFT_DAEMON=off).
+func execNode(pkgroot string, args, env []string, off bool) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		if serverNode == "" {
+			fail("cannot find node on PATH: " + err.Error())
+		}
+		node = serverNode
+	}
+	if off {
+		kept := env[:0:0]
+		for _, kv := range env {
+			if !strings.HasPrefix(kv, "WEFT_DAEMON=") {
+				kept = append(kept, kv)
+			}
+		}
+		env = append(kept, "WEFT_DAEMON=off")
+	}
+	argv := append([]string{node, pkgroot + "/bin/weft.js", "go"}, args...)
+	err = syscall.Exec(node, argv, env)
+	fail("cannot run " + node + ": " + err.Error())
+}
