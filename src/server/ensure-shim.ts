@@ -14,6 +14,8 @@ import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WeftError } from '../errors.js';
 import { countChild } from '../children.js';
+import { frontPointerContent, frontPointerPath, writeFrontPointer } from './front-pointer.js';
+import { daemonIdentity } from './version.js';
 
 export interface EnsureShimOptions {
   /** The go command: a name looked up on PATH, or a path. */
@@ -172,13 +174,18 @@ export async function ensureShim(opts: EnsureShimOptions): Promise<string> {
   const root = packageRoot();
   const serverScript = join(root, 'bin', 'weft.js');
   const serverNode = process.execPath;
-  return ensureGoProgram({
+  const shim = await ensureGoProgram({
     ...opts,
     program: 'shim',
     binaryName: 'weft-shim',
     // The job-server command is baked in for drop-in mode: it is part of the key.
     vars: { 'main.serverNode': serverNode, 'main.serverScript': serverScript },
   });
+  // Without the pointer bin/weft only starts Node: slower, never wrong, so a write that fails
+  // (a read-only cache) costs nothing more.
+  const cacheDir = opts.cacheDir ?? weftCacheDir(opts.env ?? process.env);
+  await writeFrontPointer(frontPointerPath(cacheDir, root), frontPointerContent(shim, daemonIdentity())).catch(() => false);
+  return shim;
 }
 
 export interface EnsureGoProgramOptions extends EnsureShimOptions {

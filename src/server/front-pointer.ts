@@ -1,0 +1,34 @@
+// The front-end pointer: bin/weft (a POSIX sh launcher) starts the Go front end of `weft go`
+// (shim/front.go) without starting Node, so it needs the shim's path and the identity a warm
+// daemon compares without asking Node: this file names both. Written whenever weft ensures the
+// shim; the format is part of daemon-protocol.md.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** `<weft cache dir>/front/<package root with every "/" as "%">`. */
+export function frontPointerPath(cacheDir: string, packageRoot: string): string {
+  return join(cacheDir, 'front', packageRoot.replaceAll('/', '%'));
+}
+
+export function frontPointerContent(shim: string, identity: string): string {
+  return `${shim}\n${identity}\n`;
+}
+
+/**
+ * (Re)writes the pointer when its content differs: temp file and rename, so a launcher reads
+ * the old pointer or the new one, never half of one.
+ */
+export async function writeFrontPointer(file: string, content: string): Promise<boolean> {
+  const current = await readFile(file, 'utf8').catch(() => null);
+  if (current === content) return false;
+  await mkdir(join(file, '..'), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    await writeFile(tmp, content);
+    await rename(tmp, file);
+  } finally {
+    await rm(tmp, { force: true });
+  }
+  return true;
+}
