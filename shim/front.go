@@ -84,13 +84,8 @@ func (f *front) wedged(module, why string) frontOutcome {
 }
 
 func (f *front) run() frontOutcome {
-	for _, a := range f.args {
-		if a == "--" {
-			break
-		}
-		if a == "--weft-daemon=off" {
-			return toNode
-		}
+	if !daemonWanted(f.args, f.env) || !instrumented(f.args) || !pointerFresh(f.pkgroot, f.identity, f.env, f.cwd) {
+		return toNode
 	}
 	cwd := f.cwd
 	if cwd == "" {
@@ -114,7 +109,7 @@ func (f *front) run() frontOutcome {
 		return f.wedged(module, "connect: "+errText(err))
 	}
 	defer c.Close()
-	if err := c.setTimeouts(frontAnswerTimeout); err != nil {
+	if err := c.setTimeouts(answerTimeout(f.env)); err != nil {
 		return f.wedged(module, errText(err))
 	}
 	build := appendFrame(nil, func(e *encoder) {
@@ -135,12 +130,12 @@ func (f *front) run() frontOutcome {
 		e.writeBool(isTerminal(1))
 	})
 	if _, err := c.Write(build); err != nil {
-		return f.wedged(module, answerError(err))
+		return f.wedged(module, f.answerError(err))
 	}
 	for {
 		m, t, err := f.next(c)
 		if err != nil {
-			return f.wedged(module, answerError(err))
+			return f.wedged(module, f.answerError(err))
 		}
 		switch t {
 		case "stderr":
@@ -202,11 +197,141 @@ func (f *front) next(c *unixConn) (fields, string, error) {
 	return m, t, nil
 }
 
-func answerError(err error) string {
+func (f *front) answerError(err error) string {
 	if errors.Is(err, errTimeout) {
-		return "no answer within " + frontAnswerTimeout.String()
+		return "no answer within " + answerTimeout(f.env).String()
 	}
 	return errText(err)
+}
+
+// answerTimeout is WEFT_DAEMON_TIMEOUT (seconds, or a duration like 500ms), else 30 s: as
+// parseDuration in src/server/build-context.ts.
+func answerTimeout(env []string) time.Duration {
+	s := strings.TrimSpace(lookupEnv(env, "WEFT_DAEMON_TIMEOUT"))
+	if s != "" {
+		if n, err := strconv.ParseFloat(s, 64); err == nil && n > 0 {
+			return time.Duration(n * float64(time.Second))
+		}
+		if d, err := time.ParseDuration(s); err == nil && d > 0 {
+			return d
+		}
+	}
+	return frontAnswerTimeout
+}
+
+func lookupEnv(env []string, key string) string {
+	for i := len(env) - 1; i >= 0; i-- {
+		if k, v, ok := strings.Cut(env[i], "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
+}
+
+// daemonWanted mirrors daemonSetting in src/cli/daemon-client.ts: --weft-daemon[=value], else
+// WEFT_DAEMON, else on unless CI is set (to anything but "false"). A value Node would refuse
+// goes to Node, which says why.
+func daemonWanted(args, env []string) bool {
+	setting, given := "", false
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		name, value, hasValue := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-"), "=")
+		if name != "weft-daemon" || !strings.HasPrefix(a, "-") || strings.HasPrefix(a, "---") {
+			continue
+		}
+		setting, given = "on", true
+		if hasValue {
+			setting = value
+		}
+	}
+	if !given {
+		setting = lookupEnv(env, "WEFT_DAEMON")
+	}
+	if setting == "" {
+		if ci := lookupEnv(env, "CI"); ci != "" && !strings.EqualFold(ci, "false") {
+			return false
+		}
+		return true
+	}
+	switch strings.ToLower(setting) {
+	case "1", "true", "yes", "on":
+		return true
+	}
+	return false
+}
+
+// instrumented says whether the subcommand compiles (INSTRUMENTED_SUBCOMMANDS in
+// src/cli/go-args.ts); Node runs any other go command itself, without a daemon.
+func instrumented(args []string) bool {
+	goArgs := withoutWeftFlags(args)
+	i := 0
+	if len(goArgs) > 0 {
+		switch a := goArgs[0]; {
+		case a == "-C" || a == "--C":
+			i = 2
+		case strings.HasPrefix(a, "-C=") || strings.HasPrefix(a, "--C="):
+			i = 1
+		}
+	}
+	if i >= len(goArgs) {
+		return false
+	}
+	switch goArgs[i] {
+	case "build", "install", "run", "test", "vet":
+		return true
+	}
+	return false
+}
+
+// pointerFresh checks the stamps the front-end pointer carries (front-pointer.ts): the files
+// behind the identity bin/weft passed must be unchanged, or the identity is of a weft that is
+// no longer installed and would keep an old daemon serving. A pointer that is gone or holds
+// another identity now was rewritten under us: Node decides.
+func pointerFresh(pkgroot, identity string, env []string, cwd string) bool {
+	cache := lookupEnv(env, "WEFT_CACHE")
+	switch {
+	case cache != "":
+		if !filepath.IsAbs(cache) {
+			cache = filepath.Join(cwd, cache)
+		}
+	case lookupEnv(env, "XDG_CACHE_HOME") != "":
+		cache = filepath.Join(lookupEnv(env, "XDG_CACHE_HOME"), "weft")
+		if !filepath.IsAbs(cache) {
+			cache = filepath.Join(cwd, cache)
+		}
+	case lookupEnv(env, "HOME") != "":
+		cache = filepath.Join(lookupEnv(env, "HOME"), ".cache", "weft")
+	default:
+		return false
+	}
+	data, err := os.ReadFile(filepath.Join(cache, "front", strings.ReplaceAll(pkgroot, "/", "%")))
+	if err != nil {
+		return false
+	}
+	lines := strings.Split(string(data), "\n")
+	if len(lines) < 2 || lines[1] != identity {
+		return false
+	}
+	for _, line := range lines[2:] {
+		if line == "" {
+			continue
+		}
+		fields := strings.SplitN(line, " ", 5)
+		if len(fields) != 5 || fields[0] != "stamp" {
+			continue // a later addition this front end does not know
+		}
+		fi, err := os.Stat(fields[4])
+		if err != nil {
+			return false
+		}
+		st, ok := fi.Sys().(*syscall.Stat_t)
+		if !ok || strconv.FormatUint(uint64(st.Ino), 10) != fields[1] || strconv.FormatInt(fi.Size(), 10) != fields[2] || strconv.FormatInt(fi.ModTime().UnixNano(), 10) != fields[3] {
+			return false
+		}
+	}
+	return true
 }
 
 type runMsg struct {
@@ -252,12 +377,12 @@ func (f *front) runGo(c *unixConn, r *runMsg) int {
 		return code
 	}
 	if _, err := c.Write(done); err != nil {
-		return lost(answerError(err))
+		return lost(f.answerError(err))
 	}
 	for {
 		m, t, err := f.next(c)
 		if err != nil {
-			return lost(answerError(err))
+			return lost(f.answerError(err))
 		}
 		switch t {
 		case "stderr":

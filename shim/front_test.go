@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -113,8 +114,24 @@ func newFront(t *testing.T, dir string, args ...string) (*front, *bytes.Buffer, 
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { f.Close() })
-	fr := &front{identity: "0.1.0+abc", pkgroot: "/pkg", args: args, env: []string{"A=1", "WEFT_X=y"}, cwd: dir, stderr: &stderr, files: []*os.File{nil, f, f}}
+	cache := t.TempDir()
+	writePointer(t, cache, "/pkg", "0.1.0+abc")
+	fr := &front{identity: "0.1.0+abc", pkgroot: "/pkg", args: args, env: []string{"A=1", "WEFT_CACHE=" + cache}, cwd: dir, stderr: &stderr, files: []*os.File{nil, f, f}}
 	return fr, &stderr, out
+}
+
+// writePointer writes the front-end pointer of pkgroot (the shim path does not matter here),
+// with extra lines after the identity.
+func writePointer(t *testing.T, cache, pkgroot, identity string, extra ...string) {
+	t.Helper()
+	os.MkdirAll(filepath.Join(cache, "front"), 0o755)
+	content := "/bin/weft-shim\n" + identity + "\n"
+	for _, l := range extra {
+		content += l + "\n"
+	}
+	if err := os.WriteFile(filepath.Join(cache, "front", strings.ReplaceAll(pkgroot, "/", "%")), []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func shortTimeouts(t *testing.T, answer time.Duration) {
@@ -136,7 +153,7 @@ func TestFrontRunsGoAsTheDaemonSays(t *testing.T) {
 		if args, _ := b.strings("args"); strings.Join(args, " ") != "build --weft-stats ./..." {
 			t.Errorf("build.args = %q", args)
 		}
-		if env, _ := b.strings("env"); strings.Join(env, " ") != "A=1 WEFT_X=y" {
+		if env, _ := b.strings("env"); len(env) != 2 || env[0] != "A=1" || !strings.HasPrefix(env[1], "WEFT_CACHE=") {
 			t.Errorf("build.env = %q", env)
 		}
 		if _, err := b.bool("stderrTTY"); err != nil {
@@ -241,12 +258,85 @@ func TestFrontNoDaemon(t *testing.T) {
 	if o := f.run(); o != toNode || stderr.Len() != 0 {
 		t.Fatalf("no module: outcome %+v, stderr %q", o, stderr.String())
 	}
-	// --weft-daemon=off never asks.
-	os.Remove(filepath.Join(rd, "daemon-"+daemonKey(mod)+".sock"))
-	fakeDaemon(t, mod, func(c net.Conn, b fields) { t.Error("--weft-daemon=off connected to the daemon") })
-	f, _, _ = newFront(t, mod, "build", "--weft-daemon=off")
+}
+
+func TestFrontLeavesToNodeWhatTheDaemonDoesNotServe(t *testing.T) {
+	mod := module(t)
+	fakeDaemon(t, mod, func(c net.Conn, b fields) { t.Error("the front end asked the daemon") })
+	for _, c := range []struct {
+		what string
+		env  []string
+		args []string
+	}{
+		{"--weft-daemon=off", nil, []string{"build", "--weft-daemon=off"}},
+		{"WEFT_DAEMON=0", []string{"WEFT_DAEMON=0"}, []string{"build"}},
+		{"a setting Node refuses", []string{"WEFT_DAEMON=maybe"}, []string{"build"}},
+		{"CI", []string{"CI=true"}, []string{"build"}},
+		{"go env", nil, []string{"env", "GOMOD"}},
+		{"-C without a subcommand", nil, []string{"-C", "x"}},
+	} {
+		f, stderr, _ := newFront(t, mod, c.args...)
+		f.env = append(f.env, c.env...)
+		if o := f.run(); o != toNode || stderr.Len() != 0 {
+			t.Errorf("%s: outcome %+v, stderr %q; want node quietly", c.what, o, stderr.String())
+		}
+	}
+}
+
+func TestDaemonWanted(t *testing.T) {
+	for _, c := range []struct {
+		args, env []string
+		want      bool
+	}{
+		{nil, nil, true},
+		{nil, []string{"CI=1"}, false},
+		{nil, []string{"CI=False"}, true},
+		{nil, []string{"CI=1", "WEFT_DAEMON=on"}, true},
+		{[]string{"--weft-daemon"}, []string{"CI=1"}, true},
+		{[]string{"--weft-daemon=TRUE"}, []string{"WEFT_DAEMON=off"}, true},
+		{[]string{"-weft-daemon=no"}, nil, false},
+		{[]string{"--", "--weft-daemon=off"}, nil, true},
+		{nil, []string{"WEFT_DAEMON=off", "WEFT_DAEMON="}, true},
+	} {
+		if got := daemonWanted(c.args, c.env); got != c.want {
+			t.Errorf("daemonWanted(%q, %q) = %v", c.args, c.env, got)
+		}
+	}
+}
+
+// The pointer's stamps tie the identity bin/weft passed to the installed files: a weft
+// reinstalled or rebuilt since makes the front end leave the build to Node, which knows the new
+// identity (and replaces the old daemon), instead of letting an old daemon serve it.
+func TestFrontChecksThePointerStamps(t *testing.T) {
+	mod := module(t)
+	file := filepath.Join(t.TempDir(), "identity.js")
+	stampOf := func() string {
+		fi, err := os.Stat(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return "stamp " + strconv.FormatUint(uint64(fi.Sys().(*syscall.Stat_t).Ino), 10) + " " + strconv.FormatInt(fi.Size(), 10) + " " + strconv.FormatInt(fi.ModTime().UnixNano(), 10) + " " + file
+	}
+	os.WriteFile(file, []byte("v1"), 0o644)
+	old := stampOf()
+	// A daemon that answers exit 0 to one build: the stale cases below must not reach it.
+	fakeDaemon(t, mod, func(c net.Conn, b fields) { send(t, c, "t", "exit", "code", 0) })
+	f, stderr, _ := newFront(t, mod, "build")
+	cache := strings.TrimPrefix(f.env[1], "WEFT_CACHE=")
+
+	writePointer(t, cache, "/pkg", "0.1.0+other", old)
 	if o := f.run(); o != toNode {
-		t.Fatalf("--weft-daemon=off: outcome %+v", o)
+		t.Fatalf("pointer with another identity: outcome %+v, want node", o)
+	}
+	os.WriteFile(file, []byte("v2 rebuilt"), 0o644)
+	os.Chtimes(file, time.Now(), time.Now().Add(time.Hour))
+	writePointer(t, cache, "/pkg", "0.1.0+abc", old)
+	if o := f.run(); o != toNode {
+		t.Fatalf("file changed since the stamp: outcome %+v, want node", o)
+	}
+	writePointer(t, cache, "/pkg", "0.1.0+abc", stampOf(), "a-later-line the front end ignores")
+	if o := f.run(); o != (frontOutcome{code: 0}) || stderr.Len() != 0 {
+		t.Fatalf("fresh stamps: outcome %+v, stderr %q; want the daemon's exit 0", o, stderr.String())
 	}
 }
 
@@ -359,9 +449,6 @@ func TestDaemonKeyMatchesNode(t *testing.T) {
 // The test binary plays the shim (TestMain runs main when WEFT_FRONT_TEST_MAIN is set).
 func TestMain(m *testing.M) {
 	if os.Getenv("WEFT_FRONT_TEST_MAIN") == "1" {
-		if d := os.Getenv("WEFT_FRONT_TEST_ANSWER_TIMEOUT"); d != "" {
-			frontAnswerTimeout, _ = time.ParseDuration(d)
-		}
 		main()
 		return
 	}
@@ -374,9 +461,11 @@ func frontProcess(t *testing.T, dir string, env []string, args ...string) *exec.
 	if err != nil {
 		t.Fatal(err)
 	}
+	cache := t.TempDir()
+	writePointer(t, cache, "/pkg/root", "0.1.0+abc")
 	cmd := exec.Command(self, append([]string{"--weft-front", "0.1.0+abc", "/pkg/root", "go"}, args...)...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), append([]string{"WEFT_FRONT_TEST_MAIN=1"}, env...)...)
+	cmd.Env = append(os.Environ(), append([]string{"WEFT_FRONT_TEST_MAIN=1", "WEFT_CACHE=" + cache, "CI=", "WEFT_DAEMON="}, env...)...)
 	return cmd
 }
 
@@ -394,19 +483,19 @@ func fakeNode(t *testing.T) (pathEnv, record string) {
 func TestFrontProcessExecsNode(t *testing.T) {
 	mod := module(t)
 	path, record := fakeNode(t)
-	cmd := frontProcess(t, mod, []string{path, "WEFT_DAEMON=auto"}, "build", "-o", "x y")
+	cmd := frontProcess(t, mod, []string{path, "WEFT_DAEMON=on"}, "build", "-o", "x y")
 	err := cmd.Run()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 6 {
 		t.Fatalf("front end: %v; want node's exit code 6", err)
 	}
 	data, _ := os.ReadFile(record)
-	if want := "/pkg/root/bin/weft.js go build -o x y\nWEFT_DAEMON=auto\n"; string(data) != want {
+	if want := "/pkg/root/bin/weft.js go build -o x y\nWEFT_DAEMON=on\n"; string(data) != want {
 		t.Fatalf("node ran with %q, want %q (no daemon yet: WEFT_DAEMON untouched)", data, want)
 	}
 
 	// A daemon that breaks the connection: WEFT_DAEMON=off so Node does not ask it again.
 	fakeDaemon(t, mod, func(c net.Conn, b fields) {})
-	cmd = frontProcess(t, mod, []string{path, "WEFT_DAEMON=auto"}, "build")
+	cmd = frontProcess(t, mod, []string{path, "WEFT_DAEMON=on"}, "build")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	cmd.Run()

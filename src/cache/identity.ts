@@ -5,12 +5,42 @@
 // made by different code. Computed once per process (~2 ms for ~0.5 MB), synchronously so the
 // -V=full suffix can be built without an await.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 let cached: string | null = null;
+
+/** A file's inode, size and mtime, as stat gives them. */
+export interface FileStamp {
+  path: string;
+  ino: bigint;
+  size: bigint;
+  mtimeNs: bigint;
+}
+
+let stamps: FileStamp[] = [];
+
+/**
+ * Stamps of package.json and this module, taken as the identity was computed: an installation
+ * replaced (npm install: new inodes) or rebuilt (tsc rewrites every output) changes them. The
+ * Go front end of `weft go`, which gets the identity from a file instead of computing it,
+ * checks them to tell that the identity it holds is out of date.
+ */
+export function weftBuildStamps(): readonly FileStamp[] {
+  weftBuildIdentity();
+  return stamps;
+}
+
+function stampOf(path: string): FileStamp[] {
+  try {
+    const st = statSync(path, { bigint: true });
+    return [{ path, ino: st.ino, size: st.size, mtimeNs: st.mtimeNs }];
+  } catch {
+    return [];
+  }
+}
 
 /** Hex SHA-256 identifying this weft build (see the header). */
 export function weftBuildIdentity(): string {
@@ -20,6 +50,8 @@ export function weftBuildIdentity(): string {
   // This file is <root>/dist/src/cache/identity.js (or <root>/src/cache/identity.ts under a TS loader).
   const srcDir = fileURLToPath(new URL('..', import.meta.url));
   const root = join(srcDir, '..', srcDir.endsWith('/dist/src/') ? '..' : '.');
+  // Before reading: a change while we hash shows as a changed stamp, never as a fresh one.
+  stamps = [...stampOf(join(root, 'package.json')), ...stampOf(fileURLToPath(import.meta.url))];
   const files: string[] = [];
   collect(srcDir, /\.(js|ts)$/, files);
   collect(join(srcDir, '..', 'wasm'), /\.wasm$/, files);

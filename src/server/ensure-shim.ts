@@ -16,6 +16,7 @@ import { WeftError } from '../errors.js';
 import { countChild } from '../children.js';
 import { frontPointerContent, frontPointerPath, writeFrontPointer } from './front-pointer.js';
 import { daemonIdentity } from './version.js';
+import { weftBuildStamps } from '../cache/identity.js';
 
 export interface EnsureShimOptions {
   /** The go command: a name looked up on PATH, or a path. */
@@ -184,7 +185,7 @@ export async function ensureShim(opts: EnsureShimOptions): Promise<string> {
   // Without the pointer bin/weft only starts Node: slower, never wrong, so a write that fails
   // (a read-only cache) costs nothing more.
   const cacheDir = opts.cacheDir ?? weftCacheDir(opts.env ?? process.env);
-  await writeFrontPointer(frontPointerPath(cacheDir, root), frontPointerContent(shim, daemonIdentity())).catch(() => false);
+  await writeFrontPointer(frontPointerPath(cacheDir, root), frontPointerContent(shim, daemonIdentity(), weftBuildStamps())).catch(() => false);
   return shim;
 }
 

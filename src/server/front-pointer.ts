@@ -5,14 +5,19 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { FileStamp } from '../cache/identity.js';
 
 /** `<weft cache dir>/front/<package root with every "/" as "%">`. */
 export function frontPointerPath(cacheDir: string, packageRoot: string): string {
   return join(cacheDir, 'front', packageRoot.replaceAll('/', '%'));
 }
 
-export function frontPointerContent(shim: string, identity: string): string {
-  return `${shim}\n${identity}\n`;
+/**
+ * Line 1 the shim, line 2 the identity, then one `stamp <ino> <size> <mtimeNs> <path>` line per
+ * file whose change makes the identity out of date (weftBuildStamps: the front end checks them).
+ */
+export function frontPointerContent(shim: string, identity: string, stamps: readonly FileStamp[] = []): string {
+  return `${shim}\n${identity}\n${stamps.map((s) => `stamp ${s.ino} ${s.size} ${s.mtimeNs} ${s.path}\n`).join('')}`;
 }
 
 /**

@@ -88,6 +88,9 @@ test('bin/weft goes to node when the daemon is off, in CI, or the pointer names 
     ['--weft-daemon=off', base, ['go', 'build', '--weft-daemon=off', './...']],
     ['CI=true', { ...base, CI: 'true' }, ['go', 'build']],
     ['CI=1', { ...base, CI: '1' }, ['go', 'build']],
+    ['WEFT_DAEMON=0', { ...base, WEFT_DAEMON: '0' }, ['go', 'build']],
+    ['a WEFT_DAEMON node refuses', { ...base, WEFT_DAEMON: 'maybe' }, ['go', 'build']],
+    ['--weft-daemon=no over WEFT_DAEMON=on', { ...base, WEFT_DAEMON: 'on' }, ['go', '--weft-daemon=no', 'build']],
   ];
   for (const [what, env, args] of cases) {
     writeFileSync(node.record, '');
@@ -96,11 +99,15 @@ test('bin/weft goes to node when the daemon is off, in CI, or the pointer names 
   }
   assert.equal(statSync(shim.record, { throwIfNoEntry: false }), undefined, 'the front end never ran');
 
-  // CI with WEFT_DAEMON=on, and CI=false, do use the daemon.
-  for (const env of [{ ...base, CI: 'true', WEFT_DAEMON: 'on' }, { ...base, CI: 'false' }]) {
+  // CI with WEFT_DAEMON=on or --weft-daemon, and CI=false, do use the daemon.
+  for (const [env, args] of [
+    [{ ...base, CI: 'true', WEFT_DAEMON: 'on' }, ['go', 'build']],
+    [{ ...base, CI: 'true' }, ['go', 'build', '--weft-daemon']],
+    [{ ...base, CI: 'False' }, ['go', 'build']],
+  ] as const) {
     writeFileSync(shim.record, '');
-    run(launcher, ['go', 'build'], env);
-    assert.equal(readFileSync(shim.record, 'utf8'), `shim --weft-front id ${root} go build\n`, JSON.stringify(env));
+    run(launcher, [...args], env);
+    assert.equal(readFileSync(shim.record, 'utf8'), `shim --weft-front id ${root} ${args.join(' ')}\n`, JSON.stringify(env));
   }
 
   // A pointer to a binary that is gone (a cleared cache): node.
@@ -118,13 +125,22 @@ test('ensureShim writes the pointer (shim path, daemon identity) and rewrites it
   const identity = daemonIdentity();
   assert.match(identity, /^[^+]+\+[0-9a-f]{64}$/);
   assert.ok(identity.startsWith(`${weftVersion()}+`));
-  assert.equal(readFileSync(pointer, 'utf8'), `${shim}\n${identity}\n`);
+  const content = readFileSync(pointer, 'utf8');
+  const lines = content.split('\n');
+  assert.deepEqual(lines.slice(0, 2), [shim, identity]);
+  // Stamps of package.json and the identity module, as stat gives them now.
+  const stamped = lines.slice(2).filter((l) => l !== '').map((l) => l.split(' '));
+  assert.deepEqual(stamped.map((f) => f[4]!.replace(/^.*\//, '')).sort(), ['identity.js', 'package.json']);
+  for (const [word, ino, size, mtimeNs, path] of stamped) {
+    const st = statSync(path!, { bigint: true });
+    assert.deepEqual([word, ino, size, mtimeNs], ['stamp', String(st.ino), String(st.size), String(st.mtimeNs)]);
+  }
 
   // Unchanged: left alone. Another weft's pointer: replaced.
-  assert.equal(await writeFrontPointer(pointer, `${shim}\n${identity}\n`), false);
+  assert.equal(await writeFrontPointer(pointer, content), false);
   writeFileSync(pointer, `/old/weft-shim\n0.0.9+${'0'.repeat(64)}\n`);
   assert.equal(await ensureShim({ go: 'go', cacheDir: cache }), shim);
-  assert.equal(readFileSync(pointer, 'utf8'), `${shim}\n${identity}\n`);
+  assert.equal(readFileSync(pointer, 'utf8'), content);
 });
 
 test('bin/weft with the real shim: a build goes to the daemon on the module\'s socket, and to node when there is none', async () => {
@@ -133,6 +149,7 @@ test('bin/weft with the real shim: a build goes to the daemon on the module\'s s
   const mod = realpathSync(tempDir('launcher-mod'));
   writeFileSync(join(mod, 'go.mod'), 'module example.com/m\n\ngo 1.23\n');
   const runtime = realpathSync(tempDir('launcher-run'));
+  mkdirSync(join(runtime, 'weft'), { mode: 0o700 });
   const env: NodeJS.ProcessEnv = { ...process.env, WEFT_CACHE: cache, XDG_RUNTIME_DIR: runtime };
   delete env['CI'];
   delete env['WEFT_DAEMON'];
