@@ -100,7 +100,8 @@ func (f *front) run() frontOutcome {
 	if err != nil {
 		return toNode
 	}
-	c, err := dialUnixWithin(rd+"/daemon-"+daemonKey(module)+".sock", frontConnectTimeout)
+	socket := rd + "/daemon-" + daemonKey(module) + ".sock"
+	c, err := dialUnixWithin(socket, frontConnectTimeout)
 	if err != nil {
 		// No daemon yet, or one that died and left its socket: Node starts one for the next build.
 		if errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.ECONNREFUSED) {
@@ -157,7 +158,9 @@ func (f *front) run() frontOutcome {
 			}
 			return frontOutcome{node: true, off: true}
 		case "replace":
-			// The daemon is of another weft and exits; Node starts the new one.
+			// The daemon is of another weft and exits; Node starts the new one once the old one
+			// has removed its socket (a socket still there but refusing looks like a dead daemon).
+			waitGone(socket, 5*time.Second)
 			return toNode
 		case "run":
 			r, err := decodeRun(m)
@@ -195,6 +198,14 @@ func (f *front) next(c *unixConn) (fields, string, error) {
 		}
 	}
 	return m, t, nil
+}
+
+func waitGone(path string, limit time.Duration) {
+	for deadline := time.Now().Add(limit); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if _, err := os.Lstat(path); err != nil {
+			return
+		}
+	}
 }
 
 func (f *front) answerError(err error) string {

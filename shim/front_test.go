@@ -227,12 +227,24 @@ func TestFrontFallback(t *testing.T) {
 
 func TestFrontReplace(t *testing.T) {
 	mod := module(t)
+	rd, _ := runtimeDir()
+	socket := filepath.Join(rd, "daemon-"+daemonKey(mod)+".sock")
+	gone := make(chan time.Time, 1)
 	fakeDaemon(t, mod, func(c net.Conn, b fields) {
 		send(t, c, "t", "replace", "reason", "weft was upgraded")
+		// The old daemon takes a moment to go; Node must find its socket gone, not refusing.
+		time.Sleep(200 * time.Millisecond)
+		removing := time.Now()
+		os.Remove(socket)
+		gone <- removing
 	})
 	f, stderr, _ := newFront(t, mod, "build")
 	if o := f.run(); o != toNode || stderr.Len() != 0 {
 		t.Fatalf("outcome %+v, stderr %q; want node without WEFT_DAEMON=off and no warning", o, stderr.String())
+	}
+	returned := time.Now()
+	if removing := <-gone; returned.Before(removing) {
+		t.Fatal("the front end handed over to Node before the old daemon removed its socket")
 	}
 }
 
