@@ -68,6 +68,9 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
     const shim = shimResult.value;
     const ctx = preparedResult.value.ctx;
     let server: JobServer | null = null;
+    // From here weft writes temporary files (overlays, marks): a signal before go runs stops the
+    // build before go starts, so the cleanup below still runs (go gets signals from runGo on).
+    const early = trapSignals();
     try {
       const { plan, mode, overlayFlags } = await chooseMode(ctx, parseModeSetting(flags.mode ?? env['WEFT_MODE'], flags.mode !== undefined ? '--weft-mode' : 'WEFT_MODE'), flags.mode !== undefined, { go, dir: inv.dir, env, goArgs: [inv.sub, ...inv.rest] });
       ctx.stats.mode = mode;
@@ -104,6 +107,7 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
       const progressMode = chooseProgress(flags.progress ?? parseProgressSetting(env['WEFT_PROGRESS'] ?? '', 'WEFT_PROGRESS'), inv);
       const progress = progressMode === null ? null : new ProgressLine({ mode: progressMode, out: process.stderr, fields: () => progressFields(ctx.stats.snapshot()) });
       if (progress !== null) routeLogStderr((text) => progress.writeAbove(process.stderr, text));
+      if (early.signal !== null) return exitCodeOf(null, early.signal);
       const running = runGo(go, args, goEnv, cwd, progress === null ? {} : {
         // go's stdout is piped only when it shares the terminal with the line; a file or pipe keeps its own.
         ...(process.stdout.isTTY === true ? { stdout: progress.forward(process.stdout) } : {}),
@@ -131,6 +135,7 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
       }
       return code;
     } finally {
+      early.release();
       await server?.close();
       await disposeBuildContext(ctx);
     }
@@ -183,6 +188,22 @@ async function chooseMode(
     if (setting !== 'auto' || !(e instanceof WeftError) || e.code !== 'E_PLAN') throw e;
     return { plan: null, mode: { name: 'toolexec', reason: `auto: ${e.message}` }, overlayFlags: null };
   }
+}
+
+/** Records SIGINT/SIGTERM/SIGHUP instead of dying of them, until released. */
+function trapSignals(): { signal: NodeJS.Signals | null; release(): void } {
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const trap = {
+    signal: null as NodeJS.Signals | null,
+    release: () => {
+      for (const s of signals) process.off(s, record);
+    },
+  };
+  const record = (sig: NodeJS.Signals): void => {
+    trap.signal ??= sig;
+  };
+  for (const s of signals) process.on(s, record);
+  return trap;
 }
 
 /**
