@@ -176,6 +176,8 @@ async function chooseMode(
     const v = verdict as OverlayVerdict | null;
     if (v?.ok === true) {
       const reason = setting === 'overlay' ? `${source}=overlay` : v.woven === 0 ? 'auto: nothing to weave' : 'auto: every woven package can be overlaid';
+      // No compile reaches weft: the plan's weaves are the build's.
+      for (const d of plan.decisions.values()) if (d.result !== undefined) ctx.stats.recordWeave(d.result.stats, d.result.aspects, d.result.warnings?.length ?? 0);
       return { plan, mode: { name: 'overlay', reason, overlayFiles: v.files.size - v.linkFiles, linkFiles: v.linkFiles }, overlayFlags: writeOverlayBuild(ctx, plan, v.files) };
     }
     if (setting === 'overlay') {
