@@ -37,7 +37,7 @@ for (const mode of BUILD_MODES) describe(`go flags under weft go (real go) [${mo
     rmSync(out, { recursive: true, force: true });
   });
 
-  it('-n prints the commands through the shim and builds nothing', async () => {
+  it('-n prints the commands (through the shim unless an overlay build) and builds nothing', async () => {
     const bin = join(out, 'app-n');
     const r = await runWeftGo(['build', '-n', '-o', bin, './cmd/app'], { cwd: mod, env });
     assert.equal(r.code, 0, r.stderr);

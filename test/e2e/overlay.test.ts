@@ -156,6 +156,16 @@ describe('overlay builds (weft go, real go)', { skip: !hasGo && 'go is not insta
     assert.match(forced.stderr, /WEFT_MODE=overlay: this build cannot be carried by an overlay: go's cover tool reads/);
   });
 
+  it('go vet: a vetted woven package would be checked as woven source, so auto plans; vetting only its importers is an overlay build', async () => {
+    const v = await weftGo(['vet', './internal/greet']);
+    assert.equal(v.code, 0, v.stderr);
+    assert.equal(v.stats.mode?.name, 'planned');
+    assert.ok(v.stats.mode!.reason.startsWith(`auto: no overlay build, go vet would check the woven source of ${GREET}`), v.stats.mode!.reason);
+    const app = await weftGo(['vet', './cmd/app']);
+    assert.equal(app.code, 0, app.stderr);
+    assert.deepEqual(app.stats.mode, { name: 'overlay', reason: 'auto: every woven package can be overlaid', overlayFiles: 1, linkFiles: 0 });
+  });
+
   it('SIGINT while go builds: go is stopped and the overlay directory removed', async () => {
     const tmp = mkdtempSync(join(out, 'tmp-'));
     let sent = false;
