@@ -25,13 +25,16 @@ export interface WeftGoFlags {
   mode?: ModeSetting;
 }
 
-/** `--weft-mode` / WEFT_MODE: plan the build (untouched packages keep plain go's keys), or weave through toolexec alone, or let weft choose. */
-export type ModeSetting = 'auto' | 'planned' | 'toolexec';
+/**
+ * `--weft-mode` / WEFT_MODE: hand go the woven files through -overlay (no toolexec), plan the
+ * build (untouched packages keep plain go's keys), weave through toolexec alone, or let weft choose.
+ */
+export type ModeSetting = 'auto' | 'overlay' | 'planned' | 'toolexec';
 
 export function parseModeSetting(value: string | undefined, what: string): ModeSetting {
   if (value === undefined || value === '' || value === 'auto') return 'auto';
-  if (value === 'planned' || value === 'toolexec') return value;
-  throw new WeftError('E_USAGE', `${what}=${value} is not a build mode`, { hint: 'use --weft-mode=auto (the default), planned or toolexec' });
+  if (value === 'overlay' || value === 'planned' || value === 'toolexec') return value;
+  throw new WeftError('E_USAGE', `${what}=${value} is not a build mode`, { hint: 'use --weft-mode=auto (the default), overlay, planned or toolexec' });
 }
 
 const WEFT_VALUE_FLAGS: Record<string, keyof WeftGoFlags> = {
@@ -156,8 +159,13 @@ export function checkNoUserToolexec(inv: GoInvocation, goflags: string | undefin
  */
 export function withToolexec(inv: GoInvocation, shim: string, lastFlags: readonly string[] = []): string[] {
   if (!inv.instrument) return [...inv.pre, ...(inv.sub !== '' ? [inv.sub] : []), ...inv.rest];
+  return withLastFlags(inv, [`-toolexec=${quoteToolexec(shim)}`], lastFlags);
+}
+
+/** go's argument list with `firstFlags` right after the subcommand and `lastFlags` after the user's flags (an overlay build: no toolexec). */
+export function withLastFlags(inv: GoInvocation, firstFlags: readonly string[], lastFlags: readonly string[]): string[] {
   const end = parseGoCommand([inv.sub, ...inv.rest]).flagsEnd - 1;
-  return [...inv.pre, inv.sub, `-toolexec=${quoteToolexec(shim)}`, ...inv.rest.slice(0, end), ...lastFlags, ...inv.rest.slice(end)];
+  return [...inv.pre, inv.sub, ...firstFlags, ...inv.rest.slice(0, end), ...lastFlags, ...inv.rest.slice(end)];
 }
 
 /** go splits -toolexec into words (quotes allowed), so a path with spaces must be quoted (otelc #1207). */

@@ -20,8 +20,10 @@ import {
   type JobServer,
 } from '../server/index.js';
 import { ensureShim } from '../server/ensure-shim.js';
-import { checkNoUserToolexec, extractWeftFlags, parseGoInvocation, parseModeSetting, parseProgressSetting, withToolexec, type GoInvocation, type ModeSetting, type ProgressSetting } from './go-args.js';
+import { checkNoUserToolexec, extractWeftFlags, parseGoInvocation, parseModeSetting, parseProgressSetting, withLastFlags, withToolexec, type GoInvocation, type ModeSetting, type ProgressSetting } from './go-args.js';
 import { planBuild, staleAfterBuild, type BuildPlan } from '../server/plan.js';
+import { decideOverlay, writeOverlayBuild, type OverlayVerdict } from '../server/overlay-mode.js';
+import { parseGoCommand, parseGoflags } from '../toolexec/go-command-line.js';
 import { ProgressLine, type ProgressMode } from './progress.js';
 import { resolveOptions, type WeftGlobalOptions } from './options.js';
 
@@ -66,17 +68,22 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
     const shim = shimResult.value;
     const ctx = preparedResult.value.ctx;
     let server: JobServer | null = null;
+    // From here weft writes temporary files (overlays, marks): a signal before go runs stops the
+    // build before go starts, so the cleanup below still runs (go gets signals from runGo on).
+    const early = trapSignals();
     try {
-      const { plan, mode } = await chooseMode(ctx, parseModeSetting(flags.mode ?? env['WEFT_MODE'], flags.mode !== undefined ? '--weft-mode' : 'WEFT_MODE'), flags.mode !== undefined, { go, dir: inv.dir, env, goArgs: [inv.sub, ...inv.rest] });
+      const { plan, mode, overlayFlags } = await chooseMode(ctx, parseModeSetting(flags.mode ?? env['WEFT_MODE'], flags.mode !== undefined ? '--weft-mode' : 'WEFT_MODE'), flags.mode !== undefined, { go, dir: inv.dir, env, goArgs: [inv.sub, ...inv.rest] });
       ctx.stats.mode = mode;
-      log.info(`${mode.name} build: ${mode.reason}${plan !== null ? `; ${plan.counts.compileMarks} of ${plan.counts.listed} packages marked (${plan.counts.woven} woven, ${plan.counts.deferred} decided at compile time, ${plan.counts.dependents} dependents), planned in ${plan.counts.millis} ms` : ''}`);
+      log.info(`${mode.name} build: ${mode.reason}${mode.name === 'overlay' ? `; ${mode.overlayFiles} files overlaid, ${mode.linkFiles} link files` : ''}${plan !== null ? `; ${plan.counts.compileMarks} of ${plan.counts.listed} packages marked (${plan.counts.woven} woven, ${plan.counts.deferred} decided at compile time, ${plan.counts.dependents} dependents), planned in ${plan.counts.millis} ms` : ''}`);
       if (plan !== null) await waitForTestGate(env['WEFT_TEST_PAUSE_AFTER_PLAN']);
-      server = await listenJobServer(ctx);
+      // Overlay mode: go does the weaving's part itself, no shim asks anything, no server.
+      if (overlayFlags === null) server = await listenJobServer(ctx);
       // WEFT_STATS_JSON=<file> and --weft-stats=json (on stderr) give the same JSON report.
       const statsJson = env['WEFT_STATS_JSON'];
       const wantJsonFile = statsJson !== undefined && statsJson !== '';
-      const statsFile = opts.stats !== 'off' || wantJsonFile ? join(server.dir ?? '', 'shim-stats') : null;
-      const goEnv: NodeJS.ProcessEnv = {
+      const wantStats = opts.stats !== 'off' || wantJsonFile;
+      const statsFile = wantStats && server !== null ? join(server.dir ?? '', 'shim-stats') : null;
+      const goEnv: NodeJS.ProcessEnv = server === null ? { ...env } : {
         ...env,
         WEFT_SOCKET: server.socketPath,
         WEFT_VERSION: ctx.weftVersion,
@@ -93,13 +100,14 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
       }
       if (statsFile !== null) goEnv['WEFT_STATS_FILE'] = statsFile;
       else delete goEnv['WEFT_STATS_FILE'];
-      const args = withToolexec(inv, shim, plan?.flags ?? []);
-      log.debug(`running ${go} ${args.join(' ')} (socket ${server.socketPath}; weft ready after ${Math.round(performance.now())} ms)`);
+      const args = overlayFlags !== null ? withLastFlags(inv, [], overlayFlags) : withToolexec(inv, shim, plan?.flags ?? []);
+      log.debug(`running ${go} ${args.join(' ')} (socket ${server?.socketPath ?? 'none'}; weft ready after ${Math.round(performance.now())} ms)`);
       const started = Date.now();
       const cpu0 = process.cpuUsage();
       const progressMode = chooseProgress(flags.progress ?? parseProgressSetting(env['WEFT_PROGRESS'] ?? '', 'WEFT_PROGRESS'), inv);
       const progress = progressMode === null ? null : new ProgressLine({ mode: progressMode, out: process.stderr, fields: () => progressFields(ctx.stats.snapshot()) });
       if (progress !== null) routeLogStderr((text) => progress.writeAbove(process.stderr, text));
+      if (early.signal !== null) return exitCodeOf(null, early.signal);
       const running = runGo(go, args, goEnv, cwd, progress === null ? {} : {
         // go's stdout is piped only when it shares the terminal with the line; a file or pipe keeps its own.
         ...(process.stdout.isTTY === true ? { stdout: progress.forward(process.stdout) } : {}),
@@ -109,7 +117,7 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
         routeLogStderr(null);
       });
       // Directories of weft processes that were SIGKILLed: cleaned while go works.
-      const sweeping = sweepStaleSocketDirs(undefined, server.dir ?? undefined).catch(() => 0);
+      const sweeping = sweepStaleSocketDirs(undefined, server?.dir ?? undefined).catch(() => 0);
       let code = await running;
       if (plan !== null && code === 0) code = await checkPlanHeld(ctx, plan, env);
       const swept = await sweeping;
@@ -118,8 +126,8 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
       const cpu = process.cpuUsage(cpu0);
       // weft's own CPU while go ran (server, weaving in worker threads): the rest of the overhead is the shim's.
       const weftCpuMs = Math.round((cpu.user + cpu.system) / 1000);
-      if (statsFile !== null) {
-        const shimStats = readShimStats(statsFile);
+      if (wantStats) {
+        const shimStats = statsFile !== null ? readShimStats(statsFile) : null;
         const json = JSON.stringify({ ...ctx.stats.snapshot(shimStats), wallMs, weftCpuMs, exitCode: code }) + '\n';
         if (opts.stats === 'text') process.stderr.write(`${formatStats(ctx.stats.snapshot(shimStats))}\nweft stats: wall ${wallMs} ms; weft process cpu ${weftCpuMs} ms\n`);
         else if (opts.stats === 'json') process.stderr.write(json);
@@ -127,6 +135,7 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
       }
       return code;
     } finally {
+      early.release();
       await server?.close();
       await disposeBuildContext(ctx);
     }
@@ -136,31 +145,67 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
 }
 
 /**
- * Plans the build unless told not to. `auto` plans whenever planning succeeds; a build that
- * cannot be planned (go list fails: go will say why) runs in toolexec mode.
+ * Plans the build unless told not to. `auto` runs an overlay build when the plan can be carried
+ * by go's -overlay (src/server/overlay-mode.ts), else a planned one; a build that cannot be
+ * planned (go list fails: go will say why) runs in toolexec mode. `overlayFlags` is null unless
+ * the build is an overlay build (then go gets these flags and no -toolexec).
  */
 async function chooseMode(
   ctx: BuildContext,
   setting: ModeSetting,
   fromFlag: boolean,
   opts: { go: string; dir: string; env: NodeJS.ProcessEnv; goArgs: string[] },
-): Promise<{ plan: BuildPlan | null; mode: BuildMode }> {
+): Promise<{ plan: BuildPlan | null; mode: BuildMode; overlayFlags: string[] | null }> {
   const source = fromFlag ? '--weft-mode' : 'WEFT_MODE';
-  if (setting === 'toolexec') return { plan: null, mode: { name: 'toolexec', reason: `${source}=toolexec` } };
+  if (setting === 'toolexec') return { plan: null, mode: { name: 'toolexec', reason: `${source}=toolexec` }, overlayFlags: null };
   const unmark = opts.env['WEFT_TEST_PLAN_UNMARK'];
+  let verdict: OverlayVerdict | null = null;
   try {
     const plan = await planBuild(ctx, {
       ...opts,
       injectable: ctx.injectable?.() ?? null,
       ...(unmark !== undefined && unmark !== '' ? { forceUnmarked: new Set(unmark.split(',')) } : {}),
+      unmarkedBuild: (draft) => {
+        if (setting !== 'auto' && setting !== 'overlay') return false;
+        const cmd = parseGoCommand(opts.goArgs);
+        verdict = decideOverlay(draft, { subcommand: cmd.subcommand, flags: [...parseGoflags(opts.env['GOFLAGS']), ...cmd.flags], modCache: ctx.modCache });
+        return verdict.ok;
+      },
     });
-    ctx.planned = { mark: plan.mark };
     ctx.stats.plan = plan.counts;
-    return { plan, mode: { name: 'planned', reason: setting === 'planned' ? `${source}=planned` : 'auto: the build could be planned' } };
+    const v = verdict as OverlayVerdict | null;
+    if (v?.ok === true) {
+      const reason = setting === 'overlay' ? `${source}=overlay` : v.woven === 0 ? 'auto: nothing to weave' : 'auto: every woven package can be overlaid';
+      // No compile reaches weft: the plan's weaves are the build's.
+      for (const d of plan.decisions.values()) if (d.result !== undefined) ctx.stats.recordWeave(d.result.stats, d.result.aspects, d.result.warnings?.length ?? 0);
+      return { plan, mode: { name: 'overlay', reason, overlayFiles: v.files.size - v.linkFiles, linkFiles: v.linkFiles }, overlayFlags: writeOverlayBuild(ctx, plan, v.files) };
+    }
+    if (setting === 'overlay') {
+      throw new WeftError('E_USAGE', `${source}=overlay: this build cannot be carried by an overlay: ${v?.reason ?? 'it has nothing to plan'}`, { hint: 'use --weft-mode=auto (it falls back to a planned build) or --weft-mode=planned' });
+    }
+    const whyNot = v !== null ? `auto: no overlay build, ${v.reason}` : 'auto: the build could be planned';
+    ctx.planned = { mark: plan.mark };
+    return { plan, mode: { name: 'planned', reason: setting === 'planned' ? `${source}=planned` : whyNot }, overlayFlags: null };
   } catch (e) {
-    if (setting === 'planned' || !(e instanceof WeftError) || e.code !== 'E_PLAN') throw e;
-    return { plan: null, mode: { name: 'toolexec', reason: `auto: ${e.message}` } };
+    if (setting !== 'auto' || !(e instanceof WeftError) || e.code !== 'E_PLAN') throw e;
+    return { plan: null, mode: { name: 'toolexec', reason: `auto: ${e.message}` }, overlayFlags: null };
   }
+}
+
+/** Records SIGINT/SIGTERM/SIGHUP instead of dying of them, until released. */
+function trapSignals(): { signal: NodeJS.Signals | null; release(): void } {
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const trap = {
+    signal: null as NodeJS.Signals | null,
+    release: () => {
+      for (const s of signals) process.off(s, record);
+    },
+  };
+  const record = (sig: NodeJS.Signals): void => {
+    trap.signal ??= sig;
+  };
+  for (const s of signals) process.on(s, record);
+  return trap;
 }
 
 /**

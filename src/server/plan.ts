@@ -44,6 +44,14 @@ export interface BuildPlan {
   packages: ReadonlyMap<string, ListedPackage>;
   /** The user's -overlay replacements (absolute paths). */
   userOverlay: Readonly<Record<string, string>>;
+  /** Every package the plan decided on, by go list ImportPath: why, and for woven ones the weave (overlay mode uses it). */
+  decisions: ReadonlyMap<string, PlanDecision>;
+}
+
+export interface PlanDecision {
+  reason: MarkReason;
+  /** The plan's weave of the package (reason `woven`). */
+  result?: WeavePackageResult;
 }
 
 export interface PlanOptions {
@@ -57,6 +65,11 @@ export interface PlanOptions {
   injectable: readonly ListedPackage[] | null;
   /** Test hook: packages the plan must leave unmarked whatever the weaver says (the cache-poisoning test). */
   forceUnmarked?: ReadonlySet<string>;
+  /**
+   * Called once the packages are decided: true means the build will not run through the shim
+   * (an overlay build, src/server/overlay-mode.ts), so no mark is placed and `flags` stays empty.
+   */
+  unmarkedBuild?: (plan: BuildPlan) => boolean;
 }
 
 /** The mark of this build's configuration: what toolexec mode's -V=full suffix carries. */
@@ -69,7 +82,11 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
   const mark = planMark(ctx);
   const counts: PlanTotals = { listed: 0, candidates: 0, woven: 0, deferred: 0, dependents: 0, compileMarks: 0, overlayMarks: 0, goListRuns: 0, filesScanned: 0, filesParsed: 0, millis: 0 };
   // No aspects: nothing to mark, nothing to list.
-  if (ctx.planWeaver === null) return { mark, compileMarks: new Map(), flags: [], counts, snapshot: new PlanSnapshot(), packages: new Map(), userOverlay: {} };
+  if (ctx.planWeaver === null) {
+    const empty: BuildPlan = { mark, compileMarks: new Map(), flags: [], counts, snapshot: new PlanSnapshot(), packages: new Map(), userOverlay: {}, decisions: new Map() };
+    opts.unmarkedBuild?.(empty);
+    return empty;
+  }
   const cmd = parseGoCommand(opts.goArgs);
   const flags = extractBuildFlags(opts.goArgs, opts.env, opts.dir, findMainModules(opts.dir, opts.env['GOWORK'])).flags;
   const listing = await runGoList(cmd.packages.length > 0 ? cmd.packages : ['.'], {
@@ -83,7 +100,7 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
 
   const weaveEnv = pickEnv(opts.env, ['GOOS', 'GOARCH', 'GOFLAGS']);
   const userOverlay = readUserOverlay(opts, cmd);
-  const decided = new Map<string, MarkReason>();
+  const decided = new Map<string, PlanDecision>();
   const carriesLinkDeps = new Set<string>();
   counts.listed = packages.size;
   counts.goListRuns = 1;
@@ -97,7 +114,7 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
       snapshot.record(p.ImportPath, input.files);
       return;
     }
-    decided.set(p.ImportPath, reason.reason);
+    decided.set(p.ImportPath, reason.result !== undefined ? { reason: reason.reason, result: reason.result } : { reason: reason.reason });
     if (reason.reason === 'woven') counts.woven++;
     else counts.deferred++;
     if (injecting && reason.linkDeps) carriesLinkDeps.add(p.ImportPath);
@@ -107,7 +124,7 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
   // Test mains that must reach the server (woven, or given the link deps file): they have no
   // source file of their own to carry an overlay mark.
   const testMainsMarked = new Set<string>();
-  for (const [id, reason] of decided) {
+  for (const [id, { reason }] of decided) {
     const p = packages.get(id)!;
     marks.set(markKeyOf(p), reason);
     if (isTestMain(p)) testMainsMarked.add(markKeyOf(p));
@@ -125,11 +142,15 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
   }
   for (const key of opts.forceUnmarked ?? []) marks.delete(key);
 
-  const placed = placeMarks(ctx, opts, cmd, packages, marks, testMainsMarked, mark, userOverlay);
   counts.compileMarks = marks.size;
-  counts.overlayMarks = placed.overlayKeys;
+  const plan: BuildPlan = { mark, compileMarks: marks, flags: [], counts, snapshot, packages, userOverlay, decisions: decided };
+  if (opts.unmarkedBuild?.(plan) !== true) {
+    const placed = placeMarks(ctx, opts, cmd, packages, marks, testMainsMarked, mark, userOverlay);
+    plan.flags = placed.flags;
+    counts.overlayMarks = placed.overlayKeys;
+  }
   counts.millis = Math.round(performance.now() - t0);
-  return { mark, compileMarks: marks, flags: placed.flags, counts, snapshot, packages, userOverlay };
+  return plan;
 }
 
 /**
@@ -184,7 +205,7 @@ function placeMarks(
 }
 
 /** Writes the overlay file (the user's -overlay merged in) into a directory removed with the build. */
-function writeOverlay(ctx: BuildContext, user: Readonly<Record<string, string>>, files: Record<string, string>): string {
+export function writeOverlay(ctx: BuildContext, user: Readonly<Record<string, string>>, files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'weft-overlay-'));
   ctx.disposers.push(() => rmSync(dir, { recursive: true, force: true }));
   const replace: Record<string, string> = { ...user };
@@ -227,7 +248,7 @@ async function decide(
   input: WeavePackageInput,
   env: Readonly<Record<string, string>>,
   counts: PlanTotals,
-): Promise<{ reason: MarkReason; linkDeps: boolean } | null> {
+): Promise<{ reason: MarkReason; linkDeps: boolean; result?: WeavePackageResult } | null> {
   if (ctx.planWeaver === null) return null;
   const outcome = await ctx.planWeaver(input, env);
   if (!outcome.ok) return { reason: 'error', linkDeps: true };
@@ -240,7 +261,7 @@ async function decide(
   if ((p.CgoFiles?.length ?? 0) > 0) return sawIt ? { reason: 'cgo', linkDeps: true } : null;
   if (r.typeQuestions !== undefined && r.typeQuestions.length > 0) return { reason: 'types', linkDeps: true };
   if ((r.warnings?.length ?? 0) > 0) return { reason: 'undecided', linkDeps: true };
-  if (r.files.length > 0 || r.extraFiles.length > 0) return { reason: 'woven', linkDeps: r.addedImports.length > 0 || r.linkDeps.length > 0 };
+  if (r.files.length > 0 || r.extraFiles.length > 0) return { reason: 'woven', linkDeps: r.addedImports.length > 0 || r.linkDeps.length > 0, result: r };
   return null;
 }
 
@@ -279,13 +300,13 @@ function importcfgPackagesOf(p: ListedPackage): string[] {
 }
 
 /** `m/a [m/a.test]` → `m/a`. */
-function baseImportPath(path: string): string {
+export function baseImportPath(path: string): string {
   const i = path.indexOf(' [');
   return i < 0 ? path : path.slice(0, i);
 }
 
 /** The generated main of a test binary: `m/a.test`, importing variants built for it. */
-function isTestMain(p: ListedPackage): boolean {
+export function isTestMain(p: ListedPackage): boolean {
   const base = baseImportPath(p.ImportPath);
   return p.Name === 'main' && base.endsWith('.test') && (p.Imports ?? []).some((i) => i.endsWith(` [${base}]`));
 }

@@ -144,13 +144,15 @@ export interface GoFacts {
   goVersion: string;
   /** Directory of the main module ('' outside a module). */
   moduleRoot: string;
+  /** GOMODCACHE: go -overlay refuses to replace files beneath it (overlay mode). */
+  modCache: string;
 }
 
 /** Asks the toolchain that will run the build for its version and the main module (honours GOWORK, -modfile via GOFLAGS). */
 export function readGoFacts(go: string, dir: string, env: NodeJS.ProcessEnv): Promise<GoFacts> {
   return new Promise((resolvePromise, reject) => {
     countChild('go env');
-    execFile(go, ['env', 'GOVERSION', 'GOMOD'], { cwd: dir, env, encoding: 'utf8' }, (err, stdout, stderr) => {
+    execFile(go, ['env', 'GOVERSION', 'GOMOD', 'GOMODCACHE'], { cwd: dir, env, encoding: 'utf8' }, (err, stdout, stderr) => {
       if (err !== null) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') {
@@ -160,9 +162,9 @@ export function readGoFacts(go: string, dir: string, env: NodeJS.ProcessEnv): Pr
         }
         return;
       }
-      const [version = '', gomod = ''] = stdout.split('\n');
+      const [version = '', gomod = '', modCache = ''] = stdout.split('\n');
       const mod = gomod.trim();
-      resolvePromise({ goVersion: version.trim(), moduleRoot: mod === '' || mod === '/dev/null' || mod === 'NUL' ? '' : dirname(mod) });
+      resolvePromise({ goVersion: version.trim(), moduleRoot: mod === '' || mod === '/dev/null' || mod === 'NUL' ? '' : dirname(mod), modCache: modCache.trim() });
     });
   });
 }
@@ -202,6 +204,7 @@ export async function prepareBuild(opts: PrepareOptions): Promise<PreparedBuild>
     config,
     goVersion: facts.goVersion,
     moduleRoot: facts.moduleRoot,
+    modCache: facts.modCache,
     buildFlags,
     log: opts.log,
     callTimeoutMs: parseDuration(opts.env['WEFT_CALL_TIMEOUT'], DEFAULT_CALL_TIMEOUT_MS),

@@ -98,17 +98,21 @@ export interface StatsJson {
   /** Child processes weft started, by kind. */
   processes: Record<string, number>;
   /** The pipeline that ran and why. */
-  mode: { name: BuildModeName; reason: string } | null;
+  mode: { name: BuildModeName; reason: string; overlayFiles?: number; linkFiles?: number } | null;
   plan: { listed: number; candidates: number; woven: number; deferred: number; dependents: number; compileMarks: number; overlayMarks: number; goListRuns: number; filesScanned: number; filesParsed: number } | null;
   weave: { packages: number; filesScanned: number; filesParsed: number; filesWoven: number };
   cache: { localHits: number; localMisses: number; stored: number } | null;
   types: { packages: string[]; batches: number };
 }
 
-export type BuildModeName = 'planned' | 'toolexec';
+export type BuildModeName = 'overlay' | 'planned' | 'toolexec';
 
-/** The two pipelines of `weft go`; tests that run in both set WEFT_MODE and check which one ran. */
-export const BUILD_MODES: readonly BuildModeName[] = ['planned', 'toolexec'];
+/**
+ * The pipelines of `weft go`; tests that run in each set WEFT_MODE and check which one ran. The
+ * overlay pass runs in auto mode and asserts that auto picked overlay, or, for the cases an
+ * overlay cannot carry, that it planned and why.
+ */
+export const BUILD_MODES: readonly BuildModeName[] = ['overlay', 'planned', 'toolexec'];
 
 /** Runs `weft go <args>` with WEFT_STATS_JSON and returns the result plus the build's stats. */
 export async function runWeftGo(args: readonly string[], opts: RunOptions): Promise<RunResult & { stats: StatsJson }> {
