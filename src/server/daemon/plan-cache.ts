@@ -297,7 +297,22 @@ export function planKey(ctx: Pick<BuildContext, 'suffix'>, opts: Pick<PlanOption
     .filter(([k]) => /^(GO|CGO_|CC$|CXX$)/.test(k) || (k.startsWith('WEFT_') && !/^WEFT_(STATS|LOG|PROGRESS|DAEMON)/.test(k)))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if ([...opts.goArgs, opts.env['GOFLAGS'] ?? ''].some((a) => /(^|\s)--?overlay(=|$)/.test(a))) return null;
-  return JSON.stringify([ctx.suffix, opts.go, opts.dir, opts.goArgs, env]);
+  return JSON.stringify([ctx.suffix, opts.go, opts.dir, withoutOutput(opts.goArgs), env]);
+}
+
+/** go's arguments without `-o <file>`: where the binary goes changes nothing go lists or weft screens. */
+function withoutOutput(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') {
+      out.push(...args.slice(i));
+      break;
+    }
+    if (a === '-o' || a === '--o') i++;
+    else if (!a.startsWith('-o=') && !a.startsWith('--o=')) out.push(a);
+  }
+  return out;
 }
 
 async function disposeAll(disposers: (() => Promise<void> | void)[]): Promise<void> {
