@@ -18,11 +18,9 @@ import { join } from 'node:path';
 import { encodeFrame, envFromList, envToList, FrameDecoder, validateDaemonMessage, type DaemonBuild, type DaemonRun, type DaemonToFront } from '../protocol/index.js';
 import { parseDuration } from '../server/build-context.js';
 import { daemonFiles, daemonIdentity, daemonKey, daemonRuntimeDir, type DaemonFiles } from '../server/daemon/paths.js';
-import { packageRoot } from '../server/ensure-shim.js';
 import { findModuleRoot } from '../server/module-root.js';
 import { ensurePrivateDir } from '../server/private-dir.js';
 import { extractWeftFlags, parseDaemonSetting, parseGoInvocation, type DaemonSetting } from './go-args.js';
-import { runGo } from './run-go.js';
 
 export interface DaemonClientInput {
   args: readonly string[];
@@ -158,6 +156,7 @@ async function startDaemon(files: DaemonFiles, moduleRoot: string, env: NodeJS.P
   let exited: string | null = null;
   if (mine) {
     try {
+      const { packageRoot } = await import('../server/ensure-shim.js');
       const log = openSync(files.log, 'a', 0o600);
       const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'weft.js'), 'daemon', 'serve', '--module', moduleRoot], {
         detached: true,
@@ -187,6 +186,8 @@ type Outcome = { kind: 'exit'; code: number } | { kind: 'fallback'; reason: stri
  * failure (the build runs in-process); after it, go's own result stands whatever the daemon does.
  */
 function converse(socket: Socket, request: DaemonBuild, answerMs: number): Promise<Outcome> {
+  // Loaded while the daemon prepares the build (another process): off the critical path.
+  const goRunner = import('./run-go.js');
   return new Promise((resolve) => {
     const decoder = new FrameDecoder();
     let settled = false;
@@ -235,7 +236,7 @@ function converse(socket: Socket, request: DaemonBuild, answerMs: number): Promi
           if (timer !== null) clearTimeout(timer);
           timer = null;
           const started = Date.now();
-          runGo(msg.go, msg.args, envFromList(msg.env), msg.dir).then(
+          goRunner.then(({ runGo }) => runGo(msg.go, msg.args, envFromList(msg.env), msg.dir)).then(
             (code) => {
               goCode = code;
               if (gone || socket.destroyed) return finish({ kind: 'exit', code });

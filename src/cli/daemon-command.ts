@@ -92,7 +92,7 @@ async function serveBuild(req: DaemonBuild, conn: DaemonConnection, shared: Daem
       globals: {},
       env,
       cwd: req.cwd,
-      daemon: { warm: shared.warm, plans: (ctx, o) => shared.plans.plan(ctx, o), warmStart: shared.buildsBefore > 0, stderr },
+      daemon: { warm: shared.warm, plans: (ctx, o) => shared.plans.plan(ctx, o, () => refreshPlan(req, shared)), warmStart: shared.buildsBefore > 0, stderr },
     });
   } catch (e) {
     const { text, code } = describeTopLevelError(e);
@@ -112,6 +112,24 @@ async function serveBuild(req: DaemonBuild, conn: DaemonConnection, shared: Daem
   } finally {
     await releaseGoRun(spec);
   }
+}
+
+/**
+ * After a watched directory changed: prepare this build's plan again, as its next run would, so
+ * that the run finds it current. Nothing runs; what it logs goes to the daemon's log.
+ */
+async function refreshPlan(req: DaemonBuild, shared: DaemonShared): Promise<void> {
+  const t0 = Date.now();
+  const spec = await prepareGoRun({
+    args: req.args,
+    globals: {},
+    env: envFromList(req.env),
+    cwd: req.cwd,
+    planOnly: true,
+    daemon: { warm: shared.warm, plans: (ctx, o) => shared.plans.plan(ctx, o), warmStart: true, stderr: (text) => shared.log.info(`refresh: ${text.trimEnd()}`) },
+  });
+  await releaseGoRun(spec);
+  shared.log.info(`plan of ${req.args.join(' ')} in ${req.cwd} refreshed after a change (${Date.now() - t0} ms)`);
 }
 
 /** The daemon sockets to talk to: this module's, or every one of this user's. */

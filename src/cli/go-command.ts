@@ -119,7 +119,7 @@ export interface PreparedRun {
  * Everything before go starts, for both paths (in this process, or in the daemon for a client):
  * options, configuration, shim, mode and plan, job server, go's arguments and environment.
  */
-export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuild }): Promise<GoRunSpec> {
+export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuild; planOnly?: boolean }): Promise<GoRunSpec> {
   const cwd = input.cwd ?? process.cwd();
   const { goArgs, flags } = extractWeftFlags(input.args);
   const env = flags.cache !== undefined ? { ...(input.env ?? process.env), WEFT_WEAVE_CACHE: flags.cache } : input.env ?? process.env;
@@ -158,6 +158,11 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
       const { plan, mode, flags: runFlags, reuse } = await chooseMode(ctx, parseModeSetting(flags.mode ?? env['WEFT_MODE'], flags.mode !== undefined ? '--weft-mode' : 'WEFT_MODE'), flags.mode !== undefined, { go, dir: inv.dir, env, goArgs: [inv.sub, ...inv.rest] }, input.daemon?.plans);
       ctx.stats.mode = mode;
       log.info(`${mode.name} build: ${mode.reason}${plan !== null ? `; ${plan.counts.compileMarks} of ${plan.counts.listed} packages marked (${plan.counts.woven} woven, ${plan.counts.deferred} decided at compile time, ${plan.counts.dependents} dependents), planned in ${plan.counts.millis} ms${reuse !== null ? ` (plan ${planReuseText(reuse)})` : ''}` : ''}`);
+      // A daemon's background refresh (src/server/daemon/plan-cache.ts) wanted the plan only.
+      if (input.planOnly === true) {
+        await disposeBuildContext(ctx);
+        return { go, args: goArgs, env, cwd, build: null, log };
+      }
       if (plan !== null) await waitForTestGate(env['WEFT_TEST_PAUSE_AFTER_PLAN']);
       const server = await listenJobServer(ctx);
       try {

@@ -74,7 +74,8 @@ describe('the warm daemon (weft go, real go)', { skip: !hasGo && 'go is not inst
     ({ env, cleanup } = makeTestEnv('daemon', { daemon: true }));
     runtime = mkdtempSync(join(tmpdir(), 'weft-e2e-rt-'));
     chmodSync(runtime, 0o700);
-    env = { ...env, XDG_RUNTIME_DIR: runtime, WEFT_DAEMON_IDLE: '5m', CI: '' };
+    // No background refresh (it would race the edits below); the watch has a test of its own.
+    env = { ...env, XDG_RUNTIME_DIR: runtime, WEFT_DAEMON_IDLE: '5m', WEFT_DAEMON_WATCH: 'off', CI: '' };
     // Every function named Hello, wherever it is: an edit can make another package match.
     writeFileSync(join(mod, 'weft.yml'), helloAspect({ importPath: null }));
     // Files written within the file system's time granularity of a check are compared by content
@@ -149,9 +150,41 @@ describe('the warm daemon (weft go, real go)', { skip: !hasGo && 'go is not inst
     assert.equal(await hellos(r.exe), 2, 'greet.Hello and strs.Hello both announce themselves');
   });
 
-  it('two builds at once in the same module both succeed with woven binaries', async () => {
+  it('with the watch on, an edit is planned in the background before the next build', async () => {
+    await stopAll();
+    await waitUntil(() => !daemonFilesNow().some((f) => f.endsWith('.sock')), 10_000);
+    const watching = { WEFT_DAEMON_WATCH: 'on' };
+    const first = await build(watching);
+    assert.deepEqual(first.stats.daemon, { warm: false, planReused: false });
+    const log = join(weftDir(), daemonFilesNow().find((f) => f.endsWith('.log'))!);
+    const refreshes = (): number => readFileSync(log, 'utf8').split('\n').filter((l) => l.includes('refreshed after a change')).length;
+    const before = refreshes();
+    const kv = join(mod, 'internal', 'kv', 'kv.go');
+    writeFileSync(kv, `${readFileSync(kv, 'utf8')}\nfunc Hello() string { return "kv" }\n`);
+    assert.ok(await waitUntil(() => refreshes() > before, 30_000), 'the daemon refreshed the plan on its own');
+    const r = await build(watching);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stats.daemon, { warm: true, planReused: true }, 'the plan was already current');
+    assert.equal(r.stats.processes['go list'], undefined);
+    assert.equal(r.stats.plan?.woven, 3, 'kv.Hello is woven too');
+    await stopAll();
+    await waitUntil(() => !daemonFilesNow().some((f) => f.endsWith('.sock')), 10_000);
+  });
+
+  it('two builds at once in the same module (starting its daemon) both succeed with woven binaries', async () => {
+    assert.deepEqual(daemonFilesNow().filter((f) => !f.endsWith('.log')), [], 'no daemon yet: both builds race to start it');
     const [a, b] = await Promise.all([build(), build()]);
     for (const r of [a, b]) {
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr, '');
+      assert.notEqual(r.stats.daemon, null, 'served by the daemon');
+      assert.equal(await hellos(r.exe), 2);
+    }
+    const daemons = await status();
+    assert.equal(daemons.length, 1);
+    assert.equal(daemons[0]?.builds, 2, 'one daemon served both');
+    const [c, d] = await Promise.all([build(), build()]);
+    for (const r of [c, d]) {
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stats.daemon?.warm, true);
       assert.equal(await hellos(r.exe), 2);

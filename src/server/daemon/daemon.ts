@@ -41,6 +41,8 @@ export interface DaemonShared {
   plans: PlanCache;
   /** Builds served before this one. */
   buildsBefore: number;
+  /** The daemon's own log (not the build's output). */
+  log: Logger;
 }
 
 export type DaemonBuildHandler = (req: DaemonBuild, conn: DaemonConnection, shared: DaemonShared) => Promise<void>;
@@ -65,7 +67,10 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const dropLock = (): void => rmSync(files.lock, { force: true });
   // Ready before listening: a front end connects as soon as the socket exists.
   const pool = await createWeavePool(log);
-  const plans = new PlanCache();
+  const plans = new PlanCache({
+    watchDirs: !/^(0|off|false|no)$/i.test(env['WEFT_DAEMON_WATCH'] ?? ''),
+    onRefreshError: (e) => log.info(`background plan refresh failed: ${(e as Error).message}`),
+  });
   const warm: WarmResources = { pool, memo: createMemo() };
   let server: Server;
   let ino: number;
@@ -159,7 +164,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
       lastUsed = Date.now();
       const t0 = Date.now();
       try {
-        await opts.build(first, conn.heartbeating(), { warm, plans, buildsBefore });
+        await opts.build(first, conn.heartbeating(), { warm, plans, buildsBefore, log });
       } catch (e) {
         // A fault of the daemon, not of the build: the front end builds without it.
         log.error(`build in ${first.cwd} failed in the daemon: ${(e as Error).stack ?? String(e)}`);

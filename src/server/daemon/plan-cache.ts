@@ -12,8 +12,13 @@
 //     plan stands;
 //   - anything else (go.mod, a file added or removed, a header, a flipped verdict): a new plan.
 // GOROOT and the module cache are immutable and not checked.
+//
+// The recorded directories are also watched (fs.watch, one per directory), but only to start that
+// same check early: an event makes the daemon prepare the last build of that key again in the
+// background (the caller's `refresh`), so the next build finds a plan already re-screened or
+// made again. Correctness never depends on an event: every build checks by stat.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { BuildContext } from '../build-context.js';
 import { decidePackage, planBuild, type BuildPlan, type PlanOptions, type Verdict } from '../plan.js';
@@ -182,11 +187,19 @@ export function sameVerdict(a: Verdict | null | undefined, b: Verdict | null | u
 interface Entry {
   plan: BuildPlan;
   record: PlanRecord;
-  /** The plan's own files (its overlay of mark files), removed once it is replaced and unused. */
+  /** The plan's own files (its overlay of mark files) and its watchers, removed once it is replaced and unused. */
   disposers: (() => Promise<void> | void)[];
   users: number;
   retired: boolean;
 }
+
+/** Prepares a build of the same key again, in the background (after a watch event). */
+export type PlanRefresh = () => Promise<void>;
+
+/** More directories than this: no watching (the check at build start is enough). */
+const MAX_WATCHED_DIRS = 2000;
+/** Editors write a file in several steps: act once they are done. */
+const WATCH_SETTLE_MS = 250;
 
 /** How many build keys keep a plan (a daemon serves a few configurations of one module). */
 const MAX_ENTRIES = 8;
@@ -199,9 +212,18 @@ const MAX_ENTRIES = 8;
 export class PlanCache {
   private readonly entries = new Map<string, Entry>();
   private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly refreshers = new Map<string, PlanRefresh>();
+  private closed = false;
 
-  async plan(ctx: BuildContext, opts: PlanOptions): Promise<{ plan: BuildPlan; reuse: PlanReuse }> {
+  /**
+   * `watchDirs` false: no background refresh (WEFT_DAEMON_WATCH=off); `onRefreshError` hears
+   * about refreshes that failed (the next build plans itself).
+   */
+  constructor(private readonly opts: { watchDirs?: boolean; onRefreshError?: (e: unknown) => void } = {}) {}
+
+  async plan(ctx: BuildContext, opts: PlanOptions, refresh?: PlanRefresh): Promise<{ plan: BuildPlan; reuse: PlanReuse }> {
     const key = planKey(ctx, opts);
+    if (key !== null && refresh !== undefined) this.refreshers.set(key, refresh);
     // A user's -overlay file is read by the plan: its content is not in the record. Plan afresh.
     if (key === null) return { plan: await planBuild(ctx, opts), reuse: false };
     const previous = this.locks.get(key) ?? Promise.resolve();
@@ -250,6 +272,7 @@ export class PlanCache {
     }
     const fresh: Entry = { plan, record, disposers, users: 0, retired: false };
     this.entries.set(key, fresh);
+    this.watch(key, fresh);
     while (this.entries.size > MAX_ENTRIES) {
       const [oldKey, old] = this.entries.entries().next().value as [string, Entry];
       this.retire(oldKey, old);
@@ -271,6 +294,37 @@ export class PlanCache {
     return { ...entry.plan, counts: { ...entry.plan.counts, goListRuns: 0, filesScanned: 0, filesParsed: 0, candidates: rescreened, millis: Math.round(performance.now() - t0) } };
   }
 
+  /** Starts the background refresh of `key` when a recorded directory changes (see the header). */
+  private watch(key: string, entry: Entry): void {
+    if (this.opts.watchDirs === false || entry.record.dirs.size > MAX_WATCHED_DIRS) return;
+    let timer: NodeJS.Timeout | null = null;
+    const fire = (): void => {
+      timer = null;
+      const refresh = this.refreshers.get(key);
+      if (entry.retired || this.closed || refresh === undefined) return;
+      refresh().catch((e: unknown) => this.opts.onRefreshError?.(e));
+    };
+    const watchers: FSWatcher[] = [];
+    for (const dir of entry.record.dirs.keys()) {
+      try {
+        const w = watch(dir, { persistent: false }, (_event, name) => {
+          if (!mayChangePlan(dir, name)) return;
+          if (timer !== null) clearTimeout(timer);
+          timer = setTimeout(fire, WATCH_SETTLE_MS);
+          timer.unref();
+        });
+        w.on('error', () => w.close());
+        watchers.push(w);
+      } catch {
+        // a directory gone or out of watches: the check at build start still holds
+      }
+    }
+    entry.disposers.push(() => {
+      if (timer !== null) clearTimeout(timer);
+      for (const w of watchers) w.close();
+    });
+  }
+
   private retire(key: string, entry: Entry): void {
     if (this.entries.get(key) === entry) this.entries.delete(key);
     entry.retired = true;
@@ -279,6 +333,7 @@ export class PlanCache {
 
   /** Drops every kept plan (the daemon is stopping; builds have ended). */
   async close(): Promise<void> {
+    this.closed = true;
     for (const [key, e] of [...this.entries]) this.retire(key, e);
   }
 
@@ -322,6 +377,18 @@ async function disposeAll(disposers: (() => Promise<void> | void)[]): Promise<vo
     } catch {
       // a plan's temporary files: nothing to report
     }
+  }
+}
+
+/** Go files, module files and directories; not a binary written by `go build -o .` or an editor's backup. */
+function mayChangePlan(dir: string, name: string | Buffer | null): boolean {
+  if (name === null) return true;
+  const n = name.toString();
+  if (n.endsWith('.go') || /^(go\.(mod|sum|work|work\.sum)|modules\.txt|vendor)$/.test(n)) return true;
+  try {
+    return statSync(join(dir, n)).isDirectory();
+  } catch {
+    return false;
   }
 }
 
