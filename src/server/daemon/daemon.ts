@@ -166,6 +166,11 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
       try {
         await opts.build(first, conn.heartbeating(), { warm, plans, buildsBefore, log });
       } catch (e) {
+        if (e instanceof WeftError && e.code === 'E_DAEMON') {
+          // The front end went away (Ctrl-C, its timeout): nobody waits for this build.
+          log.info(`build in ${first.cwd} abandoned: ${e.message}`);
+          return;
+        }
         // A fault of the daemon, not of the build: the front end builds without it.
         log.error(`build in ${first.cwd} failed in the daemon: ${(e as Error).stack ?? String(e)}`);
         conn.send({ t: 'fallback', reason: `the daemon failed (${(e as Error).message})`, warn: true });
