@@ -174,7 +174,11 @@ async function startDaemon(files: DaemonFiles, moduleRoot: string, env: NodeJS.P
     }
   }
   const listening = await waitFor(() => exited !== null || exists(files.sock) || (!mine && !exists(files.lock)), START_MS);
-  if (exited !== null) return exited;
+  if (exited !== null) {
+    // It died before it could remove the lock: the next build must not wait for it.
+    if (mine) rmSync(files.lock, { force: true });
+    return exited;
+  }
   if (!listening) return `it did not start listening within ${START_MS / 1000} s; see ${files.log}`;
   return null;
 }
