@@ -5,6 +5,7 @@
 // module's warm daemon, in alternating runs. Prints figures (median, min, max); asserts nothing
 // about time. Flags/env: --packages=N (WEFT_BENCH_PACKAGES, default 150), --runs=N
 // (WEFT_BENCH_RUNS, default 7).
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,6 +65,12 @@ async function main(): Promise<void> {
     // Warm GOCACHE for all three (weft's planned builds share plain go's keys), and the daemon.
     for (const v of VARIANTS) await build(v);
     for (const v of VARIANTS) await build(v);
+    const daemonRss = (): string => {
+      const status = spawnSync(process.execPath, [weftBin, 'daemon', 'status', '--json'], { cwd: mod, env, encoding: 'utf8' });
+      const [d] = JSON.parse(status.stdout || '[]') as { builds: number; rssBytes: number }[];
+      return d === undefined ? 'no daemon' : `rss ${(d.rssBytes / 1048576).toFixed(0)} MB after ${d.builds} builds`;
+    };
+    const rssAfterWarmUp = daemonRss();
     const noop: Record<Variant, number[]> = { plain: [], 'in-process': [], daemon: [] };
     const edit: Record<Variant, number[]> = { plain: [], 'in-process': [], daemon: [] };
     for (let i = 0; i < RUNS; i++) {
@@ -84,6 +91,7 @@ async function main(): Promise<void> {
     for (const v of VARIANTS) console.log(line(v, noop[v], noop.plain));
     console.log(`edit of a leaf function body (${pkgName(leafOf(tree))} and its importers recompile):`);
     for (const v of VARIANTS) console.log(line(v, edit[v], edit.plain));
+    console.log(`daemon memory: ${rssAfterWarmUp}; ${daemonRss()} (no leak: the second stays near the first)`);
   } finally {
     await timedRun(process.execPath, [weftBin, 'daemon', 'stop', '--all'], mod, env);
     rmSync(work, { recursive: true, force: true });
