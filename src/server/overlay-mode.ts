@@ -50,10 +50,10 @@ const DEFERRED: Record<Exclude<MarkReason, 'woven' | 'dependent'>, string> = {
 };
 
 /** Decides whether the plan can be carried by an overlay; a pure function of the plan and the facts. */
-export function decideOverlay(plan: Pick<BuildPlan, 'packages' | 'decisions' | 'userOverlay' | 'mark'>, facts: OverlayFacts): OverlayVerdict {
+export function decideOverlay(plan: Pick<BuildPlan, 'packages' | 'verdicts' | 'userOverlay' | 'mark'>, facts: OverlayFacts): OverlayVerdict {
   const no = (reason: string): OverlayVerdict => ({ ok: false, reason });
   const woven = new Map<string, WeavePackageResult>();
-  for (const [id, d] of [...plan.decisions].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [id, d] of [...plan.verdicts].sort(([a], [b]) => a.localeCompare(b))) {
     if (d.reason === 'woven') {
       if (d.result === undefined) return no(`the plan kept no weave of ${id}`);
       woven.set(id, d.result);
@@ -200,5 +200,5 @@ export function linkFileSource(pkgName: string, pkgs: readonly string[]): string
 /** Writes the overlay (the user's merged in) into a directory removed with the build; the flag for go ('' when nothing is overlaid). */
 export function writeOverlayBuild(ctx: BuildContext, plan: Pick<BuildPlan, 'userOverlay'>, files: ReadonlyMap<string, string>): string[] {
   if (files.size === 0) return [];
-  return [`-overlay=${writeOverlay(ctx, plan.userOverlay, Object.fromEntries(files))}`];
+  return [`-overlay=${writeOverlay(ctx.disposers, plan.userOverlay, Object.fromEntries(files))}`];
 }

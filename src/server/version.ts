@@ -25,14 +25,6 @@ export function weftVersion(): string {
 }
 
 /**
- * `<version>+<build identity>`: what a warm daemon compares with the front end that sends it a
- * build (daemon-protocol.md); a daemon of another weft makes way for this one.
- */
-export function daemonIdentity(): string {
-  return `${weftVersion()}+${weftBuildIdentity()}`;
-}
-
-/**
  * `weft@<version>+<build identity>;<fingerprint>[;strict]`: appended by the shim to every tool's
  * `-V=full` line. The build identity (the weave cache keys use the same one) makes a rebuilt or
  * patched weft with an unchanged version string recompile instead of reusing GOCACHE entries it

@@ -3,9 +3,8 @@
 // Node, which starts one; the next build is served warm without starting Node at all (a `node`
 // on PATH that fails proves it), and the binary it produced runs woven; a wedged daemon costs one
 // warning and an in-process build. The daemons live in a runtime directory of this file's own.
-// It runs once the daemon (src/server/daemon) is part of the tree.
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -24,9 +23,7 @@ function backdate(dir: string): void {
   }
 }
 
-const hasDaemon = existsSync(join(repoRoot, 'src', 'server', 'daemon', 'daemon.ts'));
-
-describe('bin/weft go through the Go front end and the warm daemon (real go)', { skip: (!hasGo && 'go is not installed') || (!hasDaemon && 'the daemon (src/server/daemon) is not in this tree yet') }, () => {
+describe('bin/weft go through the Go front end and the warm daemon (real go)', { skip: !hasGo && 'go is not installed' }, () => {
   let mod = '';
   let env: NodeJS.ProcessEnv = {};
   let cleanup = (): void => {};
@@ -55,9 +52,7 @@ describe('bin/weft go through the Go front end and the warm daemon (real go)', {
 
   before(async () => {
     mod = copyFixture('pipeline');
-    ({ env, cleanup } = makeTestEnv('front-end'));
-    // makeTestEnv turns the daemon off for the other tests: this one is about it.
-    delete env['WEFT_DAEMON'];
+    ({ env, cleanup } = makeTestEnv('front-end', { daemon: true }));
     const runtime = join(tmp, 'run');
     mkdirSync(runtime);
     chmodSync(runtime, 0o700);

@@ -11,7 +11,8 @@ import { join, relative } from 'node:path';
 import { ensureShim, packageRoot } from '../../../src/server/ensure-shim.js';
 import { frontPointerContent, frontPointerPath, writeFrontPointer } from '../../../src/server/front-pointer.js';
 import { encodeFrame, FrameDecoder } from '../../../src/protocol/index.js';
-import { daemonIdentity, weftVersion } from '../../../src/server/version.js';
+import { daemonIdentity } from '../../../src/server/daemon/paths.js';
+import { weftVersion } from '../../../src/server/version.js';
 import { fakeTool, tempDir } from '../shim/helpers.js';
 
 const root = realpathSync(packageRoot());
