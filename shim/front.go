@@ -454,38 +454,32 @@ func exitCodeOf(st *os.ProcessState) int {
 	return st.ExitCode()
 }
 
-// goDir is the directory go will run in: -C as go's first flag (before or right after the
-// subcommand, as cmd/go accepts it), resolved against cwd. weft's own --weft-* flags are
-// taken out before go sees its command line, so they are skipped here.
+// goDir is the directory go will run in: -C as the first argument (after --weft-* flags, which
+// weft takes out before go sees its command line), resolved against cwd. This mirrors
+// parseGoCommand in src/toolexec/go-command-line.ts, which the Node front and the daemon use,
+// so that all three find the same module, and so the same daemon.
 func goDir(args []string, cwd string) string {
 	goArgs := withoutWeftFlags(args)
-	i := 0
-	if len(goArgs) > 0 && !strings.HasPrefix(goArgs[0], "-") {
-		i = 1
+	if len(goArgs) == 0 {
+		return cwd
 	}
-	for _, at := range []int{0, i} {
-		if at >= len(goArgs) {
-			break
+	dir, ok := "", false
+	switch a := goArgs[0]; {
+	case a == "-C" || a == "--C":
+		if len(goArgs) > 1 {
+			dir, ok = goArgs[1], true
 		}
-		a := goArgs[at]
-		dir, ok := "", false
-		switch {
-		case a == "-C" || a == "--C":
-			if at+1 < len(goArgs) {
-				dir, ok = goArgs[at+1], true
-			}
-		case strings.HasPrefix(a, "-C=") || strings.HasPrefix(a, "--C="):
-			_, dir, _ = strings.Cut(a, "=")
-			ok = true
-		}
-		if ok {
-			if filepath.IsAbs(dir) {
-				return filepath.Clean(dir)
-			}
-			return filepath.Join(cwd, dir)
-		}
+	case strings.HasPrefix(a, "-C=") || strings.HasPrefix(a, "--C="):
+		_, dir, _ = strings.Cut(a, "=")
+		ok = true
 	}
-	return cwd
+	if !ok {
+		return cwd
+	}
+	if filepath.IsAbs(dir) {
+		return filepath.Clean(dir)
+	}
+	return filepath.Join(cwd, dir)
 }
 
 // weftValueFlags take the next argument when written without `=` (src/cli/go-args.ts).

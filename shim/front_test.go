@@ -415,7 +415,7 @@ func TestFrontDaemonGoneAfterRun(t *testing.T) {
 }
 
 func TestFrontFindsTheModuleOfDashC(t *testing.T) {
-	for _, args := range [][]string{{"-C", "sub", "build"}, {"-C=sub", "build"}, {"build", "-C", "sub"}, {"--weft-mode", "planned", "-C", "sub", "build"}} {
+	for _, args := range [][]string{{"-C", "sub", "build"}, {"-C=sub", "build"}, {"--weft-mode", "planned", "-C", "sub", "build"}} {
 		base := module(t)
 		mod := filepath.Join(base, "sub")
 		os.WriteFile(filepath.Join(mod, "go.mod"), []byte("module example.com/sub\n"), 0o644)
@@ -438,10 +438,10 @@ func TestGoDir(t *testing.T) {
 		{[]string{"-C", "a/b", "build"}, "/w/a/b"},
 		{[]string{"-C=/abs", "build"}, "/abs"},
 		{[]string{"--C", "../x", "test"}, "/x"},
-		{[]string{"build", "-C", "a"}, "/w/a"},
-		{[]string{"build", "-o", "x", "-C", "a"}, "/w"}, // not go's first flag: go refuses it
+		// After the subcommand: the Node front and the daemon do not read it there either.
+		{[]string{"build", "-C", "a"}, "/w"},
 		{[]string{"--weft-config=c.yml", "-C", "a", "build"}, "/w/a"},
-		{[]string{"--weft-config", "c.yml", "build", "-C", "a"}, "/w/a"},
+		{[]string{"--weft-config", "c.yml", "-C", "a", "build"}, "/w/a"},
 		{[]string{"build", "--", "-C", "a"}, "/w"},
 	} {
 		if got := goDir(c.args, "/w"); got != c.want {
