@@ -1,8 +1,9 @@
 // The warm daemon's benchmark (`npm run bench:daemon`): in a generated module of 150 packages
 // (a binary tree under one main package) with an aspect that matches nothing, a no-op build and
 // an edit of a leaf function's body (the leaf and its chain of importers recompile), each built
-// by plain go, `weft go build` in-process (WEFT_DAEMON=off) and `weft go build` through the
-// module's warm daemon, in alternating runs. Prints figures (median, min, max); asserts nothing
+// by plain go, `weft go build` in-process (WEFT_DAEMON=off), `weft go build` through the
+// module's warm daemon (the Node front end, node bin/weft.js) and the same through bin/weft (the
+// sh launcher and the Go front end: no Node started), in alternating runs. Prints figures (median, min, max); asserts nothing
 // about time. Flags/env: --packages=N (WEFT_BENCH_PACKAGES, default 150), --runs=N
 // (WEFT_BENCH_RUNS, default 7).
 import { spawnSync } from 'node:child_process';
@@ -31,8 +32,9 @@ const NO_MATCH = [
   '',
 ].join('\n');
 
-type Variant = 'plain' | 'in-process' | 'daemon';
-const VARIANTS: readonly Variant[] = ['plain', 'in-process', 'daemon'];
+type Variant = 'plain' | 'in-process' | 'daemon' | 'bin/weft';
+const VARIANTS: readonly Variant[] = ['plain', 'in-process', 'daemon', 'bin/weft'];
+const launcher = join(weftBin, '..', 'weft');
 
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'weft-bench-daemon-'));
@@ -55,14 +57,16 @@ async function main(): Promise<void> {
     const args = ['build', '-o', '/dev/null', `./${MAIN_DIR}`];
     const r = v === 'plain'
       ? await timedRun('go', args, mod, env)
-      : await timedRun(process.execPath, [weftBin, 'go', ...args], mod, { ...env, WEFT_DAEMON: v === 'daemon' ? 'on' : 'off' });
+      : v === 'bin/weft'
+        ? await timedRun(launcher, ['go', ...args], mod, { ...env, WEFT_DAEMON: 'on' })
+        : await timedRun(process.execPath, [weftBin, 'go', ...args], mod, { ...env, WEFT_DAEMON: v === 'daemon' ? 'on' : 'off' });
     if (r.code !== 0) throw new Error(`${v} build failed (exit ${r.code}):\n${r.stderr}`);
     if (r.stderr !== '') throw new Error(`${v} build printed:\n${r.stderr}`);
     return r.wallMs;
   };
   try {
     console.log(`weft daemon benchmark: ${N} generated packages, aspect matching nothing, ${RUNS} alternating runs per variant`);
-    // Warm GOCACHE for all three (weft's planned builds share plain go's keys), and the daemon.
+    // Warm GOCACHE for all (weft's planned builds share plain go's keys), and the daemon.
     for (const v of VARIANTS) await build(v);
     for (const v of VARIANTS) await build(v);
     const daemonRss = (): string => {
@@ -71,8 +75,8 @@ async function main(): Promise<void> {
       return d === undefined ? 'no daemon' : `rss ${(d.rssBytes / 1048576).toFixed(0)} MB after ${d.builds} builds`;
     };
     const rssAfterWarmUp = daemonRss();
-    const noop: Record<Variant, number[]> = { plain: [], 'in-process': [], daemon: [] };
-    const edit: Record<Variant, number[]> = { plain: [], 'in-process': [], daemon: [] };
+    const noop: Record<Variant, number[]> = { plain: [], 'in-process': [], daemon: [], 'bin/weft': [] };
+    const edit: Record<Variant, number[]> = { plain: [], 'in-process': [], daemon: [], 'bin/weft': [] };
     for (let i = 0; i < RUNS; i++) {
       for (const v of VARIANTS) noop[v].push(await build(v));
     }
