@@ -52,7 +52,9 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
 /** The build in this process: the fallback of the daemon path and the default in CI. */
 export async function runInProcess(input: GoCommandInput): Promise<number> {
   // Preparing writes temporary files (overlays, marks): a signal before go runs stops the build
-  // before go starts, so the cleanup below still runs (from runGo on, go gets the signals).
+  // before go starts, so the cleanup below still runs (from runGo on, go gets the signals too).
+  // The trap stays until the end: removing Node's last listener while a signal is on its way
+  // restores the default action, and the signal kills weft before any cleanup.
   const early = trapSignals();
   let spec: GoRunSpec;
   try {
@@ -62,7 +64,6 @@ export async function runInProcess(input: GoCommandInput): Promise<number> {
     throw e;
   }
   try {
-    early.release();
     if (early.signal !== null) return exitCodeOf(null, early.signal);
     if (spec.build === null) return await runGo(spec.go, spec.args, spec.env, spec.cwd);
     const { ctx, inv } = spec.build;
@@ -89,6 +90,7 @@ export async function runInProcess(input: GoCommandInput): Promise<number> {
     return await finishGoRun(spec, code, { wallMs: Date.now() - started, weftCpuMs: Math.round((cpu.user + cpu.system) / 1000), stderr: (t) => void process.stderr.write(t) });
   } finally {
     await releaseGoRun(spec);
+    early.release();
   }
 }
 
