@@ -22,7 +22,7 @@ import {
 import { ensureShim } from '../server/ensure-shim.js';
 import { checkNoUserToolexec, extractWeftFlags, parseGoInvocation, parseModeSetting, parseProgressSetting, withLastFlags, withToolexec, type GoInvocation, type ModeSetting, type ProgressSetting } from './go-args.js';
 import { planBuild, staleAfterBuild, type BuildPlan } from '../server/plan.js';
-import { decideOverlay, writeOverlayBuild, type OverlayVerdict } from '../server/overlay-mode.js';
+import { decideOverlay, snapshotWoven, writeOverlayBuild, type OverlayVerdict } from '../server/overlay-mode.js';
 import { parseGoCommand, parseGoflags } from '../toolexec/go-command-line.js';
 import { ProgressLine, type ProgressMode } from './progress.js';
 import { resolveOptions, type WeftGlobalOptions } from './options.js';
@@ -178,6 +178,7 @@ async function chooseMode(
       const reason = setting === 'overlay' ? `${source}=overlay` : v.woven === 0 ? 'auto: nothing to weave' : 'auto: every woven package can be overlaid';
       // No compile reaches weft: the plan's weaves are the build's.
       for (const d of plan.decisions.values()) if (d.result !== undefined) ctx.stats.recordWeave(d.result.stats, d.result.aspects, d.result.warnings?.length ?? 0);
+      snapshotWoven(plan);
       return { plan, mode: { name: 'overlay', reason, overlayFiles: v.files.size - v.linkFiles, linkFiles: v.linkFiles }, overlayFlags: writeOverlayBuild(ctx, plan, v.files) };
     }
     if (setting === 'overlay') {
