@@ -23,6 +23,17 @@ export interface WeftGoFlags {
   /** `off` disables the weave cache for this build (as WEFT_WEAVE_CACHE=off). */
   cache?: string;
   mode?: ModeSetting;
+  /** `--weft-daemon=on|off`: build through the module's warm daemon (src/cli/daemon-client.ts). */
+  daemon?: DaemonSetting;
+}
+
+export type DaemonSetting = 'on' | 'off';
+
+/** `--weft-daemon[=on|off]` and WEFT_DAEMON. */
+export function parseDaemonSetting(value: string | undefined, what: string): DaemonSetting {
+  if (value === undefined || /^(1|true|yes|on)$/i.test(value)) return 'on';
+  if (/^(0|false|no|off)$/i.test(value)) return 'off';
+  throw new WeftError('E_USAGE', `${what}=${value} is not a daemon setting`, { hint: 'use --weft-daemon=on or --weft-daemon=off' });
 }
 
 /**
@@ -73,13 +84,17 @@ export function extractWeftFlags(args: readonly string[]): { goArgs: string[]; f
       flags.mode = parseModeSetting(inline ?? args[++i], `--${name}`);
       continue;
     }
+    if (name === 'weft-daemon') {
+      flags.daemon = parseDaemonSetting(inline, `--${name}`);
+      continue;
+    }
     if (name === 'weft-progress') {
       flags.progress = parseProgressSetting(inline, `--${name}`);
       continue;
     }
     const key = WEFT_VALUE_FLAGS[name];
     if (key === undefined) {
-      throw new WeftError('E_USAGE', `unknown weft flag --${name}`, { hint: 'weft flags are --weft-config, --weft-mode, --weft-stats, --weft-strict, --weft-progress, --weft-log-file, --weft-log-level, --weft-cache (see `weft --help`)' });
+      throw new WeftError('E_USAGE', `unknown weft flag --${name}`, { hint: 'weft flags are --weft-config, --weft-mode, --weft-stats, --weft-strict, --weft-progress, --weft-daemon, --weft-log-file, --weft-log-level, --weft-cache (see `weft --help`)' });
     }
     let value = inline;
     if (value === undefined) {

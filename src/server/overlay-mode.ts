@@ -50,10 +50,10 @@ const DEFERRED: Record<Exclude<MarkReason, 'woven' | 'dependent'>, string> = {
 };
 
 /** Decides whether the plan can be carried by an overlay; a pure function of the plan and the facts. */
-export function decideOverlay(plan: Pick<BuildPlan, 'packages' | 'decisions' | 'userOverlay' | 'mark'>, facts: OverlayFacts): OverlayVerdict {
+export function decideOverlay(plan: Pick<BuildPlan, 'packages' | 'verdicts' | 'userOverlay' | 'mark'>, facts: OverlayFacts): OverlayVerdict {
   const no = (reason: string): OverlayVerdict => ({ ok: false, reason });
   const woven = new Map<string, WeavePackageResult>();
-  for (const [id, d] of [...plan.decisions].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [id, d] of [...plan.verdicts].sort(([a], [b]) => a.localeCompare(b))) {
     if (d.reason === 'woven') {
       if (d.result === undefined) return no(`the plan kept no weave of ${id}`);
       woven.set(id, d.result);
@@ -201,8 +201,8 @@ export function linkFileSource(pkgName: string, pkgs: readonly string[]): string
  * Adds the woven packages' files to the plan's snapshot: go compiles what the overlay holds, not
  * a file edited while it builds, so such an edit must fail the build as a stale plan does.
  */
-export function snapshotWoven(plan: Pick<BuildPlan, 'packages' | 'decisions' | 'userOverlay' | 'snapshot'>): void {
-  for (const [id, d] of plan.decisions) {
+export function snapshotWoven(plan: Pick<BuildPlan, 'packages' | 'verdicts' | 'userOverlay' | 'snapshot'>): void {
+  for (const [id, d] of plan.verdicts) {
     const p = plan.packages.get(id);
     if (d.reason !== 'woven' || p?.Dir === undefined) continue;
     plan.snapshot.record(id, (p.GoFiles ?? []).map((f) => join(p.Dir!, f)).map((f) => plan.userOverlay[f] ?? f).filter((f) => f !== ''));
@@ -212,5 +212,5 @@ export function snapshotWoven(plan: Pick<BuildPlan, 'packages' | 'decisions' | '
 /** Writes the overlay (the user's merged in) into a directory removed with the build; the flag for go ('' when nothing is overlaid). */
 export function writeOverlayBuild(ctx: BuildContext, plan: Pick<BuildPlan, 'userOverlay'>, files: ReadonlyMap<string, string>): string[] {
   if (files.size === 0) return [];
-  return [`-overlay=${writeOverlay(ctx, plan.userOverlay, Object.fromEntries(files))}`];
+  return [`-overlay=${writeOverlay(ctx.disposers, plan.userOverlay, Object.fromEntries(files))}`];
 }

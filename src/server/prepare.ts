@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ResolvedConfig } from '../config/index.js';
+import type { WorkerPool } from '../pool/index.js';
 import { findConfigFile } from '../config/find-config.js';
 import { extractBuildFlags } from '../toolexec/build-flags.js';
 import { WeftError } from '../errors.js';
@@ -15,17 +16,9 @@ import { mayNeedTypes } from './type-oracle.js';
 import { weftVersion } from './version.js';
 import { installWeaver } from './weaver.js';
 import { countChild } from '../children.js';
+import { findModuleRoot } from './module-root.js';
 
-/** The directory of the nearest go.mod at or above `startDir`, or null. */
-export function findModuleRoot(startDir: string): string | null {
-  let dir = resolve(startDir);
-  for (;;) {
-    if (existsSync(join(dir, 'go.mod'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return null;
-    dir = parent;
-  }
-}
+export { findModuleRoot } from './module-root.js';
 
 /** Where a build's configuration comes from (weft explain --config prints it). */
 export interface ConfigDiscovery {
@@ -184,6 +177,21 @@ export interface PrepareOptions {
   strict?: boolean;
   /** The go command's arguments after `go` (subcommand, flags, packages), for nested `go list` runs. */
   goArgs?: readonly string[];
+  warm?: WarmResources;
+}
+
+/**
+ * What a daemon (src/server/daemon) keeps warm across builds and lends to each: never per-build
+ * state. A build without it (in-process) makes and disposes everything itself.
+ */
+export interface WarmResources {
+  /** The weave workers, left running after the build. */
+  pool?: WorkerPool;
+  /**
+   * Gives the value last computed under `key` while the files it depends on (`files`, plus
+   * `more(value)`) keep their size and modification time; computes it otherwise.
+   */
+  memo?: <T>(key: string, files: readonly string[], compute: () => Promise<T>, more?: (value: T) => readonly string[]) => Promise<T>;
 }
 
 export interface PreparedBuild {
@@ -195,9 +203,15 @@ export async function prepareBuild(opts: PrepareOptions): Promise<PreparedBuild>
   const discovery = discoverConfiguration({ explicit: opts.configFlag, env: opts.env, startDir: opts.dir, ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) });
   const configFile = discovery.file;
   const buildFlags = opts.buildFlags ?? (opts.goArgs !== undefined ? extractBuildFlags(opts.goArgs, opts.env, opts.cwd ?? opts.dir).flags : []);
+  const memo = opts.warm?.memo ?? (<T>(_key: string, _files: readonly string[], compute: () => Promise<T>) => compute());
+  const root = findModuleRoot(opts.dir);
+  const moduleFiles = root === null ? [] : ['go.mod', 'go.sum', 'go.work', 'orchestrion.tool.go', 'orchestrion.yml', 'weft.yml'].map((f) => join(root, f));
+  const envKey = Object.entries(opts.env).filter(([k]) => /^(GO|CGO_)/.test(k) || k === 'WEFT_CONFIG' || k === 'WEFT_CACHE' || k === 'XDG_CACHE_HOME' || k === 'HOME').sort();
   const [loaded, facts] = await Promise.all([
-    loadBuildConfig({ discovery, go: opts.go, dir: opts.dir, env: opts.env, buildFlags }),
-    readGoFacts(opts.go, opts.dir, opts.env),
+    memo(JSON.stringify(['config', discovery, buildFlags, opts.dir, envKey]), [...moduleFiles, ...(discovery.file !== null ? [discovery.file] : [])],
+      () => loadBuildConfig({ discovery, go: opts.go, dir: opts.dir, env: opts.env, buildFlags }),
+      (l) => [...l.config.files, ...(l.config.absent ?? [])]),
+    memo(JSON.stringify(['go env', opts.go, opts.dir, envKey]), [opts.go, ...moduleFiles], () => readGoFacts(opts.go, opts.dir, opts.env)),
   ]);
   const config = loaded.config;
   const ctx = createBuildContext({
@@ -218,7 +232,7 @@ export async function prepareBuild(opts: PrepareOptions): Promise<PreparedBuild>
     ? import('./injection.js').then(({ installInjection }) =>
       installInjection(ctx, { go: opts.go, dir: opts.dir, env: opts.env, ...(opts.goArgs !== undefined ? { goArgs: opts.goArgs } : {}) }))
     : Promise.resolve(null);
-  const weaving = installWeaver(ctx, opts.env);
+  const weaving = installWeaver(ctx, opts.env, opts.warm?.pool);
   const [injected, woven] = await Promise.allSettled([injecting, weaving]);
   if (injected.status === 'rejected' || woven.status === 'rejected') {
     // Whichever half succeeded may have left a pool behind.

@@ -80,6 +80,8 @@ interface Case {
 const goEnvBase = (): NodeJS.ProcessEnv => {
   const env: NodeJS.ProcessEnv = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly', GOPROXY: 'off' };
   for (const k of Object.keys(env)) if (k.startsWith('WEFT_')) delete env[k];
+  // These figures are the in-process pipeline's (the daemon's: npm run bench:daemon).
+  env['WEFT_DAEMON'] = 'off';
   return env;
 };
 

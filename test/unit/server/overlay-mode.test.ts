@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ListedPackage } from '../../../src/resolve/go-list.js';
 import { decideOverlay, whyNotImportable, type OverlayFacts } from '../../../src/server/overlay-mode.js';
-import type { MarkReason, PlanDecision } from '../../../src/server/plan.js';
+import type { MarkReason, Verdict } from '../../../src/server/plan.js';
 import { emptyWeaveStats, type WeavePackageResult } from '../../../src/weave/api.js';
 
 const MOD = { Path: 'm', Main: true, Dir: '/src/m', GoVersion: '1.22' };
@@ -23,15 +23,13 @@ function pkg(path: string, extra: Partial<ListedPackage> = {}): ListedPackage {
   };
 }
 
-function woven(files: string[], extra: Partial<WeavePackageResult> = {}): PlanDecision {
-  return {
-    reason: 'woven',
-    result: { files: files.map((f) => ({ original: f, text: `//line ${f}:1:1\nwoven\n` })), extraFiles: [], addedImports: [], linkDeps: [], lang: '', aspects: ['a'], stats: emptyWeaveStats(), ...extra },
-  };
+function woven(files: string[], extra: Partial<WeavePackageResult> = {}): Verdict {
+  const result: WeavePackageResult = { files: files.map((f) => ({ original: f, text: `//line ${f}:1:1\nwoven\n` })), extraFiles: [], addedImports: [], linkDeps: [], lang: '', aspects: ['a'], stats: emptyWeaveStats(), ...extra };
+  return { reason: 'woven', linkDeps: result.addedImports.length > 0 || result.linkDeps.length > 0, result };
 }
 
-function plan(packages: ListedPackage[], decisions: [string, PlanDecision][], userOverlay: Record<string, string> = {}) {
-  return { packages: new Map(packages.map((p) => [p.ImportPath, p])), decisions: new Map(decisions), userOverlay, mark: '0123456789abcdef' };
+function plan(packages: ListedPackage[], decisions: [string, Verdict][], userOverlay: Record<string, string> = {}) {
+  return { packages: new Map(packages.map((p) => [p.ImportPath, p])), verdicts: new Map(decisions), userOverlay, mark: '0123456789abcdef' };
 }
 
 const app = pkg('m/cmd/app', { Name: 'main', Deps: ['fmt', 'm/a'], Imports: ['fmt', 'm/a'] });
@@ -52,7 +50,7 @@ test('a woven main-module package: its file is overlaid, nothing else', () => {
 
 test('a package decided at compile time, a woven package in the module cache, a woven test main: planned, saying which and why', () => {
   for (const reason of ['types', 'cgo', 'undecided', 'error'] as MarkReason[]) {
-    const v = decideOverlay(plan([app, a, fmt], [['m/a', { reason }]]), facts);
+    const v = decideOverlay(plan([app, a, fmt], [['m/a', { reason, linkDeps: true }]]), facts);
     assert.ok(!v.ok);
     assert.match(v.reason, /^m\/a is decided at compile time: /);
   }
