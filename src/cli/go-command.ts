@@ -62,9 +62,14 @@ export async function runInProcess(input: GoCommandInput): Promise<number> {
     throw e;
   }
   try {
-    early.release();
     if (early.signal !== null) return exitCodeOf(null, early.signal);
-    if (spec.build === null) return await runGo(spec.go, spec.args, spec.env, spec.cwd);
+    // Released only once runGo forwards signals: with no listener left even for a moment, Node
+    // restores the default action and a signal then kills weft before it removes its files.
+    if (spec.build === null) {
+      const plain = runGo(spec.go, spec.args, spec.env, spec.cwd);
+      early.release();
+      return await plain;
+    }
     const { ctx, inv } = spec.build;
     const started = Date.now();
     const cpu0 = process.cpuUsage();
@@ -79,6 +84,7 @@ export async function runInProcess(input: GoCommandInput): Promise<number> {
       progress?.stop();
       routeLogStderr(null);
     });
+    early.release();
     // Directories of weft processes that were SIGKILLed: cleaned while go works.
     const sweeping = sweepStaleSocketDirs(undefined, spec.build.server?.dir ?? undefined).catch(() => 0);
     const code = await running;
@@ -88,6 +94,7 @@ export async function runInProcess(input: GoCommandInput): Promise<number> {
     // weft's own CPU while go ran (server, weaving in worker threads): the rest of the overhead is the shim's.
     return await finishGoRun(spec, code, { wallMs: Date.now() - started, weftCpuMs: Math.round((cpu.user + cpu.system) / 1000), stderr: (t) => void process.stderr.write(t) });
   } finally {
+    early.release();
     await releaseGoRun(spec);
   }
 }
