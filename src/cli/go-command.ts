@@ -25,7 +25,7 @@ import { ensureShim } from '../server/ensure-shim.js';
 import { checkNoUserToolexec, extractWeftFlags, parseGoInvocation, parseModeSetting, parseProgressSetting, withLastFlags, withToolexec, type GoInvocation, type ModeSetting, type ProgressSetting, type StatsFormat } from './go-args.js';
 import { planBuild, staleAfterBuild, type BuildPlan, type PlanOptions } from '../server/plan.js';
 import type { PlanReuse } from '../server/daemon/plan-cache.js';
-import { decideOverlay, writeOverlayBuild } from '../server/overlay-mode.js';
+import { decideOverlay, snapshotWoven, writeOverlayBuild } from '../server/overlay-mode.js';
 import { parseGoCommand, parseGoflags } from '../toolexec/go-command-line.js';
 import { buildThroughDaemon } from './daemon-client.js';
 import { runGo } from './run-go.js';
@@ -53,8 +53,6 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
 export async function runInProcess(input: GoCommandInput): Promise<number> {
   // Preparing writes temporary files (overlays, marks): a signal before go runs stops the build
   // before go starts, so the cleanup below still runs (from runGo on, go gets the signals too).
-  // The trap stays until the end: removing Node's last listener while a signal is on its way
-  // restores the default action, and the signal kills weft before any cleanup.
   const early = trapSignals();
   let spec: GoRunSpec;
   try {
@@ -65,7 +63,13 @@ export async function runInProcess(input: GoCommandInput): Promise<number> {
   }
   try {
     if (early.signal !== null) return exitCodeOf(null, early.signal);
-    if (spec.build === null) return await runGo(spec.go, spec.args, spec.env, spec.cwd);
+    // Released only once runGo forwards signals: with no listener left even for a moment, Node
+    // restores the default action and a signal then kills weft before it removes its files.
+    if (spec.build === null) {
+      const plain = runGo(spec.go, spec.args, spec.env, spec.cwd);
+      early.release();
+      return await plain;
+    }
     const { ctx, inv } = spec.build;
     const started = Date.now();
     const cpu0 = process.cpuUsage();
@@ -80,6 +84,7 @@ export async function runInProcess(input: GoCommandInput): Promise<number> {
       progress?.stop();
       routeLogStderr(null);
     });
+    early.release();
     // Directories of weft processes that were SIGKILLed: cleaned while go works.
     const sweeping = sweepStaleSocketDirs(undefined, spec.build.server?.dir ?? undefined).catch(() => 0);
     const code = await running;
@@ -89,8 +94,8 @@ export async function runInProcess(input: GoCommandInput): Promise<number> {
     // weft's own CPU while go ran (server, weaving in worker threads): the rest of the overhead is the shim's.
     return await finishGoRun(spec, code, { wallMs: Date.now() - started, weftCpuMs: Math.round((cpu.user + cpu.system) / 1000), stderr: (t) => void process.stderr.write(t) });
   } finally {
-    await releaseGoRun(spec);
     early.release();
+    await releaseGoRun(spec);
   }
 }
 
@@ -305,6 +310,7 @@ async function chooseMode(
         const reason = setting === 'overlay' ? `${source}=overlay` : v.woven === 0 ? 'auto: nothing to weave' : 'auto: every woven package can be overlaid';
         // No compile reaches weft: the plan's weaves are the build's.
         for (const d of plan.verdicts.values()) if (d.result !== undefined) ctx.stats.recordWeave(d.result.stats, d.result.aspects, d.result.warnings?.length ?? 0);
+        snapshotWoven(plan);
         const mode: BuildMode = { name: 'overlay', reason, overlayFiles: v.files.size - v.linkFiles, linkFiles: v.linkFiles };
         return { plan, mode, flags: writeOverlayBuild(ctx, plan, v.files), overlay: true, reuse };
       }

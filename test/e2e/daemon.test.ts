@@ -99,8 +99,7 @@ describe('the warm daemon (weft go, real go)', { skip: !hasGo && 'go is not inst
     const first = await build();
     assert.equal(first.code, 0, first.stderr);
     assert.deepEqual(first.stats.daemon, { warm: false, planReused: false });
-    // greet is in the main module: go's -overlay carries its weave, no shim runs.
-    assert.equal(first.stats.mode?.name, 'overlay');
+    assert.equal(first.stats.mode?.name, 'overlay', 'every Hello is in the main module: auto hands go an overlay');
     assert.equal(first.stats.processes['go list'], 1);
     assert.equal(await hellos(first.exe), 1);
     assert.ok(daemonFilesNow().some((f) => f.endsWith('.sock')), daemonFilesNow().join(' '));
