@@ -25,7 +25,7 @@ import { ensureShim } from '../server/ensure-shim.js';
 import { checkNoUserToolexec, extractWeftFlags, parseGoInvocation, parseModeSetting, parseProgressSetting, withLastFlags, withToolexec, type GoInvocation, type ModeSetting, type ProgressSetting, type StatsFormat } from './go-args.js';
 import { planBuild, staleAfterBuild, type BuildPlan, type PlanOptions } from '../server/plan.js';
 import type { PlanReuse } from '../server/daemon/plan-cache.js';
-import { decideOverlay, writeOverlayBuild } from '../server/overlay-mode.js';
+import { decideOverlay, snapshotWoven, writeOverlayBuild } from '../server/overlay-mode.js';
 import { parseGoCommand, parseGoflags } from '../toolexec/go-command-line.js';
 import { buildThroughDaemon } from './daemon-client.js';
 import { runGo } from './run-go.js';
@@ -52,7 +52,7 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
 /** The build in this process: the fallback of the daemon path and the default in CI. */
 export async function runInProcess(input: GoCommandInput): Promise<number> {
   // Preparing writes temporary files (overlays, marks): a signal before go runs stops the build
-  // before go starts, so the cleanup below still runs (from runGo on, go gets the signals).
+  // before go starts, so the cleanup below still runs (from runGo on, go gets the signals too).
   const early = trapSignals();
   let spec: GoRunSpec;
   try {
@@ -62,9 +62,14 @@ export async function runInProcess(input: GoCommandInput): Promise<number> {
     throw e;
   }
   try {
-    early.release();
     if (early.signal !== null) return exitCodeOf(null, early.signal);
-    if (spec.build === null) return await runGo(spec.go, spec.args, spec.env, spec.cwd);
+    // Released only once runGo forwards signals: with no listener left even for a moment, Node
+    // restores the default action and a signal then kills weft before it removes its files.
+    if (spec.build === null) {
+      const plain = runGo(spec.go, spec.args, spec.env, spec.cwd);
+      early.release();
+      return await plain;
+    }
     const { ctx, inv } = spec.build;
     const started = Date.now();
     const cpu0 = process.cpuUsage();
@@ -79,6 +84,7 @@ export async function runInProcess(input: GoCommandInput): Promise<number> {
       progress?.stop();
       routeLogStderr(null);
     });
+    early.release();
     // Directories of weft processes that were SIGKILLed: cleaned while go works.
     const sweeping = sweepStaleSocketDirs(undefined, spec.build.server?.dir ?? undefined).catch(() => 0);
     const code = await running;
@@ -88,6 +94,7 @@ export async function runInProcess(input: GoCommandInput): Promise<number> {
     // weft's own CPU while go ran (server, weaving in worker threads): the rest of the overhead is the shim's.
     return await finishGoRun(spec, code, { wallMs: Date.now() - started, weftCpuMs: Math.round((cpu.user + cpu.system) / 1000), stderr: (t) => void process.stderr.write(t) });
   } finally {
+    early.release();
     await releaseGoRun(spec);
   }
 }
@@ -303,6 +310,7 @@ async function chooseMode(
         const reason = setting === 'overlay' ? `${source}=overlay` : v.woven === 0 ? 'auto: nothing to weave' : 'auto: every woven package can be overlaid';
         // No compile reaches weft: the plan's weaves are the build's.
         for (const d of plan.verdicts.values()) if (d.result !== undefined) ctx.stats.recordWeave(d.result.stats, d.result.aspects, d.result.warnings?.length ?? 0);
+        snapshotWoven(plan);
         const mode: BuildMode = { name: 'overlay', reason, overlayFiles: v.files.size - v.linkFiles, linkFiles: v.linkFiles };
         return { plan, mode, flags: writeOverlayBuild(ctx, plan, v.files), overlay: true, reuse };
       }

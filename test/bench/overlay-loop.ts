@@ -4,7 +4,9 @@
 // its ancestors and the main package recompile). weft runs with aspects that match nothing in
 // the module ("nothing") and with one that weaves the root package ("root woven"). Prints a
 // table; asserts nothing about time.
-//   node dist/test/bench/overlay-loop.js [--packages=150] [--runs=5]
+// weft builds in its own process unless --daemon=on (then each module's warm daemon serves them;
+// stopped at the end).
+//   node dist/test/bench/overlay-loop.js [--packages=150] [--runs=5] [--daemon=off|on]
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +15,7 @@ import { leafOf, MAIN_DIR, writeTreeModule, writeTreePackage, type TreeModule } 
 
 const packages = Number(flag('packages', 'WEFT_BENCH_PACKAGES', '150'));
 const runs = Number(flag('runs', 'WEFT_BENCH_RUNS', '5'));
+const daemon = flag('daemon', 'WEFT_BENCH_DAEMON', 'off');
 
 function aspect(importPath: string): string {
   return [
@@ -49,6 +52,7 @@ async function main(): Promise<void> {
   const tree: TreeModule = { packages, generator: 'test/bench/overlay-loop.ts', stdFor: (i) => (i % 2 === 0 ? ['fmt', 'strings'] : ['strconv', 'errors']), main: 'root' };
   const base: NodeJS.ProcessEnv = { ...process.env, GOFLAGS: '', GOTOOLCHAIN: 'local', GOPROXY: 'off', WEFT_CACHE: join(root, 'weft-cache') };
   for (const k of Object.keys(base)) if (k.startsWith('WEFT_') && k !== 'WEFT_CACHE') delete base[k];
+  base['WEFT_DAEMON'] = daemon;
   const setups = configs.map((c, i) => {
     const dir = join(root, `m${i}`);
     mkdirSync(dir);
@@ -87,12 +91,13 @@ async function main(): Promise<void> {
     return `${Math.round(s.median)} (${Math.round(s.min)}–${Math.round(s.max)})`;
   };
   const ratio = (xs: number[], ys: number[]) => (spreadOf(xs).median / spreadOf(ys).median).toFixed(2);
-  console.log(`\n${packages} packages, ${runs} runs each, alternating; wall ms median (min–max); ratio to plain go's median\n`);
+  console.log(`\n${packages} packages, ${runs} runs each, alternating, daemon ${daemon}; wall ms median (min–max); ratio to plain go's median\n`);
   console.log('| configuration | no-op wall | × plain | no-op cpu | 1-leaf edit wall | × plain | edit cpu |');
   console.log('|---|---|---|---|---|---|---|');
   for (const s of setups) {
     console.log(`| ${s.c.label} | ${fmt(s.noop)} | ${ratio(s.noop, plain.noop)} | ${fmt(s.cpuNoop)} | ${fmt(s.edit)} | ${ratio(s.edit, plain.edit)} | ${fmt(s.cpuEdit)} |`);
   }
+  if (daemon !== 'off') for (const s of setups.slice(1)) await timedRun(process.execPath, [weftBin, 'daemon', 'stop'], s.dir, s.env);
   rmSync(root, { recursive: true, force: true });
 }
 

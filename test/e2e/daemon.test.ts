@@ -99,7 +99,7 @@ describe('the warm daemon (weft go, real go)', { skip: !hasGo && 'go is not inst
     const first = await build();
     assert.equal(first.code, 0, first.stderr);
     assert.deepEqual(first.stats.daemon, { warm: false, planReused: false });
-    assert.equal(first.stats.mode?.name, 'planned');
+    assert.equal(first.stats.mode?.name, 'overlay', 'every Hello is in the main module: auto hands go an overlay');
     assert.equal(first.stats.processes['go list'], 1);
     assert.equal(await hellos(first.exe), 1);
     assert.ok(daemonFilesNow().some((f) => f.endsWith('.sock')), daemonFilesNow().join(' '));
@@ -118,14 +118,17 @@ describe('the warm daemon (weft go, real go)', { skip: !hasGo && 'go is not inst
     assert.equal(s?.builds, 2);
   });
 
-  it('a function body edit re-screens that file; the woven package stays woven', async () => {
+  it('a function body edit re-screens that file; the woven package stays woven, with the edit', async () => {
     const greet = join(mod, 'internal', 'greet', 'greet.go');
-    writeFileSync(greet, readFileSync(greet, 'utf8').replace(/func Hello\(([^)]*)\) string \{/, 'func Hello($1) string {\n\t_ = 0'));
+    writeFileSync(greet, readFileSync(greet, 'utf8').replace('name = "nobody"', 'name = "nobody at all"'));
     const r = await build();
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(r.stats.daemon, { warm: true, planReused: 'rescreened' });
     assert.equal(r.stats.processes['go list'], undefined);
     assert.equal(await hellos(r.exe), 1);
+    // The kept plan's weave of greet is the edited file's: an overlay build hands go that weave.
+    const ran = await run(r.exe, [' '], { cwd: mod, env });
+    assert.match(ran.stdout + ran.stderr, /nobody at all/);
   });
 
   it('an added import plans again', async () => {

@@ -166,6 +166,29 @@ describe('overlay builds (weft go, real go)', { skip: !hasGo && 'go is not insta
     assert.deepEqual(app.stats.mode, { name: 'overlay', reason: 'auto: every woven package can be overlaid', overlayFiles: 1, linkFiles: 0 });
   });
 
+  it('a woven file edited between the plan and go\'s build fails the build (go compiled the overlay\'s copy), naming the package', async () => {
+    const m = join(out, 'stale');
+    cpSync(mod, m, { recursive: true });
+    const gate = join(out, 'stale-gate');
+    const file = join(m, 'internal', 'greet', 'greet.go');
+    let edited = false;
+    const r = await weftGo(['build', '-o', join(out, 'stale-bin') + '/', './...'], { WEFT_TEST_PAUSE_AFTER_PLAN: gate, WEFT_LOG: 'info' }, {
+      cwd: m,
+      onStderr: (chunk) => {
+        if (edited || !chunk.includes('overlay build:')) return;
+        edited = true;
+        writeFileSync(file, readFileSync(file, 'utf8').replace('"hello, "', '"edited, "'));
+        writeFileSync(gate, '');
+      },
+    });
+    assert.ok(edited, 'the plan was logged');
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`files of ${GREET.replace(/\./g, '\\.')} changed during the build`));
+    const again = await weftGo(['build', '-o', join(out, 'stale-bin') + '/', './...'], {}, { cwd: m });
+    assert.equal(again.code, 0, again.stderr);
+    assert.match((await run(join(out, 'stale-bin', 'app'), ['x'], { cwd: m, env })).stdout, /^edited, x$/m);
+  });
+
   it('SIGINT while go builds: go is stopped and the overlay directory removed', async () => {
     const tmp = mkdtempSync(join(out, 'tmp-'));
     let sent = false;
