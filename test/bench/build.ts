@@ -172,7 +172,10 @@ function ddtraceCase(work: string): Case | string {
   const baseline = join(work, 'baseline');
   cpSync(fixture, baseline, { recursive: true });
   writeFileSync(join(baseline, 'zz_bench_baseline.go'), baselineSource(readFileSync(join(fixture, 'orchestrion.tool.go'), 'utf8'), 'main'));
-  const dirOf = (t: Tool): string => (t.kind === 'plain' ? baseline : fixture);
+  // orchestrion builds its own copy: whatever it leaves in a module must not reach weft's builds.
+  const orchFixture = join(work, 'fixture-orchestrion');
+  cpSync(fixture, orchFixture, { recursive: true });
+  const dirOf = (t: Tool): string => (t.kind === 'plain' ? baseline : t.kind === 'orchestrion' ? orchFixture : fixture);
   return {
     name: 'dd-trace-go fixture',
     target: '.',

@@ -5,9 +5,10 @@
 // (JSON) to bench-results/. docs/performance.md says how to read and reproduce them.
 //
 // Cases (--cases=edit6,edit200,noop,rss):
-//   edit6   150 packages; each run changes the function body of the bottom of a 5-package import
-//           chain, so 6 packages recompile (the chain and main), then builds.
-//   edit200 200 packages that all import one package; each run changes its body: 200 recompile.
+//   edit6   150 packages; each run changes the body of a small function of the bottom of a
+//           5-package import chain, so 6 packages recompile (the chain and main), then builds.
+//   edit200 200 packages that all import one package; each run changes the body of its small
+//           function: 200 recompile.
 //   noop    the edit6 module, nothing changed: every package is a cache hit.
 //   rss     1000 packages (the bench:build tree); the daemon's RSS after the 1st … 50th warm
 //           build, a leaf edited before each (daemon rows only; "daemon unavailable" without one).
@@ -236,7 +237,7 @@ async function rssCase(bench: Bench, tools: Tool[]): Promise<RssResult> {
   const t = tools.find((x) => x.daemon && x.unavailable === undefined);
   const label = t?.label ?? 'weft (daemon)';
   if (t === undefined) {
-    const why = tools.find((x) => x.daemon)?.unavailable ?? 'no daemon row asked for (--daemon-modes=none)';
+    const why = (tools.find((x) => x.daemon)?.unavailable ?? 'no daemon row asked for (--daemon-modes=none)').replace(/^daemon unavailable: /, '');
     return { tool: label, packages: RSS_PACKAGES, unavailable: why, points: [] };
   }
   const tree: TreeModule = { packages: RSS_PACKAGES, generator: 'test/bench/loop.ts', stdFor: () => ['fmt', 'strings'], main: 'all', goVersion: '1.24.0' };
@@ -299,7 +300,7 @@ async function main(): Promise<void> {
       const edit = (): void => writeLoopPackage(chainModule!.dir, chain, loopEditTarget(chain), ++salt);
       const n = countRecompiles(bench, chainModule!, edit);
       if (n !== loopRecompiles(chain)) log(`edit6: plain go recompiled ${n} packages after an edit, not ${loopRecompiles(chain)}`);
-      results.push(await loopCase(bench, 'edit, 6 recompiled', `150 packages, the function body of the bottom of a 5-package import chain changed before each build (warm GOCACHE)`, chainModule!, tools, edit, n));
+      results.push(await loopCase(bench, 'edit, 6 recompiled', '150 packages, the body of an inlinable function of the bottom of a 5-package import chain changed before each build (warm GOCACHE)', chainModule!, tools, edit, n));
     }
     if (CASES.includes('noop')) {
       results.push(await loopCase(bench, 'no-op', '150 packages, nothing changed: every package a cache hit', chainModule!, tools, null, null));
@@ -309,7 +310,7 @@ async function main(): Promise<void> {
       const edit = (): void => writeLoopPackage(m.dir, hub, loopEditTarget(hub), ++salt);
       const n = countRecompiles(bench, m, edit);
       if (n !== loopRecompiles(hub)) log(`edit200: plain go recompiled ${n} packages after an edit, not ${loopRecompiles(hub)}`);
-      results.push(await loopCase(bench, 'edit, 200 recompiled', '200 packages that all import one package, whose function body changed before each build (warm GOCACHE)', m, tools, edit, n));
+      results.push(await loopCase(bench, 'edit, 200 recompiled', '200 packages that all import one package, the body of its inlinable function changed before each build (warm GOCACHE)', m, tools, edit, n));
     }
     const rss = CASES.includes('rss') ? await rssCase(bench, tools) : null;
     const date = new Date().toISOString();

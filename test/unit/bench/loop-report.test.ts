@@ -19,13 +19,16 @@ describe('edit-loop modules', () => {
   const dir = mkdtempSync(join(tmpdir(), 'weft-bench-unit-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('chain: p0000 … p0004 import each other in a line, the rest only the standard library, main imports all', () => {
+  it('chain: p0000 … p0004 import each other in a line and the leaf p0004, the rest only the standard library, main imports all', () => {
     const m: LoopModule = { packages: 12, shape: 'chain', depth: 5, generator: 'unit test' };
     const d = join(dir, 'chain');
     writeLoopModule(mkdirp(d), m);
     const read = (p: string): string => readFileSync(join(d, p), 'utf8');
     assert.equal(readdirSync(d).filter((e) => e.startsWith('p')).length, 11);
-    for (let i = 0; i < 4; i++) assert.deepEqual(importsOf(read(`p000${i}/p000${i}.go`)), ['fmt', 'strings', `example.com/bench/p000${i + 1}`]);
+    for (let i = 0; i < 3; i++) assert.deepEqual(importsOf(read(`p000${i}/p000${i}.go`)), ['fmt', 'strings', `example.com/bench/p000${i + 1}`, 'example.com/bench/p0004']);
+    assert.deepEqual(importsOf(read('p0003/p0003.go')), ['fmt', 'strings', 'example.com/bench/p0004']);
+    for (let i = 0; i < 4; i++) assert.match(read(`p000${i}/p000${i}.go`), /\tt \+= p0004\.Salt\(\)\n/);
+    assert.match(read('p0001/p0001.go'), /\tt \+= p0002\.Value\(n \+ 1\)\n/);
     assert.deepEqual(importsOf(read('p0004/p0004.go')), ['fmt', 'strings']);
     assert.deepEqual(importsOf(read('p0010/p0010.go')), ['fmt', 'strings']);
     assert.deepEqual(importsOf(read(join(MAIN_DIR, 'main.go'))), ['fmt', ...Array.from({ length: 11 }, (_, i) => `example.com/bench/p${String(i).padStart(4, '0')}`)]);
@@ -38,12 +41,16 @@ describe('edit-loop modules', () => {
     const d = join(dir, 'hub');
     writeLoopModule(mkdirp(d), m);
     assert.deepEqual(importsOf(readFileSync(join(d, 'p0000/p0000.go'), 'utf8')), ['fmt', 'strings']);
-    for (let i = 1; i < 5; i++) assert.deepEqual(importsOf(readFileSync(join(d, `p000${i}/p000${i}.go`), 'utf8')), ['fmt', 'strings', 'example.com/bench/p0000']);
+    for (let i = 1; i < 5; i++) {
+      const src = readFileSync(join(d, `p000${i}/p000${i}.go`), 'utf8');
+      assert.deepEqual(importsOf(src), ['fmt', 'strings', 'example.com/bench/p0000']);
+      assert.match(src, /\tt \+= p0000\.Salt\(\)\n/);
+    }
     assert.equal(loopEditTarget(m), 0);
     assert.equal(loopRecompiles(m), 6);
   });
 
-  it('an edit changes the constant in the function body and nothing else (no new API)', () => {
+  it('an edit changes the constant Salt() returns and nothing else (no new API)', () => {
     const m: LoopModule = { packages: 3, shape: 'chain', depth: 2, generator: 'unit test' };
     const d = join(dir, 'edit');
     writeLoopModule(mkdirp(d), m);
@@ -51,8 +58,8 @@ describe('edit-loop modules', () => {
     writeLoopPackage(d, m, 1, 77);
     const edited = readFileSync(join(d, 'p0001/p0001.go'), 'utf8');
     assert.notEqual(edited, before);
-    assert.equal(edited.replace('n + 77\n', 'n + 0\n'), before);
-    assert.equal(edited.match(/^func /gm)?.length, 1);
+    assert.equal(edited.replace('func Salt() int { return 77 }', 'func Salt() int { return 0 }'), before);
+    assert.equal(edited.match(/^func /gm)?.length, 2);
   });
 
   it('refuses a chain longer than the module', () => {
