@@ -26,7 +26,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { flag, repoRoot, timedRun, weftBin } from './bench-util.js';
-import { firstLine, goEnvBase, NO_MATCH_CONFIG, prepareWeft, probeWeftMode, proxyEnv, run, usePrivateRuntimeDir, writeProbeModule } from './build-env.js';
+import { firstLine, goEnvBase, NO_MATCH_CONFIG, prepareWeft, probeWeftMode, proxyEnv, removeInBackground, run, Trash, usePrivateRuntimeDir, writeProbeModule } from './build-env.js';
 import { baselineSource, countExecProcesses, formatPerPackage, formatTable, parseWeftStats, resultsJson, type CaseResult, type ToolKind, type ToolResult, type Variant } from './build-report.js';
 import { leafOf, MAIN_DIR, writeTreeModule, writeTreePackage, type TreeModule } from './monorepo.js';
 
@@ -208,6 +208,7 @@ class Runner {
     private readonly work: string,
     private readonly weftCache: string,
     private readonly orchestrionBin: string,
+    readonly trash: Trash,
   ) {}
 
   private envFor(t: Tool, c: Case, gocache: string): { env: NodeJS.ProcessEnv; statsFile: string; rssFile: string } {
@@ -251,7 +252,7 @@ class Runner {
   /** Empties weft's cache except the built shim and type oracle (what `weft prepare` leaves). */
   resetWeftCache(): void {
     if (!existsSync(this.weftCache)) return;
-    for (const e of readdirSync(this.weftCache)) if (e !== 'shim' && e !== 'oracle') rmSync(join(this.weftCache, e), { recursive: true, force: true });
+    for (const e of readdirSync(this.weftCache)) if (e !== 'shim' && e !== 'oracle') this.trash.discard(join(this.weftCache, e));
   }
 }
 
@@ -289,7 +290,7 @@ async function measure(runner: Runner, c: Case, variant: Variant, tools: Tool[],
     const gocache = cacheFor(t, r);
     if (variant === 'fresh') {
       await phase('clean-up', () => {
-        rmSync(gocache, { recursive: true, force: true });
+        runner.trash.discard(gocache);
         if (t.kind === 'weft') runner.resetWeftCache();
       });
     } else {
@@ -321,8 +322,8 @@ async function measure(runner: Runner, c: Case, variant: Variant, tools: Tool[],
         // The last fresh round's cache is the tool's warm seed: a complete build by that tool.
         const prev = seeds.get(t.id);
         if (r === RUNS - 1) seeds.set(t.id, cacheFor(t, r));
-        else rmSync(cacheFor(t, r), { recursive: true, force: true });
-        if (prev !== undefined && prev !== seeds.get(t.id)) rmSync(prev, { recursive: true, force: true });
+        else runner.trash.discard(cacheFor(t, r));
+        if (prev !== undefined && prev !== seeds.get(t.id)) runner.trash.discard(prev);
       }
     }
   }
@@ -333,13 +334,13 @@ async function measure(runner: Runner, c: Case, variant: Variant, tools: Tool[],
       for (const t of live()) {
         const gocache = variant === 'fresh' ? cacheFor(t, 'count') : seeds.get(t.id)!;
         if (variant === 'fresh') {
-          rmSync(gocache, { recursive: true, force: true });
+          runner.trash.discard(gocache);
           if (t.kind === 'weft') runner.resetWeftCache();
         } else {
           c.edit(t, ++salt.n);
         }
         const counted = await phase('process counts (strace)', () => runner.countProcesses(t, c, gocache));
-        if (variant === 'fresh') rmSync(gocache, { recursive: true, force: true });
+        if (variant === 'fresh') runner.trash.discard(gocache);
         if (typeof counted === 'string') log(`${c.name}, ${variant}: ${t.label}: ${counted}`);
         else {
           results.get(t.id)!.processes = counted.processes;
@@ -387,7 +388,7 @@ async function main(): Promise<void> {
     const orchTool: Tool = { id: 'orchestrion', label: `orchestrion ${ORCHESTRION_VERSION}`, kind: 'orchestrion', ...('error' in orch ? { unavailable: orch.error } : {}) };
     if ('error' in orch) log(`orchestrion: ${orch.error}`);
     const tools: Tool[] = [{ id: 'plain', label: 'plain go', kind: 'plain' }, ...weftTools, orchTool];
-    const runner = new Runner(work, weftCache, 'bin' in orch ? orch.bin : '');
+    const runner = new Runner(work, weftCache, 'bin' in orch ? orch.bin : '', new Trash(join(work, 'trash')));
     const salt = { n: 0 };
     const results: CaseResult[] = [];
     for (const name of CASES) {
@@ -402,7 +403,7 @@ async function main(): Promise<void> {
       for (const [id, why] of c.unavailable) log(`${c.name}: ${id}: ${why}`);
       const seeds = new Map<string, string>();
       for (const v of VARIANTS) results.push(await measure(runner, c, v, tools, seeds, caseWork, salt));
-      await phase('clean-up', () => rmSync(caseWork, { recursive: true, force: true }));
+      await phase('clean-up', () => runner.trash.discard(caseWork));
     }
     const date = new Date().toISOString();
     const perPackage = formatPerPackage(results);
@@ -415,7 +416,8 @@ async function main(): Promise<void> {
     writeFileSync(`${stem}.json`, resultsJson({ date, machine, runs: RUNS, quick, modes: MODES, orchestrion: 'bin' in orch ? orch.bin : orch.error }, results));
     log(`wrote ${stem}.md and .json`);
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    // Removing the run's GOCACHEs can take minutes on a busy disk: the results are out already.
+    removeInBackground(work);
   }
 }
 

@@ -22,7 +22,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { flag, repoRoot, timedRun, weftBin } from './bench-util.js';
-import { daemonStatus, firstLine, goEnvBase, NO_MATCH_CONFIG, prepareWeft, probeWeftMode, processCpuMs, procStatus, run, stopDaemons, usePrivateRuntimeDir, writeProbeModule, type DaemonInfo } from './build-env.js';
+import { daemonStatus, firstLine, goEnvBase, NO_MATCH_CONFIG, prepareWeft, probeWeftMode, processCpuMs, procStatus, removeInBackground, run, stopDaemons, usePrivateRuntimeDir, writeProbeModule, type DaemonInfo } from './build-env.js';
 import { formatLoopTable, formatRssTable, rssGrowth, type LoopCaseResult, type LoopSample, type LoopToolResult, type RssPoint, type RssResult } from './loop-report.js';
 import { leafOf, loopEditTarget, loopRecompiles, MAIN_DIR, writeLoopModule, writeLoopPackage, writeTreeModule, writeTreePackage, type LoopModule, type TreeModule } from './monorepo.js';
 
@@ -190,7 +190,6 @@ async function setUpModule(bench: Bench, name: string, write: (dir: string) => v
     cpSync(seed, copy, { recursive: true });
     gocache.set(t.id, copy);
   }
-  rmSync(seed, { recursive: true, force: true });
   return { dir, gocache };
 }
 
@@ -258,8 +257,6 @@ async function rssCase(bench: Bench, tools: Tool[]): Promise<RssResult> {
       log(`rss: after build ${k}: ${s.daemon === null ? 'no daemon' : `pid ${s.daemon.pid}, VmRSS ${((s.daemon.vmRssKb ?? 0) / 1024).toFixed(1)} MiB, reported ${((s.daemon.reportedRssKb ?? 0) / 1024).toFixed(1)} MiB`}; ${(s.wallMs / 1000).toFixed(3)} s`);
     }
   }
-  rmSync(m.dir, { recursive: true, force: true });
-  for (const c of m.gocache.values()) rmSync(c, { recursive: true, force: true });
   return { tool: label, packages: RSS_PACKAGES, points };
 }
 
@@ -276,7 +273,8 @@ async function main(): Promise<void> {
   const bench = new Bench(work, join(work, 'weft-cache'), config);
   const cleanUp = (): void => {
     stopDaemons(bench.daemonDirs, bench.daemonPids, bench.envOf({ id: '', label: '', kind: 'weft', mode: '', daemon: true, front: nodeFront }, join(work, 'gocache-status')), log);
-    rmSync(work, { recursive: true, force: true });
+    // GOCACHEs of a thousand packages take long to delete on a busy disk: the results are out already.
+    removeInBackground(work);
   };
   const onSignal = (sig: NodeJS.Signals): void => {
     log(`${sig}: stopping the daemons started here`);
