@@ -97,16 +97,8 @@ export interface DaemonInfo {
 export function daemonStatus(dir: string, env: NodeJS.ProcessEnv): DaemonInfo | string {
   const r = run(process.execPath, [weftBin, 'daemon', 'status', '--json'], dir, env, 30_000);
   const text = r.out.trim();
-  const jsonStart = text.indexOf('{');
-  if (jsonStart < 0) return `weft daemon status --json: ${firstLine(text)}`;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text.slice(jsonStart, text.lastIndexOf('}') + 1));
-  } catch {
-    return `weft daemon status --json answered no JSON: ${firstLine(text)}`;
-  }
-  const top = parsed as Record<string, unknown>;
-  const s = (typeof top['daemon'] === 'object' && top['daemon'] !== null ? top['daemon'] : top) as Record<string, unknown>;
+  const s = statusOf(text);
+  if (s === null) return `weft daemon status --json: ${firstLine(text)}`;
   const pid = s['pid'];
   if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0) return `no daemon running (${firstLine(text)})`;
   const vm = procStatus(pid);
@@ -117,6 +109,25 @@ export function daemonStatus(dir: string, env: NodeJS.ProcessEnv): DaemonInfo | 
     vmHwmKb: vm?.VmHWM ?? null,
     builds: typeof s['builds'] === 'number' ? s['builds'] : null,
   };
+}
+
+/**
+ * The status object in `weft daemon status --json`'s output: an array of daemons (the first
+ * with a pid), one object, or one under `daemon`; null when the output holds no JSON (a weft
+ * without the command prints its usage error).
+ */
+export function statusOf(text: string): Record<string, unknown> | null {
+  const start = text.search(/[[{]/);
+  if (start < 0) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.slice(start));
+  } catch {
+    return null;
+  }
+  const objects = (Array.isArray(parsed) ? parsed : [parsed]).filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null);
+  const flat = objects.map((o) => (typeof o['daemon'] === 'object' && o['daemon'] !== null ? (o['daemon'] as Record<string, unknown>) : o));
+  return flat.find((o) => typeof o['pid'] === 'number') ?? flat[0] ?? {};
 }
 
 /** The kB fields of /proc/<pid>/status, or null when the process is gone. */

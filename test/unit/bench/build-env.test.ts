@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { goEnvBase, processCpuMs, procStatus, Trash, usePrivateRuntimeDir } from '../../bench/build-env.js';
+import { goEnvBase, processCpuMs, procStatus, statusOf, Trash, usePrivateRuntimeDir } from '../../bench/build-env.js';
 
 describe('benchmark environment', () => {
   const dir = mkdtempSync(join(tmpdir(), 'weft-bench-env-'));
@@ -44,5 +44,15 @@ describe('benchmark environment', () => {
     assert.ok((processCpuMs(process.pid) ?? -1) >= 0);
     assert.equal(procStatus(2 ** 22 + 1), null);
     assert.equal(processCpuMs(2 ** 22 + 1), null);
+  });
+
+  it('reads the daemon status from an array, an object or a `daemon` field, and nothing from a usage error', () => {
+    const one = { pid: 42, rssBytes: 1048576, builds: 3, module: '/m' };
+    assert.deepEqual(statusOf(JSON.stringify([one], null, 2)), one);
+    assert.deepEqual(statusOf(`weft: a note\n${JSON.stringify([{ module: '/x' }, one])}`), one);
+    assert.deepEqual(statusOf(JSON.stringify(one)), one);
+    assert.deepEqual(statusOf(JSON.stringify({ daemon: one })), one);
+    assert.deepEqual(statusOf('[]'), {});
+    assert.equal(statusOf("weft: unknown command 'daemon'"), null);
   });
 });

@@ -151,7 +151,7 @@ describe('formatPerPackage', () => {
   const tool = (over: Partial<ToolResult> & Pick<ToolResult, 'tool' | 'kind'>): ToolResult => ({ wallMs: [], cpuMs: [], processes: null, rssKb: [], mode: null, compiles: [], ...over });
   /** The rows under the header, after checking the header. */
   const lines = (all: string[]): string[] => {
-    assert.equal(all[0], '| GOCACHE | tool | packages | wall ms/pkg | CPU ms/pkg | wall − plain ms/pkg | CPU − plain ms/pkg |');
+    assert.equal(all[0], '| GOCACHE | tool | packages | wall ms/pkg | CPU ms/pkg | wall − plain ms/pkg | CPU − plain ms/pkg | CPU ms per added pkg |');
     return all.slice(2);
   };
 
@@ -162,16 +162,16 @@ describe('formatPerPackage', () => {
       { case: 'dd-trace-go fixture', variant: 'fresh', tools: [tool({ tool: 'plain go', kind: 'plain', wallMs: [1], cpuMs: [1] })] },
     ]).split('\n');
     assert.deepEqual(lines(text), [
-      '| fresh | plain go | 200 | 50.0 (45.0–55.0) | 80.0 (80.0–80.0) | — | — |',
-      '| fresh | plain go | 1000 | 50.0 | 80.0 | — | — |',
-      '| fresh | weft toolexec | 200 | 57.5 (50.0–65.0) | 87.5 (85.0–90.0) | 7.5 (5.0–10.0) | 7.5 (5.0–10.0) |',
-      '| fresh | weft toolexec | 1000 | 60.0 | 90.0 | 10.0 | 10.0 |',
+      '| fresh | plain go | 200 | 50.0 (45.0–55.0) | 80.0 (80.0–80.0) | — | — | — |',
+      '| fresh | plain go | 1000 | 50.0 | 80.0 | — | — | 80.0 |',
+      '| fresh | weft toolexec | 200 | 57.5 (50.0–65.0) | 87.5 (85.0–90.0) | 7.5 (5.0–10.0) | 7.5 (5.0–10.0) | — |',
+      '| fresh | weft toolexec | 1000 | 60.0 | 90.0 | 10.0 | 10.0 | 90.6 |',
     ]);
   });
 
   it('leaves out unavailable tools, and is empty without an N-package case', () => {
     const text = formatPerPackage([{ case: '2 packages', variant: 'warm', packages: 2, tools: [tool({ tool: 'plain go', kind: 'plain', wallMs: [100], cpuMs: [40] }), tool({ tool: 'orchestrion', kind: 'orchestrion', unavailable: 'offline' })] }]);
-    assert.deepEqual(lines(text.split('\n')), ['| warm | plain go | 2 | 50.0 | 20.0 | — | — |']);
+    assert.deepEqual(lines(text.split('\n')), ['| warm | plain go | 2 | 50.0 | 20.0 | — | — | — |']);
     assert.equal(formatPerPackage([{ case: 'fixture', variant: 'warm', tools: [] }]), '');
   });
 });
