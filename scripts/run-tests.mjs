@@ -41,6 +41,8 @@ const given = process.env.WEFT_E2E_GOCACHE;
 const gocache = given || mkdtempSync(join(tmpdir(), 'weft-e2e-run-gocache-'));
 // A Ctrl-C stops the tests (same process group); this process outlives it to remove the cache.
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => {});
-const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit', cwd: root, env: { ...process.env, WEFT_E2E_GOCACHE: gocache } });
+// Builds run in-process: no test may leave a module's daemon behind. The daemon's own tests
+// (test/e2e/daemon.test.ts) turn it on in a runtime directory of their own and stop it.
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit', cwd: root, env: { ...process.env, WEFT_E2E_GOCACHE: gocache, WEFT_DAEMON: 'off' } });
 if (!given) rmSync(gocache, { recursive: true, force: true });
 process.exit(r.status ?? 1);

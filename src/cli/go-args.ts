@@ -23,15 +23,29 @@ export interface WeftGoFlags {
   /** `off` disables the weave cache for this build (as WEFT_WEAVE_CACHE=off). */
   cache?: string;
   mode?: ModeSetting;
+  /** `--weft-daemon=on|off`: build through the module's warm daemon (src/cli/daemon-client.ts). */
+  daemon?: DaemonSetting;
 }
 
-/** `--weft-mode` / WEFT_MODE: plan the build (untouched packages keep plain go's keys), or weave through toolexec alone, or let weft choose. */
-export type ModeSetting = 'auto' | 'planned' | 'toolexec';
+export type DaemonSetting = 'on' | 'off';
+
+/** `--weft-daemon[=on|off]` and WEFT_DAEMON. */
+export function parseDaemonSetting(value: string | undefined, what: string): DaemonSetting {
+  if (value === undefined || /^(1|true|yes|on)$/i.test(value)) return 'on';
+  if (/^(0|false|no|off)$/i.test(value)) return 'off';
+  throw new WeftError('E_USAGE', `${what}=${value} is not a daemon setting`, { hint: 'use --weft-daemon=on or --weft-daemon=off' });
+}
+
+/**
+ * `--weft-mode` / WEFT_MODE: hand go the woven files through -overlay (no toolexec), plan the
+ * build (untouched packages keep plain go's keys), weave through toolexec alone, or let weft choose.
+ */
+export type ModeSetting = 'auto' | 'overlay' | 'planned' | 'toolexec';
 
 export function parseModeSetting(value: string | undefined, what: string): ModeSetting {
   if (value === undefined || value === '' || value === 'auto') return 'auto';
-  if (value === 'planned' || value === 'toolexec') return value;
-  throw new WeftError('E_USAGE', `${what}=${value} is not a build mode`, { hint: 'use --weft-mode=auto (the default), planned or toolexec' });
+  if (value === 'overlay' || value === 'planned' || value === 'toolexec') return value;
+  throw new WeftError('E_USAGE', `${what}=${value} is not a build mode`, { hint: 'use --weft-mode=auto (the default), overlay, planned or toolexec' });
 }
 
 const WEFT_VALUE_FLAGS: Record<string, keyof WeftGoFlags> = {
@@ -70,13 +84,17 @@ export function extractWeftFlags(args: readonly string[]): { goArgs: string[]; f
       flags.mode = parseModeSetting(inline ?? args[++i], `--${name}`);
       continue;
     }
+    if (name === 'weft-daemon') {
+      flags.daemon = parseDaemonSetting(inline, `--${name}`);
+      continue;
+    }
     if (name === 'weft-progress') {
       flags.progress = parseProgressSetting(inline, `--${name}`);
       continue;
     }
     const key = WEFT_VALUE_FLAGS[name];
     if (key === undefined) {
-      throw new WeftError('E_USAGE', `unknown weft flag --${name}`, { hint: 'weft flags are --weft-config, --weft-mode, --weft-stats, --weft-strict, --weft-progress, --weft-log-file, --weft-log-level, --weft-cache (see `weft --help`)' });
+      throw new WeftError('E_USAGE', `unknown weft flag --${name}`, { hint: 'weft flags are --weft-config, --weft-mode, --weft-stats, --weft-strict, --weft-progress, --weft-daemon, --weft-log-file, --weft-log-level, --weft-cache (see `weft --help`)' });
     }
     let value = inline;
     if (value === undefined) {
@@ -156,8 +174,13 @@ export function checkNoUserToolexec(inv: GoInvocation, goflags: string | undefin
  */
 export function withToolexec(inv: GoInvocation, shim: string, lastFlags: readonly string[] = []): string[] {
   if (!inv.instrument) return [...inv.pre, ...(inv.sub !== '' ? [inv.sub] : []), ...inv.rest];
+  return withLastFlags(inv, [`-toolexec=${quoteToolexec(shim)}`], lastFlags);
+}
+
+/** go's argument list with `firstFlags` right after the subcommand and `lastFlags` after the user's flags (an overlay build: no toolexec). */
+export function withLastFlags(inv: GoInvocation, firstFlags: readonly string[], lastFlags: readonly string[]): string[] {
   const end = parseGoCommand([inv.sub, ...inv.rest]).flagsEnd - 1;
-  return [...inv.pre, inv.sub, `-toolexec=${quoteToolexec(shim)}`, ...inv.rest.slice(0, end), ...lastFlags, ...inv.rest.slice(end)];
+  return [...inv.pre, inv.sub, ...firstFlags, ...inv.rest.slice(0, end), ...lastFlags, ...inv.rest.slice(end)];
 }
 
 /** go splits -toolexec into words (quotes allowed), so a path with spaces must be quoted (otelc #1207). */

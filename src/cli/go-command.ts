@@ -1,8 +1,8 @@
 // `weft go <sub> [args…]`: run the go command with weft's shim as -toolexec and a job server
 // for the duration of the build. weft writes nothing to stdout; go's exit code is weft's.
-import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { childCounts } from '../children.js';
 import { formatErrorData, WeftError } from '../errors.js';
 import {
   disposeBuildContext,
@@ -18,10 +18,19 @@ import {
   type BuildContext,
   type BuildMode,
   type JobServer,
+  type Logger,
+  type WarmResources,
 } from '../server/index.js';
 import { ensureShim } from '../server/ensure-shim.js';
-import { checkNoUserToolexec, extractWeftFlags, parseGoInvocation, parseModeSetting, parseProgressSetting, withToolexec, type GoInvocation, type ModeSetting, type ProgressSetting } from './go-args.js';
-import { planBuild, staleAfterBuild, type BuildPlan } from '../server/plan.js';
+import { checkNoUserToolexec, extractWeftFlags, parseGoInvocation, parseModeSetting, parseProgressSetting, withLastFlags, withToolexec, type GoInvocation, type ModeSetting, type ProgressSetting, type StatsFormat } from './go-args.js';
+import { planBuild, staleAfterBuild, type BuildPlan, type PlanOptions } from '../server/plan.js';
+import type { PlanReuse } from '../server/daemon/plan-cache.js';
+import { decideOverlay, writeOverlayBuild } from '../server/overlay-mode.js';
+import { parseGoCommand, parseGoflags } from '../toolexec/go-command-line.js';
+import { buildThroughDaemon } from './daemon-client.js';
+import { runGo } from './run-go.js';
+
+export { runGo, type GoOutputSinks } from './run-go.js';
 import { ProgressLine, type ProgressMode } from './progress.js';
 import { resolveOptions, type WeftGlobalOptions } from './options.js';
 
@@ -33,6 +42,99 @@ export interface GoCommandInput {
 }
 
 export async function runGoCommand(input: GoCommandInput): Promise<number> {
+  // weft's global flags (`weft --config x go …`) are not part of the daemon's command line.
+  const globals = Object.values(input.globals).some((v) => v !== undefined);
+  const viaDaemon = globals ? null : await buildThroughDaemon(input);
+  if (viaDaemon !== null) return viaDaemon;
+  return runInProcess(input);
+}
+
+/** The build in this process: the fallback of the daemon path and the default in CI. */
+export async function runInProcess(input: GoCommandInput): Promise<number> {
+  // Preparing writes temporary files (overlays, marks): a signal before go runs stops the build
+  // before go starts, so the cleanup below still runs (from runGo on, go gets the signals).
+  const early = trapSignals();
+  let spec: GoRunSpec;
+  try {
+    spec = await prepareGoRun(input);
+  } catch (e) {
+    early.release();
+    throw e;
+  }
+  try {
+    early.release();
+    if (early.signal !== null) return exitCodeOf(null, early.signal);
+    if (spec.build === null) return await runGo(spec.go, spec.args, spec.env, spec.cwd);
+    const { ctx, inv } = spec.build;
+    const started = Date.now();
+    const cpu0 = process.cpuUsage();
+    const progressMode = chooseProgress(spec.build.progress, inv);
+    const progress = progressMode === null ? null : new ProgressLine({ mode: progressMode, out: process.stderr, fields: () => progressFields(ctx.stats.snapshot()) });
+    if (progress !== null) routeLogStderr((text) => progress.writeAbove(process.stderr, text));
+    const running = runGo(spec.go, spec.args, spec.env, spec.cwd, progress === null ? {} : {
+      // go's stdout is piped only when it shares the terminal with the line; a file or pipe keeps its own.
+      ...(process.stdout.isTTY === true ? { stdout: progress.forward(process.stdout) } : {}),
+      stderr: progress.forward(process.stderr),
+    }).finally(() => {
+      progress?.stop();
+      routeLogStderr(null);
+    });
+    // Directories of weft processes that were SIGKILLed: cleaned while go works.
+    const sweeping = sweepStaleSocketDirs(undefined, spec.build.server?.dir ?? undefined).catch(() => 0);
+    const code = await running;
+    const swept = await sweeping;
+    if (swept > 0) ctx.log.debug(`removed ${swept} stale socket directories`);
+    const cpu = process.cpuUsage(cpu0);
+    // weft's own CPU while go ran (server, weaving in worker threads): the rest of the overhead is the shim's.
+    return await finishGoRun(spec, code, { wallMs: Date.now() - started, weftCpuMs: Math.round((cpu.user + cpu.system) / 1000), stderr: (t) => void process.stderr.write(t) });
+  } finally {
+    await releaseGoRun(spec);
+  }
+}
+
+/** What a daemon lends a build (src/server/daemon): warm resources, the kept plans, and what to report. */
+export interface DaemonBuild {
+  warm: WarmResources;
+  plans: PlanSource;
+  /** The daemon had served a build before this one. */
+  warmStart: boolean;
+  /** The build's stderr lines (logs) go to the client. */
+  stderr: (text: string) => void;
+}
+
+/** A build ready to run: go, its arguments and environment; `build` is null when go runs as is. */
+export interface GoRunSpec {
+  go: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  /** The directory go runs in (the user's cwd; -C stays in args). */
+  cwd: string;
+  build: PreparedRun | null;
+  log: Logger;
+}
+
+export interface PreparedRun {
+  inv: GoInvocation;
+  ctx: BuildContext;
+  plan: BuildPlan | null;
+  /** null in an overlay build: no shim runs, nothing asks a server. */
+  server: JobServer | null;
+  stats: StatsFormat;
+  /** Where the shim appends its per-invocation lines (null: no stats asked for). */
+  statsFile: string | null;
+  /** WEFT_STATS_JSON, when set. */
+  statsJsonFile: string | null;
+  progress: ProgressSetting;
+  /** The child process counts when the build started (a daemon counts for many builds). */
+  childrenBefore: Record<string, number>;
+  daemon: { warm: boolean; planReused: PlanReuse | null } | null;
+}
+
+/**
+ * Everything before go starts, for both paths (in this process, or in the daemon for a client):
+ * options, configuration, shim, mode and plan, job server, go's arguments and environment.
+ */
+export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuild; planOnly?: boolean }): Promise<GoRunSpec> {
   const cwd = input.cwd ?? process.cwd();
   const { goArgs, flags } = extractWeftFlags(input.args);
   const env = flags.cache !== undefined ? { ...(input.env ?? process.env), WEFT_WEAVE_CACHE: flags.cache } : input.env ?? process.env;
@@ -45,18 +147,20 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
       logLevel: flags.logLevel ?? input.globals.logLevel,
     },
     env,
+    input.daemon?.stderr,
   );
   const log = opts.log;
+  const childrenBefore = input.daemon !== undefined ? childCounts() : {};
   try {
     const go = findGo(env);
     const inv = parseGoInvocation(goArgs, cwd);
     // A missing -C directory, `go help`, `go env`…: go says it best, weft stays out of the way.
-    if (!inv.instrument || !existsSync(inv.dir)) return await runGo(go, goArgs, env, cwd);
+    if (!inv.instrument || !existsSync(inv.dir)) return { go, args: goArgs, env, cwd, build: null, log };
     checkNoUserToolexec(inv, env['GOFLAGS']);
 
     const [shimResult, preparedResult] = await Promise.allSettled([
       ensureShim({ go, env }),
-      prepareBuild({ go, dir: inv.dir, env, log, configFlag: opts.config, cwd, goArgs, strict: opts.strict }),
+      prepareBuild({ go, dir: inv.dir, env, log, configFlag: opts.config, cwd, goArgs, strict: opts.strict, ...(input.daemon !== undefined ? { warm: input.daemon.warm } : {}) }),
     ]);
     if (shimResult.status === 'rejected' || preparedResult.status === 'rejected') {
       // Whichever half succeeded must not leave a worker pool behind.
@@ -65,101 +169,153 @@ export async function runGoCommand(input: GoCommandInput): Promise<number> {
     }
     const shim = shimResult.value;
     const ctx = preparedResult.value.ctx;
-    let server: JobServer | null = null;
     try {
-      const { plan, mode } = await chooseMode(ctx, parseModeSetting(flags.mode ?? env['WEFT_MODE'], flags.mode !== undefined ? '--weft-mode' : 'WEFT_MODE'), flags.mode !== undefined, { go, dir: inv.dir, env, goArgs: [inv.sub, ...inv.rest] });
+      const { plan, mode, flags: runFlags, overlay, reuse } = await chooseMode(ctx, parseModeSetting(flags.mode ?? env['WEFT_MODE'], flags.mode !== undefined ? '--weft-mode' : 'WEFT_MODE'), flags.mode !== undefined, { go, dir: inv.dir, env, goArgs: [inv.sub, ...inv.rest] }, input.daemon?.plans);
       ctx.stats.mode = mode;
-      log.info(`${mode.name} build: ${mode.reason}${plan !== null ? `; ${plan.counts.compileMarks} of ${plan.counts.listed} packages marked (${plan.counts.woven} woven, ${plan.counts.deferred} decided at compile time, ${plan.counts.dependents} dependents), planned in ${plan.counts.millis} ms` : ''}`);
+      log.info(`${mode.name} build: ${mode.reason}${mode.name === 'overlay' ? `; ${mode.overlayFiles} files overlaid, ${mode.linkFiles} link files` : ''}${plan !== null ? `; ${plan.counts.compileMarks} of ${plan.counts.listed} packages marked (${plan.counts.woven} woven, ${plan.counts.deferred} decided at compile time, ${plan.counts.dependents} dependents), planned in ${plan.counts.millis} ms${reuse !== null ? ` (plan ${planReuseText(reuse)})` : ''}` : ''}`);
+      // A daemon's background refresh (src/server/daemon/plan-cache.ts) wanted the plan only.
+      if (input.planOnly === true) {
+        await disposeBuildContext(ctx);
+        return { go, args: goArgs, env, cwd, build: null, log };
+      }
       if (plan !== null) await waitForTestGate(env['WEFT_TEST_PAUSE_AFTER_PLAN']);
-      server = await listenJobServer(ctx);
-      // WEFT_STATS_JSON=<file> and --weft-stats=json (on stderr) give the same JSON report.
-      const statsJson = env['WEFT_STATS_JSON'];
-      const wantJsonFile = statsJson !== undefined && statsJson !== '';
-      const statsFile = opts.stats !== 'off' || wantJsonFile ? join(server.dir ?? '', 'shim-stats') : null;
-      const goEnv: NodeJS.ProcessEnv = {
-        ...env,
-        WEFT_SOCKET: server.socketPath,
-        WEFT_VERSION: ctx.weftVersion,
-      };
-      // Planned: -V=full answered unchanged and unmarked tools exec'd at once (shim/main.go).
-      delete goEnv['WEFT_SHIM_LINKS'];
-      if (plan !== null) {
-        goEnv['WEFT_SHIM_MODE'] = 'planned';
-        // Links are patched with link-time packages only when the aspects can inject any.
-        if (ctx.linker !== null) goEnv['WEFT_SHIM_LINKS'] = '1';
-      } else {
-        goEnv['WEFT_VERSION_SUFFIX'] = ctx.suffix;
+      // Overlay mode: go does the weaving's part itself, no shim asks anything, no server.
+      const server = overlay ? null : await listenJobServer(ctx);
+      try {
+        // WEFT_STATS_JSON=<file> and --weft-stats=json (on stderr) give the same JSON report.
+        const statsJson = env['WEFT_STATS_JSON'];
+        const statsJsonFile = statsJson !== undefined && statsJson !== '' ? statsJson : null;
+        const statsFile = server !== null && (opts.stats !== 'off' || statsJsonFile !== null) ? join(server.dir ?? '', 'shim-stats') : null;
+        const goEnv: NodeJS.ProcessEnv = { ...env };
+        delete goEnv['WEFT_SHIM_LINKS'];
         delete goEnv['WEFT_SHIM_MODE'];
+        delete goEnv['WEFT_VERSION_SUFFIX'];
+        delete goEnv['WEFT_STATS_FILE'];
+        if (server !== null) {
+          goEnv['WEFT_SOCKET'] = server.socketPath;
+          goEnv['WEFT_VERSION'] = ctx.weftVersion;
+          // Planned: -V=full answered unchanged and unmarked tools exec'd at once (shim/main.go).
+          if (plan !== null) {
+            goEnv['WEFT_SHIM_MODE'] = 'planned';
+            // Links are patched with link-time packages only when the aspects can inject any.
+            if (ctx.linker !== null) goEnv['WEFT_SHIM_LINKS'] = '1';
+          } else {
+            goEnv['WEFT_VERSION_SUFFIX'] = ctx.suffix;
+          }
+          if (statsFile !== null) goEnv['WEFT_STATS_FILE'] = statsFile;
+        }
+        const args = overlay ? withLastFlags(inv, [], runFlags) : withToolexec(inv, shim, runFlags);
+        log.debug(`running ${go} ${args.join(' ')} (socket ${server?.socketPath ?? 'none'}; weft ready after ${Math.round(performance.now())} ms)`);
+        const progress = flags.progress ?? parseProgressSetting(env['WEFT_PROGRESS'] ?? '', 'WEFT_PROGRESS');
+        const daemon = input.daemon !== undefined ? { warm: input.daemon.warmStart, planReused: reuse } : null;
+        return { go, args, env: goEnv, cwd, log, build: { inv, ctx, plan, server, stats: opts.stats, statsFile, statsJsonFile, progress, childrenBefore, daemon } };
+      } catch (e) {
+        await server?.close();
+        throw e;
       }
-      if (statsFile !== null) goEnv['WEFT_STATS_FILE'] = statsFile;
-      else delete goEnv['WEFT_STATS_FILE'];
-      const args = withToolexec(inv, shim, plan?.flags ?? []);
-      log.debug(`running ${go} ${args.join(' ')} (socket ${server.socketPath}; weft ready after ${Math.round(performance.now())} ms)`);
-      const started = Date.now();
-      const cpu0 = process.cpuUsage();
-      const progressMode = chooseProgress(flags.progress ?? parseProgressSetting(env['WEFT_PROGRESS'] ?? '', 'WEFT_PROGRESS'), inv);
-      const progress = progressMode === null ? null : new ProgressLine({ mode: progressMode, out: process.stderr, fields: () => progressFields(ctx.stats.snapshot()) });
-      if (progress !== null) routeLogStderr((text) => progress.writeAbove(process.stderr, text));
-      const running = runGo(go, args, goEnv, cwd, progress === null ? {} : {
-        // go's stdout is piped only when it shares the terminal with the line; a file or pipe keeps its own.
-        ...(process.stdout.isTTY === true ? { stdout: progress.forward(process.stdout) } : {}),
-        stderr: progress.forward(process.stderr),
-      }).finally(() => {
-        progress?.stop();
-        routeLogStderr(null);
-      });
-      // Directories of weft processes that were SIGKILLed: cleaned while go works.
-      const sweeping = sweepStaleSocketDirs(undefined, server.dir ?? undefined).catch(() => 0);
-      let code = await running;
-      if (plan !== null && code === 0) code = await checkPlanHeld(ctx, plan, env);
-      const swept = await sweeping;
-      if (swept > 0) log.debug(`removed ${swept} stale socket directories`);
-      const wallMs = Date.now() - started;
-      const cpu = process.cpuUsage(cpu0);
-      // weft's own CPU while go ran (server, weaving in worker threads): the rest of the overhead is the shim's.
-      const weftCpuMs = Math.round((cpu.user + cpu.system) / 1000);
-      if (statsFile !== null) {
-        const shimStats = readShimStats(statsFile);
-        const json = JSON.stringify({ ...ctx.stats.snapshot(shimStats), wallMs, weftCpuMs, exitCode: code }) + '\n';
-        if (opts.stats === 'text') process.stderr.write(`${formatStats(ctx.stats.snapshot(shimStats))}\nweft stats: wall ${wallMs} ms; weft process cpu ${weftCpuMs} ms\n`);
-        else if (opts.stats === 'json') process.stderr.write(json);
-        if (wantJsonFile) writeFileSync(statsJson, json);
-      }
-      return code;
-    } finally {
-      await server?.close();
+    } catch (e) {
       await disposeBuildContext(ctx);
+      throw e;
     }
-  } finally {
+  } catch (e) {
     log.close();
+    throw e;
   }
 }
 
 /**
- * Plans the build unless told not to. `auto` plans whenever planning succeeds; a build that
- * cannot be planned (go list fails: go will say why) runs in toolexec mode.
+ * After go: the planned build's stale check and the statistics (text on stderr, JSON on stderr
+ * or in WEFT_STATS_JSON). Resolves with weft's exit code.
+ */
+export async function finishGoRun(spec: GoRunSpec, goCode: number, o: { wallMs: number; weftCpuMs: number; stderr: (text: string) => void }): Promise<number> {
+  const b = spec.build;
+  if (b === null) return goCode;
+  let code = goCode;
+  if (b.plan !== null && code === 0) code = await checkPlanHeld(b.ctx, b.plan, spec.env, o.stderr);
+  if (b.stats !== 'off' || b.statsJsonFile !== null) {
+    const shimStats = b.statsFile !== null ? readShimStats(b.statsFile) : null;
+    const snapshot = { ...b.ctx.stats.snapshot(shimStats), processes: subtractCounts(childCounts(), b.childrenBefore) };
+    const json = JSON.stringify({ ...snapshot, wallMs: o.wallMs, weftCpuMs: o.weftCpuMs, exitCode: code, daemon: b.daemon }) + '\n';
+    if (b.stats === 'text') o.stderr(`${formatStats(snapshot)}\nweft stats: wall ${o.wallMs} ms; weft process cpu ${o.weftCpuMs} ms${b.daemon !== null ? `; daemon ${b.daemon.warm ? 'warm' : 'cold'}${b.daemon.planReused !== null ? `, plan ${planReuseText(b.daemon.planReused)}` : ''}` : ''}\n`);
+    else if (b.stats === 'json') o.stderr(json);
+    if (b.statsJsonFile !== null) writeFileSync(b.statsJsonFile, json);
+  }
+  return code;
+}
+
+/** Closes the build's job server and context (idempotent; after finishGoRun, or instead of it when go never ran). */
+export async function releaseGoRun(spec: GoRunSpec): Promise<void> {
+  try {
+    if (spec.build !== null) {
+      await spec.build.server?.close();
+      await disposeBuildContext(spec.build.ctx);
+    }
+  } finally {
+    spec.log.close();
+  }
+}
+
+function planReuseText(r: PlanReuse): string {
+  return r === true ? 'reused' : r === false ? 'made' : r;
+}
+
+function subtractCounts(now: Record<string, number>, before: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, n] of Object.entries(now)) if (n - (before[k] ?? 0) > 0) out[k] = n - (before[k] ?? 0);
+  return out;
+}
+
+/**
+ * Where a build's plan comes from: made now (in this process), or a daemon's kept plan,
+ * revalidated (src/server/daemon/plan-cache.ts).
+ */
+export type PlanSource = (ctx: BuildContext, opts: PlanOptions) => Promise<{ plan: BuildPlan; reuse: PlanReuse }>;
+
+/**
+ * Plans the build unless told not to. `auto` runs an overlay build when go's -overlay can carry
+ * the plan's weaving (src/server/overlay-mode.ts), else a planned one; a build that cannot be
+ * planned (go list fails: go will say why) runs in toolexec mode. Returns the mode and the flags
+ * the run adds after the user's (`overlay`: with no -toolexec).
  */
 async function chooseMode(
   ctx: BuildContext,
   setting: ModeSetting,
   fromFlag: boolean,
   opts: { go: string; dir: string; env: NodeJS.ProcessEnv; goArgs: string[] },
-): Promise<{ plan: BuildPlan | null; mode: BuildMode }> {
+  plans?: PlanSource,
+): Promise<{ plan: BuildPlan | null; mode: BuildMode; flags: string[]; overlay: boolean; reuse: PlanReuse | null }> {
   const source = fromFlag ? '--weft-mode' : 'WEFT_MODE';
-  if (setting === 'toolexec') return { plan: null, mode: { name: 'toolexec', reason: `${source}=toolexec` } };
+  if (setting === 'toolexec') return { plan: null, mode: { name: 'toolexec', reason: `${source}=toolexec` }, flags: [], overlay: false, reuse: null };
   const unmark = opts.env['WEFT_TEST_PLAN_UNMARK'];
   try {
-    const plan = await planBuild(ctx, {
+    const planOpts: PlanOptions = {
       ...opts,
       injectable: ctx.injectable?.() ?? null,
       ...(unmark !== undefined && unmark !== '' ? { forceUnmarked: new Set(unmark.split(',')) } : {}),
-    });
-    ctx.planned = { mark: plan.mark };
+    };
+    const { plan, reuse } = plans !== undefined ? await plans(ctx, planOpts) : { plan: await planBuild(ctx, planOpts), reuse: null };
     ctx.stats.plan = plan.counts;
-    return { plan, mode: { name: 'planned', reason: setting === 'planned' ? `${source}=planned` : 'auto: the build could be planned' } };
+    let whyNot = 'auto: the build could be planned';
+    if (setting === 'auto' || setting === 'overlay') {
+      const cmd = parseGoCommand(opts.goArgs);
+      const v = decideOverlay(plan, { subcommand: cmd.subcommand, flags: [...parseGoflags(opts.env['GOFLAGS']), ...cmd.flags], modCache: ctx.modCache });
+      if (v.ok) {
+        const reason = setting === 'overlay' ? `${source}=overlay` : v.woven === 0 ? 'auto: nothing to weave' : 'auto: every woven package can be overlaid';
+        // No compile reaches weft: the plan's weaves are the build's.
+        for (const d of plan.verdicts.values()) if (d.result !== undefined) ctx.stats.recordWeave(d.result.stats, d.result.aspects, d.result.warnings?.length ?? 0);
+        const mode: BuildMode = { name: 'overlay', reason, overlayFiles: v.files.size - v.linkFiles, linkFiles: v.linkFiles };
+        return { plan, mode, flags: writeOverlayBuild(ctx, plan, v.files), overlay: true, reuse };
+      }
+      if (setting === 'overlay') {
+        throw new WeftError('E_USAGE', `${source}=overlay: this build cannot be carried by an overlay: ${v.reason}`, { hint: 'use --weft-mode=auto (it falls back to a planned build) or --weft-mode=planned' });
+      }
+      whyNot = `auto: no overlay build, ${v.reason}`;
+    }
+    ctx.planned = { mark: plan.mark };
+    return { plan, mode: { name: 'planned', reason: setting === 'planned' ? `${source}=planned` : whyNot }, flags: plan.flags, overlay: false, reuse };
   } catch (e) {
-    if (setting === 'planned' || !(e instanceof WeftError) || e.code !== 'E_PLAN') throw e;
-    return { plan: null, mode: { name: 'toolexec', reason: `auto: ${e.message}` } };
+    if (setting !== 'auto' || !(e instanceof WeftError) || e.code !== 'E_PLAN') throw e;
+    return { plan: null, mode: { name: 'toolexec', reason: `auto: ${e.message}` }, flags: [], overlay: false, reuse: null };
   }
 }
 
@@ -174,13 +330,13 @@ async function waitForTestGate(file: string | undefined): Promise<void> {
 }
 
 /** After a planned build: a source file that changed while go ran must not leave a package silently unwoven. */
-async function checkPlanHeld(ctx: BuildContext, plan: BuildPlan, env: NodeJS.ProcessEnv): Promise<number> {
+async function checkPlanHeld(ctx: BuildContext, plan: BuildPlan, env: NodeJS.ProcessEnv, stderr: (text: string) => void): Promise<number> {
   const stale = await staleAfterBuild(ctx, plan, env);
   if (stale.length === 0) return 0;
   const err = new WeftError('E_PLAN', `files of ${stale.join(', ')} changed during the build, and the aspects match them now: the build may lack their instrumentation`, {
     hint: 'run the build again (it recompiles those packages with their aspects)',
   });
-  process.stderr.write(`${formatErrorData(err.toData())}\n`);
+  stderr(`${formatErrorData(err.toData())}\n`);
   return 1;
 }
 
@@ -194,40 +350,18 @@ function chooseProgress(setting: ProgressSetting, inv: GoInvocation): ProgressMo
   return setting === 'on' ? 'lines' : null;
 }
 
-export interface GoOutputSinks {
-  stdout?: { push(chunk: string): void; flush(): void };
-  stderr?: { push(chunk: string): void; flush(): void };
-}
-
-/**
- * Runs go, forwarding SIGINT/SIGTERM/SIGHUP; resolves with its exit code. stdio is inherited
- * except the streams given in `sinks`, which receive go's output (all of it before resolving).
- */
-export function runGo(go: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd: string, sinks: GoOutputSinks = {}): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(go, args, { stdio: ['inherit', sinks.stdout ? 'pipe' : 'inherit', sinks.stderr ? 'pipe' : 'inherit'], env, cwd });
-    for (const [stream, sink] of [[child.stdout, sinks.stdout], [child.stderr, sinks.stderr]] as const) {
-      if (stream === null || sink === undefined) continue;
-      stream.setEncoding('utf8').on('data', (c: string) => sink.push(c)).on('end', () => sink.flush());
-    }
-    const forward = (sig: NodeJS.Signals): void => {
-      // A terminal's Ctrl-C reaches go too (same process group); a second signal is harmless,
-      // while a signal sent to weft alone (kill, CI timeouts) must still stop go.
-      if (child.exitCode === null && child.signalCode === null) child.kill(sig);
-    };
-    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-    for (const s of signals) process.on(s, forward);
-    const cleanup = (): void => {
-      for (const s of signals) process.off(s, forward);
-    };
-    child.once('error', (e) => {
-      cleanup();
-      reject(new WeftError('E_GO_NOT_FOUND', `cannot run ${go}: ${e.message}`, { hint: 'install Go ≥ 1.23 or put it on PATH' }));
-    });
-    // 'close' waits for piped output to end, so nothing of go's is written after weft returns.
-    child.once('close', (code, signal) => {
-      cleanup();
-      resolve(exitCodeOf(code, signal));
-    });
-  });
+/** Records SIGINT/SIGTERM/SIGHUP instead of dying of them, until released. */
+function trapSignals(): { signal: NodeJS.Signals | null; release(): void } {
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const trap = {
+    signal: null as NodeJS.Signals | null,
+    release: () => {
+      for (const s of signals) process.off(s, record);
+    },
+  };
+  const record = (sig: NodeJS.Signals): void => {
+    trap.signal ??= sig;
+  };
+  for (const s of signals) process.on(s, record);
+  return trap;
 }

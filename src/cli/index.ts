@@ -1,4 +1,4 @@
-// src/cli: weft's command line — `go` (with its progress line), `toolexec`, `toolexec-path`,
+// src/cli: weft's command line — `go` (with its progress line and its daemon client), `daemon`, `toolexec`, `toolexec-path`,
 // `server`, `weave`, `explain`, `diff`, `doctor`, `prepare`, `version`, one file each — parsing flags with commander and delegating to src/server (and src/weave for
 // `weave`). Owns exit codes and the one-line error output. Contains no build logic.
 // Nothing imports src/cli; it may import every layer below it.
@@ -21,8 +21,12 @@ export async function main(argv: readonly string[], io: Partial<ProgramIO> = {})
   // `weft go …` is the hot path (once per build): skip loading commander for it.
   if (argv[0] === 'go') {
     try {
-      const { runGoCommand } = await import('./go-command.js');
-      return await runGoCommand({ args: argv.slice(1), globals: {}, env: full.env, cwd: full.cwd });
+      // The daemon client first: a warm build loads nothing of the build machinery here.
+      const { buildThroughDaemon } = await import('./daemon-client.js');
+      const viaDaemon = await buildThroughDaemon({ args: argv.slice(1), env: full.env, cwd: full.cwd });
+      if (viaDaemon !== null) return viaDaemon;
+      const { runInProcess } = await import('./go-command.js');
+      return await runInProcess({ args: argv.slice(1), globals: {}, env: full.env, cwd: full.cwd });
     } catch (e) {
       return reportError(e, full);
     }
@@ -46,10 +50,16 @@ export async function main(argv: readonly string[], io: Partial<ProgramIO> = {})
   }
 }
 
-function reportError(e: unknown, io: ProgramIO): number {
+function reportError(e: unknown, io: Pick<ProgramIO, 'stderr'>): number {
+  const { text, code } = describeTopLevelError(e);
+  io.stderr(text);
+  return code;
+}
+
+/** What weft prints for an error that ends a command, and the exit code (a daemon's build reports the same). */
+export function describeTopLevelError(e: unknown): { text: string; code: number } {
   const data = toErrorData(e);
-  io.stderr(`${formatTopLevel(data)}\n`);
-  return e instanceof WeftError && data.code !== 'E_INTERNAL' ? EXIT_USAGE : 1;
+  return { text: `${formatTopLevel(data)}\n`, code: e instanceof WeftError && data.code !== 'E_INTERNAL' ? EXIT_USAGE : 1 };
 }
 
 /** Setup errors fit on one line (message; hint); errors with details keep the long form. */

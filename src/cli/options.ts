@@ -20,13 +20,14 @@ export interface ResolvedOptions {
   log: Logger;
 }
 
-export function resolveOptions(o: WeftGlobalOptions, env: NodeJS.ProcessEnv): ResolvedOptions {
+/** `logSink` takes the stderr log lines instead of stderr (a daemon's build). */
+export function resolveOptions(o: WeftGlobalOptions, env: NodeJS.ProcessEnv, logSink?: (text: string) => void): ResolvedOptions {
   const statsEnv = env['WEFT_STATS'];
   const stats: StatsFormat = o.stats === true ? 'text' : o.stats === false ? 'off'
     : o.stats ?? (statsEnv === undefined || statsEnv === '' ? 'off' : parseStatsFormat(statsEnv, 'WEFT_STATS'));
   const strict = o.strict ?? envFlag(env['WEFT_STRICT']);
   const level = parseLogLevel(o.logLevel ?? env['WEFT_LOG'], 'warn');
   const logFile = o.logFile ?? env['WEFT_LOG_FILE'];
-  return { config: o.config, stats, strict, log: createLogger({ level, file: logFile }) };
+  return { config: o.config, stats, strict, log: createLogger({ level, file: logFile, ...(logSink !== undefined ? { sink: logSink } : {}) }) };
 }
 

@@ -5,6 +5,7 @@ import { WeftError } from '../errors.js';
 import { envFlag, findGo, runDropInServer } from '../server/index.js';
 import { ensureShim } from '../server/ensure-shim.js';
 import { registerCacheCommands } from './cache-command.js';
+import { registerDaemonCommands } from './daemon-command.js';
 import { runGoCommand } from './go-command.js';
 import { resolveOptions, type WeftGlobalOptions } from './options.js';
 import { runToolexecCommand } from './toolexec-command.js';
@@ -150,6 +151,7 @@ export function buildProgram(io: ProgramIO, result: { code: number }): Command {
     });
 
   registerCacheCommands(program, io, result);
+  registerDaemonCommands(program, io, result);
 
   program
     .command('doctor')

@@ -48,9 +48,9 @@ export function decodeMessage(body: Uint8Array): unknown {
   }
 }
 
-type Obj = Record<string, unknown>;
+export type Obj = Record<string, unknown>;
 
-function bad(what: string, field: string, expected: string, got: unknown): WeftError {
+export function bad(what: string, field: string, expected: string, got: unknown): WeftError {
   return new WeftError('E_PROTOCOL', `malformed ${what}: field "${field}" must be ${expected}, got ${describe(got)}`, {
     hint: 'the shim and the job server disagree on the wire format; rebuild the shim (it is rebuilt automatically when its source changes)',
   });
@@ -66,36 +66,36 @@ function describe(x: unknown): string {
   return `${typeof x} ${String(x)}`;
 }
 
-function asObject(x: unknown, what: string): Obj {
+export function asObject(x: unknown, what: string): Obj {
   if (typeof x !== 'object' || x === null || Array.isArray(x) || x instanceof Uint8Array) {
     throw new WeftError('E_PROTOCOL', `malformed ${what}: expected a map, got ${describe(x)}`);
   }
   return x as Obj;
 }
 
-function str(o: Obj, k: string, what: string): string {
+export function str(o: Obj, k: string, what: string): string {
   const v = o[k];
   if (typeof v !== 'string') throw bad(what, k, 'a string', v);
   return v;
 }
 
-function int(o: Obj, k: string, what: string): number {
+export function int(o: Obj, k: string, what: string): number {
   const v = o[k];
   if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw bad(what, k, 'an integer', v);
   return v;
 }
 
-function bool(o: Obj, k: string, what: string): boolean {
+export function bool(o: Obj, k: string, what: string): boolean {
   const v = o[k];
   if (typeof v !== 'boolean') throw bad(what, k, 'a boolean', v);
   return v;
 }
 
-function tag(o: Obj, expected: string, what: string): void {
+export function tag(o: Obj, expected: string, what: string): void {
   if (o['t'] !== expected) throw bad(what, 't', JSON.stringify(expected), o['t']);
 }
 
-function strings(o: Obj, k: string, what: string): string[] {
+export function strings(o: Obj, k: string, what: string): string[] {
   const v = o[k];
   if (!Array.isArray(v)) throw bad(what, k, 'an array of strings', v);
   for (let i = 0; i < v.length; i++) {
@@ -104,7 +104,7 @@ function strings(o: Obj, k: string, what: string): string[] {
   return v as string[];
 }
 
-function optStr(o: Obj, k: string, what: string): string | undefined {
+export function optStr(o: Obj, k: string, what: string): string | undefined {
   const v = o[k];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string') throw bad(what, k, 'a string', v);

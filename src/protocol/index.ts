@@ -19,3 +19,5 @@ export {
   validateToolReply,
   validateToolRequest,
 } from './codec.js';
+export * from './daemon-messages.js';
+export { envFromList, envToList, validateDaemonMessage, validateFrontMessage } from './daemon-codec.js';

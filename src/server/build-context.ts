@@ -74,6 +74,8 @@ export interface BuildContext {
   readonly goVersion: string;
   /** Directory of the main module's go.mod ('' when unknown). */
   readonly moduleRoot: string;
+  /** GOMODCACHE of the build ('' when unknown). */
+  readonly modCache: string;
   /** The go command's flags that change what is built (for nested loads). */
   readonly buildFlags: readonly string[];
   readonly stats: BuildStats;
@@ -104,6 +106,7 @@ export interface BuildContextOptions {
   config: ResolvedConfig;
   goVersion?: string;
   moduleRoot?: string;
+  modCache?: string;
   buildFlags?: readonly string[];
   log?: Logger;
   weaver?: WeaverHook;
@@ -126,6 +129,7 @@ export function createBuildContext(opts: BuildContextOptions): BuildContext {
     weftVersion: version,
     goVersion: opts.goVersion ?? '',
     moduleRoot: opts.moduleRoot ?? '',
+    modCache: opts.modCache ?? '',
     buildFlags: opts.buildFlags ?? [],
     stats: new BuildStats(),
     log: opts.log ?? silentLogger(),

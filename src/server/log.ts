@@ -35,8 +35,11 @@ export function routeLogStderr(write: ((text: string) => void) | null): void {
   stderrRoute = write;
 }
 
-/** Opens the log sink. A file is opened for append so concurrent writers (drop-in servers) interleave by line. */
-export function createLogger(opts: { level?: LogLevel; file?: string | undefined } = {}): Logger {
+/**
+ * Opens the log sink. A file is opened for append so concurrent writers (drop-in servers)
+ * interleave by line; `sink` replaces stderr (a daemon sends a build's log lines to its client).
+ */
+export function createLogger(opts: { level?: LogLevel; file?: string | undefined; sink?: (text: string) => void } = {}): Logger {
   const level = opts.level ?? 'warn';
   let fd = 2;
   let owned = false;
@@ -52,7 +55,8 @@ export function createLogger(opts: { level?: LogLevel; file?: string | undefined
     if (RANK[l] > RANK[level]) return;
     const prefix = owned ? `${new Date().toISOString()} ${l} ` : 'weft: ';
     try {
-      if (!owned && stderrRoute !== null) stderrRoute(`${prefix}${msg}\n`);
+      if (!owned && opts.sink !== undefined) opts.sink(`${prefix}${msg}\n`);
+      else if (!owned && stderrRoute !== null) stderrRoute(`${prefix}${msg}\n`);
       else writeSync(fd, `${prefix}${msg}\n`);
     } catch {
       // A closed stderr must not turn a log line into a build failure.

@@ -44,6 +44,19 @@ export interface BuildPlan {
   packages: ReadonlyMap<string, ListedPackage>;
   /** The user's -overlay replacements (absolute paths). */
   userOverlay: Readonly<Record<string, string>>;
+  /** Every package the plan decided to mark itself (not as a dependent), by go list ImportPath: what re-screening compares with, and for woven ones the weave (overlay builds use it). */
+  verdicts: ReadonlyMap<string, Verdict>;
+  /** Packages left unmarked whatever the weaver says (the test hook of PlanOptions). */
+  forceUnmarked: ReadonlySet<string>;
+}
+
+/** The plan's decision for one package it screened (absent from BuildPlan.verdicts: unmarked). */
+export interface Verdict {
+  reason: MarkReason;
+  /** Its woven code adds link-time packages: its dependents are marked too. */
+  linkDeps: boolean;
+  /** The plan's weave of the package (reason `woven`): what an overlay build hands go. */
+  result?: WeavePackageResult;
 }
 
 export interface PlanOptions {
@@ -57,6 +70,8 @@ export interface PlanOptions {
   injectable: readonly ListedPackage[] | null;
   /** Test hook: packages the plan must leave unmarked whatever the weaver says (the cache-poisoning test). */
   forceUnmarked?: ReadonlySet<string>;
+  /** Who removes the plan's files (the overlay of mark files) and when: default, with the build context. A plan kept across builds owns them itself. */
+  disposers?: (() => Promise<void> | void)[];
 }
 
 /** The mark of this build's configuration: what toolexec mode's -V=full suffix carries. */
@@ -69,7 +84,7 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
   const mark = planMark(ctx);
   const counts: PlanTotals = { listed: 0, candidates: 0, woven: 0, deferred: 0, dependents: 0, compileMarks: 0, overlayMarks: 0, goListRuns: 0, filesScanned: 0, filesParsed: 0, millis: 0 };
   // No aspects: nothing to mark, nothing to list.
-  if (ctx.planWeaver === null) return { mark, compileMarks: new Map(), flags: [], counts, snapshot: new PlanSnapshot(), packages: new Map(), userOverlay: {} };
+  if (ctx.planWeaver === null) return { mark, compileMarks: new Map(), flags: [], counts, snapshot: new PlanSnapshot(), packages: new Map(), userOverlay: {}, verdicts: new Map(), forceUnmarked: new Set() };
   const cmd = parseGoCommand(opts.goArgs);
   const flags = extractBuildFlags(opts.goArgs, opts.env, opts.dir, findMainModules(opts.dir, opts.env['GOWORK'])).flags;
   const listing = await runGoList(cmd.packages.length > 0 ? cmd.packages : ['.'], {
@@ -84,6 +99,7 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
   const weaveEnv = pickEnv(opts.env, ['GOOS', 'GOARCH', 'GOFLAGS']);
   const userOverlay = readUserOverlay(opts, cmd);
   const decided = new Map<string, MarkReason>();
+  const verdicts = new Map<string, Verdict>();
   const carriesLinkDeps = new Set<string>();
   counts.listed = packages.size;
   counts.goListRuns = 1;
@@ -98,6 +114,7 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
       return;
     }
     decided.set(p.ImportPath, reason.reason);
+    verdicts.set(p.ImportPath, reason);
     if (reason.reason === 'woven') counts.woven++;
     else counts.deferred++;
     if (injecting && reason.linkDeps) carriesLinkDeps.add(p.ImportPath);
@@ -125,11 +142,13 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
   }
   for (const key of opts.forceUnmarked ?? []) marks.delete(key);
 
+  // Placed also when the build turns out to be an overlay build (src/server/overlay-mode.ts,
+  // decided from this plan): a kept plan may serve both kinds, and the marks cost one small file.
   const placed = placeMarks(ctx, opts, cmd, packages, marks, testMainsMarked, mark, userOverlay);
   counts.compileMarks = marks.size;
   counts.overlayMarks = placed.overlayKeys;
   counts.millis = Math.round(performance.now() - t0);
-  return { mark, compileMarks: marks, flags: placed.flags, counts, snapshot, packages, userOverlay };
+  return { mark, compileMarks: marks, flags: placed.flags, counts, snapshot, packages, userOverlay, verdicts, forceUnmarked: opts.forceUnmarked ?? new Set() };
 }
 
 /**
@@ -179,14 +198,14 @@ function placeMarks(
   }
   if (gcflags.length > 0 && userValues.length === 0 && !cmdlineFlagMark) gcflags.push('-gcflags=');
   const flags = [...gcflags];
-  if (Object.keys(overlay).length > 0) flags.push(`-overlay=${writeOverlay(ctx, userOverlay, overlay)}`);
+  if (Object.keys(overlay).length > 0) flags.push(`-overlay=${writeOverlay(opts.disposers ?? ctx.disposers, userOverlay, overlay)}`);
   return { flags, overlayKeys: Object.keys(overlay).length };
 }
 
-/** Writes the overlay file (the user's -overlay merged in) into a directory removed with the build. */
-function writeOverlay(ctx: BuildContext, user: Readonly<Record<string, string>>, files: Record<string, string>): string {
+/** Writes the overlay file (the user's -overlay merged in) into a directory removed with the plan's owner. */
+export function writeOverlay(disposers: (() => Promise<void> | void)[], user: Readonly<Record<string, string>>, files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'weft-overlay-'));
-  ctx.disposers.push(() => rmSync(dir, { recursive: true, force: true }));
+  disposers.push(() => rmSync(dir, { recursive: true, force: true }));
   const replace: Record<string, string> = { ...user };
   let n = 0;
   for (const [target, text] of Object.entries(files)) {
@@ -227,7 +246,7 @@ async function decide(
   input: WeavePackageInput,
   env: Readonly<Record<string, string>>,
   counts: PlanTotals,
-): Promise<{ reason: MarkReason; linkDeps: boolean } | null> {
+): Promise<{ reason: MarkReason; linkDeps: boolean; result?: WeavePackageResult } | null> {
   if (ctx.planWeaver === null) return null;
   const outcome = await ctx.planWeaver(input, env);
   if (!outcome.ok) return { reason: 'error', linkDeps: true };
@@ -240,7 +259,7 @@ async function decide(
   if ((p.CgoFiles?.length ?? 0) > 0) return sawIt ? { reason: 'cgo', linkDeps: true } : null;
   if (r.typeQuestions !== undefined && r.typeQuestions.length > 0) return { reason: 'types', linkDeps: true };
   if ((r.warnings?.length ?? 0) > 0) return { reason: 'undecided', linkDeps: true };
-  if (r.files.length > 0 || r.extraFiles.length > 0) return { reason: 'woven', linkDeps: r.addedImports.length > 0 || r.linkDeps.length > 0 };
+  if (r.files.length > 0 || r.extraFiles.length > 0) return { reason: 'woven', linkDeps: r.addedImports.length > 0 || r.linkDeps.length > 0, result: r };
   return null;
 }
 
@@ -279,13 +298,13 @@ function importcfgPackagesOf(p: ListedPackage): string[] {
 }
 
 /** `m/a [m/a.test]` → `m/a`. */
-function baseImportPath(path: string): string {
+export function baseImportPath(path: string): string {
   const i = path.indexOf(' [');
   return i < 0 ? path : path.slice(0, i);
 }
 
 /** The generated main of a test binary: `m/a.test`, importing variants built for it. */
-function isTestMain(p: ListedPackage): boolean {
+export function isTestMain(p: ListedPackage): boolean {
   const base = baseImportPath(p.ImportPath);
   return p.Name === 'main' && base.endsWith('.test') && (p.Imports ?? []).some((i) => i.endsWith(` [${base}]`));
 }
@@ -391,12 +410,26 @@ function sha256File(path: string): string {
 export async function staleAfterBuild(ctx: BuildContext, plan: BuildPlan, env: NodeJS.ProcessEnv): Promise<string[]> {
   const stale: string[] = [];
   for (const id of plan.snapshot.changedPackages()) {
-    const p = plan.packages.get(id);
-    if (p === undefined || ctx.planWeaver === null) continue;
-    const input = weaveInputOfListed(ctx, p, plan.userOverlay);
-    if (input === null) continue;
-    const counts = { ...plan.counts };
-    if ((await decide(ctx, p, input, pickEnv(env, ['GOOS', 'GOARCH', 'GOFLAGS']), counts)) !== null) stale.push(id);
+    if ((await screenAgain(ctx, plan, id, env)) !== null) stale.push(id);
   }
   return stale;
+}
+
+/**
+ * Screens one listed package of `plan` again, as planning did (pre-filter, then the syntactic
+ * weave through the weave cache): its verdict now, null when it would be left unmarked.
+ */
+export async function decidePackage(ctx: BuildContext, plan: BuildPlan, importPath: string, env: NodeJS.ProcessEnv): Promise<Verdict | null> {
+  const p = plan.packages.get(importPath);
+  const verdict = await screenAgain(ctx, plan, importPath, env);
+  return verdict === null || (p !== undefined && plan.forceUnmarked.has(markKeyOf(p))) ? null : verdict;
+}
+
+async function screenAgain(ctx: BuildContext, plan: BuildPlan, importPath: string, env: NodeJS.ProcessEnv): Promise<Verdict | null> {
+  const p = plan.packages.get(importPath);
+  if (p === undefined || ctx.planWeaver === null) return null;
+  const input = weaveInputOfListed(ctx, p, plan.userOverlay);
+  if (input === null) return null;
+  const counts = { ...plan.counts };
+  return decide(ctx, p, input, pickEnv(env, ['GOOS', 'GOARCH', 'GOFLAGS']), counts);
 }

@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ResolvedConfig } from '../config/index.js';
+import type { WorkerPool } from '../pool/index.js';
 import { findConfigFile } from '../config/find-config.js';
 import { extractBuildFlags } from '../toolexec/build-flags.js';
 import { WeftError } from '../errors.js';
@@ -15,17 +16,9 @@ import { mayNeedTypes } from './type-oracle.js';
 import { weftVersion } from './version.js';
 import { installWeaver } from './weaver.js';
 import { countChild } from '../children.js';
+import { findModuleRoot } from './module-root.js';
 
-/** The directory of the nearest go.mod at or above `startDir`, or null. */
-export function findModuleRoot(startDir: string): string | null {
-  let dir = resolve(startDir);
-  for (;;) {
-    if (existsSync(join(dir, 'go.mod'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return null;
-    dir = parent;
-  }
-}
+export { findModuleRoot } from './module-root.js';
 
 /** Where a build's configuration comes from (weft explain --config prints it). */
 export interface ConfigDiscovery {
@@ -144,13 +137,15 @@ export interface GoFacts {
   goVersion: string;
   /** Directory of the main module ('' outside a module). */
   moduleRoot: string;
+  /** GOMODCACHE: go -overlay refuses to replace files beneath it (overlay mode). */
+  modCache: string;
 }
 
 /** Asks the toolchain that will run the build for its version and the main module (honours GOWORK, -modfile via GOFLAGS). */
 export function readGoFacts(go: string, dir: string, env: NodeJS.ProcessEnv): Promise<GoFacts> {
   return new Promise((resolvePromise, reject) => {
     countChild('go env');
-    execFile(go, ['env', 'GOVERSION', 'GOMOD'], { cwd: dir, env, encoding: 'utf8' }, (err, stdout, stderr) => {
+    execFile(go, ['env', 'GOVERSION', 'GOMOD', 'GOMODCACHE'], { cwd: dir, env, encoding: 'utf8' }, (err, stdout, stderr) => {
       if (err !== null) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') {
@@ -160,9 +155,9 @@ export function readGoFacts(go: string, dir: string, env: NodeJS.ProcessEnv): Pr
         }
         return;
       }
-      const [version = '', gomod = ''] = stdout.split('\n');
+      const [version = '', gomod = '', modCache = ''] = stdout.split('\n');
       const mod = gomod.trim();
-      resolvePromise({ goVersion: version.trim(), moduleRoot: mod === '' || mod === '/dev/null' || mod === 'NUL' ? '' : dirname(mod) });
+      resolvePromise({ goVersion: version.trim(), moduleRoot: mod === '' || mod === '/dev/null' || mod === 'NUL' ? '' : dirname(mod), modCache: modCache.trim() });
     });
   });
 }
@@ -182,6 +177,21 @@ export interface PrepareOptions {
   strict?: boolean;
   /** The go command's arguments after `go` (subcommand, flags, packages), for nested `go list` runs. */
   goArgs?: readonly string[];
+  warm?: WarmResources;
+}
+
+/**
+ * What a daemon (src/server/daemon) keeps warm across builds and lends to each: never per-build
+ * state. A build without it (in-process) makes and disposes everything itself.
+ */
+export interface WarmResources {
+  /** The weave workers, left running after the build. */
+  pool?: WorkerPool;
+  /**
+   * Gives the value last computed under `key` while the files it depends on (`files`, plus
+   * `more(value)`) keep their size and modification time; computes it otherwise.
+   */
+  memo?: <T>(key: string, files: readonly string[], compute: () => Promise<T>, more?: (value: T) => readonly string[]) => Promise<T>;
 }
 
 export interface PreparedBuild {
@@ -193,15 +203,22 @@ export async function prepareBuild(opts: PrepareOptions): Promise<PreparedBuild>
   const discovery = discoverConfiguration({ explicit: opts.configFlag, env: opts.env, startDir: opts.dir, ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) });
   const configFile = discovery.file;
   const buildFlags = opts.buildFlags ?? (opts.goArgs !== undefined ? extractBuildFlags(opts.goArgs, opts.env, opts.cwd ?? opts.dir).flags : []);
+  const memo = opts.warm?.memo ?? (<T>(_key: string, _files: readonly string[], compute: () => Promise<T>) => compute());
+  const root = findModuleRoot(opts.dir);
+  const moduleFiles = root === null ? [] : ['go.mod', 'go.sum', 'go.work', 'orchestrion.tool.go', 'orchestrion.yml', 'weft.yml'].map((f) => join(root, f));
+  const envKey = Object.entries(opts.env).filter(([k]) => /^(GO|CGO_)/.test(k) || k === 'WEFT_CONFIG' || k === 'WEFT_CACHE' || k === 'XDG_CACHE_HOME' || k === 'HOME').sort();
   const [loaded, facts] = await Promise.all([
-    loadBuildConfig({ discovery, go: opts.go, dir: opts.dir, env: opts.env, buildFlags }),
-    readGoFacts(opts.go, opts.dir, opts.env),
+    memo(JSON.stringify(['config', discovery, buildFlags, opts.dir, envKey]), [...moduleFiles, ...(discovery.file !== null ? [discovery.file] : [])],
+      () => loadBuildConfig({ discovery, go: opts.go, dir: opts.dir, env: opts.env, buildFlags }),
+      (l) => [...l.config.files, ...(l.config.absent ?? [])]),
+    memo(JSON.stringify(['go env', opts.go, opts.dir, envKey]), [opts.go, ...moduleFiles], () => readGoFacts(opts.go, opts.dir, opts.env)),
   ]);
   const config = loaded.config;
   const ctx = createBuildContext({
     config,
     goVersion: facts.goVersion,
     moduleRoot: facts.moduleRoot,
+    modCache: facts.modCache,
     buildFlags,
     log: opts.log,
     callTimeoutMs: parseDuration(opts.env['WEFT_CALL_TIMEOUT'], DEFAULT_CALL_TIMEOUT_MS),
@@ -215,7 +232,7 @@ export async function prepareBuild(opts: PrepareOptions): Promise<PreparedBuild>
     ? import('./injection.js').then(({ installInjection }) =>
       installInjection(ctx, { go: opts.go, dir: opts.dir, env: opts.env, ...(opts.goArgs !== undefined ? { goArgs: opts.goArgs } : {}) }))
     : Promise.resolve(null);
-  const weaving = installWeaver(ctx, opts.env);
+  const weaving = installWeaver(ctx, opts.env, opts.warm?.pool);
   const [injected, woven] = await Promise.allSettled([injecting, weaving]);
   if (injected.status === 'rejected' || woven.status === 'rejected') {
     // Whichever half succeeded may have left a pool behind.

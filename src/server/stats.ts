@@ -53,8 +53,11 @@ export interface StatsSnapshot {
 }
 
 export interface BuildMode {
-  name: 'planned' | 'toolexec';
+  name: 'overlay' | 'planned' | 'toolexec';
   reason: string;
+  /** Overlay mode: the woven files handed to go, and the generated files of link-time packages. */
+  overlayFiles?: number;
+  linkFiles?: number;
 }
 
 /** What planning did: the counts that drive a planned build's cost (src/server/plan.ts). */

@@ -14,16 +14,19 @@ import { installTypeService } from './type-oracle.js';
 import { cachedWeave, openWeaveCache } from './weave-cache.js';
 
 /** `env` decides the weave cache (WEFT_WEAVE_CACHE, WEFT_CACHE…); without one (tests) there is none. */
-export async function installWeaver(ctx: BuildContext, env: NodeJS.ProcessEnv = { WEFT_WEAVE_CACHE: 'off' }): Promise<void> {
+/**
+ * `shared`: a pool that outlives the build (a daemon's, see createWeavePool), left open at the
+ * end; without it the build makes its own and closes it.
+ */
+export async function installWeaver(ctx: BuildContext, env: NodeJS.ProcessEnv = { WEFT_WEAVE_CACHE: 'off' }, shared?: WorkerPool): Promise<void> {
   if (ctx.config.aspects.length === 0) return;
-  const [{ createWeaver, WEAVE_WORKER_URL }, poolModule] = await Promise.all([import('../weave/index.js'), import('../pool/index.js')]);
-  const pool = lazyPool(() => {
-    const p = poolModule.createPool();
-    // Every thread loads the grammar now, in parallel, rather than each with its first package.
-    p.warm([WEAVE_WORKER_URL]).catch((e: unknown) => ctx.log.debug(`warming the weave workers: ${(e as Error).message}`));
-    return p;
-  });
-  ctx.disposers.push(() => pool.close());
+  const { createWeaver } = await import('../weave/index.js');
+  let pool = shared;
+  if (pool === undefined) {
+    const own = await createWeavePool(ctx.log);
+    ctx.disposers.push(() => own.close());
+    pool = own;
+  }
   const weave = createWeaver({ config: ctx.config, pool });
   const cache = await openWeaveCache(ctx, env);
   const weaveModule = cache !== null ? await import('../weave/index.js') : null;
@@ -57,6 +60,17 @@ export async function installWeaver(ctx: BuildContext, env: NodeJS.ProcessEnv = 
     if (warnings.length > 0 && ctx.strict) throw undecidableError(req.pkg !== '' ? req.pkg : cmd.packagePath, warnings);
     return outcome.result;
   };
+}
+
+/** The weave workers' pool; its threads start with the first package that needs them. */
+export async function createWeavePool(log: Pick<BuildContext['log'], 'debug'>): Promise<WorkerPool> {
+  const [{ WEAVE_WORKER_URL }, poolModule] = await Promise.all([import('../weave/index.js'), import('../pool/index.js')]);
+  return lazyPool(() => {
+    const p = poolModule.createPool();
+    // Every thread loads the grammar now, in parallel, rather than each with its first package.
+    p.warm([WEAVE_WORKER_URL]).catch((e: unknown) => log.debug(`warming the weave workers: ${(e as Error).message}`));
+    return p;
+  });
 }
 
 /** A WorkerPool whose threads start with the first task (or warm-up), not before. */

@@ -20,8 +20,11 @@ const VALUE_FLAGS = new Set([
 /** Flags that go accumulates: every occurrence counts, in order (cmd/go/internal/load.PerPackageFlag). */
 export const PER_PACKAGE_FLAGS = new Set(['gcflags', 'ldflags', 'asmflags', 'gccgoflags']);
 
-/** Subcommands whose flags may follow the package list. */
-const FLAGS_AFTER_PACKAGES = new Set(['test', 'vet']);
+/**
+ * Subcommands whose flags may follow the package list: go test only (`go vet ./x -overlay=f`
+ * fails with "malformed import path", checked with go 1.26).
+ */
+const FLAGS_AFTER_PACKAGES = new Set(['test']);
 
 export interface GoFlag {
   /** Without dashes, and without go test's `test.` prefix. */

@@ -216,7 +216,7 @@ class Runner {
     const statsFile = join(this.work, `stats-${n}.json`);
     const rssFile = join(this.work, `rss-${n}.txt`);
     const env: NodeJS.ProcessEnv = { ...goEnvBase(), GOCACHE: gocache, ...c.envOf(t) };
-    // In-process weft (no daemon): each row measures the mode it names; npm run bench:loop measures the daemon.
+    // In-process weft (no daemon): each row measures the mode it names; npm run bench:loop and bench:daemon measure the daemon.
     if (t.kind === 'weft') Object.assign(env, { WEFT_CACHE: this.weftCache, WEFT_DAEMON: 'off', WEFT_STATS_JSON: statsFile, WEFT_BENCH_RSS_FILE: rssFile });
     return { env, statsFile, rssFile };
   }

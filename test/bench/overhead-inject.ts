@@ -104,6 +104,7 @@ async function build(mode: Mode, work: string, gocache: string): Promise<Sample>
   rmSync(logFile, { force: true });
   const env: NodeJS.ProcessEnv = { ...process.env, GOCACHE: gocache, GOFLAGS: '', GOTOOLCHAIN: 'local', GOPROXY: 'off' };
   for (const k of Object.keys(env)) if (k.startsWith('WEFT_') && k !== 'WEFT_CACHE') delete env[k];
+  env['WEFT_DAEMON'] = 'off';
   if (mode !== 'plain') {
     Object.assign(env, { WEFT_STATS_JSON: statsFile, WEFT_LOG: 'debug', WEFT_LOG_FILE: logFile, WEFT_CONFIG: join(work, `${mode}.yml`) });
   }

@@ -42,7 +42,7 @@ interface Sample {
 
 async function build(mode: 'plain' | 'weft', dir: string, gocache: string): Promise<Sample> {
   const statsFile = join(dir, '..', `stats-${process.pid}.json`);
-  const env: NodeJS.ProcessEnv = { ...process.env, GOCACHE: gocache, GOFLAGS: '', GOTOOLCHAIN: 'local', GOPROXY: 'off', WEFT_STATS_JSON: statsFile };
+  const env: NodeJS.ProcessEnv = { ...process.env, GOCACHE: gocache, GOFLAGS: '', GOTOOLCHAIN: 'local', GOPROXY: 'off', WEFT_STATS_JSON: statsFile, WEFT_DAEMON: 'off' };
   delete env['WEFT_CONFIG'];
   const { wallMs, cpuMs } = await timedBuild(mode, './cmd/bench', dir, env);
   let compileRequests = 0;

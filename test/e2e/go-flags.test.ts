@@ -11,7 +11,8 @@ import { BUILD_MODES, copyFixture, hasGo, makeTestEnv, run, runWeftGo as runWeft
 for (const mode of BUILD_MODES) describe(`go flags under weft go (real go) [${mode}]`, { skip: !hasGo && 'go is not installed' }, () => {
   /** `weft go` in this describe's mode; a build that ran says which pipeline it used. */
   async function runWeftGo(args: readonly string[], opts: RunOptions) {
-    const r = await runWeftGoAnyMode(args, { ...opts, env: { ...opts.env, WEFT_MODE: mode } });
+    // The overlay pass runs in auto mode: with no aspects, auto must pick overlay (plain go).
+    const r = await runWeftGoAnyMode(args, { ...opts, env: { ...opts.env, WEFT_MODE: mode === 'overlay' ? 'auto' : mode } });
     assert.equal(r.stats.mode?.name, mode);
     return r;
   }
@@ -36,12 +37,13 @@ for (const mode of BUILD_MODES) describe(`go flags under weft go (real go) [${mo
     rmSync(out, { recursive: true, force: true });
   });
 
-  it('-n prints the commands through the shim and builds nothing', async () => {
+  it('-n prints the commands (through the shim unless an overlay build) and builds nothing', async () => {
     const bin = join(out, 'app-n');
     const r = await runWeftGo(['build', '-n', '-o', bin, './cmd/app'], { cwd: mod, env });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, '', 'weft go must not write to stdout');
-    assert.match(r.stderr, /weft-shim/, 'the printed commands run tools through the shim');
+    if (mode === 'overlay') assert.doesNotMatch(r.stderr, /weft-shim|-toolexec/, 'an overlay build runs no tool through the shim');
+    else assert.match(r.stderr, /weft-shim/, 'the printed commands run tools through the shim');
     assert.equal(existsSync(bin), false, '-n must not build');
     assert.equal(r.stats.compileRequests, 0);
   });
@@ -50,7 +52,10 @@ for (const mode of BUILD_MODES) describe(`go flags under weft go (real go) [${mo
     const bin = join(out, 'app-x');
     const r = await runWeftGo(['build', '-x', '-o', bin, './cmd/app'], { cwd: mod, env });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /weft-shim[^\n]*compile/, '-x shows compile run through the shim');
+    if (mode === 'overlay') {
+      assert.doesNotMatch(r.stderr, /weft-shim/, 'an overlay build runs no tool through the shim');
+      assert.equal(r.stats.shim, null);
+    } else assert.match(r.stderr, /weft-shim[^\n]*compile/, '-x shows compile run through the shim');
     const app = await run(bin, ['gopher'], { cwd: mod, env });
     assert.equal(app.code, 0, app.stderr);
     assert.match(app.stdout, /hello, gopher/);
@@ -67,6 +72,7 @@ for (const mode of BUILD_MODES) describe(`go flags under weft go (real go) [${mo
       // shapes imports math: -a compiles it and its std dependencies again, each through the shim;
       // a planned build with no aspects sends none of them to the server.
       if (mode === 'toolexec') assert.ok(r.stats.compileRequests >= 3, `only ${r.stats.compileRequests} compile requests reached weft`);
+      else if (mode === 'overlay') assert.deepEqual([r.stats.compileRequests, r.stats.shim], [0, null], 'no shim, nothing asked');
       else {
         assert.equal(r.stats.compileRequests, 0);
         assert.ok((r.stats.shim?.byToolKind['compile exec'] ?? 0) >= 3, JSON.stringify(r.stats.shim));

@@ -30,9 +30,9 @@ export function copyFixture(name: string, tier: 'e2e' | 'heavy' = 'e2e'): string
  * fixtures are copied to fresh directories, so their own packages still compile in every file),
  * or a private one per file when run alone or when `privateGocache` asks for a cold cache (tests
  * that count what a build compiles); a shared weft cache (the shim is built once for the whole
- * suite), no inherited weft variables, no network beyond what GOFLAGS allow.
+ * suite), no inherited weft variables, no daemon unless asked for, no network beyond what GOFLAGS allow.
  */
-export function makeTestEnv(name: string, opts: { privateGocache?: boolean } = {}): { env: NodeJS.ProcessEnv; cleanup: () => void } {
+export function makeTestEnv(name: string, opts: { privateGocache?: boolean; daemon?: boolean } = {}): { env: NodeJS.ProcessEnv; cleanup: () => void } {
   const shared = process.env['WEFT_E2E_GOCACHE'];
   const own = opts.privateGocache === true || shared === undefined || shared === '';
   const gocache = own ? mkdtempSync(join(tmpdir(), `weft-e2e-${name}-gocache-`)) : shared;
@@ -40,6 +40,9 @@ export function makeTestEnv(name: string, opts: { privateGocache?: boolean } = {
   for (const k of Object.keys(env)) {
     if (k.startsWith('WEFT_') && k !== 'WEFT_CACHE') delete env[k];
   }
+  // The in-process build unless a test asks for the daemon (test/e2e/daemon.test.ts), which
+  // then gets a runtime directory of its own and stops its daemons.
+  if (opts.daemon !== true) env['WEFT_DAEMON'] = 'off';
   return { env, cleanup: () => (own ? rmSync(gocache, { recursive: true, force: true }) : undefined) };
 }
 
@@ -98,17 +101,21 @@ export interface StatsJson {
   /** Child processes weft started, by kind. */
   processes: Record<string, number>;
   /** The pipeline that ran and why. */
-  mode: { name: BuildModeName; reason: string } | null;
+  mode: { name: BuildModeName; reason: string; overlayFiles?: number; linkFiles?: number } | null;
   plan: { listed: number; candidates: number; woven: number; deferred: number; dependents: number; compileMarks: number; overlayMarks: number; goListRuns: number; filesScanned: number; filesParsed: number } | null;
   weave: { packages: number; filesScanned: number; filesParsed: number; filesWoven: number };
   cache: { localHits: number; localMisses: number; stored: number } | null;
   types: { packages: string[]; batches: number };
 }
 
-export type BuildModeName = 'planned' | 'toolexec';
+export type BuildModeName = 'overlay' | 'planned' | 'toolexec';
 
-/** The two pipelines of `weft go`; tests that run in both set WEFT_MODE and check which one ran. */
-export const BUILD_MODES: readonly BuildModeName[] = ['planned', 'toolexec'];
+/**
+ * The pipelines of `weft go`; tests that run in each set WEFT_MODE and check which one ran. The
+ * overlay pass runs in auto mode and asserts that auto picked overlay, or, for the cases an
+ * overlay cannot carry, that it planned and why.
+ */
+export const BUILD_MODES: readonly BuildModeName[] = ['overlay', 'planned', 'toolexec'];
 
 /** Runs `weft go <args>` with WEFT_STATS_JSON and returns the result plus the build's stats. */
 export async function runWeftGo(args: readonly string[], opts: RunOptions): Promise<RunResult & { stats: StatsJson }> {

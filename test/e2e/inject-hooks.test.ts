@@ -16,7 +16,7 @@ import { ensureShim } from '../../src/server/ensure-shim.js';
 import { installInjection } from '../../src/server/injection.js';
 import type { Injector } from '../../src/resolve/index.js';
 import type { WeavePackageResult } from '../../src/weave/api.js';
-import { copyFixture, hasGo, run } from './helpers.js';
+import { copyFixture, hasGo, makeTestEnv, run } from './helpers.js';
 
 function result(files: { original: string; text: string }[], addedImports: string[], links: string[] = []): WeavePackageResult {
   return {
@@ -67,15 +67,18 @@ describe('injection hooks with a fake weaver (real go)', { skip: !hasGo && 'go i
   let root = '';
   let app = '';
   let shim = '';
-  const env: NodeJS.ProcessEnv = { ...process.env, GOFLAGS: '', GOTOOLCHAIN: 'local', GOPROXY: 'off' };
-  for (const k of Object.keys(env)) if (k.startsWith('WEFT_')) delete env[k];
+  // The run's shared GOCACHE (or a private one), never the machine's.
+  const { env, cleanup } = makeTestEnv('inject-hooks');
 
   before(async () => {
     root = copyFixture('inject');
     app = join(root, 'app');
     shim = await ensureShim({ go: 'go', cacheDir: join(tmpdir(), 'weft-e2e-cache'), env });
   });
-  after(() => rmSync(root, { recursive: true, force: true }));
+  after(() => {
+    rmSync(root, { recursive: true, force: true });
+    cleanup();
+  });
 
   async function build(args: string[], extraEnv: NodeJS.ProcessEnv = {}, dir = app): Promise<{ code: number | null; stderr: string; ctx: BuildContext; injector: Injector; compiled: string[] }> {
     // The fingerprint names this test's weaver (this compiled file): a changed fake weaver never

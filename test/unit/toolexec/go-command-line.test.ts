@@ -52,6 +52,8 @@ test('flagsEnd: before the packages of go build/run, before -args of go test, th
   assert.deepEqual(at(['run', '-race', 'main.go', 'x.go', '-flag']), ['main.go', 'x.go', '-flag']);
   assert.deepEqual(at(['test', './a', '-run', 'X', '-args', '-v']), ['-args', '-v']);
   assert.deepEqual(at(['test', './a', '-count=1']), []);
+  // go vet takes no flag after its packages ("malformed import path").
+  assert.deepEqual(at(['vet', '-printf=false', './a', './b']), ['./a', './b']);
   assert.deepEqual(at(['build', '-tags', 'x']), []);
 });
 
