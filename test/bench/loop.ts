@@ -18,6 +18,7 @@
 // --rss-builds=50, --out=<dir>. A mode weft rejects, a daemon that is not there and a launcher
 // that fails are reported as unavailable and the rest runs. Every daemon started here lives in a
 // private XDG_RUNTIME_DIR and is stopped at the end. Asserts nothing about time.
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -141,6 +142,16 @@ class Bench {
   }
 }
 
+/** The daemon of `dir` once its status names a pid (at most 10 s), else why not. */
+function waitForDaemon(bench: Bench, dir: string): DaemonInfo | string {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const s = bench.status(dir);
+    if (typeof s !== 'string' || Date.now() > until) return s;
+    spawnSync('sleep', ['0.5']);
+  }
+}
+
 /** Which tools this weft can run: modes it rejects and a daemon that is not there are unavailable. */
 function probe(bench: Bench, tools: Tool[]): void {
   const dir = join(bench.work, 'probe');
@@ -160,7 +171,9 @@ function probe(bench: Bench, tools: Tool[]): void {
       continue;
     }
     if (t.daemon) {
-      const s = bench.status(dir);
+      // The first build may start the daemon and not wait for it: give it a second build and a few seconds.
+      let s = waitForDaemon(bench, dir);
+      if (typeof s === 'string' && probeWeftMode(dir, bench.envOf(t, gocache), t.mode, t.front) === null) s = waitForDaemon(bench, dir);
       if (typeof s === 'string') t.unavailable = `daemon unavailable: ${s}`;
     }
   }
