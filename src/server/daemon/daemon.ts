@@ -25,6 +25,10 @@ import { PlanCache } from './plan-cache.js';
 const HEARTBEAT_MS = 2000;
 /** How long a stop waits for builds in flight before it exits anyway. */
 const DRAIN_MS = 60_000;
+/** After the drain, how long closing may take before the process exits regardless. */
+const EXIT_GRACE_MS = 10_000;
+/** A daemon that is not listening after this long (stuck starting) exits. */
+const START_LIMIT_MS = 60_000;
 /** A recorded file stamp this close to a write cannot vouch for the content. */
 const RACY_MS = 2000;
 
@@ -65,6 +69,11 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const identity = env['WEFT_TEST_DAEMON_IDENTITY'] || daemonIdentity();
   const idleMs = parseDuration(env['WEFT_DAEMON_IDLE'], DEFAULT_DAEMON_IDLE_MS);
   const dropLock = (): void => rmSync(files.lock, { force: true });
+  const starting = setTimeout(() => {
+    log.error(`daemon pid ${process.pid} did not start listening within ${START_LIMIT_MS / 1000} s; exiting`);
+    process.exit(1);
+  }, START_LIMIT_MS);
+  starting.unref();
   // Ready before listening: a front end connects as soon as the socket exists.
   const pool = await createWeavePool(log);
   const plans = new PlanCache({
@@ -83,6 +92,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     rmSync(files.sock, { force: true });
     ({ server, ino } = await listen(files.sock));
   } finally {
+    clearTimeout(starting);
     dropLock();
   }
   log.info(`daemon pid ${process.pid} (${identity}) serving ${opts.moduleRoot} on ${files.sock}; idle exit after ${idleMs} ms`);
@@ -103,6 +113,11 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const stop = (why: string): Promise<number> => {
     stopping ??= (async () => {
       log.info(`daemon pid ${process.pid} stopping: ${why}`);
+      // Whatever might hang below (a pool task, a handle), a stopped daemon does not linger.
+      setTimeout(() => {
+        log.error(`daemon pid ${process.pid} did not stop within ${(DRAIN_MS + EXIT_GRACE_MS) / 1000} s; exiting`);
+        process.exit(0);
+      }, DRAIN_MS + EXIT_GRACE_MS).unref();
       clearInterval(idleTimer);
       closeListener(server, files, ino);
       for (let waited = 0; active > 0 && waited < DRAIN_MS; waited += 50) await new Promise((r) => setTimeout(r, 50));
