@@ -86,8 +86,9 @@ class Bench {
   private seq = 0;
   constructor(readonly work: string, readonly weftCache: string, readonly config: string) {}
 
-  envOf(t: Tool, gocache: string, statsFile?: string): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = { ...goEnvBase(), GOCACHE: gocache };
+  /** `gocache` null: the caller's GOCACHE (probes and status queries, whose builds are not measured). */
+  envOf(t: Tool, gocache: string | null, statsFile?: string): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...goEnvBase(), ...(gocache !== null ? { GOCACHE: gocache } : {}) };
     if (t.kind === 'weft') {
       Object.assign(env, { WEFT_CACHE: this.weftCache, WEFT_CONFIG: this.config });
       if (!t.daemon) env['WEFT_DAEMON'] = 'off';
@@ -97,7 +98,7 @@ class Bench {
   }
 
   status(dir: string): DaemonInfo | string {
-    const s = daemonStatus(dir, this.envOf({ id: '', label: '', kind: 'weft', mode: '', daemon: true, front: nodeFront }, join(this.work, 'gocache-status')));
+    const s = daemonStatus(dir, this.envOf({ id: '', label: '', kind: 'weft', mode: '', daemon: true, front: nodeFront }, null));
     if (typeof s !== 'string') this.daemonPids.add(s.pid);
     return s;
   }
@@ -156,7 +157,7 @@ function waitForDaemon(bench: Bench, dir: string): DaemonInfo | string {
 function probe(bench: Bench, tools: Tool[]): void {
   const dir = join(bench.work, 'probe');
   writeProbeModule(dir);
-  const gocache = join(bench.work, 'gocache-probe');
+  const gocache = null;
   prepareWeft(dir, bench.envOf(tools.find((t) => t.kind === 'weft' && !t.daemon) ?? { ...tools[0]!, kind: 'weft' }, gocache), log);
   for (const t of tools) {
     if (t.kind === 'plain') continue;
@@ -285,7 +286,7 @@ async function main(): Promise<void> {
   writeFileSync(config, NO_MATCH_CONFIG);
   const bench = new Bench(work, join(work, 'weft-cache'), config);
   const cleanUp = (): void => {
-    stopDaemons(bench.daemonDirs, bench.daemonPids, bench.envOf({ id: '', label: '', kind: 'weft', mode: '', daemon: true, front: nodeFront }, join(work, 'gocache-status')), log);
+    stopDaemons(bench.daemonDirs, bench.daemonPids, bench.envOf({ id: '', label: '', kind: 'weft', mode: '', daemon: true, front: nodeFront }, null), log);
     // GOCACHEs of a thousand packages take long to delete on a busy disk: the results are out already.
     removeInBackground(work);
   };
