@@ -32,6 +32,8 @@ export interface ToolResult {
 export interface CaseResult {
   case: string;
   variant: Variant;
+  /** Packages of a generated N-package module (absent for the fixture): the per-package table divides by it. */
+  packages?: number;
   tools: ToolResult[];
 }
 
@@ -94,6 +96,53 @@ export function formatTable(results: readonly CaseResult[]): string {
     }
   }
   if (reasons.length > 0) lines.push('', ...reasons.map((why, i) => `[${i + 1}] ${why}`));
+  return lines.join('\n');
+}
+
+export const PER_PACKAGE_HEADER = [
+  '| GOCACHE | tool | packages | wall ms/pkg | CPU ms/pkg | wall − plain ms/pkg | CPU − plain ms/pkg | CPU ms per added pkg |',
+  '|---|---|---|---|---|---|---|---|',
+];
+
+/** Per-round (tool − plain go) / packages, paired by round like the ratios. */
+function extraPerPackage(xs: readonly number[], base: readonly number[], packages: number): Spread | null {
+  const paired = xs.flatMap((x, r) => (base[r] !== undefined ? [(x - base[r]!) / packages] : []));
+  return paired.length === 0 ? null : spreadOf(paired);
+}
+
+const perPkg = (s: Spread | null): string => (s === null ? '—' : s.n === 1 ? s.median.toFixed(1) : `${s.median.toFixed(1)} (${s.min.toFixed(1)}–${s.max.toFixed(1)})`);
+
+/**
+ * The N-package cases divided by N, grouped by GOCACHE state and tool with N ascending, so
+ * whether a tool's cost per package stays flat from 200 to 2000 packages reads down one column.
+ * The − plain columns are what the tool adds per package over plain go in the same round. The
+ * last column is the tool's median CPU growth from the previous N over the packages added: the
+ * per-package cost without the fixed cost per build (standard library, start-up), which a
+ * division by N still contains at small N. Empty when no N-package case was measured.
+ */
+export function formatPerPackage(results: readonly CaseResult[]): string {
+  const sized = results.filter((c) => c.packages !== undefined && c.packages > 0);
+  if (sized.length === 0) return '';
+  const lines = [...PER_PACKAGE_HEADER];
+  const variants = [...new Set(sized.map((c) => c.variant))];
+  const tools = [...new Set(sized.flatMap((c) => c.tools.map((t) => t.tool)))];
+  for (const v of variants) {
+    for (const name of tools) {
+      let prev: { n: number; cpu: number } | null = null;
+      for (const c of sized.filter((x) => x.variant === v).sort((a, b) => a.packages! - b.packages!)) {
+        const t = c.tools.find((x) => x.tool === name);
+        if (t === undefined || t.unavailable !== undefined || t.wallMs.length === 0) continue;
+        const n = c.packages!;
+        const cpu = spreadOf(t.cpuMs).median;
+        const marginal = prev === null || n === prev.n ? '—' : ((cpu - prev.cpu) / (n - prev.n)).toFixed(1);
+        prev = { n, cpu };
+        const plain = c.tools.find((x) => x.kind === 'plain' && x.unavailable === undefined);
+        const scale = (xs: readonly number[]): Spread => spreadOf(xs.map((x) => x / n));
+        const extra = plain === undefined || t === plain ? null : { wall: extraPerPackage(t.wallMs, plain.wallMs, n), cpu: extraPerPackage(t.cpuMs, plain.cpuMs, n) };
+        lines.push(`| ${v} | ${name} | ${n} | ${perPkg(scale(t.wallMs))} | ${perPkg(scale(t.cpuMs))} | ${extra === null ? '—' : perPkg(extra.wall)} | ${extra === null ? '—' : perPkg(extra.cpu)} | ${marginal} |`);
+      }
+    }
+  }
   return lines.join('\n');
 }
 

@@ -26,7 +26,8 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { flag, repoRoot, timedRun, weftBin } from './bench-util.js';
-import { baselineSource, countExecProcesses, formatTable, parseWeftStats, resultsJson, type CaseResult, type ToolKind, type ToolResult, type Variant } from './build-report.js';
+import { firstLine, goEnvBase, NO_MATCH_CONFIG, prepareWeft, probeWeftMode, proxyEnv, removeInBackground, run, Trash, usePrivateRuntimeDir, writeProbeModule } from './build-env.js';
+import { baselineSource, countExecProcesses, formatPerPackage, formatTable, parseWeftStats, resultsJson, type CaseResult, type ToolKind, type ToolResult, type Variant } from './build-report.js';
 import { leafOf, MAIN_DIR, writeTreeModule, writeTreePackage, type TreeModule } from './monorepo.js';
 
 const ORCHESTRION_MODULE = 'github.com/DataDog/orchestrion';
@@ -53,7 +54,18 @@ if (
 }
 
 const log = (s: string): void => void process.stderr.write(`bench:build: ${s}\n`);
-const firstLine = (s: string): string => s.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '(no output)';
+
+/** Where the benchmark's own wall time goes (the timed builds against everything around them). */
+const phases = new Map<string, number>();
+async function phase<T>(name: string, f: () => T | Promise<T>): Promise<T> {
+  const t0 = Date.now();
+  try {
+    return await f();
+  } finally {
+    phases.set(name, (phases.get(name) ?? 0) + Date.now() - t0);
+  }
+}
+const describePhases = (): string => [...phases].map(([k, v]) => `${k} ${(v / 1000).toFixed(0)} s`).join(', ');
 
 interface Tool {
   id: string;
@@ -68,6 +80,8 @@ interface Tool {
 /** One case as the tools see it: where each builds, what, and how a warm run edits it. */
 interface Case {
   name: string;
+  /** The generated module's package count (absent for the fixture). */
+  packages?: number;
   target: string;
   dirOf(tool: Tool): string;
   envOf(tool: Tool): NodeJS.ProcessEnv;
@@ -75,22 +89,6 @@ interface Case {
   edit(tool: Tool, salt: number): void;
   /** Tools this case cannot run, with the reason (e.g. orchestrion's pin could not be added). */
   unavailable: Map<string, string>;
-}
-
-const goEnvBase = (): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly', GOPROXY: 'off' };
-  for (const k of Object.keys(env)) if (k.startsWith('WEFT_')) delete env[k];
-  // These figures are the in-process pipeline's (the daemon's: npm run bench:daemon).
-  env['WEFT_DAEMON'] = 'off';
-  return env;
-};
-
-/** What a module download or `go get` may use: the user's proxy, else the public one. */
-const proxyEnv = (): NodeJS.ProcessEnv => ({ ...goEnvBase(), GOPROXY: process.env['GOPROXY'] || 'https://proxy.golang.org,direct', GOFLAGS: '-mod=mod' });
-
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 600_000): { ok: boolean; out: string } {
-  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
-  return { ok: r.status === 0, out: `${r.stderr ?? ''}${r.stdout ?? ''}${r.error ? r.error.message : ''}` };
 }
 
 /**
@@ -139,22 +137,6 @@ const LEGEND = [
   'Ratios pair each round with plain go\'s run of the same round.',
 ].join('\n');
 
-const NO_MATCH_CONFIG = [
-  'meta:',
-  '  name: bench-no-match',
-  '  description: an aspect whose function exists nowhere, so every compile goes through the shim and the server and none is woven',
-  'aspects:',
-  '  - id: no-such-function',
-  '    join-point:',
-  '      function-body:',
-  '        function:',
-  '          - name: NoSuchFunctionAnywhereInThisModule',
-  '    advice:',
-  '      prepend-statements:',
-  '        template: println("never")',
-  '',
-].join('\n');
-
 function monorepoCase(work: string, packages: number, orchestrion: Tool | undefined): Case {
   const tree: TreeModule = { packages, generator: 'test/bench/build.ts', stdFor: () => ['fmt', 'strings'], main: 'all', goVersion: '1.24.0' };
   const mod = join(work, 'mod');
@@ -173,6 +155,7 @@ function monorepoCase(work: string, packages: number, orchestrion: Tool | undefi
   const leaf = leafOf(tree);
   return {
     name: `${packages} packages`,
+    packages,
     target: `./${MAIN_DIR}`,
     dirOf: (t) => (t.kind === 'orchestrion' ? orchMod : mod),
     envOf: (t) => (t.kind === 'weft' ? { WEFT_CONFIG: config } : {}),
@@ -189,7 +172,10 @@ function ddtraceCase(work: string): Case | string {
   const baseline = join(work, 'baseline');
   cpSync(fixture, baseline, { recursive: true });
   writeFileSync(join(baseline, 'zz_bench_baseline.go'), baselineSource(readFileSync(join(fixture, 'orchestrion.tool.go'), 'utf8'), 'main'));
-  const dirOf = (t: Tool): string => (t.kind === 'plain' ? baseline : fixture);
+  // orchestrion builds its own copy: whatever it leaves in a module must not reach weft's builds.
+  const orchFixture = join(work, 'fixture-orchestrion');
+  cpSync(fixture, orchFixture, { recursive: true });
+  const dirOf = (t: Tool): string => (t.kind === 'plain' ? baseline : t.kind === 'orchestrion' ? orchFixture : fixture);
   return {
     name: 'dd-trace-go fixture',
     target: '.',
@@ -222,6 +208,7 @@ class Runner {
     private readonly work: string,
     private readonly weftCache: string,
     private readonly orchestrionBin: string,
+    readonly trash: Trash,
   ) {}
 
   private envFor(t: Tool, c: Case, gocache: string): { env: NodeJS.ProcessEnv; statsFile: string; rssFile: string } {
@@ -229,7 +216,8 @@ class Runner {
     const statsFile = join(this.work, `stats-${n}.json`);
     const rssFile = join(this.work, `rss-${n}.txt`);
     const env: NodeJS.ProcessEnv = { ...goEnvBase(), GOCACHE: gocache, ...c.envOf(t) };
-    if (t.kind === 'weft') Object.assign(env, { WEFT_CACHE: this.weftCache, WEFT_STATS_JSON: statsFile, WEFT_BENCH_RSS_FILE: rssFile });
+    // In-process weft (no daemon): each row measures the mode it names; npm run bench:loop measures the daemon.
+    if (t.kind === 'weft') Object.assign(env, { WEFT_CACHE: this.weftCache, WEFT_DAEMON: 'off', WEFT_STATS_JSON: statsFile, WEFT_BENCH_RSS_FILE: rssFile });
     return { env, statsFile, rssFile };
   }
 
@@ -264,7 +252,7 @@ class Runner {
   /** Empties weft's cache except the built shim and type oracle (what `weft prepare` leaves). */
   resetWeftCache(): void {
     if (!existsSync(this.weftCache)) return;
-    for (const e of readdirSync(this.weftCache)) if (e !== 'shim' && e !== 'oracle') rmSync(join(this.weftCache, e), { recursive: true, force: true });
+    for (const e of readdirSync(this.weftCache)) if (e !== 'shim' && e !== 'oracle') this.trash.discard(join(this.weftCache, e));
   }
 }
 
@@ -291,7 +279,7 @@ async function measure(runner: Runner, c: Case, variant: Variant, tools: Tool[],
       log(`${c.name}: seeding ${t.label}'s GOCACHE`);
       const seed = join(work, `gocache-${t.id.replace(/\W/g, '_')}-seed`);
       try {
-        await runner.build(t, c, seed);
+        await phase('seed builds', () => runner.build(t, c, seed));
         seeds.set(t.id, seed);
       } catch (e) {
         results.get(t.id)!.unavailable = `build failed: ${(e as Error).message}`;
@@ -301,13 +289,15 @@ async function measure(runner: Runner, c: Case, variant: Variant, tools: Tool[],
   const oneBuild = async (t: Tool, r: number | string): Promise<Sample | null> => {
     const gocache = cacheFor(t, r);
     if (variant === 'fresh') {
-      rmSync(gocache, { recursive: true, force: true });
-      if (t.kind === 'weft') runner.resetWeftCache();
+      await phase('clean-up', () => {
+        runner.trash.discard(gocache);
+        if (t.kind === 'weft') runner.resetWeftCache();
+      });
     } else {
       c.edit(t, ++salt.n);
     }
     try {
-      return await runner.build(t, c, gocache);
+      return await phase('timed builds', () => runner.build(t, c, gocache));
     } catch (e) {
       results.get(t.id)!.unavailable = `build failed: ${(e as Error).message}`;
       return null;
@@ -332,8 +322,8 @@ async function measure(runner: Runner, c: Case, variant: Variant, tools: Tool[],
         // The last fresh round's cache is the tool's warm seed: a complete build by that tool.
         const prev = seeds.get(t.id);
         if (r === RUNS - 1) seeds.set(t.id, cacheFor(t, r));
-        else rmSync(cacheFor(t, r), { recursive: true, force: true });
-        if (prev !== undefined && prev !== seeds.get(t.id)) rmSync(prev, { recursive: true, force: true });
+        else runner.trash.discard(cacheFor(t, r));
+        if (prev !== undefined && prev !== seeds.get(t.id)) runner.trash.discard(prev);
       }
     }
   }
@@ -344,13 +334,13 @@ async function measure(runner: Runner, c: Case, variant: Variant, tools: Tool[],
       for (const t of live()) {
         const gocache = variant === 'fresh' ? cacheFor(t, 'count') : seeds.get(t.id)!;
         if (variant === 'fresh') {
-          rmSync(gocache, { recursive: true, force: true });
+          runner.trash.discard(gocache);
           if (t.kind === 'weft') runner.resetWeftCache();
         } else {
           c.edit(t, ++salt.n);
         }
-        const counted = runner.countProcesses(t, c, gocache);
-        if (variant === 'fresh') rmSync(gocache, { recursive: true, force: true });
+        const counted = await phase('process counts (strace)', () => runner.countProcesses(t, c, gocache));
+        if (variant === 'fresh') runner.trash.discard(gocache);
         if (typeof counted === 'string') log(`${c.name}, ${variant}: ${t.label}: ${counted}`);
         else {
           results.get(t.id)!.processes = counted.processes;
@@ -360,23 +350,20 @@ async function measure(runner: Runner, c: Case, variant: Variant, tools: Tool[],
       }
     }
   }
-  return { case: c.name, variant, tools: tools.map((t) => results.get(t.id)!) };
+  return { case: c.name, variant, ...(c.packages !== undefined ? { packages: c.packages } : {}), tools: tools.map((t) => results.get(t.id)!) };
 }
 
 /** Probes each weft mode on a one-package module (and builds the shim and oracle out of the timings). */
-async function probeWeftModes(work: string, weftCache: string): Promise<Tool[]> {
+function probeWeftModes(work: string, weftCache: string): Tool[] {
   const dir = join(work, 'probe');
-  mkdirSync(dir);
-  writeFileSync(join(dir, 'go.mod'), 'module example.com/probe\n\ngo 1.24.0\n');
-  writeFileSync(join(dir, 'main.go'), 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("probe") }\n');
-  const env = { ...goEnvBase(), WEFT_CACHE: weftCache };
-  const prep = run(process.execPath, [weftBin, 'prepare'], dir, env);
-  if (!prep.ok) log(`weft prepare failed (${firstLine(prep.out)}); the first weft build may include building the shim`);
+  writeProbeModule(dir);
+  const env = { ...goEnvBase(), WEFT_CACHE: weftCache, WEFT_DAEMON: 'off' };
+  prepareWeft(dir, env, log);
   return MODES.map((m) => {
     const mode = m === 'default' ? '' : m;
     const t: Tool = { id: `weft:${m}`, label: mode === '' ? 'weft' : `weft ${mode}`, kind: 'weft', mode };
-    const r = run(process.execPath, [weftBin, 'go', 'build', ...(mode ? [`--weft-mode=${mode}`] : []), '-o', '/dev/null', '.'], dir, env);
-    if (!r.ok) t.unavailable = firstLine(r.out);
+    const why = probeWeftMode(dir, env, mode);
+    if (why !== null) t.unavailable = why;
     return t;
   });
 }
@@ -394,20 +381,21 @@ async function main(): Promise<void> {
   try {
     const machine = describeMachine();
     log(`${machine}; ${RUNS} round(s); cases ${CASES.join(', ')}; variants ${VARIANTS.join(', ')}; weft modes ${MODES.join(', ')}`);
-    const weftTools = await probeWeftModes(work, weftCache);
+    usePrivateRuntimeDir(work);
+    const weftTools = await phase('weft prepare and mode probes', () => probeWeftModes(work, weftCache));
     for (const t of weftTools) if (t.unavailable !== undefined) log(`${t.label}: unavailable: ${t.unavailable}`);
-    const orch = installOrchestrion();
+    const orch = await phase('orchestrion install', () => installOrchestrion());
     const orchTool: Tool = { id: 'orchestrion', label: `orchestrion ${ORCHESTRION_VERSION}`, kind: 'orchestrion', ...('error' in orch ? { unavailable: orch.error } : {}) };
     if ('error' in orch) log(`orchestrion: ${orch.error}`);
     const tools: Tool[] = [{ id: 'plain', label: 'plain go', kind: 'plain' }, ...weftTools, orchTool];
-    const runner = new Runner(work, weftCache, 'bin' in orch ? orch.bin : '');
+    const runner = new Runner(work, weftCache, 'bin' in orch ? orch.bin : '', new Trash(join(work, 'trash')));
     const salt = { n: 0 };
     const results: CaseResult[] = [];
     for (const name of CASES) {
       const caseWork = join(work, `case-${name}`);
       mkdirSync(caseWork);
       log(`preparing ${name === 'ddtrace' ? 'the dd-trace-go fixture' : `${name} packages`}`);
-      const c = name === 'ddtrace' ? ddtraceCase(caseWork) : monorepoCase(caseWork, Number(name), orchTool);
+      const c = await phase('case set-up', () => (name === 'ddtrace' ? ddtraceCase(caseWork) : monorepoCase(caseWork, Number(name), orchTool)));
       if (typeof c === 'string') {
         log(`${name}: skipped: ${c}`);
         continue;
@@ -415,11 +403,12 @@ async function main(): Promise<void> {
       for (const [id, why] of c.unavailable) log(`${c.name}: ${id}: ${why}`);
       const seeds = new Map<string, string>();
       for (const v of VARIANTS) results.push(await measure(runner, c, v, tools, seeds, caseWork, salt));
-      rmSync(caseWork, { recursive: true, force: true });
+      await phase('clean-up', () => runner.trash.discard(caseWork));
     }
     const date = new Date().toISOString();
-    const table = `${formatTable(results)}\n\n${LEGEND}`;
-    const title = `weft build benchmark, ${date.slice(0, 16).replace('T', ' ')} UTC: ${machine}; ${RUNS} round(s)${quick ? ' (--quick)' : ''}; took ${((Date.now() - started) / 1000).toFixed(0)} s`;
+    const perPackage = formatPerPackage(results);
+    const table = `${formatTable(results)}\n\n${LEGEND}${perPackage === '' ? '' : `\n\nPer package (the N-package cases divided by N; − plain: what the tool adds per package over plain go in the same round):\n\n${perPackage}`}`;
+    const title = `weft build benchmark, ${date.slice(0, 16).replace('T', ' ')} UTC: ${machine}; ${RUNS} round(s)${quick ? ' (--quick)' : ''}; took ${((Date.now() - started) / 1000).toFixed(0)} s (${describePhases()})`;
     console.log(`${title}\n\n${table}\n`);
     mkdirSync(OUT, { recursive: true });
     const stem = join(OUT, `build-${date.replace(/[:.]/g, '-')}`);
@@ -427,7 +416,8 @@ async function main(): Promise<void> {
     writeFileSync(`${stem}.json`, resultsJson({ date, machine, runs: RUNS, quick, modes: MODES, orchestrion: 'bin' in orch ? orch.bin : orch.error }, results));
     log(`wrote ${stem}.md and .json`);
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    // Removing the run's GOCACHEs can take minutes on a busy disk: the results are out already.
+    removeInBackground(work);
   }
 }
 

@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { baselineSource, countExecProcesses, figuresOf, formatTable, parseWeftStats, type ToolResult } from '../../bench/build-report.js';
+import { baselineSource, countExecProcesses, figuresOf, formatPerPackage, formatTable, parseWeftStats, type ToolResult } from '../../bench/build-report.js';
 import { leafOf, MAIN_DIR, writeTreeModule, writeTreePackage, type TreeModule } from '../../bench/monorepo.js';
 
 const repo = new URL('../../../../', import.meta.url).pathname;
@@ -144,5 +144,34 @@ describe('formatTable', () => {
   it('a single round prints bare figures', () => {
     const one = formatTable([{ case: 'c', variant: 'warm', tools: [tool({ tool: 'plain go', kind: 'plain', wallMs: [840], cpuMs: [390] }), tool({ tool: 'weft', kind: 'weft', wallMs: [1710], cpuMs: [800], mode: '?' })] }]).split('\n');
     assert.equal(one[3], '| c | warm | weft | ? | 1.71 | 2.04× | 0.80 | 2.05× | — | — | — |');
+  });
+});
+
+describe('formatPerPackage', () => {
+  const tool = (over: Partial<ToolResult> & Pick<ToolResult, 'tool' | 'kind'>): ToolResult => ({ wallMs: [], cpuMs: [], processes: null, rssKb: [], mode: null, compiles: [], ...over });
+  /** The rows under the header, after checking the header. */
+  const lines = (all: string[]): string[] => {
+    assert.equal(all[0], '| GOCACHE | tool | packages | wall ms/pkg | CPU ms/pkg | wall − plain ms/pkg | CPU − plain ms/pkg | CPU ms per added pkg |');
+    return all.slice(2);
+  };
+
+  it('divides each N-package case by N, tool by tool with N ascending, and pairs the extra over plain by round', () => {
+    const text = formatPerPackage([
+      { case: '1000 packages', variant: 'fresh', packages: 1000, tools: [tool({ tool: 'plain go', kind: 'plain', wallMs: [50_000], cpuMs: [80_000] }), tool({ tool: 'weft toolexec', kind: 'weft', wallMs: [60_000], cpuMs: [90_000] })] },
+      { case: '200 packages', variant: 'fresh', packages: 200, tools: [tool({ tool: 'plain go', kind: 'plain', wallMs: [9_000, 11_000], cpuMs: [16_000, 16_000] }), tool({ tool: 'weft toolexec', kind: 'weft', wallMs: [10_000, 13_000], cpuMs: [18_000, 17_000] })] },
+      { case: 'dd-trace-go fixture', variant: 'fresh', tools: [tool({ tool: 'plain go', kind: 'plain', wallMs: [1], cpuMs: [1] })] },
+    ]).split('\n');
+    assert.deepEqual(lines(text), [
+      '| fresh | plain go | 200 | 50.0 (45.0–55.0) | 80.0 (80.0–80.0) | — | — | — |',
+      '| fresh | plain go | 1000 | 50.0 | 80.0 | — | — | 80.0 |',
+      '| fresh | weft toolexec | 200 | 57.5 (50.0–65.0) | 87.5 (85.0–90.0) | 7.5 (5.0–10.0) | 7.5 (5.0–10.0) | — |',
+      '| fresh | weft toolexec | 1000 | 60.0 | 90.0 | 10.0 | 10.0 | 90.6 |',
+    ]);
+  });
+
+  it('leaves out unavailable tools, and is empty without an N-package case', () => {
+    const text = formatPerPackage([{ case: '2 packages', variant: 'warm', packages: 2, tools: [tool({ tool: 'plain go', kind: 'plain', wallMs: [100], cpuMs: [40] }), tool({ tool: 'orchestrion', kind: 'orchestrion', unavailable: 'offline' })] }]);
+    assert.deepEqual(lines(text.split('\n')), ['| warm | plain go | 2 | 50.0 | 20.0 | — | — | — |']);
+    assert.equal(formatPerPackage([{ case: 'fixture', variant: 'warm', tools: [] }]), '');
   });
 });
