@@ -7,24 +7,13 @@
 // file's own and is stopped at the end.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFileSync, chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { copyFixture, hasGo, helloAspect, makeTestEnv, run, runWeft, runWeftGo, waitUntil, weftBin, type StatsJson } from './helpers.js';
-
-type DaemonStats = StatsJson & { daemon: { warm: boolean; planReused: boolean | 'rescreened' | 'replanned' | null } | null };
+import { backdate, copyFixture, hasGo, helloAspect, makeTestEnv, run, runWeft, runWeftGo, waitUntil, weftBin, type DaemonStats } from './helpers.js';
 
 const ENTERING = /weft: entering Hello/g;
-
-function backdate(dir: string): void {
-  const then = new Date(Date.now() - 60_000);
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) backdate(p);
-    utimesSync(p, then, then);
-  }
-}
 
 describe('the warm daemon (weft go, real go)', { skip: !hasGo && 'go is not installed' }, () => {
   let mod = '';

@@ -4,24 +4,13 @@
 // on PATH that fails proves it), and the binary it produced runs woven; a wedged daemon costs one
 // warning and an in-process build. The daemons live in a runtime directory of this file's own.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { copyFixture, hasGo, helloAspect, makeTestEnv, repoRoot, run, runWeft, type RunResult, type StatsJson } from './helpers.js';
-
-type DaemonStats = StatsJson & { daemon: { warm: boolean; planReused: boolean | 'rescreened' | 'replanned' | null } | null };
+import { backdate, copyFixture, hasGo, helloAspect, makeTestEnv, repoRoot, run, runWeft, type RunResult, type DaemonStats } from './helpers.js';
 
 const launcher = join(repoRoot, 'bin', 'weft');
-
-function backdate(dir: string): void {
-  const then = new Date(Date.now() - 60_000);
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) backdate(p);
-    utimesSync(p, then, then);
-  }
-}
 
 describe('bin/weft go through the Go front end and the warm daemon (real go)', { skip: !hasGo && 'go is not installed' }, () => {
   let mod = '';

@@ -1,7 +1,7 @@
 // Shared helpers for e2e tests: run the real weft CLI and the real go on copies of fixture
 // modules, with one GOCACHE per test run (see makeTestEnv) and one shared weft cache for the shim.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -203,4 +203,21 @@ export function helloAspect(opts: { id?: string; importPath?: string | null } = 
     `        template: 'println("weft: entering {{ .Function.Name }}")'`,
     '',
   ].join('\n');
+}
+
+/** The stats JSON of a build that went through the daemon. */
+export type DaemonStats = StatsJson & { daemon: { warm: boolean; planReused: boolean | 'rescreened' | 'replanned' | null } | null };
+
+/**
+ * Sets every file's times a minute back, as in an edit loop: files written within the file
+ * system's time granularity of a check are compared by content (plans) or not trusted at all
+ * (the configuration, go env) by the daemon.
+ */
+export function backdate(dir: string): void {
+  const then = new Date(Date.now() - 60_000);
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) backdate(p);
+    utimesSync(p, then, then);
+  }
 }
