@@ -81,6 +81,10 @@ try {
   t = Date.now();
   weftSync(['go', 'build', '--weft-stats', '-o', binary, '.']);
   console.log(`(built in ${Date.now() - t} ms)`);
+  // The first build started the module's warm daemon (the second went through it): a demo
+  // leaves nothing running.
+  console.log('stopping the warm daemon the first build started (weft daemon stop):');
+  weftSync(['daemon', 'stop']);
 } finally {
   rmSync(out, { recursive: true, force: true });
 }
