@@ -11,7 +11,7 @@ import { createLogger, parseLogLevel } from '../server/log.js';
 import { runDaemon, runId, type DaemonConnection, type DaemonShared } from '../server/daemon/daemon.js';
 import { daemonFiles, daemonKey, daemonRuntimeDir } from '../server/daemon/paths.js';
 import { findModuleRoot } from '../server/module-root.js';
-import { extractWeftFlags, parseProgressSetting } from './go-args.js';
+import { extractWeftFlags, parseGoInvocation, parseProgressSetting } from './go-args.js';
 import { finishGoRun, prepareGoRun, releaseGoRun } from './go-command.js';
 import { describeTopLevelError } from './index.js';
 import type { ProgramIO } from './program.js';
@@ -72,13 +72,21 @@ async function serveBuild(req: DaemonBuild, conn: DaemonConnection, shared: Daem
   const stderr = (text: string): void => conn.send({ t: 'stderr', text });
   // The warm path draws no progress line: asked for explicitly, the build goes back to the front end.
   let progress;
+  let moduleRoot: string | null;
   try {
-    const { flags } = extractWeftFlags(req.args);
+    const { goArgs, flags } = extractWeftFlags(req.args);
     progress = flags.progress ?? parseProgressSetting(env['WEFT_PROGRESS'] ?? '', 'WEFT_PROGRESS');
+    moduleRoot = findModuleRoot(parseGoInvocation(goArgs, req.cwd).dir);
   } catch (e) {
     const { text, code } = describeTopLevelError(e);
     stderr(text);
     conn.send({ t: 'exit', code });
+    return;
+  }
+  // A front end that reached the wrong daemon (a -C it read differently, a stale socket name)
+  // must not build with another module's kept plans and configuration.
+  if (moduleRoot !== shared.moduleRoot) {
+    conn.send({ t: 'fallback', reason: `the daemon for ${shared.moduleRoot} got a build of ${moduleRoot ?? 'no module'}`, warn: true });
     return;
   }
   if (progress === 'on') {

@@ -7,10 +7,13 @@
 // file's own and is stopped at the end.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createConnection } from 'node:net';
 import { appendFileSync, chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { encodeFrame, envToList, FrameDecoder } from '../../src/protocol/index.js';
+import { daemonFiles, daemonIdentity, daemonKey } from '../../src/server/daemon/paths.js';
 import { backdate, copyFixture, hasGo, helloAspect, makeTestEnv, run, runWeft, runWeftGo, waitUntil, weftBin, type DaemonStats } from './helpers.js';
 
 const ENTERING = /weft: entering Hello/g;
@@ -105,6 +108,32 @@ describe('the warm daemon (weft go, real go)', { skip: !hasGo && 'go is not inst
     const [s] = await status();
     assert.equal(s?.module, mod);
     assert.equal(s?.builds, 2);
+  });
+
+  it("a build of another module sent to this module's daemon is handed back with a warning, not built with its plans", async () => {
+    const other = mkdtempSync(join(tmpdir(), 'weft-e2e-daemon-other-'));
+    writeFileSync(join(other, 'go.mod'), 'module example.com/other\n\ngo 1.23\n');
+    try {
+      const sock = daemonFiles(weftDir(), daemonKey(mod)).sock;
+      const replies = await new Promise<Record<string, unknown>[]>((resolve, reject) => {
+        const got: Record<string, unknown>[] = [];
+        const decoder = new FrameDecoder();
+        const c = createConnection(sock, () => {
+          c.write(encodeFrame({ t: 'build', identity: daemonIdentity(), cwd: other, args: ['build', '.'], env: envToList(env), stderrTTY: false, stdoutTTY: false }));
+        });
+        c.on('data', (chunk) => got.push(...(decoder.push(chunk) as Record<string, unknown>[])));
+        // Without the guard the daemon would answer "run" and wait for this client's "done".
+        setTimeout(() => c.destroy(), 30_000).unref();
+        c.on('close', () => resolve(got));
+        c.on('error', reject);
+      });
+      const last = replies.filter((r) => !(r['t'] === 'stderr' && r['text'] === '')).at(-1);
+      assert.equal(last?.['t'], 'fallback', JSON.stringify(replies));
+      assert.equal(last?.['warn'], true);
+      assert.match(String(last?.['reason']), /got a build of .*weft-e2e-daemon-other-/);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it('a function body edit re-screens that file; the woven package stays woven, with the edit', async () => {

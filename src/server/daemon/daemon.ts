@@ -41,6 +41,8 @@ export interface DaemonConnection {
 
 /** What the daemon lends every build. */
 export interface DaemonShared {
+  /** The module this daemon serves: a build of another one must not use its kept plans. */
+  moduleRoot: string;
   warm: WarmResources;
   plans: PlanCache;
   /** Builds served before this one. */
@@ -179,7 +181,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
       lastUsed = Date.now();
       const t0 = Date.now();
       try {
-        await opts.build(first, conn.heartbeating(), { warm, plans, buildsBefore, log });
+        await opts.build(first, conn.heartbeating(), { moduleRoot: opts.moduleRoot, warm, plans, buildsBefore, log });
       } catch (e) {
         if (e instanceof WeftError && e.code === 'E_DAEMON') {
           // The front end went away (Ctrl-C, its timeout): nobody waits for this build.
