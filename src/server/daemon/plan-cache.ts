@@ -58,28 +58,24 @@ export type Revalidation =
 const MAX_DIRS = 20_000;
 const RACY_MS = 2000;
 
-/** The module cache: everything in it is immutable (go makes it read-only). */
-export function moduleCacheDir(env: NodeJS.ProcessEnv): string {
-  if (env['GOMODCACHE']) return env['GOMODCACHE'];
-  const gopath = (env['GOPATH'] ?? '').split(':')[0];
-  return join(gopath !== undefined && gopath !== '' ? gopath : join(env['HOME'] ?? '', 'go'), 'pkg', 'mod');
-}
-
 /**
  * Records what `plan` was made from: null when the module is too large to check cheaply. Local
  * packages are those outside GOROOT and the module cache: the main module(s), local replace
  * directories, vendor.
  */
-export function recordPlan(plan: BuildPlan, env: NodeJS.ProcessEnv, extraKeyFiles: readonly string[] = []): PlanRecord | null {
+export function recordPlan(plan: BuildPlan, env: NodeJS.ProcessEnv, modCache: string, extraKeyFiles: readonly string[] = []): PlanRecord | null {
   const now = Date.now();
-  const modcache = moduleCacheDir(env) + sep;
+  // The module cache is immutable (go makes it read-only). `go env GOMODCACHE` is the build's
+  // own answer (GOMODCACHE, GOPATH and `go env -w` included); unknown (''), everything is checked.
+  const modcache = modCache === '' ? null : modCache + sep;
+  const inModCache = (dir: string): boolean => modcache !== null && dir.startsWith(modcache);
   const record: PlanRecord = { keyFiles: new Map(), dirs: new Map(), files: new Map(), packagesOf: new Map() };
   const roots = new Set<string>();
   const packageDirs = new Set<string>();
   for (const p of plan.packages.values()) {
-    if (p.Standard === true || p.Dir === undefined || p.Dir.startsWith(modcache)) continue;
+    if (p.Standard === true || p.Dir === undefined || inModCache(p.Dir)) continue;
     packageDirs.add(p.Dir);
-    if (p.Module?.Dir !== undefined && !p.Module.Dir.startsWith(modcache)) roots.add(p.Module.Dir);
+    if (p.Module?.Dir !== undefined && !inModCache(p.Module.Dir)) roots.add(p.Module.Dir);
     for (const f of [...(p.GoFiles ?? []), ...(p.CgoFiles ?? [])]) {
       const path = join(p.Dir, f);
       const list = record.packagesOf.get(path) ?? [];
@@ -270,7 +266,7 @@ export class PlanCache {
     }
     const disposers: Entry['disposers'] = [];
     const plan = await planBuild(ctx, { ...opts, disposers });
-    const record = recordPlan(plan, opts.env);
+    const record = recordPlan(plan, opts.env, ctx.modCache);
     if (record === null) {
       ctx.disposers.push(...disposers);
       return { plan, reuse: entry !== undefined ? 'replanned' : false };

@@ -31,7 +31,7 @@ function makeModule(): { root: string; modcache: string; plan: BuildPlan; env: N
 }
 
 function record(m: ReturnType<typeof makeModule>): PlanRecord {
-  const r = recordPlan(m.plan, m.env);
+  const r = recordPlan(m.plan, m.env, m.modcache);
   assert.ok(r !== null);
   return r;
 }
