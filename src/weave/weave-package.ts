@@ -1,6 +1,6 @@
 // Weaving one package: decide package-level join points from the compile alone, scan every file
 // once for the needles of the remaining aspects, parse only the files that may match, weave them.
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { ResolvedAspect, ResolvedConfig } from '../config/types.js';
 import { WeftError } from '../errors.js';
@@ -228,20 +228,32 @@ export async function weavePackage(input: WeavePackageInput, config: ResolvedCon
   return result;
 }
 
-const modulePaths = new Map<string, string>();
+const modulePaths = new Map<string, Promise<string>>();
 
-/** The `module` line of the main module's go.mod ('' when unknown), read once per thread. */
-export async function mainModulePath(root: string): Promise<string> {
-  if (root === '') return '';
-  let path = modulePaths.get(root);
+/**
+ * The `module` line of the main module's go.mod ('' when unknown), read once per thread and
+ * go.mod version (its size and time: a daemon's threads outlive edits of go.mod). The promise is
+ * what is kept: a plan screens thousands of packages at once, and each would otherwise start its
+ * own read of the same go.mod before the first one finished.
+ */
+export function mainModulePath(root: string): Promise<string> {
+  if (root === '') return Promise.resolve('');
+  const file = `${root}/go.mod`;
+  let version = '';
+  try {
+    const st = statSync(file);
+    version = `${st.size}:${st.mtimeMs}`;
+  } catch {
+    return Promise.resolve('');
+  }
+  const key = `${root}\0${version}`;
+  let path = modulePaths.get(key);
   if (path === undefined) {
-    try {
-      const text = await readFile(`${root}/go.mod`, 'utf8');
-      path = /^\s*module\s+"?([^\s"]+)"?/m.exec(text)?.[1] ?? '';
-    } catch {
-      path = '';
-    }
-    modulePaths.set(root, path);
+    path = readFile(file, 'utf8').then(
+      (text) => /^\s*module\s+"?([^\s"]+)"?/m.exec(text)?.[1] ?? '',
+      () => '',
+    );
+    modulePaths.set(key, path);
   }
   return path;
 }

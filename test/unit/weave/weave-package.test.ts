@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { WeftError } from '../../../src/errors.js';
 import { createPool, type WorkerPool } from '../../../src/pool/index.js';
 import { createWeaver } from '../../../src/weave/index.js';
 import { weaveCommand } from '../../../src/weave/command.js';
-import { weavePackage } from '../../../src/weave/weave-package.js';
+import { mainModulePath, weavePackage } from '../../../src/weave/weave-package.js';
 import { advice, aspect, config, input, jp, tempDir, tpl } from './helpers.js';
 
 const tmp = tempDir('weft-pkg-');
@@ -168,5 +168,23 @@ describe('createWeaver (pool) and weaveCommand', () => {
     err = '';
     assert.equal(await weaveCommand({ config: yml, importPath: 'example.com/app', files: [f], strict: true, ...io }), 1);
     assert.match(err, /strict mode: example\.com\/app has 1 candidate/);
+  });
+});
+
+describe('mainModulePath', () => {
+  test('reads the module line once for many callers at once, and again when go.mod changes', async () => {
+    const dir = tempDir('weft-modpath-');
+    try {
+      const gomod = dir.write('go.mod', 'module example.com/first\n\ngo 1.22\n');
+      const many = await Promise.all(Array.from({ length: 50 }, () => mainModulePath(dir.dir)));
+      assert.deepEqual(new Set(many), new Set(['example.com/first']));
+      // A daemon's thread outlives an edit of go.mod: a new size (and time) is a new answer.
+      writeFileSync(gomod, 'module example.com/renamed/module\n\ngo 1.22\n');
+      assert.equal(await mainModulePath(dir.dir), 'example.com/renamed/module');
+      assert.equal(await mainModulePath(join(dir.dir, 'no-such-dir')), '');
+      assert.equal(await mainModulePath(''), '');
+    } finally {
+      dir.cleanup();
+    }
   });
 });
