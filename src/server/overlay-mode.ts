@@ -21,12 +21,13 @@
 // - no tool reads the woven files behind the overlay's back: go's cover tool reads a covered
 //   package's files from disk, and `go vet` would check woven source instead of the user's.
 // Otherwise the planned toolexec path runs, and the reason says which package and why.
-import { join, sep } from 'node:path';
+import { join } from 'node:path';
 import type { ListedPackage } from '../resolve/go-list.js';
 import type { GoFlag } from '../toolexec/go-command-line.js';
 import type { WeavePackageResult } from '../weave/api.js';
 import type { BuildContext } from './build-context.js';
 import { baseImportPath, isTestMain, writeOverlay, type BuildPlan, type MarkReason } from './plan.js';
+import { inModuleCache } from './module-root.js';
 
 export interface OverlayFacts {
   /** The go subcommand (`build`, `test`, `vet`…). */
@@ -64,7 +65,6 @@ export function decideOverlay(plan: Pick<BuildPlan, 'packages' | 'verdicts' | 'u
 
   const byPath = new Map<string, ListedPackage>();
   for (const p of plan.packages.values()) if (!byPath.has(p.ImportPath)) byPath.set(p.ImportPath, p);
-  const inModCache = (dir: string): boolean => facts.modCache !== '' && (dir === facts.modCache || dir.startsWith(facts.modCache + sep));
   const coverOn = facts.flags.some((f) => ['cover', 'coverpkg', 'covermode'].includes(f.name) && f.value !== 'false');
   const vetting = facts.subcommand === 'vet';
 
@@ -72,7 +72,7 @@ export function decideOverlay(plan: Pick<BuildPlan, 'packages' | 'verdicts' | 'u
     const p = plan.packages.get(id)!;
     const dir = p.Dir ?? '';
     if (isTestMain(p)) return no(`the test main ${id} is woven, and go generates it: there is no source file to overlay`);
-    if (inModCache(dir)) return no(`${id} is woven and lives in the module cache (${dir}), whose files go -overlay must not replace`);
+    if (inModuleCache(dir, facts.modCache)) return no(`${id} is woven and lives in the module cache (${dir}), whose files go -overlay must not replace`);
     if (p.Standard !== true && p.Module === undefined) return no(`${id} is woven and belongs to no module weft can locate`);
     if (r.lang !== '') return no(`woven code in ${id} needs -lang=${r.lang}, newer than its module's`);
     if (r.extraFiles.length > 0) return no(`weaving ${id} adds files of its own`);
@@ -117,7 +117,7 @@ export function decideOverlay(plan: Pick<BuildPlan, 'packages' | 'verdicts' | 'u
       const home = testMain ? byPath.get(baseImportPath(root.ImportPath).slice(0, -'.test'.length)) : root;
       if (home === undefined || home.Dir === undefined || home.Name === undefined) return no(`no directory to add ${root.ImportPath}'s link-time packages to`);
       if (home.ImportPath === 'command-line-arguments') return no(`${root.ImportPath} is built from files named on the command line, so weft cannot add a file of link-time packages (${need.join(', ')}) to it`);
-      if (inModCache(home.Dir)) return no(`${root.ImportPath} lives in the module cache (${home.Dir}): weft cannot add its link-time packages (${need.join(', ')}) there`);
+      if (inModuleCache(home.Dir, facts.modCache)) return no(`${root.ImportPath} lives in the module cache (${home.Dir}): weft cannot add its link-time packages (${need.join(', ')}) there`);
       if (coverOn && !testMain) return no(`go's cover tool reads ${root.ImportPath}'s files from disk, so it cannot be given a file of link-time packages (${need.join(', ')})`);
       for (const q of need) {
         const why = whyNotImportable(home.ImportPath, home.Standard === true, byPath.get(q)!);

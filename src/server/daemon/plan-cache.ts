@@ -19,9 +19,10 @@
 // made again. Correctness never depends on an event: every build checks by stat.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
-import { join, sep } from 'node:path';
+import { join } from 'node:path';
 import type { BuildContext } from '../build-context.js';
 import { decidePackage, planBuild, type BuildPlan, type PlanOptions, type Verdict } from '../plan.js';
+import { inModuleCache } from '../module-root.js';
 import { scanGoHeader } from './go-header.js';
 
 /** How a build got its plan: made afresh (false), kept (true), kept after re-screening files, or made again. */
@@ -67,15 +68,13 @@ export function recordPlan(plan: BuildPlan, env: NodeJS.ProcessEnv, modCache: st
   const now = Date.now();
   // The module cache is immutable (go makes it read-only). `go env GOMODCACHE` is the build's
   // own answer (GOMODCACHE, GOPATH and `go env -w` included); unknown (''), everything is checked.
-  const modcache = modCache === '' ? null : modCache + sep;
-  const inModCache = (dir: string): boolean => modcache !== null && dir.startsWith(modcache);
   const record: PlanRecord = { keyFiles: new Map(), dirs: new Map(), files: new Map(), packagesOf: new Map() };
   const roots = new Set<string>();
   const packageDirs = new Set<string>();
   for (const p of plan.packages.values()) {
-    if (p.Standard === true || p.Dir === undefined || inModCache(p.Dir)) continue;
+    if (p.Standard === true || p.Dir === undefined || inModuleCache(p.Dir, modCache)) continue;
     packageDirs.add(p.Dir);
-    if (p.Module?.Dir !== undefined && !inModCache(p.Module.Dir)) roots.add(p.Module.Dir);
+    if (p.Module?.Dir !== undefined && !inModuleCache(p.Module.Dir, modCache)) roots.add(p.Module.Dir);
     for (const f of [...(p.GoFiles ?? []), ...(p.CgoFiles ?? [])]) {
       const path = join(p.Dir, f);
       const list = record.packagesOf.get(path) ?? [];
