@@ -27,6 +27,8 @@ export interface ToolResult {
   modeReason?: string;
   /** weft's compile requests per round (from its stats). */
   compiles: number[];
+  /** weft's planning time per round (its stats' plan.millis; absent when it did not plan). */
+  planMs?: number[];
 }
 
 export interface CaseResult {
@@ -99,6 +101,48 @@ export function formatTable(results: readonly CaseResult[]): string {
   return lines.join('\n');
 }
 
+export const SHARE_HEADER = [
+  "| case | GOCACHE | tool | CPU over plain | orchestrion's CPU over plain | share of orchestrion's (CPU) | share (wall) | plan ms |",
+  '|---|---|---|---|---|---|---|---|',
+];
+
+/**
+ * Per round, (tool − plain) / (orchestrion − plain): the share of orchestrion's overhead a weft
+ * mode has, the figure the dd-trace-go target is stated in. Paired by round like the ratios, since
+ * one fresh build varies by ±10% between rounds on a shared machine while the overheads compared
+ * are of that size. Rounds where orchestrion was not slower than plain go are left out. Empty
+ * when no case has both plain go and orchestrion figures.
+ */
+export function formatShares(results: readonly CaseResult[]): string {
+  const lines = [...SHARE_HEADER];
+  for (const c of results) {
+    const ok = (t: ToolResult | undefined): t is ToolResult => t !== undefined && t.unavailable === undefined && t.wallMs.length > 0;
+    const plain = c.tools.find((t) => t.kind === 'plain');
+    const orch = c.tools.find((t) => t.kind === 'orchestrion');
+    if (!ok(plain) || !ok(orch)) continue;
+    for (const t of c.tools.filter((x) => x.kind === 'weft' && ok(x))) {
+      const share = (key: 'cpuMs' | 'wallMs'): Spread | null => {
+        const xs = t[key].flatMap((x, r) => {
+          const p = plain[key][r];
+          const o = orch[key][r];
+          return p !== undefined && o !== undefined && o > p ? [(x - p) / (o - p)] : [];
+        });
+        return xs.length === 0 ? null : spreadOf(xs);
+      };
+      const cpuOver = (u: ToolResult): string => {
+        const r = ratios(u.cpuMs, plain.cpuMs);
+        return r === null ? '—' : r.n === 1 ? signedPct(r.median) : `${signedPct(r.median)} (${signedPct(r.min)} to ${signedPct(r.max)})`;
+      };
+      const plan = t.planMs === undefined || t.planMs.length === 0 ? '—' : String(Math.round(spreadOf(t.planMs).median));
+      lines.push(`| ${c.case} | ${c.variant} | ${t.tool} | ${cpuOver(t)} | ${cpuOver(orch)} | ${fraction(share('cpuMs'))} | ${fraction(share('wallMs'))} | ${plan} |`);
+    }
+  }
+  return lines.length === SHARE_HEADER.length ? '' : lines.join('\n');
+}
+
+const fraction = (s: Spread | null): string => (s === null ? '—' : s.n === 1 ? s.median.toFixed(2) : `${s.median.toFixed(2)} (${s.min.toFixed(2)}–${s.max.toFixed(2)})`);
+const signedPct = (ratio: number): string => `${ratio >= 1 ? '+' : '−'}${Math.abs((ratio - 1) * 100).toFixed(0)}%`;
+
 export const PER_PACKAGE_HEADER = [
   '| GOCACHE | tool | packages | wall ms/pkg | CPU ms/pkg | wall − plain ms/pkg | CPU − plain ms/pkg | CPU ms per added pkg |',
   '|---|---|---|---|---|---|---|---|',
@@ -147,13 +191,15 @@ export function formatPerPackage(results: readonly CaseResult[]): string {
 }
 
 /**
- * What the benchmark reads from weft's WEFT_STATS_JSON report: the compile requests and the mode
- * weft says it ran in (`mode: {name, reason}`; absent from weft versions without modes).
+ * What the benchmark reads from weft's WEFT_STATS_JSON report: the compile requests, the time
+ * planning took (`plan.millis`) and the mode weft says it ran in (`mode: {name, reason}`; absent
+ * from weft versions without modes).
  */
-export function parseWeftStats(text: string): { compiles?: number; mode?: { name: string; reason?: string } } {
-  const s = JSON.parse(text) as { compileRequests?: unknown; mode?: { name?: unknown; reason?: unknown } | null };
-  const out: { compiles?: number; mode?: { name: string; reason?: string } } = {};
+export function parseWeftStats(text: string): { compiles?: number; planMs?: number; mode?: { name: string; reason?: string } } {
+  const s = JSON.parse(text) as { compileRequests?: unknown; plan?: { millis?: unknown } | null; mode?: { name?: unknown; reason?: unknown } | null };
+  const out: { compiles?: number; planMs?: number; mode?: { name: string; reason?: string } } = {};
   if (typeof s.compileRequests === 'number') out.compiles = s.compileRequests;
+  if (typeof s.plan?.millis === 'number') out.planMs = s.plan.millis;
   if (typeof s.mode?.name === 'string') out.mode = { name: s.mode.name, ...(typeof s.mode.reason === 'string' ? { reason: s.mode.reason } : {}) };
   return out;
 }

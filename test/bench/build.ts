@@ -15,7 +15,7 @@
 // case, and one leaf package gets a new exported function value, so that package, its importers
 // and the link run again.
 //
-// Flags: --quick (200 packages and the fixture, 1 round), --runs=N (default 3), --cases=200,1000,
+// Flags: --quick (200 packages and the fixture, 1 round, weft in its default mode only), --runs=N (default 3), --cases=200,1000,
 // 2000,ddtrace, --variants=fresh,warm, --modes=toolexec,planned (`default` = no --weft-mode
 // flag), --orchestrion=<binary>|skip, --count=on|warm|off (count processes with strace in an
 // extra untimed build; --quick counts warm builds only), --out=<dir>.
@@ -27,7 +27,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { flag, repoRoot, timedRun, weftBin } from './bench-util.js';
 import { firstLine, goEnvBase, NO_MATCH_CONFIG, prepareWeft, probeWeftMode, proxyEnv, removeInBackground, run, Trash, usePrivateRuntimeDir, writeProbeModule } from './build-env.js';
-import { baselineSource, countExecProcesses, formatPerPackage, formatTable, parseWeftStats, resultsJson, type CaseResult, type ToolKind, type ToolResult, type Variant } from './build-report.js';
+import { baselineSource, countExecProcesses, formatPerPackage, formatShares, formatTable, parseWeftStats, resultsJson, type CaseResult, type ToolKind, type ToolResult, type Variant } from './build-report.js';
 import { leafOf, MAIN_DIR, writeTreeModule, writeTreePackage, type TreeModule } from './monorepo.js';
 
 const ORCHESTRION_MODULE = 'github.com/DataDog/orchestrion';
@@ -39,7 +39,7 @@ const quick = process.argv.includes('--quick');
 const RUNS = Number(flag('runs', 'WEFT_BENCH_RUNS', quick ? '1' : '3'));
 const CASES = flag('cases', 'WEFT_BENCH_CASES', quick ? '200,ddtrace' : '200,1000,2000,ddtrace').split(',').filter(Boolean);
 const VARIANTS = flag('variants', 'WEFT_BENCH_VARIANTS', 'fresh,warm').split(',').filter(Boolean) as Variant[];
-const MODES = flag('modes', 'WEFT_BENCH_MODES', 'toolexec,planned').split(',').filter(Boolean);
+const MODES = flag('modes', 'WEFT_BENCH_MODES', quick ? 'default' : 'toolexec,planned').split(',').filter(Boolean);
 const ORCHESTRION = flag('orchestrion', 'WEFT_BENCH_ORCHESTRION', '');
 const COUNT = flag('count', 'WEFT_BENCH_COUNT', quick ? 'warm' : 'on');
 const OUT = resolve(flag('out', 'WEFT_BENCH_OUT', join(repoRoot, 'bench-results')));
@@ -191,6 +191,7 @@ interface Sample {
   cpuMs: number;
   rssKb?: number;
   compiles?: number;
+  planMs?: number;
   mode?: { name: string; reason?: string };
 }
 
@@ -314,6 +315,7 @@ async function measure(runner: Runner, c: Case, variant: Variant, tools: Tool[],
       res.cpuMs.push(s.cpuMs);
       if (s.rssKb !== undefined) res.rssKb.push(s.rssKb);
       if (s.compiles !== undefined) res.compiles.push(s.compiles);
+      if (s.planMs !== undefined) (res.planMs ??= []).push(s.planMs);
       if (t.kind === 'weft') {
         res.mode = s.mode?.name ?? '?';
         if (s.mode?.reason !== undefined) res.modeReason = s.mode.reason;
@@ -407,7 +409,13 @@ async function main(): Promise<void> {
     }
     const date = new Date().toISOString();
     const perPackage = formatPerPackage(results);
-    const table = `${formatTable(results)}\n\n${LEGEND}${perPackage === '' ? '' : `\n\nPer package (the N-package cases divided by N; − plain: what the tool adds per package over plain go in the same round):\n\n${perPackage}`}`;
+    const shares = formatShares(results);
+    const table = [
+      formatTable(results),
+      LEGEND,
+      ...(shares === '' ? [] : [`weft's overhead as a share of orchestrion's (per round: (weft − plain) / (orchestrion − plain), median (min–max); plan ms: weft's planning before go starts):\n\n${shares}`]),
+      ...(perPackage === '' ? [] : [`Per package (the N-package cases divided by N; − plain: what the tool adds per package over plain go in the same round):\n\n${perPackage}`]),
+    ].join('\n\n');
     const title = `weft build benchmark, ${date.slice(0, 16).replace('T', ' ')} UTC: ${machine}; ${RUNS} round(s)${quick ? ' (--quick)' : ''}; took ${((Date.now() - started) / 1000).toFixed(0)} s (${describePhases()})`;
     console.log(`${title}\n\n${table}\n`);
     mkdirSync(OUT, { recursive: true });

@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { baselineSource, countExecProcesses, figuresOf, formatPerPackage, formatTable, parseWeftStats, type ToolResult } from '../../bench/build-report.js';
+import { baselineSource, countExecProcesses, figuresOf, formatPerPackage, formatShares, formatTable, parseWeftStats, type ToolResult } from '../../bench/build-report.js';
 import { leafOf, MAIN_DIR, writeTreeModule, writeTreePackage, type TreeModule } from '../../bench/monorepo.js';
 
 const repo = new URL('../../../../', import.meta.url).pathname;
@@ -102,6 +102,10 @@ describe('parseWeftStats', () => {
       mode: { name: 'planned', reason: 'auto: go build of a main module' },
     });
   });
+  it('reads the planning time when weft planned', () => {
+    assert.deepEqual(parseWeftStats('{"compileRequests":89,"plan":{"listed":493,"millis":296},"mode":{"name":"planned"}}'), { compiles: 89, planMs: 296, mode: { name: 'planned' } });
+    assert.deepEqual(parseWeftStats('{"compileRequests":89,"plan":null}'), { compiles: 89 });
+  });
   it('leaves the mode out when weft does not report one (the table then says ?)', () => {
     assert.deepEqual(parseWeftStats('{"compileRequests":4,"woven":0}'), { compiles: 4 });
     assert.deepEqual(parseWeftStats('{"compileRequests":4,"mode":null}'), { compiles: 4 });
@@ -173,5 +177,31 @@ describe('formatPerPackage', () => {
     const text = formatPerPackage([{ case: '2 packages', variant: 'warm', packages: 2, tools: [tool({ tool: 'plain go', kind: 'plain', wallMs: [100], cpuMs: [40] }), tool({ tool: 'orchestrion', kind: 'orchestrion', unavailable: 'offline' })] }]);
     assert.deepEqual(lines(text.split('\n')), ['| warm | plain go | 2 | 50.0 | 20.0 | — | — | — |']);
     assert.equal(formatPerPackage([{ case: 'fixture', variant: 'warm', tools: [] }]), '');
+  });
+});
+
+describe('formatShares', () => {
+  const tool = (over: Partial<ToolResult> & Pick<ToolResult, 'tool' | 'kind'>): ToolResult => ({ wallMs: [], cpuMs: [], processes: null, rssKb: [], mode: null, compiles: [], ...over });
+  const plain = tool({ tool: 'plain go', kind: 'plain', wallMs: [40_000, 50_000], cpuMs: [80_000, 100_000] });
+  const orch = tool({ tool: 'orchestrion v1.8.0', kind: 'orchestrion', wallMs: [64_000, 70_000], cpuMs: [128_000, 160_000] });
+
+  it("pairs rounds: each round's (weft − plain) / (orchestrion − plain), median with (min–max), and the planning time", () => {
+    // Round 1: CPU (88 − 80) / (128 − 80) = 0.17, wall (44 − 40) / (64 − 40) = 0.17; round 2: CPU (130 − 100) / (160 − 100) = 0.5, wall (55 − 50) / (70 − 50) = 0.25.
+    const weft = tool({ tool: 'weft planned', kind: 'weft', wallMs: [44_000, 55_000], cpuMs: [88_000, 130_000], planMs: [300, 500] });
+    const lines = formatShares([{ case: 'dd-trace-go fixture', variant: 'fresh', tools: [plain, weft, orch] }]).split('\n');
+    assert.equal(lines.length, 3);
+    assert.equal(lines[2], '| dd-trace-go fixture | fresh | weft planned | +20% (+10% to +30%) | +60% (+60% to +60%) | 0.33 (0.17–0.50) | 0.21 (0.17–0.25) | 400 |');
+  });
+
+  it('leaves out rounds where orchestrion was not slower, and says — without a plan', () => {
+    const slowPlain = tool({ tool: 'plain go', kind: 'plain', wallMs: [70_000, 50_000], cpuMs: [170_000, 100_000] });
+    const weft = tool({ tool: 'weft toolexec', kind: 'weft', wallMs: [60_000, 55_000], cpuMs: [150_000, 110_000] });
+    const line = formatShares([{ case: 'x', variant: 'fresh', tools: [slowPlain, weft, orch] }]).split('\n')[2];
+    assert.equal(line, '| x | fresh | weft toolexec | −1% (−12% to +10%) | +18% (−25% to +60%) | 0.17 | 0.25 | — |');
+  });
+
+  it('is empty when orchestrion has no figures', () => {
+    const weft = tool({ tool: 'weft planned', kind: 'weft', wallMs: [44_000], cpuMs: [88_000] });
+    assert.equal(formatShares([{ case: 'x', variant: 'fresh', tools: [plain, weft, tool({ tool: 'orchestrion v1.8.0', kind: 'orchestrion', unavailable: 'offline' })] }]), '');
   });
 });
