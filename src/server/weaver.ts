@@ -1,8 +1,9 @@
 // Plugging the weaver into a build. Only a configuration with aspects loads the weaver, and only
 // a build in which some package passes the pre-filter pays for the worker pool: packages are
 // screened on this thread (see createWeaver), so a build whose packages hold no needle (or a
-// fully cached one) never starts a thread. With no aspects, the default hook answers every
-// compile "unchanged" at once.
+// fully cached one) never starts a thread. Planning, which screens a whole build before go
+// starts, sends the scans to the pool when there are enough of them (screenPackages). With no
+// aspects, the default hook answers every compile "unchanged" at once.
 import type { Transferable } from 'node:worker_threads';
 import { fromErrorData, WeftError } from '../errors.js';
 import type { RunOptions, WorkerPool } from '../pool/index.js';
@@ -20,22 +21,23 @@ import { cachedWeave, openWeaveCache } from './weave-cache.js';
  */
 export async function installWeaver(ctx: BuildContext, env: NodeJS.ProcessEnv = { WEFT_WEAVE_CACHE: 'off' }, shared?: WorkerPool): Promise<void> {
   if (ctx.config.aspects.length === 0) return;
-  const { createWeaver } = await import('../weave/index.js');
-  let pool = shared;
-  if (pool === undefined) {
-    const own = await createWeavePool(ctx.log);
-    ctx.disposers.push(() => own.close());
-    pool = own;
-  }
+  const { createWeaver, screenPackages } = await import('../weave/index.js');
+  const pool = shared ?? await createWeavePool(ctx.log);
+  if (shared === undefined) ctx.disposers.push(() => pool.close());
   const weave = createWeaver({ config: ctx.config, pool });
+  // Planning screens before go starts, while the cores are idle: there the scans may go to the pool.
+  // WEFT_TEST_PLAN_POOL_FILES: the tests' way to run either path whatever the fixture's size.
+  const poolMinFiles = Number(env['WEFT_TEST_PLAN_POOL_FILES'] || NaN);
+  ctx.planScreen = (inputs) => screenPackages(inputs, ctx.config, { pool, ...(Number.isFinite(poolMinFiles) ? { poolMinFiles } : {}) });
   const cache = await openWeaveCache(ctx, env);
   const weaveModule = cache !== null ? await import('../weave/index.js') : null;
   const types = installTypeService(ctx);
   // A planned build weaves what it can before go starts: the compile's first pass (syntactic;
   // type questions come back unanswered), through the same cache the compile will ask.
-  ctx.planWeaver = (input, env, signal) =>
+  ctx.planWeaver = (input, env, signal, screened) =>
     weave(types === null ? input : { ...input, types: { answers: {} } }, {
       ...(signal !== undefined ? { signal } : {}),
+      ...(screened !== undefined ? { screened } : {}),
       ...(cache !== null ? { around: cachedWeave(ctx, cache, weaveModule!, env) } : {}),
     });
   ctx.weaver = async (req, cmd, signal) => {
