@@ -64,21 +64,25 @@ export async function installWeaver(ctx: BuildContext, env: NodeJS.ProcessEnv = 
   };
 }
 
-/** The weave workers' pool; its threads start with the first package that needs them. */
+/** The weave and scan workers' pool; its threads start with the first task that needs them. */
 export async function createWeavePool(log: Pick<BuildContext['log'], 'debug'>): Promise<WorkerPool> {
-  const [{ WEAVE_WORKER_URL }, poolModule] = await Promise.all([import('../weave/index.js'), import('../pool/index.js')]);
-  return lazyPool(() => {
-    const p = poolModule.createPool();
-    // Every thread loads the grammar now, in parallel, rather than each with its first package.
-    p.warm([WEAVE_WORKER_URL]).catch((e: unknown) => log.debug(`warming the weave workers: ${(e as Error).message}`));
-    return p;
+  const poolModule = await import('../pool/index.js');
+  return lazyPool(() => poolModule.createPool(), (pool, file) => {
+    // Every thread loads a worker file (the weave worker's grammar, the scanner's WASM) in
+    // parallel with the first task that needs it, rather than each with its own first task.
+    // Only files in use: a plan that only scans never loads the grammar.
+    pool.warm([file]).catch((e: unknown) => log.debug(`warming the ${String(file)} workers: ${(e as Error).message}`));
   });
 }
 
-/** A WorkerPool whose threads start with the first task (or warm-up), not before. */
-export function lazyPool(create: () => WorkerPool): WorkerPool {
+/**
+ * A WorkerPool whose threads start with the first task (or warm-up), not before. `firstUse` is
+ * called once per worker file, just before the first task that names it.
+ */
+export function lazyPool(create: () => WorkerPool, firstUse?: (pool: WorkerPool, workerFile: URL | string) => void): WorkerPool {
   let pool: WorkerPool | null = null;
   let closed = false;
+  const used = new Set<string>();
   const get = (): WorkerPool => (pool ??= create());
   return {
     get size() {
@@ -86,7 +90,12 @@ export function lazyPool(create: () => WorkerPool): WorkerPool {
     },
     run<T>(workerFile: URL | string, task: unknown, transferList?: readonly Transferable[], options?: RunOptions): Promise<T> {
       if (closed && pool === null) return Promise.reject(new WeftError('E_CLOSED', 'the worker pool is closed'));
-      return get().run<T>(workerFile, task, transferList, options);
+      const p = get();
+      if (firstUse !== undefined && !closed && !used.has(String(workerFile))) {
+        used.add(String(workerFile));
+        firstUse(p, workerFile);
+      }
+      return p.run<T>(workerFile, task, transferList, options);
     },
     warm: (files) => get().warm(files),
     close: () => {
