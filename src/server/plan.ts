@@ -273,7 +273,7 @@ async function decide(
  * The weaver's input for a listed package, as the compile of it will present it (null: nothing
  * to weave): a file the user's overlay replaces is read from its replacement, as go does.
  */
-function weaveInputOfListed(ctx: BuildContext, p: ListedPackage, overlay: Readonly<Record<string, string>>): WeavePackageInput | null {
+export function weaveInputOfListed(ctx: Pick<BuildContext, 'goVersion' | 'moduleRoot'>, p: ListedPackage, overlay: Readonly<Record<string, string>>): WeavePackageInput | null {
   const names = [...(p.GoFiles ?? []), ...(p.CgoFiles ?? [])];
   if (names.length === 0 || p.Dir === undefined) return null;
   const base = baseImportPath(p.ImportPath);
