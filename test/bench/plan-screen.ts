@@ -7,7 +7,7 @@
 // sweep over how many files the plan scans places the threshold (POOL_MIN_FILES). Files come
 // from the page cache (a first untimed pass reads them). Prints figures; asserts nothing.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_NAMESPACE } from '../../src/config/advice/common.js';
@@ -102,6 +102,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'weft-bench-plan-'));
   try {
     const mod = join(work, 'mono');
+    mkdirSync(mod);
     writeTreeModule(mod, { packages: 2000, generator: 'test/bench/plan-screen.ts', stdFor: (i) => (i % 2 === 0 ? ['fmt', 'strings'] : ['strconv', 'errors']), main: 'all', goVersion: '1.24.0' });
     const env = { ...process.env, GOFLAGS: '-mod=mod' };
     const mono: Case = { name: 'generated module, 2000 packages', inputs: await listInputs(mod, ['./...'], env), config: SMALL };
