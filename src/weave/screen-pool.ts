@@ -11,10 +11,10 @@ import { decideScreening, mainModulePath, prepareScreening, scanHere, type ScanN
 
 /**
  * Below this many files to scan, all are scanned on this thread. Measured on 2 cores with the
- * files in the page cache (docs/performance.md), this thread scans a file in ~17 µs and the pool
- * never won up to 2600 files: a warm pool lost by 5-50%, a cold one by ~150 ms of thread start,
- * and workers scan every file where this thread stops at a package's deciding one. The threshold
- * leaves the pool to plans an order of magnitude larger than any measured.
+ * files in the page cache (docs/performance.md), this thread scans a file in 10-20 µs and the
+ * pool never won up to 2600 files: a warm pool at best tied, a cold one lost 100-150 ms to
+ * thread start, and workers scan every file where this thread stops at a package's deciding
+ * one. The threshold leaves the pool to plans an order of magnitude larger than any measured.
  */
 export const POOL_MIN_FILES = 10_000;
 /** Files per pool task: several small packages share a task, so its hand-off cost is spread (256 measured best of 8-256). */
