@@ -7,6 +7,7 @@ import type { ListedPackage } from '../resolve/go-list.js';
 import type { AppendMember, ToolRequest } from '../protocol/messages.js';
 import type { CompileCommand } from '../toolexec/compile-args.js';
 import type { WeaveOutcome, WeavePackageInput, WeavePackageResult } from '../weave/api.js';
+import type { ScreenedAll, Screening } from '../weave/index.js';
 import { silentLogger, type Logger } from './log.js';
 import { BuildStats } from './stats.js';
 import { versionSuffix, weftVersion } from './version.js';
@@ -17,9 +18,13 @@ export type WeaverHook = (req: ToolRequest, cmd: CompileCommand, signal: AbortSi
 /**
  * Weaves one package before the build (planned builds): the syntactic pass, with an empty set
  * of type answers so that what needs types comes back as questions. `env` is what the compile's
- * shim would forward (GOOS, GOARCH, GOFLAGS), for the weave cache key.
+ * shim would forward (GOOS, GOARCH, GOFLAGS), for the weave cache key. `screened`: the
+ * package's screening from PlanScreenHook, not made again.
  */
-export type PlanWeaverHook = (input: WeavePackageInput, env: Readonly<Record<string, string>>, signal?: AbortSignal) => Promise<WeaveOutcome>;
+export type PlanWeaverHook = (input: WeavePackageInput, env: Readonly<Record<string, string>>, signal?: AbortSignal, screened?: Screening) => Promise<WeaveOutcome>;
+
+/** Screens a plan's packages at once, in the pool when there are enough files to scan (src/weave/screen-pool.ts). */
+export type PlanScreenHook = (inputs: readonly WeavePackageInput[]) => Promise<ScreenedAll>;
 
 /**
  * A planned build's marks (src/server/plan.ts): the packages go was told to give their own
@@ -83,6 +88,8 @@ export interface BuildContext {
   weaver: WeaverHook;
   /** Set by the weaver when the configuration has aspects: what planning weaves with. */
   planWeaver: PlanWeaverHook | null;
+  /** Set with planWeaver. */
+  planScreen: PlanScreenHook | null;
   /** Set by a planned build before go starts; null in toolexec mode (drop-in, --weft-mode=toolexec). */
   planned: PlannedMarks | null;
   importcfg: ImportcfgHook | null;
@@ -135,6 +142,7 @@ export function createBuildContext(opts: BuildContextOptions): BuildContext {
     log: opts.log ?? silentLogger(),
     weaver: opts.weaver ?? noWeaver,
     planWeaver: null,
+    planScreen: null,
     planned: null,
     importcfg: opts.importcfg ?? null,
     linker: opts.linker ?? null,

@@ -24,6 +24,7 @@ import { joinGoflags, lastFlag, parseGoCommand, parseGoflags } from '../toolexec
 import { findMainModules } from '../toolexec/main-modules.js';
 import { flagsForPackage, parsePerPackageValue, type PatternTarget } from '../toolexec/package-flags.js';
 import type { WeavePackageInput, WeavePackageResult } from '../weave/api.js';
+import type { Screening } from '../weave/index.js';
 import type { BuildContext } from './build-context.js';
 import type { PlanTotals } from './stats.js';
 import { MARK_FLAG } from './handlers.js';
@@ -82,7 +83,7 @@ export function planMark(ctx: Pick<BuildContext, 'suffix'>): string {
 export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<BuildPlan> {
   const t0 = performance.now();
   const mark = planMark(ctx);
-  const counts: PlanTotals = { listed: 0, candidates: 0, woven: 0, deferred: 0, dependents: 0, compileMarks: 0, overlayMarks: 0, goListRuns: 0, filesScanned: 0, filesParsed: 0, millis: 0 };
+  const counts: PlanTotals = { listed: 0, candidates: 0, woven: 0, deferred: 0, dependents: 0, compileMarks: 0, overlayMarks: 0, goListRuns: 0, filesScanned: 0, filesParsed: 0, screenedInPool: 0, millis: 0 };
   // No aspects: nothing to mark, nothing to list.
   if (ctx.planWeaver === null) return { mark, compileMarks: new Map(), flags: [], counts, snapshot: new PlanSnapshot(), packages: new Map(), userOverlay: {}, verdicts: new Map(), forceUnmarked: new Set() };
   const cmd = parseGoCommand(opts.goArgs);
@@ -105,10 +106,14 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
   counts.goListRuns = 1;
   const snapshot = new PlanSnapshot();
   const injecting = ctx.importcfg !== null;
-  await Promise.all([...packages.values()].map(async (p) => {
+  const toScreen = [...packages.values()].flatMap((p) => {
     const input = weaveInputOfListed(ctx, p, userOverlay);
-    if (input === null) return;
-    const reason = await decide(ctx, p, input, weaveEnv, counts);
+    return input === null ? [] : [{ p, input }];
+  });
+  const screened = ctx.planScreen !== null ? await ctx.planScreen(toScreen.map((x) => x.input)) : null;
+  counts.screenedInPool = screened?.inPool ?? 0;
+  await Promise.all(toScreen.map(async ({ p, input }, i) => {
+    const reason = await decide(ctx, p, input, weaveEnv, counts, screened?.screenings[i]);
     if (reason === null || opts.forceUnmarked?.has(markKeyOf(p))) {
       snapshot.record(p.ImportPath, input.files);
       return;
@@ -246,9 +251,10 @@ async function decide(
   input: WeavePackageInput,
   env: Readonly<Record<string, string>>,
   counts: PlanTotals,
+  screened?: Screening,
 ): Promise<{ reason: MarkReason; linkDeps: boolean; result?: WeavePackageResult } | null> {
   if (ctx.planWeaver === null) return null;
-  const outcome = await ctx.planWeaver(input, env);
+  const outcome = await ctx.planWeaver(input, env, undefined, screened);
   if (!outcome.ok) return { reason: 'error', linkDeps: true };
   const r: WeavePackageResult = outcome.result;
   counts.filesScanned += r.stats.filesScanned;
@@ -267,7 +273,7 @@ async function decide(
  * The weaver's input for a listed package, as the compile of it will present it (null: nothing
  * to weave): a file the user's overlay replaces is read from its replacement, as go does.
  */
-function weaveInputOfListed(ctx: BuildContext, p: ListedPackage, overlay: Readonly<Record<string, string>>): WeavePackageInput | null {
+export function weaveInputOfListed(ctx: Pick<BuildContext, 'goVersion' | 'moduleRoot'>, p: ListedPackage, overlay: Readonly<Record<string, string>>): WeavePackageInput | null {
   const names = [...(p.GoFiles ?? []), ...(p.CgoFiles ?? [])];
   if (names.length === 0 || p.Dir === undefined) return null;
   const base = baseImportPath(p.ImportPath);

@@ -77,6 +77,8 @@ export interface PlanTotals {
   goListRuns: number;
   filesScanned: number;
   filesParsed: number;
+  /** Packages whose files were scanned in the worker pool (a plan with enough files to scan), not on the server's thread. */
+  screenedInPool: number;
   millis: number;
 }
 
@@ -211,7 +213,7 @@ export function formatStats(s: StatsSnapshot): string {
   const ms = (us: number): string => (us / 1000).toFixed(1);
   const lines = [
     ...(s.mode !== null ? [`weft stats: mode ${s.mode.name} (${s.mode.reason})`] : []),
-    ...(s.plan !== null ? [`weft stats: plan ${s.plan.listed} packages, ${s.plan.candidates} candidates: ${s.plan.woven} woven, ${s.plan.deferred} decided at compile time, ${s.plan.dependents} dependents; ${s.plan.compileMarks} packages marked (${s.plan.overlayMarks} overlay mark files) (${s.plan.millis} ms)`] : []),
+    ...(s.plan !== null ? [`weft stats: plan ${s.plan.listed} packages, ${s.plan.candidates} candidates: ${s.plan.woven} woven, ${s.plan.deferred} decided at compile time, ${s.plan.dependents} dependents; ${s.plan.compileMarks} packages marked (${s.plan.overlayMarks} overlay mark files); ${s.plan.filesScanned} files scanned${s.plan.screenedInPool > 0 ? ` (${s.plan.screenedInPool} packages in the pool)` : ''} (${s.plan.millis} ms)`] : []),
     `weft stats: ${s.compileRequests} compile + ${s.linkRequests} link requests (${s.unchanged} unchanged, ${s.woven} woven, ${s.errors} failed${s.timeouts > 0 ? `, ${s.timeouts} timed out` : ''}${s.abandoned > 0 ? `, ${s.abandoned} abandoned` : ''})`,
     `weft stats: server time ${ms(s.serverMicrosSum)} ms total, p50 ${(s.serverMicrosP50 / 1000).toFixed(3)} ms, max ${ms(s.serverMicrosMax)} ms`,
   ];

@@ -1,8 +1,9 @@
 // Plugging the weaver into a build. Only a configuration with aspects loads the weaver, and only
 // a build in which some package passes the pre-filter pays for the worker pool: packages are
 // screened on this thread (see createWeaver), so a build whose packages hold no needle (or a
-// fully cached one) never starts a thread. With no aspects, the default hook answers every
-// compile "unchanged" at once.
+// fully cached one) never starts a thread. Planning, which screens a whole build before go
+// starts, sends the scans to the pool when there are enough of them (screenPackages). With no
+// aspects, the default hook answers every compile "unchanged" at once.
 import type { Transferable } from 'node:worker_threads';
 import { fromErrorData, WeftError } from '../errors.js';
 import type { RunOptions, WorkerPool } from '../pool/index.js';
@@ -20,22 +21,23 @@ import { cachedWeave, openWeaveCache } from './weave-cache.js';
  */
 export async function installWeaver(ctx: BuildContext, env: NodeJS.ProcessEnv = { WEFT_WEAVE_CACHE: 'off' }, shared?: WorkerPool): Promise<void> {
   if (ctx.config.aspects.length === 0) return;
-  const { createWeaver } = await import('../weave/index.js');
-  let pool = shared;
-  if (pool === undefined) {
-    const own = await createWeavePool(ctx.log);
-    ctx.disposers.push(() => own.close());
-    pool = own;
-  }
+  const { createWeaver, screenPackages } = await import('../weave/index.js');
+  const pool = shared ?? await createWeavePool(ctx.log);
+  if (shared === undefined) ctx.disposers.push(() => pool.close());
   const weave = createWeaver({ config: ctx.config, pool });
+  // Planning screens before go starts, while the cores are idle: there the scans may go to the pool.
+  // WEFT_TEST_PLAN_POOL_FILES: the tests' way to run either path whatever the fixture's size.
+  const poolMinFiles = Number(env['WEFT_TEST_PLAN_POOL_FILES'] || NaN);
+  ctx.planScreen = (inputs) => screenPackages(inputs, ctx.config, { pool, ...(Number.isFinite(poolMinFiles) ? { poolMinFiles } : {}) });
   const cache = await openWeaveCache(ctx, env);
   const weaveModule = cache !== null ? await import('../weave/index.js') : null;
   const types = installTypeService(ctx);
   // A planned build weaves what it can before go starts: the compile's first pass (syntactic;
   // type questions come back unanswered), through the same cache the compile will ask.
-  ctx.planWeaver = (input, env, signal) =>
+  ctx.planWeaver = (input, env, signal, screened) =>
     weave(types === null ? input : { ...input, types: { answers: {} } }, {
       ...(signal !== undefined ? { signal } : {}),
+      ...(screened !== undefined ? { screened } : {}),
       ...(cache !== null ? { around: cachedWeave(ctx, cache, weaveModule!, env) } : {}),
     });
   ctx.weaver = async (req, cmd, signal) => {
@@ -62,21 +64,25 @@ export async function installWeaver(ctx: BuildContext, env: NodeJS.ProcessEnv = 
   };
 }
 
-/** The weave workers' pool; its threads start with the first package that needs them. */
+/** The weave and scan workers' pool; its threads start with the first task that needs them. */
 export async function createWeavePool(log: Pick<BuildContext['log'], 'debug'>): Promise<WorkerPool> {
-  const [{ WEAVE_WORKER_URL }, poolModule] = await Promise.all([import('../weave/index.js'), import('../pool/index.js')]);
-  return lazyPool(() => {
-    const p = poolModule.createPool();
-    // Every thread loads the grammar now, in parallel, rather than each with its first package.
-    p.warm([WEAVE_WORKER_URL]).catch((e: unknown) => log.debug(`warming the weave workers: ${(e as Error).message}`));
-    return p;
+  const poolModule = await import('../pool/index.js');
+  return lazyPool(() => poolModule.createPool(), (pool, file) => {
+    // Every thread loads a worker file (the weave worker's grammar, the scanner's WASM) in
+    // parallel with the first task that needs it, rather than each with its own first task.
+    // Only files in use: a plan that only scans never loads the grammar.
+    pool.warm([file]).catch((e: unknown) => log.debug(`warming the ${String(file)} workers: ${(e as Error).message}`));
   });
 }
 
-/** A WorkerPool whose threads start with the first task (or warm-up), not before. */
-export function lazyPool(create: () => WorkerPool): WorkerPool {
+/**
+ * A WorkerPool whose threads start with the first task (or warm-up), not before. `firstUse` is
+ * called once per worker file, just before the first task that names it.
+ */
+export function lazyPool(create: () => WorkerPool, firstUse?: (pool: WorkerPool, workerFile: URL | string) => void): WorkerPool {
   let pool: WorkerPool | null = null;
   let closed = false;
+  const used = new Set<string>();
   const get = (): WorkerPool => (pool ??= create());
   return {
     get size() {
@@ -84,7 +90,12 @@ export function lazyPool(create: () => WorkerPool): WorkerPool {
     },
     run<T>(workerFile: URL | string, task: unknown, transferList?: readonly Transferable[], options?: RunOptions): Promise<T> {
       if (closed && pool === null) return Promise.reject(new WeftError('E_CLOSED', 'the worker pool is closed'));
-      return get().run<T>(workerFile, task, transferList, options);
+      const p = get();
+      if (firstUse !== undefined && !closed && !used.has(String(workerFile))) {
+        used.add(String(workerFile));
+        firstUse(p, workerFile);
+      }
+      return p.run<T>(workerFile, task, transferList, options);
     },
     warm: (files) => get().warm(files),
     close: () => {

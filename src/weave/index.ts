@@ -9,12 +9,13 @@ import type { WorkerPool } from '../pool/index.js';
 import type { WeaveOutcome, WeavePackageInput } from './api.js';
 import { defaultPrefilter } from './prefilter.js';
 import { planAspects } from './weave-file.js';
-import { mainModulePath, screenPackage } from './weave-package.js';
+import { mainModulePath, screenPackage, type Screening } from './weave-package.js';
 import { NEED_CONFIG, type WeaveTask } from './worker.js';
 
 export type * from './api.js';
 export { questionKey, type TypeFacts, type TypeQuestion, type TypeAnswer } from './type-facts.js';
-export { weavePackage, screenPackage, applicableAspects, usesPackageName, mainModulePath, matchingImportPath, type WeaveDeps, type Screening, type ScreenOptions } from './weave-package.js';
+export { weavePackage, screenPackage, prepareScreening, decideScreening, applicableAspects, usesPackageName, mainModulePath, matchingImportPath, type WeaveDeps, type Screening, type ScreenOptions, type ScanNeeded, type FileAnswer } from './weave-package.js';
+export { screenPackages, POOL_MIN_FILES, TASK_FILES, type ScreenAllOptions, type ScreenedAll } from './screen-pool.js';
 export { weaveCommand, type WeaveCommandOptions } from './command.js';
 export { indexOfPrefilter, defaultPrefilter, type Prefilter } from './prefilter.js';
 export { planAspects };
@@ -48,6 +49,8 @@ export interface WeaveCallOptions {
    * complete input and the function that weaves it; may answer without calling it.
    */
   around?: (input: WeavePackageInput, weave: () => Promise<WeaveOutcome>) => Promise<WeaveOutcome>;
+  /** The package's screening, already made (a plan screens all its packages at once, see screenPackages). */
+  screened?: Screening;
 }
 
 /**
@@ -61,7 +64,7 @@ export function createWeaver(opts: WeaverOptions): (input: WeavePackageInput, ca
   const prefilter = config.aspects.length > 0 ? defaultPrefilter() : undefined;
   return async (input, call = {}) => {
     try {
-      const screened = screenPackage(input, config, await mainModulePath(input.moduleRoot), prefilter !== undefined ? { prefilter } : {});
+      const screened = call.screened ?? screenPackage(input, config, await mainModulePath(input.moduleRoot), prefilter !== undefined ? { prefilter } : {});
       if (screened.verdict === 'none') return { ok: true, result: screened.result };
       if (call.importcfgPackages !== undefined) input = { ...input, importcfgPackages: await call.importcfgPackages() };
       const task: WeaveTask = { input, fingerprint: config.fingerprint };

@@ -76,6 +76,20 @@ export function applicableAspects(input: WeavePackageInput, config: ResolvedConf
 /** What screenPackage decided: `none` comes with the (empty) result to answer. */
 export type Screening = { verdict: 'none'; result: WeavePackageResult } | { verdict: 'candidate' | 'undecided' };
 
+/** The package-level half of a screening when it leaves files to scan: the plans left and their needles. */
+export interface ScanNeeded {
+  verdict: 'scan';
+  plans: AspectPlan[];
+  /** Every needle of the plans' formulas, in the order a scan answers them. */
+  needles: string[];
+}
+
+/** One file's pre-filter answer: its size and whether it holds needle i of ScanNeeded.needles. */
+export interface FileAnswer {
+  size: number;
+  has(needle: number): boolean;
+}
+
 export interface ScreenOptions {
   prefilter?: Prefilter;
   /** Stop reading and answer `undecided` once this many bytes were scanned (default 1 MiB). */
@@ -91,38 +105,68 @@ export interface ScreenOptions {
  * decides again from scratch. `modulePath` is mainModulePath(input.moduleRoot).
  */
 export function screenPackage(input: WeavePackageInput, config: ResolvedConfig, modulePath: string, opts: ScreenOptions = {}): Screening {
-  const result = emptyResult();
-  if (config.aspects.length === 0 || input.files.length === 0) return { verdict: 'none', result };
-  let firstText: string | null = null;
-  const budget = opts.byteBudget ?? 1 << 20;
-  let bytes = 0;
+  const step = prepareScreening(input, config, modulePath);
+  if (step.verdict !== 'scan') return step;
+  return decideScreening(input, step, scanHere(opts.prefilter ?? defaultPrefilter(), step.needles), opts.byteBudget);
+}
+
+/** decideScreening's scans done on this thread, by `prefilter`. */
+export function scanHere(prefilter: Prefilter, needles: readonly string[]): (path: string) => FileAnswer {
+  return (path) => {
+    const scan = prefilter.scanFile(path, needles);
+    return { size: scan.size, has: (i) => scan.present[i] === true };
+  };
+}
+
+/**
+ * The first half of screenPackage, which reads no file but the first one's head (and that only
+ * for package-name join points): the verdict when the package-level plan decides alone, else
+ * what the files must be scanned for. A planned build runs this on its own thread and the scans
+ * in the pool; screenPackage runs both here.
+ */
+export function prepareScreening(input: WeavePackageInput, config: ResolvedConfig, modulePath: string): Screening | ScanNeeded {
+  if (config.aspects.length === 0 || input.files.length === 0) return { verdict: 'none', result: emptyResult() };
   try {
+    let firstText: string | null = null;
     if (usesPackageName(config)) {
       // The clause sits at the top of the file; a comment block longer than this only costs a worker trip.
       firstText = readHead(input.files[0]!, 64 * 1024);
       if (firstText === null) return { verdict: 'undecided' };
     }
     const plans = planAspects(config.aspects, packageInfo(input, firstText, modulePath));
-    if (plans.length === 0) return { verdict: 'none', result };
+    if (plans.length === 0) return { verdict: 'none', result: emptyResult() };
     if (plans.some((p) => p.fileOnly)) return { verdict: 'candidate' };
-    const t0 = performance.now();
-    const prefilter = opts.prefilter ?? defaultPrefilter();
-    const needles = [...plans.reduce((set, p) => collectNeedles(p.formula, set), new Set<string>())];
-    const index = new Map(needles.map((n, i) => [n, i]));
-    for (const path of input.files) {
-      if (bytes > budget) return { verdict: 'undecided' };
-      const scan = prefilter.scanFile(path, needles);
-      bytes += scan.size;
+    return { verdict: 'scan', plans, needles: [...plans.reduce((set, p) => collectNeedles(p.formula, set), new Set<string>())] };
+  } catch {
+    return { verdict: 'undecided' };
+  }
+}
+
+/**
+ * The second half: the files' pre-filter answers, asked for in order (`scan` may throw: an
+ * unreadable file), decide the package. Files after the deciding one are not counted, whoever
+ * scanned them, so the counts are the same wherever the scans ran.
+ */
+export function decideScreening(input: WeavePackageInput, step: ScanNeeded, scan: (path: string, index: number) => FileAnswer, byteBudget = 1 << 20): Screening {
+  const result = emptyResult();
+  const t0 = performance.now();
+  const index = new Map(step.needles.map((n, i) => [n, i]));
+  let bytes = 0;
+  try {
+    for (const [i, path] of input.files.entries()) {
+      if (bytes > byteBudget) return { verdict: 'undecided' };
+      const answer = scan(path, i);
+      bytes += answer.size;
       result.stats.filesScanned++;
-      const test = (n: string): boolean => scan.present[index.get(n) ?? -1] === true;
-      if (plans.some((p) => evaluateFormula(p.formula, test))) return { verdict: 'candidate' };
+      const test = (n: string): boolean => answer.has(index.get(n) ?? -1);
+      if (step.plans.some((p) => evaluateFormula(p.formula, test))) return { verdict: 'candidate' };
     }
-    result.stats.scanMicros = Math.round((performance.now() - t0) * 1000);
-    return { verdict: 'none', result };
   } catch {
     // An unreadable file is the worker's to report, with its usual error.
     return { verdict: 'undecided' };
   }
+  result.stats.scanMicros = Math.round((performance.now() - t0) * 1000);
+  return { verdict: 'none', result };
 }
 
 /** The first `max` bytes of a file as text, or null when it cannot be read. */

@@ -102,7 +102,7 @@ export interface StatsJson {
   processes: Record<string, number>;
   /** The pipeline that ran and why. */
   mode: { name: BuildModeName; reason: string; overlayFiles?: number; linkFiles?: number } | null;
-  plan: { listed: number; candidates: number; woven: number; deferred: number; dependents: number; compileMarks: number; overlayMarks: number; goListRuns: number; filesScanned: number; filesParsed: number } | null;
+  plan: { listed: number; candidates: number; woven: number; deferred: number; dependents: number; compileMarks: number; overlayMarks: number; goListRuns: number; filesScanned: number; filesParsed: number; screenedInPool: number; millis: number } | null;
   weave: { packages: number; filesScanned: number; filesParsed: number; filesWoven: number };
   cache: { localHits: number; localMisses: number; stored: number } | null;
   types: { packages: string[]; batches: number };

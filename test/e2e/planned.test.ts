@@ -9,7 +9,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { copyFixture, hasGo, helloAspect, makeTestEnv, run, runWeft, runWeftGo, type RunOptions } from './helpers.js';
+import { copyFixture, hasGo, helloAspect, makeTestEnv, run, runWeft, runWeftGo, type RunOptions, type StatsJson } from './helpers.js';
 
 const GREET = 'example.com/pipeline/internal/greet';
 
@@ -143,6 +143,26 @@ describe('planned builds (weft go, real go)', { skip: !hasGo && 'go is not insta
     const again = await weftBuild(['-o', join(out, 'stale-bin') + '/', './...'], {}, { cwd: m });
     assert.equal(again.code, 0, again.stderr);
     assert.ok(again.stats.plan!.woven >= 2, 'greet and strs woven now');
+  });
+
+  it('the plan screens the same in the worker pool as on the server\'s thread: same counts, same program', async () => {
+    const m = join(out, 'pool');
+    cpSync(mod, m, { recursive: true });
+    // No package filter: every listed package (std included) has its files scanned.
+    writeFileSync(join(m, 'weft.yml'), helloAspect({ importPath: null }));
+    const plans = [];
+    for (const [where, threshold] of [['pool', '0'], ['here', '1000000000']] as const) {
+      // A weave cache each: what the plan parses is counted, so nothing may be cached before.
+      const r = await weftBuild(['-o', join(out, `pool-${where}`) + '/', './...'], { WEFT_TEST_PLAN_POOL_FILES: threshold, WEFT_CACHE: join(out, `cache-${where}`) }, { cwd: m });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal((await run(join(out, `pool-${where}`, 'app'), ['gopher'], { cwd: m, env })).stderr, 'weft: entering Hello\n');
+      plans.push(r.stats.plan!);
+    }
+    const [pool, here] = plans as [NonNullable<StatsJson['plan']>, NonNullable<StatsJson['plan']>];
+    assert.ok(pool.screenedInPool > 0 && pool.filesScanned > pool.screenedInPool, JSON.stringify(pool));
+    assert.equal(here.screenedInPool, 0);
+    const counts = ({ millis: _m, screenedInPool: _s, ...rest }: typeof pool) => rest;
+    assert.deepEqual(counts(pool), counts(here));
   });
 });
 

@@ -291,7 +291,7 @@ export class PlanCache {
     this.entries.delete(key);
     if (!entry.retired) this.entries.set(key, entry);
     if (rescreened < 0) return entry.plan;
-    return { ...entry.plan, counts: { ...entry.plan.counts, goListRuns: 0, filesScanned: 0, filesParsed: 0, candidates: rescreened, millis: Math.round(performance.now() - t0) } };
+    return { ...entry.plan, counts: { ...entry.plan.counts, goListRuns: 0, filesScanned: 0, filesParsed: 0, screenedInPool: 0, candidates: rescreened, millis: Math.round(performance.now() - t0) } };
   }
 
   /** Starts the background refresh of `key` when a recorded directory changes (see the header). */

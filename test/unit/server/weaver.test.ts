@@ -136,6 +136,21 @@ describe('lazyPool', () => {
     await assert.rejects(pool.run('w.js', 3), (e: unknown) => e instanceof WeftError && e.code === 'E_CLOSED');
   });
 
+  it('calls firstUse once per worker file, before its first task: a pool that only scans never warms the weave worker', async () => {
+    const f = fakePool();
+    const events: string[] = [];
+    const pool = lazyPool(() => {
+      const p = f.create();
+      return { ...p, run: <T>(file: URL | string, task: unknown) => { events.push(`run ${String(file)}`); return p.run<T>(file, task); } };
+    }, (_p, file) => events.push(`first ${String(file)}`));
+    await pool.run('scan.js', 1);
+    await pool.run('scan.js', 2);
+    assert.deepEqual(events, ['first scan.js', 'run scan.js', 'run scan.js']);
+    await pool.run('weave.js', 3);
+    assert.deepEqual(events.slice(3), ['first weave.js', 'run weave.js']);
+    assert.equal(f.made, 1);
+  });
+
   it('never starts a pool that was not used, and rejects tasks after close', async () => {
     const f = fakePool();
     const pool = lazyPool(f.create);
