@@ -176,7 +176,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
         return;
       }
       if (stopping !== null) {
-        conn.send({ t: 'fallback', reason: 'the daemon is stopping', warn: false });
+        // Its socket is gone already: the front end starts the next daemon, as for a replaced one.
+        conn.send({ t: 'replace', reason: 'the daemon is stopping' });
         conn.end();
         return;
       }

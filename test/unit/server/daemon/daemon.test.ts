@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createConnection, Server } from 'node:net';
+import { createConnection, Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,6 +102,63 @@ test('a daemon that ends before it listens removes its start lock', () => {
     assert.ok(existsSync(rt.dir), r.stderr);
     assert.ok(!existsSync(files.lock), 'the start lock is gone with the daemon');
   } finally {
+    rt.cleanup();
+  }
+});
+
+test('a build that reaches a stopping daemon is sent to the next daemon (replace), not silently built in-process', async () => {
+  const rt = runtime();
+  const mod = '/nonexistent/module-stopping';
+  const files = daemonFiles(rt.dir, daemonKey(mod));
+  const identity = 'test-identity';
+  let release = (): void => {};
+  const held = new Promise<void>((r) => (release = r));
+  let started = (): void => {};
+  const inFlight = new Promise<void>((r) => (started = r));
+  const served = runDaemon({
+    moduleRoot: mod,
+    env: { ...rt.env, WEFT_TEST_DAEMON_IDENTITY: identity },
+    log: createLogger({ level: 'info', sink: () => {} }),
+    build: async (_req, conn) => {
+      started();
+      await held;
+      conn.send({ t: 'exit', code: 0 });
+    },
+  });
+  const build = { t: 'build', identity, cwd: mod, args: ['build', '.'], env: [], stderrTTY: false, stdoutTTY: false };
+  const open = (): Promise<Socket> => new Promise((resolve, reject) => {
+    const c = createConnection(files.sock, () => resolve(c));
+    c.on('error', reject);
+  });
+  const answer = (c: Socket): Promise<Record<string, unknown>> => new Promise((resolve, reject) => {
+    const decoder = new FrameDecoder();
+    c.on('data', (chunk) => {
+      for (const m of decoder.push(chunk) as Record<string, unknown>[]) if (!(m['t'] === 'stderr' && m['text'] === '')) return resolve(m);
+    });
+    c.on('close', () => reject(new Error('closed without an answer')));
+  });
+  try {
+    for (let i = 0; i < 400 && !existsSync(files.sock); i++) await new Promise((r) => setTimeout(r, 10));
+    // One build in flight keeps the stopping daemon draining; another front end connected just
+    // before the stop and sends its build after it.
+    const first = await open();
+    const firstAnswer = answer(first);
+    first.write(encodeFrame(build));
+    await inFlight;
+    const late = await open();
+    assert.deepEqual(await ask(files.sock, { t: 'stop' }), { t: 'stopped' });
+    for (let i = 0; i < 400 && existsSync(files.sock); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(!existsSync(files.sock), 'a stopping daemon removes its socket at once');
+    const lateAnswer = answer(late);
+    late.write(encodeFrame(build));
+    const got = await lateAnswer;
+    assert.equal(got['t'], 'replace', JSON.stringify(got));
+    assert.match(String(got['reason']), /stopping/);
+    release();
+    assert.deepEqual(await firstAnswer, { t: 'exit', code: 0 }, 'the build in flight finishes');
+    assert.equal(await served, 0);
+  } finally {
+    release();
     rt.cleanup();
   }
 });
