@@ -72,6 +72,8 @@ test('the daemon never binds its socket path itself, and a front end removing th
     assert.equal(await served, 0);
     assert.deepEqual(readdirSync(rt.dir), [], 'nothing left in the runtime directory');
   } finally {
+    // A failed assertion must not leave the daemon (and this test file) running.
+    await ask(files.sock, { t: 'stop' }).catch(() => undefined);
     rt.cleanup();
   }
 });
@@ -159,6 +161,7 @@ test('a build that reaches a stopping daemon is sent to the next daemon (replace
     assert.equal(await served, 0);
   } finally {
     release();
+    await ask(files.sock, { t: 'stop' }).catch(() => undefined);
     rt.cleanup();
   }
 });
