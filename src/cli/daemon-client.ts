@@ -8,7 +8,9 @@
 // Default on; off with --weft-daemon=off or WEFT_DAEMON=off, and by default in CI (CI set to
 // anything but "false"): a one-shot CI build gains nothing from a warm process and would leave one
 // behind. The warm path draws no progress line: asking for one explicitly (--weft-progress=on)
-// makes the daemon send the build back to this process, which draws it.
+// builds in this process, which draws it, without trying a daemon. Once the daemon path is tried,
+// leaving it prints one line saying why (the daemon's one quiet hand-back, for a progress line, is
+// never asked of it from here); a replaced or stopping daemon makes way for the next one.
 //
 // This module is on the path of every build: it loads nothing of the build machinery.
 import { spawn } from 'node:child_process';
@@ -20,7 +22,7 @@ import { parseDuration } from '../server/build-context.js';
 import { daemonFiles, daemonIdentity, daemonKey, daemonRuntimeDir, type DaemonFiles } from '../server/daemon/paths.js';
 import { findModuleRoot } from '../server/module-root.js';
 import { ensurePrivateDir } from '../server/private-dir.js';
-import { extractWeftFlags, parseDaemonSetting, parseGoInvocation, type DaemonSetting } from './go-args.js';
+import { extractWeftFlags, parseDaemonSetting, parseGoInvocation, parseProgressSetting, type DaemonSetting } from './go-args.js';
 
 export interface DaemonClientInput {
   args: readonly string[];
@@ -53,6 +55,9 @@ export async function buildThroughDaemon(input: DaemonClientInput): Promise<numb
   try {
     const { goArgs, flags } = extractWeftFlags(input.args);
     if (daemonSetting(flags.daemon, env) === 'off') return null;
+    // The warm path draws no progress line: one asked for is drawn by this process, and the
+    // daemon would only hand the build back (after being started for nothing).
+    if ((flags.progress ?? parseProgressSetting(env['WEFT_PROGRESS'] ?? '', 'WEFT_PROGRESS')) === 'on') return null;
     const inv = parseGoInvocation(goArgs, cwd);
     if (!inv.instrument) return null;
     moduleRoot = findModuleRoot(inv.dir);

@@ -7,8 +7,9 @@
 // BuildContext, job server and statistics, made by the same code as an in-process build (the
 // `build` handler the CLI passes in), so two builds at once in one module do not meet.
 import { randomBytes } from 'node:crypto';
-import { lstatSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { linkSync, lstatSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { dirname, join } from 'node:path';
 import { WeftError } from '../../errors.js';
 import { encodeFrame, FrameDecoder, validateFrontMessage, type DaemonBuild, type DaemonToFront, type FrontToDaemon } from '../../protocol/index.js';
 import type { WorkerPool } from '../../pool/index.js';
@@ -71,6 +72,9 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   const identity = env['WEFT_TEST_DAEMON_IDENTITY'] || daemonIdentity();
   const idleMs = parseDuration(env['WEFT_DAEMON_IDLE'], DEFAULT_DAEMON_IDLE_MS);
   const dropLock = (): void => rmSync(files.lock, { force: true });
+  // However this process ends before it listens (a throw, the watchdog below), the start lock
+  // goes with it: front ends would otherwise wait for a daemon that is gone until the lock is stale.
+  process.once('exit', dropLock);
   const starting = setTimeout(() => {
     log.error(`daemon pid ${process.pid} did not start listening within ${START_LIMIT_MS / 1000} s; exiting`);
     process.exit(1);
@@ -83,20 +87,20 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     onRefreshError: (e) => log.info(`background plan refresh failed: ${(e as Error).message}`),
   });
   const warm: WarmResources = { pool, memo: createMemo() };
-  let server: Server;
-  let ino: number;
+  let listening: { server: Server; ino: number } | null;
   try {
-    if (await socketAccepts(files.sock)) {
-      log.info(`daemon pid ${process.pid}: another daemon already serves ${opts.moduleRoot}`);
-      await closePool(pool);
-      return 0;
-    }
-    rmSync(files.sock, { force: true });
-    ({ server, ino } = await listen(files.sock));
+    listening = await listenDaemonSocket(files.sock);
   } finally {
     clearTimeout(starting);
+    process.off('exit', dropLock);
     dropLock();
   }
+  if (listening === null) {
+    log.info(`daemon pid ${process.pid}: another daemon already serves ${opts.moduleRoot}`);
+    await closePool(pool);
+    return 0;
+  }
+  const { server, ino } = listening;
   log.info(`daemon pid ${process.pid} (${identity}) serving ${opts.moduleRoot} on ${files.sock}; idle exit after ${idleMs} ms`);
 
   const startedMs = Date.now();
@@ -172,7 +176,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
         return;
       }
       if (stopping !== null) {
-        conn.send({ t: 'fallback', reason: 'the daemon is stopping', warn: false });
+        // Its socket is gone already: the front end starts the next daemon, as for a replaced one.
+        conn.send({ t: 'replace', reason: 'the daemon is stopping' });
         conn.end();
         return;
       }
@@ -202,34 +207,57 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   return done;
 }
 
-function listen(path: string): Promise<{ server: Server; ino: number }> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', (e) => reject(new WeftError('E_DAEMON', `cannot listen on ${path}: ${e.message}`, { hint: 'another daemon may be starting; run the build again' })));
-    server.listen(path, () => {
-      server.removeAllListeners('error');
-      server.on('error', () => {});
-      resolve({ server, ino: lstatSync(path).ino });
+/**
+ * Listens on `path`, which names the socket only once it accepts connections: the socket is
+ * bound and listening under a private name first, then linked into place. Bound under `path`
+ * itself it would refuse connections for a moment (between bind and listen), and a front end
+ * takes a refusing socket for a dead daemon's and removes it: that daemon then served nobody.
+ * Resolves with null when another daemon's socket accepts at `path`; a refusing one (a killed
+ * daemon's) is replaced.
+ */
+export async function listenDaemonSocket(path: string): Promise<{ server: Server; ino: number } | null> {
+  const starting = join(dirname(path), `.daemon-${process.pid}.sock`);
+  rmSync(starting, { force: true });
+  const server = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (e) => reject(new WeftError('E_DAEMON', `cannot listen on ${starting}: ${e.message}`, { hint: 'check the runtime directory; run the build again' })));
+      server.listen(starting, () => resolve());
     });
-  });
+    server.removeAllListeners('error');
+    server.on('error', () => {});
+    const ino = lstatSync(starting).ino;
+    for (;;) {
+      try {
+        linkSync(starting, path);
+        return { server, ino };
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new WeftError('E_DAEMON', `cannot link ${path} to the listening socket: ${(e as Error).message}`, { hint: 'check the runtime directory; run the build again' });
+      }
+      if (await socketAccepts(path)) {
+        server.close();
+        return null;
+      }
+      rmSync(path, { force: true });
+    }
+  } catch (e) {
+    server.close();
+    throw e;
+  } finally {
+    rmSync(starting, { force: true });
+  }
 }
 
 /** Stops listening and removes our socket file (only ours: a successor may own the path by now). */
 function closeListener(server: Server, files: DaemonFiles, ino: number): void {
-  let mine = false;
+  // Removed before the socket closes: a front end that comes in between finds no daemon (and
+  // starts one) rather than a refusing socket.
   try {
-    mine = lstatSync(files.sock).ino === ino;
+    if (lstatSync(files.sock).ino === ino) unlinkSync(files.sock);
   } catch {
     // gone already
   }
   server.close();
-  if (mine) {
-    try {
-      unlinkSync(files.sock);
-    } catch {
-      // gone already
-    }
-  }
 }
 
 async function closePool(pool: WorkerPool): Promise<void> {
