@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,7 @@ import { countChild } from '../children.js';
 import { frontPointerContent, frontPointerPath, writeFrontPointer } from './front-pointer.js';
 import { daemonIdentity } from './daemon/paths.js';
 import { weftBuildStamps } from '../cache/identity.js';
+import { writeAtomically } from './write-atomically.js';
 
 export interface EnsureShimOptions {
   /** The go command: a name looked up on PATH, or a path. */
@@ -134,15 +135,6 @@ async function readGoEnv(goPath: string, env: NodeJS.ProcessEnv, programRoot: st
   return goEnv;
 }
 
-async function writeAtomically(file: string, data: string): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, file);
-  } finally {
-    await rm(tmp, { force: true });
-  }
-}
 
 /** Hash of what goes into the binary: Go sources (tests excluded) and go.mod. */
 async function hashSources(srcDir: string): Promise<string> {

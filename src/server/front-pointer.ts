@@ -2,10 +2,10 @@
 // (shim/front.go) without starting Node, so it needs the shim's path and the identity a warm
 // daemon compares without asking Node: this file names both. Written whenever weft ensures the
 // shim; the format is part of daemon-protocol.md.
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FileStamp } from '../cache/identity.js';
+import { writeAtomically } from './write-atomically.js';
 
 /** `<weft cache dir>/front/<package root with every "/" as "%">`. */
 export function frontPointerPath(cacheDir: string, packageRoot: string): string {
@@ -28,12 +28,6 @@ export async function writeFrontPointer(file: string, content: string): Promise<
   const current = await readFile(file, 'utf8').catch(() => null);
   if (current === content) return false;
   await mkdir(join(file, '..'), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
-    await writeFile(tmp, content);
-    await rename(tmp, file);
-  } finally {
-    await rm(tmp, { force: true });
-  }
+  await writeAtomically(file, content);
   return true;
 }

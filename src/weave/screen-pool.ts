@@ -40,8 +40,12 @@ export async function screenPackages(inputs: readonly WeavePackageInput[], confi
   const screenings: Screening[] = new Array<Screening>(inputs.length);
   const toScan: { at: number; step: ScanNeeded }[] = [];
   let files = 0;
+  // A build has one or a few module roots: ask once for each, not once per package.
+  const modulePaths = new Map<string, Promise<string>>();
   for (const [at, input] of inputs.entries()) {
-    const step = prepareScreening(input, config, await mainModulePath(input.moduleRoot));
+    let modulePath = modulePaths.get(input.moduleRoot);
+    if (modulePath === undefined) modulePaths.set(input.moduleRoot, (modulePath = mainModulePath(input.moduleRoot)));
+    const step = prepareScreening(input, config, await modulePath);
     if (step.verdict !== 'scan') screenings[at] = step;
     else {
       toScan.push({ at, step });
