@@ -2,6 +2,7 @@
 // `server`, `weave`, `explain`, `diff`, `doctor`, `prepare`, `version`, one file each — parsing flags with commander and delegating to src/server (and src/weave for
 // `weave`). Owns exit codes and the one-line error output. Contains no build logic.
 // Nothing imports src/cli; it may import every layer below it.
+// rooms: cache children config errors oracle pool protocol resolve server template toolexec wasm weave
 import { formatErrorData, toErrorData, WeftError, type WeftErrorData } from '../errors.js';
 import type { ProgramIO } from './program.js';
 

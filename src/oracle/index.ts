@@ -3,5 +3,6 @@
 // weaver's TypeFacts (service.ts). The binary itself is built by src/server/ensure-oracle.ts.
 // Sits beside src/resolve: may import toolexec, protocol, errors and weave's api and
 // type-facts; must not import server, cli or pool.
+// rooms: toolexec protocol errors weave
 export * from './client.js';
 export * from './service.js';

@@ -4,6 +4,7 @@
 // record link deps in archives and add blank imports to main packages.
 // May import toolexec, config types, protocol types and errors; must not import server, cli,
 // weave (beyond its api types) or pool, and never weaves.
+// rooms: toolexec config protocol errors weave
 export * from './go-list.js';
 export * from './resolver.js';
 export * from './inject.js';

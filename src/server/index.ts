@@ -8,6 +8,7 @@
 // does not load the weaver).
 // Must not import src/cli. It may import toolexec, weave, resolve, cache, config and protocol;
 // CPU-heavy work belongs in the pool, never on this thread.
+// rooms: toolexec weave resolve cache config protocol errors
 export * from './build-context.js';
 export * from './core.js';
 export * from './handlers.js';

@@ -10,6 +10,7 @@
 // functions get no arity check, receive missing values as null and floats as plain numbers;
 // no complex numbers, hex floats, channels, `missingkey` option or `%x` of floats; template
 // recursion stops at depth 1000 (Go: 100000); `len` of a missing value says "len of untyped nil".
+// rooms: errors
 import type { TemplateFunc } from './builtins.js';
 import { BUILTINS, SPECIAL_BUILTINS } from './builtins.js';
 import { TemplateError } from './errors.js';

@@ -3,6 +3,7 @@
 // member, the build flags a nested go command must repeat, and finding the go process a shim
 // serves. Parsing, file formats and process lookups: must not weave, resolve packages, or
 // import server, cli, weave, resolve or pool.
+// rooms: errors
 export * from './go-command-line.js';
 export * from './compile-args.js';
 export * from './importcfg.js';

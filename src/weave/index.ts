@@ -3,6 +3,7 @@
 // file per join-point kind (join-points/) and advice kind (advice/), each in one registry.
 // Library code: it must not spawn processes, and imports only config types, errors, template,
 // wasm and pool (never server, cli, toolexec or resolve).
+// rooms: config errors template wasm pool
 import type { ResolvedConfig } from '../config/types.js';
 import { toErrorData } from '../errors.js';
 import type { WorkerPool } from '../pool/index.js';
