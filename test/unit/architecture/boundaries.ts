@@ -272,8 +272,9 @@ function stepsOf(cycle: string[], g: Map<string, Map<string, ImportEdge>>): Impo
 }
 
 /**
- * One shortest cycle per strongly connected component (Tarjan), closed and starting at the
- * component's smallest node, so the report names a concrete circle a reader can follow.
+ * The circles of a graph: for each strongly connected component (Tarjan), the shortest circle
+ * through each of its nodes, closed, starting at its smallest node, without repeats. A component
+ * of many rooms thus shows every pair of rooms that close it, not just one path.
  */
 function cyclesOf(g: Map<string, Map<string, ImportEdge>>): string[][] {
   const nodes = [...new Set([...g.keys(), ...[...g.values()].flatMap((m) => [...m.keys()])])].sort();
@@ -307,32 +308,47 @@ function cyclesOf(g: Map<string, Map<string, ImportEdge>>): string[][] {
     }
   };
   for (const v of nodes) if (!index.has(v)) strong(v);
-  return components.map((comp) => {
+  const seen = new Set<string>();
+  const out: string[][] = [];
+  for (const comp of components) {
     const inComp = new Set(comp);
-    const start = comp[0]!;
-    // Breadth-first from start back to start, inside the component.
-    const prev = new Map<string, string>();
-    const queue = [start];
-    let end: string | null = null;
-    while (queue.length > 0 && end === null) {
-      const v = queue.shift()!;
-      for (const w of [...(g.get(v)?.keys() ?? [])].sort()) {
-        if (!inComp.has(w)) continue;
-        if (w === start) {
-          end = v;
-          break;
-        }
-        if (!prev.has(w)) {
-          prev.set(w, v);
-          queue.push(w);
-        }
+    for (const start of comp) {
+      const cycle = shortestCycle(g, inComp, start);
+      const members = cycle.slice(0, -1);
+      const first = members.indexOf([...members].sort()[0]!);
+      const rotated = [...members.slice(first), ...members.slice(0, first)];
+      const key = rotated.join('\n');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push([...rotated, rotated[0]!]);
+    }
+  }
+  return out.sort((a, b) => a.join(' ').localeCompare(b.join(' ')));
+}
+
+/** Breadth-first from start back to start, inside one component. */
+function shortestCycle(g: Map<string, Map<string, ImportEdge>>, inComp: Set<string>, start: string): string[] {
+  const prev = new Map<string, string>();
+  const queue = [start];
+  let end: string | null = null;
+  while (queue.length > 0 && end === null) {
+    const v = queue.shift()!;
+    for (const w of [...(g.get(v)?.keys() ?? [])].sort()) {
+      if (!inComp.has(w)) continue;
+      if (w === start) {
+        end = v;
+        break;
+      }
+      if (!prev.has(w)) {
+        prev.set(w, v);
+        queue.push(w);
       }
     }
-    const path = [start];
-    for (let v = end!; v !== start; v = prev.get(v)!) path.splice(1, 0, v);
-    path.push(start);
-    return path;
-  }).sort((a, b) => a[0]!.localeCompare(b[0]!));
+  }
+  const path = [start];
+  for (let v = end!; v !== start; v = prev.get(v)!) path.splice(1, 0, v);
+  path.push(start);
+  return path;
 }
 
 /** The report as text: rooms with line counts and imports, then every problem by category. */
