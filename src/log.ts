@@ -1,7 +1,7 @@
 // A tiny leveled logger. It writes to stderr or to a file, never to stdout: stdout belongs to
 // the go command (go list -json, go test -json and go run output flow through it).
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { WeftError } from '../errors.js';
+import { WeftError } from './errors.js';
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 

@@ -20,18 +20,18 @@ import {
   type JobServer,
   type Logger,
   type WarmResources,
-} from '../server/index.js';
-import { ensureShim } from '../server/ensure-shim.js';
+} from '../jobserver/index.js';
+import { ensureShim } from '../install/ensure-shim.js';
 import { checkNoUserToolexec, extractWeftFlags, parseGoInvocation, parseModeSetting, parseProgressSetting, withLastFlags, withToolexec, type GoInvocation, type ModeSetting, type ProgressSetting, type StatsFormat } from './go-args.js';
-import { planBuild, staleAfterBuild, type BuildPlan, type PlanOptions } from '../server/plan.js';
-import type { PlanReuse } from '../server/daemon/plan-cache.js';
-import { decideOverlay, snapshotWoven, writeOverlayBuild } from '../server/overlay-mode.js';
+import { planBuild, staleAfterBuild, type BuildPlan, type PlanOptions } from '../plan/plan.js';
+import type { PlanReuse } from '../daemon/plan-cache.js';
+import { decideOverlay, snapshotWoven, writeOverlayBuild } from '../plan/overlay-mode.js';
 import { parseGoCommand, parseGoflags } from '../toolexec/go-command-line.js';
-import { buildThroughDaemon } from './daemon-client.js';
+import { buildThroughDaemon } from '../daemon/client.js';
 import { runGo } from './run-go.js';
 
 export { runGo, type GoOutputSinks } from './run-go.js';
-import { ProgressLine, type ProgressMode } from './progress.js';
+import { ProgressLine, type ProgressMode } from '../cli/progress.js';
 import { resolveOptions, type WeftGlobalOptions } from './options.js';
 
 export interface GoCommandInput {

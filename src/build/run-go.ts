@@ -3,7 +3,7 @@
 // would (128+signal). Light on purpose: the daemon client uses it without the build machinery.
 import { spawn } from 'node:child_process';
 import { WeftError } from '../errors.js';
-import { exitCodeOf } from '../server/run-tool.js';
+import { exitCodeOf } from '../jobserver/run-tool.js';
 
 export interface GoOutputSinks {
   stdout?: { push(chunk: string): void; flush(): void };

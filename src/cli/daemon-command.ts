@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { WeftError } from '../errors.js';
 import { encodeFrame, envFromList, envToList, FrameDecoder, validateDaemonMessage, type DaemonBuild, type DaemonStatus, type DaemonToFront } from '../protocol/index.js';
-import { createLogger, parseLogLevel } from '../server/log.js';
-import { runDaemon, runId, type DaemonConnection, type DaemonShared } from '../server/daemon/daemon.js';
-import { daemonFiles, daemonKey, daemonRuntimeDir } from '../server/daemon/paths.js';
-import { findModuleRoot } from '../server/module-root.js';
-import { extractWeftFlags, parseGoInvocation, parseProgressSetting } from './go-args.js';
-import { finishGoRun, prepareGoRun, releaseGoRun } from './go-command.js';
+import { createLogger, parseLogLevel } from '../log.js';
+import { runDaemon, runId, type DaemonConnection, type DaemonShared } from '../daemon/daemon.js';
+import { daemonFiles, daemonKey, daemonRuntimeDir } from '../daemon/paths.js';
+import { findModuleRoot } from '../weaving/module-root.js';
+import { extractWeftFlags, parseGoInvocation, parseProgressSetting } from '../build/go-args.js';
+import { finishGoRun, prepareGoRun, releaseGoRun } from '../build/driver.js';
 import { describeTopLevelError } from './index.js';
 import type { ProgramIO } from './program.js';
 

@@ -6,7 +6,7 @@
 import { formatErrorData, toErrorData, WeftError, type WeftErrorData } from '../errors.js';
 import type { ProgramIO } from './program.js';
 
-export * from './go-args.js';
+export * from '../build/go-args.js';
 
 /** Usage and setup errors exit 2, as issue 2 asks for bad input. */
 export const EXIT_USAGE = 2;
@@ -23,10 +23,10 @@ export async function main(argv: readonly string[], io: Partial<ProgramIO> = {})
   if (argv[0] === 'go') {
     try {
       // The daemon client first: a warm build loads nothing of the build machinery here.
-      const { buildThroughDaemon } = await import('./daemon-client.js');
+      const { buildThroughDaemon } = await import('../daemon/client.js');
       const viaDaemon = await buildThroughDaemon({ args: argv.slice(1), env: full.env, cwd: full.cwd });
       if (viaDaemon !== null) return viaDaemon;
-      const { runInProcess } = await import('./go-command.js');
+      const { runInProcess } = await import('../build/driver.js');
       return await runInProcess({ args: argv.slice(1), globals: {}, env: full.env, cwd: full.cwd });
     } catch (e) {
       return reportError(e, full);

@@ -6,10 +6,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WeftError } from '../errors.js';
-import { describeConfigOrigin, findGo, readConfigFacts } from '../server/index.js';
-import { ensureOracleForGo } from '../server/ensure-oracle.js';
-import { ensureShim } from '../server/ensure-shim.js';
-import { runGoCommand } from './go-command.js';
+import { describeConfigOrigin, findGo, readConfigFacts } from '../jobserver/index.js';
+import { ensureOracleForGo } from '../install/ensure-oracle.js';
+import { ensureShim } from '../install/ensure-shim.js';
+import { runGoCommand } from '../build/driver.js';
 
 export interface PrepareCommandInput {
   /** go build flags and extra packages, passed to go build as given. */

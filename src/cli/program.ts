@@ -2,12 +2,12 @@
 // build logic here. Errors are WeftErrors printed by main(); usage errors exit 2.
 import { Command, CommanderError, Option } from 'commander';
 import { WeftError } from '../errors.js';
-import { envFlag, findGo, runDropInServer } from '../server/index.js';
-import { ensureShim } from '../server/ensure-shim.js';
+import { envFlag, findGo, runDropInServer } from '../jobserver/index.js';
+import { ensureShim } from '../install/ensure-shim.js';
 import { registerCacheCommands } from './cache-command.js';
 import { registerDaemonCommands } from './daemon-command.js';
-import { runGoCommand } from './go-command.js';
-import { resolveOptions, type WeftGlobalOptions } from './options.js';
+import { runGoCommand } from '../build/driver.js';
+import { resolveOptions, type WeftGlobalOptions } from '../build/options.js';
 import { runToolexecCommand } from './toolexec-command.js';
 
 export interface ProgramIO {

@@ -15,7 +15,7 @@ import {
   runTool,
   runVersionQuery,
   type Logger,
-} from '../server/index.js';
+} from '../jobserver/index.js';
 
 export interface ToolexecInput {
   tool: string;

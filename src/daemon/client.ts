@@ -18,11 +18,11 @@ import { closeSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { encodeFrame, envFromList, envToList, FrameDecoder, validateDaemonMessage, type DaemonBuild, type DaemonRun, type DaemonToFront } from '../protocol/index.js';
-import { parseDuration } from '../server/build-context.js';
-import { daemonFiles, daemonIdentity, daemonKey, daemonRuntimeDir, type DaemonFiles } from '../server/daemon/paths.js';
-import { findModuleRoot } from '../server/module-root.js';
-import { ensurePrivateDir } from '../server/private-dir.js';
-import { extractWeftFlags, parseDaemonSetting, parseGoInvocation, parseProgressSetting, type DaemonSetting } from './go-args.js';
+import { parseDuration } from '../weaving/build-context.js';
+import { daemonFiles, daemonIdentity, daemonKey, daemonRuntimeDir, type DaemonFiles } from './paths.js';
+import { findModuleRoot } from '../weaving/module-root.js';
+import { ensurePrivateDir } from '../jobserver/private-dir.js';
+import { extractWeftFlags, parseDaemonSetting, parseGoInvocation, parseProgressSetting, type DaemonSetting } from '../build/go-args.js';
 
 export interface DaemonClientInput {
   args: readonly string[];
@@ -161,7 +161,7 @@ async function startDaemon(files: DaemonFiles, moduleRoot: string, env: NodeJS.P
   let exited: string | null = null;
   if (mine) {
     try {
-      const { packageRoot } = await import('../server/ensure-shim.js');
+      const { packageRoot } = await import('../install/ensure-shim.js');
       const log = openSync(files.log, 'a', 0o600);
       const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'weft.js'), 'daemon', 'serve', '--module', moduleRoot], {
         detached: true,
@@ -196,7 +196,7 @@ type Outcome = { kind: 'exit'; code: number } | { kind: 'fallback'; reason: stri
  */
 function converse(socket: Socket, request: DaemonBuild, answerMs: number): Promise<Outcome> {
   // Loaded while the daemon prepares the build (another process): off the critical path.
-  const goRunner = import('./run-go.js');
+  const goRunner = import('../build/run-go.js');
   return new Promise((resolve) => {
     const decoder = new FrameDecoder();
     let settled = false;

@@ -4,8 +4,8 @@
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { weftBuildIdentity } from '../../cache/identity.js';
-import { weftVersion } from '../version.js';
+import { weftBuildIdentity } from '../cache/identity.js';
+import { weftVersion } from '../install/version.js';
 
 /** $XDG_RUNTIME_DIR/weft, else $TMPDIR/weft-<uid> (created 0700 and checked by its users). */
 export function daemonRuntimeDir(env: NodeJS.ProcessEnv = process.env): string {

@@ -3,8 +3,8 @@
 // `weft version` and `weft doctor`. Nothing here fails: each fact carries its own error.
 import type { ResolvedConfig } from '../config/index.js';
 import { toErrorData, type WeftErrorData } from '../errors.js';
-import { discoverConfiguration, findGo, loadBuildConfig, readGoFacts } from './prepare.js';
-import { weftVersion } from './version.js';
+import { discoverConfiguration, findGo, loadBuildConfig, readGoFacts } from '../weaving/prepare.js';
+import { weftVersion } from '../install/version.js';
 
 export type Fact<T> = { ok: true; value: T } | { ok: false; error: WeftErrorData };
 

@@ -7,8 +7,8 @@ import { formatErrorData } from '../errors.js';
 import { runGoList } from '../resolve/index.js';
 import { findToolexec } from '../toolexec/go-command-line.js';
 import { describeConfigOrigin, readInstallationFacts, type InstallationFacts } from './about.js';
-import { ensureShim, weftCacheDir } from './ensure-shim.js';
-import { defaultSocketParent } from './listen.js';
+import { ensureShim, weftCacheDir } from '../install/ensure-shim.js';
+import { defaultSocketParent } from '../jobserver/listen.js';
 
 export interface Finding {
   /** `ok`, `note` (worth knowing, not a problem) or `problem` (doctor exits 1). */

@@ -8,7 +8,7 @@ import { runGoList, type ListedPackage } from '../resolve/index.js';
 import { commandInput, weavePackage, type WeavePackageInput, type WeavePackageResult } from '../weave/index.js';
 import { explainPackage, type PackageExplanation } from '../weave/explain.js';
 import { readConfigFacts, type ConfigFacts } from './about.js';
-import { findGo } from './prepare.js';
+import { findGo } from '../weaving/prepare.js';
 
 export interface WovenPackage {
   listed: ListedPackage;

@@ -12,7 +12,7 @@ import {
   type ToolReply,
   type ToolRequest,
 } from '../protocol/index.js';
-import { weftVersion } from './version.js';
+import { weftVersion } from '../install/version.js';
 
 export interface CallOptions {
   timeoutMs?: number;

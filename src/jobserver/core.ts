@@ -13,7 +13,7 @@ import {
   type ToolReply,
   type ToolRequest,
 } from '../protocol/index.js';
-import type { BuildContext } from './build-context.js';
+import type { BuildContext } from '../weaving/build-context.js';
 import { handleToolRequest, replyOf, type HandledRequest } from './handlers.js';
 
 /** What the core needs from a connection: send one message, close when done. */

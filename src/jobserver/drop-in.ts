@@ -15,11 +15,11 @@ import { dirname, join } from 'node:path';
 import { WeftError } from '../errors.js';
 import { extractBuildFlags } from '../toolexec/build-flags.js';
 import { findGoProcess, isGoCommandName, processStartTime, processTable, type ProcessTable } from '../toolexec/go-process.js';
-import { disposeBuildContext } from './build-context.js';
+import { disposeBuildContext } from '../weaving/build-context.js';
 import { ensurePrivateDir, listenJobServer, socketAccepts, type JobServer } from './listen.js';
-import type { Logger } from './log.js';
-import { findGo, prepareBuild } from './prepare.js';
-import { formatStats } from './stats.js';
+import type { Logger } from '../log.js';
+import { findGo, prepareBuild } from '../weaving/prepare.js';
+import { formatStats } from '../weaving/stats.js';
 
 const POLL_MS = 250;
 /** How long a stop (signal) lets requests in flight finish before cutting them off. */

@@ -8,8 +8,8 @@ import type { ToolReply, ToolRequest } from '../protocol/messages.js';
 import { expandResponseFiles, parseCompileArgs, type CompileCommand } from '../toolexec/compile-args.js';
 import type { WeavePackageInput, WeavePackageResult } from '../weave/api.js';
 import { formatWarning } from '../weave/undecided.js';
-import type { BuildContext, ToolPlan } from './build-context.js';
-import type { RequestOutcome } from './stats.js';
+import type { BuildContext, ToolPlan } from '../weaving/build-context.js';
+import type { RequestOutcome } from '../weaving/stats.js';
 
 export interface HandledRequest {
   plan: ToolPlan;

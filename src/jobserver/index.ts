@@ -9,15 +9,15 @@
 // Must not import src/cli. It may import toolexec, weave, resolve, cache, config and protocol;
 // CPU-heavy work belongs in the pool, never on this thread.
 // rooms: toolexec weave resolve cache config protocol errors
-export * from './build-context.js';
+export * from '../weaving/build-context.js';
 export * from './core.js';
 export * from './handlers.js';
 export * from './listen.js';
 export * from './client.js';
-export * from './log.js';
-export * from './stats.js';
-export * from './version.js';
-export * from './prepare.js';
-export * from './about.js';
+export * from '../log.js';
+export * from '../weaving/stats.js';
+export * from '../install/version.js';
+export * from '../weaving/prepare.js';
+export * from '../diagnostics/about.js';
 export * from './drop-in.js';
 export * from './run-tool.js';

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { WeftError } from '../errors.js';
 import { encodeFrame, FrameDecoder, type ServerToShim } from '../protocol/index.js';
-import type { BuildContext } from './build-context.js';
+import type { BuildContext } from '../weaving/build-context.js';
 import { ServerCore, type ServerCoreOptions } from './core.js';
 import { ensurePrivateDir } from './private-dir.js';
 

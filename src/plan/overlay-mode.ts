@@ -25,9 +25,9 @@ import { join } from 'node:path';
 import type { ListedPackage } from '../resolve/go-list.js';
 import type { GoFlag } from '../toolexec/go-command-line.js';
 import type { WeavePackageResult } from '../weave/api.js';
-import type { BuildContext } from './build-context.js';
+import type { BuildContext } from '../weaving/build-context.js';
 import { baseImportPath, isTestMain, writeOverlay, type BuildPlan, type MarkReason } from './plan.js';
-import { inModuleCache } from './module-root.js';
+import { inModuleCache } from '../weaving/module-root.js';
 
 export interface OverlayFacts {
   /** The go subcommand (`build`, `test`, `vet`…). */

@@ -8,9 +8,9 @@ import type { AppendMember, ToolRequest } from '../protocol/messages.js';
 import type { CompileCommand } from '../toolexec/compile-args.js';
 import type { WeaveOutcome, WeavePackageInput, WeavePackageResult } from '../weave/api.js';
 import type { ScreenedAll, Screening } from '../weave/index.js';
-import { silentLogger, type Logger } from './log.js';
+import { silentLogger, type Logger } from '../log.js';
 import { BuildStats } from './stats.js';
-import { versionSuffix, weftVersion } from './version.js';
+import { versionSuffix, weftVersion } from '../install/version.js';
 
 /** Weaves one package: null (or an empty `files` list with no extra files) means "compile unchanged". */
 export type WeaverHook = (req: ToolRequest, cmd: CompileCommand, signal: AbortSignal) => Promise<WeavePackageResult | null>;

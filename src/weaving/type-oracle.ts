@@ -5,7 +5,7 @@
 import type { ResolvedConfig } from '../config/types.js';
 import { createTypeService, startOracle, type TypeOracle, type TypeService } from '../oracle/index.js';
 import type { BuildContext } from './build-context.js';
-import { ensureOracle, gorootOfTool } from './ensure-oracle.js';
+import { ensureOracle, gorootOfTool } from '../install/ensure-oracle.js';
 
 const TYPED = /"method-call"|"(argument|result|final-result)-implements"|ThatImplements|FinalResultImplements/;
 

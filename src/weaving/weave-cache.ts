@@ -9,7 +9,7 @@ import { collectInjectedPackages, fingerprintAspects } from '../config/fingerpri
 import { lastFlag, parseGoCommand, parseGoflags } from '../toolexec/go-command-line.js';
 import { emptyWeaveStats, type WeaveOutcome, type WeavePackageInput, type WeavePackageResult } from '../weave/api.js';
 import type { BuildContext } from './build-context.js';
-import { weftCacheDir } from './ensure-shim.js';
+import { weftCacheDir } from '../install/ensure-shim.js';
 
 type WeaveModule = typeof import('../weave/index.js');
 

@@ -10,7 +10,7 @@ import type { RunOptions, WorkerPool } from '../pool/index.js';
 import { weaveWithTypes } from '../oracle/index.js';
 import { undecidableError } from '../weave/undecided.js';
 import type { BuildContext } from './build-context.js';
-import { readImportcfgPackages, weaveInputOf } from './handlers.js';
+import { readImportcfgPackages, weaveInputOf } from '../jobserver/handlers.js';
 import { installTypeService } from './type-oracle.js';
 import { cachedWeave, openWeaveCache } from './weave-cache.js';
 

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildThroughDaemon, daemonSetting } from '../../../src/cli/daemon-client.js';
-import { extractWeftFlags } from '../../../src/cli/go-args.js';
-import { daemonFiles, daemonKey, daemonRuntimeDir } from '../../../src/server/daemon/paths.js';
+import { buildThroughDaemon, daemonSetting } from '../../../src/daemon/client.js';
+import { extractWeftFlags } from '../../../src/build/go-args.js';
+import { daemonFiles, daemonKey, daemonRuntimeDir } from '../../../src/daemon/paths.js';
 import { WeftError } from '../../../src/errors.js';
 
 test('the daemon is on by default, off in CI, and the flag beats WEFT_DAEMON beats CI', () => {

@@ -9,11 +9,11 @@ import { createConnection, Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeFrame, FrameDecoder } from '../../../../src/protocol/index.js';
-import { runDaemon } from '../../../../src/server/daemon/daemon.js';
-import { daemonFiles, daemonKey } from '../../../../src/server/daemon/paths.js';
-import { createLogger } from '../../../../src/server/log.js';
-import { socketAccepts } from '../../../../src/server/listen.js';
+import { encodeFrame, FrameDecoder } from '../../../src/protocol/index.js';
+import { runDaemon } from '../../../src/daemon/daemon.js';
+import { daemonFiles, daemonKey } from '../../../src/daemon/paths.js';
+import { createLogger } from '../../../src/log.js';
+import { socketAccepts } from '../../../src/jobserver/listen.js';
 
 function runtime(): { dir: string; env: NodeJS.ProcessEnv; cleanup: () => void } {
   const root = mkdtempSync(join(tmpdir(), 'weft-daemon-unit-'));
@@ -82,9 +82,9 @@ test('a daemon that ends before it listens removes its start lock', () => {
   const rt = runtime();
   const mod = '/nonexistent/module-that-dies';
   try {
-    const daemonJs = fileURLToPath(new URL('../../../../src/server/daemon/daemon.js', import.meta.url));
-    const pathsJs = fileURLToPath(new URL('../../../../src/server/daemon/paths.js', import.meta.url));
-    const logJs = fileURLToPath(new URL('../../../../src/server/log.js', import.meta.url));
+    const daemonJs = fileURLToPath(new URL('../../../src/daemon/daemon.js', import.meta.url));
+    const pathsJs = fileURLToPath(new URL('../../../src/daemon/paths.js', import.meta.url));
+    const logJs = fileURLToPath(new URL('../../../src/log.js', import.meta.url));
     // The front end that started it created the lock; the daemon ends (a throw, its start
     // watchdog) before it listens: process.exit right after runDaemon started.
     const script = `

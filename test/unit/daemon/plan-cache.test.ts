@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { planKey, recordPlan, refreshFiles, revalidatePlan, sameVerdict, type PlanRecord } from '../../../../src/server/daemon/plan-cache.js';
-import type { BuildPlan } from '../../../../src/server/plan.js';
-import type { ListedPackage } from '../../../../src/resolve/go-list.js';
+import { planKey, recordPlan, refreshFiles, revalidatePlan, sameVerdict, type PlanRecord } from '../../../src/daemon/plan-cache.js';
+import type { BuildPlan } from '../../../src/plan/plan.js';
+import type { ListedPackage } from '../../../src/resolve/go-list.js';
 
 /** A module m with packages m/a (a.go, a_test.go) and m/b (b.go), and a dependency in a fake module cache. */
 function makeModule(): { root: string; modcache: string; plan: BuildPlan; env: NodeJS.ProcessEnv } {

@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { WeftError } from '../../../src/errors.js';
-import { ensureShim, lookPath, weftCacheDir } from '../../../src/server/ensure-shim.js';
-import { fakeTool, tempDir } from './helpers.js';
+import { ensureShim, lookPath, weftCacheDir } from '../../../src/install/ensure-shim.js';
+import { fakeTool, tempDir } from '../shim/helpers.js';
 
 const realGo = lookPath('go');
 

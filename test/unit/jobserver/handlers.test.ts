@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { emptyConfig } from '../../../src/config/index.js';
 import type { ToolRequest } from '../../../src/protocol/index.js';
-import { buildWeaveInput, createBuildContext, handleToolRequest, type WeaverHook } from '../../../src/server/index.js';
+import { buildWeaveInput, createBuildContext, handleToolRequest, type WeaverHook } from '../../../src/jobserver/index.js';
 import type { WeavePackageResult } from '../../../src/weave/api.js';
 
 const root = mkdtempSync(join(tmpdir(), 'weft-handlers-'));

@@ -9,7 +9,7 @@ import { after, describe, it } from 'node:test';
 import { emptyConfig } from '../../../src/config/index.js';
 import { WeftError } from '../../../src/errors.js';
 import { encodeFrame, PROTOCOL_VERSION, type ToolRequest } from '../../../src/protocol/index.js';
-import { callServer, createBuildContext, listenJobServer, makePrivateSocketDir } from '../../../src/server/index.js';
+import { callServer, createBuildContext, listenJobServer, makePrivateSocketDir } from '../../../src/jobserver/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'weft-listen-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -133,7 +133,7 @@ describe('job server socket', () => {
   });
 
   it('a socket directory that is not private, or is another user\'s, is refused before listening', async () => {
-    const { checkPrivateDir } = await import('../../../src/server/listen.js');
+    const { checkPrivateDir } = await import('../../../src/jobserver/listen.js');
     const { chmodSync, mkdirSync } = await import('node:fs');
     const dir = makePrivateSocketDir(root);
     assert.equal(statSync(dir).mode & 0o777, 0o700);
@@ -220,7 +220,7 @@ describe('stale socket directories', () => {
     assert.equal(r.signal, 'SIGKILL');
     const live = await listenJobServer(createBuildContext({ config: emptyConfig() }), { parentDir: parent });
     try {
-      const { sweepStaleSocketDirs } = await import('../../../src/server/index.js');
+      const { sweepStaleSocketDirs } = await import('../../../src/jobserver/index.js');
       assert.equal(await sweepStaleSocketDirs(parent), 1);
       assert.equal(existsSync(dead), false);
       assert.equal(existsSync(live.socketPath), true);

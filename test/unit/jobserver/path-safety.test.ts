@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, isAbsolute } from 'node:path';
 import { after, it } from 'node:test';
-import { writeWovenFiles } from '../../../src/server/handlers.js';
+import { writeWovenFiles } from '../../../src/jobserver/handlers.js';
 import { parseCompileArgs } from '../../../src/toolexec/compile-args.js';
 import { linkDepsSource, LINK_DEPS_FILE } from '../../../src/resolve/inject.js';
 import type { WeavePackageResult } from '../../../src/weave/api.js';

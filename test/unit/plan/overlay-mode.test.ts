@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ListedPackage } from '../../../src/resolve/go-list.js';
-import { decideOverlay, whyNotImportable, type OverlayFacts } from '../../../src/server/overlay-mode.js';
-import type { MarkReason, Verdict } from '../../../src/server/plan.js';
+import { decideOverlay, whyNotImportable, type OverlayFacts } from '../../../src/plan/overlay-mode.js';
+import type { MarkReason, Verdict } from '../../../src/plan/plan.js';
 import { emptyWeaveStats, type WeavePackageResult } from '../../../src/weave/api.js';
 
 const MOD = { Path: 'm', Main: true, Dir: '/src/m', GoVersion: '1.22' };

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { markKeyOf, planMark, PlanSnapshot } from '../../../src/server/plan.js';
-import { takeMark } from '../../../src/server/handlers.js';
+import { markKeyOf, planMark, PlanSnapshot } from '../../../src/plan/plan.js';
+import { takeMark } from '../../../src/jobserver/handlers.js';
 
 test('mark keys: test variants, the external test package and the test main go by the package under test', () => {
   assert.equal(markKeyOf({ ImportPath: 'm/a' }), 'm/a');

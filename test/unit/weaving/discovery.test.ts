@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { WeftError } from '../../../src/errors.js';
 import { BUILTIN_ASPECTS_FILE } from '../../../src/config/index.js';
-import { discoverConfiguration, loadBuildConfig, type LoadedBuildConfig } from '../../../src/server/prepare.js';
+import { discoverConfiguration, loadBuildConfig, type LoadedBuildConfig } from '../../../src/weaving/prepare.js';
 
 const hasGo = spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0;
 const roots: string[] = [];

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { findModuleRoot, inModuleCache } from '../../../src/server/module-root.js';
+import { findModuleRoot, inModuleCache } from '../../../src/weaving/module-root.js';
 
 describe('findModuleRoot', () => {
   const dir = mkdtempSync(join(tmpdir(), 'weft-module-root-'));

@@ -9,8 +9,8 @@ import { after, describe, it } from 'node:test';
 import { WeftError } from '../../../src/errors.js';
 import type { WorkerPool } from '../../../src/pool/index.js';
 import type { ToolRequest } from '../../../src/protocol/index.js';
-import { createBuildContext, disposeBuildContext, formatStats, handleToolRequest, replyOf } from '../../../src/server/index.js';
-import { installWeaver, lazyPool } from '../../../src/server/weaver.js';
+import { createBuildContext, disposeBuildContext, formatStats, handleToolRequest, replyOf } from '../../../src/jobserver/index.js';
+import { installWeaver, lazyPool } from '../../../src/weaving/weaver.js';
 import { advice, aspect, config, jp, tpl } from '../weave/helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'weft-weaver-'));
@@ -164,7 +164,7 @@ describe('abandoned compiles', () => {
   it('a compile whose request is abandoned (timeout, shim gone, shutdown) stops its pool task instead of leaving it running', async () => {
     const { createWeaver } = await import('../../../src/weave/index.js');
     const { parseCompileArgs } = await import('../../../src/toolexec/compile-args.js');
-    const { weaveInputOf } = await import('../../../src/server/handlers.js');
+    const { weaveInputOf } = await import('../../../src/jobserver/handlers.js');
     const cfg = config(aspect('body', jp({ kind: 'function-body', function: jp({ kind: 'function', options: [{ kind: 'name', name: 'Traced' }] }) }),
       advice({ kind: 'prepend-statements', template: tpl('println("woven")') })));
     let running = 0;
