@@ -8,7 +8,7 @@ import type { ToolReply, ToolRequest } from '../protocol/messages.js';
 import { expandResponseFiles, parseCompileArgs, type CompileCommand } from '../toolexec/compile-args.js';
 import type { WeavePackageInput, WeavePackageResult } from '../weave/api.js';
 import { formatWarning } from '../weave/undecided.js';
-import type { BuildContext, ToolPlan } from '../weaving/build-context.js';
+import { MARK_FILE, MARK_FLAG, type BuildContext, type ToolPlan } from '../weaving/build-context.js';
 import type { RequestOutcome } from '../weaving/stats.js';
 
 export interface HandledRequest {
@@ -40,12 +40,6 @@ export async function handleToolRequest(ctx: BuildContext, req: ToolRequest, sig
   }
   return req.tool === 'compile' ? handleCompile(ctx, unmarked, signal) : handleLink(ctx, unmarked, signal);
 }
-
-/** The flag a planned build adds to a marked package's -gcflags to give it its own cache key. */
-export const MARK_FLAG = '-weftmark=';
-
-/** The file a planned build adds (through -overlay) to a marked package named on the command line; its name carries the mark. */
-const MARK_FILE = /(?:^|[/\\])weft_mark_([0-9a-f]{16})(?:_test)?\.go$/;
 
 /**
  * Removes the plan's mark — the -gcflags flag or the overlay file — from a tool's arguments

@@ -25,9 +25,8 @@ import { findMainModules } from '../toolexec/main-modules.js';
 import { flagsForPackage, parsePerPackageValue, type PatternTarget } from '../toolexec/package-flags.js';
 import type { WeavePackageInput, WeavePackageResult } from '../weave/api.js';
 import type { Screening } from '../weave/index.js';
-import type { BuildContext } from '../weaving/build-context.js';
+import { MARK_FLAG, type BuildContext } from '../weaving/build-context.js';
 import type { PlanTotals } from '../weaving/stats.js';
-import { MARK_FLAG } from '../jobserver/handlers.js';
 
 /** Why a package carries the mark. */
 export type MarkReason = 'woven' | 'types' | 'cgo' | 'undecided' | 'error' | 'dependent';

@@ -36,6 +36,12 @@ export interface PlannedMarks {
   mark: string;
 }
 
+/** The flag a planned build adds to a marked package's -gcflags to give it its own cache key. */
+export const MARK_FLAG = '-weftmark=';
+
+/** The file a planned build adds (through -overlay) to a marked package named on the command line; its name carries the mark. */
+export const MARK_FILE = /(?:^|[/\\])weft_mark_([0-9a-f]{16})(?:_test)?\.go$/;
+
 /** What a compile or link should run with, as the server will answer it. */
 export interface ToolPlan {
   args: string[];
