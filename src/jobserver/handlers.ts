@@ -1,12 +1,12 @@
 // What the server does with one compile or link request. The compile path is the hot path of
 // every build: for a package no aspect touches it must cost a parse of the argument list and
 // nothing else, so anything expensive lives behind the weaver hook.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { WeftError } from '../errors.js';
 import type { ToolReply, ToolRequest } from '../protocol/messages.js';
 import { expandResponseFiles, parseCompileArgs, type CompileCommand } from '../toolexec/compile-args.js';
-import type { WeavePackageInput, WeavePackageResult } from '../weave/api.js';
+import type { WeavePackageResult } from '../weave/api.js';
 import { formatWarning } from '../weave/undecided.js';
 import { MARK_FILE, MARK_FLAG, type BuildContext, type ToolPlan } from '../weaving/build-context.js';
 import type { RequestOutcome } from '../weaving/stats.js';
@@ -168,47 +168,4 @@ function writeResponseFileSync(args: readonly string[], dir: string, name: strin
   const lines = args.map((a) => (a.includes('\n') || a.startsWith('"') ? JSON.stringify(a) : a));
   writeFileSync(file, lines.join('\n') + '\n');
   return [`@${file}`];
-}
-
-/**
- * Package paths named by an importcfg (packagefile and importmap keys), for the package-level
- * filter. Read synchronously: a few hundred bytes from the page cache.
- */
-export function readImportcfgPackages(file: string | null): string[] {
-  if (file === null) return [];
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new WeftError('E_TOOLEXEC', `cannot read the compile's importcfg ${file}: ${(e as Error).message}`);
-  }
-  const out: string[] = [];
-  for (const line of text.split('\n')) {
-    const m = /^(packagefile|importmap)\s+([^=]+)=/.exec(line);
-    if (m !== null) out.push(m[2]!.trim());
-  }
-  return out;
-}
-
-/**
- * The weaver's input for one compile without reading anything: `importcfgPackages` is left
- * empty for the weaver hook to fill in only when the package goes to a worker.
- */
-export function weaveInputOf(ctx: BuildContext, req: ToolRequest, cmd: CompileCommand): WeavePackageInput {
-  const files = cmd.goFiles.map((f) => f.path);
-  return {
-    importPath: cmd.packagePath,
-    toolexecImportPath: req.pkg,
-    files,
-    importcfgPackages: [],
-    lang: cmd.lang,
-    goVersion: ctx.goVersion,
-    moduleRoot: ctx.moduleRoot,
-    isTestMain: cmd.packagePath === 'main' && files.some((f) => /(^|\/)_testmain(\.cover)?\.go$/.test(f)),
-  };
-}
-
-/** The weaver's input for one compile, built from the request, its importcfg and the build's facts. */
-export async function buildWeaveInput(ctx: BuildContext, req: ToolRequest, cmd: CompileCommand): Promise<WeavePackageInput> {
-  return { ...weaveInputOf(ctx, req, cmd), importcfgPackages: readImportcfgPackages(cmd.importcfg) };
 }

@@ -10,9 +10,9 @@ import type { RunOptions, WorkerPool } from '../pool/index.js';
 import { weaveWithTypes } from '../oracle/index.js';
 import { undecidableError } from '../weave/undecided.js';
 import type { BuildContext } from './build-context.js';
-import { readImportcfgPackages, weaveInputOf } from '../jobserver/handlers.js';
 import { installTypeService } from './type-oracle.js';
 import { cachedWeave, openWeaveCache } from './weave-cache.js';
+import { readImportcfgPackages, weaveInputOf } from './weave-input.js';
 
 /** `env` decides the weave cache (WEFT_WEAVE_CACHE, WEFT_CACHE…); without one (tests) there is none. */
 /**

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { emptyConfig } from '../../../src/config/index.js';
 import type { ToolRequest } from '../../../src/protocol/index.js';
-import { buildWeaveInput, createBuildContext, handleToolRequest, type WeaverHook } from '../../../src/jobserver/index.js';
+import { buildWeaveInput } from '../../../src/weaving/weave-input.js';
+import { createBuildContext, handleToolRequest, type WeaverHook } from '../../../src/jobserver/index.js';
 import type { WeavePackageResult } from '../../../src/weave/api.js';
 
 const root = mkdtempSync(join(tmpdir(), 'weft-handlers-'));

@@ -164,7 +164,7 @@ describe('abandoned compiles', () => {
   it('a compile whose request is abandoned (timeout, shim gone, shutdown) stops its pool task instead of leaving it running', async () => {
     const { createWeaver } = await import('../../../src/weave/index.js');
     const { parseCompileArgs } = await import('../../../src/toolexec/compile-args.js');
-    const { weaveInputOf } = await import('../../../src/jobserver/handlers.js');
+    const { weaveInputOf } = await import('../../../src/weaving/weave-input.js');
     const cfg = config(aspect('body', jp({ kind: 'function-body', function: jp({ kind: 'function', options: [{ kind: 'name', name: 'Traced' }] }) }),
       advice({ kind: 'prepend-statements', template: tpl('println("woven")') })));
     let running = 0;
