@@ -19,7 +19,8 @@ import type { Logger } from '../log.js';
 import type { WarmResources } from '../weaving/prepare.js';
 import { ensurePrivateDir } from '../jobserver/private-dir.js';
 import { createWeavePool } from '../weaving/weaver.js';
-import { daemonFiles, daemonIdentity, daemonKey, daemonRuntimeDir, DEFAULT_DAEMON_IDLE_MS, type DaemonFiles } from './paths.js';
+import { daemonIdentity } from '../install/version.js';
+import { daemonFiles, daemonKey, daemonRuntimeDir, DEFAULT_DAEMON_IDLE_MS, type DaemonFiles } from './paths.js';
 import { PlanCache } from './plan-cache.js';
 
 /** How often the daemon tells a waiting front end it is still working (the front's timeout is re-armed by every frame). */

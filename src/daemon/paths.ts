@@ -4,8 +4,6 @@
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { weftBuildIdentity } from '../cache/identity.js';
-import { weftVersion } from '../install/version.js';
 
 /** $XDG_RUNTIME_DIR/weft, else $TMPDIR/weft-<uid> (created 0700 and checked by its users). */
 export function daemonRuntimeDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -29,11 +27,6 @@ export interface DaemonFiles {
 
 export function daemonFiles(runtimeDir: string, key: string): DaemonFiles {
   return { sock: join(runtimeDir, `daemon-${key}.sock`), lock: join(runtimeDir, `daemon-${key}.lock`), log: join(runtimeDir, `daemon-${key}.log`) };
-}
-
-/** What a front end and a daemon compare: a daemon of another weft build must not serve. */
-export function daemonIdentity(): string {
-  return `${weftVersion()}+${weftBuildIdentity()}`;
 }
 
 /** WEFT_DAEMON_IDLE's default: a daemon nobody used for this long exits. */

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { WeftError } from '../errors.js';
 import { countChild } from '../children.js';
 import { frontPointerContent, frontPointerPath, writeFrontPointer } from './front-pointer.js';
-import { daemonIdentity } from '../daemon/paths.js';
+import { daemonIdentity } from './version.js';
 import { weftBuildStamps } from '../cache/identity.js';
 import { writeAtomically } from './write-atomically.js';
 

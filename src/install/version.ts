@@ -1,6 +1,8 @@
 // weft's own version, read once from package.json (so a release bump needs no code change), and
 // the -V=full suffix built from it. The suffix is what keeps instrumented and plain results apart
 // in GOCACHE, so every part of the build that changes the output must be in the fingerprint.
+// Also the identity a front end and a daemon compare (daemonIdentity), which the front pointer
+// written with the shim carries.
 import { readFileSync } from 'node:fs';
 import { weftBuildIdentity } from '../cache/identity.js';
 
@@ -34,4 +36,9 @@ export function versionSuffix(fingerprint: string, version: string = weftVersion
   // Strict builds get their own cache entries: an archive compiled with warnings (unwoven at
   // those places) must not satisfy a strict build from GOCACHE.
   return `weft@${version}+${identity.slice(0, 16)};${fingerprint}${strict ? ';strict' : ''}`;
+}
+
+/** What a front end and a daemon compare: a daemon of another weft build must not serve. */
+export function daemonIdentity(): string {
+  return `${weftVersion()}+${weftBuildIdentity()}`;
 }

@@ -11,7 +11,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { ensureShim, packageRoot } from '../../src/install/ensure-shim.js';
 import { encodeFrame, FrameDecoder } from '../../src/protocol/index.js';
-import { daemonIdentity } from '../../src/daemon/paths.js';
+import { daemonIdentity } from '../../src/install/version.js';
 import { flag, median } from './bench-util.js';
 
 const RUNS = Number(flag('runs', 'WEFT_BENCH_RUNS', '50'));

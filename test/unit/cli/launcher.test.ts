@@ -11,7 +11,7 @@ import { join, relative } from 'node:path';
 import { ensureShim, packageRoot } from '../../../src/install/ensure-shim.js';
 import { frontPointerContent, frontPointerPath, writeFrontPointer } from '../../../src/install/front-pointer.js';
 import { encodeFrame, FrameDecoder } from '../../../src/protocol/index.js';
-import { daemonIdentity } from '../../../src/daemon/paths.js';
+import { daemonIdentity } from '../../../src/install/version.js';
 import { weftVersion } from '../../../src/install/version.js';
 import { fakeTool, tempDir } from '../shim/helpers.js';
 
