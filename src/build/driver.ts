@@ -24,7 +24,6 @@ import {
 import { ensureShim } from '../install/ensure-shim.js';
 import { checkNoUserToolexec, extractWeftFlags, parseGoInvocation, parseModeSetting, parseProgressSetting, withLastFlags, withToolexec, type GoInvocation, type ModeSetting, type ProgressSetting, type StatsFormat } from './go-args.js';
 import { planBuild, staleAfterBuild, type BuildPlan, type PlanOptions } from '../plan/plan.js';
-import type { PlanReuse } from '../daemon/plan-cache.js';
 import { decideOverlay, snapshotWoven, writeOverlayBuild } from '../plan/overlay-mode.js';
 import { parseGoCommand, parseGoflags } from '../toolexec/go-command-line.js';
 import { buildThroughDaemon } from '../daemon/client.js';
@@ -277,6 +276,9 @@ function subtractCounts(now: Record<string, number>, before: Record<string, numb
  * revalidated (src/server/daemon/plan-cache.ts).
  */
 export type PlanSource = (ctx: BuildContext, opts: PlanOptions) => Promise<{ plan: BuildPlan; reuse: PlanReuse }>;
+
+/** How a build got its plan: made afresh (false), kept (true), kept after re-screening files, or made again. */
+export type PlanReuse = boolean | 'rescreened' | 'replanned';
 
 /**
  * Plans the build unless told not to. `auto` runs an overlay build when go's -overlay can carry

@@ -21,12 +21,10 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildContext } from '../weaving/build-context.js';
+import type { PlanReuse } from '../build/driver.js';
 import { decidePackage, planBuild, type BuildPlan, type PlanOptions, type Verdict } from '../plan/plan.js';
 import { inModuleCache } from '../weaving/module-root.js';
 import { scanGoHeader } from './go-header.js';
-
-/** How a build got its plan: made afresh (false), kept (true), kept after re-screening files, or made again. */
-export type PlanReuse = boolean | 'rescreened' | 'replanned';
 
 interface Stamp {
   size: number;
