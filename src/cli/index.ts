@@ -26,7 +26,7 @@ export async function main(argv: readonly string[], io: Partial<ProgramIO> = {})
       const { buildThroughDaemon } = await import('../daemon/client.js');
       const viaDaemon = await buildThroughDaemon({ args: argv.slice(1), env: full.env, cwd: full.cwd });
       if (viaDaemon !== null) return viaDaemon;
-      const { runInProcess } = await import('../build/driver.js');
+      const { runInProcess } = await import('./go-command.js');
       return await runInProcess({ args: argv.slice(1), globals: {}, env: full.env, cwd: full.cwd });
     } catch (e) {
       return reportError(e, full);

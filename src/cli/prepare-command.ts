@@ -9,7 +9,7 @@ import { WeftError } from '../errors.js';
 import { describeConfigOrigin, findGo, readConfigFacts } from '../jobserver/index.js';
 import { ensureOracleForGo } from '../install/ensure-oracle.js';
 import { ensureShim } from '../install/ensure-shim.js';
-import { runGoCommand } from '../build/driver.js';
+import { runGoCommand } from './go-command.js';
 
 export interface PrepareCommandInput {
   /** go build flags and extra packages, passed to go build as given. */

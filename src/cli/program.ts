@@ -6,7 +6,7 @@ import { envFlag, findGo, runDropInServer } from '../jobserver/index.js';
 import { ensureShim } from '../install/ensure-shim.js';
 import { registerCacheCommands } from './cache-command.js';
 import { registerDaemonCommands } from './daemon-command.js';
-import { runGoCommand } from '../build/driver.js';
+import { runGoCommand } from './go-command.js';
 import { resolveOptions, type WeftGlobalOptions } from '../build/options.js';
 import { runToolexecCommand } from './toolexec-command.js';
 
