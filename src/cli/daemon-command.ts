@@ -13,7 +13,7 @@ import { daemonFiles, daemonKey, daemonRuntimeDir } from '../daemon/paths.js';
 import { findModuleRoot } from '../weaving/module-root.js';
 import { extractWeftFlags, parseGoInvocation, parseProgressSetting } from '../build/go-args.js';
 import { finishGoRun, prepareGoRun, releaseGoRun } from '../build/driver.js';
-import { describeTopLevelError } from './index.js';
+import { describeTopLevelError } from '../errors.js';
 import type { ProgramIO } from './program.js';
 
 export function registerDaemonCommands(program: Command, io: ProgramIO, result: { code: number }): void {

@@ -3,13 +3,8 @@
 // `weave`). Owns exit codes and the one-line error output. Contains no build logic.
 // Nothing imports src/cli; it may import every layer below it.
 // rooms: cache children config errors oracle pool protocol resolve server template toolexec wasm weave
-import { formatErrorData, toErrorData, WeftError, type WeftErrorData } from '../errors.js';
+import { describeTopLevelError, EXIT_USAGE } from '../errors.js';
 import type { ProgramIO } from './program.js';
-
-export * from '../build/go-args.js';
-
-/** Usage and setup errors exit 2, as issue 2 asks for bad input. */
-export const EXIT_USAGE = 2;
 
 /** Runs weft with `argv` (process.argv without node and the script). Resolves with the exit code. */
 export async function main(argv: readonly string[], io: Partial<ProgramIO> = {}): Promise<number> {
@@ -55,17 +50,4 @@ function reportError(e: unknown, io: Pick<ProgramIO, 'stderr'>): number {
   const { text, code } = describeTopLevelError(e);
   io.stderr(text);
   return code;
-}
-
-/** What weft prints for an error that ends a command, and the exit code (a daemon's build reports the same). */
-export function describeTopLevelError(e: unknown): { text: string; code: number } {
-  const data = toErrorData(e);
-  return { text: `${formatTopLevel(data)}\n`, code: e instanceof WeftError && data.code !== 'E_INTERNAL' ? EXIT_USAGE : 1 };
-}
-
-/** Setup errors fit on one line (message; hint); errors with details keep the long form. */
-export function formatTopLevel(data: WeftErrorData): string {
-  if ((data.details?.length ?? 0) > 0 || data.code === 'E_INTERNAL' || data.code === 'E_SHIM_BUILD') return formatErrorData(data);
-  const first = formatErrorData({ ...data, hint: undefined } as WeftErrorData);
-  return data.hint !== undefined ? `${first}; ${data.hint}` : first;
 }

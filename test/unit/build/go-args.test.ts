@@ -1,16 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { WeftError } from '../../../src/errors.js';
-import {
-  checkNoUserToolexec,
-  extractWeftFlags,
-  findUserToolexec,
-  formatTopLevel,
-  main,
-  parseGoInvocation,
-  quoteToolexec,
-  withToolexec,
-} from '../../../src/cli/index.js';
+import { formatTopLevel, WeftError } from '../../../src/errors.js';
+import { main } from '../../../src/cli/index.js';
+import { checkNoUserToolexec, extractWeftFlags, findUserToolexec, parseGoInvocation, quoteToolexec, withToolexec } from '../../../src/build/go-args.js';
 
 describe('weft go argument handling', () => {
   it('takes --weft-* flags out wherever they are, leaving go flags alone', () => {
