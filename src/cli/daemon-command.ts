@@ -1,19 +1,16 @@
 // `weft daemon serve|status|stop`. `serve` (internal: the daemon client starts it) runs a module's
-// warm daemon with the same build code as an in-process `weft go` (prepareGoRun, finishGoRun);
+// warm daemon, whose builds run the same code as an in-process `weft go` (src/daemon/serve.ts);
 // `status` and `stop` talk to the daemons of this user over their sockets.
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { WeftError } from '../errors.js';
-import { encodeFrame, envFromList, envToList, FrameDecoder, validateDaemonMessage, type DaemonBuild, type DaemonStatus, type DaemonToFront } from '../protocol/index.js';
+import { encodeFrame, FrameDecoder, validateDaemonMessage, type DaemonStatus, type DaemonToFront } from '../protocol/index.js';
 import { createLogger, parseLogLevel } from '../log.js';
-import { runDaemon, runId, type DaemonConnection, type DaemonShared } from '../daemon/daemon.js';
+import { runDaemon } from '../daemon/daemon.js';
 import { daemonFiles, daemonKey, daemonRuntimeDir } from '../daemon/paths.js';
+import { serveBuild } from '../daemon/serve.js';
 import { findModuleRoot } from '../weaving/module-root.js';
-import { extractWeftFlags, parseGoInvocation, parseProgressSetting } from '../build/go-args.js';
-import { finishGoRun, prepareGoRun, releaseGoRun } from '../build/driver.js';
-import { describeTopLevelError } from '../errors.js';
 import type { ProgramIO } from './program.js';
 
 export function registerDaemonCommands(program: Command, io: ProgramIO, result: { code: number }): void {
@@ -61,83 +58,6 @@ export function registerDaemonCommands(program: Command, io: ProgramIO, result: 
       while (sockets.some((s) => existsSync(s)) && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
       io.stderr(`weft: stopped ${answers.filter((a) => a.t === 'stopped').length} daemon(s)\n`);
     });
-}
-
-/**
- * One build for a front end, exactly as `weft go` would run it in-process: prepare, tell the
- * front end to run go, wait for "done", finish (stale check, statistics), answer the exit code.
- */
-async function serveBuild(req: DaemonBuild, conn: DaemonConnection, shared: DaemonShared): Promise<void> {
-  const env = envFromList(req.env);
-  const stderr = (text: string): void => conn.send({ t: 'stderr', text });
-  // The warm path draws no progress line: asked for explicitly, the build goes back to the front end.
-  let progress;
-  let moduleRoot: string | null;
-  try {
-    const { goArgs, flags } = extractWeftFlags(req.args);
-    progress = flags.progress ?? parseProgressSetting(env['WEFT_PROGRESS'] ?? '', 'WEFT_PROGRESS');
-    moduleRoot = findModuleRoot(parseGoInvocation(goArgs, req.cwd).dir);
-  } catch (e) {
-    const { text, code } = describeTopLevelError(e);
-    stderr(text);
-    conn.send({ t: 'exit', code });
-    return;
-  }
-  // A front end that reached the wrong daemon (a -C it read differently, a stale socket name)
-  // must not build with another module's kept plans and configuration.
-  if (moduleRoot !== shared.moduleRoot) {
-    conn.send({ t: 'fallback', reason: `the daemon for ${shared.moduleRoot} got a build of ${moduleRoot ?? 'no module'}`, warn: true });
-    return;
-  }
-  if (progress === 'on') {
-    conn.send({ t: 'fallback', reason: 'a progress line was asked for', warn: false });
-    return;
-  }
-  let spec;
-  try {
-    spec = await prepareGoRun({
-      args: req.args,
-      globals: {},
-      env,
-      cwd: req.cwd,
-      daemon: { warm: shared.warm, plans: (ctx, o) => shared.plans.plan(ctx, o, () => refreshPlan(req, shared)), warmStart: shared.buildsBefore > 0, stderr },
-    });
-  } catch (e) {
-    const { text, code } = describeTopLevelError(e);
-    stderr(text);
-    conn.send({ t: 'exit', code });
-    return;
-  }
-  try {
-    const id = runId();
-    const cpu0 = process.cpuUsage();
-    conn.send({ t: 'run', id, go: spec.go, args: spec.args, env: envToList(spec.env), dir: spec.cwd });
-    const done = await conn.next();
-    if (done.t !== 'done' || done.id !== id) throw new WeftError('E_PROTOCOL', `expected "done" for run ${id}, got ${done.t}`);
-    const cpu = process.cpuUsage(cpu0);
-    const code = await finishGoRun(spec, done.code, { wallMs: done.wallMs, weftCpuMs: Math.round((cpu.user + cpu.system) / 1000), stderr });
-    conn.send({ t: 'exit', code });
-  } finally {
-    await releaseGoRun(spec);
-  }
-}
-
-/**
- * After a watched directory changed: prepare this build's plan again, as its next run would, so
- * that the run finds it current. Nothing runs; what it logs goes to the daemon's log.
- */
-async function refreshPlan(req: DaemonBuild, shared: DaemonShared): Promise<void> {
-  const t0 = Date.now();
-  const spec = await prepareGoRun({
-    args: req.args,
-    globals: {},
-    env: envFromList(req.env),
-    cwd: req.cwd,
-    planOnly: true,
-    daemon: { warm: shared.warm, plans: (ctx, o) => shared.plans.plan(ctx, o), warmStart: true, stderr: (text) => shared.log.info(`refresh: ${text.trimEnd()}`) },
-  });
-  await releaseGoRun(spec);
-  shared.log.info(`plan of ${req.args.join(' ')} in ${req.cwd} refreshed after a change (${Date.now() - t0} ms)`);
 }
 
 /** The daemon sockets to talk to: this module's, or every one of this user's. */
