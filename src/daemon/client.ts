@@ -14,7 +14,7 @@
 //
 // This module is on the path of every build: it loads nothing of the build machinery.
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { encodeFrame, envFromList, envToList, FrameDecoder, validateDaemonMessage, type DaemonBuild, type DaemonRun, type DaemonToFront } from '../protocol/index.js';
@@ -308,4 +308,54 @@ async function waitFor(cond: () => boolean, timeoutMs: number): Promise<boolean>
     await new Promise((r) => setTimeout(r, 15));
   }
   return true;
+}
+
+/** The daemon sockets to talk to: this module's, or every one of this user's. */
+export function daemonSockets(env: NodeJS.ProcessEnv, cwd: string, all: boolean): string[] {
+  const dir = daemonRuntimeDir(env);
+  const root = all ? null : findModuleRoot(cwd);
+  if (root !== null) return [daemonFiles(dir, daemonKey(root)).sock];
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.filter((n) => /^daemon-[0-9a-f]{16}\.sock$/.test(n)).map((n) => join(dir, n));
+}
+
+/** Sends `msg` to each socket and collects the answers; a socket nobody listens on is removed. */
+export async function askDaemons(sockets: readonly string[], msg: { t: 'status' } | { t: 'stop' }): Promise<DaemonToFront[]> {
+  const answers = await Promise.all(sockets.map((s) => ask(s, msg)));
+  return answers.filter((a): a is DaemonToFront => a !== null);
+}
+
+function ask(path: string, msg: unknown): Promise<DaemonToFront | null> {
+  return new Promise((resolve) => {
+    const socket = createConnection(path);
+    const decoder = new FrameDecoder();
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve(null);
+    }, 3000);
+    const done = (a: DaemonToFront | null): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(a);
+    };
+    socket.once('connect', () => socket.write(encodeFrame(msg)));
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        const [m] = decoder.push(chunk);
+        if (m !== undefined) done(validateDaemonMessage(m));
+      } catch {
+        done(null);
+      }
+    });
+    socket.once('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ECONNREFUSED') rmSync(path, { force: true });
+      done(null);
+    });
+    socket.once('close', () => done(null));
+  });
 }
