@@ -9,7 +9,7 @@ import { askDaemons, daemonSockets } from '../daemon/client.js';
 import { runDaemon } from '../daemon/daemon.js';
 import { daemonFiles, daemonKey, daemonRuntimeDir } from '../daemon/paths.js';
 import { serveBuild } from '../daemon/serve.js';
-import type { ProgramIO } from './program.js';
+import type { ProgramIO } from './program-io.js';
 
 export function registerDaemonCommands(program: Command, io: ProgramIO, result: { code: number }): void {
   const daemon = program.command('daemon').description("the warm per-module daemon behind `weft go` (started on demand; WEFT_DAEMON=off disables it)");

@@ -4,7 +4,7 @@
 // Nothing imports src/cli; it may import every layer below it.
 // rooms: cache children config errors oracle pool protocol resolve server template toolexec wasm weave
 import { describeTopLevelError, EXIT_USAGE } from '../errors.js';
-import type { ProgramIO } from './program.js';
+import type { ProgramIO } from './program-io.js';
 
 /** Runs weft with `argv` (process.argv without node and the script). Resolves with the exit code. */
 export async function main(argv: readonly string[], io: Partial<ProgramIO> = {}): Promise<number> {

@@ -9,14 +9,8 @@ import { registerDaemonCommands } from './daemon-command.js';
 import { runGoCommand } from './go-command.js';
 import { resolveOptions, type WeftGlobalOptions } from '../build/options.js';
 import { runToolexecCommand } from './toolexec-command.js';
+import type { ProgramIO } from './program-io.js';
 
-export interface ProgramIO {
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  /** Where command results go (`toolexec-path`, `version`); never used by `weft go`. */
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-}
 
 /** Builds the program; `result.code` holds the exit code of the command that ran. */
 export function buildProgram(io: ProgramIO, result: { code: number }): Command {
