@@ -1,5 +1,7 @@
 // A tiny leveled logger. It writes to stderr or to a file, never to stdout: stdout belongs to
-// the go command (go list -json, go test -json and go run output flow through it).
+// the go command (go list -json, go test -json and go run output flow through it). A leaf
+// module beside errors.ts: every room above the protocol may log.
+// rooms: errors
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { WeftError } from './errors.js';
 

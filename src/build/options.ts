@@ -1,6 +1,7 @@
 // weft's own options as the commands see them, merged from flags and environment:
 // flag > environment > default. Kept apart from commander so every command resolves them alike.
-import { createLogger, envFlag, parseLogLevel, type Logger } from '../jobserver/index.js';
+import { createLogger, parseLogLevel, type Logger } from '../log.js';
+import { envFlag } from '../weaving/build-context.js';
 import { parseStatsFormat, type StatsFormat } from './go-args.js';
 
 export interface WeftGlobalOptions {

@@ -54,7 +54,7 @@ export async function runDiffCommand(input: DiffCommandInput): Promise<number> {
     input.stdout(` ${stats.length} files changed, ${added} insertions(+), ${removed} deletions(-)\n`);
   }
   const wovenPkgs = packages.filter((p) => p.files.length > 0).length;
-  const { describeConfigOrigin } = await import('../jobserver/index.js');
+  const { describeConfigOrigin } = await import('../diagnostics/about.js');
   const where = describeConfigOrigin(config) ?? 'no configuration (no aspects)';
   input.stderr(`weft diff: ${wovenPkgs} of ${packages.length} packages woven by ${config.aspects.length} aspects of ${where}\n`);
   return 0;

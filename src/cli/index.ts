@@ -1,8 +1,10 @@
-// src/cli: weft's command line — `go` (with its progress line and its daemon client), `daemon`, `toolexec`, `toolexec-path`,
-// `server`, `weave`, `explain`, `diff`, `doctor`, `prepare`, `version`, one file each — parsing flags with commander and delegating to src/server (and src/weave for
-// `weave`). Owns exit codes and the one-line error output. Contains no build logic.
-// Nothing imports src/cli; it may import every layer below it.
-// rooms: cache children config errors oracle pool protocol resolve server template toolexec wasm weave
+// src/cli: weft's command line — `go` (through the daemon, or in this process with its progress
+// line), `daemon`, `toolexec`, `toolexec-path`, `server`, `weave`, `explain`, `diff`, `doctor`,
+// `prepare`, `version`, `cache`, one file each — parsing flags with commander and handing each
+// command to the room that does it (src/build for `go`, src/daemon, src/jobserver,
+// src/diagnostics, src/install, src/weave for `weave`). Owns exit codes and output. Contains no
+// build logic. Nothing imports src/cli.
+// rooms: build cache config daemon diagnostics errors install jobserver log protocol toolexec weave weaving
 import { describeTopLevelError, EXIT_USAGE } from '../errors.js';
 import type { ProgramIO } from './program-io.js';
 

@@ -2,7 +2,9 @@
 // build logic here. Errors are WeftErrors printed by main(); usage errors exit 2.
 import { Command, CommanderError, Option } from 'commander';
 import { WeftError } from '../errors.js';
-import { envFlag, findGo, runDropInServer } from '../jobserver/index.js';
+import { runDropInServer } from '../jobserver/drop-in.js';
+import { envFlag } from '../weaving/build-context.js';
+import { findGo } from '../weaving/prepare.js';
 import { ensureShim } from '../install/ensure-shim.js';
 import { registerCacheCommands } from './cache-command.js';
 import { registerDaemonCommands } from './daemon-command.js';

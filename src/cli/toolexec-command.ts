@@ -4,18 +4,12 @@
 import { basename } from 'node:path';
 import { fromErrorData, WeftError } from '../errors.js';
 import { FORWARDED_ENV, type ToolReply, type ToolRequest } from '../protocol/index.js';
-import {
-  appendArchiveMembers,
-  callServer,
-  disposeBuildContext,
-  findGo,
-  handleToolRequest,
-  replyOf,
-  prepareBuild,
-  runTool,
-  runVersionQuery,
-  type Logger,
-} from '../jobserver/index.js';
+import { callServer } from '../jobserver/client.js';
+import { handleToolRequest, replyOf } from '../jobserver/handlers.js';
+import { appendArchiveMembers, runTool, runVersionQuery } from '../jobserver/run-tool.js';
+import { type Logger } from '../log.js';
+import { disposeBuildContext } from '../weaving/build-context.js';
+import { findGo, prepareBuild } from '../weaving/prepare.js';
 
 export interface ToolexecInput {
   tool: string;

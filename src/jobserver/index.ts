@@ -1,23 +1,16 @@
-// src/server: the job server of one build — socket lifecycle (private directory, stale socket
-// cleanup, close), the transport-free session core (Hello, one request, timeout, rejection on
-// close), compile/link dispatch with the weaver/importcfg/linker hooks, per-build state and
-// stats, the drop-in server, and the TypeScript client used by `weft toolexec`; plus what the
-// everyday commands need from a build's point of view: installation facts (about.ts, for
-// `version`), the doctor's checks (doctor.ts) and whole-package weaving outside a build
-// (woven-packages.ts, for `diff` and `explain`; imported directly, not from here, so `weft go`
-// does not load the weaver).
-// Must not import src/cli. It may import toolexec, weave, resolve, cache, config and protocol;
-// CPU-heavy work belongs in the pool, never on this thread.
-// rooms: toolexec weave resolve cache config protocol errors
-export * from '../weaving/build-context.js';
+// src/jobserver: the job server of one build — the socket in a private directory (listen.ts:
+// stale socket cleanup, close), the transport-free session core (core.ts: Hello, one request,
+// one deadline, rejection on close), what a compile or link request gets (handlers.ts: the
+// plan's mark, woven files in the compile's $WORK, the importcfg and link hooks), the drop-in
+// server of `go build -toolexec` set-ups (drop-in.ts), and the TypeScript client and tool
+// runner of `weft toolexec` (client.ts, run-tool.ts).
+// It answers requests through the hooks of a BuildContext (src/weaving) and never plans, weaves
+// on this thread, installs or keeps a daemon: those rooms sit above it or plug in from below.
+// rooms: errors install log protocol toolexec weave weaving
 export * from './core.js';
 export * from './handlers.js';
 export * from './listen.js';
 export * from './client.js';
-export * from '../log.js';
-export * from '../weaving/stats.js';
-export * from '../install/version.js';
-export * from '../weaving/prepare.js';
-export * from '../diagnostics/about.js';
 export * from './drop-in.js';
 export * from './run-tool.js';
+export * from './private-dir.js';

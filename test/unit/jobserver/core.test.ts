@@ -6,7 +6,8 @@ import { describe, it } from 'node:test';
 import { emptyConfig } from '../../../src/config/index.js';
 import { WeftError } from '../../../src/errors.js';
 import { PROTOCOL_VERSION, type ServerToShim, type ToolReply, type ToolRequest } from '../../../src/protocol/index.js';
-import { createBuildContext, ServerCore, type RequestHandler } from '../../../src/jobserver/index.js';
+import { ServerCore, type RequestHandler } from '../../../src/jobserver/index.js';
+import { createBuildContext } from '../../../src/weaving/index.js';
 
 class FakeConnection {
   sent: ServerToShim[] = [];

@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { callServer, runDropInServer, silentLogger, sweepDeadDropIns } from '../../../src/jobserver/index.js';
+import { callServer, runDropInServer, sweepDeadDropIns } from '../../../src/jobserver/index.js';
+import { silentLogger } from '../../../src/log.js';
 import { linuxProcessTable, processStartTime, type ProcessTable } from '../../../src/toolexec/go-process.js';
 
 const root = mkdtempSync(join(tmpdir(), 'weft-dropin-'));

@@ -8,7 +8,8 @@ import { after, describe, it } from 'node:test';
 import { emptyConfig } from '../../../src/config/index.js';
 import type { ToolRequest } from '../../../src/protocol/index.js';
 import { buildWeaveInput } from '../../../src/weaving/weave-input.js';
-import { createBuildContext, handleToolRequest, type WeaverHook } from '../../../src/jobserver/index.js';
+import { handleToolRequest } from '../../../src/jobserver/index.js';
+import { createBuildContext, type WeaverHook } from '../../../src/weaving/index.js';
 import type { WeavePackageResult } from '../../../src/weave/api.js';
 
 const root = mkdtempSync(join(tmpdir(), 'weft-handlers-'));

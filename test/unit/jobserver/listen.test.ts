@@ -9,7 +9,8 @@ import { after, describe, it } from 'node:test';
 import { emptyConfig } from '../../../src/config/index.js';
 import { WeftError } from '../../../src/errors.js';
 import { encodeFrame, PROTOCOL_VERSION, type ToolRequest } from '../../../src/protocol/index.js';
-import { callServer, createBuildContext, listenJobServer, makePrivateSocketDir } from '../../../src/jobserver/index.js';
+import { callServer, listenJobServer, makePrivateSocketDir } from '../../../src/jobserver/index.js';
+import { createBuildContext } from '../../../src/weaving/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'weft-listen-'));
 after(() => rmSync(root, { recursive: true, force: true }));

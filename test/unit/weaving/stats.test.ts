@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BuildStats, formatStats, parseShimStats } from '../../../src/jobserver/index.js';
+import { BuildStats, formatStats, parseShimStats } from '../../../src/weaving/index.js';
 
 describe('stats', () => {
   it('counts requests by tool and outcome with sum and median server time', () => {
@@ -35,7 +35,7 @@ describe('stats', () => {
 
 describe('light empty config', () => {
   it('equals src/config emptyConfig() (same fingerprint, so GOCACHE entries agree)', async () => {
-    const { lightEmptyConfig } = await import('../../../src/jobserver/index.js');
+    const { lightEmptyConfig } = await import('../../../src/weaving/index.js');
     const { emptyConfig } = await import('../../../src/config/index.js');
     assert.deepEqual(await lightEmptyConfig(), emptyConfig());
   });
@@ -43,7 +43,7 @@ describe('light empty config', () => {
 
 describe('durations (WEFT_CALL_TIMEOUT, WEFT_IDLE_TIMEOUT)', () => {
   it('reads seconds and Go durations; bad text gives the fallback', async () => {
-    const { parseDuration } = await import('../../../src/jobserver/index.js');
+    const { parseDuration } = await import('../../../src/weaving/index.js');
     assert.equal(parseDuration('90', 1), 90_000);
     assert.equal(parseDuration('500ms', 1), 500);
     assert.equal(parseDuration('1m30s', 1), 90_000);

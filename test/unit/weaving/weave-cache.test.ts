@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { ToolRequest } from '../../../src/protocol/index.js';
-import { createBuildContext } from '../../../src/jobserver/index.js';
+import { createBuildContext } from '../../../src/weaving/index.js';
 import { buildTagsOf, weaveKeyOf } from '../../../src/weaving/weave-cache.js';
 import * as weave from '../../../src/weave/index.js';
 import type { ResolvedAspect } from '../../../src/config/types.js';

@@ -9,7 +9,8 @@ import { after, describe, it } from 'node:test';
 import { WeftError } from '../../../src/errors.js';
 import type { WorkerPool } from '../../../src/pool/index.js';
 import type { ToolRequest } from '../../../src/protocol/index.js';
-import { createBuildContext, disposeBuildContext, formatStats, handleToolRequest, replyOf } from '../../../src/jobserver/index.js';
+import { handleToolRequest, replyOf } from '../../../src/jobserver/index.js';
+import { createBuildContext, disposeBuildContext, formatStats } from '../../../src/weaving/index.js';
 import { installWeaver, lazyPool } from '../../../src/weaving/weaver.js';
 import { advice, aspect, config, jp, tpl } from '../weave/helpers.js';
 
