@@ -107,7 +107,7 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
       const { plan, mode, flags: runFlags, overlay, reuse } = await chooseMode(ctx, parseModeSetting(flags.mode ?? env['WEFT_MODE'], flags.mode !== undefined ? '--weft-mode' : 'WEFT_MODE'), flags.mode !== undefined, { go, dir: inv.dir, env, goArgs: [inv.sub, ...inv.rest] }, input.daemon?.plans);
       ctx.stats.mode = mode;
       log.info(`${mode.name} build: ${mode.reason}${mode.name === 'overlay' ? `; ${mode.overlayFiles} files overlaid, ${mode.linkFiles} link files` : ''}${plan !== null ? `; ${plan.counts.compileMarks} of ${plan.counts.listed} packages marked (${plan.counts.woven} woven, ${plan.counts.deferred} decided at compile time, ${plan.counts.dependents} dependents), planned in ${plan.counts.millis} ms${reuse !== null ? ` (plan ${planReuseText(reuse)})` : ''}` : ''}`);
-      // A daemon's background refresh (src/server/daemon/plan-cache.ts) wanted the plan only.
+      // A daemon's background refresh (src/daemon/plan-cache.ts) wanted the plan only.
       if (input.planOnly === true) {
         await disposeBuildContext(ctx);
         return { go, args: goArgs, env, cwd, build: null, log };
@@ -201,7 +201,7 @@ function subtractCounts(now: Record<string, number>, before: Record<string, numb
 
 /**
  * Where a build's plan comes from: made now (in this process), or a daemon's kept plan,
- * revalidated (src/server/daemon/plan-cache.ts).
+ * revalidated (src/daemon/plan-cache.ts).
  */
 export type PlanSource = (ctx: BuildContext, opts: PlanOptions) => Promise<{ plan: BuildPlan; reuse: PlanReuse }>;
 
@@ -210,7 +210,7 @@ export type PlanReuse = boolean | 'rescreened' | 'replanned';
 
 /**
  * Plans the build unless told not to. `auto` runs an overlay build when go's -overlay can carry
- * the plan's weaving (src/server/overlay-mode.ts), else a planned one; a build that cannot be
+ * the plan's weaving (src/plan/overlay-mode.ts), else a planned one; a build that cannot be
  * planned (go list fails: go will say why) runs in toolexec mode. Returns the mode and the flags
  * the run adds after the user's (`overlay`: with no -toolexec).
  */

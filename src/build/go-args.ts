@@ -23,7 +23,7 @@ export interface WeftGoFlags {
   /** `off` disables the weave cache for this build (as WEFT_WEAVE_CACHE=off). */
   cache?: string;
   mode?: ModeSetting;
-  /** `--weft-daemon=on|off`: build through the module's warm daemon (src/cli/daemon-client.ts). */
+  /** `--weft-daemon=on|off`: build through the module's warm daemon (src/daemon/client.ts). */
   daemon?: DaemonSetting;
 }
 

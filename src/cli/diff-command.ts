@@ -1,6 +1,6 @@
 // `weft diff [packages…]`: what the current configuration weaves into the packages, as a unified
 // diff against the original sources (coloured on a terminal), or `--stat` for counts. The weaving
-// is src/server/woven-packages.ts (the `weft weave` path); this file only prints.
+// is src/diagnostics/woven-packages.ts (the `weft weave` path); this file only prints.
 import { relative } from 'node:path';
 
 export interface DiffCommandInput {

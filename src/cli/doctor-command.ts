@@ -1,4 +1,4 @@
-// `weft doctor`: prints each finding of src/server/doctor.ts with its fix; exit 1 when any is a problem.
+// `weft doctor`: prints each finding of src/diagnostics/doctor.ts with its fix; exit 1 when any is a problem.
 import type { Finding } from '../diagnostics/doctor.js';
 
 export interface DoctorCommandInput {

@@ -1,4 +1,4 @@
-// `weft go` through the module's warm daemon (src/server/daemon): find the module, connect (or
+// `weft go` through the module's warm daemon (src/daemon): find the module, connect (or
 // start the daemon, one per module even when builds race: the lock), send the command line and
 // environment, run go exactly as the daemon says, report how it ended, print what the daemon
 // prints, exit with its code. Everything that goes wrong on the way — no daemon can be started,

@@ -1,5 +1,5 @@
 // A module's warm daemon: one per user and module, started detached by the first `weft go` that
-// finds none (src/cli/daemon-client.ts), serving builds over the control protocol
+// finds none (src/daemon/client.ts), serving builds over the control protocol
 // (docs/daemon-protocol.md) until nobody used it for WEFT_DAEMON_IDLE. What it keeps across
 // builds is what costs time and holds no build's state: the Node process itself with its modules
 // loaded, the weave worker pool, the resolved configuration and `go env` answers (memoised while

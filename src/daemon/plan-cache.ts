@@ -1,4 +1,4 @@
-// The daemon's kept plans. A plan (src/server/plan.ts) costs a `go list -deps` and a screening of
+// The daemon's kept plans. A plan (src/plan/plan.ts) costs a `go list -deps` and a screening of
 // every listed package; between two builds of an edit loop almost nothing it read has changed.
 // So the daemon keeps the last plan per build key (go's arguments, the environment that changes
 // the listing, weft's mark) with a record of what it was made from — the module files, the
@@ -198,7 +198,7 @@ const WATCH_SETTLE_MS = 250;
 const MAX_ENTRIES = 8;
 
 /**
- * The kept plans of one daemon. `plan` is a PlanSource (src/cli/go-command.ts): each build gets
+ * The kept plans of one daemon. `plan` is a PlanSource (src/build/driver.ts): each build gets
  * the plan for its key, checked (and made again when needed) under a per-key lock, so two builds
  * started together plan once.
  */

@@ -10,7 +10,7 @@ let cached: string | null = null;
 
 export function weftVersion(): string {
   if (cached !== null) return cached;
-  // dist/src/server/version.js and src/server/version.ts both sit three levels under the root.
+  // dist/src/install/version.js and src/install/version.ts both sit three levels under the root.
   for (const rel of ['../../../package.json', '../../package.json']) {
     try {
       const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };

@@ -146,7 +146,7 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
   }
   for (const key of opts.forceUnmarked ?? []) marks.delete(key);
 
-  // Placed also when the build turns out to be an overlay build (src/server/overlay-mode.ts,
+  // Placed also when the build turns out to be an overlay build (src/plan/overlay-mode.ts,
   // decided from this plan): a kept plan may serve both kinds, and the marks cost one small file.
   const placed = placeMarks(ctx, opts, cmd, packages, marks, testMainsMarked, mark, userOverlay);
   counts.compileMarks = marks.size;

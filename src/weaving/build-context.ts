@@ -27,7 +27,7 @@ export type PlanWeaverHook = (input: WeavePackageInput, env: Readonly<Record<str
 export type PlanScreenHook = (inputs: readonly WeavePackageInput[]) => Promise<ScreenedAll>;
 
 /**
- * A planned build's marks (src/server/plan.ts): the packages go was told to give their own
+ * A planned build's marks (src/plan/plan.ts): the packages go was told to give their own
  * cache keys, and the mark value the shim passes back. Requests without the mark must not be
  * woven: their objects are stored under plain go's keys.
  */

@@ -181,7 +181,7 @@ export interface PrepareOptions {
 }
 
 /**
- * What a daemon (src/server/daemon) keeps warm across builds and lends to each: never per-build
+ * What a daemon (src/daemon) keeps warm across builds and lends to each: never per-build
  * state. A build without it (in-process) makes and disposes everything itself.
  */
 export interface WarmResources {

@@ -60,7 +60,7 @@ export interface BuildMode {
   linkFiles?: number;
 }
 
-/** What planning did: the counts that drive a planned build's cost (src/server/plan.ts). */
+/** What planning did: the counts that drive a planned build's cost (src/plan/plan.ts). */
 export interface PlanTotals {
   /** Packages in the plan (the build's and the injectable ones). */
   listed: number;

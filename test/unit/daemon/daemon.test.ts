@@ -1,4 +1,4 @@
-// The daemon's start (src/server/daemon/daemon.ts): its socket path names a socket only once it
+// The daemon's start (src/daemon/daemon.ts): its socket path names a socket only once it
 // listens, a front end that removes the path while the daemon starts costs nothing, and a daemon
 // that ends before listening takes its start lock with it.
 import { test } from 'node:test';
