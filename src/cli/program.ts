@@ -10,7 +10,7 @@ import { registerCacheCommands } from './cache-command.js';
 import { registerDaemonCommands } from './daemon-command.js';
 import { runGoCommand } from './go-command.js';
 import { resolveOptions, type WeftGlobalOptions } from '../build/options.js';
-import { runToolexecCommand } from './toolexec-command.js';
+import { runToolexecCommand } from '../jobserver/node-shim.js';
 import type { ProgramIO } from './program-io.js';
 
 

@@ -4,9 +4,9 @@
 import { basename } from 'node:path';
 import { fromErrorData, WeftError } from '../errors.js';
 import { FORWARDED_ENV, type ToolReply, type ToolRequest } from '../protocol/index.js';
-import { callServer } from '../jobserver/client.js';
-import { handleToolRequest, replyOf } from '../jobserver/handlers.js';
-import { appendArchiveMembers, runTool, runVersionQuery } from '../jobserver/run-tool.js';
+import { callServer } from './client.js';
+import { handleToolRequest, replyOf } from './handlers.js';
+import { appendArchiveMembers, runTool, runVersionQuery } from './run-tool.js';
 import { type Logger } from '../log.js';
 import { disposeBuildContext } from '../weaving/build-context.js';
 import { findGo, prepareBuild } from '../weaving/prepare.js';
