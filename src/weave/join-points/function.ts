@@ -45,14 +45,9 @@ function listMatchesExactly(refs: readonly TypeRef[], params: Param[], ctx: Type
   return refs.length === params.length && refs.every((r, i) => paramTypeMatches(r, params[i]!, ctx));
 }
 
-function listContains(refs: readonly TypeRef[], params: Param[], ctx: TypeContext): boolean {
-  const used = new Set<number>();
-  return refs.every((r) => {
-    const i = params.findIndex((p, j) => !used.has(j) && paramTypeMatches(r, p, ctx));
-    if (i < 0) return false;
-    used.add(i);
-    return true;
-  });
+/** orchestrion's signature-contains: any listed type among the parameters (or results) is enough. */
+function listHasAny(refs: readonly TypeRef[], params: Param[], ctx: TypeContext): boolean {
+  return refs.some((r) => params.some((p) => paramTypeMatches(r, p, ctx)));
 }
 
 function implementsMatch(ref: TypeRef, params: Param[], ctx: MatchContext, option: string): Match {
@@ -98,7 +93,7 @@ export function optionMatches(opt: FunctionOption, fn: SyntaxNode, ctx: MatchCon
     }
     case 'signature-contains': {
       const sig = signatureOf(fn);
-      return listContains(opt.args, sig.params, ctx.types) && listContains(opt.returns, sig.results, ctx.types);
+      return listHasAny(opt.returns, sig.results, ctx.types) || listHasAny(opt.args, sig.params, ctx.types);
     }
     case 'argument-implements':
       return implementsMatch(opt.type, signatureOf(fn).params, ctx, 'argument-implements');
@@ -136,8 +131,9 @@ function optionNeedles(opt: FunctionOption, pkg: PackageInfo): Formula {
       if (opt.type.kind === 'named' && opt.type.path !== pkg.importPath) return false;
       return allOf(needle('func'), typeRefNeedles(opt.type.kind === 'pointer' ? opt.type.elem : opt.type, { ...pkg, importPath: pkg.importPath }));
     case 'signature':
-    case 'signature-contains':
       return allOf(needle('func'), ...opt.args.map((a) => typeRefNeedles(a, pkg)), ...opt.returns.map((a) => typeRefNeedles(a, pkg)));
+    case 'signature-contains':
+      return allOf(needle('func'), anyOf(...[...opt.args, ...opt.returns].map((a) => typeRefNeedles(a, pkg))));
     case 'directive':
       return needle(`//${opt.name}`);
     default:
