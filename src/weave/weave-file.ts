@@ -27,8 +27,10 @@ export interface AspectPlan {
   /** Declaration position of the aspect in the config, for stable ordering. */
   index: number;
   nodeTypes: ReadonlySet<string> | null;
-  /** The join point is decided by the package alone: it matches the package's first file. */
+  /** The join point holds at the file root only: it matches the package's first file. */
   fileOnly: boolean;
+  /** The package alone decided it (no file predicate left to evaluate at the root). */
+  decided: boolean;
   formula: Formula;
 }
 
@@ -59,7 +61,7 @@ export function planAspects(aspects: readonly ResolvedAspect[], pkg: PackageInfo
     const fileOnly = value === true || isFileOnly(nodeTypes);
     const formula = fileOnly ? true : registry.needles(aspect.joinPoint, pkg);
     if (formula === false) return;
-    plans.push({ aspect, index, nodeTypes, fileOnly, formula });
+    plans.push({ aspect, index, nodeTypes, fileOnly, decided: value === true, formula });
   });
   return plans;
 }
@@ -151,7 +153,7 @@ function matchNodes(file: SourceFile, plans: readonly AspectPlan[], state: Packa
     for (const plan of candidates) {
       if (!plan.fileOnly && plan.nodeTypes !== null && !plan.nodeTypes.has(node.type)) continue;
       const ctx: MatchContext = { file, pkg: state.pkg, aspect: plan.aspect, types };
-      const hit = plan.fileOnly ? true : registry.matches(plan.aspect.joinPoint, node, ctx);
+      const hit = plan.fileOnly && plan.decided ? true : registry.matches(plan.aspect.joinPoint, node, ctx);
       if (hit === false) continue;
       if (hit !== true) {
         state.warnings.push(warningAt(file, node, plan.aspect.id, hit));

@@ -11,17 +11,19 @@
 //   expand_directive  directive → function-body(directive) + prepend-statements ({{FuncName}} → .Function.Name)
 //   assign_value      identifier → declaration-of + assign-value (`replace` only)
 //   imports           template imports of every advice; `_: path` → add-blank-import
-// Everything else (inject_hooks, which needs otelc's hook runtime; add_file; version ranges;
-// where.file, pattern/placement, last_result; test_main) is reported as "not supported yet" with
+//   where.file        file-predicate (has_func[+has_recv], has_recv, has_struct, has_package, is_test, all-of/one-of/not)
+//   version           module-version: the package's module version (its module cache directory) in [start, end)
+// Everything else (inject_hooks, which needs otelc's hook runtime; add_file;
+// pattern/placement, last_result; test_main) is reported as "not supported yet" with
 // the rule's line, never silently dropped. otelc writes types with local package names
 // (`*http.Request`, `*DB`): unqualified names resolve to the target package, `pkg.T` through the
 // rule's imports, then a short table of standard packages; otherwise the user is asked to add it.
 import type {
-  AdviceSpec, FunctionOption, JoinPointSpec, QualifiedName, ResolvedAspect, SourceLocation, TemplateSpec, TypeRef,
+  AdviceSpec, FilePredicate, FunctionOption, JoinPointSpec, QualifiedName, ResolvedAspect, SourceLocation, TemplateSpec, TypeRef,
 } from '../types.js';
 import type { MappingView, ParseContext } from '../yaml-access.js';
 import {
-  checkKeys, childPath, isMappingNode, isSequenceNode, locationOf, readMapping, readSequence, readSingleton, readString,
+  checkKeys, childPath, isMappingNode, isSequenceNode, locationOf, readBoolean, readMapping, readSequence, readSingleton, readString,
   report, resolveNode,
 } from '../yaml-access.js';
 import { PREDECLARED_TYPES, checkImportPath, isGoIdentifier, tryParseTypeRef } from '../go-syntax.js';
@@ -29,6 +31,7 @@ import { readDirectiveName, readIdentifier, readQualifiedName } from '../read-go
 import { didYouMean } from '../problems.js';
 import { DEFAULT_NAMESPACE, DEFAULT_ORDER } from '../advice/common.js';
 import { isScalar } from 'yaml';
+import { isSemver } from '../semver.js';
 
 const RULE_KEYS = ['target', 'version', 'where', 'do', 'imports', 'name'];
 const WHERE_KEYS = [
@@ -36,8 +39,9 @@ const WHERE_KEYS = [
   'result', 'last_result', 'param', 'pattern', 'placement', 'file', 'all-of', 'one-of', 'not',
 ];
 const MODIFIERS = ['inject_hooks', 'inject_code', 'add_struct_fields', 'add_file', 'wrap_call', 'expand_directive', 'assign_value'];
+const FILE_LEAVES = ['has_func', 'has_recv', 'has_struct', 'has_directive', 'has_package', 'is_test'];
+const FILE_COMBINATORS = ['all-of', 'one-of', 'not'];
 const UNSUPPORTED_WHERE: Record<string, string> = {
-  file: '`where.file` predicates are not supported by weft yet',
   pattern: '`pattern` (injecting at a matching statement) is not supported by weft yet; code is injected at the start of the function',
   placement: '`placement` is not supported by weft yet',
   last_result: '`last_result` is not supported by weft yet; use `signature` or `result`',
@@ -160,6 +164,19 @@ function readTarget(ctx: ParseContext, node: unknown, path: string, location: So
   return { jp: { kind: 'import-path', path: target, location }, path: target };
 }
 
+/** `start_inclusive,end_exclusive` (either side may be left empty) → module-version. */
+function readVersionRange(ctx: ParseContext, node: unknown, path: string, location: SourceLocation): JoinPointSpec | null {
+  const text = readString(ctx, node, path, { what: 'a version range `start_inclusive,end_exclusive` such as `v0.11.0,v0.12.0`' });
+  if (text === null) return null;
+  const sides = text.split(',').map((x) => x.trim());
+  const bad = sides.find((x) => x !== '' && !isSemver(x));
+  if (sides.length !== 2 || bad !== undefined || (sides[0] === '' && sides[1] === '')) {
+    report(ctx, node, path, `invalid version range ${JSON.stringify(text)}: write \`start_inclusive,end_exclusive\` with semantic versions such as \`v0.11.0,v0.12.0\` (one side may be empty)`);
+    return null;
+  }
+  return { kind: 'module-version', start: sides[0]!, end: sides[1]!, location };
+}
+
 function readImports(ctx: ParseContext, node: unknown, path: string): { imports: Record<string, string>; blank: string[] } | null {
   const view = readMapping(ctx, node, path, 'a mapping from aliases to import paths');
   if (!view) return null;
@@ -182,6 +199,69 @@ function readImports(ctx: ParseContext, node: unknown, path: string): { imports:
     } else imports[alias] = value;
   }
   return ok ? { imports, blank } : null;
+}
+
+/**
+ * One `where.file` node: a leaf predicate (`has_func` may come with `has_recv`, which narrows it
+ * to that receiver) or one combinator owning the node, as otelc's docs/rules.md has it.
+ */
+function readFilePredicate(ctx: ParseContext, node: unknown, path: string): FilePredicate | null {
+  const view = readMapping(ctx, node, path, 'a mapping of file predicates (has_func, has_recv, has_struct, has_package, is_test, all-of, one-of, not)');
+  if (!view || !checkKeys(ctx, view, path, [...FILE_LEAVES, ...FILE_COMBINATORS])) return null;
+  const keys = [...view.entries.keys()];
+  const combinators = keys.filter((k) => FILE_COMBINATORS.includes(k));
+  if (combinators.length > 0 && keys.length > 1) {
+    report(ctx, node, path, `\`${combinators[0]}\` owns its node: it cannot sit beside ${keys.filter((k) => k !== combinators[0]).map((k) => `\`${k}\``).join(', ')}; nest them inside it`);
+    return null;
+  }
+  const leaves = keys.filter((k) => k !== 'has_recv' || !keys.includes('has_func'));
+  if (leaves.length !== 1) {
+    report(ctx, node, path, leaves.length === 0 ? 'an empty `where.file` node: give one predicate' : `one predicate per \`where.file\` node (found ${leaves.join(', ')}): combine them with all-of / one-of`);
+    return null;
+  }
+  const key = leaves[0]!;
+  const e = view.entries.get(key)!;
+  const p = childPath(path, key);
+  switch (key) {
+    case 'all-of':
+    case 'one-of': {
+      const items = readSequence(ctx, e.value, p, 'a list of file predicates');
+      if (items === null) return null;
+      const of = items.map((it, i) => readFilePredicate(ctx, it, childPath(p, i)));
+      return of.every((x) => x !== null) ? { kind: key, of: of as FilePredicate[] } : null;
+    }
+    case 'not': {
+      const of = readFilePredicate(ctx, e.value, p);
+      return of === null ? null : { kind: 'not', of };
+    }
+    case 'has_func': {
+      const name = readIdentifier(ctx, e.value, p, 'a function name');
+      const r = view.entries.get('has_recv');
+      const receiver = r ? readString(ctx, r.value, childPath(path, 'has_recv'), { what: 'a receiver type such as `*DB`' }) : null;
+      if (name === null || (r && receiver === null)) return null;
+      return { kind: 'has-func', name, receiver: receiver === null ? null : receiver.trim() };
+    }
+    case 'has_recv': {
+      const receiver = readString(ctx, e.value, p, { what: 'a receiver type such as `*DB`' });
+      return receiver === null ? null : { kind: 'has-recv', receiver: receiver.trim() };
+    }
+    case 'has_struct': {
+      const name = readIdentifier(ctx, e.value, p, 'a struct type name');
+      return name === null ? null : { kind: 'has-struct', name };
+    }
+    case 'has_package': {
+      const name = readIdentifier(ctx, e.value, p, 'a package name');
+      return name === null ? null : { kind: 'has-package', name };
+    }
+    case 'is_test': {
+      const value = readBoolean(ctx, e.value, p);
+      return value === null ? null : { kind: 'is-test', value };
+    }
+    default:
+      // has_directive: otelc validates it but rejects it at build time too.
+      report(ctx, e.key, p, `\`${key}\` is not supported (otelc does not execute it either); use \`where.directive\` with \`expand_directive\``);
+      return null;
+  }
 }
 
 /** The function join point from where.func/recv and the signature filters. */
@@ -390,7 +470,7 @@ function readRule(ctx: ParseContext, key: string, node: unknown): ResolvedAspect
   const n = view.entries.get('name');
   const id = n ? readString(ctx, n.value, childPath(path, 'name'), { what: 'a rule name' }) : key;
   const v = view.entries.get('version');
-  if (v) report(ctx, v.value, childPath(path, 'version'), 'version ranges are not supported by weft yet; remove `version` (the rule then applies to every version)');
+  const version = v ? readVersionRange(ctx, v.value, childPath(path, 'version'), location) : null;
   const t = view.entries.get('target');
   const target = t ? readTarget(ctx, t.value, childPath(path, 'target'), location) : null;
   const im = view.entries.get('imports');
@@ -405,8 +485,11 @@ function readRule(ctx: ParseContext, key: string, node: unknown): ResolvedAspect
       if (why !== undefined) report(ctx, e.key, childPath(wpath, k), why);
     }
   }
+  const f = where?.entries.get('file');
+  const filePredicate = f ? readFilePredicate(ctx, f.value, childPath(wpath, 'file')) : null;
   const d = view.entries.get('do');
-  if (!target || !imports || id === null || !d) return [];
+  if (!target || !imports || id === null || !d || (f && filePredicate === null) || (v && version === null)) return [];
+  const packagePart: JoinPointSpec[] = version !== null ? [target.jp, version] : [target.jp];
   const rc: RuleContext = { ctx, path, node, location, targetPath: target.path, imports: imports.imports };
   const dpath = childPath(path, 'do');
   // `do` is a list of one-key modifiers; a single mapping is sugar for one.
@@ -422,7 +505,7 @@ function readRule(ctx: ParseContext, key: string, node: unknown): ResolvedAspect
     const blank = imports.blank.map((p) => advice(rc, { kind: 'add-blank-import', path: p }));
     out.push({
       id: items.length > 1 ? `${id}#${i}` : id,
-      joinPoint: { kind: 'all-of', of: [target.jp, m.jp], location },
+      joinPoint: { kind: 'all-of', of: [...packagePart, m.jp, ...(filePredicate !== null ? [{ kind: 'file-predicate' as const, predicate: filePredicate, location }] : [])], location },
       advice: [...m.advice, ...blank],
       location,
     });
