@@ -19,7 +19,7 @@ export function compareSemver(a: string, b: string): number {
   const y = parts(b);
   for (let i = 0; i < 3; i++) if (x.nums[i] !== y.nums[i]) return x.nums[i]! - y.nums[i]!;
   // A pre-release orders before its release.
-  if (x.pre.length === 0 || y.pre.length === 0) return (y.pre.length === 0 ? 1 : 0) - (x.pre.length === 0 ? 1 : 0);
+  if (x.pre.length === 0 || y.pre.length === 0) return (x.pre.length === 0 ? 1 : 0) - (y.pre.length === 0 ? 1 : 0);
   for (let i = 0; i < Math.max(x.pre.length, y.pre.length); i++) {
     const p = x.pre[i];
     const q = y.pre[i];
