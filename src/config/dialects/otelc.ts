@@ -13,7 +13,8 @@
 //   imports           template imports of every advice; `_: path` → add-blank-import
 //   where.file        file-predicate (has_func[+has_recv], has_recv, has_struct, has_package, is_test, all-of/one-of/not)
 //   version           module-version: the package's module version (its module cache directory) in [start, end)
-// Everything else (inject_hooks, which needs otelc's hook runtime; add_file;
+//   add_file          inject-declarations of the file's declarations, its imports as template imports
+// Everything else (inject_hooks, which needs otelc's hook runtime;
 // pattern/placement, last_result; test_main) is reported as "not supported yet" with
 // the rule's line, never silently dropped. otelc writes types with local package names
 // (`*http.Request`, `*DB`): unqualified names resolve to the target package, `pkg.T` through the
@@ -32,6 +33,7 @@ import { didYouMean } from '../problems.js';
 import { DEFAULT_NAMESPACE, DEFAULT_ORDER } from '../advice/common.js';
 import { isScalar } from 'yaml';
 import { isSemver } from '../semver.js';
+import { parseToolFile } from '../tool-file.js';
 
 const RULE_KEYS = ['target', 'version', 'where', 'do', 'imports', 'name'];
 const WHERE_KEYS = [
@@ -83,6 +85,26 @@ interface RuleContext {
   /** Target package path for resolving local names; null when the target is a pattern. */
   readonly targetPath: string | null;
   readonly imports: Record<string, string>;
+  /** add_file modifiers met, completed by the loader once their packages are found (completeAddFiles). */
+  readonly addFiles: AddFileRequest[];
+}
+
+/**
+ * An `add_file: {file, path}`: the file `file` of the Go package `path`, added to the target
+ * package. It becomes an inject-declarations advice whose template is the file's declarations and
+ * whose imports are the file's imports (blank ones as add-blank-import): the loader reads the file
+ * (it lives in a package the rule's module or go.mod provides) and fills the advice in.
+ */
+export interface AddFileRequest {
+  readonly file: string;
+  readonly path: string;
+  /** The rule file, the modifier's node and YAML path, for problems. */
+  readonly ctx: ParseContext;
+  readonly node: unknown;
+  readonly yamlPath: string;
+  /** The advice to fill in, and the list it sits in (blank imports are appended to it). */
+  readonly advice: AdviceSpec;
+  readonly list: AdviceSpec[];
 }
 
 /** Resolves an otelc type (`*http.Request`, `*DB`, `[]byte`) to a TypeRef with full import paths. */
@@ -344,9 +366,26 @@ function readModifier(
     case 'inject_hooks':
       report(ctx, value, path, '`inject_hooks` is not supported by weft yet: it needs otelc\'s hook runtime (HookContext); use `inject_code`, or an orchestrion aspect with prepend-statements');
       return null;
-    case 'add_file':
-      report(ctx, value, path, '`add_file` is not supported by weft yet; use an orchestrion aspect with inject-declarations');
-      return null;
+    case 'add_file': {
+      const view = body(['file', 'path'], ['file', 'path']);
+      if (!view) return null;
+      const file = readString(ctx, view.entries.get('file')!.value, childPath(path, 'file'), { what: 'a Go file name such as `helpers.go`' });
+      const pkg = readString(ctx, view.entries.get('path')!.value, childPath(path, 'path'), { what: 'the import path of the package holding the file' });
+      if (file === null || pkg === null) return null;
+      if (!/^[^/\\]+\.go$/.test(file)) {
+        report(ctx, view.entries.get('file')!.value, childPath(path, 'file'), `\`${file}\` must be the name of a .go file in the package \`path\` names (no directories)`);
+        return null;
+      }
+      const why = checkImportPath(pkg);
+      if (why !== null) {
+        report(ctx, view.entries.get('path')!.value, childPath(path, 'path'), `invalid import path ${JSON.stringify(pkg)}: ${why}`);
+        return null;
+      }
+      const placeholder = advice(rc, { kind: 'inject-declarations', template: template(rc, ''), links: [] });
+      const list = [placeholder];
+      rc.addFiles.push({ file, path: pkg, ctx, node: value, yamlPath: path, advice: placeholder, list });
+      return { jp: null, advice: list };
+    }
     case 'inject_code': {
       const view = body(['raw'], ['raw']);
       if (!where) {
@@ -461,7 +500,7 @@ function readModifier(
   }
 }
 
-function readRule(ctx: ParseContext, key: string, node: unknown): ResolvedAspect[] {
+function readRule(ctx: ParseContext, key: string, node: unknown, addFiles: AddFileRequest[]): ResolvedAspect[] {
   const path = key;
   const view = readMapping(ctx, node, path, 'an otelc rule (a mapping with `target` and `do`)');
   if (!view) return [];
@@ -490,7 +529,7 @@ function readRule(ctx: ParseContext, key: string, node: unknown): ResolvedAspect
   const d = view.entries.get('do');
   if (!target || !imports || id === null || !d || (f && filePredicate === null) || (v && version === null)) return [];
   const packagePart: JoinPointSpec[] = version !== null ? [target.jp, version] : [target.jp];
-  const rc: RuleContext = { ctx, path, node, location, targetPath: target.path, imports: imports.imports };
+  const rc: RuleContext = { ctx, path, node, location, targetPath: target.path, imports: imports.imports, addFiles };
   const dpath = childPath(path, 'do');
   // `do` is a list of one-key modifiers; a single mapping is sugar for one.
   const items = isSequenceNode(ctx, d.value) ? readSequence(ctx, d.value, dpath) ?? [] : [d.value];
@@ -501,25 +540,63 @@ function readRule(ctx: ParseContext, key: string, node: unknown): ResolvedAspect
     const one = readSingleton(ctx, item, ip, 'a modifier', MODIFIERS);
     if (!one) return;
     const m = readModifier(rc, where, wpath, one.name, one.value, childPath(ip, one.name));
-    if (!m || m.jp === null) return;
+    // add_file has no point selector: the package part alone says where (its first file).
+    if (!m || (m.jp === null && one.name !== 'add_file')) return;
     const blank = imports.blank.map((p) => advice(rc, { kind: 'add-blank-import', path: p }));
     out.push({
       id: items.length > 1 ? `${id}#${i}` : id,
-      joinPoint: { kind: 'all-of', of: [...packagePart, m.jp, ...(filePredicate !== null ? [{ kind: 'file-predicate' as const, predicate: filePredicate, location }] : [])], location },
-      advice: [...m.advice, ...blank],
+      joinPoint: { kind: 'all-of', of: [...packagePart, ...(m.jp !== null ? [m.jp] : []), ...(filePredicate !== null ? [{ kind: 'file-predicate' as const, predicate: filePredicate, location }] : [])], location },
+      advice: m.advice.length === 1 && one.name === 'add_file' ? (m.advice.push(...blank), m.advice) : [...m.advice, ...blank],
       location,
     });
   });
   return out;
 }
 
-/** Parses every rule of an otelc rule file (the top-level mapping). */
-export function parseOtelcRules(ctx: ParseContext, top: MappingView): ResolvedAspect[] {
+/** Parses every rule of an otelc rule file (the top-level mapping); add_file advice waits for completeAddFiles. */
+export function parseOtelcRules(ctx: ParseContext, top: MappingView): { aspects: ResolvedAspect[]; addFiles: AddFileRequest[] } {
   const out: ResolvedAspect[] = [];
+  const addFiles: AddFileRequest[] = [];
   for (const [key, e] of top.entries) {
     const k = resolveNode(ctx, e.key);
     if (!isScalar(k)) continue;
-    out.push(...readRule(ctx, key, e.value));
+    out.push(...readRule(ctx, key, e.value, addFiles));
   }
-  return out;
+  return { aspects: out, addFiles };
+}
+
+/**
+ * Fills in an add_file advice from the file's text: its declarations (package clause and imports
+ * cut) as the template, its imports as the template's imports, blank imports as add-blank-import.
+ * Returns false (with a problem reported) when the file cannot be used.
+ */
+export function completeAddFile(req: AddFileRequest, fileName: string, text: string | null, why: string | null): boolean {
+  const fail = (message: string): false => {
+    report(req.ctx, req.node, req.yamlPath, message);
+    return false;
+  };
+  if (text === null) return fail(`cannot read \`${req.file}\` of package ${req.path}: ${why ?? 'not found'}`);
+  const parsed = parseToolFile(text);
+  if (!parsed.ok) return fail(`${fileName}:${parsed.line} does not parse as Go: ${parsed.message}`);
+  const imports: Record<string, string> = {};
+  const blank: string[] = [];
+  for (const imp of parsed.imports) {
+    if (imp.name === '_') blank.push(imp.path);
+    else if (imp.name === '.') return fail(`${fileName}:${imp.line}: a dot import cannot be carried into another package's file; name the package`);
+    else imports[imp.name ?? packageNameOfPath(imp.path)] = imp.path;
+  }
+  // Build constraints belong to the source file (otelc's added files are often `//go:build ignore`).
+  const body = text.slice(parsed.rest).replace(/^\s*\/\/(go:build|\s*\+build)[^\n]*\n/gm, '');
+  const a = req.advice as { template: TemplateSpec };
+  a.template = { ...a.template, source: escapeTemplate(body), imports };
+  for (const path of blank) req.list.push({ ...req.advice, kind: 'add-blank-import', path } as unknown as AdviceSpec);
+  return true;
+}
+
+/** The name an unnamed import binds: the last path element without a major version suffix (`/v2`, gopkg.in's `.v1`). */
+function packageNameOfPath(path: string): string {
+  const parts = path.split('/');
+  let last = parts[parts.length - 1] ?? path;
+  if (/^v[0-9]+$/.test(last) && parts.length > 1) last = parts[parts.length - 2]!;
+  return last.replace(/\.v[0-9]+$/, '').replace(/^go-/, '').replace(/[-.]go$/, '').replace(/[^\p{L}\p{Nd}_]/gu, '_');
 }
