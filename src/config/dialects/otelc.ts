@@ -3,7 +3,7 @@
 // named *.otelc.yml/yaml, or when it has none of orchestrion's top-level keys and its entries are
 // mappings with `target`. Each rule becomes one aspect per `do` modifier (id `rule`, or
 // `rule#N` when a rule has several). What maps cleanly is mapped:
-//   target            exact path → import-path; `main` → import-path main (the compile's -p);
+//   target            exact path → import-path; `main` → package-name main (a -p main compile weaves under its real path);
 //                     glob → package-filter (one level of {a,b} expanded); `$root` → package-filter root
 //   inject_code       func/recv (+ signature filters) → function-body + prepend-statements
 //   add_struct_fields struct → struct-definition + add-struct-field per new_field
@@ -118,7 +118,7 @@ function resolveOtelcType(rc: RuleContext, node: unknown, path: string): TypeRef
     if (b === undefined) {
       if (PREDECLARED_TYPES.has(a)) return m;
       if (rc.targetPath === null) {
-        failure ??= `cannot tell which package \`${a}\` belongs to: the rule's target is a pattern; qualify it (\`pkg.${a}\` with pkg in imports)`;
+        failure ??= `cannot tell which package \`${a}\` belongs to: the rule's target is a pattern or \`main\`; qualify it (\`pkg.${a}\` with pkg in imports)`;
         return m;
       }
       return `${rc.targetPath}.${a}`;
@@ -167,6 +167,8 @@ function readTarget(ctx: ParseContext, node: unknown, path: string, location: So
     report(ctx, node, path, '`target: test_main` is reserved by otelc and not supported');
     return null;
   }
+  // `-p main` packages weave under their real import path: `main` is the package clause's name.
+  if (target === 'main') return { jp: { kind: 'package-name', name: 'main', location }, path: null };
   if (target === '$root') return { jp: { kind: 'package-filter', pattern: '**', root: '.', location }, path: null };
   if (/[*?[{]/.test(target)) {
     const brace = /\{([^{}]*)\}/.exec(target);
@@ -341,7 +343,7 @@ function qualifiedInTarget(rc: RuleContext, node: unknown, path: string, what: s
   const name = readIdentifier(rc.ctx, node, path, what);
   if (name === null) return null;
   if (rc.targetPath === null) {
-    report(rc.ctx, node, path, `\`${name}\` needs an exact target package; the rule's target is a pattern`);
+    report(rc.ctx, node, path, `\`${name}\` needs an exact target package; the rule's target is a pattern or \`main\``);
     return null;
   }
   return { path: rc.targetPath, name };

@@ -46,7 +46,7 @@ describe('otelc rule files', () => {
     assert.deepEqual(directive!.joinPoint, {
       kind: 'all-of',
       of: [
-        { kind: 'import-path', path: 'main' },
+        { kind: 'package-name', name: 'main' },
         { kind: 'function-body', function: { kind: 'all-of', of: [{ kind: 'directive', name: 'otelc:span' }, { kind: 'function', options: [] }] } },
       ],
     });
