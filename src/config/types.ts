@@ -50,6 +50,8 @@ export type FunctionOption =
   | { readonly kind: 'argument-implements'; readonly type: TypeRef }
   | { readonly kind: 'result-implements'; readonly type: TypeRef }
   | { readonly kind: 'final-result-implements'; readonly type: TypeRef }
+  /** otelc's `last_result`: the last result is written as exactly this type (no orchestrion spelling). */
+  | { readonly kind: 'last-result'; readonly type: TypeRef }
   | { readonly kind: 'directive'; readonly name: string };
 
 /**

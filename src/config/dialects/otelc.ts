@@ -14,8 +14,9 @@
 //   where.file        file-predicate (has_func[+has_recv], has_recv, has_struct, has_package, is_test, all-of/one-of/not)
 //   version           module-version: the package's module version (its module cache directory) in [start, end)
 //   add_file          inject-declarations of the file's declarations, its imports as template imports
+//   last_result       function option last-result (the last result written as that type)
 // Everything else (inject_hooks, which needs otelc's hook runtime;
-// pattern/placement, last_result; test_main) is reported as "not supported yet" with
+// pattern/placement; test_main) is reported as "not supported yet" with
 // the rule's line, never silently dropped. otelc writes types with local package names
 // (`*http.Request`, `*DB`): unqualified names resolve to the target package, `pkg.T` through the
 // rule's imports, then a short table of standard packages; otherwise the user is asked to add it.
@@ -46,7 +47,6 @@ const FILE_COMBINATORS = ['all-of', 'one-of', 'not'];
 const UNSUPPORTED_WHERE: Record<string, string> = {
   pattern: '`pattern` (injecting at a matching statement) is not supported by weft yet; code is injected at the start of the function',
   placement: '`placement` is not supported by weft yet',
-  last_result: '`last_result` is not supported by weft yet; use `signature` or `result`',
   'all-of': 'combinators at the top of `where` are not supported (otelc rejects them too)',
   'one-of': 'combinators at the top of `where` are not supported (otelc rejects them too)',
   not: 'combinators at the top of `where` are not supported (otelc rejects them too)',
@@ -327,6 +327,12 @@ function functionJoinPoint(rc: RuleContext, where: MappingView, wpath: string): 
     const returns = re ? list(re.value, childPath(p, 'returns')) : [];
     if (args === null || returns === null) ok = false;
     else options.push({ kind: key === 'signature' ? 'signature' : 'signature-contains', args, returns });
+  }
+  const lr = where.entries.get('last_result');
+  if (lr) {
+    const t = resolveOtelcType(rc, lr.value, childPath(wpath, 'last_result'));
+    if (t === null) ok = false;
+    else options.push({ kind: 'last-result', type: t });
   }
   for (const [key, side] of [['result', 'returns'], ['param', 'args']] as const) {
     const e = where.entries.get(key);

@@ -103,6 +103,10 @@ export function optionMatches(opt: FunctionOption, fn: SyntaxNode, ctx: MatchCon
       const last = signatureOf(fn).results.slice(-1);
       return implementsMatch(opt.type, last, ctx, 'final-result-implements');
     }
+    case 'last-result': {
+      const last = signatureOf(fn).results.slice(-1)[0];
+      return last !== undefined && paramTypeMatches(opt.type, last, ctx.types);
+    }
     case 'directive':
       return directiveArgs(file, fn.type === 'func_literal' ? statementOf(fn) : fn, opt.name) !== null;
     case 'has-receiver':
@@ -134,6 +138,8 @@ function optionNeedles(opt: FunctionOption, pkg: PackageInfo): Formula {
       return allOf(needle('func'), ...opt.args.map((a) => typeRefNeedles(a, pkg)), ...opt.returns.map((a) => typeRefNeedles(a, pkg)));
     case 'signature-contains':
       return allOf(needle('func'), anyOf(...[...opt.args, ...opt.returns].map((a) => typeRefNeedles(a, pkg))));
+    case 'last-result':
+      return allOf(needle('func'), typeRefNeedles(opt.type, pkg));
     case 'directive':
       return needle(`//${opt.name}`);
     default:
