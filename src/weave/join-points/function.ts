@@ -50,6 +50,28 @@ function listHasAny(refs: readonly TypeRef[], params: Param[], ctx: TypeContext)
   return refs.some((r) => params.some((p) => paramTypeMatches(r, p, ctx)));
 }
 
+/** The package a listed type comes from ('' for predeclared and composite types). */
+function typePackage(ref: TypeRef): string {
+  if (ref.kind === 'named') return ref.path;
+  return ref.kind === 'pointer' || ref.kind === 'variadic' ? typePackage(ref.elem) : '';
+}
+
+/**
+ * orchestrion decides signature-contains only in packages that import the package of every listed
+ * type (its package-level pre-filter): with `{args: [context.Context], returns: [error]}` a
+ * function returning an error is left alone in a package that does not import context. The
+ * compile's imports decide (`weft weave` gathers them from its files); without them, the file's.
+ */
+function importsEveryTypePackage(refs: readonly TypeRef[], ctx: MatchContext): boolean {
+  return refs.every((r) => {
+    const path = typePackage(r);
+    if (path === '' || path === ctx.pkg.importPath) return true;
+    const imports = ctx.pkg.imports;
+    if (imports !== undefined && imports !== null && imports.size > 0) return imports.has(path);
+    return ctx.file.imports.specs.some((sp) => sp.path === path);
+  });
+}
+
 function implementsMatch(ref: TypeRef, params: Param[], ctx: MatchContext, option: string): Match {
   let open: Undecided | null = null;
   for (const p of params) {
@@ -93,6 +115,7 @@ export function optionMatches(opt: FunctionOption, fn: SyntaxNode, ctx: MatchCon
     }
     case 'signature-contains': {
       const sig = signatureOf(fn);
+      if (!importsEveryTypePackage([...opt.args, ...opt.returns], ctx)) return false;
       return listHasAny(opt.returns, sig.results, ctx.types) || listHasAny(opt.args, sig.params, ctx.types);
     }
     case 'argument-implements':
