@@ -1,9 +1,11 @@
 // `weft go <sub> [args…]`: run the go command with weft's shim as -toolexec and a job server
 // for the duration of the build. weft writes nothing to stdout; go's exit code is weft's.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { childCounts } from '../children.js';
 import { formatErrorData, WeftError } from '../errors.js';
+import { makeOwnedTempDir, sweepDeadOwners } from '../owned-temp.js';
 import {
   disposeBuildContext,
   exitCodeOf,
@@ -23,7 +25,7 @@ import {
 } from '../server/index.js';
 import { ensureShim } from '../server/ensure-shim.js';
 import { checkNoUserToolexec, extractWeftFlags, parseGoInvocation, parseModeSetting, parseProgressSetting, withLastFlags, withToolexec, type GoInvocation, type ModeSetting, type ProgressSetting, type StatsFormat } from './go-args.js';
-import { planBuild, staleAfterBuild, type BuildPlan, type PlanOptions } from '../server/plan.js';
+import { OVERLAY_PREFIX, planBuild, staleAfterBuild, type BuildPlan, type PlanOptions } from '../server/plan.js';
 import type { PlanReuse } from '../server/daemon/plan-cache.js';
 import { decideOverlay, snapshotWoven, writeOverlayBuild } from '../server/overlay-mode.js';
 import { parseGoCommand, parseGoflags } from '../toolexec/go-command-line.js';
@@ -86,16 +88,32 @@ export async function runInProcess(input: GoCommandInput): Promise<number> {
     });
     early.release();
     // Directories of weft processes that were SIGKILLed: cleaned while go works.
-    const sweeping = sweepStaleSocketDirs(undefined, spec.build.server?.dir ?? undefined).catch(() => 0);
+    const sweeping = sweepLeftovers(spec.build.server?.dir ?? undefined);
     const code = await running;
     const swept = await sweeping;
-    if (swept > 0) ctx.log.debug(`removed ${swept} stale socket directories`);
+    if (swept > 0) ctx.log.debug(`removed ${swept} directories left by killed weft processes`);
     const cpu = process.cpuUsage(cpu0);
     // weft's own CPU while go ran (server, weaving in worker threads): the rest of the overhead is the shim's.
     return await finishGoRun(spec, code, { wallMs: Date.now() - started, weftCpuMs: Math.round((cpu.user + cpu.system) / 1000), stderr: (t) => void process.stderr.write(t) });
   } finally {
     early.release();
     await releaseGoRun(spec);
+  }
+}
+
+/** The temporary directories a build makes (owned: src/owned-temp.ts): the overlays, go's work directory, `weft prepare`'s. */
+const TEMP_PREFIXES = [OVERLAY_PREFIX, 'weft-gotmp-', 'weft-prepare-'];
+
+/**
+ * Removes what weft processes killed with SIGKILL left: temporary directories and socket
+ * directories whose owner is gone. Never throws; resolves with how many were removed.
+ */
+export async function sweepLeftovers(keep?: string): Promise<number> {
+  try {
+    const temp = sweepDeadOwners(tmpdir(), TEMP_PREFIXES).length;
+    return temp + (await sweepStaleSocketDirs(undefined, keep));
+  } catch {
+    return 0;
   }
 }
 
@@ -194,6 +212,13 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
         const statsJsonFile = statsJson !== undefined && statsJson !== '' ? statsJson : null;
         const statsFile = server !== null && (opts.stats !== 'off' || statsJsonFile !== null) ? join(server.dir ?? '', 'shim-stats') : null;
         const goEnv: NodeJS.ProcessEnv = { ...env };
+        // go's own work directory ($WORK) inside one this process owns: go killed with SIGKILL
+        // leaves it behind, and the next build removes it with ours (unless the user chose GOTMPDIR).
+        if ((env['GOTMPDIR'] ?? '') === '') {
+          const work = makeOwnedTempDir('weft-gotmp-', env['TMPDIR'] !== undefined && env['TMPDIR'] !== '' ? env['TMPDIR'] : tmpdir());
+          ctx.disposers.push(() => rmSync(work, { recursive: true, force: true }));
+          goEnv['GOTMPDIR'] = work;
+        }
         delete goEnv['WEFT_SHIM_LINKS'];
         delete goEnv['WEFT_SHIM_MODE'];
         delete goEnv['WEFT_VERSION_SUFFIX'];

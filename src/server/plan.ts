@@ -14,10 +14,10 @@
 // may inject are planned too (their listing is the closure of everything injectable, a fixed
 // point by construction: nothing outside it can enter the build through woven code).
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import { WeftError } from '../errors.js';
+import { makeOwnedTempDir } from '../owned-temp.js';
 import { runGoList, type ListedPackage } from '../resolve/index.js';
 import { extractBuildFlags } from '../toolexec/build-flags.js';
 import { joinGoflags, lastFlag, parseGoCommand, parseGoflags } from '../toolexec/go-command-line.js';
@@ -207,9 +207,13 @@ function placeMarks(
   return { flags, overlayKeys: Object.keys(overlay).length };
 }
 
-/** Writes the overlay file (the user's -overlay merged in) into a directory removed with the plan's owner. */
+/**
+ * Writes the overlay file (the user's -overlay merged in) into a directory removed with the
+ * plan's owner; owned by this process (src/owned-temp.ts), so a later build removes it if this
+ * one is killed.
+ */
 export function writeOverlay(disposers: (() => Promise<void> | void)[], user: Readonly<Record<string, string>>, files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'weft-overlay-'));
+  const dir = makeOwnedTempDir(OVERLAY_PREFIX);
   disposers.push(() => rmSync(dir, { recursive: true, force: true }));
   const replace: Record<string, string> = { ...user };
   let n = 0;
@@ -225,6 +229,9 @@ export function writeOverlay(disposers: (() => Promise<void> | void)[], user: Re
   writeFileSync(json, JSON.stringify({ Replace: replace }));
   return json;
 }
+
+/** The overlay directories' prefix in the temporary directory (swept by later builds when their owner is gone). */
+export const OVERLAY_PREFIX = 'weft-overlay-';
 
 /**
  * The user's -overlay (command line, else GOFLAGS), paths made absolute as go resolves them
