@@ -13,7 +13,7 @@
 //   - anything else (go.mod, a file added or removed, a header, a flipped verdict): a new plan.
 // GOROOT and the module cache are immutable and not checked.
 //
-// The recorded directories are also watched (fs.watch, one per directory), but only to start that
+// The recorded directories are also watched (fs.watch, one per directory shared by the kept plans), but only to start that
 // same check early: an event makes the daemon prepare the last build of that key again in the
 // background (the caller's `refresh`), so the next build finds a plan already re-screened or
 // made again. Correctness never depends on an event: every build checks by stat.
@@ -191,7 +191,7 @@ interface Entry {
 /** Prepares a build of the same key again, in the background (after a watch event). */
 export type PlanRefresh = () => Promise<void>;
 
-/** More directories than this: no watching (the check at build start is enough). */
+/** More directories than this in one plan: no watching (the check at build start is enough). */
 const MAX_WATCHED_DIRS = 2000;
 /** Editors write a file in several steps: act once they are done. */
 const WATCH_SETTLE_MS = 250;
@@ -208,6 +208,7 @@ export class PlanCache {
   private readonly entries = new Map<string, Entry>();
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly refreshers = new Map<string, PlanRefresh>();
+  private readonly watches = new DirWatches();
   private closed = false;
 
   /**
@@ -304,25 +305,24 @@ export class PlanCache {
       if (entry.retired || this.closed || refresh === undefined) return;
       refresh().catch((e: unknown) => this.opts.onRefreshError?.(e));
     };
-    const watchers: FSWatcher[] = [];
+    const releases: (() => void)[] = [];
     for (const dir of entry.record.dirs.keys()) {
-      try {
-        const w = watch(dir, { persistent: false }, (_event, name) => {
-          if (!mayChangePlan(dir, name)) return;
-          if (timer !== null) clearTimeout(timer);
-          timer = setTimeout(fire, WATCH_SETTLE_MS);
-          timer.unref();
-        });
-        w.on('error', () => w.close());
-        watchers.push(w);
-      } catch {
-        // a directory gone or out of watches: the check at build start still holds
-      }
+      releases.push(this.watches.add(dir, (name) => {
+        if (!mayChangePlan(dir, name)) return;
+        if (timer !== null) clearTimeout(timer);
+        timer = setTimeout(fire, WATCH_SETTLE_MS);
+        timer.unref();
+      }));
     }
     entry.disposers.push(() => {
       if (timer !== null) clearTimeout(timer);
-      for (const w of watchers) w.close();
+      for (const release of releases) release();
     });
+  }
+
+  /** Directories watched now (one watch each, however many kept plans listen to it). */
+  get watchedDirs(): number {
+    return this.watches.size;
   }
 
   private retire(key: string, entry: Entry): void {
@@ -339,6 +339,52 @@ export class PlanCache {
 
   get size(): number {
     return this.entries.size;
+  }
+}
+
+/**
+ * One fs.watch per directory, shared by every listener (the kept plans of one daemon mostly
+ * record the same module's directories): a daemon holds at most one watch per directory.
+ */
+export class DirWatches {
+  private readonly dirs = new Map<string, { watcher: FSWatcher; listeners: Set<(name: string | null) => void> }>();
+
+  /** Calls `listener` with the name of each entry of `dir` that changes; returns its release. A directory that cannot be watched is not (the check at build start still holds). */
+  add(dir: string, listener: (name: string | null) => void): () => void {
+    let w = this.dirs.get(dir);
+    if (w === undefined) {
+      const listeners = new Set<(name: string | null) => void>();
+      let watcher: FSWatcher;
+      try {
+        watcher = watch(dir, { persistent: false }, (_event, name) => {
+          for (const l of [...listeners]) l(name === null ? null : name.toString());
+        });
+      } catch {
+        return () => {};
+      }
+      watcher.on('error', () => {
+        watcher.close();
+        if (this.dirs.get(dir)?.watcher === watcher) this.dirs.delete(dir);
+      });
+      w = { watcher, listeners };
+      this.dirs.set(dir, w);
+    }
+    const entry = w;
+    entry.listeners.add(listener);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      entry.listeners.delete(listener);
+      if (entry.listeners.size === 0 && this.dirs.get(dir) === entry) {
+        entry.watcher.close();
+        this.dirs.delete(dir);
+      }
+    };
+  }
+
+  get size(): number {
+    return this.dirs.size;
   }
 }
 
@@ -381,7 +427,7 @@ async function disposeAll(disposers: (() => Promise<void> | void)[]): Promise<vo
 }
 
 /** Go files, module files and directories; not a binary written by `go build -o .` or an editor's backup. */
-function mayChangePlan(dir: string, name: string | Buffer | null): boolean {
+function mayChangePlan(dir: string, name: string | null): boolean {
   if (name === null) return true;
   const n = name.toString();
   if (n.endsWith('.go') || /^(go\.(mod|sum|work|work\.sum)|modules\.txt|vendor)$/.test(n)) return true;

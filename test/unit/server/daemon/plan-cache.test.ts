@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { planKey, recordPlan, refreshFiles, revalidatePlan, sameVerdict, type PlanRecord } from '../../../../src/server/daemon/plan-cache.js';
+import { DirWatches, planKey, recordPlan, refreshFiles, revalidatePlan, sameVerdict, type PlanRecord } from '../../../../src/server/daemon/plan-cache.js';
 import type { BuildPlan } from '../../../../src/server/plan.js';
 import type { ListedPackage } from '../../../../src/resolve/go-list.js';
 
@@ -112,4 +112,21 @@ test('the plan key follows what changes the listing, not what only changes the o
   assert.notEqual(planKey({ suffix: 'weft@1;abd' }, base), k);
   assert.equal(planKey(ctx, { ...base, goArgs: ['build', '-overlay=o.json', './...'] }), null, 'a user -overlay is read by the plan: never kept');
   assert.equal(planKey(ctx, { ...base, env: { ...base.env, GOFLAGS: '-overlay=/o.json' } }), null);
+});
+
+test('kept plans share one watch per directory; the watch goes with its last listener', async () => {
+  const m = makeModule();
+  const r = record(m);
+  const watches = new DirWatches();
+  const heard: string[] = [];
+  const first = [...r.dirs.keys()].map((d) => watches.add(d, (n) => heard.push(`1:${n}`)));
+  const second = [...r.dirs.keys()].map((d) => watches.add(d, (n) => heard.push(`2:${n}`)));
+  assert.equal(watches.size, r.dirs.size, 'one watch per directory, not one per plan');
+  writeFileSync(join(m.root, 'b', 'b.go'), 'package b\n\nfunc B() int { return 2 }\n');
+  for (let i = 0; i < 100 && !(heard.includes('1:b.go') && heard.includes('2:b.go')); i++) await new Promise((res) => setTimeout(res, 20));
+  assert.ok(heard.includes('1:b.go') && heard.includes('2:b.go'), `both plans hear the edit: ${heard.join(' ')}`);
+  for (const release of first) release();
+  assert.equal(watches.size, r.dirs.size, 'still watched for the second plan');
+  for (const release of second) release();
+  assert.equal(watches.size, 0);
 });
