@@ -25,7 +25,7 @@ import {
 } from '../server/index.js';
 import { ensureShim } from '../server/ensure-shim.js';
 import { checkNoUserToolexec, extractWeftFlags, parseGoInvocation, parseModeSetting, parseProgressSetting, withLastFlags, withToolexec, type GoInvocation, type ModeSetting, type ProgressSetting, type StatsFormat } from './go-args.js';
-import { OVERLAY_PREFIX, planBuild, staleAfterBuild, type BuildPlan, type PlanOptions } from '../server/plan.js';
+import { OVERLAY_PREFIX, planBuild, staleAfterBuild, waitForTestGate, type BuildPlan, type PlanOptions } from '../server/plan.js';
 import type { PlanReuse } from '../server/daemon/plan-cache.js';
 import { decideOverlay, snapshotWoven, writeOverlayBuild } from '../server/overlay-mode.js';
 import { parseGoCommand, parseGoflags } from '../toolexec/go-command-line.js';
@@ -350,16 +350,6 @@ async function chooseMode(
     if (setting !== 'auto' || !(e instanceof WeftError) || e.code !== 'E_PLAN') throw e;
     return { plan: null, mode: { name: 'toolexec', reason: `auto: ${e.message}` }, flags: [], overlay: false, reuse: null };
   }
-}
-
-/**
- * Test hook: after planning, wait until this file exists (at most a minute), so a test can
- * change sources between the plan and the build (the stale-plan check).
- */
-async function waitForTestGate(file: string | undefined): Promise<void> {
-  if (file === undefined || file === '') return;
-  const until = Date.now() + 60_000;
-  while (!existsSync(file) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
 }
 
 /** After a planned build: a source file that changed while go ran must not leave a package silently unwoven. */

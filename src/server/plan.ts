@@ -14,7 +14,7 @@
 // may inject are planned too (their listing is the closure of everything injectable, a fixed
 // point by construction: nothing outside it can enter the build through woven code).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import { WeftError } from '../errors.js';
 import { makeOwnedTempDir } from '../owned-temp.js';
@@ -73,6 +73,18 @@ export interface PlanOptions {
   forceUnmarked?: ReadonlySet<string>;
   /** Who removes the plan's files (the overlay of mark files) and when: default, with the build context. A plan kept across builds owns them itself. */
   disposers?: (() => Promise<void> | void)[];
+}
+
+/**
+ * Test hook (WEFT_TEST_PAUSE_AFTER_PLAN once the plan is made, WEFT_TEST_PAUSE_IN_PLAN once it
+ * has screened every file): creates `<file>.reached`, then waits until `file` exists (at most a
+ * minute), so a test can change sources at that point.
+ */
+export async function waitForTestGate(file: string | undefined): Promise<void> {
+  if (file === undefined || file === '') return;
+  writeFileSync(`${file}.reached`, '');
+  const until = Date.now() + 60_000;
+  while (!existsSync(file) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
 }
 
 /** The mark of this build's configuration: what toolexec mode's -V=full suffix carries. */
@@ -146,6 +158,8 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
     }
   }
   for (const key of opts.forceUnmarked ?? []) marks.delete(key);
+
+  await waitForTestGate(opts.env['WEFT_TEST_PAUSE_IN_PLAN']);
 
   // Placed also when the build turns out to be an overlay build (src/server/overlay-mode.ts,
   // decided from this plan): a kept plan may serve both kinds, and the marks cost one small file.
