@@ -27,7 +27,7 @@ import { ensureShim } from '../server/ensure-shim.js';
 import { checkNoUserToolexec, extractWeftFlags, parseGoInvocation, parseModeSetting, parseProgressSetting, withLastFlags, withToolexec, type GoInvocation, type ModeSetting, type ProgressSetting, type StatsFormat } from './go-args.js';
 import { OVERLAY_PREFIX, planBuild, staleAfterBuild, waitForTestGate, type BuildPlan, type PlanOptions } from '../server/plan.js';
 import type { PlanReuse } from '../server/daemon/plan-cache.js';
-import { decideOverlay, snapshotWoven, writeOverlayBuild } from '../server/overlay-mode.js';
+import { decideOverlay, withWovenSnapshot, writeOverlayBuild } from '../server/overlay-mode.js';
 import { parseGoCommand, parseGoflags } from '../toolexec/go-command-line.js';
 import { buildThroughDaemon } from './daemon-client.js';
 import { runGo } from './run-go.js';
@@ -325,7 +325,9 @@ async function chooseMode(
       injectable: ctx.injectable?.() ?? null,
       ...(unmark !== undefined && unmark !== '' ? { forceUnmarked: new Set(unmark.split(',')) } : {}),
     };
-    const { plan, reuse } = plans !== undefined ? await plans(ctx, planOpts) : { plan: await planBuild(ctx, planOpts), reuse: null };
+    const planned = plans !== undefined ? await plans(ctx, planOpts) : { plan: await planBuild(ctx, planOpts), reuse: null };
+    const reuse = planned.reuse;
+    let plan = planned.plan;
     ctx.stats.plan = plan.counts;
     let whyNot = 'auto: the build could be planned';
     if (setting === 'auto' || setting === 'overlay') {
@@ -335,7 +337,7 @@ async function chooseMode(
         const reason = setting === 'overlay' ? `${source}=overlay` : v.woven === 0 ? 'auto: nothing to weave' : 'auto: every woven package can be overlaid';
         // No compile reaches weft: the plan's weaves are the build's.
         for (const d of plan.verdicts.values()) if (d.result !== undefined) ctx.stats.recordWeave(d.result.stats, d.result.aspects, d.result.warnings?.length ?? 0);
-        snapshotWoven(plan);
+        plan = withWovenSnapshot(plan);
         const mode: BuildMode = { name: 'overlay', reason, overlayFiles: v.files.size - v.linkFiles, linkFiles: v.linkFiles };
         return { plan, mode, flags: writeOverlayBuild(ctx, plan, v.files), overlay: true, reuse };
       }

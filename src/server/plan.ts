@@ -14,9 +14,10 @@
 // may inject are planned too (their listing is the closure of everything injectable, a fixed
 // point by construction: nothing outside it can enter the build through woven code).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import { WeftError } from '../errors.js';
+import { stampFile, stampHolds, type FileStamp } from '../file-stamp.js';
 import { makeOwnedTempDir } from '../owned-temp.js';
 import { runGoList, type ListedPackage } from '../resolve/index.js';
 import { extractBuildFlags } from '../toolexec/build-flags.js';
@@ -41,6 +42,10 @@ export interface BuildPlan {
   counts: PlanTotals;
   /** What the plan read of unmarked packages, to check after the build that it still holds. */
   snapshot: PlanSnapshot;
+  /** Every file the plan screened, stamped before it was read (null: missing then). */
+  stamps: ReadonlyMap<string, FileStamp | null>;
+  /** Date.now() just before go list ran: a file or directory changed after it may not be what go listed. */
+  listedAtMs: number;
   /** The listing the plan was made from, by go list ImportPath. */
   packages: ReadonlyMap<string, ListedPackage>;
   /** The user's -overlay replacements (absolute paths). */
@@ -97,9 +102,10 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
   const mark = planMark(ctx);
   const counts: PlanTotals = { listed: 0, candidates: 0, woven: 0, deferred: 0, dependents: 0, compileMarks: 0, overlayMarks: 0, goListRuns: 0, filesScanned: 0, filesParsed: 0, screenedInPool: 0, millis: 0 };
   // No aspects: nothing to mark, nothing to list.
-  if (ctx.planWeaver === null) return { mark, compileMarks: new Map(), flags: [], counts, snapshot: new PlanSnapshot(), packages: new Map(), userOverlay: {}, verdicts: new Map(), forceUnmarked: new Set() };
+  if (ctx.planWeaver === null) return freezePlan({ mark, compileMarks: new Map(), flags: [], counts, snapshot: PlanSnapshot.EMPTY, stamps: new Map(), listedAtMs: Date.now(), packages: new Map(), userOverlay: {}, verdicts: new Map(), forceUnmarked: new Set() });
   const cmd = parseGoCommand(opts.goArgs);
   const flags = extractBuildFlags(opts.goArgs, opts.env, opts.dir, findMainModules(opts.dir, opts.env['GOWORK'])).flags;
+  const listedAtMs = Date.now();
   const listing = await runGoList(cmd.packages.length > 0 ? cmd.packages : ['.'], {
     go: opts.go, dir: opts.dir, env: opts.env, flags, export: false, test: cmd.subcommand === 'test' || cmd.subcommand === 'vet',
   });
@@ -116,18 +122,20 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
   const carriesLinkDeps = new Set<string>();
   counts.listed = packages.size;
   counts.goListRuns = 1;
-  const snapshot = new PlanSnapshot();
+  const unmarked: [string, readonly string[]][] = [];
   const injecting = ctx.importcfg !== null;
   const toScreen = [...packages.values()].flatMap((p) => {
     const input = weaveInputOfListed(ctx, p, userOverlay);
     return input === null ? [] : [{ p, input }];
   });
+  // Stamped before the screening and the weaves read them: an edit from now on shows in the stamp.
+  const stamps = stampFiles(toScreen.flatMap((x) => x.input.files));
   const screened = ctx.planScreen !== null ? await ctx.planScreen(toScreen.map((x) => x.input)) : null;
   counts.screenedInPool = screened?.inPool ?? 0;
   await Promise.all(toScreen.map(async ({ p, input }, i) => {
     const reason = await decide(ctx, p, input, weaveEnv, counts, screened?.screenings[i]);
     if (reason === null || opts.forceUnmarked?.has(markKeyOf(p))) {
-      snapshot.record(p.ImportPath, input.files);
+      unmarked.push([p.ImportPath, input.files]);
       return;
     }
     decided.set(p.ImportPath, reason.reason);
@@ -167,7 +175,16 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
   counts.compileMarks = marks.size;
   counts.overlayMarks = placed.overlayKeys;
   counts.millis = Math.round(performance.now() - t0);
-  return { mark, compileMarks: marks, flags: placed.flags, counts, snapshot, packages, userOverlay, verdicts, forceUnmarked: opts.forceUnmarked ?? new Set() };
+  const snapshot = PlanSnapshot.EMPTY.with(unmarked, stamps);
+  return freezePlan({ mark, compileMarks: marks, flags: placed.flags, counts, snapshot, stamps, listedAtMs, packages, userOverlay, verdicts, forceUnmarked: opts.forceUnmarked ?? new Set() });
+}
+
+/**
+ * A plan is shared by the builds that use it (a daemon's kept plans): frozen, so a change is a
+ * new plan object (`{ ...plan, field }`) and no build sees another's edit mid-way.
+ */
+export function freezePlan(plan: BuildPlan): BuildPlan {
+  return Object.freeze(plan);
 }
 
 /**
@@ -371,42 +388,37 @@ function pickEnv(env: NodeJS.ProcessEnv, keys: readonly string[]): Record<string
 }
 
 /**
- * The files of unmarked packages as the plan read them. After the build, a file whose size or
- * modification time changed, or whose time is too close to the plan to trust (a write in the
- * same clock tick as the read: git's "racy" case), is compared by content; a package with a
- * changed file is planned again, and if it would now be woven the build is reported stale.
+ * The files of unmarked packages as the plan read them: their stamps (src/file-stamp.ts), taken
+ * before the plan read them. After the build, a package with a file that no longer holds its
+ * stamp is planned again, and if it would now be woven the build is reported stale. Immutable:
+ * a kept plan is read by several builds at once, so a change makes a new snapshot (`with`).
  */
 export class PlanSnapshot {
-  readonly startedMs = Date.now();
-  private readonly files = new Map<string, { pkg: string; size: number; mtimeMs: number; sha?: string }>();
-  private readonly byPackage = new Map<string, string[]>();
+  private constructor(
+    private readonly files: ReadonlyMap<string, { readonly pkg: string; readonly stamp: FileStamp | null }>,
+    private readonly byPackage: ReadonlyMap<string, readonly string[]>,
+  ) {
+    Object.freeze(this);
+  }
 
-  record(pkg: string, paths: readonly string[]): void {
-    this.byPackage.set(pkg, [...paths]);
-    for (const path of paths) {
-      try {
-        const st = statSync(path);
-        const entry: { pkg: string; size: number; mtimeMs: number; sha?: string } = { pkg, size: st.size, mtimeMs: st.mtimeMs };
-        if (isRacy(st.mtimeMs, this.startedMs)) entry.sha = sha256File(path);
-        this.files.set(path, entry);
-      } catch {
-        // An unreadable file fails the compile itself; nothing to compare later.
-      }
+  static readonly EMPTY = new PlanSnapshot(new Map(), new Map());
+
+  /** This snapshot with the files of each package stamped as `stamps` says (a file without a stamp there is stamped now). */
+  with(packages: Iterable<readonly [pkg: string, paths: readonly string[]]>, stamps: ReadonlyMap<string, FileStamp | null>): PlanSnapshot {
+    const files = new Map(this.files);
+    const byPackage = new Map(this.byPackage);
+    for (const [pkg, paths] of packages) {
+      byPackage.set(pkg, Object.freeze([...paths]));
+      for (const path of paths) files.set(path, Object.freeze({ pkg, stamp: stamps.has(path) ? stamps.get(path)! : stampFile(path) }));
     }
+    return new PlanSnapshot(files, byPackage);
   }
 
   /** Packages with a file that changed since the plan read it. */
   changedPackages(): string[] {
     const out = new Set<string>();
     for (const [path, was] of this.files) {
-      if (out.has(was.pkg)) continue;
-      try {
-        const st = statSync(path);
-        if (st.size !== was.size || st.mtimeMs !== was.mtimeMs) out.add(was.pkg);
-        else if (was.sha !== undefined && sha256File(path) !== was.sha) out.add(was.pkg);
-      } catch {
-        out.add(was.pkg);
-      }
+      if (!out.has(was.pkg) && !stampHolds(was.stamp, path)) out.add(was.pkg);
     }
     return [...out];
   }
@@ -415,18 +427,21 @@ export class PlanSnapshot {
     return this.byPackage.get(pkg) ?? [];
   }
 
+  /** The stamp the snapshot holds for a file (undefined: not in the snapshot). */
+  stampOf(path: string): FileStamp | null | undefined {
+    return this.files.get(path)?.stamp;
+  }
+
   get size(): number {
     return this.files.size;
   }
 }
 
-/** File times have at best the file system's granularity; within 2 s of the read, the time cannot vouch for the content. */
-function isRacy(mtimeMs: number, readMs: number): boolean {
-  return mtimeMs >= readMs - 2000;
-}
-
-function sha256File(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
+/** Stamps every file before it is read (src/file-stamp.ts): what the plan's verdicts vouch for. */
+export function stampFiles(paths: Iterable<string>): Map<string, FileStamp | null> {
+  const out = new Map<string, FileStamp | null>();
+  for (const path of paths) if (!out.has(path)) out.set(path, stampFile(path));
+  return out;
 }
 
 /**

@@ -7,10 +7,11 @@
 // BuildContext, job server and statistics, made by the same code as an in-process build (the
 // `build` handler the CLI passes in), so two builds at once in one module do not meet.
 import { randomBytes } from 'node:crypto';
-import { linkSync, lstatSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { linkSync, lstatSync, rmSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { WeftError } from '../../errors.js';
+import { RACY_NS, stampFile, stampHolds, type FileStamp } from '../../file-stamp.js';
 import { encodeFrame, FrameDecoder, validateFrontMessage, type DaemonBuild, type DaemonToFront, type FrontToDaemon } from '../../protocol/index.js';
 import type { WorkerPool } from '../../pool/index.js';
 import { parseDuration } from '../build-context.js';
@@ -30,8 +31,6 @@ const DRAIN_MS = 60_000;
 const EXIT_GRACE_MS = 10_000;
 /** A daemon that is not listening after this long (stuck starting) exits. */
 const START_LIMIT_MS = 60_000;
-/** A recorded file stamp this close to a write cannot vouch for the content. */
-const RACY_MS = 2000;
 
 /** One front end's connection, as a build handler sees it. */
 export interface DaemonConnection {
@@ -351,34 +350,31 @@ export function runId(): string {
 
 interface MemoEntry {
   value: unknown;
-  stamps: Map<string, string>;
+  stamps: Map<string, FileStamp | null>;
 }
 
 /**
- * WarmResources.memo: a value is reused while every file it was computed from has the size,
- * modification time and inode it had (a missing file stays missing), and none was written within
- * RACY_MS of being recorded.
+ * WarmResources.memo: a value is reused while every file it was computed from still holds the
+ * stamp taken before the computation read it (src/file-stamp.ts; a missing file stays missing).
  */
 export function createMemo(): NonNullable<WarmResources['memo']> {
   const entries = new Map<string, MemoEntry>();
   return async <T>(key: string, files: readonly string[], compute: () => Promise<T>, more?: (value: T) => readonly string[]): Promise<T> => {
     const hit = entries.get(key);
-    if (hit !== undefined && [...hit.stamps].every(([f, s]) => stampOf(f, Date.now()) === s && s !== 'racy')) return hit.value as T;
-    const recordedAt = Date.now();
-    const before = new Map(files.map((f) => [f, stampOf(f, recordedAt)] as const));
+    if (hit !== undefined && [...hit.stamps].every(([f, s]) => stampHolds(s, f))) return hit.value as T;
+    const startedNs = BigInt(Date.now()) * 1_000_000n;
+    const before = new Map(files.map((f) => [f, stampFile(f)] as const));
     const value = await compute();
-    for (const f of more?.(value) ?? []) if (!before.has(f)) before.set(f, stampOf(f, recordedAt));
+    // Files the value names only once computed (a configuration's extends) were read before
+    // they could be stamped: a stamp now vouches only for a file untouched since before the
+    // computation began; otherwise the value is not kept (the next build computes it again).
+    for (const f of more?.(value) ?? []) {
+      if (before.has(f)) continue;
+      const stamp = stampFile(f);
+      if (stamp !== null && stamp.mtimeNs >= startedNs - RACY_NS) return value;
+      before.set(f, stamp);
+    }
     entries.set(key, { value, stamps: before });
     return value;
   };
-}
-
-function stampOf(path: string, now: number): string {
-  try {
-    const st = statSync(path);
-    if (st.mtimeMs >= now - RACY_MS) return 'racy';
-    return `${st.size}:${st.mtimeMs}:${st.ino}`;
-  } catch {
-    return 'missing';
-  }
 }

@@ -17,32 +17,26 @@
 // same check early: an event makes the daemon prepare the last build of that key again in the
 // background (the caller's `refresh`), so the next build finds a plan already re-screened or
 // made again. Correctness never depends on an event: every build checks by stat.
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
+import { RACY_NS, readStamped, sameStamp, stampHolds, type FileStamp } from '../../file-stamp.js';
 import type { BuildContext } from '../build-context.js';
-import { decidePackage, planBuild, type BuildPlan, type PlanOptions, type Verdict } from '../plan.js';
+import { decidePackage, freezePlan, planBuild, stampFiles, weaveInputOfListed, type BuildPlan, type PlanOptions, type Verdict } from '../plan.js';
 import { inModuleCache } from '../module-root.js';
 import { scanGoHeader } from './go-header.js';
 
 /** How a build got its plan: made afresh (false), kept (true), kept after re-screening files, or made again. */
 export type PlanReuse = boolean | 'rescreened' | 'replanned';
 
-interface Stamp {
-  size: number;
-  mtimeMs: number;
-  sha: string;
-  /** Recorded within the file system's time granularity of a write: compare contents, not times. */
-  racy: boolean;
-}
-
-interface FileRecord extends Stamp {
+interface FileRecord {
+  /** Taken before the read the plan (or the header below) came from; with the content's hash. */
+  stamp: FileStamp;
   header: string | null;
 }
 
 /** What a plan was made from, as the file system showed it then. */
 export interface PlanRecord {
-  keyFiles: Map<string, Stamp | null>;
+  keyFiles: Map<string, FileStamp | null>;
   /** Directory → its entry names, sorted, joined by "/". */
   dirs: Map<string, string>;
   files: Map<string, FileRecord>;
@@ -57,18 +51,22 @@ export type Revalidation =
 
 /** More directories than this under the module roots: keep no plan (checking would cost what planning does). */
 const MAX_DIRS = 20_000;
-const RACY_MS = 2000;
 
 /**
- * Records what `plan` was made from: null when the module is too large to check cheaply. Local
- * packages are those outside GOROOT and the module cache: the main module(s), local replace
- * directories, vendor.
+ * Records what `plan` was made from: null when the module is too large to check cheaply, or when
+ * something changed while the plan was made (go list may have seen it as it was, the screening
+ * as it is: no record can say which, so the next build plans afresh). Local packages are those
+ * outside GOROOT and the module cache: the main module(s), local replace directories, vendor.
+ * The stamps of the files the plan screened are the plan's own, taken before it read them
+ * (src/file-stamp.ts); the rest are taken here, each before its read.
  */
 export function recordPlan(plan: BuildPlan, env: NodeJS.ProcessEnv, modCache: string, extraKeyFiles: readonly string[] = []): PlanRecord | null {
-  const now = Date.now();
   // The module cache is immutable (go makes it read-only). `go env GOMODCACHE` is the build's
   // own answer (GOMODCACHE, GOPATH and `go env -w` included); unknown (''), everything is checked.
   const record: PlanRecord = { keyFiles: new Map(), dirs: new Map(), files: new Map(), packagesOf: new Map() };
+  const listedNs = BigInt(plan.listedAtMs) * 1_000_000n;
+  /** Changed after go list started: the listing may not be what it says now. */
+  const afterListing = (mtimeNs: bigint): boolean => mtimeNs >= listedNs - granularityOf(mtimeNs);
   const roots = new Set<string>();
   const packageDirs = new Set<string>();
   for (const p of plan.packages.values()) {
@@ -87,13 +85,23 @@ export function recordPlan(plan: BuildPlan, env: NodeJS.ProcessEnv, modCache: st
   }
   if (env['GOWORK'] !== undefined && env['GOWORK'] !== '' && env['GOWORK'] !== 'off') record.keyFiles.set(env['GOWORK'], null);
   for (const f of extraKeyFiles) record.keyFiles.set(f, null);
-  for (const f of record.keyFiles.keys()) record.keyFiles.set(f, stampOf(f, now));
+  for (const f of record.keyFiles.keys()) {
+    const stamp = contentStamp(f);
+    if (stamp !== null && afterListing(stamp.mtimeNs)) return null;
+    record.keyFiles.set(f, stamp);
+  }
 
   const walked = new Set<string>();
+  let changed = false;
+  const listDirStamped = (dir: string): string[] | null => {
+    const mtime = dirMtimeNs(dir);
+    if (mtime !== null && afterListing(mtime)) changed = true;
+    return listDir(dir);
+  };
   const walk = (dir: string, root: string): boolean => {
     if (walked.size > MAX_DIRS) return false;
     walked.add(dir);
-    const names = listDir(dir);
+    const names = listDirStamped(dir);
     if (names === null) return true;
     record.dirs.set(dir, names.join('/'));
     for (const name of names) {
@@ -120,23 +128,29 @@ export function recordPlan(plan: BuildPlan, env: NodeJS.ProcessEnv, modCache: st
   for (const root of roots) if (!walk(root, root)) return null;
   for (const dir of packageDirs) {
     if (!record.dirs.has(dir)) {
-      const names = listDir(dir);
+      const names = listDirStamped(dir);
       if (names !== null) record.dirs.set(dir, names.join('/'));
     }
     for (const name of (record.dirs.get(dir) ?? '').split('/')) {
       if (!name.endsWith('.go')) continue;
-      const file = recordFile(join(dir, name), now);
-      if (file !== null) record.files.set(join(dir, name), file);
+      const path = join(dir, name);
+      const file = recordFile(path);
+      if (file === null) continue;
+      // The plan's verdicts came from the bytes its own stamp vouches for: a file saved since
+      // (after the screening read it) must not be recorded as what the plan saw.
+      const planned = plan.stamps.get(path);
+      if (planned !== undefined && !sameStamp(planned, file.stamp)) return null;
+      if (afterListing(file.stamp.mtimeNs)) return null;
+      record.files.set(path, file);
     }
   }
-  return record;
+  return changed ? null : record;
 }
 
 /** Checks `record` against the file system now (see the header for what each outcome means). */
 export function revalidatePlan(record: PlanRecord): Revalidation {
-  const now = Date.now();
   for (const [path, was] of record.keyFiles) {
-    if (!sameStamp(was, path, now)) return { kind: 'replan', why: `${path} changed` };
+    if (!stampHolds(was, path)) return { kind: 'replan', why: `${path} changed` };
   }
   for (const [dir, names] of record.dirs) {
     const listed = listDir(dir);
@@ -145,15 +159,13 @@ export function revalidatePlan(record: PlanRecord): Revalidation {
   const packages = new Set<string>();
   const files: string[] = [];
   for (const [path, was] of record.files) {
+    if (stampHolds(was.stamp, path)) continue;
     let text: Buffer;
     try {
-      const st = statSync(path);
-      if (st.size === was.size && st.mtimeMs === was.mtimeMs && !was.racy) continue;
       text = readFileSync(path);
     } catch {
       return { kind: 'replan', why: `${path} cannot be read` };
     }
-    if (sha256(text) === was.sha) continue;
     const header = scanGoHeader(text.toString('utf8'));
     if (header === null || header !== was.header) return { kind: 'replan', why: `the package clause, build constraints or imports of ${path} changed` };
     files.push(path);
@@ -163,14 +175,26 @@ export function revalidatePlan(record: PlanRecord): Revalidation {
   return { kind: 'rescreen', packages: [...packages].sort(), files };
 }
 
-/** After a re-screen that left the plan standing: the record takes the files as they are now. */
-export function refreshFiles(record: PlanRecord, files: readonly string[]): void {
-  const now = Date.now();
+/**
+ * After a re-screen that left the plan standing: the record takes the files as the re-screen
+ * read them (`before`: their stamps, taken before it read them). False when one changed since,
+ * which the record cannot take: the plan must be made again.
+ */
+export function refreshFiles(record: PlanRecord, files: readonly string[], before: ReadonlyMap<string, FileStamp | null> = new Map()): boolean {
   for (const f of files) {
-    const r = recordFile(f, now);
+    const r = recordFile(f);
+    const was = before.get(f);
+    if (was !== undefined && (r === null ? was !== null : !sameStamp(was, r.stamp))) return false;
     if (r !== null) record.files.set(f, r);
     else record.files.delete(f);
   }
+  return true;
+}
+
+/** The files the plan screens for a listed package (as its compile presents them). */
+function screenedFilesOf(ctx: BuildContext, plan: BuildPlan, id: string): readonly string[] {
+  const p = plan.packages.get(id);
+  return p === undefined ? [] : weaveInputOfListed(ctx, p, plan.userOverlay)?.files ?? [];
 }
 
 /** Whether two verdicts (null: unmarked) mark the same way. */
@@ -240,6 +264,8 @@ export class PlanCache {
       if (check.kind === 'same') return { plan: this.lend(ctx, key, entry, t0, 0), reuse: true };
       if (check.kind === 'rescreen') {
         let stands = true;
+        // Stamped before the re-screening reads them: what the new verdicts vouch for.
+        const before = stampFiles([...check.files, ...check.packages.flatMap((id) => screenedFilesOf(ctx, entry.plan, id))]);
         // The same verdicts may come with new weaves (an edited woven package): an overlay build
         // hands go the plan's weave, so the plan keeps the new one.
         const verdicts = new Map(entry.plan.verdicts);
@@ -252,11 +278,15 @@ export class PlanCache {
           }
           if (now !== null) verdicts.set(id, now);
         }
+        if (stands && !refreshFiles(entry.record, check.files, before)) {
+          ctx.log.info('daemon: files changed while they were screened again: planning again');
+          stands = false;
+        }
         if (stands) {
-          entry.plan = { ...entry.plan, verdicts };
-          refreshFiles(entry.record, check.files);
-          // The stale check after the build compares with the files as they are now.
-          for (const id of check.packages) if (!entry.plan.verdicts.has(id)) entry.plan.snapshot.record(id, entry.plan.snapshot.filesOf(id));
+          // A new plan object: builds still holding the previous one see it unchanged.
+          const stamps = new Map([...entry.plan.stamps, ...before]);
+          const unmarked = check.packages.filter((id) => !verdicts.has(id)).map((id) => [id, screenedFilesOf(ctx, entry.plan, id)] as const);
+          entry.plan = freezePlan({ ...entry.plan, verdicts, stamps, snapshot: entry.plan.snapshot.with(unmarked, stamps) });
           return { plan: this.lend(ctx, key, entry, t0, check.packages.length), reuse: 'rescreened' };
         }
       } else {
@@ -292,7 +322,7 @@ export class PlanCache {
     this.entries.delete(key);
     if (!entry.retired) this.entries.set(key, entry);
     if (rescreened < 0) return entry.plan;
-    return { ...entry.plan, counts: { ...entry.plan.counts, goListRuns: 0, filesScanned: 0, filesParsed: 0, screenedInPool: 0, candidates: rescreened, millis: Math.round(performance.now() - t0) } };
+    return freezePlan({ ...entry.plan, counts: { ...entry.plan.counts, goListRuns: 0, filesScanned: 0, filesParsed: 0, screenedInPool: 0, candidates: rescreened, millis: Math.round(performance.now() - t0) } });
   }
 
   /** Starts the background refresh of `key` when a recorded directory changes (see the header). */
@@ -446,39 +476,37 @@ function listDir(dir: string): string[] | null {
   }
 }
 
-function stampOf(path: string, now: number): Stamp | null {
+/** A stamp that knows the content (key files: a rewrite with the same bytes changes nothing). */
+function contentStamp(path: string): FileStamp | null {
   try {
-    const st = statSync(path);
-    const bytes = readFileSync(path);
-    return { size: st.size, mtimeMs: st.mtimeMs, sha: sha256(bytes), racy: st.mtimeMs >= now - RACY_MS };
+    return readStamped(path).stamp;
   } catch {
     return null;
   }
 }
 
-function sameStamp(was: Stamp | null, path: string, now: number): boolean {
-  let st;
+function recordFile(path: string): FileRecord | null {
   try {
-    st = statSync(path);
-  } catch {
-    return was === null;
-  }
-  if (was === null || !st.isFile()) return was === null && !st.isFile();
-  if (st.size === was.size && st.mtimeMs === was.mtimeMs && !was.racy) return true;
-  const again = stampOf(path, now);
-  return again !== null && again.sha === was.sha;
-}
-
-function recordFile(path: string, now: number): FileRecord | null {
-  try {
-    const st = statSync(path);
-    const bytes = readFileSync(path);
-    return { size: st.size, mtimeMs: st.mtimeMs, sha: sha256(bytes), racy: st.mtimeMs >= now - RACY_MS, header: scanGoHeader(bytes.toString('utf8')) };
+    const { stamp, bytes } = readStamped(path);
+    return { stamp, header: scanGoHeader(bytes.toString('utf8')) };
   } catch {
     return null;
   }
 }
 
-function sha256(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
+function dirMtimeNs(dir: string): bigint | null {
+  try {
+    return statSync(dir, { bigint: true }).mtimeNs;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * How far a file time may lag the moment it stands for: a time in whole seconds comes from a
+ * coarse file system (2 s covers FAT); finer ones from a clock that lags the wall clock by a
+ * scheduler tick at most.
+ */
+function granularityOf(mtimeNs: bigint): bigint {
+  return mtimeNs % 1_000_000_000n === 0n ? RACY_NS : 50_000_000n;
 }
