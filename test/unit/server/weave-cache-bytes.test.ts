@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { WeaveCache, type RemoteStore } from '../../../src/cache/index.js';
+import { sha256Hex, WeaveCache, weaveInputDigest, type RemoteStore } from '../../../src/cache/index.js';
 import type { WorkerPool } from '../../../src/pool/index.js';
 import { createBuildContext } from '../../../src/server/index.js';
 import { cachedWeave, weaveKeyOf } from '../../../src/server/weave-cache.js';
@@ -49,6 +49,7 @@ test('a file saved between the key and the weave: the entry under the key is the
   writeFileSync(file, ORIGINAL);
   const { ctx, cache, weaver, pkg } = setup('race');
   const keyOfOriginal = await weaveKeyOf(ctx, weave, {}, pkg);
+  const originalDigest = weaveInputDigest([{ name: 'a.go', sha256: sha256Hex(ORIGINAL) }]);
   const around = cachedWeave(ctx, cache, weave, {});
   // The weave starts after the key was computed; the file is saved in between.
   const outcome = await weaver(pkg, {
@@ -58,7 +59,7 @@ test('a file saved between the key and the weave: the entry under the key is the
     }),
   });
   const text = wovenText(outcome);
-  const stored = await cache.get<{ files: { text: string }[] }>(keyOfOriginal, [file]);
+  const stored = await cache.get<{ files: { text: string }[] }>(keyOfOriginal, [file], originalDigest);
   await cache.close();
   if (stored !== null) {
     const storedText = stored.files.map((f) => f.text).join('\n');
