@@ -58,4 +58,36 @@ describe('a file saved while the daemon plans (weft go, real go)', { skip: !hasG
     assert.equal(second.code, 0, second.stderr);
     assert.match((await run(join(out, 'second'), ['x'], { cwd: mod, env })).stdout, /^edited, x$/m, `the next build has the edit (plan ${JSON.stringify((second.stats as { daemon?: unknown }).daemon)})`);
   });
+
+  it('a build holding the kept plan sees its snapshot unchanged while another build of the same plan runs', async () => {
+    // A builds from the plan and waits before go; the woven file is saved; B re-screens it
+    // (same verdict, new weave) and builds. A's go then compiles the overlay's old weave: its
+    // check after go must still see the save, whatever B did with the plan.
+    const file = join(mod, 'internal', 'greet', 'greet.go');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/"[a-z]+, "/, '"before, "'));
+    backdate(mod);
+    const warm = await runWeftGo(['build', '-o', join(out, 'warm'), './cmd/app'], { cwd: mod, env });
+    assert.equal(warm.code, 0, warm.stderr);
+    const gate = join(out, 'after-plan-gate');
+    let planned = false;
+    const holding = runWeftGo(['build', '-o', join(out, 'held'), './cmd/app'], {
+      cwd: mod,
+      env: { ...env, WEFT_TEST_PAUSE_AFTER_PLAN: gate, WEFT_LOG: 'info' },
+      onStderr: (chunk) => {
+        if (/overlay build:/.test(chunk)) planned = true;
+      },
+    });
+    assert.ok(await waitUntil(() => planned, 180_000), 'A was planned (an overlay build)');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"before, "', '"after, "'));
+    const other = await runWeftGo(['build', '-o', join(out, 'other'), './cmd/app'], { cwd: mod, env });
+    assert.equal(other.code, 0, other.stderr);
+    assert.match((await run(join(out, 'other'), ['x'], { cwd: mod, env })).stdout, /^after, x$/m);
+    writeFileSync(gate, '');
+    const held = await holding;
+    if (held.code === 0) {
+      assert.match((await run(join(out, 'held'), ['x'], { cwd: mod, env })).stdout, /^after, x$/m, 'a build that succeeds has the save');
+    } else {
+      assert.match(held.stderr, /example\.com\/pipeline\/internal\/greet changed during the build/, held.stderr);
+    }
+  });
 });

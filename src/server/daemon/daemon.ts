@@ -70,6 +70,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   // A test hook: a daemon that claims another weft build, to be replaced.
   const identity = env['WEFT_TEST_DAEMON_IDENTITY'] || daemonIdentity();
   const idleMs = parseDuration(env['WEFT_DAEMON_IDLE'], DEFAULT_DAEMON_IDLE_MS);
+  const drainMs = parseDuration(env['WEFT_TEST_DAEMON_DRAIN_MS'], DRAIN_MS);
   const dropLock = (): void => rmSync(files.lock, { force: true });
   // However this process ends before it listens (a throw, the watchdog below), the start lock
   // goes with it: front ends would otherwise wait for a daemon that is gone until the lock is stale.
@@ -120,12 +121,12 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
       log.info(`daemon pid ${process.pid} stopping: ${why}`);
       // Whatever might hang below (a pool task, a handle), a stopped daemon does not linger.
       setTimeout(() => {
-        log.error(`daemon pid ${process.pid} did not stop within ${(DRAIN_MS + EXIT_GRACE_MS) / 1000} s; exiting`);
+        log.error(`daemon pid ${process.pid} did not stop within ${(drainMs + EXIT_GRACE_MS) / 1000} s; exiting`);
         process.exit(0);
-      }, DRAIN_MS + EXIT_GRACE_MS).unref();
+      }, drainMs + EXIT_GRACE_MS).unref();
       clearInterval(idleTimer);
       closeListener(server, files, ino);
-      for (let waited = 0; active > 0 && waited < DRAIN_MS; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      for (let waited = 0; active > 0 && waited < drainMs; waited += 50) await new Promise((r) => setTimeout(r, 50));
       for (const s of sockets) s.destroy();
       await plans.close();
       await closePool(pool);
