@@ -5,7 +5,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { WeftError } from '../errors.js';
+import { formatErrorData, WeftError } from '../errors.js';
 import { encodeFrame, envFromList, envToList, FrameDecoder, validateDaemonMessage, type DaemonBuild, type DaemonStatus, type DaemonToFront } from '../protocol/index.js';
 import { createLogger, parseLogLevel } from '../server/log.js';
 import { runDaemon, runId, type DaemonConnection, type DaemonShared } from '../server/daemon/daemon.js';
@@ -51,15 +51,17 @@ export function registerDaemonCommands(program: Command, io: ProgramIO, result: 
     });
   daemon
     .command('stop')
-    .description("stop this module's daemon (--all: every daemon of this user)")
+    .description("stop this module's daemon once its builds in flight end (--now: without waiting; those builds fail, saying why)")
     .option('--all', 'every daemon of this user')
-    .action(async (o: { all?: boolean }) => {
+    .option('--now', 'do not wait for builds in flight: they are told and fail')
+    .action(async (o: { all?: boolean; now?: boolean }) => {
       const sockets = selectSockets(io, o.all === true);
-      const answers = await askDaemons(sockets, { t: 'stop' });
+      const answers = await askDaemons(sockets, o.now === true ? { t: 'stop', now: true } : { t: 'stop' });
       // A stopped daemon removes its socket as it exits; wait (briefly) so a script can go on.
       const until = Date.now() + 10_000;
       while (sockets.some((s) => existsSync(s)) && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
-      io.stderr(`weft: stopped ${answers.filter((a) => a.t === 'stopped').length} daemon(s)\n`);
+      const n = answers.filter((a) => a.t === 'stopped').length;
+      io.stderr(o.now === true ? `weft: stopped ${n} daemon(s) now; builds they were serving fail\n` : `weft: stopped ${n} daemon(s) (each exits once its builds in flight end)\n`);
     });
 }
 
@@ -108,6 +110,22 @@ async function serveBuild(req: DaemonBuild, conn: DaemonConnection, shared: Daem
     conn.send({ t: 'exit', code });
     return;
   }
+  // Stopped now (weft daemon stop --now): every compile still to ask the job server fails with
+  // the reason, and the front end hears it; go's failure is the build's.
+  let stoppedNow = false;
+  const onStopNow = (): void => {
+    stoppedNow = true;
+    const reason = shared.stopNow.reason as WeftError;
+    spec.build?.server?.core.refuse(reason);
+    stderr(`${formatErrorData(reason.toData())}\n`);
+  };
+  if (shared.stopNow.aborted) {
+    await releaseGoRun(spec);
+    stderr(`${formatErrorData((shared.stopNow.reason as WeftError).toData())}\n`);
+    conn.send({ t: 'exit', code: 1 });
+    return;
+  }
+  shared.stopNow.addEventListener('abort', onStopNow, { once: true });
   try {
     const id = runId();
     const cpu0 = process.cpuUsage();
@@ -116,9 +134,13 @@ async function serveBuild(req: DaemonBuild, conn: DaemonConnection, shared: Daem
     if (done.t !== 'done' || done.id !== id) throw new WeftError('E_PROTOCOL', `expected "done" for run ${id}, got ${done.t}`);
     const cpu = process.cpuUsage(cpu0);
     const code = await finishGoRun(spec, done.code, { wallMs: done.wallMs, weftCpuMs: Math.round((cpu.user + cpu.system) / 1000), stderr });
-    conn.send({ t: 'exit', code });
+    conn.send({ t: 'exit', code: stoppedNow && code === 0 ? 1 : code });
   } finally {
-    await releaseGoRun(spec);
+    shared.stopNow.removeEventListener('abort', onStopNow);
+    // Stopped now while go may still run: its overlay and work files stay (go reads them); they
+    // are this daemon's, so the next weft process removes them once it is gone (src/owned-temp.ts).
+    if (stoppedNow) await spec.build?.server?.close();
+    else await releaseGoRun(spec);
   }
 }
 
@@ -155,7 +177,7 @@ function selectSockets(io: ProgramIO, all: boolean): string[] {
 }
 
 /** Sends `msg` to each socket and collects the answers; a socket nobody listens on is removed. */
-async function askDaemons(sockets: readonly string[], msg: { t: 'status' } | { t: 'stop' }): Promise<DaemonToFront[]> {
+async function askDaemons(sockets: readonly string[], msg: { t: 'status' } | { t: 'stop'; now?: boolean }): Promise<DaemonToFront[]> {
   const answers = await Promise.all(sockets.map((s) => ask(s, msg)));
   return answers.filter((a): a is DaemonToFront => a !== null);
 }

@@ -25,8 +25,8 @@ import { PlanCache } from './plan-cache.js';
 
 /** How often the daemon tells a waiting front end it is still working (the front's timeout is re-armed by every frame). */
 const HEARTBEAT_MS = 2000;
-/** How long a stop waits for builds in flight before it exits anyway. */
-const DRAIN_MS = 60_000;
+/** A stop --now: how long builds in flight get to hear it (and fail) before the daemon exits regardless. */
+const NOW_GRACE_MS = 5_000;
 /** After the drain, how long closing may take before the process exits regardless. */
 const EXIT_GRACE_MS = 10_000;
 /** A daemon that is not listening after this long (stuck starting) exits. */
@@ -49,6 +49,11 @@ export interface DaemonShared {
   buildsBefore: number;
   /** The daemon's own log (not the build's output). */
   log: Logger;
+  /**
+   * Aborted (with the reason, a WeftError) when the daemon is stopped without waiting for its
+   * builds (`weft daemon stop --now`): a build in flight must then fail, naming why.
+   */
+  stopNow: AbortSignal;
 }
 
 export type DaemonBuildHandler = (req: DaemonBuild, conn: DaemonConnection, shared: DaemonShared) => Promise<void>;
@@ -70,7 +75,9 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   // A test hook: a daemon that claims another weft build, to be replaced.
   const identity = env['WEFT_TEST_DAEMON_IDENTITY'] || daemonIdentity();
   const idleMs = parseDuration(env['WEFT_DAEMON_IDLE'], DEFAULT_DAEMON_IDLE_MS);
-  const drainMs = parseDuration(env['WEFT_TEST_DAEMON_DRAIN_MS'], DRAIN_MS);
+  // Test hook: a shorter grace for builds told of a stop --now.
+  const nowGraceMs = parseDuration(env['WEFT_TEST_DAEMON_DRAIN_MS'], NOW_GRACE_MS);
+  const stopNow = new AbortController();
   const dropLock = (): void => rmSync(files.lock, { force: true });
   // However this process ends before it listens (a throw, the watchdog below), the start lock
   // goes with it: front ends would otherwise wait for a daemon that is gone until the lock is stale.
@@ -116,28 +123,45 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     if (active === 0 && Date.now() - lastUsed >= idleMs) void stop(`idle for ${Math.round((Date.now() - lastUsed) / 1000)} s`);
   }, Math.max(50, Math.min(1000, Math.floor(idleMs / 4))));
 
-  const stop = (why: string): Promise<number> => {
+  // A stop drains: no new builds, and the process exits once the last build in flight ends,
+  // however long it runs (a long `go test` keeps its job server). A stop --now (or a second
+  // signal) tells the builds in flight, which fail naming why, and exits shortly after.
+  let forceExit: NodeJS.Timeout | null = null;
+  const hurry = (why: string): void => {
+    if (stopNow.signal.aborted) return;
+    stopNow.abort(new WeftError('E_DAEMON_STOPPED', `the weft daemon serving this build was stopped (${why}) before the build ended`, { hint: 'run the build again' }));
+    if (active > 0) log.info(`daemon pid ${process.pid}: telling ${active} build(s) in flight that it stops (${why})`);
+    // Whatever might hang from here (a pool task, a handle), a daemon stopped now does not linger.
+    forceExit = setTimeout(() => {
+      log.error(`daemon pid ${process.pid} did not stop within ${(nowGraceMs + EXIT_GRACE_MS) / 1000} s of ${why}; exiting`);
+      process.exit(0);
+    }, nowGraceMs + EXIT_GRACE_MS);
+    forceExit.unref();
+  };
+  const stop = (why: string, now = false): Promise<number> => {
+    if (now) hurry(why);
     stopping ??= (async () => {
-      log.info(`daemon pid ${process.pid} stopping: ${why}`);
-      // Whatever might hang below (a pool task, a handle), a stopped daemon does not linger.
-      setTimeout(() => {
-        log.error(`daemon pid ${process.pid} did not stop within ${(drainMs + EXIT_GRACE_MS) / 1000} s; exiting`);
-        process.exit(0);
-      }, drainMs + EXIT_GRACE_MS).unref();
+      log.info(`daemon pid ${process.pid} stopping: ${why}${active > 0 && !now ? `; waiting for ${active} build(s) in flight` : ''}`);
       clearInterval(idleTimer);
       closeListener(server, files, ino);
-      for (let waited = 0; active > 0 && waited < drainMs; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      for (let waited = 0; active > 0; waited += 50) {
+        if (stopNow.signal.aborted && waited >= nowGraceMs) break;
+        if (!stopNow.signal.aborted) waited = 0;
+        await new Promise((r) => setTimeout(r, 50));
+      }
       for (const s of sockets) s.destroy();
       await plans.close();
       await closePool(pool);
       for (const [sig, h] of handlers) process.off(sig, h);
+      if (forceExit !== null) clearTimeout(forceExit);
       log.info(`daemon pid ${process.pid} exited after ${builds} builds`);
       resolveDone(0);
       return 0;
     })();
     return stopping;
   };
-  const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((sig) => [sig, () => void stop(`received ${sig}`)] as const);
+  // A first signal drains; a second one does not wait.
+  const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((sig) => [sig, () => void stop(`received ${sig}`, stopping !== null)] as const);
   for (const [sig, h] of handlers) process.on(sig, h);
 
   server.on('connection', (socket) => {
@@ -161,7 +185,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
       if (first.t === 'stop') {
         conn.send({ t: 'stopped' });
         conn.end();
-        void stop('asked to stop');
+        void stop(first.now === true ? 'weft daemon stop --now' : 'asked to stop', first.now === true);
         return;
       }
       if (first.t !== 'build') {
@@ -186,7 +210,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
       lastUsed = Date.now();
       const t0 = Date.now();
       try {
-        await opts.build(first, conn.heartbeating(), { moduleRoot: opts.moduleRoot, warm, plans, buildsBefore, log });
+        await opts.build(first, conn.heartbeating(), { moduleRoot: opts.moduleRoot, warm, plans, buildsBefore, log, stopNow: stopNow.signal });
       } catch (e) {
         if (e instanceof WeftError && e.code === 'E_DAEMON') {
           // The front end went away (Ctrl-C, its timeout): nobody waits for this build.

@@ -218,3 +218,45 @@ test('a stopped daemon drains until its last build ends, however long (past the 
     rt.cleanup();
   }
 });
+
+test('weft daemon stop --now does not wait: the build in flight is told why and fails, and the daemon exits', async () => {
+  const rt = runtime();
+  const mod = '/nonexistent/module-stop-now';
+  const files = daemonFiles(rt.dir, daemonKey(mod));
+  const identity = 'test-identity';
+  let started = (): void => {};
+  const inFlight = new Promise<void>((r) => (started = r));
+  // A build that would run forever unless told: it fails with what the daemon says.
+  const served = runDaemon({
+    moduleRoot: mod,
+    env: { ...rt.env, WEFT_TEST_DAEMON_IDENTITY: identity, WEFT_TEST_DAEMON_DRAIN_MS: '2s' },
+    log: createLogger({ level: 'info', sink: () => {} }),
+    build: async (_req, conn, shared) => {
+      started();
+      await new Promise<void>((resolve) => shared.stopNow.addEventListener('abort', () => resolve(), { once: true }));
+      conn.send({ t: 'stderr', text: `weft: ${(shared.stopNow.reason as Error).message}\n` });
+      conn.send({ t: 'exit', code: 1 });
+    },
+  });
+  const build = { t: 'build', identity, cwd: mod, args: ['build', '.'], env: [], stderrTTY: false, stdoutTTY: false };
+  try {
+    for (let i = 0; i < 400 && !existsSync(files.sock); i++) await new Promise((r) => setTimeout(r, 10));
+    const c = await new Promise<Socket>((resolve, reject) => {
+      const s = createConnection(files.sock, () => resolve(s));
+      s.on('error', reject);
+    });
+    const answers: Record<string, unknown>[] = [];
+    const decoder = new FrameDecoder();
+    c.on('data', (chunk) => answers.push(...(decoder.push(chunk) as Record<string, unknown>[]).filter((m) => !(m['t'] === 'stderr' && m['text'] === ''))));
+    c.write(encodeFrame(build));
+    await inFlight;
+    assert.deepEqual(await ask(files.sock, { t: 'stop', now: true }), { t: 'stopped' });
+    assert.equal(await served, 0, 'the daemon exits without the build having ended on its own');
+    for (let i = 0; i < 200 && answers.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(answers[0]?.['t'], 'stderr');
+    assert.match(String(answers[0]?.['text']), /stopped \(weft daemon stop --now\) before the build ended/);
+    assert.deepEqual(answers[1], { t: 'exit', code: 1 });
+  } finally {
+    rt.cleanup();
+  }
+});
