@@ -12,7 +12,7 @@ import { runDaemon, runId, type DaemonConnection, type DaemonShared } from '../s
 import { daemonFiles, daemonKey, daemonRuntimeDir } from '../server/daemon/paths.js';
 import { findModuleRoot } from '../server/module-root.js';
 import { extractWeftFlags, parseGoInvocation, parseProgressSetting } from './go-args.js';
-import { finishGoRun, prepareGoRun, releaseGoRun } from './go-command.js';
+import { finishGoRun, prepareGoRun, releaseGoRun, sweepLeftovers } from './go-command.js';
 import { describeTopLevelError } from './index.js';
 import type { ProgramIO } from './program.js';
 
@@ -26,6 +26,8 @@ export function registerDaemonCommands(program: Command, io: ProgramIO, result: 
       const env = io.env;
       const files = daemonFiles(daemonRuntimeDir(env), daemonKey(o.module));
       const log = createLogger({ level: parseLogLevel(env['WEFT_LOG'], 'info'), file: env['WEFT_DAEMON_LOG'] || files.log });
+      // What killed weft processes left (the daemon's builds sweep nothing themselves): once per daemon.
+      void sweepLeftovers().then((n) => (n > 0 ? log.info(`removed ${n} directories left by killed weft processes`) : undefined));
       try {
         result.code = await runDaemon({ moduleRoot: o.module, env, log, build: serveBuild });
       } finally {
