@@ -110,7 +110,8 @@ const TEMP_PREFIXES = [OVERLAY_PREFIX, 'weft-gotmp-', 'weft-prepare-'];
  */
 export async function sweepLeftovers(keep?: string): Promise<number> {
   try {
-    const temp = sweepDeadOwners(tmpdir(), TEMP_PREFIXES).length;
+    // An overlay directory of an older weft names no owner: removed once it is an hour old.
+    const temp = sweepDeadOwners(tmpdir(), TEMP_PREFIXES, (name) => name.startsWith(OVERLAY_PREFIX)).length;
     return temp + (await sweepStaleSocketDirs(undefined, keep));
   } catch {
     return 0;
