@@ -349,7 +349,7 @@ export async function sweepStaleSocketDirs(parent: string = defaultSocketParent(
   const uid = process.getuid?.();
   let removed = 0;
   for (const name of names) {
-    // weft-<uid> is the daemons' runtime directory (src/server/daemon/paths.ts), not a socket directory.
+    // weft-<uid> is the daemons' runtime directory (src/daemon/paths.ts), not a socket directory.
     if (!/^weft-[A-Za-z0-9]{6}$/.test(name) || name === `weft-${uid ?? 0}`) continue;
     const dir = join(parent, name);
     if (dir === keep) continue;
