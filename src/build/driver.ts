@@ -3,15 +3,17 @@
 // the stale-plan check and statistics once go has exited (finishGoRun); the cleanup
 // (releaseGoRun). The same code serves an in-process build (src/cli/go-command.ts) and a
 // daemon's (src/daemon/serve.ts). weft writes nothing to stdout; go's exit code is weft's.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { childCounts } from '../children.js';
 import { formatErrorData, WeftError } from '../errors.js';
+import { makeOwnedTempDir, sweepDeadOwners } from '../owned-temp.js';
 import { ensureShim } from '../install/ensure-shim.js';
-import { listenJobServer, type JobServer } from '../jobserver/listen.js';
+import { listenJobServer, sweepStaleSocketDirs, type JobServer } from '../jobserver/listen.js';
 import type { Logger } from '../log.js';
-import { decideOverlay, snapshotWoven, writeOverlayBuild } from '../plan/overlay-mode.js';
-import { planBuild, staleAfterBuild, type BuildPlan, type PlanOptions } from '../plan/plan.js';
+import { decideOverlay, withWovenSnapshot, writeOverlayBuild } from '../plan/overlay-mode.js';
+import { OVERLAY_PREFIX, planBuild, staleAfterBuild, waitForTestGate, type BuildPlan, type PlanOptions } from '../plan/plan.js';
 import { parseGoCommand, parseGoflags } from '../toolexec/go-command-line.js';
 import { disposeBuildContext, type BuildContext } from '../weaving/build-context.js';
 import { findGo, prepareBuild, type WarmResources } from '../weaving/prepare.js';
@@ -121,6 +123,13 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
         const statsJsonFile = statsJson !== undefined && statsJson !== '' ? statsJson : null;
         const statsFile = server !== null && (opts.stats !== 'off' || statsJsonFile !== null) ? join(server.dir ?? '', 'shim-stats') : null;
         const goEnv: NodeJS.ProcessEnv = { ...env };
+        // go's own work directory ($WORK) inside one this process owns: go killed with SIGKILL
+        // leaves it behind, and the next build removes it with ours (unless the user chose GOTMPDIR).
+        if ((env['GOTMPDIR'] ?? '') === '') {
+          const work = makeOwnedTempDir('weft-gotmp-', env['TMPDIR'] !== undefined && env['TMPDIR'] !== '' ? env['TMPDIR'] : tmpdir());
+          ctx.disposers.push(() => rmSync(work, { recursive: true, force: true }));
+          goEnv['GOTMPDIR'] = work;
+        }
         delete goEnv['WEFT_SHIM_LINKS'];
         delete goEnv['WEFT_SHIM_MODE'];
         delete goEnv['WEFT_VERSION_SUFFIX'];
@@ -230,7 +239,9 @@ async function chooseMode(
       injectable: ctx.injectable?.() ?? null,
       ...(unmark !== undefined && unmark !== '' ? { forceUnmarked: new Set(unmark.split(',')) } : {}),
     };
-    const { plan, reuse } = plans !== undefined ? await plans(ctx, planOpts) : { plan: await planBuild(ctx, planOpts), reuse: null };
+    const planned = plans !== undefined ? await plans(ctx, planOpts) : { plan: await planBuild(ctx, planOpts), reuse: null };
+    const reuse = planned.reuse;
+    let plan = planned.plan;
     ctx.stats.plan = plan.counts;
     let whyNot = 'auto: the build could be planned';
     if (setting === 'auto' || setting === 'overlay') {
@@ -240,7 +251,7 @@ async function chooseMode(
         const reason = setting === 'overlay' ? `${source}=overlay` : v.woven === 0 ? 'auto: nothing to weave' : 'auto: every woven package can be overlaid';
         // No compile reaches weft: the plan's weaves are the build's.
         for (const d of plan.verdicts.values()) if (d.result !== undefined) ctx.stats.recordWeave(d.result.stats, d.result.aspects, d.result.warnings?.length ?? 0);
-        snapshotWoven(plan);
+        plan = withWovenSnapshot(plan);
         const mode: BuildMode = { name: 'overlay', reason, overlayFiles: v.files.size - v.linkFiles, linkFiles: v.linkFiles };
         return { plan, mode, flags: writeOverlayBuild(ctx, plan, v.files), overlay: true, reuse };
       }
@@ -257,16 +268,6 @@ async function chooseMode(
   }
 }
 
-/**
- * Test hook: after planning, wait until this file exists (at most a minute), so a test can
- * change sources between the plan and the build (the stale-plan check).
- */
-async function waitForTestGate(file: string | undefined): Promise<void> {
-  if (file === undefined || file === '') return;
-  const until = Date.now() + 60_000;
-  while (!existsSync(file) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-}
-
 /** After a planned build: a source file that changed while go ran must not leave a package silently unwoven. */
 async function checkPlanHeld(ctx: BuildContext, plan: BuildPlan, env: NodeJS.ProcessEnv, stderr: (text: string) => void): Promise<number> {
   const stale = await staleAfterBuild(ctx, plan, env);
@@ -276,4 +277,21 @@ async function checkPlanHeld(ctx: BuildContext, plan: BuildPlan, env: NodeJS.Pro
   });
   stderr(`${formatErrorData(err.toData())}\n`);
   return 1;
+}
+
+/** The temporary directories a build makes (owned: src/owned-temp.ts): the overlays, go's work directory, `weft prepare`'s. */
+const TEMP_PREFIXES = [OVERLAY_PREFIX, 'weft-gotmp-', 'weft-prepare-'];
+
+/**
+ * Removes what weft processes killed with SIGKILL left: temporary directories and socket
+ * directories whose owner is gone. Never throws; resolves with how many were removed.
+ */
+export async function sweepLeftovers(keep?: string): Promise<number> {
+  try {
+    // An overlay directory of an older weft names no owner: removed once it is an hour old.
+    const temp = sweepDeadOwners(tmpdir(), TEMP_PREFIXES, (name) => name.startsWith(OVERLAY_PREFIX)).length;
+    return temp + (await sweepStaleSocketDirs(undefined, keep));
+  } catch {
+    return 0;
+  }
 }

@@ -50,6 +50,15 @@ export interface WeaveKeyInput {
   typeOracle: readonly string[];
 }
 
+/**
+ * The digest of what a weave was made from: the package's files (names and content, in order).
+ * A cache entry records it and a reader compares it with the one its key was computed from, so
+ * an entry never answers for other bytes than the ones it was woven from.
+ */
+export function weaveInputDigest(files: WeaveKeyInput['files']): string {
+  return sha256Hex(files.map((f, i) => `file ${i} ${JSON.stringify(f.name)} ${f.sha256}\n`).join(''));
+}
+
 /** The canonical text hashed into the key (exported for tests and debugging). */
 export function weaveKeyText(k: WeaveKeyInput): string {
   const lines = [

@@ -59,18 +59,22 @@ export class WeaveCache {
     this.lease = this.local.openLease();
   }
 
-  /** The stored value for `key` with `files` filled in, or null (weave it). */
-  async get<T>(key: string, files: readonly string[]): Promise<T | null> {
+  /**
+   * The stored value for `key` with `files` filled in, or null (weave it). `input` is the digest
+   * of the bytes the key was computed from (weaveInputDigest): an entry woven from other bytes is
+   * not used, wherever it comes from.
+   */
+  async get<T>(key: string, files: readonly string[], input: string): Promise<T | null> {
     const r = this.local.read(key);
     if (r.kind === 'hit') {
-      const value = decodeValue<T>(r.body, files);
+      const value = decodeValue<T>(r.body, files, input);
       if (value !== null) {
         this.counters.localHits++;
         return value;
       }
       this.local.remove(key);
       this.counters.corrupt++;
-      this.log.debug(`weave cache: entry ${key} does not decode for ${files.length} files; discarded, weaving again`);
+      this.log.debug(`weave cache: entry ${key} does not decode for ${files.length} files woven from input ${input.slice(0, 12)}; discarded, weaving again`);
     } else if (r.kind === 'corrupt') {
       this.counters.corrupt++;
       this.log.debug(`weave cache: entry ${key} is corrupt (${r.reason}); discarded, weaving again`);
@@ -84,7 +88,7 @@ export class WeaveCache {
       this.remoteDown(e);
       return null;
     }
-    const value = body !== null ? decodeValue<T>(body, files) : null;
+    const value = body !== null ? decodeValue<T>(body, files, input) : null;
     if (value === null) {
       this.counters.remoteMisses++;
       return null;
@@ -94,9 +98,9 @@ export class WeaveCache {
     return value;
   }
 
-  /** Stores a weave result (never throws; uploads run in the background until close()). */
-  put(key: string, result: object, files: readonly string[]): void {
-    const body = encodeValue(result, files);
+  /** Stores a weave result woven from the bytes `input` digests (never throws; uploads run in the background until close()). */
+  put(key: string, result: object, files: readonly string[], input: string): void {
+    const body = encodeValue(result, files, input);
     this.writeLocal(key, body);
     if (this.remote !== null && this.remote.writable && !this.remoteFailed) {
       const p = this.remote.put(key, body).then(

@@ -9,6 +9,7 @@ import { askDaemons, daemonSockets } from '../daemon/client.js';
 import { runDaemon } from '../daemon/daemon.js';
 import { daemonFiles, daemonKey, daemonRuntimeDir } from '../daemon/paths.js';
 import { serveBuild } from '../daemon/serve.js';
+import { sweepLeftovers } from '../build/driver.js';
 import type { ProgramIO } from './program-io.js';
 
 export function registerDaemonCommands(program: Command, io: ProgramIO, result: { code: number }): void {
@@ -21,6 +22,8 @@ export function registerDaemonCommands(program: Command, io: ProgramIO, result: 
       const env = io.env;
       const files = daemonFiles(daemonRuntimeDir(env), daemonKey(o.module));
       const log = createLogger({ level: parseLogLevel(env['WEFT_LOG'], 'info'), file: env['WEFT_DAEMON_LOG'] || files.log });
+      // What killed weft processes left (the daemon's builds sweep nothing themselves): once per daemon.
+      void sweepLeftovers().then((n) => (n > 0 ? log.info(`removed ${n} directories left by killed weft processes`) : undefined));
       try {
         result.code = await runDaemon({ moduleRoot: o.module, env, log, build: serveBuild });
       } finally {
@@ -46,14 +49,16 @@ export function registerDaemonCommands(program: Command, io: ProgramIO, result: 
     });
   daemon
     .command('stop')
-    .description("stop this module's daemon (--all: every daemon of this user)")
+    .description("stop this module's daemon once its builds in flight end (--now: without waiting; those builds fail, saying why)")
     .option('--all', 'every daemon of this user')
-    .action(async (o: { all?: boolean }) => {
+    .option('--now', 'do not wait for builds in flight: they are told and fail')
+    .action(async (o: { all?: boolean; now?: boolean }) => {
       const sockets = daemonSockets(io.env, io.cwd, o.all === true);
-      const answers = await askDaemons(sockets, { t: 'stop' });
+      const answers = await askDaemons(sockets, o.now === true ? { t: 'stop', now: true } : { t: 'stop' });
       // A stopped daemon removes its socket as it exits; wait (briefly) so a script can go on.
       const until = Date.now() + 10_000;
       while (sockets.some((s) => existsSync(s)) && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
-      io.stderr(`weft: stopped ${answers.filter((a) => a.t === 'stopped').length} daemon(s)\n`);
+      const n = answers.filter((a) => a.t === 'stopped').length;
+      io.stderr(o.now === true ? `weft: stopped ${n} daemon(s) now; builds they were serving fail\n` : `weft: stopped ${n} daemon(s) (each exits once its builds in flight end)\n`);
     });
 }

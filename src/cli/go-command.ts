@@ -2,11 +2,10 @@
 // answers, else in this process, where the progress line is drawn around go's output. The build
 // itself is src/build/driver.ts.
 import { buildThroughDaemon } from '../daemon/client.js';
-import { prepareGoRun, finishGoRun, releaseGoRun, type GoCommandInput, type GoRunSpec } from '../build/driver.js';
+import { prepareGoRun, finishGoRun, releaseGoRun, sweepLeftovers, type GoCommandInput, type GoRunSpec } from '../build/driver.js';
 import { runGo } from '../build/run-go.js';
 import type { GoInvocation, ProgressSetting } from '../build/go-args.js';
 import { exitCodeOf } from '../jobserver/run-tool.js';
-import { sweepStaleSocketDirs } from '../jobserver/listen.js';
 import { routeLogStderr } from '../log.js';
 import { progressFields } from '../weaving/stats.js';
 import { ProgressLine, type ProgressMode } from './progress.js';
@@ -56,7 +55,7 @@ export async function runInProcess(input: GoCommandInput): Promise<number> {
     });
     early.release();
     // Directories of weft processes that were SIGKILLed: cleaned while go works.
-    const sweeping = sweepStaleSocketDirs(undefined, spec.build.server?.dir ?? undefined).catch(() => 0);
+    const sweeping = sweepLeftovers(spec.build.server?.dir ?? undefined);
     const code = await running;
     const swept = await sweeping;
     if (swept > 0) ctx.log.debug(`removed ${swept} stale socket directories`);

@@ -4,7 +4,7 @@
 // parsing flags with commander and handing each command to the room that does it (src/build
 // for `go`, src/daemon, src/jobserver, src/diagnostics, src/install, src/weave for `weave`).
 // Owns exit codes and output. Contains no build logic. Nothing imports src/cli.
-// rooms: build cache config daemon diagnostics errors install jobserver log protocol toolexec weave weaving
+// rooms: build cache config daemon diagnostics errors install jobserver log owned-temp protocol toolexec weave weaving
 import { describeTopLevelError, EXIT_USAGE } from '../errors.js';
 import type { ProgramIO } from './program-io.js';
 

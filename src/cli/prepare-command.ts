@@ -2,10 +2,10 @@
 // first real build pays nothing for weft — builds the shim, and compiles the packages the
 // aspects inject (and anything named) through `weft go build`, i.e. with the same flags, the
 // same toolexec and the same -V=full suffix as a real build, so their results sit in GOCACHE.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { WeftError } from '../errors.js';
+import { makeOwnedTempDir } from '../owned-temp.js';
 import { describeConfigOrigin, readConfigFacts } from '../diagnostics/about.js';
 import { findGo } from '../weaving/prepare.js';
 import { ensureOracleForGo } from '../install/ensure-oracle.js';
@@ -39,7 +39,7 @@ export async function runPrepareCommand(input: PrepareCommandInput): Promise<num
     input.stderr(`weft prepare: ${origin === null ? 'no configuration found' : `${origin} injects no packages`}; nothing to compile (name packages to warm them: weft prepare ./...)\n`);
     return 0;
   }
-  const statsDir = mkdtempSync(join(tmpdir(), 'weft-prepare-'));
+  const statsDir = makeOwnedTempDir('weft-prepare-');
   try {
     const statsFile = join(statsDir, 'stats.json');
     const args = ['build', ...input.args, ...packages];

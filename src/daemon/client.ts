@@ -325,7 +325,7 @@ export function daemonSockets(env: NodeJS.ProcessEnv, cwd: string, all: boolean)
 }
 
 /** Sends `msg` to each socket and collects the answers; a socket nobody listens on is removed. */
-export async function askDaemons(sockets: readonly string[], msg: { t: 'status' } | { t: 'stop' }): Promise<DaemonToFront[]> {
+export async function askDaemons(sockets: readonly string[], msg: { t: 'status' } | { t: 'stop'; now?: boolean }): Promise<DaemonToFront[]> {
   const answers = await Promise.all(sockets.map((s) => ask(s, msg)));
   return answers.filter((a): a is DaemonToFront => a !== null);
 }

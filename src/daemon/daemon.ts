@@ -7,10 +7,11 @@
 // BuildContext, job server and statistics, made by the same code as an in-process build (the
 // `build` handler the CLI passes in), so two builds at once in one module do not meet.
 import { randomBytes } from 'node:crypto';
-import { linkSync, lstatSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { linkSync, lstatSync, rmSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { WeftError } from '../errors.js';
+import { RACY_NS, stampFile, stampHolds, type FileStamp } from '../file-stamp.js';
 import { encodeFrame, FrameDecoder, validateFrontMessage, type DaemonBuild, type DaemonToFront, type FrontToDaemon } from '../protocol/index.js';
 import type { WorkerPool } from '../pool/index.js';
 import { parseDuration } from '../weaving/build-context.js';
@@ -25,14 +26,12 @@ import { PlanCache } from './plan-cache.js';
 
 /** How often the daemon tells a waiting front end it is still working (the front's timeout is re-armed by every frame). */
 const HEARTBEAT_MS = 2000;
-/** How long a stop waits for builds in flight before it exits anyway. */
-const DRAIN_MS = 60_000;
+/** A stop --now: how long builds in flight get to hear it (and fail) before the daemon exits regardless. */
+const NOW_GRACE_MS = 5_000;
 /** After the drain, how long closing may take before the process exits regardless. */
 const EXIT_GRACE_MS = 10_000;
 /** A daemon that is not listening after this long (stuck starting) exits. */
 const START_LIMIT_MS = 60_000;
-/** A recorded file stamp this close to a write cannot vouch for the content. */
-const RACY_MS = 2000;
 
 /** One front end's connection, as a build handler sees it. */
 export interface DaemonConnection {
@@ -51,6 +50,11 @@ export interface DaemonShared {
   buildsBefore: number;
   /** The daemon's own log (not the build's output). */
   log: Logger;
+  /**
+   * Aborted (with the reason, a WeftError) when the daemon is stopped without waiting for its
+   * builds (`weft daemon stop --now`): a build in flight must then fail, naming why.
+   */
+  stopNow: AbortSignal;
 }
 
 export type DaemonBuildHandler = (req: DaemonBuild, conn: DaemonConnection, shared: DaemonShared) => Promise<void>;
@@ -72,6 +76,9 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   // A test hook: a daemon that claims another weft build, to be replaced.
   const identity = env['WEFT_TEST_DAEMON_IDENTITY'] || daemonIdentity();
   const idleMs = parseDuration(env['WEFT_DAEMON_IDLE'], DEFAULT_DAEMON_IDLE_MS);
+  // Test hook: a shorter grace for builds told of a stop --now.
+  const nowGraceMs = parseDuration(env['WEFT_TEST_DAEMON_DRAIN_MS'], NOW_GRACE_MS);
+  const stopNow = new AbortController();
   const dropLock = (): void => rmSync(files.lock, { force: true });
   // However this process ends before it listens (a throw, the watchdog below), the start lock
   // goes with it: front ends would otherwise wait for a daemon that is gone until the lock is stale.
@@ -117,28 +124,45 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
     if (active === 0 && Date.now() - lastUsed >= idleMs) void stop(`idle for ${Math.round((Date.now() - lastUsed) / 1000)} s`);
   }, Math.max(50, Math.min(1000, Math.floor(idleMs / 4))));
 
-  const stop = (why: string): Promise<number> => {
+  // A stop drains: no new builds, and the process exits once the last build in flight ends,
+  // however long it runs (a long `go test` keeps its job server). A stop --now (or a second
+  // signal) tells the builds in flight, which fail naming why, and exits shortly after.
+  let forceExit: NodeJS.Timeout | null = null;
+  const hurry = (why: string): void => {
+    if (stopNow.signal.aborted) return;
+    stopNow.abort(new WeftError('E_DAEMON_STOPPED', `the weft daemon serving this build was stopped (${why}) before the build ended`, { hint: 'run the build again' }));
+    if (active > 0) log.info(`daemon pid ${process.pid}: telling ${active} build(s) in flight that it stops (${why})`);
+    // Whatever might hang from here (a pool task, a handle), a daemon stopped now does not linger.
+    forceExit = setTimeout(() => {
+      log.error(`daemon pid ${process.pid} did not stop within ${(nowGraceMs + EXIT_GRACE_MS) / 1000} s of ${why}; exiting`);
+      process.exit(0);
+    }, nowGraceMs + EXIT_GRACE_MS);
+    forceExit.unref();
+  };
+  const stop = (why: string, now = false): Promise<number> => {
+    if (now) hurry(why);
     stopping ??= (async () => {
-      log.info(`daemon pid ${process.pid} stopping: ${why}`);
-      // Whatever might hang below (a pool task, a handle), a stopped daemon does not linger.
-      setTimeout(() => {
-        log.error(`daemon pid ${process.pid} did not stop within ${(DRAIN_MS + EXIT_GRACE_MS) / 1000} s; exiting`);
-        process.exit(0);
-      }, DRAIN_MS + EXIT_GRACE_MS).unref();
+      log.info(`daemon pid ${process.pid} stopping: ${why}${active > 0 && !now ? `; waiting for ${active} build(s) in flight` : ''}`);
       clearInterval(idleTimer);
       closeListener(server, files, ino);
-      for (let waited = 0; active > 0 && waited < DRAIN_MS; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      for (let waited = 0; active > 0; waited += 50) {
+        if (stopNow.signal.aborted && waited >= nowGraceMs) break;
+        if (!stopNow.signal.aborted) waited = 0;
+        await new Promise((r) => setTimeout(r, 50));
+      }
       for (const s of sockets) s.destroy();
       await plans.close();
       await closePool(pool);
       for (const [sig, h] of handlers) process.off(sig, h);
+      if (forceExit !== null) clearTimeout(forceExit);
       log.info(`daemon pid ${process.pid} exited after ${builds} builds`);
       resolveDone(0);
       return 0;
     })();
     return stopping;
   };
-  const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((sig) => [sig, () => void stop(`received ${sig}`)] as const);
+  // A first signal drains; a second one does not wait.
+  const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((sig) => [sig, () => void stop(`received ${sig}`, stopping !== null)] as const);
   for (const [sig, h] of handlers) process.on(sig, h);
 
   server.on('connection', (socket) => {
@@ -162,7 +186,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
       if (first.t === 'stop') {
         conn.send({ t: 'stopped' });
         conn.end();
-        void stop('asked to stop');
+        void stop(first.now === true ? 'weft daemon stop --now' : 'asked to stop', first.now === true);
         return;
       }
       if (first.t !== 'build') {
@@ -187,7 +211,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
       lastUsed = Date.now();
       const t0 = Date.now();
       try {
-        await opts.build(first, conn.heartbeating(), { moduleRoot: opts.moduleRoot, warm, plans, buildsBefore, log });
+        await opts.build(first, conn.heartbeating(), { moduleRoot: opts.moduleRoot, warm, plans, buildsBefore, log, stopNow: stopNow.signal });
       } catch (e) {
         if (e instanceof WeftError && e.code === 'E_DAEMON') {
           // The front end went away (Ctrl-C, its timeout): nobody waits for this build.
@@ -352,34 +376,31 @@ export function runId(): string {
 
 interface MemoEntry {
   value: unknown;
-  stamps: Map<string, string>;
+  stamps: Map<string, FileStamp | null>;
 }
 
 /**
- * WarmResources.memo: a value is reused while every file it was computed from has the size,
- * modification time and inode it had (a missing file stays missing), and none was written within
- * RACY_MS of being recorded.
+ * WarmResources.memo: a value is reused while every file it was computed from still holds the
+ * stamp taken before the computation read it (src/file-stamp.ts; a missing file stays missing).
  */
 export function createMemo(): NonNullable<WarmResources['memo']> {
   const entries = new Map<string, MemoEntry>();
   return async <T>(key: string, files: readonly string[], compute: () => Promise<T>, more?: (value: T) => readonly string[]): Promise<T> => {
     const hit = entries.get(key);
-    if (hit !== undefined && [...hit.stamps].every(([f, s]) => stampOf(f, Date.now()) === s && s !== 'racy')) return hit.value as T;
-    const recordedAt = Date.now();
-    const before = new Map(files.map((f) => [f, stampOf(f, recordedAt)] as const));
+    if (hit !== undefined && [...hit.stamps].every(([f, s]) => stampHolds(s, f))) return hit.value as T;
+    const startedNs = BigInt(Date.now()) * 1_000_000n;
+    const before = new Map(files.map((f) => [f, stampFile(f)] as const));
     const value = await compute();
-    for (const f of more?.(value) ?? []) if (!before.has(f)) before.set(f, stampOf(f, recordedAt));
+    // Files the value names only once computed (a configuration's extends) were read before
+    // they could be stamped: a stamp now vouches only for a file untouched since before the
+    // computation began; otherwise the value is not kept (the next build computes it again).
+    for (const f of more?.(value) ?? []) {
+      if (before.has(f)) continue;
+      const stamp = stampFile(f);
+      if (stamp !== null && stamp.mtimeNs >= startedNs - RACY_NS) return value;
+      before.set(f, stamp);
+    }
     entries.set(key, { value, stamps: before });
     return value;
   };
-}
-
-function stampOf(path: string, now: number): string {
-  try {
-    const st = statSync(path);
-    if (st.mtimeMs >= now - RACY_MS) return 'racy';
-    return `${st.size}:${st.mtimeMs}:${st.ino}`;
-  } catch {
-    return 'missing';
-  }
 }

@@ -13,34 +13,28 @@
 //   - anything else (go.mod, a file added or removed, a header, a flipped verdict): a new plan.
 // GOROOT and the module cache are immutable and not checked.
 //
-// The recorded directories are also watched (fs.watch, one per directory), but only to start that
+// The recorded directories are also watched (fs.watch, one per directory shared by the kept plans), but only to start that
 // same check early: an event makes the daemon prepare the last build of that key again in the
 // background (the caller's `refresh`), so the next build finds a plan already re-screened or
 // made again. Correctness never depends on an event: every build checks by stat.
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
+import { RACY_NS, readStamped, sameStamp, stampHolds, type FileStamp } from '../file-stamp.js';
 import type { BuildContext } from '../weaving/build-context.js';
 import type { PlanReuse } from '../build/driver.js';
-import { decidePackage, planBuild, type BuildPlan, type PlanOptions, type Verdict } from '../plan/plan.js';
+import { decidePackage, freezePlan, planBuild, stampFiles, weaveInputOfListed, type BuildPlan, type PlanOptions, type Verdict } from '../plan/plan.js';
 import { inModuleCache } from '../weaving/module-root.js';
 import { scanGoHeader } from './go-header.js';
 
-interface Stamp {
-  size: number;
-  mtimeMs: number;
-  sha: string;
-  /** Recorded within the file system's time granularity of a write: compare contents, not times. */
-  racy: boolean;
-}
-
-interface FileRecord extends Stamp {
+interface FileRecord {
+  /** Taken before the read the plan (or the header below) came from; with the content's hash. */
+  stamp: FileStamp;
   header: string | null;
 }
 
 /** What a plan was made from, as the file system showed it then. */
 export interface PlanRecord {
-  keyFiles: Map<string, Stamp | null>;
+  keyFiles: Map<string, FileStamp | null>;
   /** Directory → its entry names, sorted, joined by "/". */
   dirs: Map<string, string>;
   files: Map<string, FileRecord>;
@@ -55,18 +49,22 @@ export type Revalidation =
 
 /** More directories than this under the module roots: keep no plan (checking would cost what planning does). */
 const MAX_DIRS = 20_000;
-const RACY_MS = 2000;
 
 /**
- * Records what `plan` was made from: null when the module is too large to check cheaply. Local
- * packages are those outside GOROOT and the module cache: the main module(s), local replace
- * directories, vendor.
+ * Records what `plan` was made from: null when the module is too large to check cheaply, or when
+ * something changed while the plan was made (go list may have seen it as it was, the screening
+ * as it is: no record can say which, so the next build plans afresh). Local packages are those
+ * outside GOROOT and the module cache: the main module(s), local replace directories, vendor.
+ * The stamps of the files the plan screened are the plan's own, taken before it read them
+ * (src/file-stamp.ts); the rest are taken here, each before its read.
  */
 export function recordPlan(plan: BuildPlan, env: NodeJS.ProcessEnv, modCache: string, extraKeyFiles: readonly string[] = []): PlanRecord | null {
-  const now = Date.now();
   // The module cache is immutable (go makes it read-only). `go env GOMODCACHE` is the build's
   // own answer (GOMODCACHE, GOPATH and `go env -w` included); unknown (''), everything is checked.
   const record: PlanRecord = { keyFiles: new Map(), dirs: new Map(), files: new Map(), packagesOf: new Map() };
+  const listedNs = BigInt(plan.listedAtMs) * 1_000_000n;
+  /** Changed after go list started: the listing may not be what it says now. */
+  const afterListing = (mtimeNs: bigint): boolean => mtimeNs >= listedNs - granularityOf(mtimeNs);
   const roots = new Set<string>();
   const packageDirs = new Set<string>();
   for (const p of plan.packages.values()) {
@@ -85,13 +83,23 @@ export function recordPlan(plan: BuildPlan, env: NodeJS.ProcessEnv, modCache: st
   }
   if (env['GOWORK'] !== undefined && env['GOWORK'] !== '' && env['GOWORK'] !== 'off') record.keyFiles.set(env['GOWORK'], null);
   for (const f of extraKeyFiles) record.keyFiles.set(f, null);
-  for (const f of record.keyFiles.keys()) record.keyFiles.set(f, stampOf(f, now));
+  for (const f of record.keyFiles.keys()) {
+    const stamp = contentStamp(f);
+    if (stamp !== null && afterListing(stamp.mtimeNs)) return null;
+    record.keyFiles.set(f, stamp);
+  }
 
   const walked = new Set<string>();
+  let changed = false;
+  const listDirStamped = (dir: string): string[] | null => {
+    const mtime = dirMtimeNs(dir);
+    if (mtime !== null && afterListing(mtime)) changed = true;
+    return listDir(dir);
+  };
   const walk = (dir: string, root: string): boolean => {
     if (walked.size > MAX_DIRS) return false;
     walked.add(dir);
-    const names = listDir(dir);
+    const names = listDirStamped(dir);
     if (names === null) return true;
     record.dirs.set(dir, names.join('/'));
     for (const name of names) {
@@ -118,23 +126,29 @@ export function recordPlan(plan: BuildPlan, env: NodeJS.ProcessEnv, modCache: st
   for (const root of roots) if (!walk(root, root)) return null;
   for (const dir of packageDirs) {
     if (!record.dirs.has(dir)) {
-      const names = listDir(dir);
+      const names = listDirStamped(dir);
       if (names !== null) record.dirs.set(dir, names.join('/'));
     }
     for (const name of (record.dirs.get(dir) ?? '').split('/')) {
       if (!name.endsWith('.go')) continue;
-      const file = recordFile(join(dir, name), now);
-      if (file !== null) record.files.set(join(dir, name), file);
+      const path = join(dir, name);
+      const file = recordFile(path);
+      if (file === null) continue;
+      // The plan's verdicts came from the bytes its own stamp vouches for: a file saved since
+      // (after the screening read it) must not be recorded as what the plan saw.
+      const planned = plan.stamps.get(path);
+      if (planned !== undefined && !sameStamp(planned, file.stamp)) return null;
+      if (afterListing(file.stamp.mtimeNs)) return null;
+      record.files.set(path, file);
     }
   }
-  return record;
+  return changed ? null : record;
 }
 
 /** Checks `record` against the file system now (see the header for what each outcome means). */
 export function revalidatePlan(record: PlanRecord): Revalidation {
-  const now = Date.now();
   for (const [path, was] of record.keyFiles) {
-    if (!sameStamp(was, path, now)) return { kind: 'replan', why: `${path} changed` };
+    if (!stampHolds(was, path)) return { kind: 'replan', why: `${path} changed` };
   }
   for (const [dir, names] of record.dirs) {
     const listed = listDir(dir);
@@ -143,15 +157,13 @@ export function revalidatePlan(record: PlanRecord): Revalidation {
   const packages = new Set<string>();
   const files: string[] = [];
   for (const [path, was] of record.files) {
+    if (stampHolds(was.stamp, path)) continue;
     let text: Buffer;
     try {
-      const st = statSync(path);
-      if (st.size === was.size && st.mtimeMs === was.mtimeMs && !was.racy) continue;
       text = readFileSync(path);
     } catch {
       return { kind: 'replan', why: `${path} cannot be read` };
     }
-    if (sha256(text) === was.sha) continue;
     const header = scanGoHeader(text.toString('utf8'));
     if (header === null || header !== was.header) return { kind: 'replan', why: `the package clause, build constraints or imports of ${path} changed` };
     files.push(path);
@@ -161,14 +173,26 @@ export function revalidatePlan(record: PlanRecord): Revalidation {
   return { kind: 'rescreen', packages: [...packages].sort(), files };
 }
 
-/** After a re-screen that left the plan standing: the record takes the files as they are now. */
-export function refreshFiles(record: PlanRecord, files: readonly string[]): void {
-  const now = Date.now();
+/**
+ * After a re-screen that left the plan standing: the record takes the files as the re-screen
+ * read them (`before`: their stamps, taken before it read them). False when one changed since,
+ * which the record cannot take: the plan must be made again.
+ */
+export function refreshFiles(record: PlanRecord, files: readonly string[], before: ReadonlyMap<string, FileStamp | null> = new Map()): boolean {
   for (const f of files) {
-    const r = recordFile(f, now);
+    const r = recordFile(f);
+    const was = before.get(f);
+    if (was !== undefined && (r === null ? was !== null : !sameStamp(was, r.stamp))) return false;
     if (r !== null) record.files.set(f, r);
     else record.files.delete(f);
   }
+  return true;
+}
+
+/** The files the plan screens for a listed package (as its compile presents them). */
+function screenedFilesOf(ctx: BuildContext, plan: BuildPlan, id: string): readonly string[] {
+  const p = plan.packages.get(id);
+  return p === undefined ? [] : weaveInputOfListed(ctx, p, plan.userOverlay)?.files ?? [];
 }
 
 /** Whether two verdicts (null: unmarked) mark the same way. */
@@ -189,7 +213,7 @@ interface Entry {
 /** Prepares a build of the same key again, in the background (after a watch event). */
 export type PlanRefresh = () => Promise<void>;
 
-/** More directories than this: no watching (the check at build start is enough). */
+/** More directories than this in one plan: no watching (the check at build start is enough). */
 const MAX_WATCHED_DIRS = 2000;
 /** Editors write a file in several steps: act once they are done. */
 const WATCH_SETTLE_MS = 250;
@@ -206,6 +230,7 @@ export class PlanCache {
   private readonly entries = new Map<string, Entry>();
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly refreshers = new Map<string, PlanRefresh>();
+  private readonly watches = new DirWatches();
   private closed = false;
 
   /**
@@ -237,6 +262,8 @@ export class PlanCache {
       if (check.kind === 'same') return { plan: this.lend(ctx, key, entry, t0, 0), reuse: true };
       if (check.kind === 'rescreen') {
         let stands = true;
+        // Stamped before the re-screening reads them: what the new verdicts vouch for.
+        const before = stampFiles([...check.files, ...check.packages.flatMap((id) => screenedFilesOf(ctx, entry.plan, id))]);
         // The same verdicts may come with new weaves (an edited woven package): an overlay build
         // hands go the plan's weave, so the plan keeps the new one.
         const verdicts = new Map(entry.plan.verdicts);
@@ -249,11 +276,15 @@ export class PlanCache {
           }
           if (now !== null) verdicts.set(id, now);
         }
+        if (stands && !refreshFiles(entry.record, check.files, before)) {
+          ctx.log.info('daemon: files changed while they were screened again: planning again');
+          stands = false;
+        }
         if (stands) {
-          entry.plan = { ...entry.plan, verdicts };
-          refreshFiles(entry.record, check.files);
-          // The stale check after the build compares with the files as they are now.
-          for (const id of check.packages) if (!entry.plan.verdicts.has(id)) entry.plan.snapshot.record(id, entry.plan.snapshot.filesOf(id));
+          // A new plan object: builds still holding the previous one see it unchanged.
+          const stamps = new Map([...entry.plan.stamps, ...before]);
+          const unmarked = check.packages.filter((id) => !verdicts.has(id)).map((id) => [id, screenedFilesOf(ctx, entry.plan, id)] as const);
+          entry.plan = freezePlan({ ...entry.plan, verdicts, stamps, snapshot: entry.plan.snapshot.with(unmarked, stamps) });
           return { plan: this.lend(ctx, key, entry, t0, check.packages.length), reuse: 'rescreened' };
         }
       } else {
@@ -289,7 +320,7 @@ export class PlanCache {
     this.entries.delete(key);
     if (!entry.retired) this.entries.set(key, entry);
     if (rescreened < 0) return entry.plan;
-    return { ...entry.plan, counts: { ...entry.plan.counts, goListRuns: 0, filesScanned: 0, filesParsed: 0, screenedInPool: 0, candidates: rescreened, millis: Math.round(performance.now() - t0) } };
+    return freezePlan({ ...entry.plan, counts: { ...entry.plan.counts, goListRuns: 0, filesScanned: 0, filesParsed: 0, screenedInPool: 0, candidates: rescreened, millis: Math.round(performance.now() - t0) } });
   }
 
   /** Starts the background refresh of `key` when a recorded directory changes (see the header). */
@@ -302,25 +333,24 @@ export class PlanCache {
       if (entry.retired || this.closed || refresh === undefined) return;
       refresh().catch((e: unknown) => this.opts.onRefreshError?.(e));
     };
-    const watchers: FSWatcher[] = [];
+    const releases: (() => void)[] = [];
     for (const dir of entry.record.dirs.keys()) {
-      try {
-        const w = watch(dir, { persistent: false }, (_event, name) => {
-          if (!mayChangePlan(dir, name)) return;
-          if (timer !== null) clearTimeout(timer);
-          timer = setTimeout(fire, WATCH_SETTLE_MS);
-          timer.unref();
-        });
-        w.on('error', () => w.close());
-        watchers.push(w);
-      } catch {
-        // a directory gone or out of watches: the check at build start still holds
-      }
+      releases.push(this.watches.add(dir, (name) => {
+        if (!mayChangePlan(dir, name)) return;
+        if (timer !== null) clearTimeout(timer);
+        timer = setTimeout(fire, WATCH_SETTLE_MS);
+        timer.unref();
+      }));
     }
     entry.disposers.push(() => {
       if (timer !== null) clearTimeout(timer);
-      for (const w of watchers) w.close();
+      for (const release of releases) release();
     });
+  }
+
+  /** Directories watched now (one watch each, however many kept plans listen to it). */
+  get watchedDirs(): number {
+    return this.watches.size;
   }
 
   private retire(key: string, entry: Entry): void {
@@ -337,6 +367,52 @@ export class PlanCache {
 
   get size(): number {
     return this.entries.size;
+  }
+}
+
+/**
+ * One fs.watch per directory, shared by every listener (the kept plans of one daemon mostly
+ * record the same module's directories): a daemon holds at most one watch per directory.
+ */
+export class DirWatches {
+  private readonly dirs = new Map<string, { watcher: FSWatcher; listeners: Set<(name: string | null) => void> }>();
+
+  /** Calls `listener` with the name of each entry of `dir` that changes; returns its release. A directory that cannot be watched is not (the check at build start still holds). */
+  add(dir: string, listener: (name: string | null) => void): () => void {
+    let w = this.dirs.get(dir);
+    if (w === undefined) {
+      const listeners = new Set<(name: string | null) => void>();
+      let watcher: FSWatcher;
+      try {
+        watcher = watch(dir, { persistent: false }, (_event, name) => {
+          for (const l of [...listeners]) l(name === null ? null : name.toString());
+        });
+      } catch {
+        return () => {};
+      }
+      watcher.on('error', () => {
+        watcher.close();
+        if (this.dirs.get(dir)?.watcher === watcher) this.dirs.delete(dir);
+      });
+      w = { watcher, listeners };
+      this.dirs.set(dir, w);
+    }
+    const entry = w;
+    entry.listeners.add(listener);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      entry.listeners.delete(listener);
+      if (entry.listeners.size === 0 && this.dirs.get(dir) === entry) {
+        entry.watcher.close();
+        this.dirs.delete(dir);
+      }
+    };
+  }
+
+  get size(): number {
+    return this.dirs.size;
   }
 }
 
@@ -379,7 +455,7 @@ async function disposeAll(disposers: (() => Promise<void> | void)[]): Promise<vo
 }
 
 /** Go files, module files and directories; not a binary written by `go build -o .` or an editor's backup. */
-function mayChangePlan(dir: string, name: string | Buffer | null): boolean {
+function mayChangePlan(dir: string, name: string | null): boolean {
   if (name === null) return true;
   const n = name.toString();
   if (n.endsWith('.go') || /^(go\.(mod|sum|work|work\.sum)|modules\.txt|vendor)$/.test(n)) return true;
@@ -398,39 +474,37 @@ function listDir(dir: string): string[] | null {
   }
 }
 
-function stampOf(path: string, now: number): Stamp | null {
+/** A stamp that knows the content (key files: a rewrite with the same bytes changes nothing). */
+function contentStamp(path: string): FileStamp | null {
   try {
-    const st = statSync(path);
-    const bytes = readFileSync(path);
-    return { size: st.size, mtimeMs: st.mtimeMs, sha: sha256(bytes), racy: st.mtimeMs >= now - RACY_MS };
+    return readStamped(path).stamp;
   } catch {
     return null;
   }
 }
 
-function sameStamp(was: Stamp | null, path: string, now: number): boolean {
-  let st;
+function recordFile(path: string): FileRecord | null {
   try {
-    st = statSync(path);
-  } catch {
-    return was === null;
-  }
-  if (was === null || !st.isFile()) return was === null && !st.isFile();
-  if (st.size === was.size && st.mtimeMs === was.mtimeMs && !was.racy) return true;
-  const again = stampOf(path, now);
-  return again !== null && again.sha === was.sha;
-}
-
-function recordFile(path: string, now: number): FileRecord | null {
-  try {
-    const st = statSync(path);
-    const bytes = readFileSync(path);
-    return { size: st.size, mtimeMs: st.mtimeMs, sha: sha256(bytes), racy: st.mtimeMs >= now - RACY_MS, header: scanGoHeader(bytes.toString('utf8')) };
+    const { stamp, bytes } = readStamped(path);
+    return { stamp, header: scanGoHeader(bytes.toString('utf8')) };
   } catch {
     return null;
   }
 }
 
-function sha256(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
+function dirMtimeNs(dir: string): bigint | null {
+  try {
+    return statSync(dir, { bigint: true }).mtimeNs;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * How far a file time may lag the moment it stands for: a time in whole seconds comes from a
+ * coarse file system (2 s covers FAT); finer ones from a clock that lags the wall clock by a
+ * scheduler tick at most.
+ */
+function granularityOf(mtimeNs: bigint): bigint {
+  return mtimeNs % 1_000_000_000n === 0n ? RACY_NS : 50_000_000n;
 }

@@ -1,7 +1,7 @@
 // One build the daemon runs for a front end, with the same code as an in-process `weft go`
 // (src/build/driver.ts: prepareGoRun, finishGoRun), and the background re-planning after a
 // watched directory changed.
-import { WeftError, describeTopLevelError } from '../errors.js';
+import { WeftError, describeTopLevelError, formatErrorData } from '../errors.js';
 import { envFromList, envToList, type DaemonBuild } from '../protocol/index.js';
 import { finishGoRun, prepareGoRun, releaseGoRun } from '../build/driver.js';
 import { extractWeftFlags, parseGoInvocation, parseProgressSetting } from '../build/go-args.js';
@@ -53,6 +53,22 @@ export async function serveBuild(req: DaemonBuild, conn: DaemonConnection, share
     conn.send({ t: 'exit', code });
     return;
   }
+  // Stopped now (weft daemon stop --now): every compile still to ask the job server fails with
+  // the reason, and the front end hears it; go's failure is the build's.
+  let stoppedNow = false;
+  const onStopNow = (): void => {
+    stoppedNow = true;
+    const reason = shared.stopNow.reason as WeftError;
+    spec.build?.server?.core.refuse(reason);
+    stderr(`${formatErrorData(reason.toData())}\n`);
+  };
+  if (shared.stopNow.aborted) {
+    await releaseGoRun(spec);
+    stderr(`${formatErrorData((shared.stopNow.reason as WeftError).toData())}\n`);
+    conn.send({ t: 'exit', code: 1 });
+    return;
+  }
+  shared.stopNow.addEventListener('abort', onStopNow, { once: true });
   try {
     const id = runId();
     const cpu0 = process.cpuUsage();
@@ -61,9 +77,13 @@ export async function serveBuild(req: DaemonBuild, conn: DaemonConnection, share
     if (done.t !== 'done' || done.id !== id) throw new WeftError('E_PROTOCOL', `expected "done" for run ${id}, got ${done.t}`);
     const cpu = process.cpuUsage(cpu0);
     const code = await finishGoRun(spec, done.code, { wallMs: done.wallMs, weftCpuMs: Math.round((cpu.user + cpu.system) / 1000), stderr });
-    conn.send({ t: 'exit', code });
+    conn.send({ t: 'exit', code: stoppedNow && code === 0 ? 1 : code });
   } finally {
-    await releaseGoRun(spec);
+    shared.stopNow.removeEventListener('abort', onStopNow);
+    // Stopped now while go may still run: its overlay and work files stay (go reads them); they
+    // are this daemon's, so the next weft process removes them once it is gone (src/owned-temp.ts).
+    if (stoppedNow) await spec.build?.server?.close();
+    else await releaseGoRun(spec);
   }
 }
 

@@ -62,7 +62,8 @@ export class ServerCore {
 
   constructor(ctx: BuildContext, opts: ServerCoreOptions = {}) {
     this.ctx = ctx;
-    this.handle = opts.handle ?? ((req, signal) => handleToolRequest(ctx, req, signal));
+    const handle = opts.handle ?? ((req, signal) => handleToolRequest(ctx, req, signal));
+    this.handle = (req, signal) => (this.refusal !== null ? Promise.reject(this.refusal) : handle(req, signal));
     this.onActivity = opts.onActivity ?? (() => {});
   }
 
@@ -84,6 +85,18 @@ export class ServerCore {
     this.touch();
     return s;
   }
+
+  /**
+   * From now on every call fails with `reason`, pending ones too: the build is being stopped
+   * under it (a daemon stopped with --now), and each compile must say so rather than hang or
+   * compile unwoven.
+   */
+  refuse(reason: WeftError): void {
+    this.refusal = reason;
+    for (const s of [...this.sessions]) if (s.pending) s.abort(reason);
+  }
+
+  private refusal: WeftError | null = null;
 
   /** Closes every session, rejecting pending calls (server shutdown). */
   closeAll(): void {

@@ -6,7 +6,7 @@
 // Node (node-shim.ts, with the TypeScript client and tool runner: client.ts, run-tool.ts).
 // It answers requests through the hooks of a BuildContext (src/weaving) and never plans, weaves
 // on this thread, installs or keeps a daemon: those rooms sit above it or plug in from below.
-// rooms: errors install log protocol toolexec weave weaving
+// rooms: errors install log owned-temp protocol toolexec weave weaving
 export * from './core.js';
 export * from './handlers.js';
 export * from './listen.js';

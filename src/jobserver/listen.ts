@@ -7,11 +7,12 @@
 // the same path, recreating the directory, so shims that arrive later still find it. Listening
 // happens on a temporary name renamed into place, because closing a listener unlinks the path it
 // was bound to, which by then may be another server's socket.
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { chmodSync, lstatSync, readdirSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { WeftError } from '../errors.js';
+import { dirOwnerAlive, makeOwnedTempDir } from '../owned-temp.js';
 import { encodeFrame, FrameDecoder, type ServerToShim } from '../protocol/index.js';
 import type { BuildContext } from '../weaving/build-context.js';
 import { ServerCore, type ServerCoreOptions } from './core.js';
@@ -57,7 +58,7 @@ export function makePrivateSocketDir(parent?: string): string {
   const base = parent ?? defaultSocketParent();
   let dir: string;
   try {
-    dir = mkdtempSync(join(base, 'weft-'));
+    dir = makeOwnedTempDir('weft-', base);
     chmodSync(dir, 0o700);
   } catch (e) {
     throw new WeftError('E_SOCKET', `cannot create a private socket directory in ${base}: ${(e as Error).message}`, {
@@ -333,8 +334,10 @@ async function removeStaleSocket(path: string): Promise<void> {
 
 /**
  * Removes private socket directories that weft processes killed with SIGKILL left behind in
- * `parent`: ours (same uid, `weft-XXXXXX`), holding a socket nobody listens on. Best effort and
- * off the critical path: callers start it after the build is running.
+ * `parent`: ours (same uid, `weft-XXXXXX`) whose owner process is gone (src/owned-temp.ts); one
+ * made by an older weft without an owner file when its socket refuses connections, or when it
+ * has none and is an hour old. Best effort and off the critical path: callers start it after
+ * the build is running.
  */
 export async function sweepStaleSocketDirs(parent: string = defaultSocketParent(), keep?: string): Promise<number> {
   let names: string[];
@@ -346,12 +349,20 @@ export async function sweepStaleSocketDirs(parent: string = defaultSocketParent(
   const uid = process.getuid?.();
   let removed = 0;
   for (const name of names) {
-    if (!/^weft-[A-Za-z0-9]{6}$/.test(name)) continue;
+    // weft-<uid> is the daemons' runtime directory (src/daemon/paths.ts), not a socket directory.
+    if (!/^weft-[A-Za-z0-9]{6}$/.test(name) || name === `weft-${uid ?? 0}`) continue;
     const dir = join(parent, name);
     if (dir === keep) continue;
     try {
       const st = lstatSync(dir);
       if (!st.isDirectory() || (uid !== undefined && st.uid !== uid)) continue;
+      const owned = dirOwnerAlive(dir);
+      if (owned === true) continue;
+      if (owned === false) {
+        rmSync(dir, { recursive: true, force: true });
+        removed++;
+        continue;
+      }
       const sock = join(dir, 'weft.sock');
       let isSocket = false;
       try {

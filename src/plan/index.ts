@@ -3,6 +3,6 @@
 // stale check after go) and the overlay build (overlay-mode.ts: when go's -overlay can carry
 // the plan's woven files, no -toolexec at all). It reads the build through src/weaving's
 // BuildContext; it must not import the job server, the driver, the daemon or the cli.
-// rooms: errors resolve toolexec weave weaving
+// rooms: errors file-stamp owned-temp resolve toolexec weave weaving
 export * from './plan.js';
 export * from './overlay-mode.js';

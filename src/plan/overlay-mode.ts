@@ -26,7 +26,7 @@ import type { ListedPackage } from '../resolve/go-list.js';
 import type { GoFlag } from '../toolexec/go-command-line.js';
 import type { WeavePackageResult } from '../weave/api.js';
 import type { BuildContext } from '../weaving/build-context.js';
-import { baseImportPath, isTestMain, writeOverlay, type BuildPlan, type MarkReason } from './plan.js';
+import { baseImportPath, freezePlan, isTestMain, writeOverlay, type BuildPlan, type MarkReason } from './plan.js';
 import { inModuleCache } from '../weaving/module-root.js';
 
 export interface OverlayFacts {
@@ -198,15 +198,19 @@ export function linkFileSource(pkgName: string, pkgs: readonly string[]): string
 }
 
 /**
- * Adds the woven packages' files to the plan's snapshot: go compiles what the overlay holds, not
- * a file edited while it builds, so such an edit must fail the build as a stale plan does.
+ * The plan with its woven packages' files added to its snapshot (a new plan: a kept one is
+ * shared), stamped as the plan read them: go compiles what the overlay holds, not a file edited
+ * while it builds, or while the plan was made, so such an edit must fail the build as a stale
+ * plan does.
  */
-export function snapshotWoven(plan: Pick<BuildPlan, 'packages' | 'verdicts' | 'userOverlay' | 'snapshot'>): void {
+export function withWovenSnapshot(plan: BuildPlan): BuildPlan {
+  const woven: [string, string[]][] = [];
   for (const [id, d] of plan.verdicts) {
     const p = plan.packages.get(id);
     if (d.reason !== 'woven' || p?.Dir === undefined) continue;
-    plan.snapshot.record(id, (p.GoFiles ?? []).map((f) => join(p.Dir!, f)).map((f) => plan.userOverlay[f] ?? f).filter((f) => f !== ''));
+    woven.push([id, (p.GoFiles ?? []).map((f) => join(p.Dir!, f)).map((f) => plan.userOverlay[f] ?? f).filter((f) => f !== '')]);
   }
+  return freezePlan({ ...plan, snapshot: plan.snapshot.with(woven, plan.stamps) });
 }
 
 /** Writes the overlay (the user's merged in) into a directory removed with the build; the flag for go ('' when nothing is overlaid). */

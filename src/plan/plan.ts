@@ -14,10 +14,11 @@
 // may inject are planned too (their listing is the closure of everything injectable, a fixed
 // point by construction: nothing outside it can enter the build through woven code).
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import { WeftError } from '../errors.js';
+import { stampFile, stampHolds, type FileStamp } from '../file-stamp.js';
+import { makeOwnedTempDir } from '../owned-temp.js';
 import { runGoList, type ListedPackage } from '../resolve/index.js';
 import { extractBuildFlags } from '../toolexec/build-flags.js';
 import { joinGoflags, lastFlag, parseGoCommand, parseGoflags } from '../toolexec/go-command-line.js';
@@ -40,6 +41,10 @@ export interface BuildPlan {
   counts: PlanTotals;
   /** What the plan read of unmarked packages, to check after the build that it still holds. */
   snapshot: PlanSnapshot;
+  /** Every file the plan screened, stamped before it was read (null: missing then). */
+  stamps: ReadonlyMap<string, FileStamp | null>;
+  /** Date.now() just before go list ran: a file or directory changed after it may not be what go listed. */
+  listedAtMs: number;
   /** The listing the plan was made from, by go list ImportPath. */
   packages: ReadonlyMap<string, ListedPackage>;
   /** The user's -overlay replacements (absolute paths). */
@@ -74,6 +79,18 @@ export interface PlanOptions {
   disposers?: (() => Promise<void> | void)[];
 }
 
+/**
+ * Test hook (WEFT_TEST_PAUSE_AFTER_PLAN once the plan is made, WEFT_TEST_PAUSE_IN_PLAN once it
+ * has screened every file): creates `<file>.reached`, then waits until `file` exists (at most a
+ * minute), so a test can change sources at that point.
+ */
+export async function waitForTestGate(file: string | undefined): Promise<void> {
+  if (file === undefined || file === '') return;
+  writeFileSync(`${file}.reached`, '');
+  const until = Date.now() + 60_000;
+  while (!existsSync(file) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+}
+
 /** The mark of this build's configuration: what toolexec mode's -V=full suffix carries. */
 export function planMark(ctx: Pick<BuildContext, 'suffix'>): string {
   return createHash('sha256').update(ctx.suffix).digest('hex').slice(0, 16);
@@ -84,9 +101,10 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
   const mark = planMark(ctx);
   const counts: PlanTotals = { listed: 0, candidates: 0, woven: 0, deferred: 0, dependents: 0, compileMarks: 0, overlayMarks: 0, goListRuns: 0, filesScanned: 0, filesParsed: 0, screenedInPool: 0, millis: 0 };
   // No aspects: nothing to mark, nothing to list.
-  if (ctx.planWeaver === null) return { mark, compileMarks: new Map(), flags: [], counts, snapshot: new PlanSnapshot(), packages: new Map(), userOverlay: {}, verdicts: new Map(), forceUnmarked: new Set() };
+  if (ctx.planWeaver === null) return freezePlan({ mark, compileMarks: new Map(), flags: [], counts, snapshot: PlanSnapshot.EMPTY, stamps: new Map(), listedAtMs: Date.now(), packages: new Map(), userOverlay: {}, verdicts: new Map(), forceUnmarked: new Set() });
   const cmd = parseGoCommand(opts.goArgs);
   const flags = extractBuildFlags(opts.goArgs, opts.env, opts.dir, findMainModules(opts.dir, opts.env['GOWORK'])).flags;
+  const listedAtMs = Date.now();
   const listing = await runGoList(cmd.packages.length > 0 ? cmd.packages : ['.'], {
     go: opts.go, dir: opts.dir, env: opts.env, flags, export: false, test: cmd.subcommand === 'test' || cmd.subcommand === 'vet',
   });
@@ -103,18 +121,20 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
   const carriesLinkDeps = new Set<string>();
   counts.listed = packages.size;
   counts.goListRuns = 1;
-  const snapshot = new PlanSnapshot();
+  const unmarked: [string, readonly string[]][] = [];
   const injecting = ctx.importcfg !== null;
   const toScreen = [...packages.values()].flatMap((p) => {
     const input = weaveInputOfListed(ctx, p, userOverlay);
     return input === null ? [] : [{ p, input }];
   });
+  // Stamped before the screening and the weaves read them: an edit from now on shows in the stamp.
+  const stamps = stampFiles(toScreen.flatMap((x) => x.input.files));
   const screened = ctx.planScreen !== null ? await ctx.planScreen(toScreen.map((x) => x.input)) : null;
   counts.screenedInPool = screened?.inPool ?? 0;
   await Promise.all(toScreen.map(async ({ p, input }, i) => {
     const reason = await decide(ctx, p, input, weaveEnv, counts, screened?.screenings[i]);
     if (reason === null || opts.forceUnmarked?.has(markKeyOf(p))) {
-      snapshot.record(p.ImportPath, input.files);
+      unmarked.push([p.ImportPath, input.files]);
       return;
     }
     decided.set(p.ImportPath, reason.reason);
@@ -146,13 +166,24 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
   }
   for (const key of opts.forceUnmarked ?? []) marks.delete(key);
 
+  await waitForTestGate(opts.env['WEFT_TEST_PAUSE_IN_PLAN']);
+
   // Placed also when the build turns out to be an overlay build (src/plan/overlay-mode.ts,
   // decided from this plan): a kept plan may serve both kinds, and the marks cost one small file.
   const placed = placeMarks(ctx, opts, cmd, packages, marks, testMainsMarked, mark, userOverlay);
   counts.compileMarks = marks.size;
   counts.overlayMarks = placed.overlayKeys;
   counts.millis = Math.round(performance.now() - t0);
-  return { mark, compileMarks: marks, flags: placed.flags, counts, snapshot, packages, userOverlay, verdicts, forceUnmarked: opts.forceUnmarked ?? new Set() };
+  const snapshot = PlanSnapshot.EMPTY.with(unmarked, stamps);
+  return freezePlan({ mark, compileMarks: marks, flags: placed.flags, counts, snapshot, stamps, listedAtMs, packages, userOverlay, verdicts, forceUnmarked: opts.forceUnmarked ?? new Set() });
+}
+
+/**
+ * A plan is shared by the builds that use it (a daemon's kept plans): frozen, so a change is a
+ * new plan object (`{ ...plan, field }`) and no build sees another's edit mid-way.
+ */
+export function freezePlan(plan: BuildPlan): BuildPlan {
+  return Object.freeze(plan);
 }
 
 /**
@@ -206,9 +237,13 @@ function placeMarks(
   return { flags, overlayKeys: Object.keys(overlay).length };
 }
 
-/** Writes the overlay file (the user's -overlay merged in) into a directory removed with the plan's owner. */
+/**
+ * Writes the overlay file (the user's -overlay merged in) into a directory removed with the
+ * plan's owner; owned by this process (src/owned-temp.ts), so a later build removes it if this
+ * one is killed.
+ */
 export function writeOverlay(disposers: (() => Promise<void> | void)[], user: Readonly<Record<string, string>>, files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'weft-overlay-'));
+  const dir = makeOwnedTempDir(OVERLAY_PREFIX);
   disposers.push(() => rmSync(dir, { recursive: true, force: true }));
   const replace: Record<string, string> = { ...user };
   let n = 0;
@@ -224,6 +259,9 @@ export function writeOverlay(disposers: (() => Promise<void> | void)[], user: Re
   writeFileSync(json, JSON.stringify({ Replace: replace }));
   return json;
 }
+
+/** The overlay directories' prefix in the temporary directory (swept by later builds when their owner is gone). */
+export const OVERLAY_PREFIX = 'weft-overlay-';
 
 /**
  * The user's -overlay (command line, else GOFLAGS), paths made absolute as go resolves them
@@ -349,42 +387,37 @@ function pickEnv(env: NodeJS.ProcessEnv, keys: readonly string[]): Record<string
 }
 
 /**
- * The files of unmarked packages as the plan read them. After the build, a file whose size or
- * modification time changed, or whose time is too close to the plan to trust (a write in the
- * same clock tick as the read: git's "racy" case), is compared by content; a package with a
- * changed file is planned again, and if it would now be woven the build is reported stale.
+ * The files of unmarked packages as the plan read them: their stamps (src/file-stamp.ts), taken
+ * before the plan read them. After the build, a package with a file that no longer holds its
+ * stamp is planned again, and if it would now be woven the build is reported stale. Immutable:
+ * a kept plan is read by several builds at once, so a change makes a new snapshot (`with`).
  */
 export class PlanSnapshot {
-  readonly startedMs = Date.now();
-  private readonly files = new Map<string, { pkg: string; size: number; mtimeMs: number; sha?: string }>();
-  private readonly byPackage = new Map<string, string[]>();
+  private constructor(
+    private readonly files: ReadonlyMap<string, { readonly pkg: string; readonly stamp: FileStamp | null }>,
+    private readonly byPackage: ReadonlyMap<string, readonly string[]>,
+  ) {
+    Object.freeze(this);
+  }
 
-  record(pkg: string, paths: readonly string[]): void {
-    this.byPackage.set(pkg, [...paths]);
-    for (const path of paths) {
-      try {
-        const st = statSync(path);
-        const entry: { pkg: string; size: number; mtimeMs: number; sha?: string } = { pkg, size: st.size, mtimeMs: st.mtimeMs };
-        if (isRacy(st.mtimeMs, this.startedMs)) entry.sha = sha256File(path);
-        this.files.set(path, entry);
-      } catch {
-        // An unreadable file fails the compile itself; nothing to compare later.
-      }
+  static readonly EMPTY = new PlanSnapshot(new Map(), new Map());
+
+  /** This snapshot with the files of each package stamped as `stamps` says (a file without a stamp there is stamped now). */
+  with(packages: Iterable<readonly [pkg: string, paths: readonly string[]]>, stamps: ReadonlyMap<string, FileStamp | null>): PlanSnapshot {
+    const files = new Map(this.files);
+    const byPackage = new Map(this.byPackage);
+    for (const [pkg, paths] of packages) {
+      byPackage.set(pkg, Object.freeze([...paths]));
+      for (const path of paths) files.set(path, Object.freeze({ pkg, stamp: stamps.has(path) ? stamps.get(path)! : stampFile(path) }));
     }
+    return new PlanSnapshot(files, byPackage);
   }
 
   /** Packages with a file that changed since the plan read it. */
   changedPackages(): string[] {
     const out = new Set<string>();
     for (const [path, was] of this.files) {
-      if (out.has(was.pkg)) continue;
-      try {
-        const st = statSync(path);
-        if (st.size !== was.size || st.mtimeMs !== was.mtimeMs) out.add(was.pkg);
-        else if (was.sha !== undefined && sha256File(path) !== was.sha) out.add(was.pkg);
-      } catch {
-        out.add(was.pkg);
-      }
+      if (!out.has(was.pkg) && !stampHolds(was.stamp, path)) out.add(was.pkg);
     }
     return [...out];
   }
@@ -393,18 +426,21 @@ export class PlanSnapshot {
     return this.byPackage.get(pkg) ?? [];
   }
 
+  /** The stamp the snapshot holds for a file (undefined: not in the snapshot). */
+  stampOf(path: string): FileStamp | null | undefined {
+    return this.files.get(path)?.stamp;
+  }
+
   get size(): number {
     return this.files.size;
   }
 }
 
-/** File times have at best the file system's granularity; within 2 s of the read, the time cannot vouch for the content. */
-function isRacy(mtimeMs: number, readMs: number): boolean {
-  return mtimeMs >= readMs - 2000;
-}
-
-function sha256File(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
+/** Stamps every file before it is read (src/file-stamp.ts): what the plan's verdicts vouch for. */
+export function stampFiles(paths: Iterable<string>): Map<string, FileStamp | null> {
+  const out = new Map<string, FileStamp | null>();
+  for (const path of paths) if (!out.has(path)) out.set(path, stampFile(path));
+  return out;
 }
 
 /**

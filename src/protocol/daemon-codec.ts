@@ -34,7 +34,9 @@ export function validateFrontMessage(x: unknown): FrontToDaemon {
         int(o, 'wallMs', 'daemon done message');
         break;
       case 'status':
+        break;
       case 'stop':
+        if (o['now'] !== undefined && typeof o['now'] !== 'boolean') throw bad('daemon stop request', 'now', 'a boolean', o['now']);
         break;
       default:
         throw bad('daemon request', 't', '"build", "done", "status" or "stop"', o['t']);

@@ -31,6 +31,11 @@ export interface DaemonStatusRequest {
 
 export interface DaemonStopRequest {
   t: 'stop';
+  /**
+   * Stop without waiting for builds in flight: they are told, and fail naming why. Without it
+   * the daemon stops taking builds and exits once its last one ends, however long it runs.
+   */
+  now?: boolean;
 }
 
 export type FrontToDaemon = DaemonBuild | DaemonDone | DaemonStatusRequest | DaemonStopRequest;

@@ -30,6 +30,11 @@ export interface WeavePackageInput {
    * come back in `typeQuestions` instead.
    */
   types?: TypeFacts;
+  /**
+   * The files' bytes, in the order of `files`, read once by the caller (the weave cache hashed
+   * exactly these for its key): the weaver weaves them instead of reading the files again.
+   */
+  sources?: Uint8Array[];
 }
 
 export interface WovenFile {

@@ -47,9 +47,10 @@ export interface WeaveCallOptions {
   signal?: AbortSignal;
   /**
    * Wraps the weaving of a package that passed the screening (a cache): called with the
-   * complete input and the function that weaves it; may answer without calling it.
+   * complete input and the function that weaves it (given an input, that one: the cache hands
+   * over the bytes it hashed); may answer without calling it.
    */
-  around?: (input: WeavePackageInput, weave: () => Promise<WeaveOutcome>) => Promise<WeaveOutcome>;
+  around?: (input: WeavePackageInput, weave: (input?: WeavePackageInput) => Promise<WeaveOutcome>) => Promise<WeaveOutcome>;
   /** The package's screening, already made (a plan screens all its packages at once, see screenPackages). */
   screened?: Screening;
 }
@@ -68,9 +69,9 @@ export function createWeaver(opts: WeaverOptions): (input: WeavePackageInput, ca
       const screened = call.screened ?? screenPackage(input, config, await mainModulePath(input.moduleRoot), prefilter !== undefined ? { prefilter } : {});
       if (screened.verdict === 'none') return { ok: true, result: screened.result };
       if (call.importcfgPackages !== undefined) input = { ...input, importcfgPackages: await call.importcfgPackages() };
-      const task: WeaveTask = { input, fingerprint: config.fingerprint };
       const runOptions = call.signal !== undefined ? { signal: call.signal } : {};
-      const weave = async (): Promise<WeaveOutcome> => {
+      const weave = async (given: WeavePackageInput = input): Promise<WeaveOutcome> => {
+        const task: WeaveTask = { input: given, fingerprint: config.fingerprint };
         const outcome = await pool.run<WeaveOutcome>(WEAVE_WORKER_URL, task, undefined, runOptions);
         return !outcome.ok && outcome.error.message === NEED_CONFIG ? pool.run<WeaveOutcome>(WEAVE_WORKER_URL, { ...task, config }, undefined, runOptions) : outcome;
       };

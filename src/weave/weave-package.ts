@@ -200,7 +200,7 @@ function readHead(path: string, max: number): string | null {
 export async function weavePackage(input: WeavePackageInput, config: ResolvedConfig, deps: WeaveDeps = {}): Promise<WeavePackageResult> {
   const result = emptyResult();
   if (config.aspects.length === 0 || input.files.length === 0) return result;
-  const read = deps.readFile ?? readFileNow;
+  const read = deps.readFile ?? (input.sources !== undefined ? readSources(input.files, input.sources) : readFileNow);
   let firstText: string | null = null;
   if (usesPackageName(config)) {
     firstText = decoder.decode(await readBytes(read, input.files[0]!));
@@ -314,6 +314,15 @@ export function mainModulePath(root: string): Promise<string> {
 // each waiting behind the other threads' file work; a worker thread may as well block.
 async function readFileNow(path: string): Promise<Uint8Array> {
   return readFileSync(path);
+}
+
+/** Reads from the bytes the caller read (and hashed) already: a file is never read twice in one weave. */
+function readSources(files: readonly string[], sources: readonly Uint8Array[]): (path: string) => Promise<Uint8Array> {
+  return async (path) => {
+    const bytes = sources[files.indexOf(path)];
+    if (bytes === undefined) throw new Error('not among the bytes read for the weave');
+    return bytes;
+  };
 }
 
 async function readBytes(read: (p: string) => Promise<Uint8Array>, path: string): Promise<Uint8Array> {

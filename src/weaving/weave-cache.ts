@@ -4,7 +4,7 @@
 // a build pays for hashing only where it would otherwise parse.
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parseSize, sha256Hex, WeaveCache, weaveKey, weftBuildIdentity, DEFAULT_CACHE_MAX_BYTES, type RemoteStore, type WeaveKeyInput } from '../cache/index.js';
+import { parseSize, sha256Hex, WeaveCache, weaveInputDigest, weaveKey, weftBuildIdentity, DEFAULT_CACHE_MAX_BYTES, type RemoteStore, type WeaveKeyInput } from '../cache/index.js';
 import { collectInjectedPackages, fingerprintAspects } from '../config/fingerprint.js';
 import { lastFlag, parseGoCommand, parseGoflags } from '../toolexec/go-command-line.js';
 import { emptyWeaveStats, type WeaveOutcome, type WeavePackageInput, type WeavePackageResult } from '../weave/api.js';
@@ -45,31 +45,44 @@ const decoder = new TextDecoder();
  * Errors are never cached; a file that cannot be read skips the cache (the weaver reports it).
  */
 export function cachedWeave(ctx: BuildContext, cache: WeaveCache, weave: WeaveModule, env: Readonly<Record<string, string>>) {
-  return async (input: WeavePackageInput, run: () => Promise<WeaveOutcome>): Promise<WeaveOutcome> => {
-    let key: string;
+  return async (input: WeavePackageInput, run: (input?: WeavePackageInput) => Promise<WeaveOutcome>): Promise<WeaveOutcome> => {
+    let keyed: KeyedInput;
     try {
-      key = await weaveKeyOf(ctx, weave, env, input);
+      keyed = await keyedInputOf(ctx, weave, env, input);
     } catch (e) {
       ctx.log.debug(`weave cache: no key for ${input.importPath} (${(e as Error).message}); weaving`);
       return run();
     }
-    const hit = await cache.get<Omit<WeavePackageResult, 'stats'>>(key, input.files);
+    const hit = await cache.get<Omit<WeavePackageResult, 'stats'>>(keyed.key, input.files, keyed.digest);
     if (hit !== null) {
       return { ok: true, result: { ...hit, stats: emptyWeaveStats() } };
     }
-    const outcome = await run();
-    if (outcome.ok) cache.put(key, outcome.result, input.files);
+    // The weave is made from the bytes the key hashed, not from a second read of the files.
+    const outcome = await run({ ...input, sources: keyed.sources });
+    if (outcome.ok) cache.put(keyed.key, outcome.result, input.files, keyed.digest);
     return outcome;
   };
+}
+
+/** A package's files read once: the key and input digest computed from those bytes, and the bytes to weave. */
+interface KeyedInput {
+  key: string;
+  digest: string;
+  sources: Buffer[];
 }
 
 /** Every input of the key, gathered for one candidate package (see src/cache/key.ts for why each). */
 /** `env` is the compile's forwarded environment (GOOS, GOARCH, GOFLAGS as the tool sees them). */
 export async function weaveKeyOf(ctx: BuildContext, weave: WeaveModule, env: Readonly<Record<string, string>>, input: WeavePackageInput): Promise<string> {
-  const files = input.files.map((path) => ({ path, bytes: readFileSync(path) }));
+  return (await keyedInputOf(ctx, weave, env, input)).key;
+}
+
+async function keyedInputOf(ctx: BuildContext, weave: WeaveModule, env: Readonly<Record<string, string>>, input: WeavePackageInput): Promise<KeyedInput> {
+  const files = input.files.map((path, i) => ({ path, bytes: input.sources?.[i] !== undefined ? Buffer.from(input.sources[i]!) : readFileSync(path) }));
   const modulePath = await weave.mainModulePath(input.moduleRoot);
   const firstText = weave.usesPackageName(ctx.config) && files[0] !== undefined ? decoder.decode(files[0].bytes) : null;
   const aspects = weave.applicableAspects(input, ctx.config, modulePath, firstText);
+  const hashed = files.map((f) => ({ name: basename(f.path), sha256: sha256Hex(f.bytes) }));
   const k: WeaveKeyInput = {
     buildIdentity: weftBuildIdentity(),
     aspectsFingerprint: fingerprintAspects(aspects),
@@ -82,12 +95,12 @@ export async function weaveKeyOf(ctx: BuildContext, weave: WeaveModule, env: Rea
     goarch: env['GOARCH'] ?? hostGoarch(),
     lang: input.lang,
     buildTags: buildTagsOf(ctx.buildFlags, env['GOFLAGS'] ?? ''),
-    files: files.map((f) => ({ name: basename(f.path), sha256: sha256Hex(f.bytes) })),
+    files: hashed,
     importcfgPackages: input.importcfgPackages,
     injectedIdentity: ctx.injectedIdentity !== null ? ctx.injectedIdentity(collectInjectedPackages(aspects)) : '',
     typeOracle: typeFactsKey(input.types),
   };
-  return weaveKey(k);
+  return { key: weaveKey(k), digest: weaveInputDigest(hashed), sources: files.map((f) => f.bytes) };
 }
 
 /**

@@ -11,6 +11,9 @@ import { test } from 'node:test';
 import { decodeActionResult, encodeActionResult, HttpRemoteStore, redactUrl, remoteStoreFromEnv } from '../../../src/cache/remote.js';
 import { WeaveCache } from '../../../src/cache/weave-cache.js';
 
+/** The digest of the bytes a test entry says it was woven from. */
+const IN = 'a'.repeat(64);
+
 const key = 'ab'.repeat(32);
 
 interface Fake {
@@ -111,10 +114,10 @@ test('a slow remote gives one warning and local weaving, and the build goes on w
       log: { warn: (m) => warnings.push(m), debug: () => {} },
     });
     const t0 = Date.now();
-    assert.equal(await cache.get(key, ['/a.go']), null);
-    assert.equal(await cache.get('cd'.repeat(32), ['/a.go']), null);
+    assert.equal(await cache.get(key, ['/a.go'], IN), null);
+    assert.equal(await cache.get('cd'.repeat(32), ['/a.go'], IN), null);
     assert.ok(Date.now() - t0 < 1900, 'the second lookup does not ask the dead remote again');
-    cache.put(key, { files: [] }, ['/a.go']);
+    cache.put(key, { files: [] }, ['/a.go'], IN);
     await cache.close();
     assert.equal(warnings.length, 1);
     assert.match(warnings[0]!, /remote weave cache http:\/\/127\.0\.0\.1:\d+ failed \(GET \/ac\/[0-9a-f]+: no answer within 200 ms\); this build weaves locally/);
@@ -129,12 +132,12 @@ test('a remote hit is verified, decoded for this compile and copied into the loc
   try {
     const dirA = join(mkdtempSync(join(tmpdir(), 'weft-remote-unit-')), 'weave');
     const a = new WeaveCache({ dir: dirA, remote: new HttpRemoteStore({ url: fake.url, writable: true }), log: { warn: assert.fail, debug: () => {} } });
-    a.put(key, { files: [{ original: '/a/x.go', text: '//line /a/x.go:1:1\n' }] }, ['/a/x.go']);
+    a.put(key, { files: [{ original: '/a/x.go', text: '//line /a/x.go:1:1\n' }] }, ['/a/x.go'], IN);
     await a.close();
     assert.equal(a.counters.uploaded, 1);
     const dirB = join(mkdtempSync(join(tmpdir(), 'weft-remote-unit-')), 'weave');
     const b = new WeaveCache({ dir: dirB, remote: new HttpRemoteStore({ url: fake.url, writable: false }), log: { warn: assert.fail, debug: () => {} } });
-    assert.deepEqual(await b.get(key, ['/b/x.go']), { files: [{ original: '/b/x.go', text: '//line /b/x.go:1:1\n' }] });
+    assert.deepEqual(await b.get(key, ['/b/x.go'], IN), { files: [{ original: '/b/x.go', text: '//line /b/x.go:1:1\n' }] });
     assert.deepEqual({ ...b.counters }, { localHits: 0, localMisses: 1, remoteHits: 1, remoteMisses: 0, stored: 1, uploaded: 0, corrupt: 0 });
     assert.equal(b.local.read(key).kind, 'hit');
     await b.close();

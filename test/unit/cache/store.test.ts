@@ -9,6 +9,9 @@ import { test } from 'node:test';
 import { LocalStore } from '../../../src/cache/store.js';
 import { WeaveCache } from '../../../src/cache/weave-cache.js';
 
+/** The digest of the bytes a test entry says it was woven from. */
+const IN = 'a'.repeat(64);
+
 const key = (n: number): string => n.toString(16).padStart(64, '0');
 
 function tmp(): string {
@@ -108,9 +111,9 @@ test('a build facade warns once and goes on when the cache cannot be written (di
       },
     },
   });
-  cache.put(key(1), { files: [] }, ['/a.go']);
-  cache.put(key(2), { files: [] }, ['/a.go']);
-  assert.equal(await cache.get(key(1), ['/a.go']), null);
+  cache.put(key(1), { files: [] }, ['/a.go'], IN);
+  cache.put(key(2), { files: [] }, ['/a.go'], IN);
+  assert.equal(await cache.get(key(1), ['/a.go'], IN), null);
   assert.equal(warnings.length, 1);
   assert.match(warnings[0]!, /cannot write the weave cache .*ENOSPC.*this build weaves without storing/);
   assert.equal(cache.counters.stored, 0);
@@ -121,10 +124,10 @@ test('a corrupt entry is a miss with a debug line, and counted', async () => {
   const debug: string[] = [];
   const dir = join(tmp(), 'weave');
   const cache = new WeaveCache({ dir, log: { warn: () => {}, debug: (m) => debug.push(m) } });
-  cache.put(key(1), { files: [{ original: '/x/a.go', text: '//line /x/a.go:1:1\npackage a' }] }, ['/x/a.go']);
-  assert.deepEqual(await cache.get(key(1), ['/y/a.go']), { files: [{ original: '/y/a.go', text: '//line /y/a.go:1:1\npackage a' }] });
+  cache.put(key(1), { files: [{ original: '/x/a.go', text: '//line /x/a.go:1:1\npackage a' }] }, ['/x/a.go'], IN);
+  assert.deepEqual(await cache.get(key(1), ['/y/a.go'], IN), { files: [{ original: '/y/a.go', text: '//line /y/a.go:1:1\npackage a' }] });
   writeFileSync(cache.local.pathOf(key(1)), 'weft-cache 1 00 3 x\nabc');
-  assert.equal(await cache.get(key(1), ['/y/a.go']), null);
+  assert.equal(await cache.get(key(1), ['/y/a.go'], IN), null);
   assert.equal(cache.counters.corrupt, 1);
   assert.match(debug.join('\n'), /corrupt .*discarded, weaving again/);
   await cache.close();

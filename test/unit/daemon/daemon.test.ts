@@ -165,3 +165,98 @@ test('a build that reaches a stopping daemon is sent to the next daemon (replace
     rt.cleanup();
   }
 });
+
+test('a stopped daemon drains until its last build ends, however long (past the old 60 s cap, shortened here)', async () => {
+  const rt = runtime();
+  const mod = '/nonexistent/module-draining';
+  const files = daemonFiles(rt.dir, daemonKey(mod));
+  const identity = 'test-identity';
+  let release = (): void => {};
+  const held = new Promise<void>((r) => (release = r));
+  let started = (): void => {};
+  const inFlight = new Promise<void>((r) => (started = r));
+  let exited = false;
+  const served = runDaemon({
+    moduleRoot: mod,
+    // The old cap on draining, shortened so that a cap coming back fails this test at once.
+    env: { ...rt.env, WEFT_TEST_DAEMON_IDENTITY: identity, WEFT_TEST_DAEMON_DRAIN_MS: '200ms' },
+    log: createLogger({ level: 'info', sink: () => {} }),
+    build: async (_req, conn) => {
+      started();
+      await held;
+      conn.send({ t: 'exit', code: 0 });
+    },
+  }).then((code) => {
+    exited = true;
+    return code;
+  });
+  const build = { t: 'build', identity, cwd: mod, args: ['build', '.'], env: [], stderrTTY: false, stdoutTTY: false };
+  try {
+    for (let i = 0; i < 400 && !existsSync(files.sock); i++) await new Promise((r) => setTimeout(r, 10));
+    const c = await new Promise<Socket>((resolve, reject) => {
+      const s = createConnection(files.sock, () => resolve(s));
+      s.on('error', reject);
+    });
+    const answers: Record<string, unknown>[] = [];
+    let closed = false;
+    const decoder = new FrameDecoder();
+    c.on('data', (chunk) => answers.push(...(decoder.push(chunk) as Record<string, unknown>[]).filter((m) => !(m['t'] === 'stderr' && m['text'] === ''))));
+    c.on('close', () => (closed = true));
+    c.write(encodeFrame(build));
+    await inFlight;
+    assert.deepEqual(await ask(files.sock, { t: 'stop' }), { t: 'stopped' });
+    // Well past the (shortened) cap: the build still has its daemon.
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(closed, false, 'the build\'s connection is still open');
+    assert.equal(exited, false, 'the daemon still serves its build');
+    release();
+    assert.equal(await served, 0);
+    for (let i = 0; i < 200 && answers.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(answers, [{ t: 'exit', code: 0 }], 'the build ended with its own result');
+  } finally {
+    release();
+    rt.cleanup();
+  }
+});
+
+test('weft daemon stop --now does not wait: the build in flight is told why and fails, and the daemon exits', async () => {
+  const rt = runtime();
+  const mod = '/nonexistent/module-stop-now';
+  const files = daemonFiles(rt.dir, daemonKey(mod));
+  const identity = 'test-identity';
+  let started = (): void => {};
+  const inFlight = new Promise<void>((r) => (started = r));
+  // A build that would run forever unless told: it fails with what the daemon says.
+  const served = runDaemon({
+    moduleRoot: mod,
+    env: { ...rt.env, WEFT_TEST_DAEMON_IDENTITY: identity, WEFT_TEST_DAEMON_DRAIN_MS: '2s' },
+    log: createLogger({ level: 'info', sink: () => {} }),
+    build: async (_req, conn, shared) => {
+      started();
+      await new Promise<void>((resolve) => shared.stopNow.addEventListener('abort', () => resolve(), { once: true }));
+      conn.send({ t: 'stderr', text: `weft: ${(shared.stopNow.reason as Error).message}\n` });
+      conn.send({ t: 'exit', code: 1 });
+    },
+  });
+  const build = { t: 'build', identity, cwd: mod, args: ['build', '.'], env: [], stderrTTY: false, stdoutTTY: false };
+  try {
+    for (let i = 0; i < 400 && !existsSync(files.sock); i++) await new Promise((r) => setTimeout(r, 10));
+    const c = await new Promise<Socket>((resolve, reject) => {
+      const s = createConnection(files.sock, () => resolve(s));
+      s.on('error', reject);
+    });
+    const answers: Record<string, unknown>[] = [];
+    const decoder = new FrameDecoder();
+    c.on('data', (chunk) => answers.push(...(decoder.push(chunk) as Record<string, unknown>[]).filter((m) => !(m['t'] === 'stderr' && m['text'] === ''))));
+    c.write(encodeFrame(build));
+    await inFlight;
+    assert.deepEqual(await ask(files.sock, { t: 'stop', now: true }), { t: 'stopped' });
+    assert.equal(await served, 0, 'the daemon exits without the build having ended on its own');
+    for (let i = 0; i < 200 && answers.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(answers[0]?.['t'], 'stderr');
+    assert.match(String(answers[0]?.['text']), /stopped \(weft daemon stop --now\) before the build ended/);
+    assert.deepEqual(answers[1], { t: 'exit', code: 1 });
+  } finally {
+    rt.cleanup();
+  }
+});

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { planKey, recordPlan, refreshFiles, revalidatePlan, sameVerdict, type PlanRecord } from '../../../src/daemon/plan-cache.js';
-import type { BuildPlan } from '../../../src/plan/plan.js';
+import { DirWatches, planKey, recordPlan, refreshFiles, revalidatePlan, sameVerdict, type PlanRecord } from '../../../src/daemon/plan-cache.js';
+import { stampFiles, type BuildPlan } from '../../../src/plan/plan.js';
 import type { ListedPackage } from '../../../src/resolve/go-list.js';
 
 /** A module m with packages m/a (a.go, a_test.go) and m/b (b.go), and a dependency in a fake module cache. */
@@ -26,8 +26,18 @@ function makeModule(): { root: string; modcache: string; plan: BuildPlan; env: N
     { ImportPath: 'dep', Name: 'dep', Dir: dep, GoFiles: ['dep.go'], Module: { Path: 'dep', Dir: dep, Version: 'v1.0.0' } },
     { ImportPath: 'fmt', Name: 'fmt', Dir: '/usr/lib/go/src/fmt', GoFiles: ['print.go'], Standard: true },
   ];
-  const plan = { packages: new Map(listed.map((p) => [p.ImportPath, p])) } as unknown as BuildPlan;
+  // As in an edit loop: the files were written a while before the build listed them.
+  backdate(base);
+  const plan = { packages: new Map(listed.map((p) => [p.ImportPath, p])), stamps: new Map(), listedAtMs: Date.now() } as unknown as BuildPlan;
   return { root, modcache, plan, env: { GOMODCACHE: modcache, HOME: base } };
+}
+
+function backdate(dir: string): void {
+  const then = new Date(Date.now() - 60_000);
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.isDirectory()) backdate(join(dir, e.name));
+    utimesSync(join(dir, e.name), then, then);
+  }
 }
 
 function record(m: ReturnType<typeof makeModule>): PlanRecord {
@@ -112,4 +122,42 @@ test('the plan key follows what changes the listing, not what only changes the o
   assert.notEqual(planKey({ suffix: 'weft@1;abd' }, base), k);
   assert.equal(planKey(ctx, { ...base, goArgs: ['build', '-overlay=o.json', './...'] }), null, 'a user -overlay is read by the plan: never kept');
   assert.equal(planKey(ctx, { ...base, env: { ...base.env, GOFLAGS: '-overlay=/o.json' } }), null);
+});
+
+test('kept plans share one watch per directory; the watch goes with its last listener', async () => {
+  const m = makeModule();
+  const r = record(m);
+  const watches = new DirWatches();
+  const heard: string[] = [];
+  const first = [...r.dirs.keys()].map((d) => watches.add(d, (n) => heard.push(`1:${n}`)));
+  const second = [...r.dirs.keys()].map((d) => watches.add(d, (n) => heard.push(`2:${n}`)));
+  assert.equal(watches.size, r.dirs.size, 'one watch per directory, not one per plan');
+  writeFileSync(join(m.root, 'b', 'b.go'), 'package b\n\nfunc B() int { return 2 }\n');
+  for (let i = 0; i < 100 && !(heard.includes('1:b.go') && heard.includes('2:b.go')); i++) await new Promise((res) => setTimeout(res, 20));
+  assert.ok(heard.includes('1:b.go') && heard.includes('2:b.go'), `both plans hear the edit: ${heard.join(' ')}`);
+  for (const release of first) release();
+  assert.equal(watches.size, r.dirs.size, 'still watched for the second plan');
+  for (const release of second) release();
+  assert.equal(watches.size, 0);
+});
+
+test('a plan is not kept when a file changed while it was made: after the screening read it, or after go list listed it', () => {
+  const m = makeModule();
+  const a = join(m.root, 'a', 'a.go');
+  // The screening stamped and read a.go; then it was saved (a new size and time).
+  const screened = { ...m.plan, stamps: stampFiles([a]) } as BuildPlan;
+  writeFileSync(a, 'package a\n\nimport "fmt"\n\nfunc A() { fmt.Println("saved while planning") }\n');
+  assert.equal(recordPlan(screened, m.env, m.modcache), null, 'the record must not take the new content for what the plan saw');
+  // A file the screening did not read (a test file), saved after go list started.
+  const n = makeModule();
+  writeFileSync(join(n.root, 'a', 'a_test.go'), 'package a\n\nimport ("os"; "testing")\n\nfunc TestA(t *testing.T) { _ = os.Args }\n');
+  assert.equal(recordPlan({ ...n.plan, listedAtMs: Date.now() - 1000 } as BuildPlan, n.env, n.modcache), null);
+  // A file added to a directory after go list started.
+  const o = makeModule();
+  const listedAtMs = Date.now() - 1000;
+  writeFileSync(join(o.root, 'b', 'c.go'), 'package b\n');
+  assert.equal(recordPlan({ ...o.plan, listedAtMs } as BuildPlan, o.env, o.modcache), null);
+  // Nothing changed: kept.
+  const q = makeModule();
+  assert.notEqual(recordPlan({ ...q.plan, stamps: stampFiles([join(q.root, 'a', 'a.go')]) } as BuildPlan, q.env, q.modcache), null);
 });

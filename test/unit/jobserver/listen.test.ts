@@ -1,13 +1,14 @@
 // The socket layer with a real unix socket and the TypeScript client as the shim.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { emptyConfig } from '../../../src/config/index.js';
 import { WeftError } from '../../../src/errors.js';
+import { OWNER_FILE } from '../../../src/owned-temp.js';
 import { encodeFrame, PROTOCOL_VERSION, type ToolRequest } from '../../../src/protocol/index.js';
 import { callServer, listenJobServer, makePrivateSocketDir } from '../../../src/jobserver/index.js';
 import { createBuildContext } from '../../../src/weaving/index.js';
@@ -219,11 +220,19 @@ describe('stale socket directories', () => {
     const dead = makePrivateSocketDir(parent);
     const r = spawnSync(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(join(dead, 'weft.sock'))}, () => process.kill(process.pid, 'SIGKILL'))`]);
     assert.equal(r.signal, 'SIGKILL');
+    // The killed process owned it (src/owned-temp.ts).
+    writeFileSync(join(dead, OWNER_FILE), `${r.pid} \n`);
+    // One of an older weft, without an owner file: its socket refuses connections.
+    const legacy = makePrivateSocketDir(parent);
+    rmSync(join(legacy, OWNER_FILE));
+    const r2 = spawnSync(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(join(legacy, 'weft.sock'))}, () => process.kill(process.pid, 'SIGKILL'))`]);
+    assert.equal(r2.signal, 'SIGKILL');
     const live = await listenJobServer(createBuildContext({ config: emptyConfig() }), { parentDir: parent });
     try {
       const { sweepStaleSocketDirs } = await import('../../../src/jobserver/index.js');
-      assert.equal(await sweepStaleSocketDirs(parent), 1);
+      assert.equal(await sweepStaleSocketDirs(parent), 2);
       assert.equal(existsSync(dead), false);
+      assert.equal(existsSync(legacy), false);
       assert.equal(existsSync(live.socketPath), true);
     } finally {
       await live.close();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { markKeyOf, planMark, PlanSnapshot } from '../../../src/plan/plan.js';
+import { markKeyOf, planMark, PlanSnapshot, stampFiles } from '../../../src/plan/plan.js';
 import { takeMark } from '../../../src/jobserver/handlers.js';
 
 test('mark keys: test variants, the external test package and the test main go by the package under test', () => {
@@ -46,9 +46,7 @@ test('the snapshot sees a changed file, also one rewritten with the same size in
   // Whole seconds, so that setting the time back gives exactly the same stat.
   const recent = Math.floor(Date.now() / 1000);
   utimesSync(a, recent, recent);
-  const snap = new PlanSnapshot();
-  snap.record('m/a', [a]);
-  snap.record('m/b', [b]);
+  const snap = PlanSnapshot.EMPTY.with([['m/a', [a]], ['m/b', [b]]], stampFiles([a, b]));
   assert.deepEqual(snap.changedPackages(), []);
   // Same size, and the time set back to what it was: a was written just before the plan read it
   // (racy), so only its content can tell.
