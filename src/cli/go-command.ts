@@ -9,6 +9,7 @@ import {
   exitCodeOf,
   findGo,
   formatStats,
+  goFactsOf,
   listenJobServer,
   progressFields,
   routeLogStderr,
@@ -26,7 +27,7 @@ import { checkNoUserToolexec, extractWeftFlags, parseGoInvocation, parseModeSett
 import { planBuild, staleAfterBuild, type BuildPlan, type PlanOptions } from '../server/plan.js';
 import type { PlanReuse } from '../server/daemon/plan-cache.js';
 import { decideOverlay, snapshotWoven, writeOverlayBuild } from '../server/overlay-mode.js';
-import { parseGoCommand, parseGoflags } from '../toolexec/go-command-line.js';
+import { modelGoCommand, type GoCommand } from '../toolexec/go-command-line.js';
 import { buildThroughDaemon } from './daemon-client.js';
 import { runGo } from './run-go.js';
 
@@ -163,11 +164,15 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
     const inv = parseGoInvocation(goArgs, cwd);
     // A missing -C directory, `go help`, `go env`…: go says it best, weft stays out of the way.
     if (!inv.instrument || !existsSync(inv.dir)) return { go, args: goArgs, env, cwd, build: null, log };
-    checkNoUserToolexec(inv, env['GOFLAGS']);
+    // The one model of this go command: its flags and GOFLAGS as go reads them (the
+    // environment's, else `go env -w`'s), from the build's one `go env` run.
+    const facts = await goFactsOf({ go, dir: inv.dir, env, warm: input.daemon?.warm });
+    const command = modelGoCommand(inv.line, facts.goflags);
+    checkNoUserToolexec(inv, command);
 
     const [shimResult, preparedResult] = await Promise.allSettled([
       ensureShim({ go, env }),
-      prepareBuild({ go, dir: inv.dir, env, log, configFlag: opts.config, cwd, goArgs, strict: opts.strict, ...(input.daemon !== undefined ? { warm: input.daemon.warm } : {}) }),
+      prepareBuild({ go, dir: inv.dir, env, log, configFlag: opts.config, cwd, command, facts, strict: opts.strict, ...(input.daemon !== undefined ? { warm: input.daemon.warm } : {}) }),
     ]);
     if (shimResult.status === 'rejected' || preparedResult.status === 'rejected') {
       // Whichever half succeeded must not leave a worker pool behind.
@@ -177,7 +182,7 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
     const shim = shimResult.value;
     const ctx = preparedResult.value.ctx;
     try {
-      const { plan, mode, flags: runFlags, overlay, reuse } = await chooseMode(ctx, parseModeSetting(flags.mode ?? env['WEFT_MODE'], flags.mode !== undefined ? '--weft-mode' : 'WEFT_MODE'), flags.mode !== undefined, { go, dir: inv.dir, env, goArgs: [inv.sub, ...inv.rest] }, input.daemon?.plans);
+      const { plan, mode, flags: runFlags, overlay, reuse } = await chooseMode(ctx, parseModeSetting(flags.mode ?? env['WEFT_MODE'], flags.mode !== undefined ? '--weft-mode' : 'WEFT_MODE'), flags.mode !== undefined, { go, dir: inv.dir, env, command }, input.daemon?.plans);
       ctx.stats.mode = mode;
       log.info(`${mode.name} build: ${mode.reason}${mode.name === 'overlay' ? `; ${mode.overlayFiles} files overlaid, ${mode.linkFiles} link files` : ''}${plan !== null ? `; ${plan.counts.compileMarks} of ${plan.counts.listed} packages marked (${plan.counts.woven} woven, ${plan.counts.deferred} decided at compile time, ${plan.counts.dependents} dependents), planned in ${plan.counts.millis} ms${reuse !== null ? ` (plan ${planReuseText(reuse)})` : ''}` : ''}`);
       // A daemon's background refresh (src/server/daemon/plan-cache.ts) wanted the plan only.
@@ -288,7 +293,7 @@ async function chooseMode(
   ctx: BuildContext,
   setting: ModeSetting,
   fromFlag: boolean,
-  opts: { go: string; dir: string; env: NodeJS.ProcessEnv; goArgs: string[] },
+  opts: { go: string; dir: string; env: NodeJS.ProcessEnv; command: GoCommand },
   plans?: PlanSource,
 ): Promise<{ plan: BuildPlan | null; mode: BuildMode; flags: string[]; overlay: boolean; reuse: PlanReuse | null }> {
   const source = fromFlag ? '--weft-mode' : 'WEFT_MODE';
@@ -304,8 +309,7 @@ async function chooseMode(
     ctx.stats.plan = plan.counts;
     let whyNot = 'auto: the build could be planned';
     if (setting === 'auto' || setting === 'overlay') {
-      const cmd = parseGoCommand(opts.goArgs);
-      const v = decideOverlay(plan, { subcommand: cmd.subcommand, flags: [...parseGoflags(opts.env['GOFLAGS']), ...cmd.flags], modCache: ctx.modCache });
+      const v = decideOverlay(plan, { subcommand: opts.command.subcommand, cover: opts.command.cover, modCache: ctx.modCache });
       if (v.ok) {
         const reason = setting === 'overlay' ? `${source}=overlay` : v.woven === 0 ? 'auto: nothing to weave' : 'auto: every woven package can be overlaid';
         // No compile reaches weft: the plan's weaves are the build's.

@@ -111,15 +111,17 @@ describe('GOFLAGS from `go env -w` (real go, a private GOENV file)', { skip: !ha
     });
 
     it('after `go env -w` changes GOFLAGS, the next build plans for the new flags', async () => {
+      // The daemon keeps the plan of the -cover build above: a build without it must not get that plan.
       await setGoenvFlags(denv, null);
       const plain = await build();
+      assert.notEqual(plain.stats.daemon?.planReused, true, 'new flags: not the plan of the old ones');
       assert.equal(plain.stats.mode?.name, 'overlay', plain.stats.mode?.reason);
       const a = await runCovered(plain.exe);
       assert.deepEqual([a.hellos, a.coverFiles.length], [1, 0], 'woven, no coverage');
       const again = await build();
       assert.equal(again.stats.daemon?.planReused, true, 'same flags: the kept plan');
 
-      await setGoenvFlags(denv, '-cover');
+      await setGoenvFlags(denv, '-covermode=atomic');
       const covered = await build();
       assert.notEqual(covered.stats.daemon?.planReused, true, 'new flags: not the plan of the old ones');
       assert.notEqual(covered.stats.mode?.name, 'overlay', covered.stats.mode?.reason);
