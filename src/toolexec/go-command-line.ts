@@ -10,15 +10,39 @@
 // that matches it, while scalar flags (-tags, -mod, ...) are last-wins.
 import { WeftError } from '../errors.js';
 
-/** Flags of go build / go test (and the test binary) that take a value as the next argument. */
-const GO_VALUE_FLAGS = new Set([
-  'C', 'o', 'p', 'tags', 'gcflags', 'ldflags', 'asmflags', 'gccgoflags', 'buildmode', 'compiler', 'installsuffix', 'mod',
-  'modfile', 'overlay', 'pgo', 'pkgdir', 'toolexec', 'covermode', 'coverpkg', 'exec', 'vet', 'run', 'skip', 'bench',
-  'benchtime', 'count', 'cpu', 'parallel', 'timeout', 'coverprofile', 'cpuprofile', 'memprofile', 'memprofilerate',
-  'blockprofile', 'blockprofilerate', 'mutexprofile', 'mutexprofilefraction', 'outputdir', 'trace', 'shuffle', 'fuzz',
-  'fuzztime', 'fuzzminimizetime', 'list', 'debug-actiongraph', 'debug-deprecated-importcfg', 'debug-runtime-trace',
-  'debug-trace', 'reuse', 'vettool', 'f', 'fullpath',
-]);
+/**
+ * The flags of the go command that take a value as the next argument (`-o out`), by subcommand;
+ * every other flag is boolean. A value flag missing here would make its value a package
+ * (`-newflag v ./...`), a boolean one listed here would swallow the first package: a unit test
+ * checks the tables against `go help build`, `go help test`, `go help testflag`, `go help vet`
+ * and `go tool vet -flags` of the toolchain under test.
+ */
+const BUILD_VALUE_FLAGS = [
+  'o', 'p', 'tags', 'gcflags', 'ldflags', 'asmflags', 'gccgoflags', 'buildmode', 'compiler', 'installsuffix', 'mod',
+  'modfile', 'overlay', 'pgo', 'pkgdir', 'toolexec', 'covermode', 'coverpkg',
+  // Undocumented (cmd/go/internal/work/build.go), value flags all the same.
+  'debug-actiongraph', 'debug-deprecated-importcfg', 'debug-runtime-trace', 'debug-trace',
+];
+/** go test's own flags and the test binary's (`go help test`, `go help testflag`). */
+const TEST_VALUE_FLAGS = [
+  'exec', 'vet', 'run', 'skip', 'bench', 'benchtime', 'count', 'cpu', 'parallel', 'timeout', 'coverprofile', 'cpuprofile',
+  'memprofile', 'memprofilerate', 'blockprofile', 'blockprofilerate', 'mutexprofile', 'mutexprofilefraction', 'outputdir',
+  'trace', 'shuffle', 'fuzz', 'fuzztime', 'fuzzminimizetime', 'list',
+];
+/** go vet's (`go help vet`) and its analysis tool's (`go tool vet -flags`). */
+const VET_VALUE_FLAGS = ['vettool', 'c', 'printf.funcs', 'printfuncs', 'tags', 'unusedfuncs', 'unusedresult.funcs', 'unusedresult.stringmethods', 'unusedstringmethods'];
+
+const GO_VALUE_FLAGS: Readonly<Record<string, ReadonlySet<string>>> = {
+  test: new Set([...BUILD_VALUE_FLAGS, ...TEST_VALUE_FLAGS]),
+  run: new Set([...BUILD_VALUE_FLAGS, 'exec']),
+  vet: new Set([...BUILD_VALUE_FLAGS, ...VET_VALUE_FLAGS]),
+};
+const BUILD_VALUE_SET: ReadonlySet<string> = new Set(BUILD_VALUE_FLAGS);
+
+/** Whether go's `subcommand` takes the value of flag `name` (no dashes, no `test.`) from the next argument. */
+export function goFlagTakesValue(subcommand: string, name: string): boolean {
+  return (GO_VALUE_FLAGS[subcommand] ?? BUILD_VALUE_SET).has(name);
+}
 
 /** Flags that go accumulates: every occurrence counts, in order (cmd/go/internal/load.PerPackageFlag). */
 export const PER_PACKAGE_FLAGS = new Set(['gcflags', 'ldflags', 'asmflags', 'gccgoflags']);
@@ -51,12 +75,12 @@ export interface GoCommandLine {
   flagsEnd: number;
 }
 
-function parseFlag(a: string, next: string | undefined): { flag: GoFlag; consumed: number } {
+function parseFlag(subcommand: string, a: string, next: string | undefined): { flag: GoFlag; consumed: number } {
   const body = a.replace(/^--?/, '');
   const eq = body.indexOf('=');
   if (eq >= 0) return { flag: { name: body.slice(0, eq).replace(/^test\./, ''), value: body.slice(eq + 1) }, consumed: 1 };
   const name = body.replace(/^test\./, '');
-  if (GO_VALUE_FLAGS.has(name) && next !== undefined) return { flag: { name, value: next }, consumed: 2 };
+  if (goFlagTakesValue(subcommand, name) && next !== undefined) return { flag: { name, value: next }, consumed: 2 };
   return { flag: { name, value: true }, consumed: 1 };
 }
 
@@ -100,7 +124,7 @@ export function readGoCommandLine(args: readonly string[]): GoCommandLine {
       packages.push(a);
       continue;
     }
-    const { flag, consumed } = parseFlag(a, args[i + 1]);
+    const { flag, consumed } = parseFlag(subcommand, a, args[i + 1]);
     flags.push(flag);
     i += consumed - 1;
   }

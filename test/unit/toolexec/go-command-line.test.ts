@@ -19,6 +19,13 @@ test('go build and go run stop at the first package; the rest of go run belongs 
   assert.deepEqual(readGoCommandLine(['build', './a', './b']).packages, ['./a', './b']);
 });
 
+test('arity by subcommand: go test -fullpath and -c are boolean, go vet -c takes a value', () => {
+  assert.deepEqual(readGoCommandLine(['test', '-fullpath', './...']).packages, ['./...']);
+  assert.deepEqual(readGoCommandLine(['test', '-c', './x']).packages, ['./x']);
+  assert.deepEqual(readGoCommandLine(['vet', '-c', '3', './x']).packages, ['./x']);
+  assert.deepEqual(readGoCommandLine(['vet', '-printfuncs', 'Logf', './x']).flags, [{ name: 'printfuncs', value: 'Logf' }]);
+});
+
 test('keeps every occurrence of a flag, in order', () => {
   const c = readGoCommandLine(['build', '-gcflags', 'all=-N', '--gcflags=-m', '-ldflags=-s', './...']);
   assert.deepEqual(c.flags, [
