@@ -164,6 +164,12 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
     const inv = parseGoInvocation(goArgs, cwd);
     // A missing -C directory, `go help`, `go env`…: go says it best, weft stays out of the way.
     if (!inv.instrument || !existsSync(inv.dir)) return { go, args: goArgs, env, cwd, build: null, log };
+    // A -toolexec of the user's on the command line fails before anything starts; one in
+    // GOFLAGS once go env has said what they are.
+    checkNoUserToolexec(inv, modelGoCommand(inv.line, ''));
+    // The shim does not depend on the flags: it is checked (or built) while go env runs.
+    const shimReady = ensureShim({ go, env });
+    shimReady.catch(() => undefined);
     // The one model of this go command: its flags and GOFLAGS as go reads them (the
     // environment's, else `go env -w`'s), from the build's one `go env` run.
     const facts = await goFactsOf({ go, dir: inv.dir, env, warm: input.daemon?.warm });
@@ -171,7 +177,7 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
     checkNoUserToolexec(inv, command);
 
     const [shimResult, preparedResult] = await Promise.allSettled([
-      ensureShim({ go, env }),
+      shimReady,
       prepareBuild({ go, dir: inv.dir, env, log, configFlag: opts.config, cwd, command, facts, strict: opts.strict, ...(input.daemon !== undefined ? { warm: input.daemon.warm } : {}) }),
     ]);
     if (shimResult.status === 'rejected' || preparedResult.status === 'rejected') {

@@ -3,9 +3,9 @@
 // plan key, injection's nested go runs) reads the one immutable GoCommand made here, from the
 // command line and GOFLAGS as go itself reads them (the environment's, else the GOENV file's that
 // `go env -w` writes: the caller asks `go env GOFLAGS`). No other module parses either (a unit
-// test checks). It follows cmd/go: -C only first; flags in any order; `go test`/`go vet` also take flags after
-// the packages, other subcommands stop at the first non-flag (for `go run` the rest belongs to
-// the program); every occurrence is kept in order, because per-package flags
+// test checks). It follows cmd/go: -C only first; flags in any order; `go test` also takes flags
+// after the packages, other subcommands stop at the first non-flag (for `go run` the rest belongs
+// to the program); every occurrence is kept in order, because per-package flags
 // (-gcflags/-ldflags/-asmflags/-gccgoflags) accumulate and each package gets the last pattern
 // that matches it, while scalar flags (-tags, -mod, ...) are last-wins.
 import { WeftError } from '../errors.js';
@@ -196,8 +196,12 @@ export function modelGoCommand(line: GoCommandLine, goflags: string | undefined)
     ? { value: lineToolexec === true ? '' : lineToolexec, from: 'command line' as const }
     : envToolexec !== undefined ? { value: envToolexec === true ? '' : envToolexec, from: 'GOFLAGS' as const } : null;
   const isOn = (v: string | true | undefined): boolean => v !== undefined && v !== 'false' && v !== '0' && v !== 'F' && v !== 'f' && v !== 'FALSE' && v !== 'False';
-  const coverFlag = last('cover');
-  const cover = coverFlag !== undefined ? isOn(coverFlag) || isValued(last('coverpkg')) || isValued(last('covermode')) : isValued(last('coverpkg')) || isValued(last('covermode'));
+  // As go sets them in order: -coverpkg and -covermode turn -cover on (cmd/go's coverFlag).
+  let cover = false;
+  for (const f of allFlags) {
+    if (f.name === 'cover') cover = isOn(f.value);
+    else if (f.name === 'coverpkg' || f.name === 'covermode') cover = true;
+  }
   const mode = last('covermode');
   const coverMode = !cover ? '' : typeof mode === 'string' && mode !== '' ? mode : isOn(last('race')) ? 'atomic' : 'set';
   const tagsFlag = last('tags');
@@ -220,10 +224,6 @@ export function modelGoCommand(line: GoCommandLine, goflags: string | undefined)
 /** readGoCommandLine and modelGoCommand in one. */
 export function readGoCommand(args: readonly string[], goflags: string | undefined): GoCommand {
   return modelGoCommand(readGoCommandLine(args), goflags);
-}
-
-function isValued(v: string | true | undefined): boolean {
-  return typeof v === 'string' && v !== '';
 }
 
 const isGoSpace = (c: string): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r';

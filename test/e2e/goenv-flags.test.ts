@@ -66,7 +66,8 @@ describe('GOFLAGS from `go env -w` (real go, a private GOENV file)', { skip: !ha
       const e = withGoenv(mode === 'auto' ? {} : { WEFT_MODE: mode });
       await setGoenvFlags(e, '-cover');
       const exe = join(work, `app${n++}`);
-      const r = await runWeftGo(['build', '-o', exe, '.'], { cwd: mod, env: e });
+      // A cold GOCACHE compiles std with coverage: slow on a loaded machine.
+      const r = await runWeftGo(['build', '-o', exe, '.'], { cwd: mod, env: e, timeoutMs: 600_000 });
       assert.equal(r.code, 0, r.stderr);
       const got = await runCovered(exe);
       assert.equal(got.hellos, 1, `the binary runs the woven code (${r.stats.mode?.name}: ${r.stats.mode?.reason})`);
@@ -94,7 +95,7 @@ describe('GOFLAGS from `go env -w` (real go, a private GOENV file)', { skip: !ha
 
     async function build(): Promise<{ stats: DaemonStats; exe: string }> {
       const exe = join(work, `app${n++}`);
-      const r = await runWeftGo(['build', '-o', exe, '.'], { cwd: mod, env: denv });
+      const r = await runWeftGo(['build', '-o', exe, '.'], { cwd: mod, env: denv, timeoutMs: 600_000 });
       assert.equal(r.code, 0, r.stderr);
       const stats = r.stats as DaemonStats;
       assert.notEqual(stats.daemon, null, `served by the daemon: ${r.stderr}`);

@@ -61,6 +61,8 @@ test('the model: tags normalised, the command line wins over GOFLAGS; coverage f
   assert.equal(readGoCommand(['build'], '').tags, '');
   assert.deepEqual(['', '-cover', '-coverpkg=./...', '-covermode=count'].map((g) => readGoCommand(['build', '.'], g).cover), [false, true, true, true]);
   assert.equal(readGoCommand(['build', '-cover=false', '.'], '-cover').cover, false, 'the command line turns GOFLAGS\' -cover off');
+  assert.equal(readGoCommand(['build', '-cover=false', '-coverpkg=./...', '.'], '').cover, true, '-coverpkg turns it on again');
+  assert.equal(readGoCommand(['build', '-coverpkg=./...', '-cover=false', '.'], '').cover, false, 'in order, as go sets them');
   assert.equal(readGoCommand(['build', '-cover', '.'], '').coverMode, 'set');
   assert.equal(readGoCommand(['build', '-race', '.'], '-cover').coverMode, 'atomic');
   assert.equal(readGoCommand(['build', '.'], '').coverMode, '');
