@@ -18,7 +18,7 @@ const allGroups = [...defaultGroups, 'heavy', 'core'];
 // (shim, in-process and drop-in servers), GOFLAGS from go env -w, and the toolchain's flag table.
 const CORE = [
   'e2e/ddtrace.test.js', 'e2e/inject.test.js', 'e2e/overlay.test.js', 'e2e/planned.test.js', 'e2e/build-modes.test.js',
-  'e2e/pipeline.test.js', 'e2e/goenv-flags.test.js', 'unit/toolexec/go-flag-arity.test.js', 'unit/server/go-command-sources.test.js',
+  'e2e/pipeline.test.js', 'e2e/goenv-flags.test.js', 'unit/toolexec/go-flag-arity.test.js', 'unit/weaving/go-command-sources.test.js',
 ];
 const groups = process.argv.slice(2).length > 0 ? process.argv.slice(2) : defaultGroups;
 

@@ -8,10 +8,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { daemonSetting } from '../../../src/cli/daemon-client.js';
-import { extractWeftFlags, parseGoInvocation } from '../../../src/cli/go-args.js';
-import { packageRoot } from '../../../src/server/ensure-shim.js';
-import { frontPointerContent, frontPointerPath } from '../../../src/server/front-pointer.js';
+import { daemonSetting } from '../../../src/daemon/client.js';
+import { extractWeftFlags, parseGoInvocation } from '../../../src/build/go-args.js';
+import { packageRoot } from '../../../src/install/ensure-shim.js';
+import { frontPointerContent, frontPointerPath } from '../../../src/install/front-pointer.js';
 import { fakeTool, tempDir } from '../shim/helpers.js';
 
 interface FrontArgsCase {

@@ -28,10 +28,10 @@ function hits(file: string, re: RegExp): string[] {
 /** Where a GOFLAGS value may be read from an environment, and why it is not a second parser. */
 const GOFLAGS_READERS: Record<string, string> = {
   [READER]: 'the reader itself',
-  'src/server/prepare.ts': "takes GOFLAGS from `go env -json`'s answer and hands it to the reader",
+  'src/weaving/prepare.ts': "takes GOFLAGS from `go env -json`'s answer and hands it to the reader",
   'src/resolve/inject.ts': 'picks which GOFLAGS text another go process of the build reads, and hands it to the reader',
-  'src/server/doctor.ts': "reports `go env GOFLAGS` as it is, through the reader's -toolexec",
-  'src/server/ensure-shim.ts': "removes GOFLAGS from the shim's own build",
+  'src/diagnostics/doctor.ts': "reports `go env GOFLAGS` as it is, through the reader's -toolexec",
+  'src/install/ensure-shim.ts': "removes GOFLAGS from the shim's own build",
 };
 
 test('only the go command reader parses go command lines and GOFLAGS', () => {
