@@ -23,6 +23,18 @@ export const testGo = process.env['WEFT_TEST_GO'] || 'go';
 export const testGotoolchain = process.env['WEFT_TEST_GOTOOLCHAIN'] || 'local';
 
 export const hasGo = hasCommand(testGo);
+
+/**
+ * The toolchain under test keeps GOROOT beneath GOMODCACHE (a toolchain go downloaded, as
+ * GOTOOLCHAIN=go1.x.y does): go -overlay refuses to replace files there, so a woven std package
+ * can never be an overlay build.
+ */
+export const gorootInModCache: boolean = (() => {
+  if (!hasGo) return false;
+  const r = spawnSync(testGo, ['env', 'GOROOT', 'GOMODCACHE'], { encoding: 'utf8', env: { ...process.env, GOTOOLCHAIN: testGotoolchain, GOFLAGS: '' } });
+  const [goroot = '', modcache = ''] = (r.stdout ?? '').split('\n').map((l) => l.trim());
+  return modcache !== '' && goroot.startsWith(`${modcache}/`);
+})();
 export const hasGcc = hasCommand('gcc');
 
 /** Copies test/<tier>/fixtures/<name> (tier e2e or heavy) to a fresh temporary directory. */

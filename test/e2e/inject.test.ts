@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { BUILD_MODES, copyFixture, hasGo, makeTestEnv, run, runWeft, type RunResult } from './helpers.js';
+import { BUILD_MODES, copyFixture, gorootInModCache, hasGo, makeTestEnv, run, runWeft, type RunResult } from './helpers.js';
 
 const EXPECTED = 'HELLO, WEFT\nGET example.invalid\nrt: recorded [greet.Shout greet.Hello net/http.NewRequestWithContext]\n';
 
@@ -33,15 +33,12 @@ for (const mode of BUILD_MODES) describe(`injected dependencies (weft go, real g
 
   // A toolchain go downloaded (GOTOOLCHAIN=go1.x.y) has its GOROOT beneath GOMODCACHE, whose
   // files go -overlay refuses to replace: the woven net/http makes auto plan instead.
-  let stdInModCache = false;
+  const stdInModCache = gorootInModCache;
 
-  before(async () => {
+  before(() => {
     root = copyFixture('inject');
     app = join(root, 'app');
     ({ env, cleanup } = makeTestEnv('inject'));
-    const g = await run('go', ['env', 'GOROOT', 'GOMODCACHE'], { cwd: app, env });
-    const [goroot = '', modcache = ''] = g.stdout.split('\n').map((l) => l.trim());
-    stdInModCache = modcache !== '' && goroot.startsWith(`${modcache}/`);
   });
   after(() => {
     cleanup();
