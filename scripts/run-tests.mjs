@@ -1,7 +1,8 @@
 // Runs the compiled test suite (dist/test/<group>/**/*.test.js) in one `node --test` process so
 // the closing summary counts every test. Groups: unit, assembly, golden, e2e (the default: all
-// four, what `npm test` and CI run) and heavy (long fuzzing, stress, large downloads and builds;
-// only when named: `npm run test:heavy`).
+// four, what `npm test` and CI run), heavy (long fuzzing, stress, large downloads and builds;
+// only when named: `npm run test:heavy`) and core (the e2e core, `npm run test:core`, which CI
+// runs again under another toolchain: WEFT_TEST_GOTOOLCHAIN, test/e2e/helpers.ts).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,15 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const defaultGroups = ['unit', 'assembly', 'golden', 'e2e'];
-const allGroups = [...defaultGroups, 'heavy'];
+const allGroups = [...defaultGroups, 'heavy', 'core'];
+// The e2e core: what must pass on every toolchain CI tests (the newest approved one too, see
+// .ci/run): the dd-trace fixture, go test with -cover and -race plus drop-in mode (inject),
+// overlay, planned and toolexec modes (overlay, planned, build-modes), the pipeline fixture
+// (shim, in-process and drop-in servers), GOFLAGS from go env -w, and the toolchain's flag table.
+const CORE = [
+  'e2e/ddtrace.test.js', 'e2e/inject.test.js', 'e2e/overlay.test.js', 'e2e/planned.test.js', 'e2e/build-modes.test.js',
+  'e2e/pipeline.test.js', 'e2e/goenv-flags.test.js', 'unit/toolexec/go-flag-arity.test.js', 'unit/weaving/go-command-sources.test.js',
+];
 const groups = process.argv.slice(2).length > 0 ? process.argv.slice(2) : defaultGroups;
 
 function collect(dir, out) {
@@ -28,7 +37,8 @@ for (const g of groups) {
     console.error(`run-tests: unknown group ${JSON.stringify(g)}; use one of ${allGroups.join(', ')}`);
     process.exit(2);
   }
-  collect(join(root, 'dist', 'test', g), files);
+  if (g === 'core') files.push(...CORE.map((f) => join(root, 'dist', 'test', f)));
+  else collect(join(root, 'dist', 'test', g), files);
 }
 if (files.length === 0) {
   console.error('run-tests: no compiled tests found under dist/test; run `npm run build` first');

@@ -14,9 +14,9 @@ import { listenJobServer, sweepStaleSocketDirs, type JobServer } from '../jobser
 import type { Logger } from '../log.js';
 import { decideOverlay, withWovenSnapshot, writeOverlayBuild } from '../plan/overlay-mode.js';
 import { OVERLAY_PREFIX, planBuild, staleAfterBuild, waitForTestGate, type BuildPlan, type PlanOptions } from '../plan/plan.js';
-import { parseGoCommand, parseGoflags } from '../toolexec/go-command-line.js';
+import { modelGoCommand, type GoCommand } from '../toolexec/go-command-line.js';
 import { disposeBuildContext, type BuildContext } from '../weaving/build-context.js';
-import { findGo, prepareBuild, type WarmResources } from '../weaving/prepare.js';
+import { findGo, goFactsOf, prepareBuild, type WarmResources } from '../weaving/prepare.js';
 import { formatStats, readShimStats, type BuildMode } from '../weaving/stats.js';
 import { checkNoUserToolexec, extractWeftFlags, parseGoInvocation, parseModeSetting, parseProgressSetting, withLastFlags, withToolexec, type GoInvocation, type ModeSetting, type ProgressSetting, type StatsFormat } from './go-args.js';
 import { resolveOptions, type WeftGlobalOptions } from './options.js';
@@ -92,11 +92,21 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
     const inv = parseGoInvocation(goArgs, cwd);
     // A missing -C directory, `go help`, `go env`…: go says it best, weft stays out of the way.
     if (!inv.instrument || !existsSync(inv.dir)) return { go, args: goArgs, env, cwd, build: null, log };
-    checkNoUserToolexec(inv, env['GOFLAGS']);
+    // A -toolexec of the user's on the command line fails before anything starts; one in
+    // GOFLAGS once go env has said what they are.
+    checkNoUserToolexec(inv, modelGoCommand(inv.line, ''));
+    // The shim does not depend on the flags: it is checked (or built) while go env runs.
+    const shimReady = ensureShim({ go, env });
+    shimReady.catch(() => undefined);
+    // The one model of this go command: its flags and GOFLAGS as go reads them (the
+    // environment's, else `go env -w`'s), from the build's one `go env` run.
+    const facts = await goFactsOf({ go, dir: inv.dir, env, warm: input.daemon?.warm });
+    const command = modelGoCommand(inv.line, facts.goflags);
+    checkNoUserToolexec(inv, command);
 
     const [shimResult, preparedResult] = await Promise.allSettled([
-      ensureShim({ go, env }),
-      prepareBuild({ go, dir: inv.dir, env, log, configFlag: opts.config, cwd, goArgs, strict: opts.strict, ...(input.daemon !== undefined ? { warm: input.daemon.warm } : {}) }),
+      shimReady,
+      prepareBuild({ go, dir: inv.dir, env, log, configFlag: opts.config, cwd, command, facts, strict: opts.strict, ...(input.daemon !== undefined ? { warm: input.daemon.warm } : {}) }),
     ]);
     if (shimResult.status === 'rejected' || preparedResult.status === 'rejected') {
       // Whichever half succeeded must not leave a worker pool behind.
@@ -106,7 +116,7 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
     const shim = shimResult.value;
     const ctx = preparedResult.value.ctx;
     try {
-      const { plan, mode, flags: runFlags, overlay, reuse } = await chooseMode(ctx, parseModeSetting(flags.mode ?? env['WEFT_MODE'], flags.mode !== undefined ? '--weft-mode' : 'WEFT_MODE'), flags.mode !== undefined, { go, dir: inv.dir, env, goArgs: [inv.sub, ...inv.rest] }, input.daemon?.plans);
+      const { plan, mode, flags: runFlags, overlay, reuse } = await chooseMode(ctx, parseModeSetting(flags.mode ?? env['WEFT_MODE'], flags.mode !== undefined ? '--weft-mode' : 'WEFT_MODE'), flags.mode !== undefined, { go, dir: inv.dir, env, command }, input.daemon?.plans);
       ctx.stats.mode = mode;
       log.info(`${mode.name} build: ${mode.reason}${mode.name === 'overlay' ? `; ${mode.overlayFiles} files overlaid, ${mode.linkFiles} link files` : ''}${plan !== null ? `; ${plan.counts.compileMarks} of ${plan.counts.listed} packages marked (${plan.counts.woven} woven, ${plan.counts.deferred} decided at compile time, ${plan.counts.dependents} dependents), planned in ${plan.counts.millis} ms${reuse !== null ? ` (plan ${planReuseText(reuse)})` : ''}` : ''}`);
       // A daemon's background refresh (src/daemon/plan-cache.ts) wanted the plan only.
@@ -227,7 +237,7 @@ async function chooseMode(
   ctx: BuildContext,
   setting: ModeSetting,
   fromFlag: boolean,
-  opts: { go: string; dir: string; env: NodeJS.ProcessEnv; goArgs: string[] },
+  opts: { go: string; dir: string; env: NodeJS.ProcessEnv; command: GoCommand },
   plans?: PlanSource,
 ): Promise<{ plan: BuildPlan | null; mode: BuildMode; flags: string[]; overlay: boolean; reuse: PlanReuse | null }> {
   const source = fromFlag ? '--weft-mode' : 'WEFT_MODE';
@@ -245,8 +255,7 @@ async function chooseMode(
     ctx.stats.plan = plan.counts;
     let whyNot = 'auto: the build could be planned';
     if (setting === 'auto' || setting === 'overlay') {
-      const cmd = parseGoCommand(opts.goArgs);
-      const v = decideOverlay(plan, { subcommand: cmd.subcommand, flags: [...parseGoflags(opts.env['GOFLAGS']), ...cmd.flags], modCache: ctx.modCache });
+      const v = decideOverlay(plan, { subcommand: opts.command.subcommand, cover: opts.command.cover, modCache: ctx.modCache });
       if (v.ok) {
         const reason = setting === 'overlay' ? `${source}=overlay` : v.woven === 0 ? 'auto: nothing to weave' : 'auto: every woven package can be overlaid';
         // No compile reaches weft: the plan's weaves are the build's.

@@ -4,7 +4,7 @@
 // command line is read by the one parser in src/toolexec, which the server also uses.
 import { isAbsolute, resolve } from 'node:path';
 import { WeftError } from '../errors.js';
-import { findToolexec, parseGoCommand, quoteGoField } from '../toolexec/go-command-line.js';
+import { quoteGoField, readGoCommandLine, type GoCommand, type GoCommandLine } from '../toolexec/go-command-line.js';
 
 /** Subcommands that compile or link, and so get weft's -toolexec. */
 export const INSTRUMENTED_SUBCOMMANDS = new Set(['build', 'install', 'run', 'test', 'vet']);
@@ -124,6 +124,8 @@ export function parseProgressSetting(value: string | undefined, what: string): P
 }
 
 export interface GoInvocation {
+  /** The command line as go reads it (src/toolexec/go-command-line.ts). */
+  line: GoCommandLine;
   /** Arguments before the subcommand (`-C dir`). */
   pre: string[];
   /** The directory go will run in: -C resolved against cwd. */
@@ -137,25 +139,20 @@ export interface GoInvocation {
 }
 
 export function parseGoInvocation(args: readonly string[], cwd: string): GoInvocation {
-  const cmd = parseGoCommand(args);
+  const cmd = readGoCommandLine(args);
   // go accepts -C only as the very first flag; mirror that so weft finds the same module.
   if (cmd.pre.length > 0 && cmd.dir === null) {
     throw new WeftError('E_USAGE', 'go flag -C needs a directory', { hint: 'write `weft go -C <dir> build ...`' });
   }
-  const pre = cmd.pre;
+  const pre = [...cmd.pre];
   const dir = cmd.dir === null ? cwd : isAbsolute(cmd.dir) ? cmd.dir : resolve(cwd, cmd.dir);
-  if (cmd.subcommand === '') return { pre, dir, sub: '', rest: args.slice(pre.length), instrument: false };
-  return { pre, dir, sub: cmd.subcommand, rest: args.slice(pre.length + 1), instrument: INSTRUMENTED_SUBCOMMANDS.has(cmd.subcommand) };
-}
-
-/** The -toolexec the user gave on the command line of `go <sub>`, if any (the last one, as go takes). */
-export function findUserToolexec(rest: readonly string[], sub = 'build'): string | null {
-  return findToolexec([sub, ...rest], undefined)?.value ?? null;
+  if (cmd.subcommand === '') return { line: cmd, pre, dir, sub: '', rest: args.slice(pre.length), instrument: false };
+  return { line: cmd, pre, dir, sub: cmd.subcommand, rest: args.slice(pre.length + 1), instrument: INSTRUMENTED_SUBCOMMANDS.has(cmd.subcommand) };
 }
 
 /** Fails when the user set a -toolexec of their own: weft cannot chain it and must not drop it silently. */
-export function checkNoUserToolexec(inv: GoInvocation, goflags: string | undefined): void {
-  const given = findToolexec([inv.sub, ...inv.rest], goflags);
+export function checkNoUserToolexec(inv: Pick<GoInvocation, 'sub'>, cmd: GoCommand): void {
+  const given = cmd.toolexec;
   if (given === null) return;
   if (given.from === 'command line') {
     throw new WeftError('E_USAGE', `\`weft go ${inv.sub}\` sets -toolexec itself, but the command line already has -toolexec=${given.value}`, {
@@ -163,7 +160,7 @@ export function checkNoUserToolexec(inv: GoInvocation, goflags: string | undefin
     });
   }
   throw new WeftError('E_USAGE', `\`weft go ${inv.sub}\` sets -toolexec itself, but GOFLAGS already has -toolexec=${given.value}`, {
-    hint: 'remove -toolexec from GOFLAGS when building through `weft go` (GOFLAGS=-toolexec=... alone is drop-in mode)',
+    hint: 'remove -toolexec from GOFLAGS when building through `weft go` (unset it, or `go env -u GOFLAGS` where `go env -w` set it; GOFLAGS=-toolexec=... alone is drop-in mode)',
   });
 }
 
@@ -179,7 +176,7 @@ export function withToolexec(inv: GoInvocation, shim: string, lastFlags: readonl
 
 /** go's argument list with `firstFlags` right after the subcommand and `lastFlags` after the user's flags (an overlay build: no toolexec). */
 export function withLastFlags(inv: GoInvocation, firstFlags: readonly string[], lastFlags: readonly string[]): string[] {
-  const end = parseGoCommand([inv.sub, ...inv.rest]).flagsEnd - 1;
+  const end = inv.line.flagsEnd - inv.pre.length - 1;
   return [...inv.pre, inv.sub, ...firstFlags, ...inv.rest.slice(0, end), ...lastFlags, ...inv.rest.slice(end)];
 }
 

@@ -2,7 +2,8 @@
 // where, in what order, and how many aspects each gives; the same discovery as `weft go`
 // (weft.yml, then the main module's orchestrion.tool.go packages; --config / WEFT_CONFIG alone).
 import type { ConfigSource, ResolvedConfig } from '../config/index.js';
-import { discoverConfiguration, findGo, loadBuildConfig } from '../weaving/prepare.js';
+import { readGoCommand } from '../toolexec/go-command-line.js';
+import { discoverConfiguration, findGo, goFactsOf, loadBuildConfig } from '../weaving/prepare.js';
 import { extractBuildFlags } from '../toolexec/build-flags.js';
 
 export interface ExplainConfigInput {
@@ -17,8 +18,11 @@ export interface ExplainConfigInput {
 
 export async function runExplainConfig(input: ExplainConfigInput): Promise<number> {
   const discovery = discoverConfiguration({ explicit: input.configFlag, env: input.env, startDir: input.cwd, cwd: input.cwd });
-  const buildFlags = extractBuildFlags(['build', ...(input.goFlags ?? [])], input.env, input.cwd).flags;
-  const { config, goListRuns } = await loadBuildConfig({ discovery, go: findGo(input.env), dir: input.cwd, env: input.env, buildFlags });
+  const go = findGo(input.env);
+  // GOFLAGS as a build here would read them (`go env -w` included).
+  const { goflags } = await goFactsOf({ go, dir: input.cwd, env: input.env });
+  const buildFlags = extractBuildFlags(readGoCommand(['build', ...(input.goFlags ?? [])], goflags), input.env, input.cwd).flags;
+  const { config, goListRuns } = await loadBuildConfig({ discovery, go, dir: input.cwd, env: input.env, buildFlags });
   input.stdout(formatConfigExplanation(config, { discovery: discovery.file !== null ? `${discovery.fileVia}: ${discovery.file}` : null, moduleRoot: discovery.moduleRoot, goListRuns }));
   return 0;
 }

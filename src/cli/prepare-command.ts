@@ -11,6 +11,7 @@ import { findGo } from '../weaving/prepare.js';
 import { ensureOracleForGo } from '../install/ensure-oracle.js';
 import { ensureShim } from '../install/ensure-shim.js';
 import { runGoCommand } from './go-command.js';
+import { readGoCommandLine } from '../toolexec/go-command-line.js';
 
 export interface PrepareCommandInput {
   /** go build flags and extra packages, passed to go build as given. */
@@ -33,8 +34,9 @@ export async function runPrepareCommand(input: PrepareCommandInput): Promise<num
   ]);
   input.stderr(`weft prepare: shim ${shim}\nweft prepare: type oracle ${oracle}\n`);
   const packages = config.injectedPackages.filter((p) => p !== 'unsafe' && p !== 'C');
-  const named = input.args.some((a) => !a.startsWith('-'));
-  if (packages.length === 0 && !named) {
+  // `-tags x`: x is a flag's value, not a package (go's own reading of the arguments).
+  const named = readGoCommandLine(['build', ...input.args]).packages;
+  if (packages.length === 0 && named.length === 0) {
     const origin = describeConfigOrigin(config);
     input.stderr(`weft prepare: ${origin === null ? 'no configuration found' : `${origin} injects no packages`}; nothing to compile (name packages to warm them: weft prepare ./...)\n`);
     return 0;
@@ -55,7 +57,7 @@ export async function runPrepareCommand(input: PrepareCommandInput): Promise<num
       });
     }
     const stats = JSON.parse(readFileSync(statsFile, 'utf8')) as { compileRequests: number; woven: number };
-    const what = [...packages, ...input.args.filter((a) => !a.startsWith('-'))];
+    const what = [...packages, ...named];
     input.stderr(`weft prepare: GOCACHE warmed for ${what.join(' ')}: ${stats.compileRequests} packages compiled, ${stats.woven} woven, in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     return 0;
   } finally {

@@ -417,31 +417,21 @@ export class DirWatches {
 }
 
 /**
- * What makes two builds' plans the same: go's arguments and directory, the environment that
- * changes go's listing or weft's screening, and the mark (aspects, weft's identity, injected
- * packages' content). null when the build has its own -overlay (its content is not recorded).
+ * What makes two builds' plans the same: the go command as go reads it (subcommand, every flag
+ * from GOFLAGS — the environment's or `go env -w`'s — and the command line, packages) and its
+ * directory, the environment that changes go's listing or weft's screening, and the mark
+ * (aspects, weft's identity, injected packages' content). null when the build has its own
+ * -overlay (its content is not recorded).
  */
-export function planKey(ctx: Pick<BuildContext, 'suffix'>, opts: Pick<PlanOptions, 'go' | 'dir' | 'env' | 'goArgs'>): string | null {
+export function planKey(ctx: Pick<BuildContext, 'suffix'>, opts: Pick<PlanOptions, 'go' | 'dir' | 'env' | 'command'>): string | null {
   const env = Object.entries(opts.env)
     .filter(([k]) => /^(GO|CGO_|CC$|CXX$)/.test(k) || (k.startsWith('WEFT_') && !/^WEFT_(STATS|LOG|PROGRESS|DAEMON)/.test(k)))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  if ([...opts.goArgs, opts.env['GOFLAGS'] ?? ''].some((a) => /(^|\s)--?overlay(=|$)/.test(a))) return null;
-  return JSON.stringify([ctx.suffix, opts.go, opts.dir, withoutOutput(opts.goArgs), env]);
-}
-
-/** go's arguments without `-o <file>`: where the binary goes changes nothing go lists or weft screens. */
-function withoutOutput(args: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--') {
-      out.push(...args.slice(i));
-      break;
-    }
-    if (a === '-o' || a === '--o') i++;
-    else if (!a.startsWith('-o=') && !a.startsWith('--o=')) out.push(a);
-  }
-  return out;
+  const cmd = opts.command;
+  if (cmd.overlay !== '') return null;
+  // Where the binary goes changes nothing go lists or weft screens.
+  const flags = cmd.allFlags.filter((f) => f.name !== 'o').map((f) => [f.name, f.value]);
+  return JSON.stringify([ctx.suffix, opts.go, opts.dir, cmd.pre, cmd.subcommand, flags, cmd.packages, env]);
 }
 
 async function disposeAll(disposers: (() => Promise<void> | void)[]): Promise<void> {

@@ -5,7 +5,7 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { formatErrorData } from '../errors.js';
 import { runGoList } from '../resolve/index.js';
-import { findToolexec } from '../toolexec/go-command-line.js';
+import { readGoCommand } from '../toolexec/go-command-line.js';
 import { describeConfigOrigin, readInstallationFacts, type InstallationFacts } from './about.js';
 import { ensureShim, weftCacheDir } from '../install/ensure-shim.js';
 import { defaultSocketParent } from '../jobserver/listen.js';
@@ -139,7 +139,7 @@ const checkRuntimes: DoctorCheck = async ({ env, dir, facts }) => {
 const checkGoflags: DoctorCheck = async ({ env, goEnv }) => {
   // go env's value includes `go env -w GOFLAGS=…`, which the environment alone does not show.
   const goflags = goEnv['GOFLAGS'] ?? env['GOFLAGS'] ?? '';
-  const toolexec = findToolexec([], goflags);
+  const toolexec = readGoCommand([], goflags).toolexec;
   if (toolexec === null) return [{ status: 'ok', subject: 'GOFLAGS', message: goflags === '' ? '(empty)' : `${goflags} (no -toolexec)` }];
   const value = toolexec.value;
   if (/weft-shim|weft(\.js)? toolexec/.test(value)) {

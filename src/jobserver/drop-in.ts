@@ -13,7 +13,6 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { WeftError } from '../errors.js';
-import { extractBuildFlags } from '../toolexec/build-flags.js';
 import { findGoProcess, isGoCommandName, processStartTime, processTable, type ProcessTable } from '../toolexec/go-process.js';
 import { disposeBuildContext } from '../weaving/build-context.js';
 import { ensurePrivateDir, listenJobServer, socketAccepts, type JobServer } from './listen.js';
@@ -82,8 +81,7 @@ async function serveDropIn(opts: DropInOptions, env: NodeJS.ProcessEnv, table: P
 
   // The go command's own flags (-tags, -mod) decide where pinned configuration packages come from.
   const proc = findGoProcess(opts.goPid, 0, table);
-  const buildFlags = proc !== null ? extractBuildFlags(proc.args, proc.env ?? env, dir).flags : [];
-  const { ctx, configFile } = await prepareBuild({ go, dir, env, log, configFlag: opts.configFlag, cwd: dir, buildFlags });
+  const { ctx, configFile } = await prepareBuild({ go, dir, env, log, configFlag: opts.configFlag, cwd: dir, goArgs: proc?.args ?? [] });
   let server: JobServer;
   const stopRef: { stop?: (why: string) => Promise<void> } = {};
   try {

@@ -27,8 +27,8 @@ export interface TypeServiceOptions {
   oracle: (req: ToolRequest) => Promise<TypeOracle>;
   /** Export archives for packages the compile does not import (interfaces asked about). */
   exportArchives?: (req: ToolRequest, cmd: CompileCommand, pkgs: readonly string[]) => Promise<Map<string, string>>;
-  /** The build's go flags (for -tags). */
-  buildFlags: readonly string[];
+  /** The build's -tags (GoCommand.tags: sorted, comma-separated; '' for none). */
+  tags: string;
   onCheck?: (r: TypeCheckRecord) => void;
   log?: (msg: string) => void;
 }
@@ -43,7 +43,7 @@ export interface TypeService {
 }
 
 export function createTypeService(opts: TypeServiceOptions): TypeService {
-  const tags = buildTags(opts.buildFlags);
+  const tags = opts.tags.split(',').filter((t) => t !== '');
   return {
     async answer(req, cmd, questions, prior, signal) {
       const facts: AnsweredFacts = { answers: { ...(prior?.answers ?? {}) }, loaded: prior?.loaded ?? [] };
@@ -92,15 +92,6 @@ export function createTypeService(opts: TypeServiceOptions): TypeService {
 function targetOf(req: ToolRequest): [string, string] {
   const [hostOs = '', ...arch] = basename(dirname(req.path)).split('_');
   return [req.env['GOOS'] || hostOs, req.env['GOARCH'] || arch.join('_')];
-}
-
-function buildTags(flags: readonly string[]): string[] {
-  for (let i = flags.length - 1; i >= 0; i--) {
-    const f = flags[i]!;
-    const v = f.startsWith('-tags=') ? f.slice(6) : f === '-tags' ? flags[i + 1] ?? '' : null;
-    if (v !== null) return v.split(/[,\s]+/).filter((t) => t !== '');
-  }
-  return [];
 }
 
 /** Rounds of questions per package: a second only when a template asked what no match had. */

@@ -23,7 +23,6 @@
 // Otherwise the planned toolexec path runs, and the reason says which package and why.
 import { join } from 'node:path';
 import type { ListedPackage } from '../resolve/go-list.js';
-import type { GoFlag } from '../toolexec/go-command-line.js';
 import type { WeavePackageResult } from '../weave/api.js';
 import type { BuildContext } from '../weaving/build-context.js';
 import { baseImportPath, freezePlan, isTestMain, writeOverlay, type BuildPlan, type MarkReason } from './plan.js';
@@ -32,8 +31,8 @@ import { inModuleCache } from '../weaving/module-root.js';
 export interface OverlayFacts {
   /** The go subcommand (`build`, `test`, `vet`…). */
   subcommand: string;
-  /** go's flags, GOFLAGS first, then the command line's. */
-  flags: readonly GoFlag[];
+  /** Coverage is on, from whichever source (GoCommand.cover): go's cover tool reads files from disk. */
+  cover: boolean;
   /** GOMODCACHE ('' when unknown: then only GOROOT and main-module packages qualify). */
   modCache: string;
 }
@@ -65,7 +64,7 @@ export function decideOverlay(plan: Pick<BuildPlan, 'packages' | 'verdicts' | 'u
 
   const byPath = new Map<string, ListedPackage>();
   for (const p of plan.packages.values()) if (!byPath.has(p.ImportPath)) byPath.set(p.ImportPath, p);
-  const coverOn = facts.flags.some((f) => ['cover', 'coverpkg', 'covermode'].includes(f.name) && f.value !== 'false');
+  const coverOn = facts.cover;
   const vetting = facts.subcommand === 'vet';
 
   for (const [id, r] of woven) {

@@ -21,7 +21,7 @@ import { stampFile, stampHolds, type FileStamp } from '../file-stamp.js';
 import { makeOwnedTempDir } from '../owned-temp.js';
 import { runGoList, type ListedPackage } from '../resolve/index.js';
 import { extractBuildFlags } from '../toolexec/build-flags.js';
-import { joinGoflags, lastFlag, parseGoCommand, parseGoflags } from '../toolexec/go-command-line.js';
+import { joinGoflags, type GoCommand } from '../toolexec/go-command-line.js';
 import { findMainModules } from '../toolexec/main-modules.js';
 import { flagsForPackage, parsePerPackageValue, type PatternTarget } from '../toolexec/package-flags.js';
 import type { WeavePackageInput, WeavePackageResult } from '../weave/api.js';
@@ -69,8 +69,8 @@ export interface PlanOptions {
   /** The go command's directory (after -C). */
   dir: string;
   env: NodeJS.ProcessEnv;
-  /** go's arguments from the subcommand on (`build -race ./...`), without weft's flags. */
-  goArgs: readonly string[];
+  /** The go command (src/toolexec/go-command-line.ts): its flags, GOFLAGS as go reads them, packages. */
+  command: GoCommand;
   /** The packages the aspects may inject, as listed for this build (null: the configuration injects nothing). */
   injectable: readonly ListedPackage[] | null;
   /** Test hook: packages the plan must leave unmarked whatever the weaver says (the cache-poisoning test). */
@@ -102,8 +102,8 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
   const counts: PlanTotals = { listed: 0, candidates: 0, woven: 0, deferred: 0, dependents: 0, compileMarks: 0, overlayMarks: 0, goListRuns: 0, filesScanned: 0, filesParsed: 0, screenedInPool: 0, millis: 0 };
   // No aspects: nothing to mark, nothing to list.
   if (ctx.planWeaver === null) return freezePlan({ mark, compileMarks: new Map(), flags: [], counts, snapshot: PlanSnapshot.EMPTY, stamps: new Map(), listedAtMs: Date.now(), packages: new Map(), userOverlay: {}, verdicts: new Map(), forceUnmarked: new Set() });
-  const cmd = parseGoCommand(opts.goArgs);
-  const flags = extractBuildFlags(opts.goArgs, opts.env, opts.dir, findMainModules(opts.dir, opts.env['GOWORK'])).flags;
+  const cmd = opts.command;
+  const flags = extractBuildFlags(cmd, opts.env, opts.dir, findMainModules(opts.dir, opts.env['GOWORK'])).flags;
   const listedAtMs = Date.now();
   const listing = await runGoList(cmd.packages.length > 0 ? cmd.packages : ['.'], {
     go: opts.go, dir: opts.dir, env: opts.env, flags, export: false, test: cmd.subcommand === 'test' || cmd.subcommand === 'vet',
@@ -114,7 +114,7 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
   const packages = new Map<string, ListedPackage>();
   for (const p of [...listing.packages, ...(opts.injectable ?? [])]) if (!packages.has(p.ImportPath) && p.Error === undefined) packages.set(p.ImportPath, p);
 
-  const weaveEnv = pickEnv(opts.env, ['GOOS', 'GOARCH', 'GOFLAGS']);
+  const weaveEnv = pickEnv(opts.env, ['GOOS', 'GOARCH']);
   const userOverlay = readUserOverlay(opts, cmd);
   const decided = new Map<string, MarkReason>();
   const verdicts = new Map<string, Verdict>();
@@ -199,7 +199,7 @@ export function freezePlan(plan: BuildPlan): BuildPlan {
 function placeMarks(
   ctx: BuildContext,
   opts: PlanOptions,
-  cmd: ReturnType<typeof parseGoCommand>,
+  cmd: GoCommand,
   packages: ReadonlyMap<string, ListedPackage>,
   marks: ReadonlyMap<string, MarkReason>,
   testMainsMarked: ReadonlySet<string>,
@@ -207,15 +207,13 @@ function placeMarks(
   userOverlay: Readonly<Record<string, string>>,
 ): { flags: string[]; overlayKeys: number } {
   const targets = patternTargets(packages.values());
-  const goflags = parseGoflags(opts.env['GOFLAGS']);
-  const userValues = [...goflags, ...cmd.flags].filter((f) => f.name === 'gcflags' && f.value !== true);
+  const userValues = cmd.allFlags.filter((f) => f.name === 'gcflags' && f.value !== true);
   const values = userValues.map((f) => parsePerPackageValue(f.value as string, opts.dir));
   const overlay: Record<string, string> = {};
   const gcflags: string[] = [];
   // go's cover tool (and cgo, and vet) open the listed file names themselves, without the
   // overlay: there a mark file cannot be used.
-  const all = [...goflags, ...cmd.flags];
-  const filesCanMark = cmd.subcommand !== 'vet' && !all.some((f) => ['cover', 'coverpkg', 'covermode'].includes(f.name) && f.value !== 'false');
+  const filesCanMark = cmd.subcommand !== 'vet' && !cmd.cover;
   let cmdlineFlagMark = false;
   for (const key of [...marks.keys()].sort()) {
     const target = targets.get(key) ?? { importPath: key, dir: '', standard: false, cmdline: false };
@@ -267,10 +265,10 @@ export const OVERLAY_PREFIX = 'weft-overlay-';
  * The user's -overlay (command line, else GOFLAGS), paths made absolute as go resolves them
  * (against the go command's directory): the plan must read what the compile will read.
  */
-function readUserOverlay(opts: PlanOptions, cmd: ReturnType<typeof parseGoCommand>): Record<string, string> {
+function readUserOverlay(opts: PlanOptions, cmd: GoCommand): Record<string, string> {
   const replace: Record<string, string> = {};
-  const user = lastFlag([...parseGoflags(opts.env['GOFLAGS']), ...cmd.flags], 'overlay');
-  if (typeof user !== 'string' || user === '') return replace;
+  const user = cmd.overlay;
+  if (user === '') return replace;
   const path = isAbsolute(user) ? user : join(opts.dir, user);
   let parsed: { Replace?: Record<string, string> };
   try {
@@ -472,5 +470,5 @@ async function screenAgain(ctx: BuildContext, plan: BuildPlan, importPath: strin
   const input = weaveInputOfListed(ctx, p, plan.userOverlay);
   if (input === null) return null;
   const counts = { ...plan.counts };
-  return decide(ctx, p, input, pickEnv(env, ['GOOS', 'GOARCH', 'GOFLAGS']), counts);
+  return decide(ctx, p, input, pickEnv(env, ['GOOS', 'GOARCH']), counts);
 }

@@ -10,13 +10,13 @@
 // Build flags come from the go process that runs the shim (/proc), so `weft go` and drop-in
 // builds are handled alike; requests from weft's own inner `go list` runs use the outer build's.
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ResolvedConfig, TemplateSpec } from '../config/types.js';
 import { WeftError } from '../errors.js';
 import type { AppendMember, ToolRequest } from '../protocol/messages.js';
 import type { CompileCommand } from '../toolexec/compile-args.js';
 import { extractBuildFlags, withBuildFlag, type BuildFlags } from '../toolexec/build-flags.js';
-import { findToolexec, parseGoCommand } from '../toolexec/go-command-line.js';
+import { readGoCommand, type GoCommand } from '../toolexec/go-command-line.js';
 import { findGoProcess, isGoCommandName } from '../toolexec/go-process.js';
 import { findMainModules } from '../toolexec/main-modules.js';
 import { findDefaultProfiles } from '../toolexec/pgo-profiles.js';
@@ -52,8 +52,8 @@ export interface InjectorOptions {
   /** Where the build runs and its environment: used before the build starts and when /proc cannot tell. */
   dir: string;
   env: NodeJS.ProcessEnv;
-  /** The go command's arguments after `go` (`build -race ./...`), when known. */
-  goArgs?: readonly string[];
+  /** The build's go command (src/toolexec/go-command-line.ts), GOFLAGS as go reads them included. */
+  command: GoCommand;
   log?: { debug(msg: string): void; warn(msg: string): void };
   goList?: (patterns: readonly string[], opts: GoListOptions) => Promise<GoListResult>;
 }
@@ -133,10 +133,10 @@ export class Injector {
     this.opts = opts;
     this.active = opts.config.injectedPackages.length > 0;
     this.baseScope = this.makeScope(
-      extractBuildFlags(opts.goArgs ?? [], opts.env, opts.dir, findMainModules(opts.dir, opts.env['GOWORK'])),
+      extractBuildFlags(opts.command, opts.env, opts.dir, findMainModules(opts.dir, opts.env['GOWORK'])),
       opts.go,
       opts.env,
-      toolexecOf(opts.goArgs ?? [], opts.env),
+      opts.command.toolexec?.value ?? null,
     );
     this.scopes.set(this.baseScope.flags.key, this.baseScope);
   }
@@ -188,6 +188,17 @@ export class Injector {
   }
 
   /**
+   * GOFLAGS as another go process of this build reads them: its environment's, else the GOENV
+   * file's, which is the build's (asked with `go env` once) while the process has the same GOENV.
+   */
+  private goflagsOf(env: NodeJS.ProcessEnv): string {
+    const own = env['GOFLAGS'];
+    if (own !== undefined && own !== '') return own;
+    const base = this.opts.env['GOFLAGS'];
+    return (base === undefined || base === '') && env['GOENV'] === this.opts.env['GOENV'] ? this.opts.command.goflags : '';
+  }
+
+  /**
    * The scope of the go process that runs this request's shim. `pgo` says whether the request
    * is built with a PGO profile (compiles: their -pgoprofile; links: whatever this go process's
    * compiles used): the nested go command must then get the same original profile, or its
@@ -208,18 +219,19 @@ export class Injector {
         // from the shim that started it, so from go) stands in.
         const procEnv: NodeJS.ProcessEnv = proc.env ?? { ...this.opts.env };
         const env: NodeJS.ProcessEnv = { ...procEnv, ...req.env };
-        const dir = proc.cwd !== '' ? proc.cwd : req.cwd;
-        const args = proc.args;
-        let flags = extractBuildFlags(args, env, dir, findMainModules(dir, env['GOWORK']));
+        const command = readGoCommand(proc.args, this.goflagsOf(env));
+        const cwd = proc.cwd !== '' ? proc.cwd : req.cwd;
+        const dir = command.dir !== null ? resolve(cwd, command.dir) : cwd;
+        let flags = extractBuildFlags(command, env, dir, findMainModules(dir, env['GOWORK']));
         if (usePgo && !flags.flags.some((f) => f.startsWith('-pgo=') && f !== '-pgo=auto')) {
-          const profiles = findDefaultProfiles(flags.dir, parseGoCommand(args).packages);
+          const profiles = findDefaultProfiles(flags.dir, command.packages);
           if (profiles.length === 1) flags = withBuildFlag(flags, 'pgo', profiles[0]!);
-          else this.opts.log?.warn(`PGO build: found ${profiles.length} default.pgo files for ${parseGoCommand(args).packages.join(' ')}; injected packages are built without a profile (pass -pgo=<file> if the link reports a fingerprint mismatch)`);
+          else this.opts.log?.warn(`PGO build: found ${profiles.length} default.pgo files for ${command.packages.join(' ')}; injected packages are built without a profile (pass -pgo=<file> if the link reports a fingerprint mismatch)`);
         }
         const known = this.scopes.get(flags.key);
         if (known !== undefined) return known;
         const go = proc.exe !== null && isGoCommandName(proc.exe) ? proc.exe : this.opts.go;
-        const scope = this.makeScope(flags, go, { ...procEnv }, toolexecOf(args, procEnv), this.baseScope.resolver);
+        const scope = this.makeScope(flags, go, { ...procEnv }, command.toolexec?.value ?? null, this.baseScope.resolver);
         this.scopes.set(flags.key, scope);
         return scope;
       })();
@@ -319,10 +331,6 @@ export class Injector {
   }
 }
 
-/** The -toolexec of a go command line, or of GOFLAGS. */
-function toolexecOf(args: readonly string[], env: NodeJS.ProcessEnv): string | null {
-  return findToolexec(args, env['GOFLAGS'])?.value ?? null;
-}
 
 /** True when a compile is built with a PGO profile (`-pgoprofile=…`). */
 function usesPgoProfile(args: readonly string[]): boolean {

@@ -4,8 +4,7 @@
 // environment, so they are recovered from `weft go`'s own arguments or, in drop-in mode, from
 // the go process (go-process.ts). Only flags that change what is built are kept; output,
 // verbosity and test-binary flags are not.
-import { resolve } from 'node:path';
-import { parseGoCommand, parseGoflags, PER_PACKAGE_FLAGS, type GoFlag } from './go-command-line.js';
+import { PER_PACKAGE_FLAGS, type GoCommand, type GoFlag } from './go-command-line.js';
 
 /** go build flags that take a value and change the archives produced. */
 const KEPT_VALUE_FLAGS = new Set([
@@ -29,7 +28,7 @@ export interface BuildFlags {
   flags: string[];
   /** Build-relevant environment of the outer build (only the keys that were set). */
   env: Record<string, string>;
-  /** Directory the inner go command must run in (the outer go command's). */
+  /** Directory the inner go command must run in (the outer go command's, -C applied). */
   dir: string;
   /** Stable identity: equal keys mean the same archives. */
   key: string;
@@ -88,27 +87,24 @@ function keyOf(flags: readonly string[], env: Record<string, string>, dir: strin
  * #215, #526, #527).
  */
 export function extractBuildFlags(
-  goArgs: readonly string[],
+  cmd: GoCommand,
   env: Readonly<Record<string, string | undefined>>,
-  cwd: string,
+  dir: string,
   mainModules: readonly string[] = [],
 ): BuildFlags {
-  const cmd = parseGoCommand(goArgs);
-  const kept = keepFlags([...parseGoflags(env.GOFLAGS), ...cmd.flags]);
+  const kept = keepFlags(cmd.allFlags);
   const has = (n: string): boolean => kept.some(([k]) => k === n);
-  const coverOn = has('cover') || has('covermode') || has('coverpkg');
-  if (coverOn && !has('coverpkg')) {
+  if (cmd.cover && !has('coverpkg')) {
     const derived = cmd.subcommand === 'test' ? (cmd.packages.length > 0 ? cmd.packages : ['.']) : mainModules.map((m) => `${m}/...`);
     if (derived.length > 0) kept.push(['coverpkg', derived.join(',')]);
   }
-  if ((has('coverpkg') || has('covermode')) && !has('cover')) kept.push(['cover', 'true']);
+  if (cmd.cover && !has('cover')) kept.push(['cover', 'true']);
   const flags = formatFlags(kept);
   const buildEnv: Record<string, string> = {};
   for (const k of BUILD_ENV_KEYS) {
     const v = env[k];
     if (v !== undefined && v !== '') buildEnv[k] = v;
   }
-  const dir = cmd.dir !== null ? resolve(cwd, cmd.dir) : cwd;
   return { flags, env: buildEnv, dir, key: keyOf(flags, buildEnv, dir) };
 }
 

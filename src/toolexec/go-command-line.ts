@@ -1,21 +1,48 @@
-// The one reader of go command lines and of GOFLAGS, for `weft go` (where is -C, the
-// subcommand, a user -toolexec) and for the build flags an inner `go list` must repeat. It
-// follows cmd/go: -C only first; flags in any order; `go test`/`go vet` also take flags after
-// the packages, other subcommands stop at the first non-flag (for `go run` the rest belongs to
-// the program); every occurrence is kept in order, because per-package flags
+// The one reader of go command lines and of GOFLAGS: every part of weft that needs to know a
+// flag of the go command (planning, cover detection, overlay, -toolexec, weave keys, the daemon's
+// plan key, injection's nested go runs) reads the one immutable GoCommand made here, from the
+// command line and GOFLAGS as go itself reads them (the environment's, else the GOENV file's that
+// `go env -w` writes: the caller asks `go env GOFLAGS`). No other module parses either (a unit
+// test checks). It follows cmd/go: -C only first; flags in any order; `go test` also takes flags
+// after the packages, other subcommands stop at the first non-flag (for `go run` the rest belongs
+// to the program); every occurrence is kept in order, because per-package flags
 // (-gcflags/-ldflags/-asmflags/-gccgoflags) accumulate and each package gets the last pattern
 // that matches it, while scalar flags (-tags, -mod, ...) are last-wins.
 import { WeftError } from '../errors.js';
 
-/** Flags of go build / go test (and the test binary) that take a value as the next argument. */
-const VALUE_FLAGS = new Set([
-  'C', 'o', 'p', 'tags', 'gcflags', 'ldflags', 'asmflags', 'gccgoflags', 'buildmode', 'compiler', 'installsuffix', 'mod',
-  'modfile', 'overlay', 'pgo', 'pkgdir', 'toolexec', 'covermode', 'coverpkg', 'exec', 'vet', 'run', 'skip', 'bench',
-  'benchtime', 'count', 'cpu', 'parallel', 'timeout', 'coverprofile', 'cpuprofile', 'memprofile', 'memprofilerate',
-  'blockprofile', 'blockprofilerate', 'mutexprofile', 'mutexprofilefraction', 'outputdir', 'trace', 'shuffle', 'fuzz',
-  'fuzztime', 'fuzzminimizetime', 'list', 'debug-actiongraph', 'debug-deprecated-importcfg', 'debug-runtime-trace',
-  'debug-trace', 'reuse', 'vettool', 'f', 'fullpath',
-]);
+/**
+ * The flags of the go command that take a value as the next argument (`-o out`), by subcommand;
+ * every other flag is boolean. A value flag missing here would make its value a package
+ * (`-newflag v ./...`), a boolean one listed here would swallow the first package: a unit test
+ * checks the tables against `go help build`, `go help test`, `go help testflag`, `go help vet`
+ * and `go tool vet -flags` of the toolchain under test.
+ */
+const BUILD_VALUE_FLAGS = [
+  'o', 'p', 'tags', 'gcflags', 'ldflags', 'asmflags', 'gccgoflags', 'buildmode', 'compiler', 'installsuffix', 'mod',
+  'modfile', 'overlay', 'pgo', 'pkgdir', 'toolexec', 'covermode', 'coverpkg',
+  // Undocumented (cmd/go/internal/work/build.go), value flags all the same.
+  'debug-actiongraph', 'debug-deprecated-importcfg', 'debug-runtime-trace', 'debug-trace',
+];
+/** go test's own flags and the test binary's (`go help test`, `go help testflag`). */
+const TEST_VALUE_FLAGS = [
+  'exec', 'vet', 'run', 'skip', 'bench', 'benchtime', 'count', 'cpu', 'parallel', 'timeout', 'coverprofile', 'cpuprofile',
+  'memprofile', 'memprofilerate', 'blockprofile', 'blockprofilerate', 'mutexprofile', 'mutexprofilefraction', 'outputdir',
+  'trace', 'shuffle', 'fuzz', 'fuzztime', 'fuzzminimizetime', 'list',
+];
+/** go vet's (`go help vet`) and its analysis tool's (`go tool vet -flags`). */
+const VET_VALUE_FLAGS = ['vettool', 'c', 'printf.funcs', 'printfuncs', 'tags', 'unusedfuncs', 'unusedresult.funcs', 'unusedresult.stringmethods', 'unusedstringmethods'];
+
+const GO_VALUE_FLAGS: Readonly<Record<string, ReadonlySet<string>>> = {
+  test: new Set([...BUILD_VALUE_FLAGS, ...TEST_VALUE_FLAGS]),
+  run: new Set([...BUILD_VALUE_FLAGS, 'exec']),
+  vet: new Set([...BUILD_VALUE_FLAGS, ...VET_VALUE_FLAGS]),
+};
+const BUILD_VALUE_SET: ReadonlySet<string> = new Set(BUILD_VALUE_FLAGS);
+
+/** Whether go's `subcommand` takes the value of flag `name` (no dashes, no `test.`) from the next argument. */
+export function goFlagTakesValue(subcommand: string, name: string): boolean {
+  return (GO_VALUE_FLAGS[subcommand] ?? BUILD_VALUE_SET).has(name);
+}
 
 /** Flags that go accumulates: every occurrence counts, in order (cmd/go/internal/load.PerPackageFlag). */
 export const PER_PACKAGE_FLAGS = new Set(['gcflags', 'ldflags', 'asmflags', 'gccgoflags']);
@@ -33,7 +60,7 @@ export interface GoFlag {
   value: string | true;
 }
 
-export interface ParsedGoCommand {
+export interface GoCommandLine {
   /** Arguments before the subcommand (`-C dir`). */
   pre: string[];
   /** The -C directory as given, or null (also for a -C without its directory). */
@@ -48,17 +75,17 @@ export interface ParsedGoCommand {
   flagsEnd: number;
 }
 
-function parseFlag(a: string, next: string | undefined): { flag: GoFlag; consumed: number } {
+function parseFlag(subcommand: string, a: string, next: string | undefined): { flag: GoFlag; consumed: number } {
   const body = a.replace(/^--?/, '');
   const eq = body.indexOf('=');
   if (eq >= 0) return { flag: { name: body.slice(0, eq).replace(/^test\./, ''), value: body.slice(eq + 1) }, consumed: 1 };
   const name = body.replace(/^test\./, '');
-  if (VALUE_FLAGS.has(name) && next !== undefined) return { flag: { name, value: next }, consumed: 2 };
+  if (goFlagTakesValue(subcommand, name) && next !== undefined) return { flag: { name, value: next }, consumed: 2 };
   return { flag: { name, value: true }, consumed: 1 };
 }
 
-/** Parses the arguments after `go`. */
-export function parseGoCommand(args: readonly string[]): ParsedGoCommand {
+/** Reads the arguments after `go` (the command line alone: what is known before `go env` can run, i.e. -C). */
+export function readGoCommandLine(args: readonly string[]): GoCommandLine {
   const pre: string[] = [];
   let dir: string | null = null;
   let i = 0;
@@ -97,11 +124,11 @@ export function parseGoCommand(args: readonly string[]): ParsedGoCommand {
       packages.push(a);
       continue;
     }
-    const { flag, consumed } = parseFlag(a, args[i + 1]);
+    const { flag, consumed } = parseFlag(subcommand, a, args[i + 1]);
     flags.push(flag);
     i += consumed - 1;
   }
-  return { pre, dir, subcommand, flags, packages, flagsEnd };
+  return Object.freeze({ pre: Object.freeze(pre), dir, subcommand, flags: Object.freeze(flags), packages: Object.freeze(packages), flagsEnd }) as GoCommandLine;
 }
 
 /** How many of `go run`'s arguments name the package: its leading .go files, else one. */
@@ -112,7 +139,7 @@ function runPackageLength(args: readonly string[]): number {
 }
 
 /** The flags of a GOFLAGS value (each field is one `-flag` or `-flag=value`, never two words). */
-export function parseGoflags(goflags: string | undefined): GoFlag[] {
+function parseGoflags(goflags: string | undefined): GoFlag[] {
   const out: GoFlag[] = [];
   for (const f of splitGoflags(goflags ?? '')) {
     if (!f.startsWith('-')) {
@@ -131,13 +158,72 @@ export function lastFlag(flags: readonly GoFlag[], name: string): string | true 
   return undefined;
 }
 
-/** Where the build's -toolexec comes from: the command line wins over GOFLAGS, as in go. */
-export function findToolexec(args: readonly string[], goflags: string | undefined): { value: string; from: 'command line' | 'GOFLAGS' } | null {
-  const cmd = lastFlag(parseGoCommand(args).flags, 'toolexec');
-  if (cmd !== undefined) return { value: cmd === true ? '' : cmd, from: 'command line' };
-  const env = lastFlag(parseGoflags(goflags), 'toolexec');
-  if (env !== undefined) return { value: env === true ? '' : env, from: 'GOFLAGS' };
-  return null;
+/**
+ * One go command as go will run it: the command line, GOFLAGS as go reads them, and what weft
+ * derives from both the way go does (the command line after GOFLAGS, the last value wins; go's
+ * defaults where neither says).
+ */
+export interface GoCommand extends GoCommandLine {
+  /** GOFLAGS as go reads them: the environment's, else the GOENV file's (`go env GOFLAGS`). */
+  readonly goflags: string;
+  /** The flags of `goflags`. */
+  readonly goflagsFlags: readonly GoFlag[];
+  /** GOFLAGS' flags, then the command line's: the order in which go applies them. */
+  readonly allFlags: readonly GoFlag[];
+  /** The build's -toolexec and where it comes from: the command line wins over GOFLAGS. */
+  readonly toolexec: { readonly value: string; readonly from: 'command line' | 'GOFLAGS' } | null;
+  /** Coverage is on: -cover, or -coverpkg/-covermode (which imply it), from either source. */
+  readonly cover: boolean;
+  /** -covermode, else go's default (atomic under -race, else set); '' without coverage. */
+  readonly coverMode: string;
+  /** -tags, normalised: sorted, comma-separated, without duplicates. */
+  readonly tags: string;
+  /** The user's -overlay file as given ('' when none). */
+  readonly overlay: string;
+  /** The last value of a flag (GOFLAGS, then the command line), or undefined. */
+  last(name: string): string | true | undefined;
+}
+
+/** The model of one go command: `line` read from the arguments, `goflags` as `go env GOFLAGS` says. */
+export function modelGoCommand(line: GoCommandLine, goflags: string | undefined): GoCommand {
+  const text = goflags ?? '';
+  const fromEnv = Object.freeze(parseGoflags(text));
+  const allFlags = Object.freeze([...fromEnv, ...line.flags]);
+  const last = (name: string): string | true | undefined => lastFlag(allFlags, name);
+  const lineToolexec = lastFlag(line.flags, 'toolexec');
+  const envToolexec = lastFlag(fromEnv, 'toolexec');
+  const toolexec = lineToolexec !== undefined
+    ? { value: lineToolexec === true ? '' : lineToolexec, from: 'command line' as const }
+    : envToolexec !== undefined ? { value: envToolexec === true ? '' : envToolexec, from: 'GOFLAGS' as const } : null;
+  const isOn = (v: string | true | undefined): boolean => v !== undefined && v !== 'false' && v !== '0' && v !== 'F' && v !== 'f' && v !== 'FALSE' && v !== 'False';
+  // As go sets them in order: -coverpkg and -covermode turn -cover on (cmd/go's coverFlag).
+  let cover = false;
+  for (const f of allFlags) {
+    if (f.name === 'cover') cover = isOn(f.value);
+    else if (f.name === 'coverpkg' || f.name === 'covermode') cover = true;
+  }
+  const mode = last('covermode');
+  const coverMode = !cover ? '' : typeof mode === 'string' && mode !== '' ? mode : isOn(last('race')) ? 'atomic' : 'set';
+  const tagsFlag = last('tags');
+  const tags = [...new Set((typeof tagsFlag === 'string' ? tagsFlag : '').split(/[,\s]+/).filter((t) => t !== ''))].sort().join(',');
+  const overlay = last('overlay');
+  return Object.freeze({
+    ...line,
+    goflags: text,
+    goflagsFlags: fromEnv,
+    allFlags,
+    toolexec: toolexec === null ? null : Object.freeze(toolexec),
+    cover,
+    coverMode,
+    tags,
+    overlay: typeof overlay === 'string' ? overlay : '',
+    last,
+  });
+}
+
+/** readGoCommandLine and modelGoCommand in one. */
+export function readGoCommand(args: readonly string[], goflags: string | undefined): GoCommand {
+  return modelGoCommand(readGoCommandLine(args), goflags);
 }
 
 const isGoSpace = (c: string): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r';

@@ -2,6 +2,7 @@
 // -V=full suffix, facts about the toolchain and module, and the hooks other layers plug in
 // (weaver, importcfg patching, link handling). One BuildContext per `weft go` run or per
 // drop-in server; never shared between builds (orchestrion #639: two GOARCHs on one server).
+import type { GoCommand } from '../toolexec/go-command-line.js';
 import type { ResolvedConfig } from '../config/index.js';
 import type { ListedPackage } from '../resolve/go-list.js';
 import type { AppendMember, ToolRequest } from '../protocol/messages.js';
@@ -89,6 +90,8 @@ export interface BuildContext {
   readonly modCache: string;
   /** The go command's flags that change what is built (for nested loads). */
   readonly buildFlags: readonly string[];
+  /** The go command of this build (command line and GOFLAGS as go reads them), when known. */
+  readonly command: GoCommand | null;
   readonly stats: BuildStats;
   readonly log: Logger;
   weaver: WeaverHook;
@@ -121,6 +124,7 @@ export interface BuildContextOptions {
   moduleRoot?: string;
   modCache?: string;
   buildFlags?: readonly string[];
+  command?: GoCommand;
   log?: Logger;
   weaver?: WeaverHook;
   importcfg?: ImportcfgHook | null;
@@ -144,6 +148,7 @@ export function createBuildContext(opts: BuildContextOptions): BuildContext {
     moduleRoot: opts.moduleRoot ?? '',
     modCache: opts.modCache ?? '',
     buildFlags: opts.buildFlags ?? [],
+    command: opts.command ?? null,
     stats: new BuildStats(),
     log: opts.log ?? silentLogger(),
     weaver: opts.weaver ?? noWeaver,

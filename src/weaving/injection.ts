@@ -5,6 +5,7 @@
 // an interface's package).
 import { createHash } from 'node:crypto';
 import { Injector } from '../resolve/index.js';
+import type { GoCommand } from '../toolexec/go-command-line.js';
 import { setFingerprint, type BuildContext } from './build-context.js';
 import { mayNeedTypes } from './type-oracle.js';
 
@@ -12,8 +13,8 @@ export interface InjectionOptions {
   go: string;
   dir: string;
   env: NodeJS.ProcessEnv;
-  /** The go command's arguments after `go`, when known (`weft go`); drop-in builds read /proc. */
-  goArgs?: readonly string[];
+  /** The go command of the build (`weft go`'s, or the served go process's in drop-in mode). */
+  command: GoCommand;
 }
 
 export async function installInjection(ctx: BuildContext, opts: InjectionOptions): Promise<Injector | null> {
@@ -23,7 +24,7 @@ export async function installInjection(ctx: BuildContext, opts: InjectionOptions
     go: opts.go,
     dir: opts.dir,
     env: opts.env,
-    ...(opts.goArgs !== undefined ? { goArgs: opts.goArgs } : {}),
+    command: opts.command,
     log: ctx.log,
   });
   // The type oracle loads interfaces a package does not import through the same resolver.

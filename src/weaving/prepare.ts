@@ -8,6 +8,7 @@ import type { ResolvedConfig } from '../config/index.js';
 import type { WorkerPool } from '../pool/index.js';
 import { findConfigFile, OTELC_TOOL_FILE_NAMES } from '../config/find-config.js';
 import { extractBuildFlags } from '../toolexec/build-flags.js';
+import { readGoCommand, type GoCommand } from '../toolexec/go-command-line.js';
 import { WeftError } from '../errors.js';
 import { createBuildContext, DEFAULT_CALL_TIMEOUT_MS, disposeBuildContext, envFlag, parseDuration, type BuildContext } from './build-context.js';
 import type { Logger } from '../log.js';
@@ -139,27 +140,79 @@ export interface GoFacts {
   moduleRoot: string;
   /** GOMODCACHE: go -overlay refuses to replace files beneath it (overlay mode). */
   modCache: string;
+  /** GOFLAGS as go reads them: the environment's, else those `go env -w` wrote to the GOENV file. */
+  goflags: string;
+  /** The GOENV file ('' or `off` when there is none). */
+  goenvFile: string;
 }
 
-/** Asks the toolchain that will run the build for its version and the main module (honours GOWORK, -modfile via GOFLAGS). */
+/**
+ * Asks the toolchain that will run the build for its version, the main module (honours GOWORK,
+ * -modfile via GOFLAGS) and the GOFLAGS it will apply: one `go env` run per build, the only one.
+ */
 export function readGoFacts(go: string, dir: string, env: NodeJS.ProcessEnv): Promise<GoFacts> {
   return new Promise((resolvePromise, reject) => {
     countChild('go env');
-    execFile(go, ['env', 'GOVERSION', 'GOMOD', 'GOMODCACHE'], { cwd: dir, env, encoding: 'utf8' }, (err, stdout, stderr) => {
+    execFile(go, ['env', '-json', 'GOVERSION', 'GOMOD', 'GOMODCACHE', 'GOFLAGS', 'GOENV'], { cwd: dir, env, encoding: 'utf8' }, (err, stdout, stderr) => {
       if (err !== null) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') {
           reject(new WeftError('E_GO_NOT_FOUND', `cannot run ${go}: not found`, { hint: 'install Go ≥ 1.23 or put it on PATH' }));
         } else {
-          reject(new WeftError('E_GO_NOT_FOUND', `\`${go} env\` failed in ${dir}: ${(stderr || err.message).trim()}`, { hint: 'check your Go installation and the directory given with -C' }));
+          reject(new WeftError('E_GO_NOT_FOUND', `\`${go} env\` failed in ${dir}: ${(stderr || err.message).trim()}`, { hint: 'check your Go installation, GOFLAGS (`go env GOFLAGS`) and the directory given with -C' }));
         }
         return;
       }
-      const [version = '', gomod = '', modCache = ''] = stdout.split('\n');
-      const mod = gomod.trim();
-      resolvePromise({ goVersion: version.trim(), moduleRoot: mod === '' || mod === '/dev/null' || mod === 'NUL' ? '' : dirname(mod), modCache: modCache.trim() });
+      let v: Record<string, string>;
+      try {
+        v = JSON.parse(stdout) as Record<string, string>;
+      } catch {
+        reject(new WeftError('E_GO_NOT_FOUND', `\`${go} env -json\` printed no JSON in ${dir}`, { hint: 'check your Go installation (weft needs Go ≥ 1.23)' }));
+        return;
+      }
+      const mod = (v['GOMOD'] ?? '').trim();
+      resolvePromise({
+        goVersion: (v['GOVERSION'] ?? '').trim(),
+        moduleRoot: mod === '' || mod === '/dev/null' || mod === 'NUL' ? '' : dirname(mod),
+        modCache: (v['GOMODCACHE'] ?? '').trim(),
+        goflags: v['GOFLAGS'] ?? '',
+        goenvFile: v['GOENV'] ?? '',
+      });
     });
   });
+}
+
+/**
+ * Where go keeps `go env -w` settings when GOENV does not say (os.UserConfigDir()/go/env), so a
+ * memoised answer is checked against the file before go is asked where it is.
+ */
+function defaultGoenvFile(env: NodeJS.ProcessEnv): string {
+  if (env['GOENV'] !== undefined && env['GOENV'] !== '') return env['GOENV'];
+  if (process.platform === 'darwin') return join(env['HOME'] ?? '', 'Library', 'Application Support', 'go', 'env');
+  if (process.platform === 'win32') return join(env['AppData'] ?? '', 'go', 'env');
+  const xdg = env['XDG_CONFIG_HOME'];
+  return join(xdg !== undefined && xdg !== '' && isAbsolute(xdg) ? xdg : join(env['HOME'] ?? '', '.config'), 'go', 'env');
+}
+
+/**
+ * The build's go facts, asked once: a daemon reuses them while the go binary, the module files
+ * and the GOENV file (`go env -w`) are unchanged and the environment is the same.
+ */
+export function goFactsOf(opts: { go: string; dir: string; env: NodeJS.ProcessEnv; warm?: WarmResources | undefined }): Promise<GoFacts> {
+  const memo = opts.warm?.memo;
+  if (memo === undefined) return readGoFacts(opts.go, opts.dir, opts.env);
+  const root = findModuleRoot(opts.dir);
+  const moduleFiles = root === null ? [] : MODULE_FILES.map((f) => join(root, f));
+  const goenv = defaultGoenvFile(opts.env);
+  return memo(JSON.stringify(['go env', opts.go, opts.dir, envKeyOf(opts.env)]), [opts.go, ...moduleFiles, ...(goenv === 'off' ? [] : [goenv])],
+    () => readGoFacts(opts.go, opts.dir, opts.env),
+    (f) => (f.goenvFile === '' || f.goenvFile === 'off' ? [] : [f.goenvFile]));
+}
+
+const MODULE_FILES = ['go.mod', 'go.sum', 'go.work', 'orchestrion.tool.go', 'orchestrion.yml', ...OTELC_TOOL_FILE_NAMES, 'weft.yml'];
+
+function envKeyOf(env: NodeJS.ProcessEnv): [string, string | undefined][] {
+  return Object.entries(env).filter(([k]) => /^(GO|CGO_)/.test(k) || k === 'WEFT_CONFIG' || k === 'WEFT_CACHE' || k === 'XDG_CACHE_HOME' || k === 'XDG_CONFIG_HOME' || k === 'HOME').sort();
 }
 
 export interface PrepareOptions {
@@ -172,11 +225,18 @@ export interface PrepareOptions {
   configFlag?: string | undefined;
   /** Where relative --config paths are resolved (the user's cwd). */
   cwd?: string;
-  buildFlags?: readonly string[];
   /** Fail compiles on undecided candidates (default: WEFT_STRICT in env). */
   strict?: boolean;
-  /** The go command's arguments after `go` (subcommand, flags, packages), for nested `go list` runs. */
+  /**
+   * The go command whose build this is (src/toolexec/go-command-line.ts), with GOFLAGS as
+   * `facts` says go reads them; given with `facts` (weft go) or made from `goArgs` here (drop-in:
+   * the go process's arguments).
+   */
+  command?: GoCommand;
+  /** The go command's arguments after `go`, when `command` is not given (an empty list: no flags known). */
   goArgs?: readonly string[];
+  /** The build's `go env` answers, when the caller already asked (goFactsOf). */
+  facts?: GoFacts;
   warm?: WarmResources;
 }
 
@@ -202,17 +262,17 @@ export interface PreparedBuild {
 export async function prepareBuild(opts: PrepareOptions): Promise<PreparedBuild> {
   const discovery = discoverConfiguration({ explicit: opts.configFlag, env: opts.env, startDir: opts.dir, ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) });
   const configFile = discovery.file;
-  const buildFlags = opts.buildFlags ?? (opts.goArgs !== undefined ? extractBuildFlags(opts.goArgs, opts.env, opts.cwd ?? opts.dir).flags : []);
   const memo = opts.warm?.memo ?? (<T>(_key: string, _files: readonly string[], compute: () => Promise<T>) => compute());
   const root = findModuleRoot(opts.dir);
-  const moduleFiles = root === null ? [] : ['go.mod', 'go.sum', 'go.work', 'orchestrion.tool.go', 'orchestrion.yml', ...OTELC_TOOL_FILE_NAMES, 'weft.yml'].map((f) => join(root, f));
-  const envKey = Object.entries(opts.env).filter(([k]) => /^(GO|CGO_)/.test(k) || k === 'WEFT_CONFIG' || k === 'WEFT_CACHE' || k === 'XDG_CACHE_HOME' || k === 'HOME').sort();
-  const [loaded, facts] = await Promise.all([
-    memo(JSON.stringify(['config', discovery, buildFlags, opts.dir, envKey]), [...moduleFiles, ...(discovery.file !== null ? [discovery.file] : [])],
-      () => loadBuildConfig({ discovery, go: opts.go, dir: opts.dir, env: opts.env, buildFlags }),
-      (l) => [...l.config.files, ...(l.config.absent ?? [])]),
-    memo(JSON.stringify(['go env', opts.go, opts.dir, envKey]), [opts.go, ...moduleFiles], () => readGoFacts(opts.go, opts.dir, opts.env)),
-  ]);
+  const moduleFiles = root === null ? [] : MODULE_FILES.map((f) => join(root, f));
+  const envKey = envKeyOf(opts.env);
+  // The flags decide what the configuration's packages are listed with, so go env comes first.
+  const facts = opts.facts ?? await goFactsOf(opts);
+  const command = opts.command ?? readGoCommand(opts.goArgs ?? [], facts.goflags);
+  const buildFlags = extractBuildFlags(command, opts.env, opts.dir).flags;
+  const loaded = await memo(JSON.stringify(['config', discovery, buildFlags, opts.dir, envKey]), [...moduleFiles, ...(discovery.file !== null ? [discovery.file] : [])],
+    () => loadBuildConfig({ discovery, go: opts.go, dir: opts.dir, env: opts.env, buildFlags }),
+    (l) => [...l.config.files, ...(l.config.absent ?? [])]);
   const config = loaded.config;
   const ctx = createBuildContext({
     config,
@@ -220,6 +280,7 @@ export async function prepareBuild(opts: PrepareOptions): Promise<PreparedBuild>
     moduleRoot: facts.moduleRoot,
     modCache: facts.modCache,
     buildFlags,
+    command,
     log: opts.log,
     callTimeoutMs: parseDuration(opts.env['WEFT_CALL_TIMEOUT'], DEFAULT_CALL_TIMEOUT_MS),
     strict: opts.strict ?? envFlag(opts.env['WEFT_STRICT']),
@@ -230,7 +291,7 @@ export async function prepareBuild(opts: PrepareOptions): Promise<PreparedBuild>
   // Loaded only when the aspects inject packages: builds without them skip the module loading.
   const injecting = ctx.config.injectedPackages.length > 0 || mayNeedTypes(ctx.config)
     ? import('./injection.js').then(({ installInjection }) =>
-      installInjection(ctx, { go: opts.go, dir: opts.dir, env: opts.env, ...(opts.goArgs !== undefined ? { goArgs: opts.goArgs } : {}) }))
+      installInjection(ctx, { go: opts.go, dir: opts.dir, env: opts.env, command }))
     : Promise.resolve(null);
   const weaving = installWeaver(ctx, opts.env, opts.warm?.pool);
   const [injected, woven] = await Promise.allSettled([injecting, weaving]);

@@ -39,7 +39,7 @@ export function installTypeService(ctx: BuildContext): TypeService | null {
       if (ctx.exportArchives === null) return Promise.resolve(new Map());
       return ctx.exportArchives(req, cmd, pkgs);
     },
-    buildFlags: ctx.buildFlags,
+    tags: ctx.command?.tags ?? '',
     onCheck: (r) => ctx.stats.recordTypeCheck(r),
     log: (m) => ctx.log.debug(m),
   });

@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseSize, sha256Hex, WeaveCache, weaveInputDigest, weaveKey, weftBuildIdentity, DEFAULT_CACHE_MAX_BYTES, type RemoteStore, type WeaveKeyInput } from '../cache/index.js';
 import { collectInjectedPackages, fingerprintAspects } from '../config/fingerprint.js';
-import { lastFlag, parseGoCommand, parseGoflags } from '../toolexec/go-command-line.js';
 import { emptyWeaveStats, type WeaveOutcome, type WeavePackageInput, type WeavePackageResult } from '../weave/api.js';
 import type { BuildContext } from './build-context.js';
 import { weftCacheDir } from '../install/ensure-shim.js';
@@ -72,7 +71,7 @@ interface KeyedInput {
 }
 
 /** Every input of the key, gathered for one candidate package (see src/cache/key.ts for why each). */
-/** `env` is the compile's forwarded environment (GOOS, GOARCH, GOFLAGS as the tool sees them). */
+/** `env` is the compile's forwarded environment (GOOS, GOARCH as the tool sees them); -tags come from the build's go command. */
 export async function weaveKeyOf(ctx: BuildContext, weave: WeaveModule, env: Readonly<Record<string, string>>, input: WeavePackageInput): Promise<string> {
   return (await keyedInputOf(ctx, weave, env, input)).key;
 }
@@ -94,7 +93,7 @@ async function keyedInputOf(ctx: BuildContext, weave: WeaveModule, env: Readonly
     goos: env['GOOS'] ?? hostGoos(),
     goarch: env['GOARCH'] ?? hostGoarch(),
     lang: input.lang,
-    buildTags: buildTagsOf(ctx.buildFlags, env['GOFLAGS'] ?? ''),
+    buildTags: ctx.command?.tags ?? '',
     files: hashed,
     importcfgPackages: input.importcfgPackages,
     injectedIdentity: ctx.injectedIdentity !== null ? ctx.injectedIdentity(collectInjectedPackages(aspects)) : '',
@@ -117,14 +116,6 @@ export function typeFactsKey(facts: WeavePackageInput['types']): string[] {
     ...Object.keys(facts.answers).sort().map((k) => `answer ${JSON.stringify(k)} ${JSON.stringify(facts.answers[k])}`),
     ...loaded.map((l) => `read ${l.path} ${l.id}`).sort(),
   ];
-}
-
-/** The -tags of the build (command line, else GOFLAGS), normalised: sorted, comma-separated. */
-export function buildTagsOf(buildFlags: readonly string[], goflags: string): string {
-  // The command line wins over GOFLAGS, and the last -tags wins, as in go.
-  const last = lastFlag([...parseGoflags(goflags), ...parseGoCommand(['build', ...buildFlags]).flags], 'tags');
-  const tags = typeof last === 'string' ? last : '';
-  return [...new Set(tags.split(/[,\s]+/).filter((t) => t !== ''))].sort().join(',');
 }
 
 function hostGoos(): string {

@@ -14,7 +14,27 @@ export function hasCommand(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
-export const hasGo = hasCommand('go');
+/**
+ * The toolchain under test: WEFT_TEST_GO names a go binary (default: go on PATH) and
+ * WEFT_TEST_GOTOOLCHAIN a GOTOOLCHAIN value (default: local), e.g. `go1.27.3`, which go fetches
+ * from the module proxy once (`GOTOOLCHAIN=go1.27.3 go version`) and then finds in the module cache.
+ */
+export const testGo = process.env['WEFT_TEST_GO'] || 'go';
+export const testGotoolchain = process.env['WEFT_TEST_GOTOOLCHAIN'] || 'local';
+
+export const hasGo = hasCommand(testGo);
+
+/**
+ * The toolchain under test keeps GOROOT beneath GOMODCACHE (a toolchain go downloaded, as
+ * GOTOOLCHAIN=go1.x.y does): go -overlay refuses to replace files there, so a woven std package
+ * can never be an overlay build.
+ */
+export const gorootInModCache: boolean = (() => {
+  if (!hasGo) return false;
+  const r = spawnSync(testGo, ['env', 'GOROOT', 'GOMODCACHE'], { encoding: 'utf8', env: { ...process.env, GOTOOLCHAIN: testGotoolchain, GOFLAGS: '' } });
+  const [goroot = '', modcache = ''] = (r.stdout ?? '').split('\n').map((l) => l.trim());
+  return modcache !== '' && goroot.startsWith(`${modcache}/`);
+})();
 export const hasGcc = hasCommand('gcc');
 
 /** Copies test/<tier>/fixtures/<name> (tier e2e or heavy) to a fresh temporary directory. */
@@ -36,10 +56,11 @@ export function makeTestEnv(name: string, opts: { privateGocache?: boolean; daem
   const shared = process.env['WEFT_E2E_GOCACHE'];
   const own = opts.privateGocache === true || shared === undefined || shared === '';
   const gocache = own ? mkdtempSync(join(tmpdir(), `weft-e2e-${name}-gocache-`)) : shared;
-  const env: NodeJS.ProcessEnv = { ...process.env, GOCACHE: gocache, WEFT_CACHE: join(tmpdir(), 'weft-e2e-cache'), GOFLAGS: '', GOTOOLCHAIN: 'local', GOPROXY: 'off' };
+  const env: NodeJS.ProcessEnv = { ...process.env, GOCACHE: gocache, WEFT_CACHE: join(tmpdir(), 'weft-e2e-cache'), GOFLAGS: '', GOTOOLCHAIN: testGotoolchain, GOPROXY: 'off' };
   for (const k of Object.keys(env)) {
     if (k.startsWith('WEFT_') && k !== 'WEFT_CACHE') delete env[k];
   }
+  if (testGo !== 'go') env['WEFT_GO'] = testGo;
   // The in-process build unless a test asks for the daemon (test/e2e/daemon.test.ts), which
   // then gets a runtime directory of its own and stops its daemons.
   if (opts.daemon !== true) env['WEFT_DAEMON'] = 'off';

@@ -18,6 +18,7 @@ import { installInjection } from '../../src/weaving/injection.js';
 import type { Injector } from '../../src/resolve/index.js';
 import type { WeavePackageResult } from '../../src/weave/api.js';
 import { copyFixture, hasGo, makeTestEnv, run } from './helpers.js';
+import { readGoCommand } from '../../src/toolexec/go-command-line.js';
 
 function result(files: { original: string; text: string }[], addedImports: string[], links: string[] = []): WeavePackageResult {
   return {
@@ -88,7 +89,7 @@ describe('injection hooks with a fake weaver (real go)', { skip: !hasGo && 'go i
     const config: ResolvedConfig = { files: [], aspects: [], injectedPackages: ['example.com/rt', 'example.com/rt/hook'], fingerprint: `fake-weaver-${self}` };
     const compiled: string[] = [];
     const ctx = createBuildContext({ config, weaver: async (req, cmd, signal) => { compiled.push(req.pkg); return fakeWeaver(req, cmd, signal); } });
-    const injector = (await installInjection(ctx, { go: 'go', dir, env: { ...env, ...extraEnv }, goArgs: args }))!;
+    const injector = (await installInjection(ctx, { go: 'go', dir, env: { ...env, ...extraEnv }, command: readGoCommand(args, extraEnv['GOFLAGS'] ?? env['GOFLAGS']) }))!;
     const server = await listenJobServer(ctx);
     try {
       const r = await run('go', [args[0]!, `-toolexec=${shim}`, ...args.slice(1)], {

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { readGoCommand } from '../../../src/toolexec/go-command-line.js';
 import { formatTopLevel, WeftError } from '../../../src/errors.js';
 import { main } from '../../../src/cli/index.js';
-import { checkNoUserToolexec, extractWeftFlags, findUserToolexec, parseGoInvocation, quoteToolexec, withToolexec } from '../../../src/build/go-args.js';
+import { checkNoUserToolexec, extractWeftFlags, parseGoInvocation, quoteToolexec, withToolexec } from '../../../src/build/go-args.js';
 
 describe('weft go argument handling', () => {
   it('takes --weft-* flags out wherever they are, leaving go flags alone', () => {
@@ -24,7 +25,9 @@ describe('weft go argument handling', () => {
 
   it('finds -C before the subcommand, relative to cwd', () => {
     const inv = parseGoInvocation(['-C', 'sub/dir', 'test', '-run', 'X', './...'], '/home/u');
-    assert.deepEqual(inv, { pre: ['-C', 'sub/dir'], dir: '/home/u/sub/dir', sub: 'test', rest: ['-run', 'X', './...'], instrument: true });
+    const { line, ...rest } = inv;
+    assert.deepEqual(rest, { pre: ['-C', 'sub/dir'], dir: '/home/u/sub/dir', sub: 'test', rest: ['-run', 'X', './...'], instrument: true });
+    assert.deepEqual([line.subcommand, line.packages], ['test', ['./...']]);
     assert.equal(parseGoInvocation(['-C=/abs', 'build'], '/x').dir, '/abs');
     assert.equal(parseGoInvocation(['mod', 'tidy'], '/x').instrument, false);
     assert.equal(parseGoInvocation(['-h'], '/x').sub, '');
@@ -44,18 +47,19 @@ describe('weft go argument handling', () => {
   });
 
   it('spots a user -toolexec on the command line or in GOFLAGS, skipping flag values', () => {
-    assert.equal(findUserToolexec(['-o', '-toolexec', './...']), null, '-toolexec here is the value of -o');
-    assert.equal(findUserToolexec(['-race', '-toolexec', 'x y', './...']), 'x y');
-    assert.equal(findUserToolexec(['--toolexec=/t', './...']), '/t');
-    assert.equal(findUserToolexec(['./...', '-toolexec=/t']), null, 'after the packages it belongs to the program');
-    const inv = parseGoInvocation(['build', '-toolexec=/t', '.'], '/');
-    assert.throws(() => checkNoUserToolexec(inv, ''), (e: unknown) => e instanceof WeftError && e.code === 'E_USAGE' && /already has -toolexec=\/t/.test(e.message) && e.hint !== undefined);
-    assert.throws(() => checkNoUserToolexec(parseGoInvocation(['build', '.'], '/'), '-mod=mod -toolexec=/other'), /GOFLAGS already has -toolexec=\/other/);
-    checkNoUserToolexec(parseGoInvocation(['build', '.'], '/'), '-mod=mod');
+    const toolexec = (args: string[], goflags = ''): string | null => readGoCommand(['build', ...args], goflags).toolexec?.value ?? null;
+    assert.equal(toolexec(['-o', '-toolexec', './...']), null, '-toolexec here is the value of -o');
+    assert.equal(toolexec(['-race', '-toolexec', 'x y', './...']), 'x y');
+    assert.equal(toolexec(['--toolexec=/t', './...']), '/t');
+    assert.equal(toolexec(['./...', '-toolexec=/t']), null, 'after the packages it belongs to the program');
+    const check = (args: string[], goflags: string): void => checkNoUserToolexec(parseGoInvocation(args, '/'), readGoCommand(args, goflags));
+    assert.throws(() => check(['build', '-toolexec=/t', '.'], ''), (e: unknown) => e instanceof WeftError && e.code === 'E_USAGE' && /already has -toolexec=\/t/.test(e.message) && e.hint !== undefined);
+    assert.throws(() => check(['build', '.'], '-mod=mod -toolexec=/other'), /GOFLAGS already has -toolexec=\/other/);
+    check(['build', '.'], '-mod=mod');
     // GOFLAGS is split as go splits it: a quoted -toolexec with a space is still a -toolexec.
-    assert.throws(() => checkNoUserToolexec(parseGoInvocation(['build', '.'], '/'), "'-toolexec=/my dir/shim'"), /GOFLAGS already has -toolexec=\/my dir\/shim/);
+    assert.throws(() => check(['build', '.'], "'-toolexec=/my dir/shim'"), /GOFLAGS already has -toolexec=\/my dir\/shim/);
     // go test takes flags after the packages.
-    assert.throws(() => checkNoUserToolexec(parseGoInvocation(['test', './...', '-toolexec=/t'], '/'), ''), /command line already has -toolexec=\/t/);
+    assert.throws(() => check(['test', './...', '-toolexec=/t'], ''), /command line already has -toolexec=\/t/);
   });
 
   it('formats setup errors on one line with the hint', () => {

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readGoCommand } from '../../../src/toolexec/go-command-line.js';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,7 +109,8 @@ test('verdicts compare by reason and link-time packages; absent means unmarked',
 });
 
 test('the plan key follows what changes the listing, not what only changes the output', () => {
-  const base = { go: '/usr/bin/go', dir: '/m', goArgs: ['build', './...'], env: { GOOS: 'linux', PATH: '/bin', WEFT_STATS: '1' } };
+  const base = { go: '/usr/bin/go', dir: '/m', command: readGoCommand(['build', './...'], ''), env: { GOOS: 'linux', PATH: '/bin', WEFT_STATS: '1' } };
+  const withArgs = (args: string[], goflags = ''): typeof base => ({ ...base, command: readGoCommand(args, goflags) });
   const ctx = { suffix: 'weft@1;abc' };
   const k = planKey(ctx, base);
   assert.ok(k !== null);
@@ -116,12 +118,15 @@ test('the plan key follows what changes the listing, not what only changes the o
   assert.notEqual(planKey(ctx, { ...base, env: { ...base.env, GOOS: 'darwin' } }), k);
   assert.notEqual(planKey(ctx, { ...base, env: { ...base.env, CGO_ENABLED: '0' } }), k);
   assert.notEqual(planKey(ctx, { ...base, env: { ...base.env, WEFT_TEST_PLAN_UNMARK: 'm/a' } }), k);
-  assert.notEqual(planKey(ctx, { ...base, goArgs: ['build', '-race', './...'] }), k);
-  assert.equal(planKey(ctx, { ...base, goArgs: ['build', '-o', '/tmp/x', './...'] }), k, 'the output file is not part of the plan');
-  assert.equal(planKey(ctx, { ...base, goArgs: ['build', '-o=/tmp/y', './...'] }), k);
+  assert.notEqual(planKey(ctx, withArgs(['build', '-race', './...'])), k);
+  // GOFLAGS as go reads them (the environment's or `go env -w`'s) are part of the command.
+  assert.notEqual(planKey(ctx, withArgs(['build', './...'], '-cover')), k);
+  assert.equal(planKey(ctx, withArgs(['build', './...'], '-cover')), planKey(ctx, withArgs(['build', '-cover', './...'])), 'the same flags from either source');
+  assert.equal(planKey(ctx, withArgs(['build', '-o', '/tmp/x', './...'])), k, 'the output file is not part of the plan');
+  assert.equal(planKey(ctx, withArgs(['build', '-o=/tmp/y', './...'])), k);
   assert.notEqual(planKey({ suffix: 'weft@1;abd' }, base), k);
-  assert.equal(planKey(ctx, { ...base, goArgs: ['build', '-overlay=o.json', './...'] }), null, 'a user -overlay is read by the plan: never kept');
-  assert.equal(planKey(ctx, { ...base, env: { ...base.env, GOFLAGS: '-overlay=/o.json' } }), null);
+  assert.equal(planKey(ctx, withArgs(['build', '-overlay=o.json', './...'])), null, 'a user -overlay is read by the plan: never kept');
+  assert.equal(planKey(ctx, withArgs(['build', './...'], '-overlay=/o.json')), null);
 });
 
 test('kept plans share one watch per directory; the watch goes with its last listener', async () => {

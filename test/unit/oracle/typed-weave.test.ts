@@ -58,7 +58,7 @@ async function weaveTyped(importPath: string, aspects: string): Promise<{ result
     oracle: async () => oracle,
     // Packages the compiled one does not import, from the same listing (the build uses go list -export).
     exportArchives: async (_r, _c, pkgs) => new Map(pkgs.map((x) => [x, listed.get(x)!.Export!])),
-    buildFlags: [],
+    tags: '',
     onCheck: (rec) => checked.push(rec.pkg),
   });
   const input: WeavePackageInput = { importPath, toolexecImportPath: importPath, files, importcfgPackages: p.Imports ?? [], lang: 'go1.22', goVersion: 'go1.22', moduleRoot: fixture, isTestMain: false };

@@ -9,7 +9,7 @@ import { emptyWeaveStats, type WeavePackageResult } from '../../../src/weave/api
 
 const MOD = { Path: 'm', Main: true, Dir: '/src/m', GoVersion: '1.22' };
 const CACHE = '/home/u/go/pkg/mod';
-const facts: OverlayFacts = { subcommand: 'build', flags: [], modCache: CACHE };
+const facts: OverlayFacts = { subcommand: 'build', cover: false, modCache: CACHE };
 
 function pkg(path: string, extra: Partial<ListedPackage> = {}): ListedPackage {
   const std = !path.includes('.') && !path.startsWith('m');
@@ -135,9 +135,9 @@ test('a file must be woven alike in every variant that compiles it; -lang, cover
 
   const lang = decideOverlay(plan([app, a, fmt], [['m/a', woven(['/src/m/a/a.go'], { lang: 'go1.23' })]]), facts);
   assert.ok(!lang.ok && /needs -lang=go1\.23/.test(lang.reason));
-  const cover = decideOverlay(plan([app, a, fmt], [['m/a', woven(['/src/m/a/a.go'])]]), { ...facts, flags: [{ name: 'cover', value: true }] });
+  const cover = decideOverlay(plan([app, a, fmt], [['m/a', woven(['/src/m/a/a.go'])]]), { ...facts, cover: true });
   assert.ok(!cover.ok && /go's cover tool reads the files of m\/a from disk/.test(cover.reason));
-  const coverStd = decideOverlay(plan([app, a, fmt], [['fmt', woven(['/goroot/src/fmt/a.go'])]]), { ...facts, flags: [{ name: 'cover', value: true }] });
+  const coverStd = decideOverlay(plan([app, a, fmt], [['fmt', woven(['/goroot/src/fmt/a.go'])]]), { ...facts, cover: true });
   assert.ok(coverStd.ok, 'std is not covered without -coverpkg');
   const extra = decideOverlay(plan([app, a, fmt], [['m/a', woven([], { extraFiles: [{ name: 'x.go', text: 'package a' }] })]]), facts);
   assert.ok(!extra.ok && /adds files of its own/.test(extra.reason));

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readGoCommand } from '../../../src/toolexec/go-command-line.js';
 import { DEFAULT_NAMESPACE } from '../../../src/config/advice/common.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,7 +33,7 @@ function setup() {
       command: 'go list', stderr: '', exitCode: 0, millis: 1,
     };
   };
-  const injector = new Injector({ config, go: 'go', dir: t.dir, env: {}, goList });
+  const injector = new Injector({ config, go: 'go', dir: t.dir, env: {}, command: readGoCommand(['build', '.'], ''), goList });
   return { ...t, rt, hook, dep, calls, injector };
 }
 

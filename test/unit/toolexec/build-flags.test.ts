@@ -4,13 +4,19 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { extractBuildFlags, withBuildFlag } from '../../../src/toolexec/build-flags.js';
+import { readGoCommand } from '../../../src/toolexec/go-command-line.js';
 import { findGoProcess, type ProcessTable } from '../../../src/toolexec/go-process.js';
 import { findMainModules } from '../../../src/toolexec/main-modules.js';
 import { findDefaultProfiles } from '../../../src/toolexec/pgo-profiles.js';
 import { makeTempDir } from './go-helpers.js';
 
+/** The build flags of a go command whose GOFLAGS are the environment's. */
+function extract(args: string[], env: Record<string, string>, dir: string, mainModules?: string[]): ReturnType<typeof extractBuildFlags> {
+  return extractBuildFlags(readGoCommand(args, env['GOFLAGS']), env, dir, mainModules);
+}
+
 test('keeps only the flags that change what is built; command line overrides GOFLAGS', () => {
-  const f = extractBuildFlags(
+  const f = extract(
     ['build', '-o', 'out/app', '-v', '-x', '-race', '-tags', 'netgo', '-gcflags=all=-N -l', '-trimpath', '-toolexec', '/x', './cmd/...'],
     { GOFLAGS: '-mod=vendor -tags=ignored -p=4', GOOS: 'linux', GOARCH: 'arm64', HOME: '/root', CGO_ENABLED: '0' },
     '/src/app',
@@ -18,23 +24,18 @@ test('keeps only the flags that change what is built; command line overrides GOF
   assert.deepEqual(f.flags, ['-gcflags=all=-N -l', '-mod=vendor', '-race', '-tags=netgo', '-trimpath']);
   assert.deepEqual(f.env, { GOOS: 'linux', GOARCH: 'arm64', CGO_ENABLED: '0', GOFLAGS: '-mod=vendor -tags=ignored -p=4' });
   assert.equal(f.dir, '/src/app');
-  const g = extractBuildFlags(['test', '-race', './...'], { GOARCH: 'amd64' }, '/src/app');
+  const g = extract(['test', '-race', './...'], { GOARCH: 'amd64' }, '/src/app');
   assert.notEqual(f.key, g.key);
-  assert.equal(g.key, extractBuildFlags(['test', './...', '-race'], { GOARCH: 'amd64', GOPATH: '/x' }, '/src/app').key);
+  assert.equal(g.key, extract(['test', './...', '-race'], { GOARCH: 'amd64', GOPATH: '/x' }, '/src/app').key);
 });
 
 test('-cover without -coverpkg derives it: test patterns for go test, main modules for go build', () => {
-  assert.deepEqual(extractBuildFlags(['test', '-cover', './...', './x'], {}, '/m').flags, ['-cover', '-coverpkg=./...,./x']);
-  assert.deepEqual(extractBuildFlags(['build', '-covermode=atomic'], {}, '/m', ['example.com/app', 'example.com/lib']).flags, [
+  assert.deepEqual(extract(['test', '-cover', './...', './x'], {}, '/m').flags, ['-cover', '-coverpkg=./...,./x']);
+  assert.deepEqual(extract(['build', '-covermode=atomic'], {}, '/m', ['example.com/app', 'example.com/lib']).flags, [
     '-cover', '-covermode=atomic', '-coverpkg=example.com/app/...,example.com/lib/...',
   ]);
-  assert.deepEqual(extractBuildFlags(['test', '-coverpkg=./...', '.'], {}, '/m').flags, ['-cover', '-coverpkg=./...']);
-  assert.deepEqual(extractBuildFlags(['build', '-cover=false', '-race=true'], {}, '/m').flags, ['-race']);
-});
-
-test('-C changes the directory the inner go runs in', () => {
-  assert.equal(extractBuildFlags(['-C', 'sub', 'build', '.'], {}, '/m').dir, '/m/sub');
-  assert.equal(extractBuildFlags(['-C=/abs', 'test', '-cover', '.'], {}, '/m').dir, '/abs');
+  assert.deepEqual(extract(['test', '-coverpkg=./...', '.'], {}, '/m').flags, ['-cover', '-coverpkg=./...']);
+  assert.deepEqual(extract(['build', '-cover=false', '-race=true'], {}, '/m').flags, ['-race']);
 });
 
 test('finds the go process above the shim through /proc, with its args and env', async () => {
@@ -76,7 +77,7 @@ test('finds main modules from go.mod and go.work', () => {
 });
 
 test('every -gcflags/-ldflags/-asmflags occurrence is kept in order, GOFLAGS first; scalar flags are last-wins', () => {
-  const f = extractBuildFlags(
+  const f = extract(
     ['build', '-gcflags=all=-N -l', '-tags=b', '-ldflags=-X main.v=1', '-gcflags=example.com/app=-m', '-race=false', './cmd'],
     { GOFLAGS: "-gcflags=-l '-ldflags=-s -w' -tags=a -race" },
     '/m',
@@ -84,12 +85,12 @@ test('every -gcflags/-ldflags/-asmflags occurrence is kept in order, GOFLAGS fir
   // Values without a pattern apply to the command line's packages, which injected packages never are.
   assert.deepEqual(f.flags, ['-gcflags=all=-N -l', '-gcflags=example.com/app=-m', '-tags=b']);
   // An empty -gcflags resets go's flags for the named packages only: not for the inner build's.
-  assert.deepEqual(extractBuildFlags(['build', '-gcflags=all=-N', '-gcflags=', '.'], {}, '/m').flags, ['-gcflags=all=-N']);
+  assert.deepEqual(extract(['build', '-gcflags=all=-N', '-gcflags=', '.'], {}, '/m').flags, ['-gcflags=all=-N']);
 });
 
 test('program arguments of go run and test-binary arguments after -args are not build flags', () => {
-  assert.deepEqual(extractBuildFlags(['run', '-tags=x', '.', '-race', '-tags=y'], {}, '/m').flags, ['-tags=x']);
-  assert.deepEqual(extractBuildFlags(['test', '.', '-race', '-args', '-trimpath'], {}, '/m').flags, ['-race']);
+  assert.deepEqual(extract(['run', '-tags=x', '.', '-race', '-tags=y'], {}, '/m').flags, ['-tags=x']);
+  assert.deepEqual(extract(['test', '.', '-race', '-args', '-trimpath'], {}, '/m').flags, ['-race']);
 });
 
 test('finds the go process through the platform table: parents walked, go1.x.y accepted, no environment on macOS-like tables', () => {
@@ -112,7 +113,7 @@ test('finds the go process through the platform table: parents walked, go1.x.y a
 });
 
 test('withBuildFlag replaces or adds a flag and changes the key', () => {
-  const f = extractBuildFlags(['build', '-race', '-pgo=auto', '.'], {}, '/m');
+  const f = extract(['build', '-race', '-pgo=auto', '.'], {}, '/m');
   const g = withBuildFlag(f, 'pgo', '/m/cmd/app/default.pgo');
   assert.deepEqual(g.flags, ['-pgo=/m/cmd/app/default.pgo', '-race']);
   assert.notEqual(g.key, f.key);

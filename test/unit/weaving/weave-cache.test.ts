@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { ToolRequest } from '../../../src/protocol/index.js';
 import { createBuildContext } from '../../../src/weaving/index.js';
-import { buildTagsOf, weaveKeyOf } from '../../../src/weaving/weave-cache.js';
+import { weaveKeyOf } from '../../../src/weaving/weave-cache.js';
+import { readGoCommand } from '../../../src/toolexec/go-command-line.js';
 import * as weave from '../../../src/weave/index.js';
 import type { ResolvedAspect } from '../../../src/config/types.js';
 import { advice, aspect, config, input, jp, tpl } from '../weave/helpers.js';
@@ -23,8 +24,8 @@ const onB = (text: string): ResolvedAspect => aspect('on-b', jp({ kind: 'all-of'
 
 const req: ToolRequest = { t: 'tool', id: 1, tool: 'compile', path: '/go/compile', args: [], cwd: dir, pkg: 'example.com/a', env: {}, pid: 1 };
 
-async function keyOf(aspects: ResolvedAspect[], opts: { buildFlags?: string[]; injected?: string; env?: Record<string, string> } = {}): Promise<string> {
-  const ctx = createBuildContext({ config: config(...aspects), buildFlags: opts.buildFlags ?? [] });
+async function keyOf(aspects: ResolvedAspect[], opts: { args?: string[]; goflags?: string; injected?: string; env?: Record<string, string> } = {}): Promise<string> {
+  const ctx = createBuildContext({ config: config(...aspects), command: readGoCommand(['build', ...(opts.args ?? []), '.'], opts.goflags ?? '') });
   if (opts.injected !== undefined) ctx.injectedIdentity = () => opts.injected!;
   return weaveKeyOf(ctx, weave, opts.env ?? {}, input('example.com/a', [file]));
 }
@@ -39,19 +40,17 @@ test('an aspect that cannot apply to the package does not change its key; one th
 test('the injected packages, build tags, GOOS/GOARCH and file content are in the key', async () => {
   const base = await keyOf([onA('println(1)')]);
   assert.notEqual(await keyOf([onA('println(1)')], { injected: 'x' }), base);
-  assert.notEqual(await keyOf([onA('println(1)')], { buildFlags: ['-tags=foo'] }), base);
+  const tagged = await keyOf([onA('println(1)')], { args: ['-tags=foo'] });
+  assert.notEqual(tagged, base);
+  // The tags of the go command, whichever source gave them: not the compile's environment.
+  assert.equal(await keyOf([onA('println(1)')], { goflags: '-tags=foo' }), tagged);
+  assert.equal(await keyOf([onA('println(1)')], { env: { GOFLAGS: '-tags=foo' } }), base);
   assert.notEqual(await keyOf([onA('println(1)')], { env: { GOARCH: 'riscv64' } }), base);
   assert.notEqual(await keyOf([onA('println(1)')], { env: { GOOS: 'plan9' } }), base);
   writeFileSync(file, 'package a\n\nfunc Traced() { _ = 1 }\n');
   assert.notEqual(await keyOf([onA('println(1)')]), base);
 });
 
-test('build tags are normalised from the command line and GOFLAGS', () => {
-  assert.equal(buildTagsOf(['-tags=b,a'], ''), 'a,b');
-  assert.equal(buildTagsOf([], '-mod=mod -tags=x'), 'x');
-  assert.equal(buildTagsOf(['-tags=z'], '-tags=x'), 'z', 'the command line wins over GOFLAGS');
-  assert.equal(buildTagsOf([], ''), '');
-});
 
 test('a pass with type answers has another key than the pass that asked, and the answers and export data read are in it', async () => {
   const ctx = createBuildContext({ config: config(onA('println(1)')), buildFlags: [] });
