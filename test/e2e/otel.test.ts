@@ -277,6 +277,12 @@ describe('the OpenTelemetry pack woven by weft (real go, OTLP receiver)', { skip
     assert.deepEqual(woven.spans, []);
   });
 
+  it('the pack\'s own Go tests pass (plain go test in its module)', async () => {
+    const t = await run('go', ['test', '-count=1', './...'], { cwd: join(dir, 'weft-otel'), env, timeoutMs: 600_000 });
+    assert.equal(t.code, 0, `${t.stdout}\n${t.stderr}`);
+    assert.match(t.stdout, /^ok\s+github\.com\/weft-dev\/weft\/packs\/otel\b/m);
+  });
+
   it('weft go test of the fixture passes', async () => {
     const t = await runWeftGo(['test', '-count=1', '.'], { cwd: dir, env, timeoutMs: 1_200_000 });
     assert.equal(t.code, 0, `${t.stdout}\n${t.stderr}`);
