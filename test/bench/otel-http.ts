@@ -1,7 +1,7 @@
 // `npm run bench:otel`: the HTTP handler instrumented by weft's OpenTelemetry pack against the same
-// handler wrapped by hand with otelhttp (test/bench/otel-http: cmd/woven and cmd/hand, both built
-// with `weft go build`, so the SDK is set up the same way on both sides: always-on sampling, a
-// batch processor, an exporter that discards). A load generator (cmd/load, plain go) sends a
+// handler wrapped by hand with otelhttp (test/bench/otel-http: cmd/woven built with `weft go build`,
+// cmd/hand with plain `go build`, calling the pack's Start itself, so the SDK is set up the same way
+// on both sides: always-on sampling, a batch processor, an exporter that discards). A load generator (cmd/load, plain go) sends a
 // bounded number of keep-alive GETs over loopback; rounds alternate the two sides. Each side's
 // count of ended spans must equal the requests it served. Prints requests/s and p50/p99 latency
 // per round and the medians; asserts nothing about time.
@@ -38,12 +38,12 @@ interface Round {
   spans: number;
 }
 
-/** Starts one side, loads it, stops it with SIGINT (it shuts down its own way) and reads its span count. */
+/** Starts one side, loads it, stops it (closing its stdin) and reads its span count. */
 async function round(side: 'woven' | 'hand'): Promise<Round> {
   const server = spawn(join(dir, side), [], {
     cwd: dir,
     env: { ...env, OTEL_TRACES_SAMPLER: 'always_on', OTEL_TRACES_EXPORTER: 'none', OTEL_SERVICE_NAME: `bench-${side}` },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   let out = '';
   server.stdout.setEncoding('utf8');
@@ -57,7 +57,7 @@ async function round(side: 'woven' | 'hand'): Promise<Round> {
   });
   const load = spawnSync(join(dir, 'load'), ['-url', url, '-n', String(REQUESTS), '-c', String(CONCURRENCY), '-warmup', String(WARMUP), '-timeout', '120s'], { encoding: 'utf8' });
   const closed = new Promise<void>((resolve) => server.once('close', () => resolve()));
-  server.kill('SIGINT');
+  server.stdin.end();
   await closed;
   if (load.status !== 0) throw new Error(`load against ${side} failed:\n${load.stderr}`);
   const figures = JSON.parse(load.stdout) as { rps: number; p50us: number; p99us: number; requests: number };
@@ -66,10 +66,10 @@ async function round(side: 'woven' | 'hand'): Promise<Round> {
 }
 
 try {
-  console.log(`building (weft go build of cmd/woven and cmd/hand, go build of cmd/load) in ${dir}`);
+  console.log(`building (weft go build of cmd/woven, go build of cmd/hand and cmd/load) in ${dir}`);
   build(['go', 'mod', 'download'], 'go mod download');
   build([process.execPath, weftBin, 'go', 'build', '-o', 'woven', './cmd/woven'], 'weft go build ./cmd/woven');
-  build([process.execPath, weftBin, 'go', 'build', '-o', 'hand', './cmd/hand'], 'weft go build ./cmd/hand');
+  build(['go', 'build', '-o', 'hand', './cmd/hand'], 'go build ./cmd/hand');
   build(['go', 'build', '-o', 'load', './cmd/load'], 'go build ./cmd/load');
 
   const results: Record<'woven' | 'hand', Round[]> = { woven: [], hand: [] };
