@@ -219,8 +219,10 @@ describe('the OpenTelemetry pack woven by weft (real go, OTLP receiver)', { skip
     assert.equal(r.stdout, '200 hello, world!\n');
     const root = find(r.spans, 'root HTTP client', (s) => s.parentSpanId === '' && s.kind === kind('CLIENT') && s.name === 'HTTP GET');
     const count = (k: string, name: string): number => r.spans.filter((s) => s.traceId === root.traceId && s.kind === kind(k) && s.name === name).length;
-    // The server's span carries the program's own operation name until the mux routes it.
-    assert.equal(r.spans.filter((s) => s.kind === kind('SERVER') && s.name.startsWith('GET /greet')).length, 1, JSON.stringify(r.spans.map((s) => `${s.kind} ${s.name}`)));
+    // A second wrapper around the program's otelhttp handler would add an outer server span per
+    // request (named `GET`: the route is set on the inner handler's copy of the request).
+    const servers = r.spans.filter((s) => s.traceId === root.traceId && s.kind === kind('SERVER') && s.scope.endsWith('/otelhttp')).map((s) => s.name).sort();
+    assert.deepEqual(servers, ['GET /backend', 'GET /greet']);
     assert.equal(count('CLIENT', 'HTTP GET'), 2, 'the root request and the call to /backend, once each');
     assert.equal(count('CLIENT', 'grpc.health.v1.Health/Check'), 1);
     assert.equal(count('SERVER', 'grpc.health.v1.Health/Check'), 1);
