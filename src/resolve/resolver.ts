@@ -243,8 +243,8 @@ export class Resolver {
 
   /**
    * Digest of everything the configuration may inject: module versions and sums for packages
-   * from versioned modules, file contents for local, replaced-by-directory and main-module
-   * ones, and any listing error (so a package appearing later changes it). Standard-library
+   * from versioned modules, directory and file contents for local, replaced-by-directory and
+   * main-module ones, and any listing error (so a package appearing later changes it). Standard-library
    * packages are covered by the toolchain version the go command already hashes.
    */
   injectedFingerprint(): string {
@@ -277,6 +277,9 @@ export class Resolver {
         h.update(`module ${m.Path}@${m.Version ?? ''} ${m.Sum ?? ''}\n`);
         continue;
       }
+      // Without -trimpath the compiled package records its directory (positions in its export
+      // data), so what is woven to import it is only reusable for the same directory.
+      h.update(`dir ${l.Dir ?? ''}\n`);
       for (const f of packageFiles(l)) {
         let data: Buffer;
         try {
