@@ -164,7 +164,7 @@ test('the injected fingerprint changes with module versions and with listing err
 // directory in its export data, so the packages woven to import it must be keyed by the
 // directory too: two checkouts of one module sharing a GOCACHE otherwise link one's woven
 // archives against the other's (the linker's "fingerprint mismatch").
-test('the injected fingerprint of a package from a local directory changes with the directory, not only the files', async () => {
+test('the injected fingerprint of a package from a local directory changes with the directory; the weave cache identity does not', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'weft-resolver-dir-'));
   try {
     for (const d of ['a', 'b']) {
@@ -178,10 +178,12 @@ test('the injected fingerprint of a package from a local directory changes with 
       });
       const r = new Resolver({ go: 'go', dir: '/m', env: {}, flags: [], toolexec: null, injected: ['example.com/rt'], goList: fn });
       await r.list();
-      return r.injectedFingerprint();
+      return { build: r.injectedFingerprint(), weave: r.injectedIdentity(['example.com/rt']) };
     };
-    assert.equal(await fp('a'), await fp('a'));
-    assert.notEqual(await fp('a'), await fp('b'));
+    assert.deepEqual(await fp('a'), await fp('a'));
+    assert.notEqual((await fp('a')).build, (await fp('b')).build);
+    // Woven source does not depend on the directory: checkouts share the weave cache.
+    assert.equal((await fp('a')).weave, (await fp('b')).weave);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
