@@ -243,12 +243,12 @@ export class Resolver {
 
   /**
    * Digest of everything the configuration may inject: module versions and sums for packages
-   * from versioned modules, file contents for local, replaced-by-directory and main-module
-   * ones, and any listing error (so a package appearing later changes it). Standard-library
+   * from versioned modules, directory and file contents for local, replaced-by-directory and
+   * main-module ones, and any listing error (so a package appearing later changes it). Standard-library
    * packages are covered by the toolchain version the go command already hashes.
    */
   injectedFingerprint(): string {
-    return this.injectedIdentity(this.opts.injected);
+    return this.digestOf(this.opts.injected, true);
   }
 
   /**
@@ -256,7 +256,17 @@ export class Resolver {
    * package's woven code may import (for the weave cache key). Memoised per root set.
    */
   injectedIdentity(roots: readonly string[]): string {
-    const memoKey = [...roots].sort().join('\n');
+    return this.digestOf(roots, false);
+  }
+
+  /**
+   * `withDirs`: local packages' directories count too. Compiled without -trimpath a package
+   * records its directory (positions in its export data), so archives woven to import it are
+   * only reusable for the same directory: the build's fingerprint needs it. Woven source does
+   * not depend on it, so the weave cache's key leaves it out (checkouts share woven files).
+   */
+  private digestOf(roots: readonly string[], withDirs: boolean): string {
+    const memoKey = `${withDirs ? 'dirs' : 'files'}\n${[...roots].sort().join('\n')}`;
     const known = this.identities.get(memoKey);
     if (known !== undefined) return known;
     const h = createHash('sha256');
@@ -277,6 +287,7 @@ export class Resolver {
         h.update(`module ${m.Path}@${m.Version ?? ''} ${m.Sum ?? ''}\n`);
         continue;
       }
+      if (withDirs) h.update(`dir ${l.Dir ?? ''}\n`);
       for (const f of packageFiles(l)) {
         let data: Buffer;
         try {

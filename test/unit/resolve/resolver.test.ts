@@ -1,4 +1,7 @@
 import { test } from 'node:test';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { Resolver } from '../../../src/resolve/resolver.js';
 import type { GoListOptions, GoListResult, ListedPackage } from '../../../src/resolve/go-list.js';
@@ -155,6 +158,35 @@ test('the injected fingerprint changes with module versions and with listing err
   assert.equal(await fp('v1.0.0'), await fp('v1.0.0'));
   assert.notEqual(await fp('v1.0.0'), await fp('v1.0.1'));
   assert.notEqual(await fp('v1.0.0'), await fp('v1.0.0', true));
+});
+
+// A local (replaced-by-directory) injected package compiled without -trimpath records its
+// directory in its export data, so the packages woven to import it must be keyed by the
+// directory too: two checkouts of one module sharing a GOCACHE otherwise link one's woven
+// archives against the other's (the linker's "fingerprint mismatch").
+test('the injected fingerprint of a package from a local directory changes with the directory; the weave cache identity does not', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'weft-resolver-dir-'));
+  try {
+    for (const d of ['a', 'b']) {
+      mkdirSync(join(dir, d));
+      writeFileSync(join(dir, d, 'rt.go'), 'package rt\n');
+    }
+    const fp = async (d: string) => {
+      const fn = async (patterns: readonly string[]): Promise<GoListResult> => ({
+        packages: patterns.map((p) => ({ ImportPath: p, Dir: join(dir, d), GoFiles: ['rt.go'], Module: { Path: 'example.com/rt', Replace: { Path: `./${d}` } } })),
+        command: 'go list', stderr: '', exitCode: 0, millis: 1,
+      });
+      const r = new Resolver({ go: 'go', dir: '/m', env: {}, flags: [], toolexec: null, injected: ['example.com/rt'], goList: fn });
+      await r.list();
+      return { build: r.injectedFingerprint(), weave: r.injectedIdentity(['example.com/rt']) };
+    };
+    assert.deepEqual(await fp('a'), await fp('a'));
+    assert.notEqual((await fp('a')).build, (await fp('b')).build);
+    // Woven source does not depend on the directory: checkouts share the weave cache.
+    assert.equal((await fp('a')).weave, (await fp('b')).weave);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a go list that could not run fails the waiting compiles, and the next one runs it again instead of inheriting the failure', async () => {
