@@ -141,7 +141,7 @@ export interface PreparedRun {
  * Everything before go starts, for both paths (in this process, or in the daemon for a client):
  * options, configuration, shim, mode and plan, job server, go's arguments and environment.
  */
-export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuild; planOnly?: boolean }): Promise<GoRunSpec> {
+export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuild; planOnly?: boolean; onPlan?: (plan: BuildPlan | null) => void }): Promise<GoRunSpec> {
   const cwd = input.cwd ?? process.cwd();
   const { goArgs, flags } = extractWeftFlags(input.args);
   const env = flags.cache !== undefined ? { ...(input.env ?? process.env), WEFT_WEAVE_CACHE: flags.cache } : input.env ?? process.env;
@@ -182,6 +182,7 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
       log.info(`${mode.name} build: ${mode.reason}${mode.name === 'overlay' ? `; ${mode.overlayFiles} files overlaid, ${mode.linkFiles} link files` : ''}${plan !== null ? `; ${plan.counts.compileMarks} of ${plan.counts.listed} packages marked (${plan.counts.woven} woven, ${plan.counts.deferred} decided at compile time, ${plan.counts.dependents} dependents), planned in ${plan.counts.millis} ms${reuse !== null ? ` (plan ${planReuseText(reuse)})` : ''}` : ''}`);
       // A daemon's background refresh (src/server/daemon/plan-cache.ts) wanted the plan only.
       if (input.planOnly === true) {
+        input.onPlan?.(plan);
         await disposeBuildContext(ctx);
         return { go, args: goArgs, env, cwd, build: null, log };
       }
@@ -196,6 +197,7 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
         const goEnv: NodeJS.ProcessEnv = { ...env };
         delete goEnv['WEFT_SHIM_LINKS'];
         delete goEnv['WEFT_SHIM_MODE'];
+        delete goEnv['WEFT_SHIM_ROUTE'];
         delete goEnv['WEFT_VERSION_SUFFIX'];
         delete goEnv['WEFT_STATS_FILE'];
         if (server !== null) {
@@ -206,12 +208,21 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
             goEnv['WEFT_SHIM_MODE'] = 'planned';
             // Links are patched with link-time packages only when the aspects can inject any.
             if (ctx.linker !== null) goEnv['WEFT_SHIM_LINKS'] = '1';
+            if (plan.routeFile !== null) goEnv['WEFT_SHIM_ROUTE'] = plan.routeFile;
           } else {
             goEnv['WEFT_VERSION_SUFFIX'] = ctx.suffix;
           }
           if (statsFile !== null) goEnv['WEFT_STATS_FILE'] = statsFile;
         }
         const args = overlay ? withLastFlags(inv, [], runFlags) : withToolexec(inv, shim, runFlags);
+        // A planned build knows what woven code injects: built now, in one nested go run that
+        // ends before go starts, so go finds their archives in GOCACHE and nothing is compiled
+        // twice (an overlay build imports them in the overlaid files: go builds them itself).
+        if (plan !== null && !overlay && ctx.prebuildInjected !== null && plan.injected.length > 0) {
+          const t0 = performance.now();
+          await ctx.prebuildInjected(plan.injected, args, goEnv, cwd);
+          log.info(`built the ${plan.injected.length} injected packages before go: ${Math.round(performance.now() - t0)} ms`);
+        }
         log.debug(`running ${go} ${args.join(' ')} (socket ${server?.socketPath ?? 'none'}; weft ready after ${Math.round(performance.now())} ms)`);
         const progress = flags.progress ?? parseProgressSetting(env['WEFT_PROGRESS'] ?? '', 'WEFT_PROGRESS');
         const daemon = input.daemon !== undefined ? { warm: input.daemon.warmStart, planReused: reuse } : null;
@@ -319,7 +330,7 @@ async function chooseMode(
       }
       whyNot = `auto: no overlay build, ${v.reason}`;
     }
-    ctx.planned = { mark: plan.mark };
+    ctx.planned = { mark: plan.mark, routed: plan.routed };
     return { plan, mode: { name: 'planned', reason: setting === 'planned' ? `${source}=planned` : whyNot }, flags: plan.flags, overlay: false, reuse };
   } catch (e) {
     if (setting !== 'auto' || !(e instanceof WeftError) || e.code !== 'E_PLAN') throw e;

@@ -2,6 +2,13 @@
 // first real build pays nothing for weft — builds the shim, and compiles the packages the
 // aspects inject (and anything named) through `weft go build`, i.e. with the same flags, the
 // same toolexec and the same -V=full suffix as a real build, so their results sit in GOCACHE.
+//
+// Which injected packages: when the module has Go sources, exactly what planning its build
+// (`./...`, default mode) finds woven code injects, as the build itself will compile it; with
+// only go.mod and go.sum (a container layer before the sources are copied), every package the
+// configuration names that the module's build list can provide. A package outside the build list
+// (a bundle names integrations for libraries the module does not use) is skipped, never fetched:
+// go.mod stays as it is.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +16,9 @@ import { WeftError } from '../errors.js';
 import { describeConfigOrigin, findGo, readConfigFacts } from '../server/index.js';
 import { ensureOracleForGo } from '../server/ensure-oracle.js';
 import { ensureShim } from '../server/ensure-shim.js';
-import { runGoCommand } from './go-command.js';
+import { Resolver, runGoList } from '../resolve/index.js';
+import { prepareGoRun, releaseGoRun, runGoCommand } from './go-command.js';
+import type { BuildPlan } from '../server/plan.js';
 
 export interface PrepareCommandInput {
   /** go build flags and extra packages, passed to go build as given. */
@@ -31,11 +40,18 @@ export async function runPrepareCommand(input: PrepareCommandInput): Promise<num
     readConfigFacts({ env: input.env, dir: input.cwd, cwd: input.cwd, configFlag: input.configFlag }),
   ]);
   input.stderr(`weft prepare: shim ${shim}\nweft prepare: type oracle ${oracle}\n`);
-  const packages = config.injectedPackages.filter((p) => p !== 'unsafe' && p !== 'C');
+  const configured = config.injectedPackages.filter((p) => p !== 'unsafe' && p !== 'C');
   const named = input.args.some((a) => !a.startsWith('-'));
-  if (packages.length === 0 && !named) {
+  if (configured.length === 0 && !named) {
     const origin = describeConfigOrigin(config);
     input.stderr(`weft prepare: ${origin === null ? 'no configuration found' : `${origin} injects no packages`}; nothing to compile (name packages to warm them: weft prepare ./...)\n`);
+    return 0;
+  }
+  const flags = input.args.filter((a) => a.startsWith('-'));
+  const { packages, skipped, why } = configured.length === 0 ? { packages: [], skipped: [], why: '' } : await injectedToWarm(input, go, flags, configured);
+  if (skipped.length > 0) input.stderr(`weft prepare: skipped ${skipped.length} of the ${configured.length} packages the configuration may inject (${why}): ${skipped.join(' ')}\n`);
+  if (packages.length === 0 && !named) {
+    input.stderr(`weft prepare: nothing to compile (name packages to warm them: weft prepare ./...)\n`);
     return 0;
   }
   const statsDir = mkdtempSync(join(tmpdir(), 'weft-prepare-'));
@@ -60,4 +76,29 @@ export async function runPrepareCommand(input: PrepareCommandInput): Promise<num
   } finally {
     rmSync(statsDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The injected packages to warm, and those skipped. With Go sources in the module: what a plan
+ * of `./...` says woven code injects (the module's own build, in the default mode). Without: the
+ * configured packages that go can list from the module's build list, with no error.
+ */
+async function injectedToWarm(input: PrepareCommandInput, go: string, flags: readonly string[], configured: readonly string[]): Promise<{ packages: string[]; skipped: string[]; why: string }> {
+  const own = await runGoList(['./...'], { go, dir: input.cwd, env: input.env, flags: [], export: false });
+  const hasSources = own.packages.some((p) => p.Error === undefined && (p.GoFiles?.length ?? 0) > 0);
+  if (hasSources) {
+    let plan: BuildPlan | null = null;
+    const spec = await prepareGoRun({ args: ['build', ...flags, './...'], globals: { config: input.configFlag }, env: input.env, cwd: input.cwd, planOnly: true, onPlan: (p) => (plan = p) });
+    await releaseGoRun(spec);
+    const injected: readonly string[] = (plan as BuildPlan | null)?.injected ?? configured;
+    return { packages: [...injected], skipped: configured.filter((p) => !injected.includes(p)), why: 'the module\'s build injects none of them' };
+  }
+  // The resolver lists apart the halves of a listing that a module-graph error failed as a whole.
+  const resolver = new Resolver({ go, dir: input.cwd, env: input.env, flags: [], toolexec: null, injected: configured });
+  await resolver.list();
+  const ok = new Set(configured.filter((p) => {
+    const l = resolver.listedPackage(p);
+    return l !== undefined && l.Error === undefined && (l.DepsErrors?.length ?? 0) === 0;
+  }));
+  return { packages: configured.filter((p) => ok.has(p)), skipped: configured.filter((p) => !ok.has(p)), why: 'outside the module\'s build list' };
 }

@@ -1,8 +1,9 @@
 // Finding the export archives of injected packages for one build. The archives must be what the
 // build itself would produce, so they come from `go list -export` with the build's own flags and
 // toolexec (inner compiles reach this same server and are woven alike). Everything is per build:
-// one listing (no compiles) of every package the configuration may inject, one export run for
-// all of them at the first need, and a further run only for packages discovered later.
+// one listing (no compiles) of every package the configuration may inject, and export runs for
+// exactly the packages a compile or link needs (a planned build asks for all it will need before
+// go starts, so its export run never overlaps go's own compiles).
 //
 // The dangerous case is a compile that needs an archive whose dependency closure contains the
 // package being compiled: the inner build would have to compile that very package, which would
@@ -52,7 +53,6 @@ export class Resolver {
   private readonly complete = new Set<string>();
   private readonly failed = new Map<string, WeftError>();
   private readonly runs = new Set<ExportRun>();
-  private injectedRun = false;
   listRuns = 0;
   exportRuns = 0;
 
@@ -192,17 +192,9 @@ export class Resolver {
         await usable.done;
         continue;
       }
-      let roots = missing;
-      if (!this.injectedRun) {
-        // The first run builds everything the configuration may inject, once for the build,
-        // unless that closure contains the requester.
-        const all = [...new Set([...this.opts.injected.filter((p) => this.listed.get(p)?.Error === undefined), ...missing])].sort();
-        if (!this.closureOf(all).has(requester)) {
-          roots = all;
-          this.injectedRun = true;
-        }
-      }
-      await this.startRun(roots).done;
+      // Only what this compile or link needs: a package the configuration names but nothing
+      // injects must never be compiled.
+      await this.startRun(missing).done;
     }
     const out = new Map<string, string>();
     for (const p of closure) {

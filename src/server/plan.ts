@@ -6,6 +6,13 @@
 // removes the flag again. The mark hashes what the -V=full suffix of toolexec mode hashes: the
 // aspects, weft's build identity, the content of the packages woven code may inject.
 //
+// A package marked only because it depends on a package whose woven code adds link-time
+// packages (a `dependent`: its archive must carry the link deps member) needs no flag: its key
+// already differs from plain go's, because go hashes each dependency's content into a compile's
+// key and the woven dependency's archive differs. It only has to reach the server, so it is
+// listed in a route file the shim reads (WEFT_SHIM_ROUTE) instead of getting one -gcflags per
+// package: the command line grows with what the aspects weave, not with the size of the build.
+//
 // What gets marked: packages the aspects weave (decided now, syntactically, through the weave
 // cache the compile will ask again), packages that need type information or are cgo (decided at
 // compile time, where export data and cgo's generated files exist), and — when woven code adds
@@ -38,6 +45,10 @@ export interface BuildPlan {
   compileMarks: Map<string, MarkReason>;
   /** Flags to add after the user's: -gcflags marks and the -overlay of mark files. */
   flags: string[];
+  /** The route file (base import paths of the `dependent` packages the shim must send to the server), null when there are none. */
+  routeFile: string | null;
+  /** What the route file lists. */
+  routed: ReadonlySet<string>;
   counts: PlanTotals;
   /** What the plan read of unmarked packages, to check after the build that it still holds. */
   snapshot: PlanSnapshot;
@@ -49,6 +60,8 @@ export interface BuildPlan {
   verdicts: ReadonlyMap<string, Verdict>;
   /** Packages left unmarked whatever the weaver says (the test hook of PlanOptions). */
   forceUnmarked: ReadonlySet<string>;
+  /** The packages woven code of this build injects (imports and link-time packages), their closure being in `packages`: what the build must compile beyond its own. */
+  injected: readonly string[];
 }
 
 /** The plan's decision for one package it screened (absent from BuildPlan.verdicts: unmarked). */
@@ -83,9 +96,9 @@ export function planMark(ctx: Pick<BuildContext, 'suffix'>): string {
 export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<BuildPlan> {
   const t0 = performance.now();
   const mark = planMark(ctx);
-  const counts: PlanTotals = { listed: 0, candidates: 0, woven: 0, deferred: 0, dependents: 0, compileMarks: 0, overlayMarks: 0, goListRuns: 0, filesScanned: 0, filesParsed: 0, screenedInPool: 0, millis: 0 };
+  const counts: PlanTotals = { listed: 0, injected: 0, candidates: 0, woven: 0, deferred: 0, dependents: 0, compileMarks: 0, overlayMarks: 0, goListRuns: 0, filesScanned: 0, filesParsed: 0, screenedInPool: 0, millis: 0 };
   // No aspects: nothing to mark, nothing to list.
-  if (ctx.planWeaver === null) return { mark, compileMarks: new Map(), flags: [], counts, snapshot: new PlanSnapshot(), packages: new Map(), userOverlay: {}, verdicts: new Map(), forceUnmarked: new Set() };
+  if (ctx.planWeaver === null) return { mark, compileMarks: new Map(), flags: [], counts, snapshot: new PlanSnapshot(), packages: new Map(), userOverlay: {}, verdicts: new Map(), forceUnmarked: new Set(), injected: [], routeFile: null, routed: new Set() };
   const cmd = parseGoCommand(opts.goArgs);
   const flags = extractBuildFlags(opts.goArgs, opts.env, opts.dir, findMainModules(opts.dir, opts.env['GOWORK'])).flags;
   const listing = await runGoList(cmd.packages.length > 0 ? cmd.packages : ['.'], {
@@ -95,35 +108,60 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
     throw new WeftError('E_PLAN', `cannot plan the build: ${listing.command} failed`, { details: listing.stderr.trim().split('\n').slice(0, 20), hint: 'the go command will report the same problem; --weft-mode=toolexec skips planning' });
   }
   const packages = new Map<string, ListedPackage>();
-  for (const p of [...listing.packages, ...(opts.injectable ?? [])]) if (!packages.has(p.ImportPath) && p.Error === undefined) packages.set(p.ImportPath, p);
+  for (const p of listing.packages) if (!packages.has(p.ImportPath) && p.Error === undefined) packages.set(p.ImportPath, p);
+  const injectable = new Map<string, ListedPackage>();
+  for (const p of opts.injectable ?? []) if (!injectable.has(p.ImportPath)) injectable.set(p.ImportPath, p);
 
   const weaveEnv = pickEnv(opts.env, ['GOOS', 'GOARCH', 'GOFLAGS']);
   const userOverlay = readUserOverlay(opts, cmd);
   const decided = new Map<string, MarkReason>();
   const verdicts = new Map<string, Verdict>();
   const carriesLinkDeps = new Set<string>();
-  counts.listed = packages.size;
   counts.goListRuns = 1;
   const snapshot = new PlanSnapshot();
   const injecting = ctx.importcfg !== null;
-  const toScreen = [...packages.values()].flatMap((p) => {
-    const input = weaveInputOfListed(ctx, p, userOverlay);
-    return input === null ? [] : [{ p, input }];
-  });
-  const screened = ctx.planScreen !== null ? await ctx.planScreen(toScreen.map((x) => x.input)) : null;
-  counts.screenedInPool = screened?.inPool ?? 0;
-  await Promise.all(toScreen.map(async ({ p, input }, i) => {
-    const reason = await decide(ctx, p, input, weaveEnv, counts, screened?.screenings[i]);
-    if (reason === null || opts.forceUnmarked?.has(markKeyOf(p))) {
-      snapshot.record(p.ImportPath, input.files);
-      return;
+  const screen = async (batch: readonly ListedPackage[]): Promise<void> => {
+    const toScreen = batch.flatMap((p) => {
+      const input = weaveInputOfListed(ctx, p, userOverlay);
+      return input === null ? [] : [{ p, input }];
+    });
+    const screened = ctx.planScreen !== null ? await ctx.planScreen(toScreen.map((x) => x.input)) : null;
+    counts.screenedInPool += screened?.inPool ?? 0;
+    await Promise.all(toScreen.map(async ({ p, input }, i) => {
+      const reason = await decide(ctx, p, input, weaveEnv, counts, screened?.screenings[i]);
+      if (reason === null || opts.forceUnmarked?.has(markKeyOf(p))) {
+        snapshot.record(p.ImportPath, input.files);
+        return;
+      }
+      decided.set(p.ImportPath, reason.reason);
+      verdicts.set(p.ImportPath, reason);
+      if (reason.reason === 'woven') counts.woven++;
+      else counts.deferred++;
+      if (injecting && reason.linkDeps) carriesLinkDeps.add(p.ImportPath);
+    }));
+  };
+  await screen([...packages.values()]);
+  // The packages woven code injects join the build with their closure, and are screened in turn
+  // (net/http's advice injects a contrib whose closure may hold more woven packages): a fixed
+  // point, reached within the injectable listing. Packages the configuration names but no woven
+  // package of this build injects stay out of the plan, so go never compiles them.
+  const injected = new Set<string>();
+  for (;;) {
+    const roots = injectedRoots(verdicts.values(), ctx.config.injectedPackages).filter((r) => !injected.has(r));
+    if (roots.length === 0) break;
+    const added: ListedPackage[] = [];
+    for (const r of roots) {
+      injected.add(r);
+      for (const id of [r, ...(injectable.get(r)?.Deps ?? [])]) {
+        const l = injectable.get(id);
+        if (l === undefined || l.Error !== undefined || packages.has(id)) continue;
+        packages.set(id, l);
+        added.push(l);
+      }
     }
-    decided.set(p.ImportPath, reason.reason);
-    verdicts.set(p.ImportPath, reason);
-    if (reason.reason === 'woven') counts.woven++;
-    else counts.deferred++;
-    if (injecting && reason.linkDeps) carriesLinkDeps.add(p.ImportPath);
-  }));
+    await screen(added);
+  }
+  counts.listed = packages.size;
 
   const marks = new Map<string, MarkReason>();
   // Test mains that must reach the server (woven, or given the link deps file): they have no
@@ -153,7 +191,27 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
   counts.compileMarks = marks.size;
   counts.overlayMarks = placed.overlayKeys;
   counts.millis = Math.round(performance.now() - t0);
-  return { mark, compileMarks: marks, flags: placed.flags, counts, snapshot, packages, userOverlay, verdicts, forceUnmarked: opts.forceUnmarked ?? new Set() };
+  counts.injected = injected.size;
+  return { mark, compileMarks: marks, flags: placed.flags, routeFile: placed.routeFile, routed: placed.routed, counts, snapshot, packages, userOverlay, verdicts, forceUnmarked: opts.forceUnmarked ?? new Set(), injected: [...injected].filter((p) => packages.has(p)).sort() };
+}
+
+/**
+ * The packages the plan's verdicts inject: a woven package's added imports and link-time
+ * packages; a package decided at compile time may inject whatever the configuration names.
+ */
+function injectedRoots(verdicts: Iterable<Verdict>, configured: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const v of verdicts) {
+    if (v.reason === 'dependent') continue;
+    if (v.result === undefined) {
+      for (const p of configured) out.add(p);
+      continue;
+    }
+    for (const p of [...v.result.addedImports, ...v.result.linkDeps]) out.add(p);
+  }
+  out.delete('unsafe');
+  out.delete('C');
+  return [...out].sort();
 }
 
 /**
@@ -175,7 +233,7 @@ function placeMarks(
   testMainsMarked: ReadonlySet<string>,
   mark: string,
   userOverlay: Readonly<Record<string, string>>,
-): { flags: string[]; overlayKeys: number } {
+): { flags: string[]; overlayKeys: number; routeFile: string | null; routed: Set<string> } {
   const targets = patternTargets(packages.values());
   const goflags = parseGoflags(opts.env['GOFLAGS']);
   const userValues = [...goflags, ...cmd.flags].filter((f) => f.name === 'gcflags' && f.value !== true);
@@ -187,6 +245,7 @@ function placeMarks(
   const all = [...goflags, ...cmd.flags];
   const filesCanMark = cmd.subcommand !== 'vet' && !all.some((f) => ['cover', 'coverpkg', 'covermode'].includes(f.name) && f.value !== 'false');
   let cmdlineFlagMark = false;
+  const routedKeys = new Set<string>();
   for (const key of [...marks.keys()].sort()) {
     const target = targets.get(key) ?? { importPath: key, dir: '', standard: false, cmdline: false };
     const p = packages.get(key) ?? [...packages.values()].find((x) => markKeyOf(x) === key);
@@ -194,6 +253,10 @@ function placeMarks(
     if (asFile) {
       overlay[join(target.dir, `weft_mark_${mark}.go`)] = `package ${p!.Name}\n`;
       if (packages.has(`${key}_test [${key}.test]`)) overlay[join(target.dir, `weft_mark_${mark}_test.go`)] = `package ${p!.Name}_test\n`;
+    }
+    if (!asFile && marks.get(key) === 'dependent') {
+      routedKeys.add(key);
+      continue;
     }
     // A marked test main has no file of its own to carry a mark: it follows its package's -gcflags.
     if (!asFile || testMainsMarked.has(key)) {
@@ -203,8 +266,22 @@ function placeMarks(
   }
   if (gcflags.length > 0 && userValues.length === 0 && !cmdlineFlagMark) gcflags.push('-gcflags=');
   const flags = [...gcflags];
-  if (Object.keys(overlay).length > 0) flags.push(`-overlay=${writeOverlay(opts.disposers ?? ctx.disposers, userOverlay, overlay)}`);
-  return { flags, overlayKeys: Object.keys(overlay).length };
+  const disposers = opts.disposers ?? ctx.disposers;
+  if (Object.keys(overlay).length > 0) flags.push(`-overlay=${writeOverlay(disposers, userOverlay, overlay)}`);
+  // The shim matches TOOLEXEC_IMPORTPATH without its ` [x.test]` suffix: every variant of a
+  // routed key (the package, its test variants and test main) is listed by that name.
+  const routed = new Set<string>();
+  for (const p of packages.values()) if (routedKeys.has(markKeyOf(p))) routed.add(baseImportPath(p.ImportPath));
+  return { flags, overlayKeys: Object.keys(overlay).length, routeFile: routed.size > 0 ? writeRouteFile(disposers, routed) : null, routed };
+}
+
+/** Writes the route file: one import path a line, between newlines, so the shim can search for `\n<path>\n`. */
+function writeRouteFile(disposers: (() => Promise<void> | void)[], routed: ReadonlySet<string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'weft-route-'));
+  disposers.push(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'route');
+  writeFileSync(file, `\n${[...routed].sort().join('\n')}\n`);
+  return file;
 }
 
 /** Writes the overlay file (the user's -overlay merged in) into a directory removed with the plan's owner. */
