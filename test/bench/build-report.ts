@@ -229,11 +229,13 @@ export function resultsJson(meta: Record<string, unknown>, results: readonly Cas
 export function countExecProcesses(log: string): { processes: number; byProgram: Record<string, number>; compilerRuns: number } {
   const pending = new Map<string, string>();
   const program = new Map<string, string>();
+  const compiling = new Set<string>();
   for (const line of log.split('\n')) {
     const m = /^(\d+)\s+(.*)$/.exec(line);
     if (m === null) continue;
     const [, pid, rest] = m as unknown as [string, string, string];
     const call = /^execve\("((?:[^"\\]|\\.)*)"/.exec(rest);
+    if (call !== null && /"-p", /.test(rest)) compiling.add(pid);
     if (call !== null) {
       if (/\) = 0$/.test(rest)) program.set(pid, call[1]!);
       else if (rest.endsWith('<unfinished ...>')) pending.set(pid, call[1]!);
@@ -250,7 +252,7 @@ export function countExecProcesses(log: string): { processes: number; byProgram:
   }
   // Compiler runs that compile a package (`-p`), not version queries: the args show only when
   // strace prints enough of each string (-s), which the count's strace does.
-  const compilerRuns = log.split('\n').filter((l) => /execve\("[^"]*\/compile", \[.*"-p", /.test(l) && !/ = -1 /.test(l)).length;
+  const compilerRuns = [...program].filter(([pid, path]) => path.endsWith('/compile') && compiling.has(pid)).length;
   return { processes: program.size, byProgram, compilerRuns };
 }
 

@@ -9,29 +9,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { BUILD_MODES, copyFixture, hasCommand, hasGo, makeTestEnv, run, weftBin, type StatsJson } from './helpers.js';
+import { BUILD_MODES, compiledPackages, compiledTwice, copyFixture, hasCommand, hasGo, makeTestEnv, run, weftBin, type StatsJson } from './helpers.js';
 
 const UNUSED = ['example.com/rt/ginish', 'example.com/rt/grpcish', 'example.com/rt/awsish'];
-const EXPECTED = 'hello\nGET example.invalid\nrt: recorded [greet.Hello net/http.NewRequestWithContext]\n';
-
-/** The `-p` of every compiler run in an `strace -f -e trace=execve -s 4096` log (version queries have none). */
-export function compiledPackages(trace: string): string[] {
-  const out: string[] = [];
-  for (const line of trace.split('\n')) {
-    const m = /execve\("([^"]*\/compile)", \[(.*)\]/.exec(line);
-    if (m === null || / = -1 /.test(line)) continue;
-    const p = /"-p", "([^"]+)"/.exec(m[2]!);
-    if (p !== null) out.push(p[1]!);
-  }
-  return out;
-}
-
-/** Packages (main excepted: one per binary) compiled more than once, with their counts. */
-export function compiledTwice(pkgs: readonly string[]): string[] {
-  const n = new Map<string, number>();
-  for (const p of pkgs) n.set(p, (n.get(p) ?? 0) + 1);
-  return [...n].filter(([p, c]) => c > 1 && p !== 'main').map(([p, c]) => `${p} ×${c}`);
-}
+const EXPECTED = 'hello\nGET example.invalid\nrt: recorded [net/http.NewRequestWithContext greet.Hello]\n';
 
 const noStrace = !hasCommand('strace') && 'strace is not installed (it counts compiles in every process)';
 
