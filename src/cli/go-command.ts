@@ -253,7 +253,11 @@ export async function finishGoRun(spec: GoRunSpec, goCode: number, o: { wallMs: 
   if (b.stats !== 'off' || b.statsJsonFile !== null) {
     const shimStats = b.statsFile !== null ? readShimStats(b.statsFile) : null;
     const snapshot = { ...b.ctx.stats.snapshot(shimStats), processes: subtractCounts(childCounts(), b.childrenBefore) };
-    const json = JSON.stringify({ ...snapshot, wallMs: o.wallMs, weftCpuMs: o.weftCpuMs, exitCode: code, daemon: b.daemon }) + '\n';
+    // Where weft's own memory is at the end: the JS heap of the main thread, what it holds
+    // outside it (buffers, WASM memories), and the process's peak (worker threads included).
+    const mem = process.memoryUsage();
+    const memory = { peakRssKb: process.resourceUsage().maxRSS, rssKb: Math.round(mem.rss / 1024), heapUsedKb: Math.round(mem.heapUsed / 1024), externalKb: Math.round(mem.external / 1024), arrayBuffersKb: Math.round(mem.arrayBuffers / 1024) };
+    const json = JSON.stringify({ ...snapshot, wallMs: o.wallMs, weftCpuMs: o.weftCpuMs, exitCode: code, daemon: b.daemon, memory }) + '\n';
     if (b.stats === 'text') o.stderr(`${formatStats(snapshot)}\nweft stats: wall ${o.wallMs} ms; weft process cpu ${o.weftCpuMs} ms${b.daemon !== null ? `; daemon ${b.daemon.warm ? 'warm' : 'cold'}${b.daemon.planReused !== null ? `, plan ${planReuseText(b.daemon.planReused)}` : ''}` : ''}\n`);
     else if (b.stats === 'json') o.stderr(json);
     if (b.statsJsonFile !== null) writeFileSync(b.statsJsonFile, json);

@@ -17,9 +17,11 @@
 // cache the compile will ask again), packages that need type information or are cgo (decided at
 // compile time, where export data and cgo's generated files exist), and — when woven code adds
 // link-time packages — every package that depends on one of those, because link deps travel up
-// to the main package through each archive (src/resolve/inject.ts). The packages the aspects
-// may inject are planned too (their listing is the closure of everything injectable, a fixed
-// point by construction: nothing outside it can enter the build through woven code).
+// to the main package through each archive (src/resolve/inject.ts). Of the packages the
+// aspects may inject, only those woven code of this build imports or links join the plan, with
+// their closure, screened in turn until nothing new is injected (a fixed point within the
+// listing of everything injectable: nothing outside it can enter the build through woven code).
+// A package decided at compile time may inject anything the configuration names.
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -80,7 +82,7 @@ export interface PlanOptions {
   env: NodeJS.ProcessEnv;
   /** go's arguments from the subcommand on (`build -race ./...`), without weft's flags. */
   goArgs: readonly string[];
-  /** The packages the aspects may inject, as listed for this build (null: the configuration injects nothing). */
+  /** The packages the aspects may inject and their closure, as listed for this build (null: the configuration injects nothing): where injected packages are looked up, not what is planned. */
   injectable: readonly ListedPackage[] | null;
   /** Test hook: packages the plan must leave unmarked whatever the weaver says (the cache-poisoning test). */
   forceUnmarked?: ReadonlySet<string>;
