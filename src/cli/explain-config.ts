@@ -2,7 +2,7 @@
 // where, in what order, and how many aspects each gives; the same discovery as `weft go`
 // (weft.yml, then the main module's orchestrion.tool.go packages; --config / WEFT_CONFIG alone).
 import type { ConfigSource, ResolvedConfig } from '../config/index.js';
-import { discoverConfiguration, findGo, loadBuildConfig } from '../server/index.js';
+import { discoverConfiguration, findGo, loadBuildConfig } from '../weaving/prepare.js';
 import { extractBuildFlags } from '../toolexec/build-flags.js';
 
 export interface ExplainConfigInput {

@@ -13,12 +13,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WeftError } from '../errors.js';
-import { describeConfigOrigin, findGo, readConfigFacts } from '../server/index.js';
-import { ensureOracleForGo } from '../server/ensure-oracle.js';
-import { ensureShim } from '../server/ensure-shim.js';
+import { describeConfigOrigin, readConfigFacts } from '../diagnostics/about.js';
+import { findGo } from '../weaving/prepare.js';
+import { ensureOracleForGo } from '../install/ensure-oracle.js';
+import { ensureShim } from '../install/ensure-shim.js';
 import { Resolver, runGoList } from '../resolve/index.js';
-import { prepareGoRun, releaseGoRun, runGoCommand } from './go-command.js';
-import type { BuildPlan } from '../server/plan.js';
+import { prepareGoRun, releaseGoRun } from '../build/driver.js';
+import { runGoCommand } from './go-command.js';
+import type { BuildPlan } from '../plan/plan.js';
 
 export interface PrepareCommandInput {
   /** go build flags and extra packages, passed to go build as given. */

@@ -28,8 +28,8 @@ import { pathToFileURL } from 'node:url';
 import { flag, repoRoot, timedRun, weftBin } from './bench-util.js';
 import { firstLine, goEnvBase, NO_MATCH_CONFIG, prepareWeft, probeWeftMode, proxyEnv, removeInBackground, run, Trash, usePrivateRuntimeDir, writeProbeModule } from './build-env.js';
 import { baselineSource, countExecProcesses, formatPerPackage, formatShares, formatTable, parseWeftStats, resultsJson, type CaseResult, type ToolKind, type ToolResult, type Variant } from './build-report.js';
-import { prepareGoRun, releaseGoRun } from '../../src/cli/go-command.js';
-import type { BuildPlan } from '../../src/server/plan.js';
+import { prepareGoRun, releaseGoRun } from '../../src/build/driver.js';
+import type { BuildPlan } from '../../src/plan/plan.js';
 import { leafOf, MAIN_DIR, writeTreeModule, writeTreePackage, type TreeModule } from './monorepo.js';
 
 const ORCHESTRION_MODULE = 'github.com/DataDog/orchestrion';
