@@ -17,10 +17,8 @@ import { describeConfigOrigin, readConfigFacts } from '../diagnostics/about.js';
 import { findGo } from '../weaving/prepare.js';
 import { ensureOracleForGo } from '../install/ensure-oracle.js';
 import { ensureShim } from '../install/ensure-shim.js';
-import { Resolver, runGoList } from '../resolve/index.js';
-import { prepareGoRun, releaseGoRun } from '../build/driver.js';
+import { injectedToWarm } from '../build/index.js';
 import { runGoCommand } from './go-command.js';
-import type { BuildPlan } from '../plan/plan.js';
 
 export interface PrepareCommandInput {
   /** go build flags and extra packages, passed to go build as given. */
@@ -50,7 +48,7 @@ export async function runPrepareCommand(input: PrepareCommandInput): Promise<num
     return 0;
   }
   const flags = input.args.filter((a) => a.startsWith('-'));
-  const { packages, skipped, why } = configured.length === 0 ? { packages: [], skipped: [], why: '' } : await injectedToWarm(input, go, flags, configured);
+  const { packages, skipped, why } = configured.length === 0 ? { packages: [], skipped: [], why: '' } : await injectedToWarm({ go, cwd: input.cwd, env: input.env, configFlag: input.configFlag }, flags, configured);
   if (skipped.length > 0) input.stderr(`weft prepare: skipped ${skipped.length} of the ${configured.length} packages the configuration may inject (${why}): ${skipped.join(' ')}\n`);
   if (packages.length === 0 && !named) {
     input.stderr(`weft prepare: nothing to compile (name packages to warm them: weft prepare ./...)\n`);
@@ -78,29 +76,4 @@ export async function runPrepareCommand(input: PrepareCommandInput): Promise<num
   } finally {
     rmSync(statsDir, { recursive: true, force: true });
   }
-}
-
-/**
- * The injected packages to warm, and those skipped. With Go sources in the module: what a plan
- * of `./...` says woven code injects (the module's own build, in the default mode). Without: the
- * configured packages that go can list from the module's build list, with no error.
- */
-async function injectedToWarm(input: PrepareCommandInput, go: string, flags: readonly string[], configured: readonly string[]): Promise<{ packages: string[]; skipped: string[]; why: string }> {
-  const own = await runGoList(['./...'], { go, dir: input.cwd, env: input.env, flags: [], export: false });
-  const hasSources = own.packages.some((p) => p.Error === undefined && (p.GoFiles?.length ?? 0) > 0);
-  if (hasSources) {
-    let plan: BuildPlan | null = null;
-    const spec = await prepareGoRun({ args: ['build', ...flags, './...'], globals: { config: input.configFlag }, env: input.env, cwd: input.cwd, planOnly: true, onPlan: (p) => (plan = p) });
-    await releaseGoRun(spec);
-    const injected: readonly string[] = (plan as BuildPlan | null)?.injected ?? configured;
-    return { packages: [...injected], skipped: configured.filter((p) => !injected.includes(p)), why: 'the module\'s build injects none of them' };
-  }
-  // The resolver lists apart the halves of a listing that a module-graph error failed as a whole.
-  const resolver = new Resolver({ go, dir: input.cwd, env: input.env, flags: [], toolexec: null, injected: configured });
-  await resolver.list();
-  const ok = new Set(configured.filter((p) => {
-    const l = resolver.listedPackage(p);
-    return l !== undefined && l.Error === undefined && (l.DepsErrors?.length ?? 0) === 0;
-  }));
-  return { packages: configured.filter((p) => ok.has(p)), skipped: configured.filter((p) => !ok.has(p)), why: 'outside the module\'s build list' };
 }
