@@ -82,7 +82,26 @@ func marked(tool string, args []string) bool {
 			return true
 		}
 	}
-	return false
+	return tool == "compile" && routed(os.Getenv("WEFT_SHIM_ROUTE"), os.Getenv("TOOLEXEC_IMPORTPATH"))
+}
+
+// routed reports whether the plan's route file (WEFT_SHIM_ROUTE, written by src/server/plan.ts:
+// one import path a line, between newlines) lists this package: a package whose key differs
+// from plain go's already (a woven dependency's archive is hashed into it) but whose archive
+// must still get what the server adds. Test variants are listed without their " [x.test]".
+func routed(file, importPath string) bool {
+	if file == "" || importPath == "" {
+		return false
+	}
+	if i := strings.Index(importPath, " ["); i >= 0 {
+		importPath = importPath[:i]
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		// The plan's file is gone only if weft is gone: asking the server reports that clearly.
+		return true
+	}
+	return strings.Contains(string(data), "\n"+importPath+"\n")
 }
 
 // toolName is the basename of the tool path without .exe.

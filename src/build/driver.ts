@@ -14,7 +14,7 @@ import { listenJobServer, sweepStaleSocketDirs, type JobServer } from '../jobser
 import type { Logger } from '../log.js';
 import { decideOverlay, withWovenSnapshot, writeOverlayBuild } from '../plan/overlay-mode.js';
 import { OVERLAY_PREFIX, planBuild, staleAfterBuild, waitForTestGate, type BuildPlan, type PlanOptions } from '../plan/plan.js';
-import { modelGoCommand, type GoCommand } from '../toolexec/go-command-line.js';
+import { modelGoCommand, readGoCommand, type GoCommand } from '../toolexec/go-command-line.js';
 import { disposeBuildContext, type BuildContext } from '../weaving/build-context.js';
 import { findGo, goFactsOf, prepareBuild, type WarmResources } from '../weaving/prepare.js';
 import { formatStats, readShimStats, type BuildMode } from '../weaving/stats.js';
@@ -70,7 +70,7 @@ export interface PreparedRun {
  * Everything before go starts, for both paths (in this process, or in the daemon for a client):
  * options, configuration, shim, mode and plan, job server, go's arguments and environment.
  */
-export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuild; planOnly?: boolean }): Promise<GoRunSpec> {
+export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuild; planOnly?: boolean; onPlan?: (plan: BuildPlan | null) => void }): Promise<GoRunSpec> {
   const cwd = input.cwd ?? process.cwd();
   const { goArgs, flags } = extractWeftFlags(input.args);
   const env = flags.cache !== undefined ? { ...(input.env ?? process.env), WEFT_WEAVE_CACHE: flags.cache } : input.env ?? process.env;
@@ -121,6 +121,7 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
       log.info(`${mode.name} build: ${mode.reason}${mode.name === 'overlay' ? `; ${mode.overlayFiles} files overlaid, ${mode.linkFiles} link files` : ''}${plan !== null ? `; ${plan.counts.compileMarks} of ${plan.counts.listed} packages marked (${plan.counts.woven} woven, ${plan.counts.deferred} decided at compile time, ${plan.counts.dependents} dependents), planned in ${plan.counts.millis} ms${reuse !== null ? ` (plan ${planReuseText(reuse)})` : ''}` : ''}`);
       // A daemon's background refresh (src/daemon/plan-cache.ts) wanted the plan only.
       if (input.planOnly === true) {
+        input.onPlan?.(plan);
         await disposeBuildContext(ctx);
         return { go, args: goArgs, env, cwd, build: null, log };
       }
@@ -142,6 +143,7 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
         }
         delete goEnv['WEFT_SHIM_LINKS'];
         delete goEnv['WEFT_SHIM_MODE'];
+        delete goEnv['WEFT_SHIM_ROUTE'];
         delete goEnv['WEFT_VERSION_SUFFIX'];
         delete goEnv['WEFT_STATS_FILE'];
         if (server !== null) {
@@ -152,12 +154,21 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
             goEnv['WEFT_SHIM_MODE'] = 'planned';
             // Links are patched with link-time packages only when the aspects can inject any.
             if (ctx.linker !== null) goEnv['WEFT_SHIM_LINKS'] = '1';
+            if (plan.routeFile !== null) goEnv['WEFT_SHIM_ROUTE'] = plan.routeFile;
           } else {
             goEnv['WEFT_VERSION_SUFFIX'] = ctx.suffix;
           }
           if (statsFile !== null) goEnv['WEFT_STATS_FILE'] = statsFile;
         }
         const args = overlay ? withLastFlags(inv, [], runFlags) : withToolexec(inv, shim, runFlags);
+        // A planned build knows what woven code injects: built now, in one nested go run that
+        // ends before go starts, so go finds their archives in GOCACHE and nothing is compiled
+        // twice (an overlay build imports them in the overlaid files: go builds them itself).
+        if (plan !== null && !overlay && ctx.prebuildInjected !== null && plan.injected.length > 0) {
+          const t0 = performance.now();
+          await ctx.prebuildInjected(plan.injected, readGoCommand(args, command.goflags), goEnv, cwd);
+          log.info(`built the ${plan.injected.length} injected packages before go: ${Math.round(performance.now() - t0)} ms`);
+        }
         log.debug(`running ${go} ${args.join(' ')} (socket ${server?.socketPath ?? 'none'}; weft ready after ${Math.round(performance.now())} ms)`);
         const progress = flags.progress ?? parseProgressSetting(env['WEFT_PROGRESS'] ?? '', 'WEFT_PROGRESS');
         const daemon = input.daemon !== undefined ? { warm: input.daemon.warmStart, planReused: reuse } : null;
@@ -188,7 +199,11 @@ export async function finishGoRun(spec: GoRunSpec, goCode: number, o: { wallMs: 
   if (b.stats !== 'off' || b.statsJsonFile !== null) {
     const shimStats = b.statsFile !== null ? readShimStats(b.statsFile) : null;
     const snapshot = { ...b.ctx.stats.snapshot(shimStats), processes: subtractCounts(childCounts(), b.childrenBefore) };
-    const json = JSON.stringify({ ...snapshot, wallMs: o.wallMs, weftCpuMs: o.weftCpuMs, exitCode: code, daemon: b.daemon }) + '\n';
+    // Where weft's own memory is at the end: the JS heap of the main thread, what it holds
+    // outside it (buffers, WASM memories), and the process's peak (worker threads included).
+    const mem = process.memoryUsage();
+    const memory = { peakRssKb: process.resourceUsage().maxRSS, rssKb: Math.round(mem.rss / 1024), heapUsedKb: Math.round(mem.heapUsed / 1024), externalKb: Math.round(mem.external / 1024), arrayBuffersKb: Math.round(mem.arrayBuffers / 1024) };
+    const json = JSON.stringify({ ...snapshot, wallMs: o.wallMs, weftCpuMs: o.weftCpuMs, exitCode: code, daemon: b.daemon, memory }) + '\n';
     if (b.stats === 'text') o.stderr(`${formatStats(snapshot)}\nweft stats: wall ${o.wallMs} ms; weft process cpu ${o.weftCpuMs} ms${b.daemon !== null ? `; daemon ${b.daemon.warm ? 'warm' : 'cold'}${b.daemon.planReused !== null ? `, plan ${planReuseText(b.daemon.planReused)}` : ''}` : ''}\n`);
     else if (b.stats === 'json') o.stderr(json);
     if (b.statsJsonFile !== null) writeFileSync(b.statsJsonFile, json);
@@ -269,7 +284,7 @@ async function chooseMode(
       }
       whyNot = `auto: no overlay build, ${v.reason}`;
     }
-    ctx.planned = { mark: plan.mark };
+    ctx.planned = { mark: plan.mark, routed: plan.routed };
     return { plan, mode: { name: 'planned', reason: setting === 'planned' ? `${source}=planned` : whyNot }, flags: plan.flags, overlay: false, reuse };
   } catch (e) {
     if (setting !== 'auto' || !(e instanceof WeftError) || e.code !== 'E_PLAN') throw e;

@@ -2,6 +2,13 @@
 // first real build pays nothing for weft — builds the shim, and compiles the packages the
 // aspects inject (and anything named) through `weft go build`, i.e. with the same flags, the
 // same toolexec and the same -V=full suffix as a real build, so their results sit in GOCACHE.
+//
+// Which injected packages: when the module has Go sources, exactly what planning its build
+// (`./...`, default mode) finds woven code injects, as the build itself will compile it; with
+// only go.mod and go.sum (a container layer before the sources are copied), every package the
+// configuration names that the module's build list can provide. A package outside the build list
+// (a bundle names integrations for libraries the module does not use) is skipped, never fetched:
+// go.mod stays as it is.
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { WeftError } from '../errors.js';
@@ -10,6 +17,7 @@ import { describeConfigOrigin, readConfigFacts } from '../diagnostics/about.js';
 import { findGo } from '../weaving/prepare.js';
 import { ensureOracleForGo } from '../install/ensure-oracle.js';
 import { ensureShim } from '../install/ensure-shim.js';
+import { injectedToWarm } from '../build/index.js';
 import { runGoCommand } from './go-command.js';
 import { readGoCommandLine } from '../toolexec/go-command-line.js';
 
@@ -33,12 +41,20 @@ export async function runPrepareCommand(input: PrepareCommandInput): Promise<num
     readConfigFacts({ env: input.env, dir: input.cwd, cwd: input.cwd, configFlag: input.configFlag }),
   ]);
   input.stderr(`weft prepare: shim ${shim}\nweft prepare: type oracle ${oracle}\n`);
-  const packages = config.injectedPackages.filter((p) => p !== 'unsafe' && p !== 'C');
+  const configured = config.injectedPackages.filter((p) => p !== 'unsafe' && p !== 'C');
   // `-tags x`: x is a flag's value, not a package (go's own reading of the arguments).
   const named = readGoCommandLine(['build', ...input.args]).packages;
-  if (packages.length === 0 && named.length === 0) {
+  if (configured.length === 0 && named.length === 0) {
     const origin = describeConfigOrigin(config);
     input.stderr(`weft prepare: ${origin === null ? 'no configuration found' : `${origin} injects no packages`}; nothing to compile (name packages to warm them: weft prepare ./...)\n`);
+    return 0;
+  }
+  // go's flags come before its packages.
+  const flags = input.args.slice(0, input.args.length - named.length);
+    const { packages, skipped, why } = configured.length === 0 ? { packages: [], skipped: [], why: '' } : await injectedToWarm({ go, cwd: input.cwd, env: input.env, configFlag: input.configFlag }, flags, configured);
+  if (skipped.length > 0) input.stderr(`weft prepare: skipped ${skipped.length} of the ${configured.length} packages the configuration may inject (${why}): ${skipped.join(' ')}\n`);
+  if (packages.length === 0 && named.length === 0) {
+    input.stderr(`weft prepare: nothing to compile (name packages to warm them: weft prepare ./...)\n`);
     return 0;
   }
   const statsDir = makeOwnedTempDir('weft-prepare-');

@@ -198,7 +198,9 @@ function screenedFilesOf(ctx: BuildContext, plan: BuildPlan, id: string): readon
 /** Whether two verdicts (null: unmarked) mark the same way. */
 export function sameVerdict(a: Verdict | null | undefined, b: Verdict | null | undefined): boolean {
   if (a === null || a === undefined || b === null || b === undefined) return (a ?? null) === (b ?? null);
-  return a.reason === b.reason && a.linkDeps === b.linkDeps;
+  // What woven code injects decides which packages the plan holds and builds before go starts.
+  const injects = (v: Verdict): string => [...new Set([...(v.result?.addedImports ?? []), ...(v.result?.linkDeps ?? [])])].sort().join('\n');
+  return a.reason === b.reason && a.linkDeps === b.linkDeps && injects(a) === injects(b);
 }
 
 interface Entry {

@@ -36,9 +36,15 @@ export async function handleToolRequest(ctx: BuildContext, req: ToolRequest, sig
     }
     // Unmarked packages keep plain go's cache keys: nothing may be woven into them. A link is
     // patched only with the link deps its archives carry, which only marked packages have.
-    if (mark === null && req.tool === 'compile') return refuseUnplanned(ctx, unmarked, signal);
+    if (mark === null && req.tool === 'compile' && !ctx.planned.routed.has(baseOf(req.pkg))) return refuseUnplanned(ctx, unmarked, signal);
   }
   return req.tool === 'compile' ? handleCompile(ctx, unmarked, signal) : handleLink(ctx, unmarked, signal);
+}
+
+/** TOOLEXEC_IMPORTPATH without a test variant's ` [x.test]` suffix. */
+function baseOf(pkg: string): string {
+  const i = pkg.indexOf(' [');
+  return i < 0 ? pkg : pkg.slice(0, i);
 }
 
 /**

@@ -6,13 +6,22 @@
 // removes the flag again. The mark hashes what the -V=full suffix of toolexec mode hashes: the
 // aspects, weft's build identity, the content of the packages woven code may inject.
 //
+// A package marked only because it depends on a package whose woven code adds link-time
+// packages (a `dependent`: its archive must carry the link deps member) needs no flag: its key
+// already differs from plain go's, because go hashes each dependency's content into a compile's
+// key and the woven dependency's archive differs. It only has to reach the server, so it is
+// listed in a route file the shim reads (WEFT_SHIM_ROUTE) instead of getting one -gcflags per
+// package: the command line grows with what the aspects weave, not with the size of the build.
+//
 // What gets marked: packages the aspects weave (decided now, syntactically, through the weave
 // cache the compile will ask again), packages that need type information or are cgo (decided at
 // compile time, where export data and cgo's generated files exist), and — when woven code adds
 // link-time packages — every package that depends on one of those, because link deps travel up
-// to the main package through each archive (src/resolve/inject.ts). The packages the aspects
-// may inject are planned too (their listing is the closure of everything injectable, a fixed
-// point by construction: nothing outside it can enter the build through woven code).
+// to the main package through each archive (src/resolve/inject.ts). Of the packages the
+// aspects may inject, only those woven code of this build imports or links join the plan, with
+// their closure, screened in turn until nothing new is injected (a fixed point within the
+// listing of everything injectable: nothing outside it can enter the build through woven code).
+// A package decided at compile time may inject anything the configuration names.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
@@ -38,6 +47,10 @@ export interface BuildPlan {
   compileMarks: Map<string, MarkReason>;
   /** Flags to add after the user's: -gcflags marks and the -overlay of mark files. */
   flags: string[];
+  /** The route file (base import paths of the `dependent` packages the shim must send to the server), null when there are none. */
+  routeFile: string | null;
+  /** What the route file lists. */
+  routed: ReadonlySet<string>;
   counts: PlanTotals;
   /** What the plan read of unmarked packages, to check after the build that it still holds. */
   snapshot: PlanSnapshot;
@@ -53,6 +66,8 @@ export interface BuildPlan {
   verdicts: ReadonlyMap<string, Verdict>;
   /** Packages left unmarked whatever the weaver says (the test hook of PlanOptions). */
   forceUnmarked: ReadonlySet<string>;
+  /** The packages woven code of this build injects (imports and link-time packages), their closure being in `packages`: what the build must compile beyond its own. */
+  injected: readonly string[];
 }
 
 /** The plan's decision for one package it screened (absent from BuildPlan.verdicts: unmarked). */
@@ -71,7 +86,7 @@ export interface PlanOptions {
   env: NodeJS.ProcessEnv;
   /** The go command (src/toolexec/go-command-line.ts): its flags, GOFLAGS as go reads them, packages. */
   command: GoCommand;
-  /** The packages the aspects may inject, as listed for this build (null: the configuration injects nothing). */
+  /** The packages the aspects may inject and their closure, as listed for this build (null: the configuration injects nothing): where injected packages are looked up, not what is planned. */
   injectable: readonly ListedPackage[] | null;
   /** Test hook: packages the plan must leave unmarked whatever the weaver says (the cache-poisoning test). */
   forceUnmarked?: ReadonlySet<string>;
@@ -99,9 +114,9 @@ export function planMark(ctx: Pick<BuildContext, 'suffix'>): string {
 export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<BuildPlan> {
   const t0 = performance.now();
   const mark = planMark(ctx);
-  const counts: PlanTotals = { listed: 0, candidates: 0, woven: 0, deferred: 0, dependents: 0, compileMarks: 0, overlayMarks: 0, goListRuns: 0, filesScanned: 0, filesParsed: 0, screenedInPool: 0, millis: 0 };
+  const counts: PlanTotals = { listed: 0, injected: 0, candidates: 0, woven: 0, deferred: 0, dependents: 0, compileMarks: 0, overlayMarks: 0, goListRuns: 0, filesScanned: 0, filesParsed: 0, screenedInPool: 0, millis: 0 };
   // No aspects: nothing to mark, nothing to list.
-  if (ctx.planWeaver === null) return freezePlan({ mark, compileMarks: new Map(), flags: [], counts, snapshot: PlanSnapshot.EMPTY, stamps: new Map(), listedAtMs: Date.now(), packages: new Map(), userOverlay: {}, verdicts: new Map(), forceUnmarked: new Set() });
+  if (ctx.planWeaver === null) return freezePlan({ mark, compileMarks: new Map(), flags: [], counts, snapshot: PlanSnapshot.EMPTY, stamps: new Map(), listedAtMs: Date.now(), packages: new Map(), userOverlay: {}, verdicts: new Map(), forceUnmarked: new Set(), injected: [], routeFile: null, routed: new Set() });
   const cmd = opts.command;
   const flags = extractBuildFlags(cmd, opts.env, opts.dir, findMainModules(opts.dir, opts.env['GOWORK'])).flags;
   const listedAtMs = Date.now();
@@ -112,37 +127,63 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
     throw new WeftError('E_PLAN', `cannot plan the build: ${listing.command} failed`, { details: listing.stderr.trim().split('\n').slice(0, 20), hint: 'the go command will report the same problem; --weft-mode=toolexec skips planning' });
   }
   const packages = new Map<string, ListedPackage>();
-  for (const p of [...listing.packages, ...(opts.injectable ?? [])]) if (!packages.has(p.ImportPath) && p.Error === undefined) packages.set(p.ImportPath, p);
+  for (const p of listing.packages) if (!packages.has(p.ImportPath) && p.Error === undefined) packages.set(p.ImportPath, p);
+  const injectable = new Map<string, ListedPackage>();
+  for (const p of opts.injectable ?? []) if (!injectable.has(p.ImportPath)) injectable.set(p.ImportPath, p);
 
   const weaveEnv = pickEnv(opts.env, ['GOOS', 'GOARCH']);
   const userOverlay = readUserOverlay(opts, cmd);
   const decided = new Map<string, MarkReason>();
   const verdicts = new Map<string, Verdict>();
   const carriesLinkDeps = new Set<string>();
-  counts.listed = packages.size;
   counts.goListRuns = 1;
   const unmarked: [string, readonly string[]][] = [];
+  const stamps = new Map<string, FileStamp | null>();
   const injecting = ctx.importcfg !== null;
-  const toScreen = [...packages.values()].flatMap((p) => {
-    const input = weaveInputOfListed(ctx, p, userOverlay);
-    return input === null ? [] : [{ p, input }];
-  });
-  // Stamped before the screening and the weaves read them: an edit from now on shows in the stamp.
-  const stamps = stampFiles(toScreen.flatMap((x) => x.input.files));
-  const screened = ctx.planScreen !== null ? await ctx.planScreen(toScreen.map((x) => x.input)) : null;
-  counts.screenedInPool = screened?.inPool ?? 0;
-  await Promise.all(toScreen.map(async ({ p, input }, i) => {
-    const reason = await decide(ctx, p, input, weaveEnv, counts, screened?.screenings[i]);
-    if (reason === null || opts.forceUnmarked?.has(markKeyOf(p))) {
-      unmarked.push([p.ImportPath, input.files]);
-      return;
+  const screen = async (batch: readonly ListedPackage[]): Promise<void> => {
+    const toScreen = batch.flatMap((p) => {
+      const input = weaveInputOfListed(ctx, p, userOverlay);
+      return input === null ? [] : [{ p, input }];
+    });
+    // Stamped before the screening and the weaves read them: an edit from now on shows in the stamp.
+    for (const [f, st] of stampFiles(toScreen.flatMap((x) => x.input.files))) stamps.set(f, st);
+    const screened = ctx.planScreen !== null ? await ctx.planScreen(toScreen.map((x) => x.input)) : null;
+    counts.screenedInPool += screened?.inPool ?? 0;
+    await Promise.all(toScreen.map(async ({ p, input }, i) => {
+      const reason = await decide(ctx, p, input, weaveEnv, counts, screened?.screenings[i]);
+      if (reason === null || opts.forceUnmarked?.has(markKeyOf(p))) {
+        unmarked.push([p.ImportPath, input.files]);
+        return;
+      }
+      decided.set(p.ImportPath, reason.reason);
+      verdicts.set(p.ImportPath, reason);
+      if (reason.reason === 'woven') counts.woven++;
+      else counts.deferred++;
+      if (injecting && reason.linkDeps) carriesLinkDeps.add(p.ImportPath);
+    }));
+  };
+  await screen([...packages.values()]);
+  // The packages woven code injects join the build with their closure, and are screened in turn
+  // (net/http's advice injects a contrib whose closure may hold more woven packages): a fixed
+  // point, reached within the injectable listing. Packages the configuration names but no woven
+  // package of this build injects stay out of the plan, so go never compiles them.
+  const injected = new Set<string>();
+  for (;;) {
+    const roots = injectedRoots(verdicts.values(), ctx.config.injectedPackages).filter((r) => !injected.has(r));
+    if (roots.length === 0) break;
+    const added: ListedPackage[] = [];
+    for (const r of roots) {
+      injected.add(r);
+      for (const id of [r, ...(injectable.get(r)?.Deps ?? [])]) {
+        const l = injectable.get(id);
+        if (l === undefined || l.Error !== undefined || packages.has(id)) continue;
+        packages.set(id, l);
+        added.push(l);
+      }
     }
-    decided.set(p.ImportPath, reason.reason);
-    verdicts.set(p.ImportPath, reason);
-    if (reason.reason === 'woven') counts.woven++;
-    else counts.deferred++;
-    if (injecting && reason.linkDeps) carriesLinkDeps.add(p.ImportPath);
-  }));
+    await screen(added);
+  }
+  counts.listed = packages.size;
 
   const marks = new Map<string, MarkReason>();
   // Test mains that must reach the server (woven, or given the link deps file): they have no
@@ -174,8 +215,9 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
   counts.compileMarks = marks.size;
   counts.overlayMarks = placed.overlayKeys;
   counts.millis = Math.round(performance.now() - t0);
+  counts.injected = injected.size;
   const snapshot = PlanSnapshot.EMPTY.with(unmarked, stamps);
-  return freezePlan({ mark, compileMarks: marks, flags: placed.flags, counts, snapshot, stamps, listedAtMs, packages, userOverlay, verdicts, forceUnmarked: opts.forceUnmarked ?? new Set() });
+  return freezePlan({ mark, compileMarks: marks, flags: placed.flags, routeFile: placed.routeFile, routed: placed.routed, counts, snapshot, stamps, listedAtMs, packages, userOverlay, verdicts, forceUnmarked: opts.forceUnmarked ?? new Set(), injected: [...injected].filter((p) => packages.has(p)).sort() });
 }
 
 /**
@@ -184,6 +226,25 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
  */
 export function freezePlan(plan: BuildPlan): BuildPlan {
   return Object.freeze(plan);
+}
+
+/**
+ * The packages the plan's verdicts inject: a woven package's added imports and link-time
+ * packages; a package decided at compile time may inject whatever the configuration names.
+ */
+function injectedRoots(verdicts: Iterable<Verdict>, configured: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const v of verdicts) {
+    if (v.reason === 'dependent') continue;
+    if (v.result === undefined) {
+      for (const p of configured) out.add(p);
+      continue;
+    }
+    for (const p of [...v.result.addedImports, ...v.result.linkDeps]) out.add(p);
+  }
+  out.delete('unsafe');
+  out.delete('C');
+  return [...out].sort();
 }
 
 /**
@@ -205,7 +266,7 @@ function placeMarks(
   testMainsMarked: ReadonlySet<string>,
   mark: string,
   userOverlay: Readonly<Record<string, string>>,
-): { flags: string[]; overlayKeys: number } {
+): { flags: string[]; overlayKeys: number; routeFile: string | null; routed: Set<string> } {
   const targets = patternTargets(packages.values());
   const userValues = cmd.allFlags.filter((f) => f.name === 'gcflags' && f.value !== true);
   const values = userValues.map((f) => parsePerPackageValue(f.value as string, opts.dir));
@@ -215,6 +276,7 @@ function placeMarks(
   // overlay: there a mark file cannot be used.
   const filesCanMark = cmd.subcommand !== 'vet' && !cmd.cover;
   let cmdlineFlagMark = false;
+  const routedKeys = new Set<string>();
   for (const key of [...marks.keys()].sort()) {
     const target = targets.get(key) ?? { importPath: key, dir: '', standard: false, cmdline: false };
     const p = packages.get(key) ?? [...packages.values()].find((x) => markKeyOf(x) === key);
@@ -222,6 +284,10 @@ function placeMarks(
     if (asFile) {
       overlay[join(target.dir, `weft_mark_${mark}.go`)] = `package ${p!.Name}\n`;
       if (packages.has(`${key}_test [${key}.test]`)) overlay[join(target.dir, `weft_mark_${mark}_test.go`)] = `package ${p!.Name}_test\n`;
+    }
+    if (!asFile && marks.get(key) === 'dependent') {
+      routedKeys.add(key);
+      continue;
     }
     // A marked test main has no file of its own to carry a mark: it follows its package's -gcflags.
     if (!asFile || testMainsMarked.has(key)) {
@@ -231,8 +297,22 @@ function placeMarks(
   }
   if (gcflags.length > 0 && userValues.length === 0 && !cmdlineFlagMark) gcflags.push('-gcflags=');
   const flags = [...gcflags];
-  if (Object.keys(overlay).length > 0) flags.push(`-overlay=${writeOverlay(opts.disposers ?? ctx.disposers, userOverlay, overlay)}`);
-  return { flags, overlayKeys: Object.keys(overlay).length };
+  const disposers = opts.disposers ?? ctx.disposers;
+  if (Object.keys(overlay).length > 0) flags.push(`-overlay=${writeOverlay(disposers, userOverlay, overlay)}`);
+  // The shim matches TOOLEXEC_IMPORTPATH without its ` [x.test]` suffix: every variant of a
+  // routed key (the package, its test variants and test main) is listed by that name.
+  const routed = new Set<string>();
+  for (const p of packages.values()) if (routedKeys.has(markKeyOf(p))) routed.add(baseImportPath(p.ImportPath));
+  return { flags, overlayKeys: Object.keys(overlay).length, routeFile: routed.size > 0 ? writeRouteFile(disposers, routed) : null, routed };
+}
+
+/** Writes the route file: one import path a line, between newlines, so the shim can search for `\n<path>\n`. */
+function writeRouteFile(disposers: (() => Promise<void> | void)[], routed: ReadonlySet<string>): string {
+  const dir = makeOwnedTempDir('weft-route-');
+  disposers.push(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'route');
+  writeFileSync(file, `\n${[...routed].sort().join('\n')}\n`);
+  return file;
 }
 
 /**

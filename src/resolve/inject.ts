@@ -177,6 +177,24 @@ export class Injector {
     return this.baseScope.resolver.injectedFingerprint();
   }
 
+  /**
+   * Builds `roots` (what a plan found woven code will inject) before go starts, with the go
+   * command line the build will run (its flags, marks and -toolexec) and its environment, so
+   * that go finds every archive of their closure in GOCACHE and no compile of the build waits
+   * for, or overlaps with, a nested go. The scope is the one the build's compiles will find:
+   * the same flags make the same key.
+   */
+  async prebuild(roots: readonly string[], command: GoCommand, env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
+    if (!this.active || roots.length === 0) return;
+    const flags = extractBuildFlags(command, env, cwd, findMainModules(cwd, env['GOWORK']));
+    let scope = this.scopes.get(flags.key);
+    if (scope === undefined) {
+      scope = this.makeScope(flags, this.opts.go, { ...env }, command.toolexec?.value ?? null, this.baseScope.resolver);
+      this.scopes.set(flags.key, scope);
+    }
+    await scope.resolver.archives(roots, '');
+  }
+
   /** The packages the configuration may inject and their dependencies, as listed by prepare(). */
   listedPackages(): ListedPackage[] {
     return this.active ? this.baseScope.resolver.listedPackages() : [];

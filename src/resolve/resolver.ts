@@ -1,8 +1,9 @@
 // Finding the export archives of injected packages for one build. The archives must be what the
 // build itself would produce, so they come from `go list -export` with the build's own flags and
 // toolexec (inner compiles reach this same server and are woven alike). Everything is per build:
-// one listing (no compiles) of every package the configuration may inject, one export run for
-// all of them at the first need, and a further run only for packages discovered later.
+// one listing (no compiles) of every package the configuration may inject, and export runs for
+// exactly the packages a compile or link needs (a planned build asks for all it will need before
+// go starts, so its export run never overlaps go's own compiles).
 //
 // The dangerous case is a compile that needs an archive whose dependency closure contains the
 // package being compiled: the inner build would have to compile that very package, which would
@@ -52,7 +53,8 @@ export class Resolver {
   private readonly complete = new Set<string>();
   private readonly failed = new Map<string, WeftError>();
   private readonly runs = new Set<ExportRun>();
-  private injectedRun = false;
+  /** What outer requests waiting for running export runs need. */
+  private readonly waiting = new Set<{ need: readonly string[]; requester: string }>();
   listRuns = 0;
   exportRuns = 0;
 
@@ -192,17 +194,33 @@ export class Resolver {
         await usable.done;
         continue;
       }
-      let roots = missing;
-      if (!this.injectedRun) {
-        // The first run builds everything the configuration may inject, once for the build,
-        // unless that closure contains the requester.
-        const all = [...new Set([...this.opts.injected.filter((p) => this.listed.get(p)?.Error === undefined), ...missing])].sort();
-        if (!this.closureOf(all).has(requester)) {
-          roots = all;
-          this.injectedRun = true;
+      // A request from the outer build (its package is in no running closure: an inner compile
+      // always is, in its own run's) waits for the running export runs, which never wait for it,
+      // so that two nested go commands never compile the same packages side by side. A request
+      // from inside a run never waits for another: that could wait on itself through a chain.
+      const outer = ![...this.runs].some((r) => r.closure.has(requester));
+      if (outer && this.runs.size > 0) {
+        const entry = { need, requester };
+        this.waiting.add(entry);
+        try {
+          await Promise.all([...this.runs].map((r) => r.done.catch(() => undefined)));
+        } finally {
+          this.waiting.delete(entry);
+        }
+        continue;
+      }
+      // Only what compiles and links need: a package the configuration names but nothing
+      // injects must never be compiled. Outer requests waiting meanwhile join this run when
+      // that adds none of their own packages to its closure.
+      const roots = new Set(missing);
+      if (outer) {
+        for (const other of this.waiting) {
+          const more = other.need.filter((p) => !this.complete.has(p) && !this.failed.has(p));
+          const joined = this.closureOf([...roots, ...more]);
+          if (!joined.has(requester) && !joined.has(other.requester)) for (const p of more) roots.add(p);
         }
       }
-      await this.startRun(roots).done;
+      await this.startRun([...roots].sort()).done;
     }
     const out = new Map<string, string>();
     for (const p of closure) {
@@ -224,6 +242,11 @@ export class Resolver {
       }
       for (const p of r.packages) if (p.Export !== undefined && p.Export !== '') this.exports.set(p.ImportPath, p.Export);
       const byPath = new Map(r.packages.map((p) => [p.ImportPath, p]));
+      // Every package of the run whose whole closure now has archives needs no run of its own.
+      for (const p of run.closure) {
+        if (this.complete.has(p) || roots.includes(p) || !this.exports.has(p)) continue;
+        if ([...this.closureOf([p])].every((d) => this.exports.has(d) || d === 'unsafe' || d === 'C')) this.complete.add(p);
+      }
       for (const root of roots) {
         const deps = this.closureOf([root]);
         const lacking = [...deps].filter((d) => !this.exports.has(d) && d !== 'unsafe' && d !== 'C');

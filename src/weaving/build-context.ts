@@ -35,6 +35,8 @@ export type PlanScreenHook = (inputs: readonly WeavePackageInput[]) => Promise<S
 export interface PlannedMarks {
   /** The `-weftmark=<value>` the plan added to the marked packages' -gcflags and the marked links' -ldflags. */
   mark: string;
+  /** Packages the shim sends to the server through the route file, without a mark (base import paths). */
+  routed: ReadonlySet<string>;
 }
 
 /** The flag a planned build adds to a marked package's -gcflags to give it its own cache key. */
@@ -108,6 +110,8 @@ export interface BuildContext {
   exportArchives: ExportArchivesHook | null;
   /** The packages the aspects may inject and their closure, as listed for this build (null when nothing is injected). */
   injectable: (() => ListedPackage[]) | null;
+  /** Compiles what a plan found woven code will inject, with the build's own go command line and environment, before go starts (set by injection). */
+  prebuildInjected: ((roots: readonly string[], command: GoCommand, env: NodeJS.ProcessEnv, cwd: string) => Promise<void>) | null;
   /** Longest a single compile/link request may take on the server. */
   callTimeoutMs: number;
   /** Strict mode: a compile with undecided candidates fails (E_UNDECIDABLE) instead of warning. */
@@ -160,6 +164,7 @@ export function createBuildContext(opts: BuildContextOptions): BuildContext {
     injectedIdentity: null,
     exportArchives: null,
     injectable: null,
+    prebuildInjected: null,
     callTimeoutMs: opts.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
     strict: opts.strict ?? false,
     disposers: [],

@@ -64,6 +64,8 @@ export interface BuildMode {
 export interface PlanTotals {
   /** Packages in the plan (the build's and the injectable ones). */
   listed: number;
+  /** Packages woven code injects (the roots whose closure joins the build). */
+  injected: number;
   /** Packages the weaver saw past the package-level filter and pre-filter. */
   candidates: number;
   woven: number;

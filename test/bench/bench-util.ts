@@ -1,7 +1,7 @@
 // Shared by the build benchmarks: command-line figures, child CPU accounting and one timed
 // `go`/`weft go` build. Benchmarks print figures; nothing here asserts on time.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -44,6 +44,37 @@ export interface TimedRun {
   cpuMs: number;
   code: number | null;
   stderr: string;
+  /** Peak of the summed resident set of the command's process tree, sampled every 100 ms (KiB). */
+  treeRssKb: number;
+}
+
+/** The resident set (KiB) of `root` and every descendant, summed, from /proc. */
+export function treeRssKb(root: number): number {
+  const parent = new Map<number, number>();
+  const rss = new Map<number, number>();
+  for (const e of readdirSync('/proc')) {
+    const pid = Number(e);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(pid, Number(f[1]));
+      // Field 24 of stat: resident pages.
+      rss.set(pid, (Number(f[21]) * 4096) / 1024);
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  let sum = 0;
+  for (const [pid, kb] of rss) {
+    for (let p: number | undefined = pid, hops = 0; p !== undefined && p > 1 && hops < 64; p = parent.get(p), hops++) {
+      if (p === root) {
+        sum += kb;
+        break;
+      }
+    }
+  }
+  return sum;
 }
 
 /**
@@ -55,11 +86,16 @@ export function timedRun(cmd: string, argv: readonly string[], cwd: string, env:
   const t0 = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, argv, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let peak = 0;
+    const sampler = setInterval(() => {
+      if (child.pid !== undefined) peak = Math.max(peak, treeRssKb(child.pid));
+    }, 100);
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     child.once('error', reject);
     child.once('close', (code) => {
-      resolve({ wallMs: Number(process.hrtime.bigint() - t0) / 1e6, cpuMs: childCpuMs() - cpu0, code, stderr });
+      clearInterval(sampler);
+      resolve({ wallMs: Number(process.hrtime.bigint() - t0) / 1e6, cpuMs: childCpuMs() - cpu0, code, stderr, treeRssKb: peak });
     });
   });
 }

@@ -5,7 +5,8 @@ import { parseToolFile } from '../../src/config/tool-file.js';
 import { spreadOf, type Spread } from './bench-util.js';
 
 export type ToolKind = 'plain' | 'weft' | 'orchestrion';
-export type Variant = 'fresh' | 'warm';
+/** fresh: empty GOCACHE and weft cache; fresh-weave: empty GOCACHE, weft's weave cache kept from the run before; warm: a complete GOCACHE and one edit. */
+export type Variant = 'fresh' | 'fresh-weave' | 'warm';
 
 export interface ToolResult {
   /** 'plain go', 'weft toolexec', 'orchestrion v1.8.0'… */
@@ -22,6 +23,10 @@ export interface ToolResult {
   processesByProgram?: Record<string, number>;
   /** Peak RSS of the weft process per round, KiB (weft only). */
   rssKb: number[];
+  /** Peak summed RSS of the build's whole process tree per round, KiB (sampled every 100 ms). */
+  treeRssKb?: number[];
+  /** Compiler runs (`-p` given) in the strace-counted build, across every process. */
+  compilerRuns?: number;
   /** The mode weft reports it ran in (`?` when its stats do not say); null for other tools. */
   mode: string | null;
   modeReason?: string;
@@ -46,6 +51,7 @@ export interface ToolFigures {
   wallRatio: Spread | null;
   cpuRatio: Spread | null;
   rss: Spread | null;
+  treeRss: Spread | null;
 }
 
 function ratios(xs: readonly number[], base: readonly number[]): Spread | null {
@@ -61,6 +67,7 @@ export function figuresOf(t: ToolResult, plain: ToolResult | undefined): ToolFig
     wallRatio: base === undefined ? null : ratios(t.wallMs, base.wallMs),
     cpuRatio: base === undefined ? null : ratios(t.cpuMs, base.cpuMs),
     rss: t.rssKb.length === 0 ? null : spreadOf(t.rssKb),
+    treeRss: (t.treeRssKb?.length ?? 0) === 0 ? null : spreadOf(t.treeRssKb!),
   };
 }
 
@@ -70,8 +77,8 @@ const times = (s: Spread | null): string => (s === null ? '—' : s.n === 1 ? `$
 const mib = (s: Spread | null): string => (s === null ? '—' : s.n === 1 ? `${(s.median / 1024).toFixed(0)}` : `${(s.median / 1024).toFixed(0)} (${(s.min / 1024).toFixed(0)}–${(s.max / 1024).toFixed(0)})`);
 
 export const TABLE_HEADER = [
-  '| case | GOCACHE | tool | mode | wall s | wall × plain | CPU s | CPU × plain | processes | compiles | weft RSS MiB |',
-  '|---|---|---|---|---|---|---|---|---|---|---|',
+  '| case | GOCACHE | tool | mode | wall s | wall × plain | CPU s | CPU × plain | processes | compiler runs | compiles | weft RSS MiB | peak RSS MiB, all |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
 ];
 
 /**
@@ -87,13 +94,13 @@ export function formatTable(results: readonly CaseResult[]): string {
       const head = `| ${c.case} | ${c.variant} | ${t.tool} |`;
       if (t.unavailable !== undefined) {
         if (!reasons.includes(t.unavailable)) reasons.push(t.unavailable);
-        lines.push(`${head} — | unavailable [${reasons.indexOf(t.unavailable) + 1}] | — | — | — | — | — | — |`);
+        lines.push(`${head} — | unavailable [${reasons.indexOf(t.unavailable) + 1}] | — | — | — | — | — | — | — | — |`);
         continue;
       }
       const f = figuresOf(t, plain);
       const compiles = t.compiles.length === 0 ? '—' : String(spreadOf(t.compiles).median);
       lines.push(
-        `${head} ${t.mode ?? '—'} | ${seconds(f.wall)} | ${t.kind === 'plain' ? '1.00×' : times(f.wallRatio)} | ${seconds(f.cpu)} | ${t.kind === 'plain' ? '1.00×' : times(f.cpuRatio)} | ${t.processes ?? '—'} | ${compiles} | ${mib(f.rss)} |`,
+        `${head} ${t.mode ?? '—'} | ${seconds(f.wall)} | ${t.kind === 'plain' ? '1.00×' : times(f.wallRatio)} | ${seconds(f.cpu)} | ${t.kind === 'plain' ? '1.00×' : times(f.cpuRatio)} | ${t.processes ?? '—'} | ${t.compilerRuns ?? '—'} | ${compiles} | ${mib(f.rss)} | ${mib(f.treeRss)} |`,
       );
     }
   }
@@ -219,14 +226,16 @@ export function resultsJson(meta: Record<string, unknown>, results: readonly Cas
  * are `<pid> execve("<path>", …) = 0`, or split into `<unfinished ...>` and
  * `<pid> <... execve resumed>…) = 0` when another thread printed in between.
  */
-export function countExecProcesses(log: string): { processes: number; byProgram: Record<string, number> } {
+export function countExecProcesses(log: string): { processes: number; byProgram: Record<string, number>; compilerRuns: number } {
   const pending = new Map<string, string>();
   const program = new Map<string, string>();
+  const compiling = new Set<string>();
   for (const line of log.split('\n')) {
     const m = /^(\d+)\s+(.*)$/.exec(line);
     if (m === null) continue;
     const [, pid, rest] = m as unknown as [string, string, string];
     const call = /^execve\("((?:[^"\\]|\\.)*)"/.exec(rest);
+    if (call !== null && /"-p", /.test(rest)) compiling.add(pid);
     if (call !== null) {
       if (/\) = 0$/.test(rest)) program.set(pid, call[1]!);
       else if (rest.endsWith('<unfinished ...>')) pending.set(pid, call[1]!);
@@ -241,7 +250,10 @@ export function countExecProcesses(log: string): { processes: number; byProgram:
     const name = path.slice(path.lastIndexOf('/') + 1);
     byProgram[name] = (byProgram[name] ?? 0) + 1;
   }
-  return { processes: program.size, byProgram };
+  // Compiler runs that compile a package (`-p`), not version queries: the args show only when
+  // strace prints enough of each string (-s), which the count's strace does.
+  const compilerRuns = [...program].filter(([pid, path]) => path.endsWith('/compile') && compiling.has(pid)).length;
+  return { processes: program.size, byProgram, compilerRuns };
 }
 
 /** The blank imports that make plain go build what the fixture's pins add, minus orchestrion itself. */

@@ -242,3 +242,36 @@ export function backdate(dir: string): void {
     utimesSync(p, then, then);
   }
 }
+
+/**
+ * The `-p` of every compiler run in an `strace -f -e trace=execve -s 4096` log (version queries
+ * have none). Only execs that succeeded count: when a multi-threaded process (the Go shim)
+ * execs, strace may show the call on several threads, of which one resumes with `= 0`.
+ */
+export function compiledPackages(trace: string): string[] {
+  const out: string[] = [];
+  const pending = new Map<string, string>();
+  for (const line of trace.split('\n')) {
+    const pid = /^(\d+)\s+/.exec(line)?.[1] ?? '';
+    if (line.includes('<... execve resumed>')) {
+      const p = pending.get(pid);
+      pending.delete(pid);
+      if (p !== undefined && / = 0$/.test(line)) out.push(p);
+      continue;
+    }
+    const m = /execve\("([^"]*\/compile)", \[(.*)\]/.exec(line);
+    if (m === null) continue;
+    const p = /"-p", "([^"]+)"/.exec(m[2]!)?.[1];
+    if (p === undefined) continue;
+    if (/ = 0$/.test(line)) out.push(p);
+    else if (line.endsWith('<unfinished ...>')) pending.set(pid, p);
+  }
+  return out;
+}
+
+/** Packages (main excepted: one per binary) compiled more than once, with their counts. */
+export function compiledTwice(pkgs: readonly string[]): string[] {
+  const n = new Map<string, number>();
+  for (const p of pkgs) n.set(p, (n.get(p) ?? 0) + 1);
+  return [...n].filter(([p, c]) => c > 1 && p !== 'main').map(([p, c]) => `${p} ×${c}`);
+}

@@ -15,8 +15,8 @@ import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadConfigSet } from '../../src/config/index.js';
 import { createConfigPackages } from '../../src/resolve/config-packages.js';
-import { copyFixture, hasGo, makeTestEnv, run, runWeftGo } from '../e2e/helpers.js';
-import { agentEnv, startMockAgent } from '../e2e/mock-agent.js';
+import { copyFixture, hasGo, makeTestEnv, repoRoot, run, runWeftGo } from '../e2e/helpers.js';
+import { agentEnv, normalizeSpans, startMockAgent, type NormalizedSpan } from '../e2e/mock-agent.js';
 
 const FIXTURE = 'ddtrace-bundle';
 const ORCHESTRION = 'github.com/DataDog/orchestrion';
@@ -153,6 +153,11 @@ describe('the dd-trace-go v2.6.0 bundle (orchestrion/all/v2) under weft', { skip
       assert.ok(client && server && query, `spans: ${shape}`);
       assert.equal(server.traceId, client.traceId);
       assert.equal(query.traceId, client.traceId);
+      // What orchestrion v1.8.0's build of the same service reports, recorded once (normalized:
+      // names, resources, kinds, components and parents; no ids or timings).
+      await new Promise((res) => setTimeout(res, 1_500));
+      const expected = JSON.parse(readFileSync(join(repoRoot, 'test', 'heavy', 'ddtrace-bundle-spans.json'), 'utf8')) as NormalizedSpan[];
+      assert.deepEqual(normalizeSpans(agent.spans()), expected);
     } finally {
       await agent.close();
     }

@@ -85,13 +85,14 @@ describe('countExecProcesses', () => {
       '102 execve("/cache/weft-shim", ["weft-shim", "compile"], 0x3 /* 3 vars */ <unfinished ...>',
       '103 execve("/tool/asm", ["asm"], 0x4 /* 3 vars */) = 0',
       '102 <... execve resumed>) = 0',
-      '102 execve("/tool/compile", ["compile"], 0x5 /* 3 vars */) = 0',
+      '102 execve("/tool/compile", ["compile", "-o", "b1/_pkg_.a", "-p", "fmt"], 0x5 /* 3 vars */) = 0',
+      '106 execve("/tool/compile", ["compile", "-V=full"], 0x5 /* 3 vars */) = 0',
       '104 execve("/tool/link", ["link"], 0x6 /* 3 vars */ <unfinished ...>',
       '104 <... execve resumed>) = -1 EACCES (Permission denied)',
       '105 +++ exited with 0 +++',
       '',
     ].join('\n');
-    assert.deepEqual(countExecProcesses(log), { processes: 4, byProgram: { go: 1, gcc: 1, compile: 1, asm: 1 } });
+    assert.deepEqual(countExecProcesses(log), { processes: 5, byProgram: { go: 1, gcc: 1, compile: 2, asm: 1 }, compilerRuns: 1 });
   });
 });
 
@@ -115,7 +116,7 @@ describe('parseWeftStats', () => {
 describe('formatTable', () => {
   const tool = (over: Partial<ToolResult> & Pick<ToolResult, 'tool' | 'kind'>): ToolResult => ({ wallMs: [], cpuMs: [], processes: null, rssKb: [], mode: null, compiles: [], ...over });
   const plain = tool({ tool: 'plain go', kind: 'plain', wallMs: [1000, 2000, 4000], cpuMs: [500, 1000, 1000], processes: 10 });
-  const weft = tool({ tool: 'weft planned', kind: 'weft', wallMs: [1500, 2000, 6000], cpuMs: [1000, 1000, 1500], rssKb: [65536, 131072, 98304], mode: 'planned', compiles: [3, 3, 5], processes: 14 });
+  const weft = tool({ tool: 'weft planned', kind: 'weft', wallMs: [1500, 2000, 6000], cpuMs: [1000, 1000, 1500], rssKb: [65536, 131072, 98304], treeRssKb: [1048576], mode: 'planned', compiles: [3, 3, 5], processes: 14, compilerRuns: 250 });
   const orch = tool({ tool: 'orchestrion v1.8.0', kind: 'orchestrion', unavailable: 'cannot install | offline' });
 
   it('pairs each round with plain go\'s same round for the ratios', () => {
@@ -125,12 +126,12 @@ describe('formatTable', () => {
     assert.equal(figuresOf(plain, plain).wallRatio, null);
   });
 
-  it('prints medians with (min–max), the mode, processes, compiles, RSS in MiB, and unavailable tools with their reason', () => {
+  it('prints medians with (min–max), the mode, processes, compiler runs, compiles, RSS in MiB, and unavailable tools with their reason', () => {
     const lines = formatTable([{ case: '200 packages', variant: 'fresh', tools: [plain, weft, orch] }]).split('\n');
     assert.equal(lines.length, 7);
-    assert.equal(lines[2], '| 200 packages | fresh | plain go | — | 2.00 (1.00–4.00) | 1.00× | 1.00 (0.50–1.00) | 1.00× | 10 | — | — |');
-    assert.equal(lines[3], '| 200 packages | fresh | weft planned | planned | 2.00 (1.50–6.00) | 1.50× (1.00–1.50) | 1.00 (1.00–1.50) | 1.50× (1.00–2.00) | 14 | 3 | 96 (64–128) |');
-    assert.equal(lines[4], '| 200 packages | fresh | orchestrion v1.8.0 | — | unavailable [1] | — | — | — | — | — | — |');
+    assert.equal(lines[2], '| 200 packages | fresh | plain go | — | 2.00 (1.00–4.00) | 1.00× | 1.00 (0.50–1.00) | 1.00× | 10 | — | — | — | — |');
+    assert.equal(lines[3], '| 200 packages | fresh | weft planned | planned | 2.00 (1.50–6.00) | 1.50× (1.00–1.50) | 1.00 (1.00–1.50) | 1.50× (1.00–2.00) | 14 | 250 | 3 | 96 (64–128) | 1024 |');
+    assert.equal(lines[4], '| 200 packages | fresh | orchestrion v1.8.0 | — | unavailable [1] | — | — | — | — | — | — | — | — |');
     assert.deepEqual(lines.slice(5), ['', '[1] cannot install | offline']);
   });
 
@@ -147,7 +148,7 @@ describe('formatTable', () => {
 
   it('a single round prints bare figures', () => {
     const one = formatTable([{ case: 'c', variant: 'warm', tools: [tool({ tool: 'plain go', kind: 'plain', wallMs: [840], cpuMs: [390] }), tool({ tool: 'weft', kind: 'weft', wallMs: [1710], cpuMs: [800], mode: '?' })] }]).split('\n');
-    assert.equal(one[3], '| c | warm | weft | ? | 1.71 | 2.04× | 0.80 | 2.05× | — | — | — |');
+    assert.equal(one[3], '| c | warm | weft | ? | 1.71 | 2.04× | 0.80 | 2.05× | — | — | — | — | — |');
   });
 });
 

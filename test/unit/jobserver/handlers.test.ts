@@ -140,3 +140,25 @@ describe('compile without sources', () => {
     assert.equal(handled.plan.args, req.args);
   });
 });
+
+describe('planned builds: marks and the route file', () => {
+  it('a routed package (a dependent, no mark) reaches the hooks; an unrouted unmarked one runs unchanged, its hook never called', async () => {
+    const seen: string[] = [];
+    const importcfg = async (input: { req: ToolRequest; plan: { args: string[] } }): Promise<{ args: string[]; append?: { archive: string; name: string; data: string }[] }> => {
+      seen.push(input.req.pkg);
+      return { args: input.plan.args, append: [{ archive: '/x/_pkg_.a', name: 'weft.linkdeps', data: 'x' }] };
+    };
+    const ctx = createBuildContext({ config: emptyConfig(), importcfg: importcfg as never });
+    ctx.planned = { mark: '0123456789abcdef', routed: new Set(['example.com/p']) };
+    const routed = fixture('routed').req;
+    const handled = await handleToolRequest(ctx, routed, signal);
+    assert.equal(handled.outcome, 'woven', 'the link-deps member is appended');
+    const testVariant = { ...fixture('routed-test').req, pkg: 'example.com/p [example.com/p.test]' };
+    await handleToolRequest(ctx, testVariant, signal);
+    const other = { ...fixture('other').req, pkg: 'example.com/q' };
+    const plain = await handleToolRequest(ctx, other, signal);
+    assert.equal(plain.outcome, 'unchanged');
+    assert.equal(plain.plan.args, other.args);
+    assert.deepEqual(seen, ['example.com/p', 'example.com/p [example.com/p.test]']);
+  });
+});

@@ -48,7 +48,7 @@ function resolver(g: ReturnType<typeof fakeGoList>, injected: string[]) {
   return new Resolver({ go: 'go', dir: '/m', env: {}, flags: ['-race'], toolexec: '/shim', injected, aspectsOf: (p) => (p.startsWith('example.com') ? ['trace-http'] : []), goList: g.fn });
 }
 
-test('one listing and one export run for everything injectable; later requests are cached', async () => {
+test('one listing of everything injectable; export runs only for what is asked, cached after', async () => {
   const g = fakeGoList(graph);
   const r = resolver(g, ['example.com/rt', 'example.com/rt/http']);
   await r.list();
@@ -56,13 +56,50 @@ test('one listing and one export run for everything injectable; later requests a
   assert.equal(a.get('example.com/rt'), '/cache/example.com/rt.a');
   assert.equal(a.get('fmt'), '/cache/fmt.a');
   assert.equal(a.has('net/http'), false, 'only the closure of what was asked');
+  const again = await r.archives(['example.com/rt'], 'example.com/other');
+  assert.equal(again.get('example.com/rt'), '/cache/example.com/rt.a');
   const b = await r.archives(['example.com/rt/http'], 'example.com/other');
   assert.equal(b.get('net/http'), '/cache/net/http.a');
   assert.deepEqual(g.calls, [
     { patterns: ['example.com/rt', 'example.com/rt/http'], export: false },
-    { patterns: ['example.com/rt', 'example.com/rt/http'], export: true },
+    { patterns: ['example.com/rt'], export: true },
+    { patterns: ['example.com/rt/http'], export: true },
   ]);
-  assert.equal(r.listRuns + r.exportRuns, 2);
+  assert.equal(r.listRuns + r.exportRuns, 3);
+});
+
+test('a package the configuration names but nothing asks for is never built', async () => {
+  const g = fakeGoList(graph);
+  const r = resolver(g, ['example.com/rt', 'example.com/rt/http']);
+  await r.archives(['example.com/rt'], 'example.com/app');
+  await r.archives([], '');
+  assert.ok(g.calls.filter((c) => c.export).every((c) => !c.patterns.includes('example.com/rt/http')), JSON.stringify(g.calls));
+});
+
+test('a package built inside an earlier run\'s closure needs no run of its own', async () => {
+  const g = fakeGoList(graph);
+  const r = resolver(g, ['example.com/rt', 'example.com/rt/http']);
+  await r.archives(['example.com/rt/http'], 'example.com/app');
+  assert.equal((await r.archives(['example.com/rt'], 'example.com/other')).get('example.com/rt'), '/cache/example.com/rt.a');
+  assert.equal(g.calls.filter((c) => c.export).length, 1);
+});
+
+test('requests of the outer build wait for a running export run and share the next one: nested go runs never overlap', async () => {
+  const g = fakeGoList({ ...graph, 'example.com/rt/a': ['fmt'], 'example.com/rt/b': ['sync'] }, { hold: true });
+  const r = resolver(g, ['example.com/rt', 'example.com/rt/a', 'example.com/rt/b']);
+  const first = r.archives(['example.com/rt'], 'example.com/app/x');
+  await new Promise((res) => setTimeout(res, 10));
+  const second = r.archives(['example.com/rt/a'], 'example.com/app/y');
+  const third = r.archives(['example.com/rt/b'], 'example.com/app/z');
+  await new Promise((res) => setTimeout(res, 10));
+  assert.deepEqual(g.calls.filter((c) => c.export).map((c) => c.patterns), [['example.com/rt']], 'the later requests wait');
+  g.release();
+  await first;
+  await new Promise((res) => setTimeout(res, 10));
+  assert.deepEqual(g.calls.filter((c) => c.export).map((c) => c.patterns), [['example.com/rt'], ['example.com/rt/a', 'example.com/rt/b']], 'one run for both');
+  g.release();
+  assert.ok((await second).has('example.com/rt/a'));
+  assert.ok((await third).has('example.com/rt/b'));
 });
 
 test('concurrent requests for the same package wait for one run', async () => {
@@ -101,7 +138,7 @@ test('a requester inside the injected closure gets its own run instead of waitin
   const small = r.archives(['example.com/rt'], 'net');
   await new Promise((res) => setTimeout(res, 10));
   const exportRuns = g.calls.filter((c) => c.export).map((c) => c.patterns);
-  assert.deepEqual(exportRuns, [['example.com/rt', 'example.com/rt/http'], ['example.com/rt']]);
+  assert.deepEqual(exportRuns, [['example.com/rt/http'], ['example.com/rt']]);
   g.release();
   await new Promise((res) => setTimeout(res, 10));
   g.release();
