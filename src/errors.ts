@@ -27,6 +27,7 @@ export type WeftErrorCode =
   | 'E_TYPES' // go/types cannot check a package whose join points need types
   | 'E_PLAN' // a planned build met a package its plan did not cover (stale plan, foreign mark)
   | 'E_DAEMON' // a module's warm daemon cannot start, listen or answer (builds fall back to in-process)
+  | 'E_PIN' // weft pin / unpin refused (an upgrade not accepted, an untidy or vendored module) or go failed
   | 'E_INTERNAL'; // a bug in weft
 
 export interface WeftErrorLocation {
