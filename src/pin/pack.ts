@@ -20,7 +20,7 @@ export interface PackSource {
 }
 
 /** The pack's module in weft's installation (dist/src/pin → package root). */
-const SHIPPED_PACK = fileURLToPath(new URL('../../../pack/otel', import.meta.url));
+const SHIPPED_PACK = fileURLToPath(new URL('../../../packs/otel', import.meta.url));
 
 /** The pack: WEFT_PACK_DIR (another copy of the module, e.g. in tests) or the one weft ships. */
 export function locatePack(env: NodeJS.ProcessEnv): PackSource {
