@@ -34,12 +34,12 @@ export function runGo(r: GoRunner, args: readonly string[]): Promise<GoResult> {
 }
 
 /** Runs go and throws E_PIN with go's own message when it fails. */
-export async function mustRunGo(r: GoRunner, args: readonly string[], what: string): Promise<GoResult> {
+export async function mustRunGo(r: GoRunner, args: readonly string[], what: string, hint = 'fix what go reports (a module it cannot download, a version that does not exist), then run the command again; nothing was changed'): Promise<GoResult> {
   const res = await runGo(r, args);
   if (res.code !== 0) {
     throw new WeftError('E_PIN', `${what}: \`go ${args.join(' ')}\` failed in ${r.dir}`, {
       details: (res.stderr.trim() || res.stdout.trim()).split('\n').slice(0, 20),
-      hint: 'fix what go reports (a module it cannot download, a version that does not exist), then run the command again; nothing was changed',
+      hint,
     });
   }
   return res;

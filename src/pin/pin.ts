@@ -284,7 +284,7 @@ async function unpinOne(m: Module, record: PinRecord, opts: UnpinOptions): Promi
       ...(record.goLine !== null ? [`-go=${record.goLine.from}`] : []),
       ...(record.toolchain !== null ? [`-toolchain=${record.toolchain.from ?? 'none'}`] : []),
     ];
-    if (edits.length > 0) await mustRunGo(m.runner, ['mod', 'edit', ...edits], 'cannot undo the pin\'s go.mod edits');
+    if (edits.length > 0) await mustRunGo(m.runner, ['mod', 'edit', ...edits], 'cannot undo the pin\'s go.mod edits', 'the tool file is already restored; undo the listed go.mod edits by hand');
     opts.out(`note: ${gomodFile} changed after weft pin; its requirements were undone one by one, so its layout may differ from before the pin`);
   }
   for (const d of [...record.created].reverse()) {
@@ -295,7 +295,7 @@ async function unpinOne(m: Module, record: PinRecord, opts: UnpinOptions): Promi
     } else rmSync(p, { recursive: true, force: true });
   }
   // go.sum: exactly what tidy gives for the restored go.mod, which was tidy before the pin.
-  await mustRunGo(m.runner, ['mod', 'tidy'], 'go mod tidy after unpinning failed');
+  await mustRunGo(m.runner, ['mod', 'tidy'], 'go mod tidy after unpinning failed', 'go.mod and the tool file are already restored; fix what go reports and run `go mod tidy` to settle go.sum');
   if (record.goSumAbsent && (readOrNull(gosumFile) ?? '') === '') rmSync(gosumFile, { force: true });
   opts.out(`unpinned ${record.pack ? `the OpenTelemetry pack (${record.bundle})` : record.bundle}${exactMod && exactTool ? ': go.mod and the tool file are as before the pin' : ''}`);
 }

@@ -200,6 +200,24 @@ describe('weft pin / weft unpin (real go, a module proxy in a directory)', { ski
     await assertTidy(app, 'after unpin');
   });
 
+  it('go.mod edited after the pin: unpin takes the pin\'s requirements out one by one and keeps the user\'s', async () => {
+    const app = copyApp('edited');
+    const pin = await weft(['pin', 'example.com/bundle/all@v1.0.0'], app);
+    assert.equal(pin.code, 0, pin.stderr);
+    // The user starts using the bundle's dependency directly.
+    writeFileSync(join(app, 'main.go'), readFileSync(join(app, 'main.go'), 'utf8').replace('import "fmt"', 'import (\n\t"fmt"\n\n\t"example.com/dep"\n)').replace('fmt.Println(Count(41))', 'fmt.Println(Count(41), dep.Version())'));
+    const tidy = await run('go', ['mod', 'tidy'], { cwd: app, env });
+    assert.equal(tidy.code, 0, tidy.stderr);
+    const unpin = await weft(['unpin', 'example.com/bundle/all'], app);
+    assert.equal(unpin.code, 0, unpin.stderr);
+    assert.match(unpin.stdout, /changed after weft pin; its requirements were undone one by one/);
+    assert.ok(!existsSync(join(app, 'orchestrion.tool.go')));
+    const gomod = readFileSync(join(app, 'go.mod'), 'utf8');
+    assert.doesNotMatch(gomod, /example\.com\/bundle|^tool /m);
+    assert.match(gomod, /^require example\.com\/dep v1\.2\.0$/m);
+    await assertTidy(app, 'after unpin');
+  });
+
   it('unpin of something pin did not pin names what it did pin', async () => {
     const app = copyApp('nothing');
     const r = await weft(['unpin', 'example.com/bundle/all'], app);

@@ -38,7 +38,7 @@ describe('weft pin of the dd-trace-go v2.6.0 bundle', { skip: !hasGo && 'go is n
 
   before(() => {
     app = mkdtempSync(join(tmpdir(), 'weft-heavy-pin-'));
-    writeFileSync(join(app, 'go.mod'), 'module example.com/pinned\n\ngo 1.24.0\n');
+    writeFileSync(join(app, 'go.mod'), 'module example.com/pinned\n\ngo 1.25.0\n');
     writeFileSync(join(app, 'main.go'), 'package main\n\nimport "net/http"\n\nfunc main() { _, _ = http.Get("http://127.0.0.1:1/") }\n');
     fixture = copyFixture('ddtrace-bundle', 'heavy');
     ({ env, cleanup } = makeTestEnv('ddtrace-pin'));
