@@ -70,6 +70,11 @@ describe('integration switches in weft.yml (weft go build, real go)', { skip: !h
     const explain = await weft(['explain', '--config']);
     assert.equal(explain.code, 0, explain.stderr);
     assert.match(explain.stdout, /^ {2}on {2}example\.com\/bundle\/greet \(1 aspect\): on by default$/m);
+    const pkg = await weft(['explain', '.']);
+    assert.equal(pkg.code, 0, pkg.stderr);
+    assert.match(pkg.stdout, /; 1 aspects \(1 more switched off by weft\.yml's integrations: weft explain --config lists them\)$/m);
+    assert.match(pkg.stdout, /aspect greet-span .*: WOVEN/);
+    assert.doesNotMatch(pkg.stdout, /count-span/);
     assert.match(explain.stdout, new RegExp(`^  off example\\.com/bundle/count \\(1 aspect\\): disabled by integrations\\.disable\\[0\\] at ${join(app, 'weft.yml').replace(/[.]/g, '\\.')}:3$`, 'm'));
   });
 
