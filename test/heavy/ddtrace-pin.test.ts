@@ -68,6 +68,21 @@ describe('weft pin of the dd-trace-go v2.6.0 bundle', { skip: !hasGo && 'go is n
     assert.equal(pinned.fingerprint, handPinned.fingerprint, 'the same aspects, in the same order');
     console.log(`# pinned: ${pinned.aspects.length} aspects in ${pinned.integrations?.length} integrations`);
 
+    // dd-trace-go's integrations by their short names: contrib/net/http is one package of ~50.
+    writeFileSync(join(app, 'weft.yml'), 'integrations:\n  disable: [contrib/net/http, contrib/database/sql]\n');
+    const locate = createConfigPackages({ go: 'go', dir: app, env, flags: [], cacheDir: null, keyFiles: [] }).locate;
+    const switched = await loadConfigSet({ file: join(app, 'weft.yml'), moduleRoot: app, locate });
+    const off = (switched.integrations ?? []).filter((i) => !i.on).map((i) => i.name);
+    assert.deepEqual(off.sort(), ['github.com/DataDog/dd-trace-go/contrib/database/sql/v2', 'github.com/DataDog/dd-trace-go/contrib/net/http/v2']);
+    // What only net/http's aspects inject is gone; contrib/net/http/v2 itself stays, as httprouter's Router.ServeHTTP injects it too.
+    const httpPkg = 'github.com/DataDog/dd-trace-go/contrib/net/http/v2';
+    for (const p of [`${httpPkg}/client`, `${httpPkg}/internal/orchestrion`]) {
+      assert.ok(pinned.injectedPackages.includes(p) && !switched.injectedPackages.includes(p), `${p} is injected only while net/http is on`);
+    }
+    assert.ok(switched.injectedPackages.includes(httpPkg));
+    assert.ok(switched.aspects.length < pinned.aspects.length);
+    rmSync(join(app, 'weft.yml'));
+
     const unpin = await runWeft(['unpin', BUNDLE], { cwd: app, env, timeoutMs: 600_000 });
     assert.equal(unpin.code, 0, unpin.stderr);
     const now = tree(app);
