@@ -200,6 +200,24 @@ describe('weft pin / weft unpin (real go, a module proxy in a directory)', { ski
     await assertTidy(app, 'after unpin');
   });
 
+  it('two pins in one module (a bundle, then the pack), unpinned in one command: every byte back', async () => {
+    const pack = join(root, 'pack-src-2');
+    cpSync(join(FIXTURE, 'pack'), pack, { recursive: true });
+    const app = copyApp('two');
+    const start = tree(app);
+    assert.equal((await weft(['pin', 'example.com/bundle/all@v1.0.0'], app)).code, 0);
+    const second = await weft(['pin'], app, { WEFT_PACK_DIR: pack });
+    assert.equal(second.code, 0, second.stderr);
+    const toolFile = readFileSync(join(app, 'orchestrion.tool.go'), 'utf8');
+    assert.deepEqual([...toolFile.matchAll(/^\s*_ "([^"]+)"/gm)].map((m) => m[1]), ['example.com/bundle/all', 'example.com/weftpack']);
+    assert.equal([...toolFile.matchAll(/^\/\/ weft:pin /gm)].length, 2);
+    await assertTidy(app, 'after two pins');
+    assert.equal(await buildAndRun(app, 'two'), 'pack span: greet\nspan: greet (dep v1.2.0)\nhello weft\nspan: count\n42\n');
+    const unpin = await weft(['unpin', 'example.com/bundle/all', 'example.com/weftpack'], app, { WEFT_PACK_DIR: pack });
+    assert.equal(unpin.code, 0, unpin.stderr);
+    assertSameTree(app, start, 'after unpinning both');
+  });
+
   it('go.mod edited after the pin: unpin takes the pin\'s requirements out one by one and keeps the user\'s', async () => {
     const app = copyApp('edited');
     const pin = await weft(['pin', 'example.com/bundle/all@v1.0.0'], app);
