@@ -35,7 +35,7 @@ export interface SourcedAspect {
   readonly integration: string;
 }
 
-type Target = { kind: 'integration'; name: string } | { kind: 'aspect'; id: string };
+type Target = { kind: 'integration'; name: string } | { kind: 'aspects'; ids: string[] };
 
 /** `github.com/x/y/v2` → `github.com/x/y`: names are also matched without the major-version suffix. */
 function withoutMajor(name: string): string {
@@ -55,13 +55,15 @@ function where(e: SwitchEntry): string {
 
 function resolveEntry(e: SwitchEntry, integrations: readonly string[], ids: ReadonlySet<string>, problems: Problem[]): Target | null {
   if (integrations.includes(e.name)) return { kind: 'integration', name: e.name };
-  if (ids.has(e.name)) return { kind: 'aspect', id: e.name };
+  if (ids.has(e.name)) return { kind: 'aspects', ids: [e.name] };
   const tails = integrations.filter((n) => tailMatches(n, e.name));
   if (tails.length === 1) return { kind: 'integration', name: tails[0]! };
   if (tails.length > 1) {
     problems.push({ file: e.file, line: e.line, path: e.path, message: `\`${e.name}\` names several integrations: ${tails.join(', ')}; write the full name of the one you mean` });
     return null;
   }
+  const group = [...ids].filter((id) => id.startsWith(`${e.name}.`));
+  if (group.length > 0) return { kind: 'aspects', ids: group };
   // Suggest among the names and their tails (a typo in `contrib/net/htp` is close to a tail only).
   const tailsOf = (n: string): string[] => withoutMajor(n).split('/').map((_, i, parts) => parts.slice(i).join('/'));
   const close = suggest(e.name, [...new Set([...integrations, ...integrations.flatMap(tailsOf), ...ids])]);
@@ -95,13 +97,13 @@ export function applySwitches(sourced: readonly SourcedAspect[], lists: SwitchLi
   for (const e of [...(lists.enable ?? []), ...lists.disable]) {
     const t = resolveEntry(e, order, ids, problems);
     if (t === null) continue;
-    const key = t.kind === 'integration' ? `i:${t.name}` : `a:${t.id}`;
-    const other = named[e.list === 'enable' ? 'disable' : 'enable'].get(key);
+    const keys = t.kind === 'integration' ? [`i:${t.name}`] : t.ids.map((id) => `a:${id}`);
+    const other = keys.map((k) => named[e.list === 'enable' ? 'disable' : 'enable'].get(k)).find((x) => x !== undefined);
     if (other !== undefined) {
       problems.push({ file: e.file, line: e.line, path: e.path, message: `\`${e.name}\` is both enabled and disabled (also ${where(other)}); keep it in one list` });
       continue;
     }
-    if (!named[e.list].has(key)) named[e.list].set(key, e);
+    for (const key of keys) if (!named[e.list].has(key)) named[e.list].set(key, e);
   }
 
   const enableList = lists.enable;

@@ -85,6 +85,15 @@ describe('integration switches', () => {
     assert.deepEqual(onOff(d), ['off example.com/bundle/contrib/net/http/v2', 'on example.com/bundle/contrib/database/sql/v2']);
   });
 
+  it('a dotted prefix names a group of aspect ids', async () => {
+    const dir = writeTemp({
+      'weft.yml': `${META}integrations: {disable: [otel.net/http]}\naspects:\n${aspect('otel.net/http.server', 'example.com/s')}${aspect('otel.net/http.client', 'example.com/c')}${aspect('otel.grpc.server', 'example.com/g')}${aspect('otel.net/httpx', 'example.com/x')}`,
+    });
+    const c = await loadConfigSet({ file: join(dir, 'weft.yml'), moduleRoot: null });
+    assert.deepEqual(c.aspects.map((a) => a.id), ['otel.grpc.server', 'otel.net/httpx']);
+    assert.deepEqual(c.integrations![0]!.aspectsOff!.map((a) => a.id), ['otel.net/http.server', 'otel.net/http.client']);
+  });
+
   it('the same switches give the same fingerprint; a different switch a different one', async () => {
     const a = await load('integrations: {disable: [contrib/database/sql]}\n');
     const b = await load('# reformatted\nintegrations:\n  disable:\n    - example.com/bundle/contrib/database/sql/v2\n');
