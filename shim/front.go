@@ -7,7 +7,7 @@ package main
 // the whole per-build budget. It finds the module's daemon, sends the build, runs go the way the
 // daemon says and passes go's exit code on; whenever the daemon cannot serve the build it execs
 // the Node front end (bin/weft.js), which builds in-process. The conversation is in
-// daemon-protocol.md (a shared spec with src/server/daemon*). A dead or wedged daemon costs one
+// daemon-protocol.md (a shared spec with src/daemon). A dead or wedged daemon costs one
 // warning and a normal build, never a wrong or failed one.
 
 import (
@@ -216,7 +216,7 @@ func (f *front) answerError(err error) string {
 }
 
 // answerTimeout is WEFT_DAEMON_TIMEOUT (seconds, or a duration like 500ms), else 30 s: as
-// parseDuration in src/server/build-context.ts.
+// parseDuration in src/weaving/build-context.ts.
 func answerTimeout(env []string) time.Duration {
 	s := strings.TrimSpace(lookupEnv(env, "WEFT_DAEMON_TIMEOUT"))
 	if s != "" {
@@ -239,7 +239,7 @@ func lookupEnv(env []string, key string) string {
 	return ""
 }
 
-// daemonWanted mirrors daemonSetting in src/cli/daemon-client.ts: --weft-daemon[=value], else
+// daemonWanted mirrors daemonSetting in src/daemon/client.ts: --weft-daemon[=value], else
 // WEFT_DAEMON, else on unless CI is set (to anything but "false"). A value Node would refuse
 // goes to Node, which says why.
 func daemonWanted(args, env []string) bool {
@@ -274,7 +274,7 @@ func daemonWanted(args, env []string) bool {
 }
 
 // instrumented says whether the subcommand compiles (INSTRUMENTED_SUBCOMMANDS in
-// src/cli/go-args.ts); Node runs any other go command itself, without a daemon.
+// src/build/go-args.ts); Node runs any other go command itself, without a daemon.
 func instrumented(args []string) bool {
 	goArgs := withoutWeftFlags(args)
 	i := 0
@@ -411,7 +411,7 @@ func (f *front) runGo(c *unixConn, r *runMsg) int {
 }
 
 // startAndWait runs go with inherited stdio and returns its exit code, 128+signo when a signal
-// ended it (as src/server exitCodeOf).
+// ended it (as exitCodeOf in src/jobserver/run-tool.ts).
 func (f *front) startAndWait(r *runMsg) int {
 	files := f.files
 	if files == nil {
@@ -482,10 +482,10 @@ func goDir(args []string, cwd string) string {
 	return filepath.Join(cwd, dir)
 }
 
-// weftValueFlags take the next argument when written without `=` (src/cli/go-args.ts).
+// weftValueFlags take the next argument when written without `=` (src/build/go-args.ts).
 var weftValueFlags = map[string]bool{"weft-config": true, "weft-log-file": true, "weft-log-level": true, "weft-cache": true, "weft-mode": true}
 
-// withoutWeftFlags mirrors extractWeftFlags in src/cli/go-args.ts: --weft-* flags anywhere
+// withoutWeftFlags mirrors extractWeftFlags in src/build/go-args.ts: --weft-* flags anywhere
 // before a bare `--`.
 func withoutWeftFlags(args []string) []string {
 	out := make([]string, 0, len(args))

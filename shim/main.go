@@ -63,10 +63,10 @@ func main() {
 	runIPC(tool, path, args)
 }
 
-// markFlag mirrors MARK_FLAG in src/server/handlers.ts.
+// markFlag mirrors MARK_FLAG in src/weaving/build-context.ts.
 const markFlag = "-weftmark="
 
-// markFile mirrors MARK_FILE in src/server/handlers.ts: the overlay file that carries the
+// markFile mirrors MARK_FILE in src/weaving/build-context.ts: the overlay file that carries the
 // mark of a package named on the command line.
 const markFile = "weft_mark_"
 

@@ -117,3 +117,19 @@ function isErrorData(x: unknown): x is WeftErrorData {
   return typeof x === 'object' && x !== null && typeof (x as WeftErrorData).code === 'string' &&
     (x as WeftErrorData).code.startsWith('E_') && typeof (x as WeftErrorData).message === 'string';
 }
+
+/** Usage and setup errors exit 2, as issue 2 asks for bad input. */
+export const EXIT_USAGE = 2;
+
+/** What weft prints for an error that ends a command, and the exit code (a daemon's build reports the same). */
+export function describeTopLevelError(e: unknown): { text: string; code: number } {
+  const data = toErrorData(e);
+  return { text: `${formatTopLevel(data)}\n`, code: e instanceof WeftError && data.code !== 'E_INTERNAL' ? EXIT_USAGE : 1 };
+}
+
+/** Setup errors fit on one line (message; hint); errors with details keep the long form. */
+export function formatTopLevel(data: WeftErrorData): string {
+  if ((data.details?.length ?? 0) > 0 || data.code === 'E_INTERNAL' || data.code === 'E_SHIM_BUILD') return formatErrorData(data);
+  const first = formatErrorData({ ...data, hint: undefined } as WeftErrorData);
+  return data.hint !== undefined ? `${first}; ${data.hint}` : first;
+}

@@ -3,6 +3,7 @@
 // remote store on Bazel's HTTP cache protocol (remote.ts), one build's facade with its counters
 // (weave-cache.ts), and weft's build identity (identity.ts). It stores and answers; it must not
 // decide what to weave, and imports nothing of weft but errors.
+// rooms: errors
 export * from './identity.js';
 export * from './key.js';
 export * from './value.js';

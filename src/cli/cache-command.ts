@@ -3,8 +3,8 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_CACHE_MAX_BYTES, LocalStore, parseSize } from '../cache/index.js';
-import { weftCacheDir } from '../server/ensure-shim.js';
-import type { ProgramIO } from './program.js';
+import { weftCacheDir } from '../install/ensure-shim.js';
+import type { ProgramIO } from './program-io.js';
 
 /** The builds `weft cache stats` sums for its hit rate. */
 const RECENT_BUILDS = 20;

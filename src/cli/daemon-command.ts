@@ -1,20 +1,15 @@
 // `weft daemon serve|status|stop`. `serve` (internal: the daemon client starts it) runs a module's
-// warm daemon with the same build code as an in-process `weft go` (prepareGoRun, finishGoRun);
+// warm daemon, whose builds run the same code as an in-process `weft go` (src/daemon/serve.ts);
 // `status` and `stop` talk to the daemons of this user over their sockets.
-import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { WeftError } from '../errors.js';
-import { encodeFrame, envFromList, envToList, FrameDecoder, validateDaemonMessage, type DaemonBuild, type DaemonStatus, type DaemonToFront } from '../protocol/index.js';
-import { createLogger, parseLogLevel } from '../server/log.js';
-import { runDaemon, runId, type DaemonConnection, type DaemonShared } from '../server/daemon/daemon.js';
-import { daemonFiles, daemonKey, daemonRuntimeDir } from '../server/daemon/paths.js';
-import { findModuleRoot } from '../server/module-root.js';
-import { extractWeftFlags, parseGoInvocation, parseProgressSetting } from './go-args.js';
-import { finishGoRun, prepareGoRun, releaseGoRun } from './go-command.js';
-import { describeTopLevelError } from './index.js';
-import type { ProgramIO } from './program.js';
+import type { DaemonStatus } from '../protocol/index.js';
+import { createLogger, parseLogLevel } from '../log.js';
+import { askDaemons, daemonSockets } from '../daemon/client.js';
+import { runDaemon } from '../daemon/daemon.js';
+import { daemonFiles, daemonKey, daemonRuntimeDir } from '../daemon/paths.js';
+import { serveBuild } from '../daemon/serve.js';
+import type { ProgramIO } from './program-io.js';
 
 export function registerDaemonCommands(program: Command, io: ProgramIO, result: { code: number }): void {
   const daemon = program.command('daemon').description("the warm per-module daemon behind `weft go` (started on demand; WEFT_DAEMON=off disables it)");
@@ -38,7 +33,7 @@ export function registerDaemonCommands(program: Command, io: ProgramIO, result: 
     .option('--all', "every daemon of this user")
     .option('--json', 'print JSON')
     .action(async (o: { all?: boolean; json?: boolean }) => {
-      const statuses = await askDaemons(selectSockets(io, o.all === true), { t: 'status' });
+      const statuses = await askDaemons(daemonSockets(io.env, io.cwd, o.all === true), { t: 'status' });
       const live = statuses.filter((s): s is DaemonStatus => s.t === 'status');
       if (o.json === true) {
         io.stdout(`${JSON.stringify(live, null, 2)}\n`);
@@ -54,138 +49,11 @@ export function registerDaemonCommands(program: Command, io: ProgramIO, result: 
     .description("stop this module's daemon (--all: every daemon of this user)")
     .option('--all', 'every daemon of this user')
     .action(async (o: { all?: boolean }) => {
-      const sockets = selectSockets(io, o.all === true);
+      const sockets = daemonSockets(io.env, io.cwd, o.all === true);
       const answers = await askDaemons(sockets, { t: 'stop' });
       // A stopped daemon removes its socket as it exits; wait (briefly) so a script can go on.
       const until = Date.now() + 10_000;
       while (sockets.some((s) => existsSync(s)) && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
       io.stderr(`weft: stopped ${answers.filter((a) => a.t === 'stopped').length} daemon(s)\n`);
     });
-}
-
-/**
- * One build for a front end, exactly as `weft go` would run it in-process: prepare, tell the
- * front end to run go, wait for "done", finish (stale check, statistics), answer the exit code.
- */
-async function serveBuild(req: DaemonBuild, conn: DaemonConnection, shared: DaemonShared): Promise<void> {
-  const env = envFromList(req.env);
-  const stderr = (text: string): void => conn.send({ t: 'stderr', text });
-  // The warm path draws no progress line: asked for explicitly, the build goes back to the front end.
-  let progress;
-  let moduleRoot: string | null;
-  try {
-    const { goArgs, flags } = extractWeftFlags(req.args);
-    progress = flags.progress ?? parseProgressSetting(env['WEFT_PROGRESS'] ?? '', 'WEFT_PROGRESS');
-    moduleRoot = findModuleRoot(parseGoInvocation(goArgs, req.cwd).dir);
-  } catch (e) {
-    const { text, code } = describeTopLevelError(e);
-    stderr(text);
-    conn.send({ t: 'exit', code });
-    return;
-  }
-  // A front end that reached the wrong daemon (a -C it read differently, a stale socket name)
-  // must not build with another module's kept plans and configuration.
-  if (moduleRoot !== shared.moduleRoot) {
-    conn.send({ t: 'fallback', reason: `the daemon for ${shared.moduleRoot} got a build of ${moduleRoot ?? 'no module'}`, warn: true });
-    return;
-  }
-  if (progress === 'on') {
-    conn.send({ t: 'fallback', reason: 'a progress line was asked for', warn: false });
-    return;
-  }
-  let spec;
-  try {
-    spec = await prepareGoRun({
-      args: req.args,
-      globals: {},
-      env,
-      cwd: req.cwd,
-      daemon: { warm: shared.warm, plans: (ctx, o) => shared.plans.plan(ctx, o, () => refreshPlan(req, shared)), warmStart: shared.buildsBefore > 0, stderr },
-    });
-  } catch (e) {
-    const { text, code } = describeTopLevelError(e);
-    stderr(text);
-    conn.send({ t: 'exit', code });
-    return;
-  }
-  try {
-    const id = runId();
-    const cpu0 = process.cpuUsage();
-    conn.send({ t: 'run', id, go: spec.go, args: spec.args, env: envToList(spec.env), dir: spec.cwd });
-    const done = await conn.next();
-    if (done.t !== 'done' || done.id !== id) throw new WeftError('E_PROTOCOL', `expected "done" for run ${id}, got ${done.t}`);
-    const cpu = process.cpuUsage(cpu0);
-    const code = await finishGoRun(spec, done.code, { wallMs: done.wallMs, weftCpuMs: Math.round((cpu.user + cpu.system) / 1000), stderr });
-    conn.send({ t: 'exit', code });
-  } finally {
-    await releaseGoRun(spec);
-  }
-}
-
-/**
- * After a watched directory changed: prepare this build's plan again, as its next run would, so
- * that the run finds it current. Nothing runs; what it logs goes to the daemon's log.
- */
-async function refreshPlan(req: DaemonBuild, shared: DaemonShared): Promise<void> {
-  const t0 = Date.now();
-  const spec = await prepareGoRun({
-    args: req.args,
-    globals: {},
-    env: envFromList(req.env),
-    cwd: req.cwd,
-    planOnly: true,
-    daemon: { warm: shared.warm, plans: (ctx, o) => shared.plans.plan(ctx, o), warmStart: true, stderr: (text) => shared.log.info(`refresh: ${text.trimEnd()}`) },
-  });
-  await releaseGoRun(spec);
-  shared.log.info(`plan of ${req.args.join(' ')} in ${req.cwd} refreshed after a change (${Date.now() - t0} ms)`);
-}
-
-/** The daemon sockets to talk to: this module's, or every one of this user's. */
-function selectSockets(io: ProgramIO, all: boolean): string[] {
-  const dir = daemonRuntimeDir(io.env);
-  const root = all ? null : findModuleRoot(io.cwd);
-  if (root !== null) return [daemonFiles(dir, daemonKey(root)).sock];
-  let names: string[] = [];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names.filter((n) => /^daemon-[0-9a-f]{16}\.sock$/.test(n)).map((n) => join(dir, n));
-}
-
-/** Sends `msg` to each socket and collects the answers; a socket nobody listens on is removed. */
-async function askDaemons(sockets: readonly string[], msg: { t: 'status' } | { t: 'stop' }): Promise<DaemonToFront[]> {
-  const answers = await Promise.all(sockets.map((s) => ask(s, msg)));
-  return answers.filter((a): a is DaemonToFront => a !== null);
-}
-
-function ask(path: string, msg: unknown): Promise<DaemonToFront | null> {
-  return new Promise((resolve) => {
-    const socket = createConnection(path);
-    const decoder = new FrameDecoder();
-    const timer = setTimeout(() => {
-      socket.destroy();
-      resolve(null);
-    }, 3000);
-    const done = (a: DaemonToFront | null): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(a);
-    };
-    socket.once('connect', () => socket.write(encodeFrame(msg)));
-    socket.on('data', (chunk: Buffer) => {
-      try {
-        const [m] = decoder.push(chunk);
-        if (m !== undefined) done(validateDaemonMessage(m));
-      } catch {
-        done(null);
-      }
-    });
-    socket.once('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'ECONNREFUSED') rmSync(path, { force: true });
-      done(null);
-    });
-    socket.once('close', () => done(null));
-  });
 }

@@ -1,6 +1,6 @@
 // `weft diff [packages…]`: what the current configuration weaves into the packages, as a unified
 // diff against the original sources (coloured on a terminal), or `--stat` for counts. The weaving
-// is src/server/woven-packages.ts (the `weft weave` path); this file only prints.
+// is src/diagnostics/woven-packages.ts (the `weft weave` path); this file only prints.
 import { relative } from 'node:path';
 
 export interface DiffCommandInput {
@@ -29,7 +29,7 @@ function paint(diff: string): string {
 
 /** Exit 0 (also when nothing is woven: the summary on stderr says so). */
 export async function runDiffCommand(input: DiffCommandInput): Promise<number> {
-  const [{ weavePackages }, { formatWarning, stripLineDirectives, unifiedDiff }] = await Promise.all([import('../server/woven-packages.js'), import('../weave/index.js')]);
+  const [{ weavePackages }, { formatWarning, stripLineDirectives, unifiedDiff }] = await Promise.all([import('../diagnostics/woven-packages.js'), import('../weave/index.js')]);
   const { config, packages } = await weavePackages({ patterns: input.patterns, dir: input.cwd, cwd: input.cwd, env: input.env, configFlag: input.configFlag });
   const stats: { name: string; added: number; removed: number }[] = [];
   for (const p of packages) {
@@ -54,7 +54,7 @@ export async function runDiffCommand(input: DiffCommandInput): Promise<number> {
     input.stdout(` ${stats.length} files changed, ${added} insertions(+), ${removed} deletions(-)\n`);
   }
   const wovenPkgs = packages.filter((p) => p.files.length > 0).length;
-  const { describeConfigOrigin } = await import('../server/index.js');
+  const { describeConfigOrigin } = await import('../diagnostics/about.js');
   const where = describeConfigOrigin(config) ?? 'no configuration (no aspects)';
   input.stderr(`weft diff: ${wovenPkgs} of ${packages.length} packages woven by ${config.aspects.length} aspects of ${where}\n`);
   return 0;

@@ -1,5 +1,5 @@
-// `weft doctor`: prints each finding of src/server/doctor.ts with its fix; exit 1 when any is a problem.
-import type { Finding } from '../server/doctor.js';
+// `weft doctor`: prints each finding of src/diagnostics/doctor.ts with its fix; exit 1 when any is a problem.
+import type { Finding } from '../diagnostics/doctor.js';
 
 export interface DoctorCommandInput {
   json: boolean;
@@ -12,7 +12,7 @@ export interface DoctorCommandInput {
 const LABEL: Record<Finding['status'], string> = { ok: 'ok     ', note: 'note   ', problem: 'PROBLEM' };
 
 export async function runDoctorCommand(input: DoctorCommandInput): Promise<number> {
-  const { runDoctor } = await import('../server/doctor.js');
+  const { runDoctor } = await import('../diagnostics/doctor.js');
   const findings = await runDoctor({ env: input.env, dir: input.cwd, cwd: input.cwd, configFlag: input.configFlag });
   const problems = findings.filter((f) => f.status === 'problem').length;
   if (input.json) {

@@ -15,7 +15,7 @@ export interface ExplainCommandInput {
 }
 
 export async function runExplainCommand(input: ExplainCommandInput): Promise<number> {
-  const [{ explainPackages }, { describeConfigOrigin }, { formatWarning }] = await Promise.all([import('../server/woven-packages.js'), import('../server/index.js'), import('../weave/index.js')]);
+  const [{ explainPackages }, { describeConfigOrigin }, { formatWarning }] = await Promise.all([import('../diagnostics/woven-packages.js'), import('../diagnostics/about.js'), import('../weave/index.js')]);
   const { config, packages } = await explainPackages({
     target: input.target, aspect: input.aspect, patterns: [], dir: input.cwd, cwd: input.cwd, env: input.env, configFlag: input.configFlag, flags: input.goFlags,
   });

@@ -3,7 +3,7 @@
 // (weft.yml, then the main module's orchestrion.tool.go packages; --config / WEFT_CONFIG alone),
 // then every integration with on or off and why (weft.yml's `integrations` switches).
 import type { ConfigSource, ResolvedConfig, ResolvedIntegration } from '../config/index.js';
-import { discoverConfiguration, findGo, loadBuildConfig } from '../server/index.js';
+import { discoverConfiguration, findGo, loadBuildConfig } from '../weaving/prepare.js';
 import { extractBuildFlags } from '../toolexec/build-flags.js';
 
 export interface ExplainConfigInput {

@@ -1,14 +1,13 @@
-// src/cli: weft's command line — `go` (with its progress line and its daemon client), `daemon`, `toolexec`, `toolexec-path`,
-// `server`, `weave`, `explain`, `diff`, `doctor`, `prepare`, `version`, one file each — parsing flags with commander and delegating to src/server (and src/weave for
-// `weave`). Owns exit codes and the one-line error output. Contains no build logic.
-// Nothing imports src/cli; it may import every layer below it.
-import { formatErrorData, toErrorData, WeftError, type WeftErrorData } from '../errors.js';
-import type { ProgramIO } from './program.js';
-
-export * from './go-args.js';
-
-/** Usage and setup errors exit 2, as issue 2 asks for bad input. */
-export const EXIT_USAGE = 2;
+// src/cli: weft's command line — `go` (through the daemon, or in this process with its progress
+// line), `daemon`, `toolexec`, `toolexec-path`, `server`, `weave`, `explain`, `diff`, `doctor`,
+// `prepare`, `version`, `cache`, `pin`, `unpin` (program.ts registers them; the larger ones have a file each) —
+// parsing flags with commander and handing each command to the room that does it (src/build
+// for `go`, src/daemon, src/jobserver, src/diagnostics, src/install, src/weave for `weave`,
+// src/pin for `pin` and `unpin`).
+// Owns exit codes and output. Contains no build logic. Nothing imports src/cli.
+// rooms: build cache config daemon diagnostics errors install jobserver log pin protocol toolexec weave weaving
+import { describeTopLevelError, EXIT_USAGE } from '../errors.js';
+import type { ProgramIO } from './program-io.js';
 
 /** Runs weft with `argv` (process.argv without node and the script). Resolves with the exit code. */
 export async function main(argv: readonly string[], io: Partial<ProgramIO> = {}): Promise<number> {
@@ -22,7 +21,7 @@ export async function main(argv: readonly string[], io: Partial<ProgramIO> = {})
   if (argv[0] === 'go') {
     try {
       // The daemon client first: a warm build loads nothing of the build machinery here.
-      const { buildThroughDaemon } = await import('./daemon-client.js');
+      const { buildThroughDaemon } = await import('../daemon/client.js');
       const viaDaemon = await buildThroughDaemon({ args: argv.slice(1), env: full.env, cwd: full.cwd });
       if (viaDaemon !== null) return viaDaemon;
       const { runInProcess } = await import('./go-command.js');
@@ -54,17 +53,4 @@ function reportError(e: unknown, io: Pick<ProgramIO, 'stderr'>): number {
   const { text, code } = describeTopLevelError(e);
   io.stderr(text);
   return code;
-}
-
-/** What weft prints for an error that ends a command, and the exit code (a daemon's build reports the same). */
-export function describeTopLevelError(e: unknown): { text: string; code: number } {
-  const data = toErrorData(e);
-  return { text: `${formatTopLevel(data)}\n`, code: e instanceof WeftError && data.code !== 'E_INTERNAL' ? EXIT_USAGE : 1 };
-}
-
-/** Setup errors fit on one line (message; hint); errors with details keep the long form. */
-export function formatTopLevel(data: WeftErrorData): string {
-  if ((data.details?.length ?? 0) > 0 || data.code === 'E_INTERNAL' || data.code === 'E_SHIM_BUILD') return formatErrorData(data);
-  const first = formatErrorData({ ...data, hint: undefined } as WeftErrorData);
-  return data.hint !== undefined ? `${first}; ${data.hint}` : first;
 }

@@ -6,9 +6,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WeftError } from '../errors.js';
-import { describeConfigOrigin, findGo, readConfigFacts } from '../server/index.js';
-import { ensureOracleForGo } from '../server/ensure-oracle.js';
-import { ensureShim } from '../server/ensure-shim.js';
+import { describeConfigOrigin, readConfigFacts } from '../diagnostics/about.js';
+import { findGo } from '../weaving/prepare.js';
+import { ensureOracleForGo } from '../install/ensure-oracle.js';
+import { ensureShim } from '../install/ensure-shim.js';
 import { runGoCommand } from './go-command.js';
 
 export interface PrepareCommandInput {

@@ -2,21 +2,17 @@
 // build logic here. Errors are WeftErrors printed by main(); usage errors exit 2.
 import { Command, CommanderError, Option } from 'commander';
 import { WeftError } from '../errors.js';
-import { envFlag, findGo, runDropInServer } from '../server/index.js';
-import { ensureShim } from '../server/ensure-shim.js';
+import { runDropInServer } from '../jobserver/drop-in.js';
+import { envFlag } from '../weaving/build-context.js';
+import { findGo } from '../weaving/prepare.js';
+import { ensureShim } from '../install/ensure-shim.js';
 import { registerCacheCommands } from './cache-command.js';
 import { registerDaemonCommands } from './daemon-command.js';
 import { runGoCommand } from './go-command.js';
-import { resolveOptions, type WeftGlobalOptions } from './options.js';
-import { runToolexecCommand } from './toolexec-command.js';
+import { resolveOptions, type WeftGlobalOptions } from '../build/options.js';
+import { runToolexecCommand } from '../jobserver/node-shim.js';
+import type { ProgramIO } from './program-io.js';
 
-export interface ProgramIO {
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  /** Where command results go (`toolexec-path`, `version`); never used by `weft go`. */
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-}
 
 /** Builds the program; `result.code` holds the exit code of the command that ran. */
 export function buildProgram(io: ProgramIO, result: { code: number }): Command {

@@ -1,7 +1,7 @@
 // The progress line of `weft go build/test`: one line on stderr, redrawn in place on a terminal
 // and cleared at the end (or, asked for on a non-terminal, a plain line now and then). go's own
 // output is piped through here line by line, so the line is cleared before go writes and go's
-// lines are never cut by it. What the line counts comes from src/server (progressFields).
+// lines are never cut by it. What the line counts comes from src/weaving/stats.ts (progressFields).
 import type { Writable } from 'node:stream';
 
 export type ProgressMode = 'tty' | 'lines';

@@ -1,7 +1,7 @@
 // `weft version`: weft's, node's and go's versions and the configuration's fingerprint, as a
 // build in the current directory would see them; `--json` for scripts.
 import { formatErrorData } from '../errors.js';
-import { describeConfigOrigin, readInstallationFacts } from '../server/index.js';
+import { describeConfigOrigin, readInstallationFacts } from '../diagnostics/about.js';
 
 export interface VersionCommandInput {
   json: boolean;

@@ -5,6 +5,7 @@
 // provides) and the tracer-internal table of which packages receive which aspects.
 // Owns: src/config/**. Must not import anything of weft but ../errors.js (no server, weave, pool),
 // nor touch the filesystem beyond reading configuration files and looking for go.mod.
+// rooms: errors
 import type { ResolvedConfig } from './types.js';
 import { loadConfigFile, type LoadOptions } from './loader.js';
 import type { PackageLocator } from './types.js';

@@ -1,5 +1,5 @@
 // The control protocol between a `weft go` front end (the Node client in src/cli, or the Go front
-// end) and a module's warm daemon (src/server/daemon). The prose definition, shared with the Go
+// end) and a module's warm daemon (src/daemon). The prose definition, shared with the Go
 // side, is docs/daemon-protocol.md; these types are its TypeScript form. Frames are the same as
 // the shim's (frame.ts): a 4-byte big-endian length and one msgpack map with a "t" tag.
 

@@ -3,6 +3,7 @@
 // (oracle/protocol.go mirrors oracle-messages.ts), the length-prefixed framing, validation of
 // decoded messages and the version handshake. Must not import anything but ../errors.js and
 // msgpackr: the server and the CLI build on it, and it sits on the per-compile path.
+// rooms: errors
 export * from './messages.js';
 export * from './oracle-messages.js';
 export { encodeOracleFrame, makeOracleHello, oracleFrameDecoder, validateCheckReply, validateOracleHelloReply, validateOracleMessage } from './oracle-codec.js';

@@ -2,8 +2,9 @@
 // the build's own flags and toolexec, once per build, deduplicated, cycle-checked), the
 // injected packages' content fingerprint, and the compile/link hooks that patch importcfgs,
 // record link deps in archives and add blank imports to main packages.
-// May import toolexec, config types, protocol types and errors; must not import server, cli,
-// weave (beyond its api types) or pool, and never weaves.
+// May import toolexec, config types, protocol types and errors; must not import weave (beyond
+// its api types), pool or anything of the build above it (weaving and up), and never weaves.
+// rooms: children config errors protocol toolexec weave
 export * from './go-list.js';
 export * from './resolver.js';
 export * from './inject.js';

@@ -1,8 +1,8 @@
 // src/template: Go's text/template language in TypeScript, for advice templates. Owns lexing,
 // parsing (with Go's parse-time checks), execution over plain JS data (value.ts documents the
 // data model), Go fmt printing and the predefined functions. It knows nothing about Go syntax
-// trees: the weaver passes objects whose String() prints them. Must not import from weave,
-// server, toolexec, pool, cli or config; only ../errors.js.
+// trees: the weaver passes objects whose String() prints them. Imports only ../errors.js.
+// rooms: errors
 //
 // Checked against Go's own text/template case by case (test/unit/template). Known differences:
 // parse errors also carry a column (`name:line:col:`); JS cannot tell methods from func-valued

@@ -2,7 +2,8 @@
 // GOFLAGS, compile and link command lines, importcfg files, ar archives and the weft.linkdeps
 // member, the build flags a nested go command must repeat, and finding the go process a shim
 // serves. Parsing, file formats and process lookups: must not weave, resolve packages, or
-// import server, cli, weave, resolve or pool.
+// import anything but the leaf modules.
+// rooms: children errors
 export * from './go-command-line.js';
 export * from './compile-args.js';
 export * from './importcfg.js';

@@ -2,7 +2,6 @@
 // imports, and whether a name at some point of the file is shadowed by a local declaration
 // (decided syntactically, which is exact for everything but identifiers declared in other files
 // of the package, and those cannot coexist with an import of the same name).
-import type { SourceFile } from './source-file.js';
 import { childByField, childrenByField, walkPostOrder, type SyntaxNode } from './syntax.js';
 
 export interface ImportSpec {
@@ -21,6 +20,13 @@ export interface FileImports {
   dotImports: string[];
   /** All import declarations, in order. */
   declarations: SyntaxNode[];
+}
+
+/** What import resolution reads of a file; a SourceFile (source-file.ts) is one. */
+export interface ImportingFile {
+  readonly root: SyntaxNode;
+  readonly imports: FileImports;
+  slice(node: { start: number; end: number }): string;
 }
 
 /**
@@ -46,7 +52,7 @@ export function unquoteImportPath(text: string): string {
   }
 }
 
-export function resolveImports(file: SourceFile): FileImports {
+export function resolveImports(file: Pick<ImportingFile, 'root' | 'slice'>): FileImports {
   const specs: ImportSpec[] = [];
   const declarations: SyntaxNode[] = [];
   for (const decl of file.root.children) {
@@ -73,14 +79,14 @@ export function resolveImports(file: SourceFile): FileImports {
 }
 
 /** The import path a package qualifier at `use` refers to, or null when it is not an import (or is shadowed). */
-export function resolveQualifier(file: SourceFile, name: string, use: SyntaxNode): string | null {
+export function resolveQualifier(file: ImportingFile, name: string, use: SyntaxNode): string | null {
   const path = file.imports.byName.get(name);
   if (path === undefined) return null;
   return isShadowed(file, name, use) ? null : path;
 }
 
 /** True when `name` is declared by a local declaration visible at `use`. */
-export function isShadowed(file: SourceFile, name: string, use: SyntaxNode): boolean {
+export function isShadowed(file: ImportingFile, name: string, use: SyntaxNode): boolean {
   let prev: SyntaxNode = use;
   for (let n = use.parent; n; prev = n, n = n.parent) {
     switch (n.type) {
@@ -134,7 +140,7 @@ export function isShadowed(file: SourceFile, name: string, use: SyntaxNode): boo
   return false;
 }
 
-function declaresInSignature(file: SourceFile, fn: SyntaxNode, name: string): boolean {
+function declaresInSignature(file: ImportingFile, fn: SyntaxNode, name: string): boolean {
   for (const field of ['receiver', 'parameters', 'result', 'type_parameters']) {
     const list = childByField(fn, field);
     if (!list) continue;
@@ -145,12 +151,12 @@ function declaresInSignature(file: SourceFile, fn: SyntaxNode, name: string): bo
   return false;
 }
 
-function identifiersIn(file: SourceFile, node: SyntaxNode): string[] {
+function identifiersIn(file: ImportingFile, node: SyntaxNode): string[] {
   if (node.type === 'identifier') return [file.slice(node)];
   return node.children.filter((c) => c.type === 'identifier').map((c) => file.slice(c));
 }
 
-function statementDeclares(file: SourceFile, s: SyntaxNode, name: string): boolean {
+function statementDeclares(file: ImportingFile, s: SyntaxNode, name: string): boolean {
   switch (s.type) {
     case 'short_var_declaration': {
       const left = childByField(s, 'left');
@@ -191,7 +197,7 @@ function statementDeclares(file: SourceFile, s: SyntaxNode, name: string): boole
  * local identifier that could shadow it somewhere), and when the import has no explicit name the
  * file must use the qualifier at least once (which proves the package's name is that one).
  */
-export function reusableImportName(file: SourceFile, path: string): string | null {
+export function reusableImportName(file: ImportingFile, path: string): string | null {
   const spec = file.imports.specs.find((s) => s.path === path && s.explicit !== '_' && s.explicit !== '.');
   if (!spec || file.imports.byName.get(spec.local) !== path) return null;
   const name = spec.local;

@@ -2,7 +2,8 @@
 // templates, applies byte-range edits with //line directives and re-parses the result. One
 // file per join-point kind (join-points/) and advice kind (advice/), each in one registry.
 // Library code: it must not spawn processes, and imports only config types, errors, template,
-// wasm and pool (never server, cli, toolexec or resolve).
+// wasm, pool and the type oracle's message types (never toolexec, resolve or the build above).
+// rooms: config errors pool protocol template wasm
 import type { ResolvedConfig } from '../config/types.js';
 import { toErrorData } from '../errors.js';
 import type { WorkerPool } from '../pool/index.js';

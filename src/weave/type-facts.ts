@@ -8,7 +8,6 @@
 import type { QualifiedType, TypeAnswer, TypeQuestion } from '../protocol/oracle-messages.js';
 import type { SourceFile } from './source-file.js';
 import type { SyntaxNode } from './syntax.js';
-import type { TypeContext } from './types.js';
 import { undecided, type Undecided } from './undecided.js';
 
 export type { QualifiedType, TypeAnswer, TypeQuestion };
@@ -28,6 +27,15 @@ export function questionKey(q: TypeQuestion): string {
 }
 
 export type Asked = { state: 'answered'; answer: TypeAnswer } | { state: 'pending' } | { state: 'undecidable'; reason: string };
+
+/** What matching a type needs: the file, the package, and the oracle when there is one. */
+export interface TypeContext {
+  file: SourceFile;
+  /** The import path of the package being woven. */
+  importPath: string;
+  /** Where join points ask what syntax cannot tell (absent: no type oracle, e.g. `weft weave`). */
+  oracle?: TypeQuestions;
+}
 
 /** One package's questions and answers during a weave. */
 export class TypeQuestions {

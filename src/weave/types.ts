@@ -2,17 +2,10 @@
 // and rendering of TypeRefs as Go source in a file (with the engine's import aliases).
 import type { QualifiedName, TypeRef } from '../config/types.js';
 import { isShadowed } from './imports.js';
-import type { SourceFile } from './source-file.js';
 import { childByField, namedChildren, type SyntaxNode } from './syntax.js';
-import type { TypeQuestions } from './type-facts.js';
+import type { TypeContext } from './type-facts.js';
 
-export interface TypeContext {
-  file: SourceFile;
-  /** The import path of the package being woven. */
-  importPath: string;
-  /** Where join points ask what syntax cannot tell (absent: no type oracle, e.g. `weft weave`). */
-  oracle?: TypeQuestions;
-}
+export type { TypeContext } from './type-facts.js';
 
 const PREDECLARED = new Set(['any', 'bool', 'byte', 'comparable', 'complex64', 'complex128', 'error', 'float32', 'float64', 'int', 'int8', 'int16', 'int32', 'int64', 'rune', 'string', 'uint', 'uint8', 'uint16', 'uint32', 'uint64', 'uintptr']);
 

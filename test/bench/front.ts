@@ -9,9 +9,9 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { ensureShim, packageRoot } from '../../src/server/ensure-shim.js';
+import { ensureShim, packageRoot } from '../../src/install/ensure-shim.js';
 import { encodeFrame, FrameDecoder } from '../../src/protocol/index.js';
-import { daemonIdentity } from '../../src/server/daemon/paths.js';
+import { daemonIdentity } from '../../src/install/version.js';
 import { flag, median } from './bench-util.js';
 
 const RUNS = Number(flag('runs', 'WEFT_BENCH_RUNS', '50'));

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startOracle, type CheckInput } from '../../src/oracle/index.js';
-import { ensureOracle } from '../../src/server/ensure-oracle.js';
+import { ensureOracle } from '../../src/install/ensure-oracle.js';
 
 interface Listed { ImportPath: string; Dir: string; GoFiles?: string[]; CgoFiles?: string[]; Imports?: string[]; ImportMap?: Record<string, string>; Export?: string }
 

@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { encodeFrame, envToList, FrameDecoder } from '../../src/protocol/index.js';
-import { daemonFiles, daemonIdentity, daemonKey } from '../../src/server/daemon/paths.js';
+import { daemonIdentity } from '../../src/install/version.js';
+import { daemonFiles, daemonKey } from '../../src/daemon/paths.js';
 import { backdate, copyFixture, hasGo, helloAspect, makeTestEnv, run, runWeft, runWeftGo, waitUntil, weftBin, type DaemonStats } from './helpers.js';
 
 const ENTERING = /weft: entering Hello/g;

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { discoverConfiguration, loadBuildConfig } from '../../src/server/prepare.js';
+import { discoverConfiguration, loadBuildConfig } from '../../src/weaving/prepare.js';
 
 const hasGo = spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0;
 const dir = mkdtempSync(join(tmpdir(), 'weft-bundle-'));

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { LocalStore } from '../../../src/cache/store.js';
 import { main } from '../../../src/cli/index.js';
-import { extractWeftFlags } from '../../../src/cli/go-args.js';
+import { extractWeftFlags } from '../../../src/build/go-args.js';
 
 function io(weftCache: string, extra: NodeJS.ProcessEnv = {}) {
   const out: string[] = [];

@@ -8,11 +8,11 @@ import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
 import { mkdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ensureShim, packageRoot } from '../../../src/server/ensure-shim.js';
-import { frontPointerContent, frontPointerPath, writeFrontPointer } from '../../../src/server/front-pointer.js';
+import { ensureShim, packageRoot } from '../../../src/install/ensure-shim.js';
+import { frontPointerContent, frontPointerPath, writeFrontPointer } from '../../../src/install/front-pointer.js';
 import { encodeFrame, FrameDecoder } from '../../../src/protocol/index.js';
-import { daemonIdentity } from '../../../src/server/daemon/paths.js';
-import { weftVersion } from '../../../src/server/version.js';
+import { daemonIdentity } from '../../../src/install/version.js';
+import { weftVersion } from '../../../src/install/version.js';
 import { fakeTool, tempDir } from '../shim/helpers.js';
 
 const root = realpathSync(packageRoot());

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { emptyConfig } from '../../../src/config/index.js';
-import { createBuildContext, listenJobServer } from '../../../src/server/index.js';
+import { listenJobServer } from '../../../src/jobserver/index.js';
+import { createBuildContext } from '../../../src/weaving/index.js';
 import type { WeavePackageResult } from '../../../src/weave/api.js';
 
 const weft = fileURLToPath(new URL('../../../../bin/weft.js', import.meta.url));

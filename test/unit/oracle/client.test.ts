@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WeftError } from '../../../src/errors.js';
 import { startOracle, type CheckInput } from '../../../src/oracle/index.js';
-import { ensureOracle, gorootOfTool } from '../../../src/server/ensure-oracle.js';
+import { ensureOracle, gorootOfTool } from '../../../src/install/ensure-oracle.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'weft-oracle-client-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

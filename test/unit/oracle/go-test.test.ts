@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { packageRoot } from '../../../src/server/ensure-shim.js';
+import { packageRoot } from '../../../src/install/ensure-shim.js';
 import { goEnv } from '../shim/helpers.js';
 
 test('go vet and go test ./... pass in oracle/', () => {

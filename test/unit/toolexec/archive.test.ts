@@ -74,7 +74,7 @@ test('refuses a second member of the same name and rejects non-archives', () => 
 });
 
 test('weft toolexec appends through the same checked writer: a file that is not an archive is refused and left as it was', async () => {
-  const { appendArchiveMembers } = await import('../../../src/server/run-tool.js');
+  const { appendArchiveMembers } = await import('../../../src/jobserver/run-tool.js');
   const { dir, cleanup } = makeTempDir('ar');
   try {
     const notAr = join(dir, 'not-an-archive.a');

@@ -1,0 +1,279 @@
+// The build a `weft go <sub> [args…]` runs, before and after go: options, configuration and
+// shim, the mode and its plan, the job server, go's arguments and environment (prepareGoRun);
+// the stale-plan check and statistics once go has exited (finishGoRun); the cleanup
+// (releaseGoRun). The same code serves an in-process build (src/cli/go-command.ts) and a
+// daemon's (src/daemon/serve.ts). weft writes nothing to stdout; go's exit code is weft's.
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { childCounts } from '../children.js';
+import { formatErrorData, WeftError } from '../errors.js';
+import { ensureShim } from '../install/ensure-shim.js';
+import { listenJobServer, type JobServer } from '../jobserver/listen.js';
+import type { Logger } from '../log.js';
+import { decideOverlay, snapshotWoven, writeOverlayBuild } from '../plan/overlay-mode.js';
+import { planBuild, staleAfterBuild, type BuildPlan, type PlanOptions } from '../plan/plan.js';
+import { parseGoCommand, parseGoflags } from '../toolexec/go-command-line.js';
+import { disposeBuildContext, type BuildContext } from '../weaving/build-context.js';
+import { findGo, prepareBuild, type WarmResources } from '../weaving/prepare.js';
+import { formatStats, readShimStats, type BuildMode } from '../weaving/stats.js';
+import { checkNoUserToolexec, extractWeftFlags, parseGoInvocation, parseModeSetting, parseProgressSetting, withLastFlags, withToolexec, type GoInvocation, type ModeSetting, type ProgressSetting, type StatsFormat } from './go-args.js';
+import { resolveOptions, type WeftGlobalOptions } from './options.js';
+
+export interface GoCommandInput {
+  args: readonly string[];
+  globals: WeftGlobalOptions;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+/** What a daemon lends a build (src/daemon): warm resources, the kept plans, and what to report. */
+export interface DaemonBuild {
+  warm: WarmResources;
+  plans: PlanSource;
+  /** The daemon had served a build before this one. */
+  warmStart: boolean;
+  /** The build's stderr lines (logs) go to the client. */
+  stderr: (text: string) => void;
+}
+
+/** A build ready to run: go, its arguments and environment; `build` is null when go runs as is. */
+export interface GoRunSpec {
+  go: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  /** The directory go runs in (the user's cwd; -C stays in args). */
+  cwd: string;
+  build: PreparedRun | null;
+  log: Logger;
+}
+
+export interface PreparedRun {
+  inv: GoInvocation;
+  ctx: BuildContext;
+  plan: BuildPlan | null;
+  /** null in an overlay build: no shim runs, nothing asks a server. */
+  server: JobServer | null;
+  stats: StatsFormat;
+  /** Where the shim appends its per-invocation lines (null: no stats asked for). */
+  statsFile: string | null;
+  /** WEFT_STATS_JSON, when set. */
+  statsJsonFile: string | null;
+  progress: ProgressSetting;
+  /** The child process counts when the build started (a daemon counts for many builds). */
+  childrenBefore: Record<string, number>;
+  daemon: { warm: boolean; planReused: PlanReuse | null } | null;
+}
+
+/**
+ * Everything before go starts, for both paths (in this process, or in the daemon for a client):
+ * options, configuration, shim, mode and plan, job server, go's arguments and environment.
+ */
+export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuild; planOnly?: boolean }): Promise<GoRunSpec> {
+  const cwd = input.cwd ?? process.cwd();
+  const { goArgs, flags } = extractWeftFlags(input.args);
+  const env = flags.cache !== undefined ? { ...(input.env ?? process.env), WEFT_WEAVE_CACHE: flags.cache } : input.env ?? process.env;
+  const opts = resolveOptions(
+    {
+      config: flags.config ?? input.globals.config,
+      stats: flags.stats ?? input.globals.stats,
+      strict: flags.strict ?? input.globals.strict,
+      logFile: flags.logFile ?? input.globals.logFile,
+      logLevel: flags.logLevel ?? input.globals.logLevel,
+    },
+    env,
+    input.daemon?.stderr,
+  );
+  const log = opts.log;
+  const childrenBefore = input.daemon !== undefined ? childCounts() : {};
+  try {
+    const go = findGo(env);
+    const inv = parseGoInvocation(goArgs, cwd);
+    // A missing -C directory, `go help`, `go env`…: go says it best, weft stays out of the way.
+    if (!inv.instrument || !existsSync(inv.dir)) return { go, args: goArgs, env, cwd, build: null, log };
+    checkNoUserToolexec(inv, env['GOFLAGS']);
+
+    const [shimResult, preparedResult] = await Promise.allSettled([
+      ensureShim({ go, env }),
+      prepareBuild({ go, dir: inv.dir, env, log, configFlag: opts.config, cwd, goArgs, strict: opts.strict, ...(input.daemon !== undefined ? { warm: input.daemon.warm } : {}) }),
+    ]);
+    if (shimResult.status === 'rejected' || preparedResult.status === 'rejected') {
+      // Whichever half succeeded must not leave a worker pool behind.
+      if (preparedResult.status === 'fulfilled') await disposeBuildContext(preparedResult.value.ctx);
+      throw shimResult.status === 'rejected' ? shimResult.reason : (preparedResult as PromiseRejectedResult).reason;
+    }
+    const shim = shimResult.value;
+    const ctx = preparedResult.value.ctx;
+    try {
+      const { plan, mode, flags: runFlags, overlay, reuse } = await chooseMode(ctx, parseModeSetting(flags.mode ?? env['WEFT_MODE'], flags.mode !== undefined ? '--weft-mode' : 'WEFT_MODE'), flags.mode !== undefined, { go, dir: inv.dir, env, goArgs: [inv.sub, ...inv.rest] }, input.daemon?.plans);
+      ctx.stats.mode = mode;
+      log.info(`${mode.name} build: ${mode.reason}${mode.name === 'overlay' ? `; ${mode.overlayFiles} files overlaid, ${mode.linkFiles} link files` : ''}${plan !== null ? `; ${plan.counts.compileMarks} of ${plan.counts.listed} packages marked (${plan.counts.woven} woven, ${plan.counts.deferred} decided at compile time, ${plan.counts.dependents} dependents), planned in ${plan.counts.millis} ms${reuse !== null ? ` (plan ${planReuseText(reuse)})` : ''}` : ''}`);
+      // A daemon's background refresh (src/daemon/plan-cache.ts) wanted the plan only.
+      if (input.planOnly === true) {
+        await disposeBuildContext(ctx);
+        return { go, args: goArgs, env, cwd, build: null, log };
+      }
+      if (plan !== null) await waitForTestGate(env['WEFT_TEST_PAUSE_AFTER_PLAN']);
+      // Overlay mode: go does the weaving's part itself, no shim asks anything, no server.
+      const server = overlay ? null : await listenJobServer(ctx);
+      try {
+        // WEFT_STATS_JSON=<file> and --weft-stats=json (on stderr) give the same JSON report.
+        const statsJson = env['WEFT_STATS_JSON'];
+        const statsJsonFile = statsJson !== undefined && statsJson !== '' ? statsJson : null;
+        const statsFile = server !== null && (opts.stats !== 'off' || statsJsonFile !== null) ? join(server.dir ?? '', 'shim-stats') : null;
+        const goEnv: NodeJS.ProcessEnv = { ...env };
+        delete goEnv['WEFT_SHIM_LINKS'];
+        delete goEnv['WEFT_SHIM_MODE'];
+        delete goEnv['WEFT_VERSION_SUFFIX'];
+        delete goEnv['WEFT_STATS_FILE'];
+        if (server !== null) {
+          goEnv['WEFT_SOCKET'] = server.socketPath;
+          goEnv['WEFT_VERSION'] = ctx.weftVersion;
+          // Planned: -V=full answered unchanged and unmarked tools exec'd at once (shim/main.go).
+          if (plan !== null) {
+            goEnv['WEFT_SHIM_MODE'] = 'planned';
+            // Links are patched with link-time packages only when the aspects can inject any.
+            if (ctx.linker !== null) goEnv['WEFT_SHIM_LINKS'] = '1';
+          } else {
+            goEnv['WEFT_VERSION_SUFFIX'] = ctx.suffix;
+          }
+          if (statsFile !== null) goEnv['WEFT_STATS_FILE'] = statsFile;
+        }
+        const args = overlay ? withLastFlags(inv, [], runFlags) : withToolexec(inv, shim, runFlags);
+        log.debug(`running ${go} ${args.join(' ')} (socket ${server?.socketPath ?? 'none'}; weft ready after ${Math.round(performance.now())} ms)`);
+        const progress = flags.progress ?? parseProgressSetting(env['WEFT_PROGRESS'] ?? '', 'WEFT_PROGRESS');
+        const daemon = input.daemon !== undefined ? { warm: input.daemon.warmStart, planReused: reuse } : null;
+        return { go, args, env: goEnv, cwd, log, build: { inv, ctx, plan, server, stats: opts.stats, statsFile, statsJsonFile, progress, childrenBefore, daemon } };
+      } catch (e) {
+        await server?.close();
+        throw e;
+      }
+    } catch (e) {
+      await disposeBuildContext(ctx);
+      throw e;
+    }
+  } catch (e) {
+    log.close();
+    throw e;
+  }
+}
+
+/**
+ * After go: the planned build's stale check and the statistics (text on stderr, JSON on stderr
+ * or in WEFT_STATS_JSON). Resolves with weft's exit code.
+ */
+export async function finishGoRun(spec: GoRunSpec, goCode: number, o: { wallMs: number; weftCpuMs: number; stderr: (text: string) => void }): Promise<number> {
+  const b = spec.build;
+  if (b === null) return goCode;
+  let code = goCode;
+  if (b.plan !== null && code === 0) code = await checkPlanHeld(b.ctx, b.plan, spec.env, o.stderr);
+  if (b.stats !== 'off' || b.statsJsonFile !== null) {
+    const shimStats = b.statsFile !== null ? readShimStats(b.statsFile) : null;
+    const snapshot = { ...b.ctx.stats.snapshot(shimStats), processes: subtractCounts(childCounts(), b.childrenBefore) };
+    const json = JSON.stringify({ ...snapshot, wallMs: o.wallMs, weftCpuMs: o.weftCpuMs, exitCode: code, daemon: b.daemon }) + '\n';
+    if (b.stats === 'text') o.stderr(`${formatStats(snapshot)}\nweft stats: wall ${o.wallMs} ms; weft process cpu ${o.weftCpuMs} ms${b.daemon !== null ? `; daemon ${b.daemon.warm ? 'warm' : 'cold'}${b.daemon.planReused !== null ? `, plan ${planReuseText(b.daemon.planReused)}` : ''}` : ''}\n`);
+    else if (b.stats === 'json') o.stderr(json);
+    if (b.statsJsonFile !== null) writeFileSync(b.statsJsonFile, json);
+  }
+  return code;
+}
+
+/** Closes the build's job server and context (idempotent; after finishGoRun, or instead of it when go never ran). */
+export async function releaseGoRun(spec: GoRunSpec): Promise<void> {
+  try {
+    if (spec.build !== null) {
+      await spec.build.server?.close();
+      await disposeBuildContext(spec.build.ctx);
+    }
+  } finally {
+    spec.log.close();
+  }
+}
+
+function planReuseText(r: PlanReuse): string {
+  return r === true ? 'reused' : r === false ? 'made' : r;
+}
+
+function subtractCounts(now: Record<string, number>, before: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, n] of Object.entries(now)) if (n - (before[k] ?? 0) > 0) out[k] = n - (before[k] ?? 0);
+  return out;
+}
+
+/**
+ * Where a build's plan comes from: made now (in this process), or a daemon's kept plan,
+ * revalidated (src/daemon/plan-cache.ts).
+ */
+export type PlanSource = (ctx: BuildContext, opts: PlanOptions) => Promise<{ plan: BuildPlan; reuse: PlanReuse }>;
+
+/** How a build got its plan: made afresh (false), kept (true), kept after re-screening files, or made again. */
+export type PlanReuse = boolean | 'rescreened' | 'replanned';
+
+/**
+ * Plans the build unless told not to. `auto` runs an overlay build when go's -overlay can carry
+ * the plan's weaving (src/plan/overlay-mode.ts), else a planned one; a build that cannot be
+ * planned (go list fails: go will say why) runs in toolexec mode. Returns the mode and the flags
+ * the run adds after the user's (`overlay`: with no -toolexec).
+ */
+async function chooseMode(
+  ctx: BuildContext,
+  setting: ModeSetting,
+  fromFlag: boolean,
+  opts: { go: string; dir: string; env: NodeJS.ProcessEnv; goArgs: string[] },
+  plans?: PlanSource,
+): Promise<{ plan: BuildPlan | null; mode: BuildMode; flags: string[]; overlay: boolean; reuse: PlanReuse | null }> {
+  const source = fromFlag ? '--weft-mode' : 'WEFT_MODE';
+  if (setting === 'toolexec') return { plan: null, mode: { name: 'toolexec', reason: `${source}=toolexec` }, flags: [], overlay: false, reuse: null };
+  const unmark = opts.env['WEFT_TEST_PLAN_UNMARK'];
+  try {
+    const planOpts: PlanOptions = {
+      ...opts,
+      injectable: ctx.injectable?.() ?? null,
+      ...(unmark !== undefined && unmark !== '' ? { forceUnmarked: new Set(unmark.split(',')) } : {}),
+    };
+    const { plan, reuse } = plans !== undefined ? await plans(ctx, planOpts) : { plan: await planBuild(ctx, planOpts), reuse: null };
+    ctx.stats.plan = plan.counts;
+    let whyNot = 'auto: the build could be planned';
+    if (setting === 'auto' || setting === 'overlay') {
+      const cmd = parseGoCommand(opts.goArgs);
+      const v = decideOverlay(plan, { subcommand: cmd.subcommand, flags: [...parseGoflags(opts.env['GOFLAGS']), ...cmd.flags], modCache: ctx.modCache });
+      if (v.ok) {
+        const reason = setting === 'overlay' ? `${source}=overlay` : v.woven === 0 ? 'auto: nothing to weave' : 'auto: every woven package can be overlaid';
+        // No compile reaches weft: the plan's weaves are the build's.
+        for (const d of plan.verdicts.values()) if (d.result !== undefined) ctx.stats.recordWeave(d.result.stats, d.result.aspects, d.result.warnings?.length ?? 0);
+        snapshotWoven(plan);
+        const mode: BuildMode = { name: 'overlay', reason, overlayFiles: v.files.size - v.linkFiles, linkFiles: v.linkFiles };
+        return { plan, mode, flags: writeOverlayBuild(ctx, plan, v.files), overlay: true, reuse };
+      }
+      if (setting === 'overlay') {
+        throw new WeftError('E_USAGE', `${source}=overlay: this build cannot be carried by an overlay: ${v.reason}`, { hint: 'use --weft-mode=auto (it falls back to a planned build) or --weft-mode=planned' });
+      }
+      whyNot = `auto: no overlay build, ${v.reason}`;
+    }
+    ctx.planned = { mark: plan.mark };
+    return { plan, mode: { name: 'planned', reason: setting === 'planned' ? `${source}=planned` : whyNot }, flags: plan.flags, overlay: false, reuse };
+  } catch (e) {
+    if (setting !== 'auto' || !(e instanceof WeftError) || e.code !== 'E_PLAN') throw e;
+    return { plan: null, mode: { name: 'toolexec', reason: `auto: ${e.message}` }, flags: [], overlay: false, reuse: null };
+  }
+}
+
+/**
+ * Test hook: after planning, wait until this file exists (at most a minute), so a test can
+ * change sources between the plan and the build (the stale-plan check).
+ */
+async function waitForTestGate(file: string | undefined): Promise<void> {
+  if (file === undefined || file === '') return;
+  const until = Date.now() + 60_000;
+  while (!existsSync(file) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+}
+
+/** After a planned build: a source file that changed while go ran must not leave a package silently unwoven. */
+async function checkPlanHeld(ctx: BuildContext, plan: BuildPlan, env: NodeJS.ProcessEnv, stderr: (text: string) => void): Promise<number> {
+  const stale = await staleAfterBuild(ctx, plan, env);
+  if (stale.length === 0) return 0;
+  const err = new WeftError('E_PLAN', `files of ${stale.join(', ')} changed during the build, and the aspects match them now: the build may lack their instrumentation`, {
+    hint: 'run the build again (it recompiles those packages with their aspects)',
+  });
+  stderr(`${formatErrorData(err.toData())}\n`);
+  return 1;
+}

@@ -1,0 +1,86 @@
+// One build the daemon runs for a front end, with the same code as an in-process `weft go`
+// (src/build/driver.ts: prepareGoRun, finishGoRun), and the background re-planning after a
+// watched directory changed.
+import { WeftError, describeTopLevelError } from '../errors.js';
+import { envFromList, envToList, type DaemonBuild } from '../protocol/index.js';
+import { finishGoRun, prepareGoRun, releaseGoRun } from '../build/driver.js';
+import { extractWeftFlags, parseGoInvocation, parseProgressSetting } from '../build/go-args.js';
+import { findModuleRoot } from '../weaving/module-root.js';
+import { runId, type DaemonConnection, type DaemonShared } from './daemon.js';
+
+/**
+ * One build for a front end, exactly as `weft go` would run it in-process: prepare, tell the
+ * front end to run go, wait for "done", finish (stale check, statistics), answer the exit code.
+ */
+export async function serveBuild(req: DaemonBuild, conn: DaemonConnection, shared: DaemonShared): Promise<void> {
+  const env = envFromList(req.env);
+  const stderr = (text: string): void => conn.send({ t: 'stderr', text });
+  // The warm path draws no progress line: asked for explicitly, the build goes back to the front end.
+  let progress;
+  let moduleRoot: string | null;
+  try {
+    const { goArgs, flags } = extractWeftFlags(req.args);
+    progress = flags.progress ?? parseProgressSetting(env['WEFT_PROGRESS'] ?? '', 'WEFT_PROGRESS');
+    moduleRoot = findModuleRoot(parseGoInvocation(goArgs, req.cwd).dir);
+  } catch (e) {
+    const { text, code } = describeTopLevelError(e);
+    stderr(text);
+    conn.send({ t: 'exit', code });
+    return;
+  }
+  // A front end that reached the wrong daemon (a -C it read differently, a stale socket name)
+  // must not build with another module's kept plans and configuration.
+  if (moduleRoot !== shared.moduleRoot) {
+    conn.send({ t: 'fallback', reason: `the daemon for ${shared.moduleRoot} got a build of ${moduleRoot ?? 'no module'}`, warn: true });
+    return;
+  }
+  if (progress === 'on') {
+    conn.send({ t: 'fallback', reason: 'a progress line was asked for', warn: false });
+    return;
+  }
+  let spec;
+  try {
+    spec = await prepareGoRun({
+      args: req.args,
+      globals: {},
+      env,
+      cwd: req.cwd,
+      daemon: { warm: shared.warm, plans: (ctx, o) => shared.plans.plan(ctx, o, () => refreshPlan(req, shared)), warmStart: shared.buildsBefore > 0, stderr },
+    });
+  } catch (e) {
+    const { text, code } = describeTopLevelError(e);
+    stderr(text);
+    conn.send({ t: 'exit', code });
+    return;
+  }
+  try {
+    const id = runId();
+    const cpu0 = process.cpuUsage();
+    conn.send({ t: 'run', id, go: spec.go, args: spec.args, env: envToList(spec.env), dir: spec.cwd });
+    const done = await conn.next();
+    if (done.t !== 'done' || done.id !== id) throw new WeftError('E_PROTOCOL', `expected "done" for run ${id}, got ${done.t}`);
+    const cpu = process.cpuUsage(cpu0);
+    const code = await finishGoRun(spec, done.code, { wallMs: done.wallMs, weftCpuMs: Math.round((cpu.user + cpu.system) / 1000), stderr });
+    conn.send({ t: 'exit', code });
+  } finally {
+    await releaseGoRun(spec);
+  }
+}
+
+/**
+ * After a watched directory changed: prepare this build's plan again, as its next run would, so
+ * that the run finds it current. Nothing runs; what it logs goes to the daemon's log.
+ */
+async function refreshPlan(req: DaemonBuild, shared: DaemonShared): Promise<void> {
+  const t0 = Date.now();
+  const spec = await prepareGoRun({
+    args: req.args,
+    globals: {},
+    env: envFromList(req.env),
+    cwd: req.cwd,
+    planOnly: true,
+    daemon: { warm: shared.warm, plans: (ctx, o) => shared.plans.plan(ctx, o), warmStart: true, stderr: (text) => shared.log.info(`refresh: ${text.trimEnd()}`) },
+  });
+  await releaseGoRun(spec);
+  shared.log.info(`plan of ${req.args.join(' ')} in ${req.cwd} refreshed after a change (${Date.now() - t0} ms)`);
+}

@@ -1,0 +1,243 @@
+// Setting up one build's state: which configuration applies, which toolchain runs the build,
+// where the main module is. Shared by `weft go` (in-process server) and the drop-in server so
+// both answer the same way for the same directory.
+import { execFile } from 'node:child_process';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import type { ResolvedConfig } from '../config/index.js';
+import type { WorkerPool } from '../pool/index.js';
+import { findConfigFile } from '../config/find-config.js';
+import { extractBuildFlags } from '../toolexec/build-flags.js';
+import { WeftError } from '../errors.js';
+import { createBuildContext, DEFAULT_CALL_TIMEOUT_MS, disposeBuildContext, envFlag, parseDuration, type BuildContext } from './build-context.js';
+import type { Logger } from '../log.js';
+import { configCacheFile, readCachedConfig, writeCachedConfig } from './config-cache.js';
+import { mayNeedTypes } from './type-oracle.js';
+import { weftVersion } from '../install/version.js';
+import { installWeaver } from './weaver.js';
+import { countChild } from '../children.js';
+import { findModuleRoot } from './module-root.js';
+
+export { findModuleRoot } from './module-root.js';
+
+/** Where a build's configuration comes from (weft explain --config prints it). */
+export interface ConfigDiscovery {
+  /** `--config` / WEFT_CONFIG / weft.yml, or null. */
+  file: string | null;
+  /** How `file` was chosen: `--config`, `WEFT_CONFIG`, `weft.yml`. */
+  fileVia: string;
+  /** The main module's directory when its orchestrion.tool.go or orchestrion.yml is to be loaded (not with an explicit file). */
+  moduleRoot: string | null;
+}
+
+/**
+ * --config or WEFT_CONFIG replace everything; otherwise weft.yml beside the main module's go.mod
+ * (loaded first) and the module's orchestrion.tool.go / orchestrion.yml (after it) both apply.
+ */
+export function discoverConfiguration(opts: { explicit?: string | undefined; env: NodeJS.ProcessEnv; startDir: string; cwd?: string }): ConfigDiscovery {
+  const cwd = opts.cwd ?? process.cwd();
+  const fromFlag = opts.explicit !== undefined && opts.explicit !== '';
+  const given = fromFlag ? opts.explicit : opts.env['WEFT_CONFIG'];
+  if (given !== undefined && given !== '') {
+    return { file: isAbsolute(given) ? given : resolve(cwd, given), fileVia: fromFlag ? '--config' : 'WEFT_CONFIG', moduleRoot: null };
+  }
+  const file = findConfigFile(opts.startDir);
+  const root = findModuleRoot(opts.startDir);
+  const pinned = root !== null && (existsSync(join(root, 'orchestrion.tool.go')) || existsSync(join(root, 'orchestrion.yml')));
+  return { file, fileVia: file !== null ? basename(file) : '', moduleRoot: pinned ? root : null };
+}
+
+function checkReadable(file: string): void {
+  try {
+    accessSync(file, constants.R_OK);
+    if (statSync(file).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+  } catch (e) {
+    throw new WeftError('E_CONFIG_READ', `cannot read the weft configuration ${file}: ${(e as Error).message}`, {
+      hint: 'fix the path given by --config / WEFT_CONFIG, or the file permissions',
+    });
+  }
+}
+
+export interface LoadBuildConfigOptions {
+  discovery: ConfigDiscovery;
+  go: string;
+  /** The go command's directory. */
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  /** The build's flags (tags, -mod, -modfile decide where pinned packages come from). */
+  buildFlags: readonly string[];
+  /** Where the package listing is cached (default: weftCacheDir(env); null: no cache). */
+  cacheDir?: string | null;
+}
+
+export interface LoadedBuildConfig {
+  config: ResolvedConfig;
+  /** go list runs made to find pinned packages (0 on a cached build). */
+  goListRuns: number;
+  /** True when the resolved configuration came from the cache (nothing parsed). */
+  cached: boolean;
+}
+
+/**
+ * Loads what discoverConfiguration found. Go packages named by the configuration are found with
+ * one cached go list (src/resolve/config-packages.ts), started only when some file names one.
+ */
+export async function loadBuildConfig(opts: LoadBuildConfigOptions): Promise<LoadedBuildConfig> {
+  const { file, fileVia, moduleRoot } = opts.discovery;
+  if (file === null && moduleRoot === null) return { config: await lightEmptyConfig(), goListRuns: 0, cached: false };
+  if (file !== null) checkReadable(file);
+  const [{ createConfigPackages }, { weftCacheDir }] = await Promise.all([import('../resolve/config-packages.js'), import('../install/ensure-shim.js')]);
+  const root = moduleRoot ?? findModuleRoot(opts.dir);
+  const keyFiles = root === null ? [] : ['go.mod', 'go.sum', 'go.work', 'orchestrion.tool.go'].map((f) => join(root, f));
+  const cacheDir = opts.cacheDir !== undefined ? opts.cacheDir : weftCacheDir(opts.env);
+  const packages = createConfigPackages({ go: opts.go, dir: opts.dir, env: opts.env, flags: opts.buildFlags, cacheDir, keyFiles });
+  // Pinned sets are many files: their resolved form is cached too (config-cache.ts).
+  const cacheFile = cacheDir !== null && moduleRoot !== null
+    ? configCacheFile(cacheDir, [weftVersion(), packages.key, file ?? '', fileVia, moduleRoot])
+    : null;
+  const cached = cacheFile !== null ? readCachedConfig(cacheFile) : null;
+  if (cached !== null) return { config: cached, goListRuns: 0, cached: true };
+  // The YAML parser and the template parser are loaded only when something must be parsed.
+  const [{ loadConfigSet }, { checkTemplateSpec }] = await Promise.all([import('../config/index.js'), import('../weave/templates.js')]);
+  // Templates are parsed with the weaver's parser here, so a broken one is reported with every
+  // other config problem before go starts (not as a failed compile of the first woven package).
+  const config = await loadConfigSet({ file, fileVia, moduleRoot, locate: packages.locate, checkTemplate: checkTemplateSpec });
+  packages.persist();
+  if (cacheFile !== null) writeCachedConfig(cacheFile, config);
+  return { config, goListRuns: packages.stats.goListRuns, cached: false };
+}
+
+/**
+ * emptyConfig() without loading the YAML parser (~100 ms of module loading, paid by every build
+ * without a weft.yml otherwise). A unit test checks it equals src/config's emptyConfig().
+ */
+export async function lightEmptyConfig(): Promise<ResolvedConfig> {
+  const { collectInjectedPackages, fingerprintAspects } = await import('../config/fingerprint.js');
+  return { files: [], aspects: [], injectedPackages: collectInjectedPackages([]), fingerprint: fingerprintAspects([]) };
+}
+
+/** Finds `go` on PATH the way a shell would, without spawning anything. */
+export function findGo(env: NodeJS.ProcessEnv = process.env): string {
+  const explicit = env['WEFT_GO'];
+  if (explicit !== undefined && explicit !== '') return explicit;
+  for (const dir of (env['PATH'] ?? '').split(delimiter)) {
+    if (dir === '') continue;
+    const p = join(dir, 'go');
+    try {
+      accessSync(p, constants.X_OK);
+      if (statSync(p).isFile()) return p;
+    } catch {
+      // not here
+    }
+  }
+  throw new WeftError('E_GO_NOT_FOUND', 'no `go` command on PATH', { hint: 'install Go ≥ 1.23 or put its bin directory on PATH' });
+}
+
+export interface GoFacts {
+  goVersion: string;
+  /** Directory of the main module ('' outside a module). */
+  moduleRoot: string;
+  /** GOMODCACHE: go -overlay refuses to replace files beneath it (overlay mode). */
+  modCache: string;
+}
+
+/** Asks the toolchain that will run the build for its version and the main module (honours GOWORK, -modfile via GOFLAGS). */
+export function readGoFacts(go: string, dir: string, env: NodeJS.ProcessEnv): Promise<GoFacts> {
+  return new Promise((resolvePromise, reject) => {
+    countChild('go env');
+    execFile(go, ['env', 'GOVERSION', 'GOMOD', 'GOMODCACHE'], { cwd: dir, env, encoding: 'utf8' }, (err, stdout, stderr) => {
+      if (err !== null) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') {
+          reject(new WeftError('E_GO_NOT_FOUND', `cannot run ${go}: not found`, { hint: 'install Go ≥ 1.23 or put it on PATH' }));
+        } else {
+          reject(new WeftError('E_GO_NOT_FOUND', `\`${go} env\` failed in ${dir}: ${(stderr || err.message).trim()}`, { hint: 'check your Go installation and the directory given with -C' }));
+        }
+        return;
+      }
+      const [version = '', gomod = '', modCache = ''] = stdout.split('\n');
+      const mod = gomod.trim();
+      resolvePromise({ goVersion: version.trim(), moduleRoot: mod === '' || mod === '/dev/null' || mod === 'NUL' ? '' : dirname(mod), modCache: modCache.trim() });
+    });
+  });
+}
+
+export interface PrepareOptions {
+  go: string;
+  /** The directory the go command runs in (after -C). */
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+  /** --config value, if any. */
+  configFlag?: string | undefined;
+  /** Where relative --config paths are resolved (the user's cwd). */
+  cwd?: string;
+  buildFlags?: readonly string[];
+  /** Fail compiles on undecided candidates (default: WEFT_STRICT in env). */
+  strict?: boolean;
+  /** The go command's arguments after `go` (subcommand, flags, packages), for nested `go list` runs. */
+  goArgs?: readonly string[];
+  warm?: WarmResources;
+}
+
+/**
+ * What a daemon (src/daemon) keeps warm across builds and lends to each: never per-build
+ * state. A build without it (in-process) makes and disposes everything itself.
+ */
+export interface WarmResources {
+  /** The weave workers, left running after the build. */
+  pool?: WorkerPool;
+  /**
+   * Gives the value last computed under `key` while the files it depends on (`files`, plus
+   * `more(value)`) keep their size and modification time; computes it otherwise.
+   */
+  memo?: <T>(key: string, files: readonly string[], compute: () => Promise<T>, more?: (value: T) => readonly string[]) => Promise<T>;
+}
+
+export interface PreparedBuild {
+  ctx: BuildContext;
+  configFile: string | null;
+}
+
+export async function prepareBuild(opts: PrepareOptions): Promise<PreparedBuild> {
+  const discovery = discoverConfiguration({ explicit: opts.configFlag, env: opts.env, startDir: opts.dir, ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}) });
+  const configFile = discovery.file;
+  const buildFlags = opts.buildFlags ?? (opts.goArgs !== undefined ? extractBuildFlags(opts.goArgs, opts.env, opts.cwd ?? opts.dir).flags : []);
+  const memo = opts.warm?.memo ?? (<T>(_key: string, _files: readonly string[], compute: () => Promise<T>) => compute());
+  const root = findModuleRoot(opts.dir);
+  const moduleFiles = root === null ? [] : ['go.mod', 'go.sum', 'go.work', 'orchestrion.tool.go', 'orchestrion.yml', 'weft.yml'].map((f) => join(root, f));
+  const envKey = Object.entries(opts.env).filter(([k]) => /^(GO|CGO_)/.test(k) || k === 'WEFT_CONFIG' || k === 'WEFT_CACHE' || k === 'XDG_CACHE_HOME' || k === 'HOME').sort();
+  const [loaded, facts] = await Promise.all([
+    memo(JSON.stringify(['config', discovery, buildFlags, opts.dir, envKey]), [...moduleFiles, ...(discovery.file !== null ? [discovery.file] : [])],
+      () => loadBuildConfig({ discovery, go: opts.go, dir: opts.dir, env: opts.env, buildFlags }),
+      (l) => [...l.config.files, ...(l.config.absent ?? [])]),
+    memo(JSON.stringify(['go env', opts.go, opts.dir, envKey]), [opts.go, ...moduleFiles], () => readGoFacts(opts.go, opts.dir, opts.env)),
+  ]);
+  const config = loaded.config;
+  const ctx = createBuildContext({
+    config,
+    goVersion: facts.goVersion,
+    moduleRoot: facts.moduleRoot,
+    modCache: facts.modCache,
+    buildFlags,
+    log: opts.log,
+    callTimeoutMs: parseDuration(opts.env['WEFT_CALL_TIMEOUT'], DEFAULT_CALL_TIMEOUT_MS),
+    strict: opts.strict ?? envFlag(opts.env['WEFT_STRICT']),
+  });
+  if (discovery.moduleRoot !== null) opts.log.debug(`orchestrion configuration of ${discovery.moduleRoot}: ${config.files.length} files, ${config.aspects.length} aspects, ${loaded.goListRuns} go list runs${loaded.cached ? ', from the cache' : ''}`);
+  opts.log.debug(`config ${configFile ?? '(none)'} fingerprint ${config.fingerprint}; ${facts.goVersion}; module ${facts.moduleRoot || '(none)'}; build flags ${ctx.buildFlags.join(' ') || '(none)'}`);
+  // Injection first: its `go list` runs in another process while this thread loads the weaver.
+  // Loaded only when the aspects inject packages: builds without them skip the module loading.
+  const injecting = ctx.config.injectedPackages.length > 0 || mayNeedTypes(ctx.config)
+    ? import('./injection.js').then(({ installInjection }) =>
+      installInjection(ctx, { go: opts.go, dir: opts.dir, env: opts.env, ...(opts.goArgs !== undefined ? { goArgs: opts.goArgs } : {}) }))
+    : Promise.resolve(null);
+  const weaving = installWeaver(ctx, opts.env, opts.warm?.pool);
+  const [injected, woven] = await Promise.allSettled([injecting, weaving]);
+  if (injected.status === 'rejected' || woven.status === 'rejected') {
+    // Whichever half succeeded may have left a pool behind.
+    await disposeBuildContext(ctx);
+    throw injected.status === 'rejected' ? injected.reason : (woven as PromiseRejectedResult).reason;
+  }
+  return { ctx, configFile };
+}

@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildThroughDaemon, daemonSetting } from '../../../src/daemon/client.js';
+import { extractWeftFlags } from '../../../src/build/go-args.js';
+import { daemonFiles, daemonKey, daemonRuntimeDir } from '../../../src/daemon/paths.js';
+import { WeftError } from '../../../src/errors.js';
+
+test('the daemon is on by default, off in CI, and the flag beats WEFT_DAEMON beats CI', () => {
+  assert.equal(daemonSetting(undefined, {}), 'on');
+  assert.equal(daemonSetting(undefined, { CI: 'true' }), 'off');
+  assert.equal(daemonSetting(undefined, { CI: '1' }), 'off');
+  assert.equal(daemonSetting(undefined, { CI: 'false' }), 'on');
+  assert.equal(daemonSetting(undefined, { CI: '' }), 'on');
+  assert.equal(daemonSetting(undefined, { CI: 'true', WEFT_DAEMON: 'on' }), 'on');
+  assert.equal(daemonSetting(undefined, { WEFT_DAEMON: 'off' }), 'off');
+  assert.equal(daemonSetting('on', { WEFT_DAEMON: 'off', CI: 'true' }), 'on');
+  assert.equal(daemonSetting('off', {}), 'off');
+  assert.throws(() => daemonSetting(undefined, { WEFT_DAEMON: 'sometimes' }), (e: unknown) => e instanceof WeftError && e.code === 'E_USAGE' && /WEFT_DAEMON=sometimes/.test(e.message));
+});
+
+test('--weft-daemon is taken out of go\'s arguments', () => {
+  assert.deepEqual(extractWeftFlags(['build', '--weft-daemon=off', './...']), { goArgs: ['build', './...'], flags: { daemon: 'off' } });
+  assert.deepEqual(extractWeftFlags(['build', '--weft-daemon', './...']).flags, { daemon: 'on' });
+  assert.throws(() => extractWeftFlags(['build', '--weft-daemon=maybe']), /--weft-daemon=maybe is not a daemon setting/);
+});
+
+test('daemon files: the runtime directory of the drop-in servers, named after a hash of the module root', () => {
+  assert.equal(daemonRuntimeDir({ XDG_RUNTIME_DIR: '/run/user/1000' }), '/run/user/1000/weft');
+  assert.equal(daemonRuntimeDir({ TMPDIR: '/var/tmp' }), `/var/tmp/weft-${process.getuid?.() ?? 0}`);
+  // `printf /home/u/mod | sha256sum | cut -c1-16` (the Go front end computes the same).
+  assert.equal(daemonKey('/home/u/mod'), '793669fde3075dbe');
+  assert.notEqual(daemonKey('/home/u/mod'), daemonKey('/home/u/mod2'));
+  const f = daemonFiles('/run/user/1000/weft', 'abcdef0123456789');
+  assert.deepEqual(f, { sock: '/run/user/1000/weft/daemon-abcdef0123456789.sock', lock: '/run/user/1000/weft/daemon-abcdef0123456789.lock', log: '/run/user/1000/weft/daemon-abcdef0123456789.log' });
+});
+
+test('a progress line asked for builds in this process without trying, or starting, a daemon', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'weft-daemon-client-'));
+  chmodSync(root, 0o700);
+  const mod = join(root, 'mod');
+  mkdirSync(mod);
+  writeFileSync(join(mod, 'go.mod'), 'module example.com/mod\n\ngo 1.23\n');
+  try {
+    for (const [args, extra] of [[['build', '--weft-progress', '.'], {}], [['build', '.'], { WEFT_PROGRESS: 'on' }]] as const) {
+      const env = { PATH: process.env['PATH'], XDG_RUNTIME_DIR: root, CI: '', WEFT_DAEMON_IDLE: '1s', ...extra };
+      assert.equal(await buildThroughDaemon({ args, env, cwd: mod }), null, args.join(' '));
+      assert.ok(!existsSync(join(root, 'weft')), `${args.join(' ')}: no daemon was tried (its runtime directory was never made)`);
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
