@@ -5,6 +5,9 @@ import { dirname, join, resolve } from 'node:path';
 
 export const CONFIG_FILE_NAMES = ['weft.yml', 'weft.yaml'] as const;
 
+/** otelc's tool files: blank imports of instrumentation packages, whose `*.otelc.yml` rule files apply. */
+export const OTELC_TOOL_FILE_NAMES = ['otel.instrumentation.go', 'otelc.tool.go'] as const;
+
 function isFile(p: string): boolean {
   try {
     return statSync(p).isFile();

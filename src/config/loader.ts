@@ -12,7 +12,7 @@
 // `orchestrion.yml`. The main module's directory is such a package. Import paths become
 // directories through a PackageLocator the caller provides (`go list` lives in src/resolve);
 // `github.com/DataDog/orchestrion` itself stands for the built-in aspects (aspects/).
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
@@ -27,8 +27,9 @@ import {
 } from './yaml-access.js';
 import { parseAdviceNode, parseJoinPointNode } from './registry.js';
 import { collectInjectedPackages, fingerprintAspects } from './fingerprint.js';
-import { isOtelcFileName, looksLikeOtelc, parseOtelcRules } from './dialects/otelc.js';
+import { completeAddFile, isOtelcFileName, looksLikeOtelc, parseOtelcRules, type AddFileRequest } from './dialects/otelc.js';
 import { checkImportPath } from './go-syntax.js';
+import { OTELC_TOOL_FILE_NAMES } from './find-config.js';
 import { parseToolFile, type ToolFileImport } from './tool-file.js';
 
 const TOP_KEYS = ['meta', 'extends', 'aspects'];
@@ -41,6 +42,7 @@ const ASPECT_KEYS = ['id', 'join-point', 'advice', 'tracer-internal'];
 /** orchestrion's file names in a package directory. */
 export const TOOL_FILE_NAME = 'orchestrion.tool.go';
 export const PACKAGE_CONFIG_NAME = 'orchestrion.yml';
+
 /** The package whose import stands for orchestrion's built-in aspects. */
 export const ORCHESTRION_PACKAGE = 'github.com/DataDog/orchestrion';
 /** The versions weft's discovery and schema are tested with (README, error hints). */
@@ -199,9 +201,10 @@ async function readAspectFile(file: string, stack: readonly string[], from: Sour
   const integration = state.pkg ?? file;
   if (isOtelcFileName(file) || looksLikeOtelc(ctx, top)) {
     const rules = parseOtelcRules(ctx, top);
-    source.aspects = rules.length;
-    for (const r of rules) state.origin.set(r, integration);
-    return rules;
+    await completeAddFiles(file, rules.addFiles, state);
+    source.aspects = rules.aspects.length;
+    for (const r of rules.aspects) state.origin.set(r, integration);
+    return rules.aspects;
   }
   const isRoot = file === state.rootFile;
   const switches = top.entries.get('integrations');
@@ -277,6 +280,44 @@ async function readAspectFile(file: string, stack: readonly string[], from: Sour
   return out;
 }
 
+/** The main module holding `dir` (nearest go.mod above it): its path and root, or null. */
+async function moduleOf(dir: string): Promise<{ path: string; root: string } | null> {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    const text = await readFile(join(d, 'go.mod'), 'utf8').catch(() => null);
+    if (text !== null) {
+      const m = /^\s*module\s+"?([^\s"]+)"?/m.exec(text);
+      return m ? { path: m[1]!, root: d } : null;
+    }
+    if (dirname(d) === d) return null;
+  }
+}
+
+/**
+ * Reads the files otelc's add_file rules name. A package of the rule file's own module is found
+ * beside it (so `weft weave` and diff need no go list); any other through the locator (go.mod).
+ */
+async function completeAddFiles(ruleFile: string, requests: readonly AddFileRequest[], state: LoadState): Promise<void> {
+  if (requests.length === 0) return;
+  const mod = await moduleOf(dirname(ruleFile));
+  const dirs = new Map<string, { dir: string | null; error: string | null }>();
+  const elsewhere: string[] = [];
+  for (const r of requests) {
+    if (mod !== null && (r.path === mod.path || r.path.startsWith(`${mod.path}/`))) dirs.set(r.path, { dir: join(mod.root, r.path.slice(mod.path.length)), error: null });
+    else elsewhere.push(r.path);
+  }
+  if (elsewhere.length > 0) {
+    if (state.locate === null) for (const p of elsewhere) dirs.set(p, { dir: null, error: 'packages outside the rule file\'s module are resolved with go list, inside a module: use these rules through `weft go`' });
+    else for (const [p, located] of await state.locate([...new Set(elsewhere)])) dirs.set(p, { dir: located.dir, error: located.error });
+  }
+  for (const r of requests) {
+    const where = dirs.get(r.path);
+    const file = where?.dir != null ? join(where.dir, r.file) : null;
+    const text = file !== null ? await readFile(file, 'utf8').catch((e: Error) => (where!.error ??= e.message, null)) : null;
+    if (file !== null && text !== null) state.files.push(file);
+    completeAddFile(r, file ?? r.file, text, where?.error ?? 'go list did not report the package; add it to go.mod with `go get`');
+  }
+}
+
 async function pathKind(p: string): Promise<'file' | 'dir' | 'none'> {
   try {
     return (await stat(p)).isDirectory() ? 'dir' : 'file';
@@ -316,10 +357,14 @@ async function loadPackageDir(
 ): Promise<ResolvedAspect[]> {
   const toolFile = join(dir, TOOL_FILE_NAME);
   const ymlFile = join(dir, PACKAGE_CONFIG_NAME);
-  const [hasTool, hasYml] = await Promise.all([fileExists(toolFile), fileExists(ymlFile)]);
+  const otelcTools = OTELC_TOOL_FILE_NAMES.map((n) => join(dir, n));
+  const [hasTool, hasYml, ...hasOtelcTool] = await Promise.all([fileExists(toolFile), fileExists(ymlFile), ...otelcTools.map(fileExists)]);
+  // An otelc instrumentation package carries its rules as *.otelc.yml files (the main module's own are named by --config or extends).
+  const rules = importPath !== null ? await otelcRuleFiles(dir) : [];
   if (!hasTool) state.absent.add(toolFile);
   if (!hasYml) state.absent.add(ymlFile);
-  if (!hasTool && !hasYml) {
+  otelcTools.forEach((f, i) => (hasOtelcTool[i] ? undefined : state.absent.add(f)));
+  if (!hasTool && !hasYml && !hasOtelcTool.some(Boolean) && rules.length === 0) {
     reportMissing?.(`${dir} holds neither ${TOOL_FILE_NAME} nor ${PACKAGE_CONFIG_NAME}; name a YAML file or a package directory with configuration`);
     return [];
   }
@@ -333,11 +378,19 @@ async function loadPackageDir(
   try {
     if (hasTool && !state.seen.has(toolFile)) out.push(...(await loadToolFile(toolFile, importPath, state, via)));
     if (hasYml && !state.seen.has(ymlFile)) out.push(...(await loadFile(ymlFile, [], from, state, via, importPath)));
+    for (const [i, f] of otelcTools.entries()) if (hasOtelcTool[i] === true && !state.seen.has(f)) out.push(...(await loadToolFile(f, importPath, state, via)));
+    for (const f of rules) if (!state.seen.has(f)) out.push(...(await loadFile(f, [], from, state, via, importPath)));
   } finally {
     state.via = previousVia;
     state.pkg = previousPkg;
   }
   return out;
+}
+
+/** The `*.otelc.yml` / `*.otelc.yaml` files of a package directory, sorted. */
+async function otelcRuleFiles(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  return names.filter((n) => isOtelcFileName(n)).sort().map((n) => join(dir, n));
 }
 
 async function loadToolFile(file: string, importPath: string | null, state: LoadState, via: string): Promise<ResolvedAspect[]> {

@@ -9,10 +9,13 @@ export interface ToolFileImport {
   readonly path: string;
   /** 1-based line of the path literal. */
   readonly line: number;
+  /** The explicit name (`x`, `_`, `.`), or null. */
+  readonly name?: string | null;
 }
 
 export type ToolFileParse =
-  | { readonly ok: true; readonly packageName: string; readonly imports: readonly ToolFileImport[] }
+  /** `rest`: offset of what follows the last import declaration (or the package clause). */
+  | { readonly ok: true; readonly packageName: string; readonly imports: readonly ToolFileImport[]; readonly rest: number }
   | { readonly ok: false; readonly line: number; readonly message: string };
 
 type Token =
@@ -24,7 +27,8 @@ type Token =
   | { kind: 'error'; message: string; line: number };
 
 class Scanner {
-  private i = 0;
+  /** Offset of the next character to read. */
+  i = 0;
   private line = 1;
   /** Go inserts a `;` at a newline after an identifier, a literal or `)`. */
   private lastSignificant = '';
@@ -136,15 +140,21 @@ export function parseToolFile(text: string): ToolFileParse {
   t = sc.next();
   if (t.kind !== 'ident' || t.text === '_') return fail(t.line, 'expected a package name after `package`');
   const packageName = t.text;
+  let rest = sc.i;
   t = sc.next();
   if (!(t.kind === 'newline' || t.kind === 'eof' || (t.kind === 'punct' && t.text === ';'))) return fail(t.line, 'expected a new line after the package clause');
   const imports: ToolFileImport[] = [];
   const readSpec = (): ToolFileParse | null => {
-    if (t.kind === 'ident' || (t.kind === 'punct' && t.text === '.')) t = sc.next(); // name, `_` or `.`
+    let name: string | null = null;
+    if (t.kind === 'ident' || (t.kind === 'punct' && t.text === '.')) {
+      name = t.text; // a name, `_` or `.`
+      t = sc.next();
+    }
     if (t.kind === 'error') return fail(t.line, t.message);
     if (t.kind !== 'string') return fail(t.line, 'expected an import path in quotes');
     if (t.text === '') return fail(t.line, 'empty import path');
-    imports.push({ path: t.text, line: t.line });
+    imports.push({ path: t.text, line: t.line, name });
+    rest = sc.i;
     t = sc.next();
     return null;
   };
@@ -159,6 +169,7 @@ export function parseToolFile(text: string): ToolFileParse {
         t = skipSemis(t);
         if (t.kind === 'error') return fail(t.line, t.message);
         if (t.kind === 'punct' && t.text === ')') {
+          rest = sc.i;
           t = sc.next();
           break;
         }
@@ -173,5 +184,5 @@ export function parseToolFile(text: string): ToolFileParse {
     }
     if (!(t.kind === 'newline' || t.kind === 'eof' || (t.kind === 'punct' && t.text === ';'))) return fail(t.line, 'expected a new line after an import declaration');
   }
-  return { ok: true, packageName, imports };
+  return { ok: true, packageName, imports, rest };
 }

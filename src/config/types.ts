@@ -50,7 +50,23 @@ export type FunctionOption =
   | { readonly kind: 'argument-implements'; readonly type: TypeRef }
   | { readonly kind: 'result-implements'; readonly type: TypeRef }
   | { readonly kind: 'final-result-implements'; readonly type: TypeRef }
+  /** otelc's `last_result`: the last result is written as exactly this type (no orchestrion spelling). */
+  | { readonly kind: 'last-result'; readonly type: TypeRef }
   | { readonly kind: 'directive'; readonly name: string };
+
+/**
+ * otelc's `where.file` predicates: facts about the file holding the node (its declarations, its
+ * package clause, whether it is compiled for a test). `receiver` is the receiver type as written
+ * in the file (`*DB`), type parameters aside.
+ */
+export type FilePredicate =
+  | { readonly kind: 'has-func'; readonly name: string; readonly receiver: string | null }
+  | { readonly kind: 'has-recv'; readonly receiver: string }
+  | { readonly kind: 'has-struct'; readonly name: string }
+  | { readonly kind: 'has-package'; readonly name: string }
+  | { readonly kind: 'is-test'; readonly value: boolean }
+  | { readonly kind: 'all-of' | 'one-of'; readonly of: readonly FilePredicate[] }
+  | { readonly kind: 'not'; readonly of: FilePredicate };
 
 export type JoinPointSpec = (
   | { readonly kind: 'function-body'; readonly function: JoinPointSpec }
@@ -71,6 +87,14 @@ export type JoinPointSpec = (
    */
   | { readonly kind: 'package-filter'; readonly pattern: string; readonly root: string | null }
   | { readonly kind: 'test-main'; readonly value: boolean }
+  /**
+   * otelc's `version: start,end`: the package's module version (read from where its files are, the
+   * module cache's `path@version` directory) is in [start, end); '' leaves a side open. A package
+   * of no known version (main module, replaced, vendored, standard library) does not match.
+   */
+  | { readonly kind: 'module-version'; readonly start: string; readonly end: string }
+  /** otelc's `where.file`: holds at every node of a file the predicate holds for (no orchestrion spelling). */
+  | { readonly kind: 'file-predicate'; readonly predicate: FilePredicate }
   | { readonly kind: 'all-of'; readonly of: readonly JoinPointSpec[] }
   | { readonly kind: 'one-of'; readonly of: readonly JoinPointSpec[] }
   | { readonly kind: 'not'; readonly of: JoinPointSpec }

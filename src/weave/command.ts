@@ -2,10 +2,11 @@
 // the result, so users can see what their aspects do without a build. The golden tests call
 // weaveFilesAsCommand, the same path.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { loadConfig } from '../config/index.js';
 import type { ResolvedConfig } from '../config/types.js';
+import { parseToolFile } from '../config/tool-file.js';
 import { WeftError } from '../errors.js';
 import type { WeavePackageInput, WeavePackageResult } from './api.js';
 import { formatWarning, undecidableError } from './undecided.js';
@@ -32,12 +33,32 @@ export function commandInput(importPath: string, files: readonly string[], lang 
     importPath,
     toolexecImportPath: importPath,
     files: abs,
-    importcfgPackages: [],
+    importcfgPackages: packageImports(abs),
     lang,
     goVersion: '',
     moduleRoot: abs[0] !== undefined ? findModuleRoot(dirname(abs[0])) : '',
     isTestMain,
   };
+}
+
+/**
+ * What a compile's importcfg would list: the imports of all the files, so join points that look
+ * at the package's imports decide as in a build (a file that cannot be read or parsed is left to
+ * the weave, which reports it).
+ */
+function packageImports(files: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const f of files) {
+    let text: string;
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch {
+      continue;
+    }
+    const parsed = parseToolFile(text);
+    if (parsed.ok) for (const imp of parsed.imports) if (imp.path !== 'C') out.add(imp.path);
+  }
+  return [...out].sort();
 }
 
 /** The directory of the nearest go.mod at or above dir ('' when none), as the go command would use. */

@@ -61,7 +61,8 @@ function fieldsOf(env: ContextEnv, n: SyntaxNode): Record<string, () => unknown>
         Ellipsis: () => (f('arguments') ? namedChildren(f('arguments')!).some((c) => c.type === 'variadic_argument') : false),
       };
     case 'selector_expression':
-      return { X: () => opt(env, f('operand')), Sel: () => opt(env, f('field')) };
+      // Name is orchestrion's addition (its #819): `.AST.Fun.Name` reads the same on `pkg.F(…)`, `x.M(…)` and `F(…)`.
+      return { X: () => opt(env, f('operand')), Sel: () => opt(env, f('field')), Name: () => text(f('field')) };
     case 'composite_literal':
       return { Type: () => opt(env, f('type')), Elts: () => list(env, f('body')) };
     case 'keyed_element': {
@@ -110,7 +111,7 @@ function fieldsOf(env: ContextEnv, n: SyntaxNode): Record<string, () => unknown>
     case 'defer_statement':
       return { Call: () => opt(env, namedChildren(n)[0] ?? null) };
     case 'qualified_type':
-      return { X: () => opt(env, f('package')), Sel: () => opt(env, f('name')) };
+      return { X: () => opt(env, f('package')), Sel: () => opt(env, f('name')), Name: () => text(f('name')) };
     case 'identifier':
     case 'type_identifier':
     case 'field_identifier':

@@ -1,6 +1,6 @@
 // Weaving one parsed file: match every planned aspect against the tree (children before
 // parents, ignored subtrees skipped), apply the advice of each matched node in orchestrion's
-// (namespace, order, declaration) order, blank the imports the advice left unused, add the
+// (namespace, order, declaration) order, remove the imports the advice left unused, add the
 // imports it needs, and produce the final text with //line directives, re-parsed to prove it is
 // well-formed Go. What cannot be decided or woven becomes a warning (src/weave/undecided.ts).
 import type { AdviceSpec, ResolvedAspect } from '../config/types.js';
@@ -27,8 +27,10 @@ export interface AspectPlan {
   /** Declaration position of the aspect in the config, for stable ordering. */
   index: number;
   nodeTypes: ReadonlySet<string> | null;
-  /** The join point is decided by the package alone: it matches the package's first file. */
+  /** The join point holds at the file root only: it matches the package's first file. */
   fileOnly: boolean;
+  /** The package alone decided it (no file predicate left to evaluate at the root). */
+  decided: boolean;
   formula: Formula;
 }
 
@@ -59,7 +61,7 @@ export function planAspects(aspects: readonly ResolvedAspect[], pkg: PackageInfo
     const fileOnly = value === true || isFileOnly(nodeTypes);
     const formula = fileOnly ? true : registry.needles(aspect.joinPoint, pkg);
     if (formula === false) return;
-    plans.push({ aspect, index, nodeTypes, fileOnly, formula });
+    plans.push({ aspect, index, nodeTypes, fileOnly, decided: value === true, formula });
   });
   return plans;
 }
@@ -94,7 +96,7 @@ export function weaveFile(parser: Parser, path: string, original: string, plans:
   const edits = new EditList(file);
   const imports = new ImportBinder(file, state);
   const nodes = applyMatches(file, edits, imports, matches, state);
-  blankImportsMadeUnused(file, edits);
+  removeImportsMadeUnused(file, edits);
   imports.insert(edits);
   if (edits.count === 0) return null;
   return { text: restore(finish(parser, file, edits)), nodes };
@@ -151,7 +153,7 @@ function matchNodes(file: SourceFile, plans: readonly AspectPlan[], state: Packa
     for (const plan of candidates) {
       if (!plan.fileOnly && plan.nodeTypes !== null && !plan.nodeTypes.has(node.type)) continue;
       const ctx: MatchContext = { file, pkg: state.pkg, aspect: plan.aspect, types };
-      const hit = plan.fileOnly ? true : registry.matches(plan.aspect.joinPoint, node, ctx);
+      const hit = plan.fileOnly && plan.decided ? true : registry.matches(plan.aspect.joinPoint, node, ctx);
       if (hit === false) continue;
       if (hit !== true) {
         state.warnings.push(warningAt(file, node, plan.aspect.id, hit));
@@ -190,6 +192,13 @@ class ImportBinder {
     if (path === this.state.pkg.importPath) return '';
     let alias = this.aliases.get(path);
     if (alias !== undefined) return alias;
+    // A dot-imported package's names are written bare, as orchestrion writes them (`*Mux` for
+    // chi's Mux under `. "github.com/go-chi/chi/v5"`), rather than through a second import.
+    if (this.file.imports.dotImports.includes(path)) {
+      this.aliases.set(path, '');
+      this.reused.add(path);
+      return '';
+    }
     const own = reusableImportName(this.file, path);
     if (own !== null) {
       this.aliases.set(path, own);
@@ -230,10 +239,11 @@ class ImportBinder {
 /**
  * An import whose every use the advice replaced (replace-function on each `sql.Open`, a
  * wrap-expression that drops its `{{ . }}`) would fail the compile with "imported and not used":
- * it becomes a blank import, which keeps its initialisation. Only imports seen used in the
- * original are touched, and a use survives when its original offset is still in the output.
+ * it is removed, as orchestrion's printer removes an import nothing refers to any more (with its
+ * declaration when no spec is left). Only imports seen used in the original are touched (blank and
+ * dot imports never), and a use survives when its original offset is still in the output.
  */
-function blankImportsMadeUnused(file: SourceFile, edits: EditList): void {
+function removeImportsMadeUnused(file: SourceFile, edits: EditList): void {
   const specs = file.imports.specs.filter((s) => s.explicit !== '_' && s.explicit !== '.' && s.path !== 'C');
   if (specs.length === 0 || !edits.replaces) return;
   const names = new Set(specs.map((s) => s.local));
@@ -257,15 +267,21 @@ function blankImportsMadeUnused(file: SourceFile, edits: EditList): void {
     if (p.orig >= 0) kept.push([p.orig, p.orig + p.text.length]);
     else for (const r of splitMarked(p.text)) if (r.orig >= 0) kept.push([r.orig, r.orig + r.text.length]); else generated += `${r.text}\n`;
   }
+  const unused = new Set<SyntaxNode>();
   for (const spec of specs) {
     const offsets = uses.get(spec.local);
     if (offsets === undefined || offsets.some((o) => kept.some(([a, b]) => a <= o && o < b))) continue;
     // A template that spells the name itself still uses it.
     if (new RegExp(`(^|[^\\p{L}\\p{Nd}_.])${spec.local}\\s*\\.`, 'u').test(generated)) continue;
-    const name = childByField(spec.node, 'name');
-    const path = childByField(spec.node, 'path');
-    if (name !== null) edits.replace(name.start, name.end, '_', 'weft:imports', spec.node.start);
-    else if (path !== null) edits.insert(path.start, '_ ', 'weft:imports', spec.node.start);
+    unused.add(spec.node);
+  }
+  for (const decl of file.imports.declarations) {
+    const list = decl.children.find((c) => c.type === 'import_spec_list');
+    const declSpecs = (list ?? decl).children.filter((c) => c.type === 'import_spec');
+    const gone = declSpecs.filter((sp) => unused.has(sp));
+    if (gone.length === 0) continue;
+    if (gone.length === declSpecs.length) edits.replace(decl.start, decl.end, '', 'weft:imports', decl.start);
+    else for (const sp of gone) edits.replace(sp.start, sp.end, '', 'weft:imports', sp.start);
   }
 }
 
@@ -358,7 +374,8 @@ function finish(parser: Parser, file: SourceFile, edits: EditList): string {
   const at = error.start;
   const span = out.spans.find((s) => s.start <= at && at <= s.end) ?? out.spans[0];
   const wovenLine = out.text.slice(0, at).split('\n').length;
-  const lineText = out.text.split('\n')[wovenLine - 1] ?? '';
+  // Without its /*line*/ directives: they name absolute paths, and the message must not depend on where the file lives.
+  const lineText = (out.text.split('\n')[wovenLine - 1] ?? '').replace(/\/\*line [^*]*\*\//g, '');
   const where = span ? file.position(span.edit.at) : file.position(0);
   throw new WeftError('E_WEAVE_FAILED', `the woven code does not parse (${error.missing !== null ? `missing ${error.missing}` : 'syntax error'} at woven line ${wovenLine}: ${lineText.trim().slice(0, 160)})`, {
     aspect: span?.edit.aspect ?? '',

@@ -61,7 +61,15 @@ export function packageInfo(input: WeavePackageInput, firstText: string | null, 
     moduleRoot: input.moduleRoot,
     toolexecImportPath: input.toolexecImportPath,
     modulePath,
+    moduleVersion: moduleVersionOf(input.files[0] ?? ''),
   };
+}
+
+/** The version in a module cache directory (`…/pkg/mod/example.com/lib@v1.2.3/sub/f.go` → v1.2.3), or ''. */
+export function moduleVersionOf(file: string): string {
+  let version = '';
+  for (const m of file.replace(/\\/g, '/').matchAll(/@(v[0-9][^/]*)\//g)) version = m[1]!;
+  return version;
 }
 
 /**

@@ -6,7 +6,7 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ResolvedConfig } from '../config/index.js';
 import type { WorkerPool } from '../pool/index.js';
-import { findConfigFile } from '../config/find-config.js';
+import { findConfigFile, OTELC_TOOL_FILE_NAMES } from '../config/find-config.js';
 import { extractBuildFlags } from '../toolexec/build-flags.js';
 import { WeftError } from '../errors.js';
 import { createBuildContext, DEFAULT_CALL_TIMEOUT_MS, disposeBuildContext, envFlag, parseDuration, type BuildContext } from './build-context.js';
@@ -43,7 +43,7 @@ export function discoverConfiguration(opts: { explicit?: string | undefined; env
   }
   const file = findConfigFile(opts.startDir);
   const root = findModuleRoot(opts.startDir);
-  const pinned = root !== null && (existsSync(join(root, 'orchestrion.tool.go')) || existsSync(join(root, 'orchestrion.yml')));
+  const pinned = root !== null && ['orchestrion.tool.go', 'orchestrion.yml', ...OTELC_TOOL_FILE_NAMES].some((f) => existsSync(join(root, f)));
   return { file, fileVia: file !== null ? basename(file) : '', moduleRoot: pinned ? root : null };
 }
 
@@ -88,7 +88,7 @@ export async function loadBuildConfig(opts: LoadBuildConfigOptions): Promise<Loa
   if (file !== null) checkReadable(file);
   const [{ createConfigPackages }, { weftCacheDir }] = await Promise.all([import('../resolve/config-packages.js'), import('../install/ensure-shim.js')]);
   const root = moduleRoot ?? findModuleRoot(opts.dir);
-  const keyFiles = root === null ? [] : ['go.mod', 'go.sum', 'go.work', 'orchestrion.tool.go'].map((f) => join(root, f));
+  const keyFiles = root === null ? [] : ['go.mod', 'go.sum', 'go.work', 'orchestrion.tool.go', ...OTELC_TOOL_FILE_NAMES].map((f) => join(root, f));
   const cacheDir = opts.cacheDir !== undefined ? opts.cacheDir : weftCacheDir(opts.env);
   const packages = createConfigPackages({ go: opts.go, dir: opts.dir, env: opts.env, flags: opts.buildFlags, cacheDir, keyFiles });
   // Pinned sets are many files: their resolved form is cached too (config-cache.ts).
@@ -205,7 +205,7 @@ export async function prepareBuild(opts: PrepareOptions): Promise<PreparedBuild>
   const buildFlags = opts.buildFlags ?? (opts.goArgs !== undefined ? extractBuildFlags(opts.goArgs, opts.env, opts.cwd ?? opts.dir).flags : []);
   const memo = opts.warm?.memo ?? (<T>(_key: string, _files: readonly string[], compute: () => Promise<T>) => compute());
   const root = findModuleRoot(opts.dir);
-  const moduleFiles = root === null ? [] : ['go.mod', 'go.sum', 'go.work', 'orchestrion.tool.go', 'orchestrion.yml', 'weft.yml'].map((f) => join(root, f));
+  const moduleFiles = root === null ? [] : ['go.mod', 'go.sum', 'go.work', 'orchestrion.tool.go', 'orchestrion.yml', ...OTELC_TOOL_FILE_NAMES, 'weft.yml'].map((f) => join(root, f));
   const envKey = Object.entries(opts.env).filter(([k]) => /^(GO|CGO_)/.test(k) || k === 'WEFT_CONFIG' || k === 'WEFT_CACHE' || k === 'XDG_CACHE_HOME' || k === 'HOME').sort();
   const [loaded, facts] = await Promise.all([
     memo(JSON.stringify(['config', discovery, buildFlags, opts.dir, envKey]), [...moduleFiles, ...(discovery.file !== null ? [discovery.file] : [])],

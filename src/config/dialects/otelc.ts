@@ -3,7 +3,7 @@
 // named *.otelc.yml/yaml, or when it has none of orchestrion's top-level keys and its entries are
 // mappings with `target`. Each rule becomes one aspect per `do` modifier (id `rule`, or
 // `rule#N` when a rule has several). What maps cleanly is mapped:
-//   target            exact path → import-path; `main` → import-path main (the compile's -p);
+//   target            exact path → import-path; `main` → package-name main (a -p main compile weaves under its real path);
 //                     glob → package-filter (one level of {a,b} expanded); `$root` → package-filter root
 //   inject_code       func/recv (+ signature filters) → function-body + prepend-statements
 //   add_struct_fields struct → struct-definition + add-struct-field per new_field
@@ -11,17 +11,21 @@
 //   expand_directive  directive → function-body(directive) + prepend-statements ({{FuncName}} → .Function.Name)
 //   assign_value      identifier → declaration-of + assign-value (`replace` only)
 //   imports           template imports of every advice; `_: path` → add-blank-import
-// Everything else (inject_hooks, which needs otelc's hook runtime; add_file; version ranges;
-// where.file, pattern/placement, last_result; test_main) is reported as "not supported yet" with
+//   where.file        file-predicate (has_func[+has_recv], has_recv, has_struct, has_package, is_test, all-of/one-of/not)
+//   version           module-version: the package's module version (its module cache directory) in [start, end)
+//   add_file          inject-declarations of the file's declarations, its imports as template imports
+//   last_result       function option last-result (the last result written as that type)
+// Everything else (inject_hooks, which needs otelc's hook runtime;
+// pattern/placement; test_main) is reported as "not supported yet" with
 // the rule's line, never silently dropped. otelc writes types with local package names
 // (`*http.Request`, `*DB`): unqualified names resolve to the target package, `pkg.T` through the
 // rule's imports, then a short table of standard packages; otherwise the user is asked to add it.
 import type {
-  AdviceSpec, FunctionOption, JoinPointSpec, QualifiedName, ResolvedAspect, SourceLocation, TemplateSpec, TypeRef,
+  AdviceSpec, FilePredicate, FunctionOption, JoinPointSpec, QualifiedName, ResolvedAspect, SourceLocation, TemplateSpec, TypeRef,
 } from '../types.js';
 import type { MappingView, ParseContext } from '../yaml-access.js';
 import {
-  checkKeys, childPath, isMappingNode, isSequenceNode, locationOf, readMapping, readSequence, readSingleton, readString,
+  checkKeys, childPath, isMappingNode, isSequenceNode, locationOf, readBoolean, readMapping, readSequence, readSingleton, readString,
   report, resolveNode,
 } from '../yaml-access.js';
 import { PREDECLARED_TYPES, checkImportPath, isGoIdentifier, tryParseTypeRef } from '../go-syntax.js';
@@ -29,6 +33,8 @@ import { readDirectiveName, readIdentifier, readQualifiedName } from '../read-go
 import { didYouMean } from '../problems.js';
 import { DEFAULT_NAMESPACE, DEFAULT_ORDER } from '../advice/common.js';
 import { isScalar } from 'yaml';
+import { isSemver } from '../semver.js';
+import { parseToolFile } from '../tool-file.js';
 
 const RULE_KEYS = ['target', 'version', 'where', 'do', 'imports', 'name'];
 const WHERE_KEYS = [
@@ -36,11 +42,11 @@ const WHERE_KEYS = [
   'result', 'last_result', 'param', 'pattern', 'placement', 'file', 'all-of', 'one-of', 'not',
 ];
 const MODIFIERS = ['inject_hooks', 'inject_code', 'add_struct_fields', 'add_file', 'wrap_call', 'expand_directive', 'assign_value'];
+const FILE_LEAVES = ['has_func', 'has_recv', 'has_struct', 'has_directive', 'has_package', 'is_test'];
+const FILE_COMBINATORS = ['all-of', 'one-of', 'not'];
 const UNSUPPORTED_WHERE: Record<string, string> = {
-  file: '`where.file` predicates are not supported by weft yet',
   pattern: '`pattern` (injecting at a matching statement) is not supported by weft yet; code is injected at the start of the function',
   placement: '`placement` is not supported by weft yet',
-  last_result: '`last_result` is not supported by weft yet; use `signature` or `result`',
   'all-of': 'combinators at the top of `where` are not supported (otelc rejects them too)',
   'one-of': 'combinators at the top of `where` are not supported (otelc rejects them too)',
   not: 'combinators at the top of `where` are not supported (otelc rejects them too)',
@@ -79,6 +85,26 @@ interface RuleContext {
   /** Target package path for resolving local names; null when the target is a pattern. */
   readonly targetPath: string | null;
   readonly imports: Record<string, string>;
+  /** add_file modifiers met, completed by the loader once their packages are found (completeAddFiles). */
+  readonly addFiles: AddFileRequest[];
+}
+
+/**
+ * An `add_file: {file, path}`: the file `file` of the Go package `path`, added to the target
+ * package. It becomes an inject-declarations advice whose template is the file's declarations and
+ * whose imports are the file's imports (blank ones as add-blank-import): the loader reads the file
+ * (it lives in a package the rule's module or go.mod provides) and fills the advice in.
+ */
+export interface AddFileRequest {
+  readonly file: string;
+  readonly path: string;
+  /** The rule file, the modifier's node and YAML path, for problems. */
+  readonly ctx: ParseContext;
+  readonly node: unknown;
+  readonly yamlPath: string;
+  /** The advice to fill in, and the list it sits in (blank imports are appended to it). */
+  readonly advice: AdviceSpec;
+  readonly list: AdviceSpec[];
 }
 
 /** Resolves an otelc type (`*http.Request`, `*DB`, `[]byte`) to a TypeRef with full import paths. */
@@ -92,7 +118,7 @@ function resolveOtelcType(rc: RuleContext, node: unknown, path: string): TypeRef
     if (b === undefined) {
       if (PREDECLARED_TYPES.has(a)) return m;
       if (rc.targetPath === null) {
-        failure ??= `cannot tell which package \`${a}\` belongs to: the rule's target is a pattern; qualify it (\`pkg.${a}\` with pkg in imports)`;
+        failure ??= `cannot tell which package \`${a}\` belongs to: the rule's target is a pattern or \`main\`; qualify it (\`pkg.${a}\` with pkg in imports)`;
         return m;
       }
       return `${rc.targetPath}.${a}`;
@@ -141,6 +167,8 @@ function readTarget(ctx: ParseContext, node: unknown, path: string, location: So
     report(ctx, node, path, '`target: test_main` is reserved by otelc and not supported');
     return null;
   }
+  // `-p main` packages weave under their real import path: `main` is the package clause's name.
+  if (target === 'main') return { jp: { kind: 'package-name', name: 'main', location }, path: null };
   if (target === '$root') return { jp: { kind: 'package-filter', pattern: '**', root: '.', location }, path: null };
   if (/[*?[{]/.test(target)) {
     const brace = /\{([^{}]*)\}/.exec(target);
@@ -158,6 +186,19 @@ function readTarget(ctx: ParseContext, node: unknown, path: string, location: So
     return null;
   }
   return { jp: { kind: 'import-path', path: target, location }, path: target };
+}
+
+/** `start_inclusive,end_exclusive` (either side may be left empty) → module-version. */
+function readVersionRange(ctx: ParseContext, node: unknown, path: string, location: SourceLocation): JoinPointSpec | null {
+  const text = readString(ctx, node, path, { what: 'a version range `start_inclusive,end_exclusive` such as `v0.11.0,v0.12.0`' });
+  if (text === null) return null;
+  const sides = text.split(',').map((x) => x.trim());
+  const bad = sides.find((x) => x !== '' && !isSemver(x));
+  if (sides.length !== 2 || bad !== undefined || (sides[0] === '' && sides[1] === '')) {
+    report(ctx, node, path, `invalid version range ${JSON.stringify(text)}: write \`start_inclusive,end_exclusive\` with semantic versions such as \`v0.11.0,v0.12.0\` (one side may be empty)`);
+    return null;
+  }
+  return { kind: 'module-version', start: sides[0]!, end: sides[1]!, location };
 }
 
 function readImports(ctx: ParseContext, node: unknown, path: string): { imports: Record<string, string>; blank: string[] } | null {
@@ -182,6 +223,69 @@ function readImports(ctx: ParseContext, node: unknown, path: string): { imports:
     } else imports[alias] = value;
   }
   return ok ? { imports, blank } : null;
+}
+
+/**
+ * One `where.file` node: a leaf predicate (`has_func` may come with `has_recv`, which narrows it
+ * to that receiver) or one combinator owning the node, as otelc's docs/rules.md has it.
+ */
+function readFilePredicate(ctx: ParseContext, node: unknown, path: string): FilePredicate | null {
+  const view = readMapping(ctx, node, path, 'a mapping of file predicates (has_func, has_recv, has_struct, has_package, is_test, all-of, one-of, not)');
+  if (!view || !checkKeys(ctx, view, path, [...FILE_LEAVES, ...FILE_COMBINATORS])) return null;
+  const keys = [...view.entries.keys()];
+  const combinators = keys.filter((k) => FILE_COMBINATORS.includes(k));
+  if (combinators.length > 0 && keys.length > 1) {
+    report(ctx, node, path, `\`${combinators[0]}\` owns its node: it cannot sit beside ${keys.filter((k) => k !== combinators[0]).map((k) => `\`${k}\``).join(', ')}; nest them inside it`);
+    return null;
+  }
+  const leaves = keys.filter((k) => k !== 'has_recv' || !keys.includes('has_func'));
+  if (leaves.length !== 1) {
+    report(ctx, node, path, leaves.length === 0 ? 'an empty `where.file` node: give one predicate' : `one predicate per \`where.file\` node (found ${leaves.join(', ')}): combine them with all-of / one-of`);
+    return null;
+  }
+  const key = leaves[0]!;
+  const e = view.entries.get(key)!;
+  const p = childPath(path, key);
+  switch (key) {
+    case 'all-of':
+    case 'one-of': {
+      const items = readSequence(ctx, e.value, p, 'a list of file predicates');
+      if (items === null) return null;
+      const of = items.map((it, i) => readFilePredicate(ctx, it, childPath(p, i)));
+      return of.every((x) => x !== null) ? { kind: key, of: of as FilePredicate[] } : null;
+    }
+    case 'not': {
+      const of = readFilePredicate(ctx, e.value, p);
+      return of === null ? null : { kind: 'not', of };
+    }
+    case 'has_func': {
+      const name = readIdentifier(ctx, e.value, p, 'a function name');
+      const r = view.entries.get('has_recv');
+      const receiver = r ? readString(ctx, r.value, childPath(path, 'has_recv'), { what: 'a receiver type such as `*DB`' }) : null;
+      if (name === null || (r && receiver === null)) return null;
+      return { kind: 'has-func', name, receiver: receiver === null ? null : receiver.trim() };
+    }
+    case 'has_recv': {
+      const receiver = readString(ctx, e.value, p, { what: 'a receiver type such as `*DB`' });
+      return receiver === null ? null : { kind: 'has-recv', receiver: receiver.trim() };
+    }
+    case 'has_struct': {
+      const name = readIdentifier(ctx, e.value, p, 'a struct type name');
+      return name === null ? null : { kind: 'has-struct', name };
+    }
+    case 'has_package': {
+      const name = readIdentifier(ctx, e.value, p, 'a package name');
+      return name === null ? null : { kind: 'has-package', name };
+    }
+    case 'is_test': {
+      const value = readBoolean(ctx, e.value, p);
+      return value === null ? null : { kind: 'is-test', value };
+    }
+    default:
+      // has_directive: otelc validates it but rejects it at build time too.
+      report(ctx, e.key, p, `\`${key}\` is not supported (otelc does not execute it either); use \`where.directive\` with \`expand_directive\``);
+      return null;
+  }
 }
 
 /** The function join point from where.func/recv and the signature filters. */
@@ -224,6 +328,12 @@ function functionJoinPoint(rc: RuleContext, where: MappingView, wpath: string): 
     if (args === null || returns === null) ok = false;
     else options.push({ kind: key === 'signature' ? 'signature' : 'signature-contains', args, returns });
   }
+  const lr = where.entries.get('last_result');
+  if (lr) {
+    const t = resolveOtelcType(rc, lr.value, childPath(wpath, 'last_result'));
+    if (t === null) ok = false;
+    else options.push({ kind: 'last-result', type: t });
+  }
   for (const [key, side] of [['result', 'returns'], ['param', 'args']] as const) {
     const e = where.entries.get(key);
     if (!e) continue;
@@ -239,7 +349,7 @@ function qualifiedInTarget(rc: RuleContext, node: unknown, path: string, what: s
   const name = readIdentifier(rc.ctx, node, path, what);
   if (name === null) return null;
   if (rc.targetPath === null) {
-    report(rc.ctx, node, path, `\`${name}\` needs an exact target package; the rule's target is a pattern`);
+    report(rc.ctx, node, path, `\`${name}\` needs an exact target package; the rule's target is a pattern or \`main\``);
     return null;
   }
   return { path: rc.targetPath, name };
@@ -264,9 +374,26 @@ function readModifier(
     case 'inject_hooks':
       report(ctx, value, path, '`inject_hooks` is not supported by weft yet: it needs otelc\'s hook runtime (HookContext); use `inject_code`, or an orchestrion aspect with prepend-statements');
       return null;
-    case 'add_file':
-      report(ctx, value, path, '`add_file` is not supported by weft yet; use an orchestrion aspect with inject-declarations');
-      return null;
+    case 'add_file': {
+      const view = body(['file', 'path'], ['file', 'path']);
+      if (!view) return null;
+      const file = readString(ctx, view.entries.get('file')!.value, childPath(path, 'file'), { what: 'a Go file name such as `helpers.go`' });
+      const pkg = readString(ctx, view.entries.get('path')!.value, childPath(path, 'path'), { what: 'the import path of the package holding the file' });
+      if (file === null || pkg === null) return null;
+      if (!/^[^/\\]+\.go$/.test(file)) {
+        report(ctx, view.entries.get('file')!.value, childPath(path, 'file'), `\`${file}\` must be the name of a .go file in the package \`path\` names (no directories)`);
+        return null;
+      }
+      const why = checkImportPath(pkg);
+      if (why !== null) {
+        report(ctx, view.entries.get('path')!.value, childPath(path, 'path'), `invalid import path ${JSON.stringify(pkg)}: ${why}`);
+        return null;
+      }
+      const placeholder = advice(rc, { kind: 'inject-declarations', template: template(rc, ''), links: [] });
+      const list = [placeholder];
+      rc.addFiles.push({ file, path: pkg, ctx, node: value, yamlPath: path, advice: placeholder, list });
+      return { jp: null, advice: list };
+    }
     case 'inject_code': {
       const view = body(['raw'], ['raw']);
       if (!where) {
@@ -381,7 +508,7 @@ function readModifier(
   }
 }
 
-function readRule(ctx: ParseContext, key: string, node: unknown): ResolvedAspect[] {
+function readRule(ctx: ParseContext, key: string, node: unknown, addFiles: AddFileRequest[]): ResolvedAspect[] {
   const path = key;
   const view = readMapping(ctx, node, path, 'an otelc rule (a mapping with `target` and `do`)');
   if (!view) return [];
@@ -390,7 +517,7 @@ function readRule(ctx: ParseContext, key: string, node: unknown): ResolvedAspect
   const n = view.entries.get('name');
   const id = n ? readString(ctx, n.value, childPath(path, 'name'), { what: 'a rule name' }) : key;
   const v = view.entries.get('version');
-  if (v) report(ctx, v.value, childPath(path, 'version'), 'version ranges are not supported by weft yet; remove `version` (the rule then applies to every version)');
+  const version = v ? readVersionRange(ctx, v.value, childPath(path, 'version'), location) : null;
   const t = view.entries.get('target');
   const target = t ? readTarget(ctx, t.value, childPath(path, 'target'), location) : null;
   const im = view.entries.get('imports');
@@ -405,9 +532,12 @@ function readRule(ctx: ParseContext, key: string, node: unknown): ResolvedAspect
       if (why !== undefined) report(ctx, e.key, childPath(wpath, k), why);
     }
   }
+  const f = where?.entries.get('file');
+  const filePredicate = f ? readFilePredicate(ctx, f.value, childPath(wpath, 'file')) : null;
   const d = view.entries.get('do');
-  if (!target || !imports || id === null || !d) return [];
-  const rc: RuleContext = { ctx, path, node, location, targetPath: target.path, imports: imports.imports };
+  if (!target || !imports || id === null || !d || (f && filePredicate === null) || (v && version === null)) return [];
+  const packagePart: JoinPointSpec[] = version !== null ? [target.jp, version] : [target.jp];
+  const rc: RuleContext = { ctx, path, node, location, targetPath: target.path, imports: imports.imports, addFiles };
   const dpath = childPath(path, 'do');
   // `do` is a list of one-key modifiers; a single mapping is sugar for one.
   const items = isSequenceNode(ctx, d.value) ? readSequence(ctx, d.value, dpath) ?? [] : [d.value];
@@ -418,25 +548,63 @@ function readRule(ctx: ParseContext, key: string, node: unknown): ResolvedAspect
     const one = readSingleton(ctx, item, ip, 'a modifier', MODIFIERS);
     if (!one) return;
     const m = readModifier(rc, where, wpath, one.name, one.value, childPath(ip, one.name));
-    if (!m || m.jp === null) return;
+    // add_file has no point selector: the package part alone says where (its first file).
+    if (!m || (m.jp === null && one.name !== 'add_file')) return;
     const blank = imports.blank.map((p) => advice(rc, { kind: 'add-blank-import', path: p }));
     out.push({
       id: items.length > 1 ? `${id}#${i}` : id,
-      joinPoint: { kind: 'all-of', of: [target.jp, m.jp], location },
-      advice: [...m.advice, ...blank],
+      joinPoint: { kind: 'all-of', of: [...packagePart, ...(m.jp !== null ? [m.jp] : []), ...(filePredicate !== null ? [{ kind: 'file-predicate' as const, predicate: filePredicate, location }] : [])], location },
+      advice: m.advice.length === 1 && one.name === 'add_file' ? (m.advice.push(...blank), m.advice) : [...m.advice, ...blank],
       location,
     });
   });
   return out;
 }
 
-/** Parses every rule of an otelc rule file (the top-level mapping). */
-export function parseOtelcRules(ctx: ParseContext, top: MappingView): ResolvedAspect[] {
+/** Parses every rule of an otelc rule file (the top-level mapping); add_file advice waits for completeAddFiles. */
+export function parseOtelcRules(ctx: ParseContext, top: MappingView): { aspects: ResolvedAspect[]; addFiles: AddFileRequest[] } {
   const out: ResolvedAspect[] = [];
+  const addFiles: AddFileRequest[] = [];
   for (const [key, e] of top.entries) {
     const k = resolveNode(ctx, e.key);
     if (!isScalar(k)) continue;
-    out.push(...readRule(ctx, key, e.value));
+    out.push(...readRule(ctx, key, e.value, addFiles));
   }
-  return out;
+  return { aspects: out, addFiles };
+}
+
+/**
+ * Fills in an add_file advice from the file's text: its declarations (package clause and imports
+ * cut) as the template, its imports as the template's imports, blank imports as add-blank-import.
+ * Returns false (with a problem reported) when the file cannot be used.
+ */
+export function completeAddFile(req: AddFileRequest, fileName: string, text: string | null, why: string | null): boolean {
+  const fail = (message: string): false => {
+    report(req.ctx, req.node, req.yamlPath, message);
+    return false;
+  };
+  if (text === null) return fail(`cannot read \`${req.file}\` of package ${req.path}: ${why ?? 'not found'}`);
+  const parsed = parseToolFile(text);
+  if (!parsed.ok) return fail(`${fileName}:${parsed.line} does not parse as Go: ${parsed.message}`);
+  const imports: Record<string, string> = {};
+  const blank: string[] = [];
+  for (const imp of parsed.imports) {
+    if (imp.name === '_') blank.push(imp.path);
+    else if (imp.name === '.') return fail(`${fileName}:${imp.line}: a dot import cannot be carried into another package's file; name the package`);
+    else imports[imp.name ?? packageNameOfPath(imp.path)] = imp.path;
+  }
+  // Build constraints belong to the source file (otelc's added files are often `//go:build ignore`).
+  const body = text.slice(parsed.rest).replace(/^\s*\/\/(go:build|\s*\+build)[^\n]*\n/gm, '');
+  const a = req.advice as { template: TemplateSpec };
+  a.template = { ...a.template, source: escapeTemplate(body), imports };
+  for (const path of blank) req.list.push({ ...req.advice, kind: 'add-blank-import', path } as unknown as AdviceSpec);
+  return true;
+}
+
+/** The name an unnamed import binds: the last path element without a major version suffix (`/v2`, gopkg.in's `.v1`). */
+function packageNameOfPath(path: string): string {
+  const parts = path.split('/');
+  let last = parts[parts.length - 1] ?? path;
+  if (/^v[0-9]+$/.test(last) && parts.length > 1) last = parts[parts.length - 2]!;
+  return last.replace(/\.v[0-9]+$/, '').replace(/^go-/, '').replace(/[-.]go$/, '').replace(/[^\p{L}\p{Nd}_]/gu, '_');
 }

@@ -1,6 +1,8 @@
 // `function: [options]`: func declarations and literals meeting every option. Options are a list
 // of one-key mappings: name, receiver (a type, or true/false for "is a method"), signature,
 // signature-contains, argument-implements, result-implements, final-result-implements, directive.
+// `signature-contains: {args, returns}` holds when any one listed type is among the parameters or
+// results, in a package importing every listed type's package (orchestrion's rule).
 // Older orchestrion files also use `receives: T` (some argument has type T: the same as
 // `signature-contains: {args: [T]}`) and a nested `one-of: [options]`; the latter is distributed
 // into a `one-of` of `function` join points, so the model needs no option combinator.

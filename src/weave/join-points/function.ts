@@ -45,13 +45,30 @@ function listMatchesExactly(refs: readonly TypeRef[], params: Param[], ctx: Type
   return refs.length === params.length && refs.every((r, i) => paramTypeMatches(r, params[i]!, ctx));
 }
 
-function listContains(refs: readonly TypeRef[], params: Param[], ctx: TypeContext): boolean {
-  const used = new Set<number>();
+/** orchestrion's signature-contains: any listed type among the parameters (or results) is enough. */
+function listHasAny(refs: readonly TypeRef[], params: Param[], ctx: TypeContext): boolean {
+  return refs.some((r) => params.some((p) => paramTypeMatches(r, p, ctx)));
+}
+
+/** The package a listed type comes from ('' for predeclared and composite types). */
+function typePackage(ref: TypeRef): string {
+  if (ref.kind === 'named') return ref.path;
+  return ref.kind === 'pointer' || ref.kind === 'variadic' ? typePackage(ref.elem) : '';
+}
+
+/**
+ * orchestrion decides signature-contains only in packages that import the package of every listed
+ * type (its package-level pre-filter): with `{args: [context.Context], returns: [error]}` a
+ * function returning an error is left alone in a package that does not import context. The
+ * compile's imports decide (`weft weave` gathers them from its files); without them, the file's.
+ */
+function importsEveryTypePackage(refs: readonly TypeRef[], ctx: MatchContext): boolean {
   return refs.every((r) => {
-    const i = params.findIndex((p, j) => !used.has(j) && paramTypeMatches(r, p, ctx));
-    if (i < 0) return false;
-    used.add(i);
-    return true;
+    const path = typePackage(r);
+    if (path === '' || path === ctx.pkg.importPath) return true;
+    const imports = ctx.pkg.imports;
+    if (imports !== undefined && imports !== null && imports.size > 0) return imports.has(path);
+    return ctx.file.imports.specs.some((sp) => sp.path === path);
   });
 }
 
@@ -98,7 +115,8 @@ export function optionMatches(opt: FunctionOption, fn: SyntaxNode, ctx: MatchCon
     }
     case 'signature-contains': {
       const sig = signatureOf(fn);
-      return listContains(opt.args, sig.params, ctx.types) && listContains(opt.returns, sig.results, ctx.types);
+      if (!importsEveryTypePackage([...opt.args, ...opt.returns], ctx)) return false;
+      return listHasAny(opt.returns, sig.results, ctx.types) || listHasAny(opt.args, sig.params, ctx.types);
     }
     case 'argument-implements':
       return implementsMatch(opt.type, signatureOf(fn).params, ctx, 'argument-implements');
@@ -107,6 +125,10 @@ export function optionMatches(opt: FunctionOption, fn: SyntaxNode, ctx: MatchCon
     case 'final-result-implements': {
       const last = signatureOf(fn).results.slice(-1);
       return implementsMatch(opt.type, last, ctx, 'final-result-implements');
+    }
+    case 'last-result': {
+      const last = signatureOf(fn).results.slice(-1)[0];
+      return last !== undefined && paramTypeMatches(opt.type, last, ctx.types);
     }
     case 'directive':
       return directiveArgs(file, fn.type === 'func_literal' ? statementOf(fn) : fn, opt.name) !== null;
@@ -136,8 +158,11 @@ function optionNeedles(opt: FunctionOption, pkg: PackageInfo): Formula {
       if (opt.type.kind === 'named' && opt.type.path !== pkg.importPath) return false;
       return allOf(needle('func'), typeRefNeedles(opt.type.kind === 'pointer' ? opt.type.elem : opt.type, { ...pkg, importPath: pkg.importPath }));
     case 'signature':
-    case 'signature-contains':
       return allOf(needle('func'), ...opt.args.map((a) => typeRefNeedles(a, pkg)), ...opt.returns.map((a) => typeRefNeedles(a, pkg)));
+    case 'signature-contains':
+      return allOf(needle('func'), anyOf(...[...opt.args, ...opt.returns].map((a) => typeRefNeedles(a, pkg))));
+    case 'last-result':
+      return allOf(needle('func'), typeRefNeedles(opt.type, pkg));
     case 'directive':
       return needle(`//${opt.name}`);
     default:

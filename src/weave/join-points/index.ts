@@ -9,6 +9,8 @@ import { notJoinPoint } from './not.js';
 import { oneOfJoinPoint } from './one-of.js';
 import { declarationOfJoinPoint } from './declaration-of.js';
 import { directiveJoinPoint } from './directive.js';
+import { filePredicateJoinPoint } from './file-predicate.js';
+import { moduleVersionJoinPoint } from './module-version.js';
 import { functionBodyJoinPoint } from './function-body.js';
 import { functionCallJoinPoint } from './function-call.js';
 import { functionJoinPoint } from './function.js';
@@ -41,6 +43,8 @@ export const JOIN_POINTS: Table = {
   'import-path': importPathJoinPoint,
   'package-filter': packageFilterJoinPoint,
   'test-main': testMainJoinPoint,
+  'file-predicate': filePredicateJoinPoint,
+  'module-version': moduleVersionJoinPoint,
   'all-of': allOfJoinPoint,
   'one-of': oneOfJoinPoint,
   'not': notJoinPoint,

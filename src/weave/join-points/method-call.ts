@@ -1,6 +1,7 @@
 // `method-call: {receiver, name, match}`: `x.Name(...)` where x has the receiver type. From the
 // syntax alone the receiver's type is known when x is declared in sight with an explicit type: a
-// parameter or method receiver, `var x T`, or `x := T{...}` / `x := &T{...}`. Otherwise the type
+// parameter or method receiver, `var x T`, or `x := T{...}` / `x := &T{...}` / `var x = &T{...}`,
+// package-level ones included whatever their order. Otherwise the type
 // oracle is asked for the type of x (type-facts.ts); without an answer the call is Undecided
 // (src/weave/undecided.ts), except in a package that neither is nor imports the receiver type's
 // package: there it is skipped quietly. That is the rule's "impossible" case as weft draws it:
@@ -66,8 +67,10 @@ function declaredType(name: string, use: SyntaxNode, ctx: MatchContext): KnownTy
       }
     }
     if (n.type === 'statement_list' || n.type === 'source_file') {
+      // Package-level declarations are in scope before and after the use (`var resp, err = client.Do(req)`).
+      const packageScope = n.type === 'source_file';
       for (const s of n.children) {
-        if (s === prev || s.start >= prev.start) break;
+        if (!packageScope && (s === prev || s.start >= prev.start)) break;
         if (s.type === 'short_var_declaration') {
           const left = childByField(s, 'left');
           const right = childByField(s, 'right');
@@ -82,9 +85,15 @@ function declaredType(name: string, use: SyntaxNode, ctx: MatchContext): KnownTy
         if (s.type === 'var_declaration') {
           const specs = s.children.flatMap((c) => (c.type === 'var_spec_list' ? c.children : [c])).filter((c) => c.type === 'var_spec');
           for (const spec of specs) {
-            if (!childrenByField(spec, 'name').some((c) => file.slice(c) === name)) continue;
+            const names = childrenByField(spec, 'name');
+            const i = names.findIndex((c) => file.slice(c) === name);
+            if (i < 0) continue;
             const t = childByField(spec, 'type');
-            return (t && typeNodeInfo(t, ctx)) ?? 'unknown';
+            if (t) return typeNodeInfo(t, ctx) ?? 'unknown';
+            const value = childByField(spec, 'value');
+            const values = value ? namedChildren(value) : [];
+            const v = values.length === names.length ? values[i] : undefined;
+            return (v && exprTypeInfo(v, ctx)) ?? 'unknown';
           }
         }
       }

@@ -15,6 +15,8 @@ export interface PackageInfo {
   toolexecImportPath: string;
   /** The module path of the main module ('' when unknown), for package-filter roots. */
   modulePath?: string;
+  /** The version of the module the package comes from, when its files are in the module cache ('' otherwise). */
+  moduleVersion?: string;
   /**
    * Import paths the package imports (the compile's importcfg), or null when unknown (`weft
    * weave`): a type from a package outside these and the package itself cannot be named.

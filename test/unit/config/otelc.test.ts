@@ -46,7 +46,7 @@ describe('otelc rule files', () => {
     assert.deepEqual(directive!.joinPoint, {
       kind: 'all-of',
       of: [
-        { kind: 'import-path', path: 'main' },
+        { kind: 'package-name', name: 'main' },
         { kind: 'function-body', function: { kind: 'all-of', of: [{ kind: 'directive', name: 'otelc:span' }, { kind: 'function', options: [] }] } },
       ],
     });
@@ -84,7 +84,6 @@ describe('otelc rule files', () => {
       '    file: {has_func: init}',
       '  do:',
       '    - inject_hooks: {before: B, path: example.com/h}',
-      '    - add_file: {file: a.go, path: example.com/h}',
       'calls:',
       '  target: example.com/y',
       '  where: {function_call: example.com/z.Call}',
@@ -96,14 +95,48 @@ describe('otelc rule files', () => {
       '  where: {func: F, param: Unknown, result: "*http.Request", recv: "mystery.T"}',
       '  do: {inject_code: {raw: x}}',
     ].join('\n') + '\n', [
-      { line: 3, path: 'hooks.version', message: /version ranges are not supported/ },
-      { line: 6, path: 'hooks.where.file', message: /`where\.file` predicates are not supported/ },
       { line: 8, path: 'hooks.do[0].inject_hooks', message: /`inject_hooks` is not supported by weft yet/ },
-      { line: 9, path: 'hooks.do[1].add_file', message: /`add_file` is not supported/ },
-      { line: 14, path: 'calls.do[0].wrap_call.append_args', message: /needs `variadic_type`/ },
-      { line: 15, path: 'calls.do[1].inject_cod', message: /unknown otelc modifier `inject_cod` — did you mean `inject_code`\?/ },
-      { line: 18, path: 'types.where.param', message: /cannot tell which package `Unknown` belongs to/ },
-      { line: 18, path: 'types.where.recv', message: /unknown package `mystery`/ },
+      { line: 13, path: 'calls.do[0].wrap_call.append_args', message: /needs `variadic_type`/ },
+      { line: 14, path: 'calls.do[1].inject_cod', message: /unknown otelc modifier `inject_cod` — did you mean `inject_code`\?/ },
+      { line: 17, path: 'types.where.param', message: /cannot tell which package `Unknown` belongs to/ },
+      { line: 17, path: 'types.where.recv', message: /unknown package `mystery`/ },
+    ]);
+  });
+
+  it('checks version ranges, where.file shapes and add_file entries, with lines', async () => {
+    await expectProblems([
+      'a:',
+      '  target: example.com/x',
+      '  version: 1.0,v2',
+      '  where: {func: F}',
+      '  do: [{inject_code: {raw: x}}]',
+      'b:',
+      '  target: example.com/x',
+      '  where:',
+      '    func: F',
+      '    file: {all-of: [{has_func: init}], has_struct: S}',
+      '  do: [{inject_code: {raw: x}}]',
+      'c:',
+      '  target: example.com/x',
+      '  where:',
+      '    func: F',
+      '    file: {has_struct: S, has_package: p}',
+      '  do: [{inject_code: {raw: x}}]',
+      'd:',
+      '  target: example.com/x',
+      '  where:',
+      '    func: F',
+      '    file: {has_directive: "x:y"}',
+      '  do: [{inject_code: {raw: x}}]',
+      'e:',
+      '  target: example.com/x',
+      '  do: [{add_file: {file: sub/a.go, path: example.com/h}}]',
+    ].join('\n') + '\n', [
+      { line: 3, path: 'a.version', message: /invalid version range "1\.0,v2"/ },
+      { line: 10, path: 'b.where.file', message: /`all-of` owns its node: it cannot sit beside `has_struct`/ },
+      { line: 16, path: 'c.where.file', message: /one predicate per `where\.file` node \(found has_struct, has_package\)/ },
+      { line: 22, path: 'd.where.file.has_directive', message: /`has_directive` is not supported/ },
+      { line: 26, path: 'e.do[0].add_file.file', message: /must be the name of a \.go file/ },
     ]);
   });
 });

@@ -2,9 +2,9 @@
 package main
 
 import (
-	/*line <generated>:1:1*/_ /*line input.go:4:2*/"errors"
-	/*line <generated>:1:1*/_/*line input.go:5:4*/ "log"
-	/*line <generated>:1:1*/_ /*line input.go:6:2*/"strconv"
+	/*line input.go:4:10*/
+	/*line input.go:5:10*/
+	/*line input.go:6:11*/
 	"strings"
 )
 /*line <generated>:1:1*/import __weft_fmt "fmt"

@@ -30,9 +30,17 @@ defer func() { println("error:", __weft_result_0 != nil) }()
 }
 /*line input.go:14:40*/ return nil }
 
-func noError(ctx context.Context) int { return 0 }
+func noError(ctx context.Context) int {
+/*line <generated>:1:1*/{
+println("no error result")
+}
+/*line input.go:16:40*/ return 0 }
 
-func noContext() error { return nil }
+func noContext() /*line <generated>:1:1*/(__weft_result_0 /*line input.go:18:18*/error/*line <generated>:1:1*/)/*line input.go:18:23*/ {
+/*line <generated>:1:1*/{
+defer func() { println("error:", __weft_result_0 != nil) }()
+}
+/*line input.go:18:25*/ return nil }
 
 func main() {
 	ctx := context.Background()

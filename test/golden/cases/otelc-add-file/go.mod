@@ -1,0 +1,3 @@
+module example.com/addfile-rules
+
+go 1.22

@@ -1,0 +1,2 @@
+// Package helpers holds files otelc rules add to other packages.
+package helpers

@@ -1,0 +1,4 @@
+package main
+
+//otelc:span
+func testHelper() {}
