@@ -28,6 +28,7 @@ export type WeftErrorCode =
   | 'E_PLAN' // a planned build met a package its plan did not cover (stale plan, foreign mark)
   | 'E_DAEMON' // a module's warm daemon cannot start, listen or answer (builds fall back to in-process)
   | 'E_DAEMON_STOPPED' // the daemon serving a build was stopped without waiting for it (weft daemon stop --now)
+  | 'E_PIN' // weft pin / unpin refused (an upgrade not accepted, an untidy or vendored module) or go failed
   | 'E_INTERNAL'; // a bug in weft
 
 export interface WeftErrorLocation {

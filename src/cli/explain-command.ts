@@ -27,7 +27,9 @@ export async function runExplainCommand(input: ExplainCommandInput): Promise<num
     const r = relative(input.cwd, f);
     return r.startsWith('..') ? f : r;
   };
-  const lines: string[] = [`configuration: ${describeConfigOrigin(config) ?? 'none (no aspects)'}; ${config.aspects.length} aspects`];
+  const off = (config.config.integrations ?? []).reduce((k, i) => k + (i.on ? (i.aspectsOff ?? []).length : i.aspects.length), 0);
+  const switched = off > 0 ? ` (${off} more switched off by weft.yml's integrations: weft explain --config lists them)` : '';
+  const lines: string[] = [`configuration: ${describeConfigOrigin(config) ?? 'none (no aspects)'}; ${config.aspects.length} aspects${switched}`];
   for (const p of packages) {
     const e = p.explanation;
     lines.push('', `package ${e.importPath}: ${p.woven.aspects.length > 0 ? `woven by ${p.woven.aspects.join(', ')}` : 'not woven'}`);

@@ -1,7 +1,8 @@
 // `weft explain --config`: which configuration files a build in this directory loads, from
 // where, in what order, and how many aspects each gives; the same discovery as `weft go`
-// (weft.yml, then the main module's orchestrion.tool.go packages; --config / WEFT_CONFIG alone).
-import type { ConfigSource, ResolvedConfig } from '../config/index.js';
+// (weft.yml, then the main module's orchestrion.tool.go packages; --config / WEFT_CONFIG alone),
+// then every integration with on or off and why (weft.yml's `integrations` switches).
+import type { ConfigSource, ResolvedConfig, ResolvedIntegration } from '../config/index.js';
 import { readGoCommand } from '../toolexec/go-command-line.js';
 import { discoverConfiguration, findGo, goFactsOf, loadBuildConfig } from '../weaving/prepare.js';
 import { extractBuildFlags } from '../toolexec/build-flags.js';
@@ -36,7 +37,9 @@ export function formatConfigExplanation(config: ResolvedConfig, facts: { discove
     return `${lines.join('\n')}\n`;
   }
   const n = config.aspects.length;
-  lines.push(`${sources.length} ${sources.length === 1 ? 'file' : 'files'} loaded, ${n} ${n === 1 ? 'aspect' : 'aspects'} in all (fingerprint ${config.fingerprint.slice(0, 16)})`);
+  const switchedOff = (config.integrations ?? []).reduce((k, i) => k + (i.on ? (i.aspectsOff ?? []).length : i.aspects.length), 0);
+  const count = switchedOff === 0 ? 'in all' : `on, ${switchedOff} switched off`;
+  lines.push(`${sources.length} ${sources.length === 1 ? 'file' : 'files'} loaded, ${n} ${n === 1 ? 'aspect' : 'aspects'} ${count} (fingerprint ${config.fingerprint.slice(0, 16)})`);
   if (facts.discovery !== null) lines.push(`user configuration: ${facts.discovery}`);
   if (facts.moduleRoot !== null) lines.push(`orchestrion configuration of the main module: ${facts.moduleRoot} (${facts.goListRuns === 0 ? 'packages found in the cache' : `${facts.goListRuns} go list ${facts.goListRuns === 1 ? 'run' : 'runs'}`})`);
   const width = String(sources.length).length;
@@ -45,5 +48,19 @@ export function formatConfigExplanation(config: ResolvedConfig, facts: { discove
     const what = s.kind === 'built-in' ? `${s.file} (weft's copy of orchestrion's built-in aspects)` : s.file;
     lines.push(`${String(i + 1).padStart(width)}. ${'  '.repeat(s.depth)}${what}: ${count}${s.via !== '' ? ` — ${s.via}` : ''}`);
   });
+  lines.push(...formatIntegrations(config.integrations ?? []));
   return `${lines.join('\n')}\n`;
+}
+
+/** One line per integration (on/off and why), and one per aspect switched off inside an integration left on. */
+export function formatIntegrations(integrations: readonly ResolvedIntegration[]): string[] {
+  if (integrations.length === 0) return [];
+  const off = integrations.filter((i) => !i.on).length;
+  const lines = [`integrations: ${integrations.length}, ${off} off`];
+  for (const i of integrations) {
+    const n = i.aspects.length;
+    lines.push(`  ${i.on ? 'on ' : 'off'} ${i.name} (${n} ${n === 1 ? 'aspect' : 'aspects'}): ${i.reason}`);
+    for (const a of i.aspectsOff ?? []) lines.push(`        aspect ${a.id} off: ${a.reason}`);
+  }
+  return lines;
 }

@@ -1,10 +1,11 @@
 // src/cli: weft's command line — `go` (through the daemon, or in this process with its progress
 // line), `daemon`, `toolexec`, `toolexec-path`, `server`, `weave`, `explain`, `diff`, `doctor`,
-// `prepare`, `version`, `cache` (program.ts registers them; the larger ones have a file each) —
+// `prepare`, `version`, `cache`, `pin`, `unpin` (program.ts registers them; the larger ones have a file each) —
 // parsing flags with commander and handing each command to the room that does it (src/build
-// for `go`, src/daemon, src/jobserver, src/diagnostics, src/install, src/weave for `weave`).
+// for `go`, src/daemon, src/jobserver, src/diagnostics, src/install, src/weave for `weave`,
+// src/pin for `pin` and `unpin`).
 // Owns exit codes and output. Contains no build logic. Nothing imports src/cli.
-// rooms: build cache config daemon diagnostics errors install jobserver log owned-temp protocol toolexec weave weaving
+// rooms: build cache config daemon diagnostics errors install jobserver log owned-temp pin protocol toolexec weave weaving
 import { describeTopLevelError, EXIT_USAGE } from '../errors.js';
 import type { ProgramIO } from './program-io.js';
 

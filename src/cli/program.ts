@@ -170,6 +170,27 @@ export function buildProgram(io: ProgramIO, result: { code: number }): Command {
     });
 
   program
+    .command('pin')
+    .description('make this module ready for a bundle of aspects: the tool file (orchestrion.tool.go), go.mod requirements, the `tool` directive from go 1.24; no argument: weft\'s OpenTelemetry pack, copied to .weft/otel')
+    .argument('[bundles...]', 'import paths of bundles, each optionally @version (e.g. github.com/DataDog/dd-trace-go/orchestrion/all/v2@v2.6.0)')
+    .option('--accept-upgrades', 'accept raising go.mod\'s go line or upgrading requirements it already has (pin stops and lists them otherwise)')
+    .action(async (bundles: string[], o: { acceptUpgrades?: boolean }) => {
+      const { pinBundles, locatePack } = await import('../pin/index.js');
+      result.code = await pinBundles({
+        bundles, acceptUpgrades: o.acceptUpgrades === true, cwd: io.cwd, env: io.env, go: findGo(io.env), pack: () => locatePack(io.env), out: (l) => io.stdout(`${l}\n`),
+      });
+    });
+
+  program
+    .command('unpin')
+    .description('take out exactly what `weft pin` put in (go.mod, go.sum and the tool file as before); no argument: the OpenTelemetry pack')
+    .argument('[bundles...]', 'import paths given to weft pin')
+    .action(async (bundles: string[]) => {
+      const { unpinBundles, locatePack } = await import('../pin/index.js');
+      result.code = await unpinBundles({ bundles, cwd: io.cwd, env: io.env, go: findGo(io.env), pack: () => locatePack(io.env), out: (l) => io.stdout(`${l}\n`) });
+    });
+
+  program
     .command('version')
     .description('print the versions of weft, node and go, and the configuration\'s fingerprint')
     .option('--json', 'one JSON object')

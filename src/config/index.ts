@@ -33,6 +33,7 @@ export async function loadConfig(file: string, locate: PackageLocator | null = n
   return loadConfigFile(file, locate, opts);
 }
 
+export { OTEL_PACK_MODULE, pinCommandFor } from './pack.js';
 export {
   BUILTIN_ASPECTS_FILE, ORCHESTRION_PACKAGE, PACKAGE_CONFIG_NAME, TESTED_VERSIONS, TOOL_FILE_NAME, loadConfigSet,
 } from './loader.js';

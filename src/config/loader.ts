@@ -14,10 +14,11 @@
 // `github.com/DataDog/orchestrion` itself stands for the built-in aspects (aspects/).
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { WeftError } from '../errors.js';
 import type { AdviceSpec, ConfigSource, LocatedPackage, PackageLocator, ResolvedAspect, ResolvedConfig, SourceLocation, TemplateSpec } from './types.js';
+import { applySwitches, type SwitchEntry, type SwitchList, type SwitchLists } from './integrations.js';
 import type { Problem } from './problems.js';
 import { problemsError } from './problems.js';
 import type { ParseContext } from './yaml-access.js';
@@ -32,6 +33,9 @@ import { OTELC_TOOL_FILE_NAMES } from './find-config.js';
 import { parseToolFile, type ToolFileImport } from './tool-file.js';
 
 const TOP_KEYS = ['meta', 'extends', 'aspects'];
+/** Only the user's configuration file (weft.yml, --config) may switch integrations. */
+const ROOT_KEYS = [...TOP_KEYS, 'integrations'];
+const SWITCH_KEYS: readonly SwitchList[] = ['enable', 'disable'];
 const META_KEYS = ['name', 'description', 'icon', 'caveats'];
 const ASPECT_KEYS = ['id', 'join-point', 'advice', 'tracer-internal'];
 
@@ -60,6 +64,13 @@ interface LoadState {
   readonly pinned: Set<string>;
   /** Paths looked for and not found: creating one would change the configuration. */
   readonly absent: Set<string>;
+  /** The user's configuration file, the only one whose `integrations` switches count. */
+  readonly rootFile: string | null;
+  /** The Go package being loaded (aspects of its files belong to that integration), or null. */
+  pkg: string | null;
+  /** Each aspect's integration: a package's import path, else its file. */
+  readonly origin: Map<ResolvedAspect, string>;
+  switches: SwitchLists | null;
 }
 
 function osReason(err: unknown): string {
@@ -187,16 +198,24 @@ async function readAspectFile(file: string, stack: readonly string[], from: Sour
   }
   const top = readMapping(ctx, root, '', 'a mapping with `meta`, and `aspects` and/or `extends`');
   if (!top) return [];
+  const integration = state.pkg ?? file;
   if (isOtelcFileName(file) || looksLikeOtelc(ctx, top)) {
     const rules = parseOtelcRules(ctx, top);
     await completeAddFiles(file, rules.addFiles, state);
     source.aspects = rules.aspects.length;
+    for (const r of rules.aspects) state.origin.set(r, integration);
     return rules.aspects;
   }
-  checkKeys(ctx, top, '', TOP_KEYS, ['meta']);
-  if (!top.entries.has('aspects') && !top.entries.has('extends')) {
+  const isRoot = file === state.rootFile;
+  const switches = top.entries.get('integrations');
+  const switchesOnly = isRoot && switches !== undefined && !top.entries.has('aspects') && !top.entries.has('extends');
+  // A weft.yml that only switches integrations of pinned bundles needs no meta.
+  checkKeys(ctx, top, '', ROOT_KEYS, switchesOnly ? [] : ['meta']);
+  if (switches !== undefined && !isRoot) report(ctx, switches.key, 'integrations', `\`integrations\` switches are read from the configuration file only (${state.rootFile ?? 'weft.yml'}); move them there`);
+  if (!top.entries.has('aspects') && !top.entries.has('extends') && !switchesOnly) {
     report(ctx, root, '', 'the file has neither `aspects` nor `extends`; add at least one of them');
   }
+  if (switches !== undefined && isRoot) state.switches = readSwitches(ctx, switches.value);
   const meta = top.entries.get('meta');
   if (meta) readMeta(ctx, meta.value);
 
@@ -251,7 +270,10 @@ async function readAspectFile(file: string, stack: readonly string[], from: Sour
     if (items !== null && items.length === 0) report(ctx, asp.value, 'aspects', '`aspects` is empty; add an aspect or remove the key');
     for (const [i, item] of (items ?? []).entries()) {
       const a = readAspect(ctx, item, childPath('aspects', i));
-      if (a) out.push(a);
+      if (a) {
+        out.push(a);
+        state.origin.set(a, integration);
+      }
     }
     source.aspects = out.length - fromExtends;
   }
@@ -348,7 +370,11 @@ async function loadPackageDir(
   }
   const out: ResolvedAspect[] = [];
   const previousVia = state.via;
-  if (importPath !== null) state.via = via;
+  const previousPkg = state.pkg;
+  if (importPath !== null) {
+    state.via = via;
+    state.pkg = importPath;
+  }
   try {
     if (hasTool && !state.seen.has(toolFile)) out.push(...(await loadToolFile(toolFile, importPath, state, via)));
     if (hasYml && !state.seen.has(ymlFile)) out.push(...(await loadFile(ymlFile, [], from, state, via, importPath)));
@@ -356,6 +382,7 @@ async function loadPackageDir(
     for (const f of rules) if (!state.seen.has(f)) out.push(...(await loadFile(f, [], from, state, via, importPath)));
   } finally {
     state.via = previousVia;
+    state.pkg = previousPkg;
   }
   return out;
 }
@@ -422,11 +449,14 @@ async function loadImports(
     if (imp.path === ORCHESTRION_PACKAGE) {
       if (state.seen.has(BUILTIN_ASPECTS_FILE)) continue;
       const previousVia = state.via;
+      const previousPkg = state.pkg;
       state.via = via;
+      state.pkg = ORCHESTRION_PACKAGE;
       try {
         out.push(...(await loadFile(BUILTIN_ASPECTS_FILE, [], from, state, via, ORCHESTRION_PACKAGE)));
       } finally {
         state.via = previousVia;
+        state.pkg = previousPkg;
       }
       continue;
     }
@@ -516,16 +546,25 @@ export interface LoadConfigSetOptions {
  * as one configuration. Throws E_CONFIG_READ or E_CONFIG_INVALID, never a partial load.
  */
 export async function loadConfigSet(opts: LoadConfigSetOptions): Promise<ResolvedConfig> {
-  const state: LoadState = { problems: [], files: [], seen: new Set(), sources: [], locate: opts.locate ?? null, via: null, depth: 0, pinned: new Set(), absent: new Set() };
-  const aspects: ResolvedAspect[] = [];
   const root = opts.file !== null ? resolve(opts.file) : null;
-  if (root !== null) aspects.push(...(await loadFile(root, [], null, state, opts.fileVia ?? 'configuration file')));
+  const state: LoadState = {
+    problems: [], files: [], seen: new Set(), sources: [], locate: opts.locate ?? null, via: null, depth: 0, pinned: new Set(), absent: new Set(),
+    rootFile: root, pkg: null, origin: new Map(), switches: null,
+  };
+  const loaded: ResolvedAspect[] = [];
+  if (root !== null) loaded.push(...(await loadFile(root, [], null, state, opts.fileVia ?? 'configuration file')));
   if (opts.moduleRoot !== null) {
     const dir = resolve(opts.moduleRoot);
-    aspects.push(...(await loadPackageDir(dir, null, null, state, 'main module', null)));
+    loaded.push(...(await loadPackageDir(dir, null, null, state, 'main module', null)));
   }
-  checkDuplicateIds(aspects, state.problems, state.pinned);
-  if (opts.checkTemplate !== undefined) checkTemplates(aspects, opts.checkTemplate, state.problems);
+  checkDuplicateIds(loaded, state.problems, state.pinned);
+  if (opts.checkTemplate !== undefined) checkTemplates(loaded, opts.checkTemplate, state.problems);
+  const base = root !== null ? dirname(root) : resolve(opts.moduleRoot ?? '.');
+  const sourced = loaded.map((aspect) => {
+    const origin = state.origin.get(aspect) ?? aspect.location.file;
+    return { aspect, integration: isAbsolute(origin) ? integrationFileName(base, origin) : origin };
+  });
+  const switched = applySwitches(sourced, state.switches ?? { enable: null, disable: [] }, state.problems);
   if (state.problems.length > 0) {
     const pinned = state.problems.some((p) => p.via !== undefined);
     throw problemsError(root ?? join(resolve(opts.moduleRoot ?? '.'), TOOL_FILE_NAME), state.problems, pinned
@@ -536,10 +575,46 @@ export async function loadConfigSet(opts: LoadConfigSetOptions): Promise<Resolve
     files: state.files,
     sources: state.sources,
     absent: [...state.absent].sort(),
-    aspects,
-    injectedPackages: collectInjectedPackages(aspects),
-    fingerprint: fingerprintAspects(aspects),
+    aspects: switched.aspects,
+    integrations: switched.integrations,
+    injectedPackages: collectInjectedPackages(switched.aspects),
+    fingerprint: fingerprintAspects(switched.aspects),
   };
+}
+
+/** A YAML file as an integration: its path relative to the configuration's directory when under it. */
+function integrationFileName(base: string, file: string): string {
+  const rel = relative(base, file);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? file : rel.split(sep).join('/');
+}
+
+/** `integrations: {enable: [names], disable: [names]}` of the user's configuration file. */
+function readSwitches(ctx: ParseContext, node: unknown): SwitchLists | null {
+  const view = readMapping(ctx, node, 'integrations', 'a mapping with `disable` and/or `enable` (lists of integration names or aspect ids)');
+  if (!view) return null;
+  if (!checkKeys(ctx, view, 'integrations', SWITCH_KEYS)) return null;
+  const lists: { enable: SwitchEntry[] | null; disable: SwitchEntry[] } = { enable: null, disable: [] };
+  for (const list of SWITCH_KEYS) {
+    const e = view.entries.get(list);
+    if (e === undefined) continue;
+    const path = childPath('integrations', list);
+    const items = readSequence(ctx, e.value, path, 'a list of integration names or aspect ids');
+    if (items === null) continue;
+    if (items.length === 0) {
+      report(ctx, e.value, path, list === 'enable' ? '`enable` is empty, which would switch everything off; list what to keep, or remove the key' : '`disable` is empty; list what to switch off, or remove the key');
+      continue;
+    }
+    const entries: SwitchEntry[] = [];
+    items.forEach((item, i) => {
+      const p = childPath(path, i);
+      const name = readString(ctx, item, p, { what: 'an integration name (e.g. `contrib/net/http`) or an aspect id' });
+      if (name !== null) entries.push({ name: name.trim(), list, file: ctx.file, line: locationOf(ctx, item, p).line, path: p });
+    });
+    if (list === 'enable') lists.enable = entries;
+    else lists.disable = entries;
+  }
+  if (view.entries.size === 0) report(ctx, node, 'integrations', '`integrations` is empty; give it `disable: [names]` and/or `enable: [names]`, or remove it');
+  return lists;
 }
 
 /** Loads and validates `file` and everything it extends. Throws E_CONFIG_READ or E_CONFIG_INVALID. */

@@ -168,6 +168,20 @@ export interface ConfigSource {
   aspects: number;
 }
 
+/** One integration (the package or file aspects came from) and whether the build-time switches leave it on. */
+export interface ResolvedIntegration {
+  /** The package's import path, or the YAML file's path (relative to the configuration's directory when under it). */
+  readonly name: string;
+  /** Its aspect ids, in load order, unique. */
+  readonly aspects: readonly string[];
+  /** False when every aspect of it is switched off. */
+  readonly on: boolean;
+  /** Why: `on by default`, `disabled by integrations.disable[0] at /m/weft.yml:4`, ... */
+  readonly reason: string;
+  /** Aspects switched off by id while the integration stays on. */
+  readonly aspectsOff?: readonly { readonly id: string; readonly reason: string }[];
+}
+
 export interface ResolvedConfig {
   /** Every configuration file read (YAML and tool files, in load order), absolute paths. */
   readonly files: readonly string[];
@@ -178,7 +192,10 @@ export interface ResolvedConfig {
    * with `files`, everything whose content or existence decided this configuration.
    */
   readonly absent?: readonly string[];
+  /** The aspects switched on (all of them unless weft.yml's `integrations` switches some off). */
   readonly aspects: readonly ResolvedAspect[];
+  /** Every integration loaded, on or off, in load order; absent on configurations built by hand. */
+  readonly integrations?: readonly ResolvedIntegration[];
   /** Import paths any advice may add (template imports, links, blank imports, replace-function targets, packages named by add-struct-field types), sorted, unique. */
   readonly injectedPackages: readonly string[];
   /**

@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { formatErrorData } from '../errors.js';
+import { pinCommandFor } from '../config/pack.js';
 import { runGoList } from '../resolve/index.js';
 import { readGoCommand } from '../toolexec/go-command-line.js';
 import { describeConfigOrigin, readInstallationFacts, type InstallationFacts } from './about.js';
@@ -127,7 +128,7 @@ const checkRuntimes: DoctorCheck = async ({ env, dir, facts }) => {
   const out: Finding[] = [];
   for (const p of listed.packages.filter((x) => x.DepOnly !== true)) {
     if (p.Error !== undefined) {
-      out.push({ status: 'problem', subject: 'runtime', message: `${p.ImportPath}, injected by the aspects, is not available to this module: ${p.Error.Err.split('\n')[0]}`, fix: `go get ${p.ImportPath} (and keep it required with a //go:build tools file that imports it)` });
+      out.push({ status: 'problem', subject: 'runtime', message: `${p.ImportPath}, injected by the aspects, is not available to this module: ${p.Error.Err.split('\n')[0]}`, fix: `${pinCommandFor(p.ImportPath)} (it requires the module and keeps it with orchestrion.tool.go)` });
     } else {
       const m = p.Module;
       out.push({ status: 'ok', subject: 'runtime', message: `${p.ImportPath}${p.Standard === true ? ' (std)' : m !== undefined ? ` (${m.Path}${m.Version !== undefined ? `@${m.Version}` : ''}${m.Replace !== undefined ? ` => ${m.Replace.Path}${m.Replace.Version !== undefined ? `@${m.Replace.Version}` : ''}` : ''})` : ''}` });

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WeftError } from '../errors.js';
+import { pinCommandFor } from '../config/pack.js';
 import { packageFiles, runGoList, type GoListOptions, type GoListResult, type ListedPackage } from './go-list.js';
 
 export interface ResolverOptions {
@@ -150,7 +151,9 @@ export class Resolver {
       ...(aspects[0] !== undefined ? { aspect: aspects[0] } : {}),
       hint: std
         ? `check the import path in the aspect's imports/links; ${pkg} is not a standard-library package of this Go version`
-        : `add its module to the main module: \`go get ${pkg}\` (and keep it required with a //go:build tools file importing it), or add a replace directive pointing at a local copy`,
+        : pinCommandFor(pkg) === 'weft pin'
+          ? 'run `weft pin` in the main module: it copies weft\'s OpenTelemetry pack into .weft/otel and requires it through a relative replace'
+          : `run \`${pinCommandFor(pkg)}\` in the main module (it requires the package's module and keeps it with orchestrion.tool.go), or add a replace directive pointing at a local copy`,
     });
   }
 

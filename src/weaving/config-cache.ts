@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname, join } from 'node:path';
 import type { ResolvedConfig } from '../config/index.js';
 
-const FORMAT = 'weft-resolved-config/1';
+const FORMAT = 'weft-resolved-config/2';
 
 interface Entry {
   format: string;

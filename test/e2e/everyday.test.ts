@@ -142,7 +142,7 @@ describe('everyday commands', { skip: !hasGo && 'go is not installed' }, () => {
       const r = await runWeft(['--config', cfg, 'doctor'], { cwd: mod, env: { ...env, GOFLAGS: '-toolexec=/usr/bin/env', WEFT_CACHE: join(notADir, 'cache') } });
       assert.equal(r.code, 1, r.stdout + r.stderr);
       assert.match(r.stdout, /^PROBLEM runtime +example\.com\/not\/required, injected by the aspects, is not available/m);
-      assert.match(r.stdout, /fix: go get example\.com\/not\/required/);
+      assert.match(r.stdout, /fix: weft pin example\.com\/not\/required/);
       assert.match(r.stdout, /^PROBLEM GOFLAGS +-toolexec=\/usr\/bin\/env is set/m);
       assert.match(r.stdout, /^PROBLEM weft cache +.*file is not a directory$/m);
       assert.match(r.stdout, /fix: set WEFT_CACHE to a writable directory/);

@@ -213,7 +213,7 @@ for (const mode of BUILD_MODES) describe(`injected dependencies (weft go, real g
       assert.notEqual(r.code, 0);
       assert.match(r.stderr, /example\.com\/rt/);
       assert.match(r.stderr, /aspect "(record-greet|report-at-exit)"/);
-      assert.match(r.stderr, /go get example\.com\/rt/);
+      assert.match(r.stderr, /run `weft pin example\.com\/rt`/);
       assert.equal(existsSync(exe), false, 'nothing half-written');
     } finally {
       rmSync(m, { recursive: true, force: true });

@@ -35,7 +35,27 @@ describe('weft explain --config', () => {
     assert.equal(lines[3], `1. ${join(app, 'weft.yml')}: 1 aspect — weft.yml`);
     assert.equal(lines[4], `2. ${join(app, 'orchestrion.tool.go')}: imports — main module`);
     assert.match(lines[5]!, /^3\. {3}.*aspects\/orchestrion-builtin\.yml \(weft's copy of orchestrion's built-in aspects\): 2 aspects — package github\.com\/DataDog\/orchestrion, imported at .*orchestrion\.tool\.go:5$/);
-    assert.equal(lines.length, 6);
+    assert.deepEqual(lines.slice(6), [
+      'integrations: 2, 0 off',
+      '  on  weft.yml (1 aspect): on by default',
+      '  on  github.com/DataDog/orchestrion (2 aspects): on by default',
+    ]);
+  });
+
+  it('lists each integration on or off with the weft.yml line that switched it', async () => {
+    const app = join(root, 'switched');
+    mkdirSync(app, { recursive: true });
+    writeFileSync(join(app, 'go.mod'), 'module example.com/app\n\ngo 1.22\n');
+    writeFileSync(join(app, 'weft.yml'), 'integrations:\n  disable: [github.com/DataDog/orchestrion]\n');
+    writeFileSync(join(app, 'orchestrion.tool.go'), '//go:build tools\n\npackage tools\n\nimport _ "github.com/DataDog/orchestrion"\n');
+    const r = await explain(app);
+    assert.equal(r.code, 0, r.err);
+    const lines = r.out.trimEnd().split('\n');
+    assert.match(lines[0]!, /^3 files loaded, 0 aspects on, 2 switched off \(fingerprint [0-9a-f]{16}\)$/);
+    assert.deepEqual(lines.slice(-2), [
+      'integrations: 1, 1 off',
+      `  off github.com/DataDog/orchestrion (2 aspects): disabled by integrations.disable[0] at ${join(app, 'weft.yml')}:2`,
+    ]);
   });
 
   it('says when there is nothing to load, and needs --config', async () => {

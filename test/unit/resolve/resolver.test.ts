@@ -154,11 +154,22 @@ test('a missing package is E_RESOLVE naming the aspect and telling to go get it'
     assert.equal(e.code, 'E_RESOLVE');
     assert.equal(e.aspect, 'trace-http');
     assert.match(e.message, /example\.com\/nope.*no required module/);
-    assert.match(e.hint ?? '', /go get example\.com\/nope/);
+    assert.match(e.hint ?? '', /run `weft pin example\.com\/nope`/);
     return true;
   });
   // the other injected package still resolves
   assert.ok((await r.archives(['example.com/rt'], 'example.com/app')).has('example.com/rt'));
+});
+
+test('a missing package of weft\'s OpenTelemetry pack says to run `weft pin` with no argument', async () => {
+  const pkg = 'github.com/weft-dev/weft/packs/otel';
+  const g = fakeGoList(graph, { missing: [pkg] });
+  const r = resolver(g, [pkg]);
+  await assert.rejects(r.archives([pkg], 'example.com/app'), (e: unknown) => {
+    assert.ok(e instanceof WeftError && e.code === 'E_RESOLVE');
+    assert.match(e.hint ?? '', /^run `weft pin` in the main module: it copies weft's OpenTelemetry pack/);
+    return true;
+  });
 });
 
 test('a listing that go refuses as a whole (updates to go.mod needed) is split until only the guilty packages carry the error', async () => {
