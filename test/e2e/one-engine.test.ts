@@ -96,10 +96,6 @@ aspects:
 
 const WOVEN_LINES = ['println("reader", r != nil)', 'println("writer result")', 'println("stringer final")', 'println("context argument")'];
 
-function stripLineDirectives(text: string): string {
-  return text.split('\n').filter((l) => !l.startsWith('//line ') && !/^\s*\/\*line .*\*\/$/.test(l)).join('\n');
-}
-
 /** The woven main.go a compile of the build received: go -work keeps $WORK, weft writes it there. */
 function buildWoven(stderr: string): string {
   const work = /^WORK=(.+)$/m.exec(stderr)?.[1];
@@ -155,10 +151,10 @@ describe('weave, diff and explain decide typed join points as a build does (real
     const r = await runWeft(['diff', '--color=never', '.'], { cwd: mod, env });
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /warning|needs type information/);
-    const added = r.stdout.split('\n').filter((l) => l.startsWith('+') && !l.startsWith('+++')).map((l) => l.slice(1).trim());
-    const expected = stripLineDirectives(built).split('\n').filter((l) => !MAIN.split('\n').includes(l)).map((l) => l.trim()).filter((l) => l !== '');
-    assert.deepEqual(added.filter((l) => l !== ''), expected);
-    for (const l of WOVEN_LINES) assert.ok(added.includes(l), `${l} in the diff:\n${r.stdout}`);
+    // The diff of the original against the build's woven file, as weft diff prints it.
+    const { stripLineDirectives, unifiedDiff } = await import('../../src/weave/index.js');
+    assert.equal(r.stdout, unifiedDiff(MAIN, stripLineDirectives(built), { from: 'a/main.go', to: 'b/main.go' }).text);
+    for (const l of WOVEN_LINES) assert.ok(r.stdout.includes(`+${l}`) || r.stdout.includes(l), `${l} in the diff:\n${r.stdout}`);
   });
 
   it('weft explain reports every typed aspect woven', async () => {
@@ -172,12 +168,12 @@ describe('weave, diff and explain decide typed join points as a build does (real
   it('a package that does not compile: diff says why the typed candidates stay unwoven', async () => {
     const broken = mkdtempSync(join(tmpdir(), 'weft-e2e-one-engine-broken-'));
     try {
-      writeFileSync(join(broken, 'go.mod'), 'module example.com/broken\n\ngo 1.22\n');
+      writeFileSync(join(broken, 'go.mod'), 'module example.com/typed\n\ngo 1.22\n');
       writeFileSync(join(broken, 'main.go'), MAIN.replace('return n + r.Len()', 'return n + r.Len() + undefinedName'));
       writeFileSync(join(broken, 'weft.yml'), ASPECTS);
       const r = await runWeft(['diff', '--color=never', '.'], { cwd: broken, env });
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stderr, /undefinedName/, `the type error is named:\n${r.stderr}`);
+      assert.match(r.stderr, /not woven: .*needs type information \(the type oracle could not answer: go\/types cannot check package main: .*main\.go:\d+:\d+: undefined: undefinedName\)/, `the type error is named:\n${r.stderr}`);
     } finally {
       rmSync(broken, { recursive: true, force: true });
     }
