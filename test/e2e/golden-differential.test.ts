@@ -2,7 +2,8 @@
 // of one module (example.com/golden/<case>), its aspects limited to that package, all in one
 // weft.yml; one `weft go build -work` weaves them all, and the woven files the compiles received
 // (kept in go's $WORK) must be, byte for byte, what `weft weave` writes for that package's files
-// (the command's own entry point, the CLI's typed weaver included). Cases left out are listed
+// (the command's own entry point, the CLI's typed weaver included). A case that another case's
+// advice imports is built a second time with only its own aspects (see below). Cases left out are listed
 // with their reason; a case whose package go cannot load (it imports what the module does not
 // have) is reported by go's own error.
 import assert from 'node:assert/strict';
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
+import { loadConfig } from '../../src/config/index.js';
 import { weaveCommand } from '../../src/weave/command.js';
 import { packageWeaver } from '../../src/weaving/package-types.js';
 import { silentLogger } from '../../src/log.js';
@@ -23,12 +25,16 @@ interface Case {
   name: string;
   importPath: string;
   inputs: string[];
+  aspects: unknown[];
+  /** The configuration it is built and woven with. */
+  config: string;
 }
 
 /** Cases that cannot be a package of a real build, and why. */
 function exclusion(dir: string, inputs: readonly string[]): string | null {
   if (existsSync(join(dir, 'expected.err'))) return 'the weave fails by design (expected.err)';
   if (existsSync(join(dir, 'case.json')) && (JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) as { compile?: boolean }).compile === false) return 'case.json: its output is not a complete package';
+  if (/^import "C"$/m.test(readFileSync(join(dir, 'input.go'), 'utf8'))) return 'cgo: a build weaves the file cgo generates (input.cgo1.go), weft weave the file as written';
   if (inputs.some((f) => f.startsWith('_'))) return 'a generated test main (_testmain.go): go ignores files named _*, only `go test` compiles one';
   return null;
 }
@@ -65,10 +71,18 @@ describe('golden inputs: weft weave and a real build weave them identically', { 
       mkdirSync(join(mod, name));
       for (const f of inputs) copyFileSync(join(dir, f), join(mod, name, f));
       const doc = parse(readFileSync(join(dir, 'aspects.yml'), 'utf8')) as { aspects: { id: string; 'join-point': unknown }[] };
-      for (const a of doc.aspects) aspects.push({ ...a, id: `${name}--${a.id}`, 'join-point': { 'all-of': [{ 'package-filter': importPath }, a['join-point']] } });
-      cases.push({ name, importPath, inputs });
+      const own = doc.aspects.map((a) => ({ ...a, id: `${name}--${a.id}`, 'join-point': { 'all-of': [{ 'package-filter': importPath }, a['join-point']] } }));
+      aspects.push(...own);
+      cases.push({ name, importPath, inputs, aspects: own, config: join(mod, 'weft.yml') });
     }
-    writeFileSync(join(mod, 'weft.yml'), stringify({ meta: { name: 'golden', description: 'every golden case, limited to its package' }, aspects }));
+    const write = (file: string, list: unknown[]): void => writeFileSync(file, stringify({ meta: { name: 'golden', description: 'golden cases, each limited to its package' }, aspects: list }));
+    write(join(mod, 'weft.yml'), aspects);
+    // A case another case's advice imports is compiled by the injection's own `go list -export`
+    // (another $WORK) under the whole configuration: it is built again with only its aspects.
+    const injected = new Set((await loadConfig(join(mod, 'weft.yml'))).injectedPackages);
+    const second = cases.filter((c) => injected.has(c.importPath));
+    for (const c of second) c.config = join(mod, 'weft-injected.yml');
+    write(join(mod, 'weft-injected.yml'), second.flatMap((c) => c.aspects));
 
     // Packages go cannot load (imports the module does not provide) cannot be built.
     const listed = await run('go', ['list', '-e', '-f', '{{.ImportPath}}\t{{if .Error}}{{.Error}}{{else}}{{range .DepsErrors}}{{.}} {{end}}{{end}}', './...'], { cwd: mod, env });
@@ -81,25 +95,30 @@ describe('golden inputs: weft weave and a real build weave them identically', { 
         cases.splice(cases.indexOf(c), 1);
       }
     }
-    const r = await runWeftGo(['build', '-work', '--weft-mode=toolexec', ...cases.map((c) => `./${c.name}`)], { cwd: mod, env, timeoutMs: 600_000 });
-    const work = /^WORK=(.+)$/m.exec(r.stderr)?.[1];
-    assert.ok(work !== undefined, `go printed WORK=:\n${r.stderr.slice(-3000)}`);
-    for (const b of readdirSync(work)) {
-      let names: string[] = [];
-      try {
-        names = readdirSync(join(work, b));
-      } catch {
-        continue;
+    const builds = [cases.filter((c) => !injected.has(c.importPath)), second];
+    for (const [i, group] of builds.entries()) {
+      if (group.length === 0) continue;
+      const r = await runWeftGo(['build', '-work', '--weft-mode=toolexec', `--weft-config=${group[0]!.config}`, ...group.map((c) => `./${c.name}`)], { cwd: mod, env, timeoutMs: 600_000 });
+      const work = /^WORK=(.+)$/m.exec(r.stderr)?.[1];
+      if (r.code !== 0) console.log(`# build ${i + 1} failed (exit ${r.code}):\n${r.stderr.split('\n').map((l) => `#   ${l}`).join('\n')}`);
+      assert.ok(work !== undefined, `go printed WORK=:\n${r.stderr.slice(-3000)}`);
+      for (const b of readdirSync(work)) {
+        let names: string[] = [];
+        try {
+          names = readdirSync(join(work, b));
+        } catch {
+          continue;
+        }
+        for (const n of names) {
+          const m = /^weft-\d+-(.+\.go)$/.exec(n);
+          if (m === null) continue;
+          const text = readFileSync(join(work, b, n), 'utf8');
+          const c = group.find((k) => text.includes(`${join(mod, k.name)}/${m[1]}`));
+          if (c !== undefined) built.set(join(mod, c.name, m[1]!), text);
+        }
       }
-      for (const n of names) {
-        const m = /^weft-\d+-(.+\.go)$/.exec(n);
-        if (m === null) continue;
-        const text = readFileSync(join(work, b, n), 'utf8');
-        const c = cases.find((k) => text.includes(`${join(mod, k.name)}/${m[1]}`));
-        if (c !== undefined) built.set(join(mod, c.name, m[1]!), text);
-      }
+      rmSync(work, { recursive: true, force: true });
     }
-    rmSync(work, { recursive: true, force: true });
     console.log(`# golden differential: ${cases.length} cases compared, ${skipped.length} left out:\n${skipped.map((s) => `#   ${s}`).join('\n')}`);
   });
   after(() => {
@@ -118,7 +137,7 @@ describe('golden inputs: weft weave and a real build weave them identically', { 
       try {
         let stderr = '';
         const code = await weaveCommand({
-          config: join(mod, 'weft.yml'),
+          config: c.config,
           importPath: c.importPath,
           files: c.inputs.map((f) => join(mod, c.name, f)),
           out,
