@@ -12,6 +12,7 @@ import { runGoCommand } from './go-command.js';
 import { resolveOptions, type WeftGlobalOptions } from '../build/options.js';
 import { runToolexecCommand } from '../jobserver/node-shim.js';
 import type { ProgramIO } from './program-io.js';
+import type { WeaveCommandOptions } from '../weave/command.js';
 
 
 /** Builds the program; `result.code` holds the exit code of the command that ran. */
@@ -105,7 +106,10 @@ export function buildProgram(io: ProgramIO, result: { code: number }): Command {
       if (config === undefined || config === '') throw new WeftError('E_USAGE', '`weft weave` needs --config <file>');
       const weaveCommand = await loadWeaveCommand();
       const strict = globals().strict ?? envFlag(io.env['WEFT_STRICT']);
-      result.code = await weaveCommand({ config, importPath: o.importPath, files, strict, ...(o.out !== undefined ? { out: o.out } : {}) });
+      // Typed join points are decided as a build decides them: the oracle, the imports' export data.
+      const [{ packageWeaver }, { silentLogger }] = await Promise.all([import('../weaving/package-types.js'), import('../log.js')]);
+      const weaver: WeaveCommandOptions['weaver'] = (resolved, dir) => packageWeaver({ config: resolved, go: findGo(io.env), dir, env: io.env, flags: [], log: silentLogger() });
+      result.code = await weaveCommand({ config, importPath: o.importPath, files, strict, weaver, ...(o.out !== undefined ? { out: o.out } : {}) });
     });
 
   program
@@ -202,7 +206,7 @@ export function buildProgram(io: ProgramIO, result: { code: number }): Command {
   return program;
 }
 
-type WeaveCommand = (opts: { config: string; importPath: string; out?: string; files: string[]; strict?: boolean }) => Promise<number>;
+type WeaveCommand = (opts: WeaveCommandOptions) => Promise<number>;
 
 /** src/weave/command.ts is written by the weaver; loaded lazily so the CLI starts fast and builds without it. */
 async function loadWeaveCommand(): Promise<WeaveCommand> {

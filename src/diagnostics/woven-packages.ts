@@ -1,14 +1,17 @@
 // Weaving whole packages outside a build, for `weft diff` (and `weft explain`): the packages are
 // found with `go list` (src/resolve) as the go command would see them, and woven through the
-// same entry point as `weft weave`, with the configuration a build in that directory would use.
+// same entry point as `weft weave`, with the configuration a build in that directory would use,
+// and typed join points decided as a build decides them (weaving/package-types.ts).
 import { readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { WeftError } from '../errors.js';
 import { runGoList, type ListedPackage } from '../resolve/index.js';
-import { commandInput, weavePackage, type WeavePackageInput, type WeavePackageResult } from '../weave/index.js';
+import { commandInput, type WeavePackageInput, type WeavePackageResult } from '../weave/index.js';
 import { explainPackage, type PackageExplanation } from '../weave/explain.js';
 import { readConfigFacts, type ConfigFacts } from './about.js';
 import { findGo } from '../weaving/prepare.js';
+import { packageWeaver, type PackageWeaver } from '../weaving/package-types.js';
+import { silentLogger } from '../log.js';
 
 export interface WovenPackage {
   listed: ListedPackage;
@@ -50,17 +53,27 @@ export function weaveInputOfListed(p: ListedPackage): WeavePackageInput {
   const files = [...(p.GoFiles ?? []), ...(p.CgoFiles ?? [])].map((f) => (isAbsolute(f) ? f : join(dir, f)));
   // A command compiles as `-p main`; TOOLEXEC_IMPORTPATH keeps its import path.
   const importPath = p.Name === 'main' ? 'main' : p.ImportPath;
-  return { ...commandInput(importPath, files), toolexecImportPath: p.ImportPath, importcfgPackages: [...(p.Imports ?? [])] };
+  const lang = p.Module?.GoVersion !== undefined && p.Standard !== true ? `go${p.Module.GoVersion}` : '';
+  return { ...commandInput(importPath, files, lang), toolexecImportPath: p.ImportPath, importcfgPackages: [...(p.Imports ?? [])] };
+}
+
+function weaverFor(opts: WeavePackagesOptions, config: ConfigFacts): PackageWeaver {
+  return packageWeaver({ config: config.config, go: findGo(opts.env), dir: opts.dir, env: opts.env, flags: opts.flags ?? [], log: silentLogger() });
 }
 
 export async function weavePackages(opts: WeavePackagesOptions): Promise<{ config: ConfigFacts; packages: WovenPackage[] }> {
   const [config, listed] = await Promise.all([readConfigFacts(opts), listPackages(opts)]);
   const packages: WovenPackage[] = [];
-  for (const p of listed) {
-    const input = weaveInputOfListed(p);
-    const result = await weavePackage(input, config.config);
-    const files = result.files.map((f) => ({ path: f.original, original: readFileSync(f.original, 'utf8'), woven: f.text }));
-    packages.push({ listed: p, input, result, files });
+  const weaver = weaverFor(opts, config);
+  try {
+    for (const p of listed) {
+      const input = weaveInputOfListed(p);
+      const { result } = await weaver.weave(input, p.Imports ?? []);
+      const files = result.files.map((f) => ({ path: f.original, original: readFileSync(f.original, 'utf8'), woven: f.text }));
+      packages.push({ listed: p, input, result, files });
+    }
+  } finally {
+    await weaver.close();
   }
   return { config, packages };
 }
@@ -81,16 +94,21 @@ export async function explainPackages(opts: WeavePackagesOptions & ExplainTarget
   const pattern = isFile ? dirname(abs) : opts.target;
   const [config, listed] = await Promise.all([readConfigFacts(opts), listPackages({ ...opts, patterns: [pattern] })]);
   const out = [];
-  for (const p of listed) {
-    const input = weaveInputOfListed(p);
-    if (isFile && !input.files.includes(abs)) {
-      throw new WeftError('E_USAGE', `${opts.target} is not compiled into ${p.ImportPath} with these build flags`, { hint: `its package compiles: ${input.files.map((f) => basename(f)).join(', ')}; a _test.go file or one excluded by build tags is not` });
+  const weaver = weaverFor(opts, config);
+  try {
+    for (const p of listed) {
+      const input = weaveInputOfListed(p);
+      if (isFile && !input.files.includes(abs)) {
+        throw new WeftError('E_USAGE', `${opts.target} is not compiled into ${p.ImportPath} with these build flags`, { hint: `its package compiles: ${input.files.map((f) => basename(f)).join(', ')}; a _test.go file or one excluded by build tags is not` });
+      }
+      const { result: woven, facts } = await weaver.weave(input, p.Imports ?? []);
+      // The explanation sees the answers the weave had: a typed candidate is explained as decided.
+      const typed = facts !== undefined ? { ...input, types: { answers: facts.answers, ...(facts.error !== undefined ? { error: facts.error } : {}), final: true } } : input;
+      const explanation = await explainPackage(typed, config.config, { ...(opts.aspect !== undefined ? { aspect: opts.aspect } : {}), ...(isFile ? { files: [abs] } : {}) });
+      out.push({ listed: p, explanation, woven });
     }
-    const [explanation, woven] = await Promise.all([
-      explainPackage(input, config.config, { ...(opts.aspect !== undefined ? { aspect: opts.aspect } : {}), ...(isFile ? { files: [abs] } : {}) }),
-      weavePackage(input, config.config),
-    ]);
-    out.push({ listed: p, explanation, woven });
+  } finally {
+    await weaver.close();
   }
   return { config, packages: out };
 }

@@ -50,9 +50,13 @@ export function ensureOracle(opts: EnsureOracleOptions): Promise<string> {
  * would on its first typed package: `weft prepare` calls this so a fresh container pays nothing.
  */
 export async function ensureOracleForGo(go: string, env: NodeJS.ProcessEnv, cacheDir?: string): Promise<string> {
-  const toolDir = await new Promise<string>((resolve, reject) => {
+  return ensureOracle({ compilePath: await compileToolOf(go, env), env, ...(cacheDir !== undefined ? { cacheDir } : {}) });
+}
+
+/** The compile tool `go` builds with (`$GOTOOLDIR/compile`). */
+export function compileToolOf(go: string, env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
     countChild('go env');
-    execFile(go, ['env', 'GOTOOLDIR'], { env }, (err, stdout) => (err ? reject(new WeftError('E_GO_NOT_FOUND', `\`${go} env GOTOOLDIR\` failed: ${err.message}`)) : resolve(stdout.trim())));
+    execFile(go, ['env', 'GOTOOLDIR'], { env }, (err, stdout) => (err ? reject(new WeftError('E_GO_NOT_FOUND', `\`${go} env GOTOOLDIR\` failed: ${err.message}`)) : resolve(join(stdout.trim(), 'compile'))));
   });
-  return ensureOracle({ compilePath: join(toolDir, 'compile'), env, ...(cacheDir !== undefined ? { cacheDir } : {}) });
 }

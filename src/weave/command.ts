@@ -20,6 +20,11 @@ export interface WeaveCommandOptions {
   files: string[];
   /** Undecided candidates fail the command (exit 1) as they would fail a strict build. */
   strict?: boolean;
+  /**
+   * Weaves the package instead of the syntactic weave (the CLI's: typed join points decided by
+   * the type oracle, as in a build); `close` runs when the command ends.
+   */
+  weaver?: (config: ResolvedConfig, dir: string) => { weave: (input: WeavePackageInput) => Promise<{ result: WeavePackageResult }>; close: () => Promise<void> };
   /** Where output goes (default: process.stdout / process.stderr); for tests. */
   stdout?: (text: string) => void;
   stderr?: (text: string) => void;
@@ -80,7 +85,18 @@ export async function weaveCommand(opts: WeaveCommandOptions): Promise<number> {
     if (opts.files.length === 0) throw new WeftError('E_USAGE', 'weft weave: no Go files given', { hint: 'weft weave --config aspects.yml --import-path example.com/pkg file.go...' });
     if (opts.importPath === '') throw new WeftError('E_USAGE', 'weft weave: --import-path is required');
     const config = await loadConfig(resolve(opts.config), null, { checkTemplate: checkTemplateSpec });
-    const result = await weaveFilesAsCommand(config, opts.importPath, opts.files);
+    let result: WeavePackageResult;
+    if (opts.weaver !== undefined) {
+      const input = commandInput(opts.importPath, opts.files);
+      const weaver = opts.weaver(config, dirname(input.files[0]!));
+      try {
+        result = (await weaver.weave(input)).result;
+      } finally {
+        await weaver.close();
+      }
+    } else {
+      result = await weaveFilesAsCommand(config, opts.importPath, opts.files);
+    }
     const warnings = result.warnings ?? [];
     if (opts.strict === true && warnings.length > 0) throw undecidableError(opts.importPath, warnings);
     for (const w of warnings) err(`${formatWarning(w)}\n`);

@@ -33,7 +33,7 @@ export interface TypeContext {
   file: SourceFile;
   /** The import path of the package being woven. */
   importPath: string;
-  /** Where join points ask what syntax cannot tell (absent: no type oracle, e.g. `weft weave`). */
+  /** Where join points ask what syntax cannot tell (absent: no type oracle, e.g. the golden tests' weaveFilesAsCommand). */
   oracle?: TypeQuestions;
 }
 

@@ -5,6 +5,8 @@
 import type { ResolvedConfig } from '../config/types.js';
 import { createTypeService, startOracle, type TypeOracle, type TypeService } from '../oracle/index.js';
 import type { BuildContext } from './build-context.js';
+import type { Logger } from '../log.js';
+import type { ToolRequest } from '../protocol/messages.js';
 import { ensureOracle, gorootOfTool } from '../install/ensure-oracle.js';
 
 const TYPED = /"method-call"|"(argument|result|final-result)-implements"|ThatImplements|FinalResultImplements/;
@@ -16,25 +18,8 @@ export function mayNeedTypes(config: ResolvedConfig): boolean {
 
 export function installTypeService(ctx: BuildContext): TypeService | null {
   if (!mayNeedTypes(ctx.config)) return null;
-  const oracles = new Map<string, Promise<TypeOracle>>();
-  ctx.disposers.push(async () => {
-    for (const p of oracles.values()) await (await p.catch(() => null))?.close();
-  });
   return createTypeService({
-    oracle: (req) => {
-      const compilePath = req.path;
-      const goroot = gorootOfTool(compilePath);
-      let p = oracles.get(goroot);
-      if (p === undefined) {
-        p = ensureOracle({ compilePath }).then((binary) => {
-          const o = startOracle({ binary, weftVersion: ctx.weftVersion });
-          ctx.log.debug(`type oracle started (pid ${o.pid}, ${binary})`);
-          return o;
-        });
-        oracles.set(goroot, p);
-      }
-      return p;
-    },
+    oracle: oracleStarter(ctx.weftVersion, ctx.log, ctx.disposers),
     exportArchives: (req, cmd, pkgs) => {
       if (ctx.exportArchives === null) return Promise.resolve(new Map());
       return ctx.exportArchives(req, cmd, pkgs);
@@ -43,4 +28,29 @@ export function installTypeService(ctx: BuildContext): TypeService | null {
     onCheck: (r) => ctx.stats.recordTypeCheck(r),
     log: (m) => ctx.log.debug(m),
   });
+}
+
+/**
+ * One oracle per toolchain, started (and built, by that toolchain) at the first question of a
+ * compile it serves; `disposers` stops them.
+ */
+export function oracleStarter(weftVersion: string, log: Pick<Logger, 'debug'>, disposers: (() => Promise<void> | void)[]): (req: ToolRequest) => Promise<TypeOracle> {
+  const oracles = new Map<string, Promise<TypeOracle>>();
+  disposers.push(async () => {
+    for (const p of oracles.values()) await (await p.catch(() => null))?.close();
+  });
+  return (req) => {
+    const compilePath = req.path;
+    const goroot = gorootOfTool(compilePath);
+    let p = oracles.get(goroot);
+    if (p === undefined) {
+      p = ensureOracle({ compilePath }).then((binary) => {
+        const o = startOracle({ binary, weftVersion });
+        log.debug(`type oracle started (pid ${o.pid}, ${binary})`);
+        return o;
+      });
+      oracles.set(goroot, p);
+    }
+    return p;
+  };
 }
