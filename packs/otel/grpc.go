@@ -6,6 +6,7 @@ package weftotel
 
 import (
 	"context"
+	"github.com/weft-dev/weft/packs/otel/internal/instrumentations"
 
 	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -16,7 +17,7 @@ import (
 
 // GRPCServerOption traces the server's calls with otelgrpc's stats handler.
 func GRPCServerOption() grpc.ServerOption {
-	if !enabled() {
+	if !instrumentations.GRPC || !enabled() {
 		return grpc.EmptyServerOption{}
 	}
 	return grpc.StatsHandler(once{otelgrpc.NewServerHandler(), trace.SpanKindServer})
@@ -24,7 +25,7 @@ func GRPCServerOption() grpc.ServerOption {
 
 // GRPCDialOption traces the client's calls with otelgrpc's stats handler.
 func GRPCDialOption() grpc.DialOption {
-	if !enabled() {
+	if !instrumentations.GRPC || !enabled() {
 		return grpc.EmptyDialOption{}
 	}
 	return grpc.WithStatsHandler(once{otelgrpc.NewClientHandler(), trace.SpanKindClient})

@@ -2,6 +2,7 @@ package weftotel
 
 import (
 	"context"
+	"github.com/weft-dev/weft/packs/otel/internal/instrumentations"
 	"net/http"
 	"sync"
 	_ "unsafe" // go:linkname: net/http reaches these functions without importing the pack
@@ -30,7 +31,7 @@ var servers sync.Map // *http.Server → http.Handler
 
 //go:linkname serverHandler
 func serverHandler(srv *http.Server) http.Handler {
-	if !enabled() {
+	if !instrumentations.NetHTTP || !enabled() {
 		return nil
 	}
 	if h, ok := servers.Load(srv); ok {
@@ -63,7 +64,7 @@ var transports sync.Map // *http.Transport → *otelhttp.Transport
 
 //go:linkname roundTrip
 func roundTrip(t *http.Transport, req *http.Request) (*http.Response, error, bool) {
-	if !enabled() {
+	if !instrumentations.NetHTTP || !enabled() {
 		return nil, nil, false
 	}
 	ctx := req.Context()

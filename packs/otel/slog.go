@@ -2,6 +2,7 @@ package weftotel
 
 import (
 	"context"
+	"github.com/weft-dev/weft/packs/otel/internal/instrumentations"
 	"log/slog"
 
 	"go.opentelemetry.io/otel/trace"
@@ -10,7 +11,7 @@ import (
 // NewLogger replaces log/slog.New in the program's calls: records logged with a context that
 // carries a span get its trace_id and span_id, so logs and traces correlate.
 func NewLogger(h slog.Handler) *slog.Logger {
-	if _, done := h.(traceHandler); done || h == nil {
+	if _, done := h.(traceHandler); done || h == nil || !instrumentations.Slog {
 		return slog.New(h)
 	}
 	return slog.New(traceHandler{h})

@@ -2,6 +2,7 @@ package weftotel
 
 import (
 	"context"
+	"github.com/weft-dev/weft/packs/otel/internal/instrumentations"
 	"net/http"
 	"strings"
 
@@ -25,7 +26,7 @@ func StartFuncSpan(ctx context.Context, function string, args ...string) (contex
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if !enabled() {
+	if !instrumentations.Span || !enabled() {
 		return ctx, FuncSpan{}
 	}
 	name := function

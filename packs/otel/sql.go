@@ -3,6 +3,7 @@ package weftotel
 import (
 	"database/sql"
 	"database/sql/driver"
+	"github.com/weft-dev/weft/packs/otel/internal/instrumentations"
 	"strings"
 
 	"github.com/XSAM/otelsql"
@@ -13,7 +14,7 @@ import (
 // Open replaces database/sql.Open in the program's calls: the database is opened through
 // otelsql, which traces every call through the driver.
 func Open(driverName, dataSourceName string) (*sql.DB, error) {
-	if !enabled() {
+	if !instrumentations.DatabaseSQL || !enabled() {
 		return sql.Open(driverName, dataSourceName)
 	}
 	return otelsql.Open(driverName, dataSourceName, sqlOptions(driverName)...)
@@ -21,7 +22,7 @@ func Open(driverName, dataSourceName string) (*sql.DB, error) {
 
 // OpenDB replaces database/sql.OpenDB.
 func OpenDB(c driver.Connector) *sql.DB {
-	if !enabled() {
+	if !instrumentations.DatabaseSQL || !enabled() {
 		return sql.OpenDB(c)
 	}
 	return otelsql.OpenDB(c, sqlOptions("")...)
