@@ -16,6 +16,7 @@ import { createTypeService, weaveWithTypes, type AnsweredFacts } from '../oracle
 import type { ToolRequest } from '../protocol/messages.js';
 import { Resolver, runGoList } from '../resolve/index.js';
 import type { CompileCommand } from '../toolexec/compile-args.js';
+import { readGoCommand } from '../toolexec/go-command-line.js';
 import { weavePackage, type WeavePackageInput, type WeavePackageResult } from '../weave/index.js';
 import { mayNeedTypes, oracleStarter } from './type-oracle.js';
 
@@ -49,7 +50,7 @@ export function packageWeaver(opts: PackageTypesOptions): PackageWeaver {
   const service = createTypeService({
     oracle: oracleStarter(weftVersion(), opts.log, disposers),
     exportArchives: (_req, cmd, pkgs) => resolver.archives(pkgs, cmd.packagePath),
-    buildFlags: opts.flags,
+    tags: readGoCommand(['build', ...opts.flags], opts.env['GOFLAGS']).tags,
     log: (m) => opts.log.debug(m),
   });
   let compileTool: Promise<string> | null = null;
