@@ -18,6 +18,7 @@ import { findGo, prepareBuild, type WarmResources } from '../weaving/prepare.js'
 import { formatStats, readShimStats, type BuildMode } from '../weaving/stats.js';
 import { checkNoUserToolexec, extractWeftFlags, parseGoInvocation, parseModeSetting, parseProgressSetting, withLastFlags, withToolexec, type GoInvocation, type ModeSetting, type ProgressSetting, type StatsFormat } from './go-args.js';
 import { resolveOptions, type WeftGlobalOptions } from './options.js';
+import type { BuildPhase } from './progress.js';
 
 export interface GoCommandInput {
   args: readonly string[];
@@ -68,7 +69,7 @@ export interface PreparedRun {
  * Everything before go starts, for both paths (in this process, or in the daemon for a client):
  * options, configuration, shim, mode and plan, job server, go's arguments and environment.
  */
-export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuild; planOnly?: boolean }): Promise<GoRunSpec> {
+export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuild; planOnly?: boolean; phase?: BuildPhase }): Promise<GoRunSpec> {
   const cwd = input.cwd ?? process.cwd();
   const { goArgs, flags } = extractWeftFlags(input.args);
   const env = flags.cache !== undefined ? { ...(input.env ?? process.env), WEFT_WEAVE_CACHE: flags.cache } : input.env ?? process.env;
@@ -91,6 +92,7 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
     // A missing -C directory, `go help`, `go env`…: go says it best, weft stays out of the way.
     if (!inv.instrument || !existsSync(inv.dir)) return { go, args: goArgs, env, cwd, build: null, log };
     checkNoUserToolexec(inv, env['GOFLAGS']);
+    if (input.phase !== undefined) input.phase.sub = inv.sub;
 
     const [shimResult, preparedResult] = await Promise.allSettled([
       ensureShim({ go, env }),
@@ -103,6 +105,10 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
     }
     const shim = shimResult.value;
     const ctx = preparedResult.value.ctx;
+    if (input.phase !== undefined) {
+      input.phase.ctx = ctx;
+      input.phase.name = 'planning';
+    }
     try {
       const { plan, mode, flags: runFlags, overlay, reuse } = await chooseMode(ctx, parseModeSetting(flags.mode ?? env['WEFT_MODE'], flags.mode !== undefined ? '--weft-mode' : 'WEFT_MODE'), flags.mode !== undefined, { go, dir: inv.dir, env, goArgs: [inv.sub, ...inv.rest] }, input.daemon?.plans);
       ctx.stats.mode = mode;
@@ -161,7 +167,7 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
  * After go: the planned build's stale check and the statistics (text on stderr, JSON on stderr
  * or in WEFT_STATS_JSON). Resolves with weft's exit code.
  */
-export async function finishGoRun(spec: GoRunSpec, goCode: number, o: { wallMs: number; weftCpuMs: number; stderr: (text: string) => void }): Promise<number> {
+export async function finishGoRun(spec: GoRunSpec, goCode: number, o: { figures: RunFigures; stderr: (text: string) => void }): Promise<number> {
   const b = spec.build;
   if (b === null) return goCode;
   let code = goCode;
@@ -169,12 +175,29 @@ export async function finishGoRun(spec: GoRunSpec, goCode: number, o: { wallMs: 
   if (b.stats !== 'off' || b.statsJsonFile !== null) {
     const shimStats = b.statsFile !== null ? readShimStats(b.statsFile) : null;
     const snapshot = { ...b.ctx.stats.snapshot(shimStats), processes: subtractCounts(childCounts(), b.childrenBefore) };
-    const json = JSON.stringify({ ...snapshot, wallMs: o.wallMs, weftCpuMs: o.weftCpuMs, exitCode: code, daemon: b.daemon }) + '\n';
-    if (b.stats === 'text') o.stderr(`${formatStats(snapshot)}\nweft stats: wall ${o.wallMs} ms; weft process cpu ${o.weftCpuMs} ms${b.daemon !== null ? `; daemon ${b.daemon.warm ? 'warm' : 'cold'}${b.daemon.planReused !== null ? `, plan ${planReuseText(b.daemon.planReused)}` : ''}` : ''}\n`);
+    const f = o.figures;
+    const json = JSON.stringify({ ...snapshot, wallMs: f.goWallMs, commandWallMs: f.wallMs, weftCpuMs: f.cpuMs, weftCpuCovers: f.cpuCovers, exitCode: code, daemon: b.daemon }) + '\n';
+    if (b.stats === 'text') {
+      const daemon = b.daemon !== null ? `weft stats: daemon ${b.daemon.warm ? 'warm' : 'cold'}${b.daemon.planReused !== null ? `, plan ${planReuseText(b.daemon.planReused)}` : ''}\n` : '';
+      o.stderr(`${formatStats(snapshot)}\nweft stats: go ran ${f.goWallMs} ms (wall)${f.wallMs !== null ? `; weft ${f.wallMs} ms (wall, since ${f.wallFrom})` : ''}\nweft stats: ${f.cpuWho} cpu ${f.cpuMs} ms (${f.cpuCovers}; go's and the shim's processes not included)\n${daemon}`);
+    }
     else if (b.stats === 'json') o.stderr(json);
     if (b.statsJsonFile !== null) writeFileSync(b.statsJsonFile, json);
   }
   return code;
+}
+
+/** The time and CPU figures of one build, each saying what it covers. */
+export interface RunFigures {
+  /** go's own run, wall clock. */
+  goWallMs: number;
+  /** The whole command, wall clock (null when not known: a daemon does not see the front end start). */
+  wallMs: number | null;
+  wallFrom: string;
+  /** The CPU of `cpuWho` (user + system). */
+  cpuMs: number;
+  cpuWho: string;
+  cpuCovers: string;
 }
 
 /** Closes the build's job server and context (idempotent; after finishGoRun, or instead of it when go never ran). */

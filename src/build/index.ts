@@ -8,3 +8,4 @@ export * from './driver.js';
 export * from './go-args.js';
 export * from './options.js';
 export * from './run-go.js';
+export * from './progress.js';

@@ -194,9 +194,10 @@ describe('everyday commands', { skip: !hasGo && 'go is not installed' }, () => {
       const r = await run('script', ['-qefc', cmd, '/dev/null'], { cwd: mod, env: { ...env, COLUMNS: '200' } });
       assert.equal(r.code, 1, r.stdout);
       const raw = r.stdout;
-      assert.match(raw, /\r\x1b\[Kweft: \d+ compile requests answered · \d+ packages screened · \d+ woven/, 'the line was drawn in place');
+      assert.match(raw, /\r\x1b\[Kweft: reading the configuration · \d+\.\d s/, 'the line is up from the start');
+      assert.match(raw, /\r\x1b\[Kweft: go build \((overlay|planned|toolexec)\) · .* · \d+\.\d s/, 'the line was drawn in place while go ran');
       const screen = renderScreen(raw.replace(/\r\n/g, '\n')).filter((l) => l !== '');
-      assert.ok(!screen.some((l) => l.includes('compile requests answered')), `the line is cleared at the end:\n${screen.join('\n')}`);
+      assert.ok(!screen.some((l) => l.startsWith('weft: ')), `the line is cleared at the end:\n${screen.join('\n')}`);
       assert.ok(screen.includes('# example.com/pipeline/internal/broken'), screen.join('\n'));
       assert.ok(screen.some((l) => /^internal[/]broken[/]broken\.go:3:9: undefined: nope$/.test(l)), screen.join('\n'));
     });
@@ -204,13 +205,13 @@ describe('everyday commands', { skip: !hasGo && 'go is not installed' }, () => {
     it('on a non-terminal: nothing, unless --weft-progress, which prints plain lines', async () => {
       const quiet = await runWeft(['go', 'build', './...'], { cwd: mod, env });
       assert.equal(quiet.code, 1);
-      assert.doesNotMatch(quiet.stderr, /compile requests answered/);
+      assert.doesNotMatch(quiet.stderr, /^weft: /m);
       assert.match(quiet.stderr, /^# example\.com\/pipeline\/internal\/broken$/m);
       const loud = await runWeft(['go', 'build', '--weft-progress', './...'], { cwd: mod, env });
       assert.equal(loud.code, 1);
       assert.equal(loud.stdout, '');
       assert.doesNotMatch(loud.stderr, /[\r\x1b]/);
-      assert.match(loud.stderr, /^weft: \d+ compile requests answered · .*$/m);
+      assert.match(loud.stderr, /^weft: go build \((overlay|planned|toolexec)\) · .* · \d+\.\d s$/m);
       assert.match(loud.stderr, /^internal\/broken\/broken\.go:3:9: undefined: nope$/m);
     });
   });
