@@ -84,6 +84,13 @@ describe('everyday commands', { skip: !hasGo && 'go is not installed' }, () => {
       assert.equal(onStderr.compileRequests, 0);
       assert.equal(onStderr.plan?.woven, 1);
       assert.deepEqual((onStderr as unknown as { aspects: Record<string, number> }).aspects, { 'trace-greet': 1 });
+      // The CPU figure counts from the process start (Node's start and loading weft alone take
+      // well over 50 ms of CPU), not only while go ran: an overlay build's Node idles then.
+      const figures = onStderr as unknown as { weftCpuMs: number; weftCpuCovers: string; commandWallMs: number; failed: unknown[] };
+      assert.match(figures.weftCpuCovers, /since the process started/);
+      assert.ok(figures.weftCpuMs >= 50, `weft process cpu ${figures.weftCpuMs} ms`);
+      assert.ok(figures.commandWallMs >= onStderr.wallMs, 'the command took at least as long as go');
+      assert.deepEqual(figures.failed, []);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
