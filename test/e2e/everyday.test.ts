@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import { stripLineDirectives } from '../../src/weave/index.js';
-import { copyFixture, hasCommand, hasGo, makeTestEnv, run, runWeft, weftBin, type StatsJson } from './helpers.js';
+import { copyFixture, hasCommand, hasGo, makeTestEnv, renderScreen, run, runWeft, weftBin, type StatsJson } from './helpers.js';
 
 export const GREET_ASPECTS = `meta: {name: everyday, description: trace greet}
 aspects:
@@ -24,31 +24,6 @@ aspects:
         template: fmt.Print("")
 `;
 
-/** What a terminal shows after `raw`: \\r, ESC[K, \\n and printable text; other escapes dropped. */
-export function renderScreen(raw: string): string[] {
-  const lines: string[] = [''];
-  let row = 0;
-  let col = 0;
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i]!;
-    if (c === '\r') col = 0;
-    else if (c === '\n') {
-      row++;
-      col = 0;
-      if (lines[row] === undefined) lines[row] = '';
-    } else if (c === '\x1b') {
-      const m = /^\x1b\[([0-9;?]*)([A-Za-z])/.exec(raw.slice(i));
-      if (m === null) continue;
-      if (m[2] === 'K') lines[row] = lines[row]!.slice(0, col);
-      i += m[0].length - 1;
-    } else {
-      const l = lines[row]!.padEnd(col, ' ');
-      lines[row] = l.slice(0, col) + c + l.slice(col + 1);
-      col++;
-    }
-  }
-  return lines;
-}
 
 const hasScript = hasCommand('script');
 
