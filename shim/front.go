@@ -84,7 +84,7 @@ func (f *front) wedged(module, why string) frontOutcome {
 }
 
 func (f *front) run() frontOutcome {
-	if !daemonWanted(f.args, f.env) || !instrumented(f.args) || !pointerFresh(f.pkgroot, f.identity, f.env, f.cwd) {
+	if !daemonWanted(f.args, f.env) || !instrumented(f.args) || progressWanted(f.args, f.env, isTerminal(2)) || !pointerFresh(f.pkgroot, f.identity, f.env, f.cwd) {
 		return toNode
 	}
 	cwd := f.cwd
@@ -273,9 +273,43 @@ func daemonWanted(args, env []string) bool {
 	return false
 }
 
-// instrumented says whether the subcommand compiles (INSTRUMENTED_SUBCOMMANDS in
-// src/build/go-args.ts); Node runs any other go command itself, without a daemon.
-func instrumented(args []string) bool {
+// progressWanted mirrors startProgress in src/cli/go-command.ts: a progress line is drawn unless
+// --weft-progress=off (else WEFT_PROGRESS) says no, never for go run, on a terminal by default
+// and elsewhere when asked. The Node front end draws it from the daemon's "progress" frames, so
+// such a build goes to Node: its start costs little next to a build worth a progress line.
+func progressWanted(args, env []string, terminal bool) bool {
+	setting, given := "", false
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		name, value, hasValue := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-"), "=")
+		if name != "weft-progress" || !strings.HasPrefix(a, "-") || strings.HasPrefix(a, "---") {
+			continue
+		}
+		setting, given = "on", true
+		if hasValue {
+			setting = value
+		}
+	}
+	if !given {
+		setting = lookupEnv(env, "WEFT_PROGRESS")
+	}
+	if subcommand(args) == "run" {
+		return false
+	}
+	switch strings.ToLower(setting) {
+	case "0", "false", "no", "off":
+		return false
+	case "", "auto":
+		return terminal
+	}
+	// "on", or a value Node refuses and explains.
+	return true
+}
+
+// subcommand is go's subcommand in a `weft go` command line, or "".
+func subcommand(args []string) string {
 	goArgs := withoutWeftFlags(args)
 	i := 0
 	if len(goArgs) > 0 {
@@ -287,9 +321,15 @@ func instrumented(args []string) bool {
 		}
 	}
 	if i >= len(goArgs) {
-		return false
+		return ""
 	}
-	switch goArgs[i] {
+	return goArgs[i]
+}
+
+// instrumented says whether the subcommand compiles (INSTRUMENTED_SUBCOMMANDS in
+// src/build/go-args.ts); Node runs any other go command itself, without a daemon.
+func instrumented(args []string) bool {
+	switch subcommand(args) {
 	case "build", "install", "run", "test", "vet":
 		return true
 	}

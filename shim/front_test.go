@@ -316,6 +316,30 @@ func TestDaemonWanted(t *testing.T) {
 	}
 }
 
+// A progress line is Node's to draw: such a build leaves the Go front end, others stay.
+func TestProgressWanted(t *testing.T) {
+	for _, c := range []struct {
+		args, env []string
+		terminal  bool
+		want      bool
+	}{
+		{[]string{"build", "."}, nil, true, true},
+		{[]string{"build", "."}, nil, false, false},
+		{[]string{"run", "."}, nil, true, false},
+		{[]string{"--weft-progress", "run", "."}, nil, true, false},
+		{[]string{"-C", "dir", "test", "./..."}, []string{"WEFT_PROGRESS=off"}, true, false},
+		{[]string{"build", "."}, []string{"WEFT_PROGRESS=on"}, false, true},
+		{[]string{"--weft-progress", "build", "."}, []string{"WEFT_PROGRESS=off"}, false, true},
+		{[]string{"--weft-progress=No", "build", "."}, nil, true, false},
+		{[]string{"--weft-progress=auto", "vet", "."}, []string{"WEFT_PROGRESS=on"}, false, false},
+		{[]string{"build", "--", "--weft-progress"}, nil, false, false},
+	} {
+		if got := progressWanted(c.args, c.env, c.terminal); got != c.want {
+			t.Errorf("progressWanted(%q, %q, %v) = %v", c.args, c.env, c.terminal, got)
+		}
+	}
+}
+
 // The pointer's stamps tie the identity bin/weft passed to the installed files: a weft
 // reinstalled or rebuilt since makes the front end leave the build to Node, which knows the new
 // identity (and replaces the old daemon), instead of letting an old daemon serve it.

@@ -20,6 +20,7 @@ import { findGo, goFactsOf, prepareBuild, type WarmResources } from '../weaving/
 import { formatStats, readShimStats, type BuildMode } from '../weaving/stats.js';
 import { checkNoUserToolexec, extractWeftFlags, parseGoInvocation, parseModeSetting, parseProgressSetting, withLastFlags, withToolexec, type GoInvocation, type ModeSetting, type ProgressSetting, type StatsFormat } from './go-args.js';
 import { resolveOptions, type WeftGlobalOptions } from './options.js';
+import type { BuildPhase } from './progress.js';
 
 export interface GoCommandInput {
   args: readonly string[];
@@ -70,7 +71,7 @@ export interface PreparedRun {
  * Everything before go starts, for both paths (in this process, or in the daemon for a client):
  * options, configuration, shim, mode and plan, job server, go's arguments and environment.
  */
-export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuild; planOnly?: boolean; onPlan?: (plan: BuildPlan | null) => void }): Promise<GoRunSpec> {
+export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuild; planOnly?: boolean; onPlan?: (plan: BuildPlan | null) => void; phase?: BuildPhase }): Promise<GoRunSpec> {
   const cwd = input.cwd ?? process.cwd();
   const { goArgs, flags } = extractWeftFlags(input.args);
   const env = flags.cache !== undefined ? { ...(input.env ?? process.env), WEFT_WEAVE_CACHE: flags.cache } : input.env ?? process.env;
@@ -103,6 +104,7 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
     const facts = await goFactsOf({ go, dir: inv.dir, env, warm: input.daemon?.warm });
     const command = modelGoCommand(inv.line, facts.goflags);
     checkNoUserToolexec(inv, command);
+    if (input.phase !== undefined) input.phase.sub = inv.sub;
 
     const [shimResult, preparedResult] = await Promise.allSettled([
       shimReady,
@@ -115,6 +117,10 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
     }
     const shim = shimResult.value;
     const ctx = preparedResult.value.ctx;
+    if (input.phase !== undefined) {
+      input.phase.ctx = ctx;
+      input.phase.name = 'planning';
+    }
     try {
       const { plan, mode, flags: runFlags, overlay, reuse } = await chooseMode(ctx, parseModeSetting(flags.mode ?? env['WEFT_MODE'], flags.mode !== undefined ? '--weft-mode' : 'WEFT_MODE'), flags.mode !== undefined, { go, dir: inv.dir, env, command }, input.daemon?.plans);
       ctx.stats.mode = mode;
@@ -191,7 +197,7 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
  * After go: the planned build's stale check and the statistics (text on stderr, JSON on stderr
  * or in WEFT_STATS_JSON). Resolves with weft's exit code.
  */
-export async function finishGoRun(spec: GoRunSpec, goCode: number, o: { wallMs: number; weftCpuMs: number; stderr: (text: string) => void }): Promise<number> {
+export async function finishGoRun(spec: GoRunSpec, goCode: number, o: { figures: RunFigures; stderr: (text: string) => void }): Promise<number> {
   const b = spec.build;
   if (b === null) return goCode;
   let code = goCode;
@@ -203,12 +209,29 @@ export async function finishGoRun(spec: GoRunSpec, goCode: number, o: { wallMs: 
     // outside it (buffers, WASM memories), and the process's peak (worker threads included).
     const mem = process.memoryUsage();
     const memory = { peakRssKb: process.resourceUsage().maxRSS, rssKb: Math.round(mem.rss / 1024), heapUsedKb: Math.round(mem.heapUsed / 1024), externalKb: Math.round(mem.external / 1024), arrayBuffersKb: Math.round(mem.arrayBuffers / 1024) };
-    const json = JSON.stringify({ ...snapshot, wallMs: o.wallMs, weftCpuMs: o.weftCpuMs, exitCode: code, daemon: b.daemon, memory }) + '\n';
-    if (b.stats === 'text') o.stderr(`${formatStats(snapshot)}\nweft stats: wall ${o.wallMs} ms; weft process cpu ${o.weftCpuMs} ms${b.daemon !== null ? `; daemon ${b.daemon.warm ? 'warm' : 'cold'}${b.daemon.planReused !== null ? `, plan ${planReuseText(b.daemon.planReused)}` : ''}` : ''}\n`);
+    const f = o.figures;
+    const json = JSON.stringify({ ...snapshot, wallMs: f.goWallMs, commandWallMs: f.wallMs, weftCpuMs: f.cpuMs, weftCpuCovers: f.cpuCovers, exitCode: code, daemon: b.daemon, memory }) + '\n';
+    if (b.stats === 'text') {
+      const daemon = b.daemon !== null ? `weft stats: daemon ${b.daemon.warm ? 'warm' : 'cold'}${b.daemon.planReused !== null ? `, plan ${planReuseText(b.daemon.planReused)}` : ''}\n` : '';
+      o.stderr(`${formatStats(snapshot)}\nweft stats: go ran ${f.goWallMs} ms (wall)${f.wallMs !== null ? `; weft ${f.wallMs} ms (wall, since ${f.wallFrom})` : ''}\nweft stats: ${f.cpuWho} cpu ${f.cpuMs} ms (${f.cpuCovers}; go's and the shim's processes not included)\n${daemon}`);
+    }
     else if (b.stats === 'json') o.stderr(json);
     if (b.statsJsonFile !== null) writeFileSync(b.statsJsonFile, json);
   }
   return code;
+}
+
+/** The time and CPU figures of one build, each saying what it covers. */
+export interface RunFigures {
+  /** go's own run, wall clock. */
+  goWallMs: number;
+  /** The whole command, wall clock (null when not known: a daemon does not see the front end start). */
+  wallMs: number | null;
+  wallFrom: string;
+  /** The CPU of `cpuWho` (user + system). */
+  cpuMs: number;
+  cpuWho: string;
+  cpuCovers: string;
 }
 
 /** Closes the build's job server and context (idempotent; after finishGoRun, or instead of it when go never ran). */

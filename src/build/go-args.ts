@@ -48,6 +48,9 @@ export function parseModeSetting(value: string | undefined, what: string): ModeS
   throw new WeftError('E_USAGE', `${what}=${value} is not a build mode`, { hint: 'use --weft-mode=auto (the default), overlay, planned or toolexec' });
 }
 
+/** Every `--weft-*` flag `weft go` takes inside go's arguments (the README's table is checked against it). */
+export const WEFT_GO_FLAGS = ['weft-config', 'weft-mode', 'weft-stats', 'weft-strict', 'weft-progress', 'weft-daemon', 'weft-log-file', 'weft-log-level', 'weft-cache'] as const;
+
 const WEFT_VALUE_FLAGS: Record<string, keyof WeftGoFlags> = {
   'weft-config': 'config',
   'weft-log-file': 'logFile',
@@ -94,7 +97,7 @@ export function extractWeftFlags(args: readonly string[]): { goArgs: string[]; f
     }
     const key = WEFT_VALUE_FLAGS[name];
     if (key === undefined) {
-      throw new WeftError('E_USAGE', `unknown weft flag --${name}`, { hint: 'weft flags are --weft-config, --weft-mode, --weft-stats, --weft-strict, --weft-progress, --weft-daemon, --weft-log-file, --weft-log-level, --weft-cache (see `weft --help`)' });
+      throw new WeftError('E_USAGE', `unknown weft flag --${name}`, { hint: `weft flags are ${WEFT_GO_FLAGS.map((f) => `--${f}`).join(', ')} (see \`weft --help\`)` });
     }
     let value = inline;
     if (value === undefined) {

@@ -9,3 +9,4 @@ export * from './go-args.js';
 export * from './options.js';
 export * from './prepare-injected.js';
 export * from './run-go.js';
+export * from './progress.js';

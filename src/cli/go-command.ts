@@ -1,19 +1,17 @@
 // `weft go <sub> [args…]` on the command line: through the module's warm daemon when one
 // answers, else in this process, where the progress line is drawn around go's output. The build
 // itself is src/build/driver.ts.
-import { buildThroughDaemon } from '../daemon/client.js';
 import { prepareGoRun, finishGoRun, releaseGoRun, sweepLeftovers, type GoCommandInput, type GoRunSpec } from '../build/driver.js';
 import { runGo } from '../build/run-go.js';
-import type { GoInvocation, ProgressSetting } from '../build/go-args.js';
+import { BuildPhase } from '../build/progress.js';
 import { exitCodeOf } from '../jobserver/run-tool.js';
 import { routeLogStderr } from '../log.js';
-import { progressFields } from '../weaving/stats.js';
-import { ProgressLine, type ProgressMode } from './progress.js';
+import { buildThroughDaemonWithLine, progressStreams, startProgress } from './go-front.js';
 
 export async function runGoCommand(input: GoCommandInput): Promise<number> {
   // weft's global flags (`weft --config x go …`) are not part of the daemon's command line.
   const globals = Object.values(input.globals).some((v) => v !== undefined);
-  const viaDaemon = globals ? null : await buildThroughDaemon(input);
+  const viaDaemon = globals ? null : await buildThroughDaemonWithLine(input);
   if (viaDaemon !== null) return viaDaemon;
   return runInProcess(input);
 }
@@ -23,59 +21,61 @@ export async function runInProcess(input: GoCommandInput): Promise<number> {
   // Preparing writes temporary files (overlays, marks): a signal before go runs stops the build
   // before go starts, so the cleanup below still runs (from runGo on, go gets the signals too).
   const early = trapSignals();
+  // The line is up from the start: configuration and planning can take longer than go.
+  const phase = new BuildPhase();
+  const progress = startProgress(input.args, input.env ?? process.env, input.cwd ?? process.cwd(), () => phase.fields());
+  const stopProgress = (): void => {
+    progress?.stop();
+    routeLogStderr(null);
+  };
   let spec: GoRunSpec;
   try {
-    spec = await prepareGoRun(input);
+    spec = await prepareGoRun({ ...input, phase });
   } catch (e) {
+    stopProgress();
     early.release();
     throw e;
   }
   try {
-    if (early.signal !== null) return exitCodeOf(null, early.signal);
+    if (early.signal !== null) {
+      stopProgress();
+      return exitCodeOf(null, early.signal);
+    }
     // Released only once runGo forwards signals: with no listener left even for a moment, Node
     // restores the default action and a signal then kills weft before it removes its files.
     if (spec.build === null) {
+      stopProgress();
       const plain = runGo(spec.go, spec.args, spec.env, spec.cwd);
       early.release();
       return await plain;
     }
-    const { ctx, inv } = spec.build;
+    const { ctx } = spec.build;
+    phase.name = 'go';
     const started = Date.now();
-    const cpu0 = process.cpuUsage();
-    const progressMode = chooseProgress(spec.build.progress, inv);
-    const progress = progressMode === null ? null : new ProgressLine({ mode: progressMode, out: process.stderr, fields: () => progressFields(ctx.stats.snapshot()) });
-    if (progress !== null) routeLogStderr((text) => progress.writeAbove(process.stderr, text));
-    const running = runGo(spec.go, spec.args, spec.env, spec.cwd, progress === null ? {} : {
-      // go's stdout is piped only when it shares the terminal with the line; a file or pipe keeps its own.
-      ...(process.stdout.isTTY === true ? { stdout: progress.forward(process.stdout) } : {}),
-      stderr: progress.forward(process.stderr),
-    }).finally(() => {
-      progress?.stop();
-      routeLogStderr(null);
-    });
+    const running = runGo(spec.go, spec.args, spec.env, spec.cwd, progressStreams(progress)).finally(stopProgress);
     early.release();
     // Directories of weft processes that were SIGKILLed: cleaned while go works.
     const sweeping = sweepLeftovers(spec.build.server?.dir ?? undefined);
     const code = await running;
     const swept = await sweeping;
     if (swept > 0) ctx.log.debug(`removed ${swept} stale socket directories`);
-    const cpu = process.cpuUsage(cpu0);
-    // weft's own CPU while go ran (server, weaving in worker threads): the rest of the overhead is the shim's.
-    return await finishGoRun(spec, code, { wallMs: Date.now() - started, weftCpuMs: Math.round((cpu.user + cpu.system) / 1000), stderr: (t) => void process.stderr.write(t) });
+    // Since the process started, as a user's `time` would count it: Node's start and weft's
+    // loading, configuration and planning are as much weft's cost as serving go's compiles.
+    const cpu = process.cpuUsage();
+    const figures = {
+      goWallMs: Date.now() - started,
+      wallMs: Math.round(performance.now()),
+      wallFrom: 'the weft process started',
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+      cpuWho: 'weft process',
+      cpuCovers: 'since the process started: Node\'s start, configuration, planning, weaving and serving go',
+    };
+    return await finishGoRun(spec, code, { figures, stderr: (t) => void process.stderr.write(t) });
   } finally {
+    stopProgress();
     early.release();
     await releaseGoRun(spec);
   }
-}
-
-/**
- * The progress line is drawn for compiling subcommands when asked for, or on a terminal by
- * default; never for `go run`, whose program owns the terminal once it starts.
- */
-function chooseProgress(setting: ProgressSetting, inv: GoInvocation): ProgressMode | null {
-  if (setting === 'off' || inv.sub === 'run') return null;
-  if (process.stderr.isTTY === true) return 'tty';
-  return setting === 'on' ? 'lines' : null;
 }
 
 /** Records SIGINT/SIGTERM/SIGHUP instead of dying of them, until released. */

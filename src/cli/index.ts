@@ -21,8 +21,8 @@ export async function main(argv: readonly string[], io: Partial<ProgramIO> = {})
   if (argv[0] === 'go') {
     try {
       // The daemon client first: a warm build loads nothing of the build machinery here.
-      const { buildThroughDaemon } = await import('../daemon/client.js');
-      const viaDaemon = await buildThroughDaemon({ args: argv.slice(1), env: full.env, cwd: full.cwd });
+      const { buildThroughDaemonWithLine } = await import('./go-front.js');
+      const viaDaemon = await buildThroughDaemonWithLine({ args: argv.slice(1), env: full.env, cwd: full.cwd });
       if (viaDaemon !== null) return viaDaemon;
       const { runInProcess } = await import('./go-command.js');
       return await runInProcess({ args: argv.slice(1), globals: {}, env: full.env, cwd: full.cwd });

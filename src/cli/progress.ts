@@ -12,6 +12,8 @@ export interface ProgressOptions {
   out: Pick<Writable, 'write'> & { columns?: number };
   /** The current fields, read at each redraw. */
   fields: () => string[];
+  /** When the command started (Date.now()): the line ends with the time since. */
+  startedMs?: number;
   /** Redraw period (tty) or least time between two lines (lines). */
   intervalMs?: number;
   /** How long a partial line of go's output may wait for its end before it is written as is. */
@@ -49,7 +51,7 @@ export class ProgressLine {
 
   draw(): void {
     if (this.stopped || this.midLine.size > 0) return;
-    const text = `weft: ${this.opts.fields().join(' · ')}`;
+    const text = this.text();
     if (this.opts.mode === 'lines') {
       const now = Date.now();
       if (text === this.lastLine || now - this.lastLineAt < (this.opts.intervalMs ?? 2000)) return;
@@ -65,6 +67,12 @@ export class ProgressLine {
     this.shown = line;
   }
 
+  private text(): string {
+    const fields = this.opts.fields();
+    if (this.opts.startedMs !== undefined) fields.push(`${((Date.now() - this.opts.startedMs) / 1000).toFixed(1)} s`);
+    return `weft: ${fields.join(' · ')}`;
+  }
+
   private clear(): void {
     if (this.shown === '') return;
     this.opts.out.write('\r\x1b[K');
@@ -77,7 +85,7 @@ export class ProgressLine {
     clearInterval(this.timer);
     if (this.opts.mode === 'tty') this.clear();
     else if (this.midLine.size === 0) {
-      const text = `weft: ${this.opts.fields().join(' · ')}`;
+      const text = this.text();
       if (text !== this.lastLine) this.opts.out.write(`${text}\n`);
     }
     this.stopped = true;

@@ -7,10 +7,10 @@
 //
 // Default on; off with --weft-daemon=off or WEFT_DAEMON=off, and by default in CI (CI set to
 // anything but "false"): a one-shot CI build gains nothing from a warm process and would leave one
-// behind. The warm path draws no progress line: asking for one explicitly (--weft-progress=on)
-// builds in this process, which draws it, without trying a daemon. Once the daemon path is tried,
-// leaving it prints one line saying why (the daemon's one quiet hand-back, for a progress line, is
-// never asked of it from here); a replaced or stopping daemon makes way for the next one.
+// behind. A progress line is drawn here, by the front end, from the fields the daemon streams
+// ("progress" frames, asked for in the build request); go's output goes through it. Once the
+// daemon path is tried, leaving it prints one line saying why; a replaced or stopping daemon
+// makes way for the next one.
 //
 // This module is on the path of every build: it loads nothing of the build machinery.
 import { spawn } from 'node:child_process';
@@ -23,12 +23,23 @@ import { daemonIdentity } from '../install/version.js';
 import { daemonFiles, daemonKey, daemonRuntimeDir, type DaemonFiles } from './paths.js';
 import { findModuleRoot } from '../weaving/module-root.js';
 import { ensurePrivateDir } from '../jobserver/private-dir.js';
-import { extractWeftFlags, parseDaemonSetting, parseGoInvocation, parseProgressSetting, type DaemonSetting } from '../build/go-args.js';
+import { extractWeftFlags, parseDaemonSetting, parseGoInvocation, type DaemonSetting } from '../build/go-args.js';
+import type { GoOutputSinks } from '../build/run-go.js';
 
 export interface DaemonClientInput {
   args: readonly string[];
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+}
+
+/** The front end's progress line, when it draws one (src/cli/progress.ts). */
+export interface FrontProgress {
+  /** What the daemon says the build is doing. */
+  update(fields: string[]): void;
+  /** weft's own stderr text, written above the line. */
+  stderr(text: string): void;
+  /** Where go's output goes while the line is up. */
+  sinks(): GoOutputSinks;
 }
 
 const CONNECT_MS = 200;
@@ -49,16 +60,14 @@ export function daemonSetting(flag: DaemonSetting | undefined, env: NodeJS.Proce
 }
 
 /** Runs the build through the daemon; null when it must run in this process instead. */
-export async function buildThroughDaemon(input: DaemonClientInput): Promise<number | null> {
+export async function buildThroughDaemon(input: DaemonClientInput, progress?: FrontProgress): Promise<number | null> {
+  const err = progress !== undefined ? (text: string): void => progress.stderr(text) : (text: string): void => void process.stderr.write(text);
   const env = input.env ?? process.env;
   const cwd = input.cwd ?? process.cwd();
   let moduleRoot: string | null;
   try {
     const { goArgs, flags } = extractWeftFlags(input.args);
     if (daemonSetting(flags.daemon, env) === 'off') return null;
-    // The warm path draws no progress line: one asked for is drawn by this process, and the
-    // daemon would only hand the build back (after being started for nothing).
-    if ((flags.progress ?? parseProgressSetting(env['WEFT_PROGRESS'] ?? '', 'WEFT_PROGRESS')) === 'on') return null;
     const inv = parseGoInvocation(goArgs, cwd);
     if (!inv.instrument) return null;
     moduleRoot = findModuleRoot(inv.dir);
@@ -68,7 +77,7 @@ export async function buildThroughDaemon(input: DaemonClientInput): Promise<numb
   }
   if (moduleRoot === null) return null;
   const warn = (why: string): null => {
-    process.stderr.write(`weft: the daemon for ${moduleRoot} did not answer (${why}); building without it\n`);
+    err(`weft: the daemon for ${moduleRoot} did not answer (${why}); building without it\n`);
     return null;
   };
   let files: DaemonFiles;
@@ -87,6 +96,7 @@ export async function buildThroughDaemon(input: DaemonClientInput): Promise<numb
     env: envToList(env),
     stderrTTY: process.stderr.isTTY === true,
     stdoutTTY: process.stdout.isTTY === true,
+    ...(progress !== undefined ? { progress: true } : {}),
   };
   const answerMs = parseDuration(env['WEFT_DAEMON_TIMEOUT'], DEFAULT_ANSWER_MS);
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -102,12 +112,12 @@ export async function buildThroughDaemon(input: DaemonClientInput): Promise<numb
       if (started !== null) return warn(started);
       continue;
     }
-    const outcome = await converse(connected.socket, request, answerMs);
+    const outcome = await converse(connected.socket, request, answerMs, err, progress);
     switch (outcome.kind) {
       case 'exit':
         return outcome.code;
       case 'fallback':
-        if (outcome.warn) process.stderr.write(`weft: ${outcome.reason}; building without the daemon\n`);
+        if (outcome.warn) err(`weft: ${outcome.reason}; building without the daemon\n`);
         return null;
       case 'replace':
         // The old daemon removes its socket as it goes; then a daemon of this weft starts.
@@ -195,7 +205,7 @@ type Outcome = { kind: 'exit'; code: number } | { kind: 'fallback'; reason: stri
  * One build on one connection. Before "run", silence for answerMs or a broken connection is a
  * failure (the build runs in-process); after it, go's own result stands whatever the daemon does.
  */
-function converse(socket: Socket, request: DaemonBuild, answerMs: number): Promise<Outcome> {
+function converse(socket: Socket, request: DaemonBuild, answerMs: number, err: (text: string) => void, progress: FrontProgress | undefined): Promise<Outcome> {
   // Loaded while the daemon prepares the build (another process): off the critical path.
   const goRunner = import('../build/run-go.js');
   return new Promise((resolve) => {
@@ -215,7 +225,7 @@ function converse(socket: Socket, request: DaemonBuild, answerMs: number): Promi
     const lost = (why: string): void => {
       if (settled) return;
       if (running === null) return finish({ kind: 'failed', why });
-      if (!gone) process.stderr.write(`weft: daemon lost during the build: ${why}\n`);
+      if (!gone) err(`weft: daemon lost during the build: ${why}\n`);
       gone = true;
       // go's result is the build's; while go runs, wait for it.
       if (goCode !== null) finish({ kind: 'exit', code: goCode });
@@ -230,7 +240,10 @@ function converse(socket: Socket, request: DaemonBuild, answerMs: number): Promi
     const onMessage = (msg: DaemonToFront): void => {
       switch (msg.t) {
         case 'stderr':
-          if (msg.text !== '') process.stderr.write(msg.text);
+          if (msg.text !== '') err(msg.text);
+          return;
+        case 'progress':
+          progress?.update(msg.fields);
           return;
         case 'exit':
           return finish({ kind: 'exit', code: msg.code });
@@ -246,7 +259,7 @@ function converse(socket: Socket, request: DaemonBuild, answerMs: number): Promi
           if (timer !== null) clearTimeout(timer);
           timer = null;
           const started = Date.now();
-          goRunner.then(({ runGo }) => runGo(msg.go, msg.args, envFromList(msg.env), msg.dir)).then(
+          goRunner.then(({ runGo }) => runGo(msg.go, msg.args, envFromList(msg.env), msg.dir, progress?.sinks() ?? {})).then(
             (code) => {
               goCode = code;
               if (gone || socket.destroyed) return finish({ kind: 'exit', code });
@@ -255,7 +268,7 @@ function converse(socket: Socket, request: DaemonBuild, answerMs: number): Promi
             },
             (e: unknown) => {
               // go could not be started at all: the in-process build says why, once.
-              process.stderr.write(`weft: ${(e as Error).message}\n`);
+              err(`weft: ${(e as Error).message}\n`);
               finish({ kind: 'exit', code: 1 });
             },
           );

@@ -4,7 +4,8 @@
 import { WeftError, describeTopLevelError, formatErrorData } from '../errors.js';
 import { envFromList, envToList, type DaemonBuild } from '../protocol/index.js';
 import { finishGoRun, prepareGoRun, releaseGoRun } from '../build/driver.js';
-import { extractWeftFlags, parseGoInvocation, parseProgressSetting } from '../build/go-args.js';
+import { extractWeftFlags, parseGoInvocation } from '../build/go-args.js';
+import { BuildPhase } from '../build/progress.js';
 import { findModuleRoot } from '../weaving/module-root.js';
 import { runId, type DaemonConnection, type DaemonShared } from './daemon.js';
 
@@ -13,14 +14,12 @@ import { runId, type DaemonConnection, type DaemonShared } from './daemon.js';
  * front end to run go, wait for "done", finish (stale check, statistics), answer the exit code.
  */
 export async function serveBuild(req: DaemonBuild, conn: DaemonConnection, shared: DaemonShared): Promise<void> {
-  const env = envFromList(req.env);
+  const t0 = Date.now();
+  const cpu0 = process.cpuUsage();
   const stderr = (text: string): void => conn.send({ t: 'stderr', text });
-  // The warm path draws no progress line: asked for explicitly, the build goes back to the front end.
-  let progress;
   let moduleRoot: string | null;
   try {
-    const { goArgs, flags } = extractWeftFlags(req.args);
-    progress = flags.progress ?? parseProgressSetting(env['WEFT_PROGRESS'] ?? '', 'WEFT_PROGRESS');
+    const { goArgs } = extractWeftFlags(req.args);
     moduleRoot = findModuleRoot(parseGoInvocation(goArgs, req.cwd).dir);
   } catch (e) {
     const { text, code } = describeTopLevelError(e);
@@ -34,13 +33,31 @@ export async function serveBuild(req: DaemonBuild, conn: DaemonConnection, share
     conn.send({ t: 'fallback', reason: `the daemon for ${shared.moduleRoot} got a build of ${moduleRoot ?? 'no module'}`, warn: true });
     return;
   }
-  if (progress === 'on') {
-    conn.send({ t: 'fallback', reason: 'a progress line was asked for', warn: false });
-    return;
+  // The front end draws the progress line; what the build is doing is known here.
+  const phase = new BuildPhase();
+  const streaming = req.progress === true ? streamProgress(phase, conn) : null;
+  // No progress frame after the build's last word.
+  const c: DaemonConnection = streaming === null ? conn : {
+    next: () => conn.next(),
+    send: (m) => {
+      if (m.t === 'exit' || m.t === 'fallback') streaming.stop();
+      conn.send(m);
+    },
+  };
+  try {
+    await buildFor(req, c, shared, { t0, cpu0, phase, stderr });
+  } finally {
+    streaming?.stop();
   }
+}
+
+async function buildFor(req: DaemonBuild, conn: DaemonConnection, shared: DaemonShared, o: { t0: number; cpu0: NodeJS.CpuUsage; phase: BuildPhase; stderr: (text: string) => void }): Promise<void> {
+  const { t0, cpu0, phase, stderr } = o;
+  const env = envFromList(req.env);
   let spec;
   try {
     spec = await prepareGoRun({
+      phase,
       args: req.args,
       globals: {},
       env,
@@ -71,12 +88,20 @@ export async function serveBuild(req: DaemonBuild, conn: DaemonConnection, share
   shared.stopNow.addEventListener('abort', onStopNow, { once: true });
   try {
     const id = runId();
-    const cpu0 = process.cpuUsage();
+    phase.name = 'go';
     conn.send({ t: 'run', id, go: spec.go, args: spec.args, env: envToList(spec.env), dir: spec.cwd });
     const done = await conn.next();
     if (done.t !== 'done' || done.id !== id) throw new WeftError('E_PROTOCOL', `expected "done" for run ${id}, got ${done.t}`);
     const cpu = process.cpuUsage(cpu0);
-    const code = await finishGoRun(spec, done.code, { wallMs: done.wallMs, weftCpuMs: Math.round((cpu.user + cpu.system) / 1000), stderr });
+    const figures = {
+      goWallMs: done.wallMs,
+      wallMs: Date.now() - t0,
+      wallFrom: 'the daemon got the build',
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+      cpuWho: 'daemon',
+      cpuCovers: 'this build in the daemon: configuration, planning, weaving and serving go; the front end not included',
+    };
+    const code = await finishGoRun(spec, done.code, { figures, stderr });
     conn.send({ t: 'exit', code: stoppedNow && code === 0 ? 1 : code });
   } finally {
     shared.stopNow.removeEventListener('abort', onStopNow);
@@ -85,6 +110,23 @@ export async function serveBuild(req: DaemonBuild, conn: DaemonConnection, share
     if (stoppedNow) await spec.build?.server?.close();
     else await releaseGoRun(spec);
   }
+}
+
+/** Sends the phase's fields whenever they change (and at least every 2 s: also a heartbeat). */
+function streamProgress(phase: BuildPhase, conn: DaemonConnection): { stop(): void } {
+  let last = '';
+  let lastAt = 0;
+  const tick = (): void => {
+    const fields = phase.fields();
+    const key = fields.join('\n');
+    if (key === last && Date.now() - lastAt < 2000) return;
+    last = key;
+    lastAt = Date.now();
+    conn.send({ t: 'progress', fields });
+  };
+  tick();
+  const timer = setInterval(tick, 200);
+  return { stop: () => clearInterval(timer) };
 }
 
 /**

@@ -288,9 +288,10 @@ class Session implements ConnectionSession {
       (err: unknown) => {
         const micros = Number(process.hrtime.bigint() - started) / 1000;
         if (this.state !== 'calling') return;
-        ctx.stats.recordRequest(req.tool, micros, 'error');
         const data = toErrorData(err);
-        ctx.log.debug(`${req.tool} ${describePackage(req)} failed: ${data.message}`);
+        ctx.stats.recordRequest(req.tool, micros, 'error', { pkg: req.pkg, why: `${data.code}: ${data.message}` });
+        // The shim prints the error for go; the log names the package too, whatever go does next.
+        ctx.log.info(`${req.tool} ${describePackage(req)} failed: ${data.code}: ${data.message}`);
         const reply: ToolReply = { t: 'reply', id: req.id, ok: false, error: data };
         this.sendSafe(reply);
         this.finishOk(reply);

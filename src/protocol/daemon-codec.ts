@@ -27,6 +27,7 @@ export function validateFrontMessage(x: unknown): FrontToDaemon {
         envList(o, 'daemon build request');
         bool(o, 'stderrTTY', 'daemon build request');
         bool(o, 'stdoutTTY', 'daemon build request');
+        if (o['progress'] !== undefined) bool(o, 'progress', 'daemon build request');
         break;
       case 'done':
         str(o, 'id', 'daemon done message');
@@ -52,6 +53,9 @@ export function validateDaemonMessage(x: unknown): DaemonToFront {
     switch (o['t']) {
       case 'stderr':
         str(o, 'text', 'daemon stderr message');
+        break;
+      case 'progress':
+        strings(o, 'fields', 'daemon progress message');
         break;
       case 'run':
         str(o, 'id', 'daemon run message');
@@ -79,7 +83,7 @@ export function validateDaemonMessage(x: unknown): DaemonToFront {
       case 'stopped':
         break;
       default:
-        throw bad('daemon reply', 't', '"stderr", "run", "exit", "fallback", "replace", "status" or "stopped"', o['t']);
+        throw bad('daemon reply', 't', '"stderr", "progress", "run", "exit", "fallback", "replace", "status" or "stopped"', o['t']);
     }
     return o as unknown as DaemonToFront;
   });

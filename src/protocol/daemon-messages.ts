@@ -15,6 +15,8 @@ export interface DaemonBuild {
   env: string[];
   stderrTTY: boolean;
   stdoutTTY: boolean;
+  /** The front end draws a progress line: send "progress" frames (absent: false). */
+  progress?: boolean;
 }
 
 /** front → daemon: go ran as told. */
@@ -44,6 +46,12 @@ export type FrontToDaemon = DaemonBuild | DaemonDone | DaemonStatusRequest | Dae
 export interface DaemonStderr {
   t: 'stderr';
   text: string;
+}
+
+/** daemon → front: what the build is doing now, for the front end's progress line (only when the build asked). */
+export interface DaemonProgress {
+  t: 'progress';
+  fields: string[];
 }
 
 /** daemon → front: run go exactly so, then send "done". */
@@ -93,4 +101,4 @@ export interface DaemonStopped {
   t: 'stopped';
 }
 
-export type DaemonToFront = DaemonStderr | DaemonRun | DaemonExit | DaemonFallback | DaemonReplace | DaemonStatus | DaemonStopped;
+export type DaemonToFront = DaemonStderr | DaemonProgress | DaemonRun | DaemonExit | DaemonFallback | DaemonReplace | DaemonStatus | DaemonStopped;

@@ -14,7 +14,6 @@ import { runGoList, type GoListOptions, type GoListResult, type ListedPackage } 
 
 /** Bump when the cached listing's meaning changes. */
 const CACHE_FORMAT = 'weft-config-packages/1';
-const LIST_FIELDS = 'ImportPath,Dir,Error';
 
 export interface ConfigPackagesOptions {
   go: string;

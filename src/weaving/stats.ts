@@ -21,12 +21,20 @@ export interface ShimStats {
   malformed: number;
 }
 
+export interface FailedRequest {
+  tool: string;
+  pkg: string;
+  why: string;
+}
+
 export interface StatsSnapshot {
   compileRequests: number;
   linkRequests: number;
   unchanged: number;
   woven: number;
   errors: number;
+  /** Each failed request: its tool, package (import path, "" when go gave none) and why. */
+  failed: FailedRequest[];
   timeouts: number;
   /** Requests whose connection closed before the reply. */
   abandoned: number;
@@ -106,6 +114,7 @@ export class BuildStats {
   unchanged = 0;
   woven = 0;
   errors = 0;
+  private readonly failed: FailedRequest[] = [];
   timeouts = 0;
   abandoned = 0;
   warnings = 0;
@@ -138,12 +147,15 @@ export class BuildStats {
     for (const a of new Set(aspects)) this.aspects[a] = (this.aspects[a] ?? 0) + 1;
   }
 
-  recordRequest(tool: string, micros: number, outcome: RequestOutcome): void {
+  recordRequest(tool: string, micros: number, outcome: RequestOutcome, failure?: { pkg: string; why: string }): void {
     if (tool === 'compile') this.compileRequests++;
     else if (tool === 'link') this.linkRequests++;
     if (outcome === 'unchanged') this.unchanged++;
     else if (outcome === 'woven') this.woven++;
-    else this.errors++;
+    else {
+      this.errors++;
+      this.failed.push({ tool, pkg: failure?.pkg ?? '', why: failure?.why ?? 'no reason recorded' });
+    }
     this.micros.push(micros);
   }
 
@@ -155,6 +167,7 @@ export class BuildStats {
       unchanged: this.unchanged,
       woven: this.woven,
       errors: this.errors,
+      failed: this.failed.map((f) => ({ ...f })),
       timeouts: this.timeouts,
       abandoned: this.abandoned,
       warnings: this.warnings,
@@ -216,8 +229,13 @@ export function formatStats(s: StatsSnapshot): string {
   const lines = [
     ...(s.mode !== null ? [`weft stats: mode ${s.mode.name} (${s.mode.reason})`] : []),
     ...(s.plan !== null ? [`weft stats: plan ${s.plan.listed} packages, ${s.plan.candidates} candidates: ${s.plan.woven} woven, ${s.plan.deferred} decided at compile time, ${s.plan.dependents} dependents; ${s.plan.compileMarks} packages marked (${s.plan.overlayMarks} overlay mark files); ${s.plan.filesScanned} files scanned${s.plan.screenedInPool > 0 ? ` (${s.plan.screenedInPool} packages in the pool)` : ''} (${s.plan.millis} ms)`] : []),
-    `weft stats: ${s.compileRequests} compile + ${s.linkRequests} link requests (${s.unchanged} unchanged, ${s.woven} woven, ${s.errors} failed${s.timeouts > 0 ? `, ${s.timeouts} timed out` : ''}${s.abandoned > 0 ? `, ${s.abandoned} abandoned` : ''})`,
-    `weft stats: server time ${ms(s.serverMicrosSum)} ms total, p50 ${(s.serverMicrosP50 / 1000).toFixed(3)} ms, max ${ms(s.serverMicrosMax)} ms`,
+    ...(s.mode?.name === 'overlay' && s.compileRequests + s.linkRequests === 0
+      ? ['weft stats: no compile or link requests: an overlay build runs go without weft\'s shim (the weaving above was done before go started)']
+      : [
+          `weft stats: ${s.compileRequests} compile + ${s.linkRequests} link requests from go's shim (${s.unchanged} unchanged, ${s.woven} woven, ${s.errors} failed${s.timeouts > 0 ? `, ${s.timeouts} timed out` : ''}${s.abandoned > 0 ? `, ${s.abandoned} abandoned` : ''}; go's cache hits never reach weft)`,
+          `weft stats: server time ${ms(s.serverMicrosSum)} ms total, p50 ${(s.serverMicrosP50 / 1000).toFixed(3)} ms, max ${ms(s.serverMicrosMax)} ms (answering those requests)`,
+        ]),
+    ...s.failed.map((f) => `weft stats: failed: ${f.tool}${f.pkg !== '' ? ` of ${f.pkg}` : ''} (${f.why})`),
   ];
   if (s.warnings > 0) lines.push(`weft stats: ${s.warnings} warning(s): candidates not decided or woven (--weft-strict makes them errors)`);
   if (s.weave.packages > 0) {

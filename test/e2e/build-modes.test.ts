@@ -3,7 +3,7 @@
 // the test run's GOCACHE. Binaries that can run here are run and their recorded calls
 // checked; cross builds and c-shared are build only, checked by their file headers.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { copyFixture, hasGcc, hasGo, makeTestEnv, run, runWeft, type RunResult } from './helpers.js';

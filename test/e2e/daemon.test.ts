@@ -10,12 +10,12 @@ import { spawn } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { appendFileSync, chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { encodeFrame, envToList, FrameDecoder } from '../../src/protocol/index.js';
 import { daemonIdentity } from '../../src/install/version.js';
 import { daemonFiles, daemonKey } from '../../src/daemon/paths.js';
-import { backdate, copyFixture, hasGo, helloAspect, makeTestEnv, run, runWeft, runWeftGo, waitUntil, weftBin, type DaemonStats } from './helpers.js';
+import { backdate, copyFixture, hasCommand, hasGo, renderScreen, helloAspect, makeTestEnv, run, runWeft, runWeftGo, waitUntil, weftBin, type DaemonStats } from './helpers.js';
 
 const ENTERING = /weft: entering Hello/g;
 
@@ -116,6 +116,22 @@ describe('the warm daemon (weft go, real go)', { skip: !hasGo && 'go is not inst
     const [s] = await status();
     assert.equal(s?.module, mod);
     assert.equal(s?.builds, 2);
+  });
+
+  it('on a terminal, a build the daemon serves draws the progress line it streams; go\'s output is whole', { skip: !hasCommand('script') && 'script(1) is not installed' }, async () => {
+    // bin/weft, the sh launcher: the Go front end hands a build that wants a line to Node.
+    const launcher = join(dirname(weftBin), 'weft');
+    const statsFile = join(out, 'tty-stats.json');
+    const exe = join(out, `app${n++}`);
+    const cmd = `stty cols 200; ${launcher} go build -o ${exe} ./cmd/app && echo built-ok`;
+    const r = await run('script', ['-qefc', cmd, '/dev/null'], { cwd: mod, env: { ...env, WEFT_STATS_JSON: statsFile } });
+    assert.equal(r.code, 0, r.stdout);
+    const stats = JSON.parse(readFileSync(statsFile, 'utf8')) as DaemonStats;
+    assert.equal(stats.daemon?.warm, true, `served by the warm daemon; ${diagnostics(r.stdout)}`);
+    assert.match(r.stdout, /\r\x1b\[Kweft: go build \(overlay\) · \d+ packages planned, \d+ woven · \d+ files overlaid · \d+\.\d s/, r.stdout);
+    const screen = renderScreen(r.stdout.replace(/\r\n/g, '\n')).filter((l) => l !== '');
+    assert.deepEqual(screen, ['built-ok'], 'the line is cleared at the end');
+    assert.equal(await hellos(exe), 1);
   });
 
   it("a build of another module sent to this module's daemon is handed back with a warning, not built with its plans", async () => {

@@ -275,3 +275,29 @@ export function compiledTwice(pkgs: readonly string[]): string[] {
   for (const p of pkgs) n.set(p, (n.get(p) ?? 0) + 1);
   return [...n].filter(([p, c]) => c > 1 && p !== 'main').map(([p, c]) => `${p} ×${c}`);
 }
+
+/** What a terminal shows after `raw`: \\r, ESC[K, \\n and printable text; other escapes dropped. */
+export function renderScreen(raw: string): string[] {
+  const lines: string[] = [''];
+  let row = 0;
+  let col = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!;
+    if (c === '\r') col = 0;
+    else if (c === '\n') {
+      row++;
+      col = 0;
+      if (lines[row] === undefined) lines[row] = '';
+    } else if (c === '\x1b') {
+      const m = /^\x1b\[([0-9;?]*)([A-Za-z])/.exec(raw.slice(i));
+      if (m === null) continue;
+      if (m[2] === 'K') lines[row] = lines[row]!.slice(0, col);
+      i += m[0].length - 1;
+    } else {
+      const l = lines[row]!.padEnd(col, ' ');
+      lines[row] = l.slice(0, col) + c + l.slice(col + 1);
+      col++;
+    }
+  }
+  return lines;
+}

@@ -10,7 +10,7 @@
 // 2. `weft go build` of the fixture (gin, net/http, database/sql) produces a binary whose spans
 //    reach a mock agent: gin's server span, the net/http client span and the SQL span, one trace.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadConfigSet } from '../../src/config/index.js';

@@ -1,9 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buildThroughDaemon, daemonSetting } from '../../../src/daemon/client.js';
+import { daemonSetting } from '../../../src/daemon/client.js';
 import { extractWeftFlags } from '../../../src/build/go-args.js';
 import { daemonFiles, daemonKey, daemonRuntimeDir } from '../../../src/daemon/paths.js';
 import { WeftError } from '../../../src/errors.js';
@@ -35,21 +32,4 @@ test('daemon files: the runtime directory of the drop-in servers, named after a 
   assert.notEqual(daemonKey('/home/u/mod'), daemonKey('/home/u/mod2'));
   const f = daemonFiles('/run/user/1000/weft', 'abcdef0123456789');
   assert.deepEqual(f, { sock: '/run/user/1000/weft/daemon-abcdef0123456789.sock', lock: '/run/user/1000/weft/daemon-abcdef0123456789.lock', log: '/run/user/1000/weft/daemon-abcdef0123456789.log' });
-});
-
-test('a progress line asked for builds in this process without trying, or starting, a daemon', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'weft-daemon-client-'));
-  chmodSync(root, 0o700);
-  const mod = join(root, 'mod');
-  mkdirSync(mod);
-  writeFileSync(join(mod, 'go.mod'), 'module example.com/mod\n\ngo 1.23\n');
-  try {
-    for (const [args, extra] of [[['build', '--weft-progress', '.'], {}], [['build', '.'], { WEFT_PROGRESS: 'on' }]] as const) {
-      const env = { PATH: process.env['PATH'], XDG_RUNTIME_DIR: root, CI: '', WEFT_DAEMON_IDLE: '1s', ...extra };
-      assert.equal(await buildThroughDaemon({ args, env, cwd: mod }), null, args.join(' '));
-      assert.ok(!existsSync(join(root, 'weft')), `${args.join(' ')}: no daemon was tried (its runtime directory was never made)`);
-    }
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
 });

@@ -11,7 +11,7 @@ function roundTrip(msg: unknown): unknown {
 }
 
 test('every front end message passes the check after a round trip through a frame', () => {
-  for (const m of [build, { t: 'done', id: 'r1', code: 2, wallMs: 1500 }, { t: 'status' }, { t: 'stop' }]) {
+  for (const m of [build, { ...build, progress: true }, { t: 'done', id: 'r1', code: 2, wallMs: 1500 }, { t: 'status' }, { t: 'stop' }]) {
     assert.deepEqual(validateFrontMessage(roundTrip(m)), m);
   }
 });
@@ -21,7 +21,8 @@ test('every daemon message passes the check after a round trip through a frame',
     { t: 'stderr', text: '' },
     { t: 'run', id: 'r1', go: '/usr/bin/go', args: ['build'], env: ['X=1'], dir: '/m' },
     { t: 'exit', code: 0 },
-    { t: 'fallback', reason: 'a progress line was asked for', warn: false },
+    { t: 'progress', fields: ['go build (planned)', '3 compile requests answered'] },
+    { t: 'fallback', reason: 'the daemon for /a got a build of /b', warn: true },
     { t: 'replace', reason: 'other weft' },
     { t: 'status', pid: 1, identity: 'x', module: '/m', startedMs: Date.now(), builds: 3, idleMs: 10, rssBytes: 1 << 26, idleExitMs: 600000 },
     { t: 'stopped' },
@@ -47,6 +48,8 @@ test('a malformed message is refused with the name of the bad field', () => {
   assert.match(protocolError(() => validateFrontMessage({ ...build, args: ['a', 1] })).message, /field "args\[1\]" must be a string/);
   assert.match(protocolError(() => validateFrontMessage({ ...build, env: ['PATH=/bin', 'novalue'] })).message, /field "env\[1\]" must be a "NAME=value" string/);
   assert.match(protocolError(() => validateFrontMessage({ ...build, stderrTTY: 'yes' })).message, /field "stderrTTY" must be a boolean/);
+  assert.match(protocolError(() => validateFrontMessage({ ...build, progress: 1 })).message, /field "progress" must be a boolean/);
+  assert.match(protocolError(() => validateDaemonMessage({ t: 'progress', fields: 'go build' })).message, /daemon progress message: field "fields"/);
   assert.match(protocolError(() => validateFrontMessage({ t: 'done', id: 'x', code: 1.5, wallMs: 1 })).message, /field "code" must be an integer/);
   assert.match(protocolError(() => validateFrontMessage({ t: 'hello' })).message, /field "t" must be "build", "done", "status" or "stop"/);
   assert.match(protocolError(() => validateFrontMessage([1])).message, /expected a map, got an array/);

@@ -20,6 +20,30 @@ describe('stats', () => {
     assert.equal(snap.serverMicrosMax, 1000);
   });
 
+  it('names the package and the reason of every failed request', () => {
+    const s = new BuildStats();
+    s.recordRequest('compile', 100, 'unchanged');
+    s.recordRequest('compile', 100, 'error', { pkg: 'example.com/a', why: 'E_PLAN: example.com/a was planned as untouched' });
+    s.recordRequest('link', 100, 'error', { pkg: '', why: 'E_CLOSED: the server is closing' });
+    const snap = s.snapshot();
+    assert.equal(snap.errors, 2);
+    assert.deepEqual(snap.failed, [
+      { tool: 'compile', pkg: 'example.com/a', why: 'E_PLAN: example.com/a was planned as untouched' },
+      { tool: 'link', pkg: '', why: 'E_CLOSED: the server is closing' },
+    ]);
+    const text = formatStats(snap);
+    assert.match(text, /weft stats: failed: compile of example\.com\/a \(E_PLAN: example\.com\/a was planned as untouched\)/);
+    assert.match(text, /weft stats: failed: link \(E_CLOSED: the server is closing\)/);
+  });
+
+  it('an overlay build says go sent weft no requests instead of counting zeros', () => {
+    const s = new BuildStats();
+    s.mode = { name: 'overlay', reason: 'auto: every woven package can be overlaid', overlayFiles: 3, linkFiles: 0 };
+    const text = formatStats(s.snapshot());
+    assert.doesNotMatch(text, /0 compile \+ 0 link requests/);
+    assert.match(text, /weft stats: no compile or link requests: an overlay build runs go without weft's shim/);
+  });
+
   it('parses the shim stats lines and tolerates garbage', () => {
     const shim = parseShimStats('compile ipc 120\nasm exec 3\ncompile vfull 900\ncompile ipc 80\nbroken line\n\nlink ipc x\n');
     assert.equal(shim.invocations, 4);
