@@ -18,6 +18,7 @@ import { Resolver, runGoList } from '../resolve/index.js';
 import type { CompileCommand } from '../toolexec/compile-args.js';
 import { readGoCommand } from '../toolexec/go-command-line.js';
 import { weavePackage, type WeavePackageInput, type WeavePackageResult } from '../weave/index.js';
+import { goFactsOf } from './prepare.js';
 import { mayNeedTypes, oracleStarter } from './type-oracle.js';
 
 export interface PackageTypesOptions {
@@ -47,12 +48,15 @@ export function packageWeaver(opts: PackageTypesOptions): PackageWeaver {
   const work = mkdtempSync(join(tmpdir(), 'weft-types-'));
   disposers.push(() => rmSync(work, { recursive: true, force: true }));
   const resolver = new Resolver({ go: opts.go, dir: opts.dir, env: opts.env, flags: opts.flags, toolexec: null, injected: [] });
-  const service = createTypeService({
+  // The build's -tags, GOFLAGS as go reads them (`go env -w` included): asked of go once, at the
+  // first typed question, so a package without one costs no go env run.
+  let service: Promise<ReturnType<typeof createTypeService>> | null = null;
+  const serviceOf = () => service ??= goFactsOf({ go: opts.go, dir: opts.dir, env: opts.env }).then((facts) => createTypeService({
     oracle: oracleStarter(weftVersion(), opts.log, disposers),
     exportArchives: (_req, cmd, pkgs) => resolver.archives(pkgs, cmd.packagePath),
-    tags: readGoCommand(['build', ...opts.flags], opts.env['GOFLAGS']).tags,
+    tags: readGoCommand(['build', ...opts.flags], facts.goflags).tags,
     log: (m) => opts.log.debug(m),
-  });
+  }));
   let compileTool: Promise<string> | null = null;
   let n = 0;
 
@@ -93,7 +97,7 @@ export function packageWeaver(opts: PackageTypesOptions): PackageWeaver {
           const why = e instanceof WeftError ? `${e.message}${e.details.length > 0 ? `: ${e.details.join('; ')}` : ''}` : (e as Error).message;
           return { answers: {}, loaded: [], error: why };
         }
-        return service.answer(c.req, c.cmd, questions, prior, signal);
+        return (await serviceOf()).answer(c.req, c.cmd, questions, prior, signal);
       });
       if (!outcome.ok) throw new WeftError('E_INTERNAL', outcome.error.message);
       return { result: outcome.result, facts };
