@@ -48,7 +48,7 @@ export function parseModeSetting(value: string | undefined, what: string): ModeS
   throw new WeftError('E_USAGE', `${what}=${value} is not a build mode`, { hint: 'use --weft-mode=auto (the default), overlay, planned or toolexec' });
 }
 
-/** Every `--weft-*` flag `weft go` takes inside go's arguments (the README's table is checked against it). */
+/** Every `--weft-*` flag `weft go` takes inside go's arguments (docs/usage.md's table is checked against it). */
 export const WEFT_GO_FLAGS = ['weft-config', 'weft-mode', 'weft-stats', 'weft-strict', 'weft-progress', 'weft-daemon', 'weft-log-file', 'weft-log-level', 'weft-cache'] as const;
 
 const WEFT_VALUE_FLAGS: Record<string, keyof WeftGoFlags> = {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WeftError } from '../errors.js';
 
-/** The pack's copy in the user's module, relative to its root (documented in the README). */
+/** The pack's copy in the user's module, relative to its root (documented in docs/configuration.md). */
 export const PACK_DIR = '.weft/otel';
 
 /** A bundle shipped as a local Go module. */

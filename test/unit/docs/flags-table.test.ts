@@ -1,4 +1,5 @@
-// The README's table of flags and environment variables is checked against the option parser:
+// The table of flags and environment variables (docs/usage.md, the README links it) is checked
+// against the option parser:
 // every `--weft-*` flag weft go takes is in it and every one in it is taken, with each value
 // the table shows; its global options are commander's; every WEFT_* variable the README and
 // docs/ name is read by weft's sources (a renamed or removed variable leaves no stale line).
@@ -10,13 +11,13 @@ import { extractWeftFlags, WEFT_GO_FLAGS } from '../../../src/build/go-args.js';
 import { buildProgram } from '../../../src/cli/program.js';
 
 const root = new URL('../../../../', import.meta.url).pathname;
-const readme = readFileSync(join(root, 'README.md'), 'utf8');
+const usage = readFileSync(join(root, 'docs', 'usage.md'), 'utf8');
 
-/** The rows of the README's `| flag | env | meaning |` table, cells unescaped. */
+/** The rows of docs/usage.md's `| flag | env | meaning |` table, cells unescaped. */
 function flagRows(): { flag: string; env: string }[] {
-  const lines = readme.split('\n');
+  const lines = usage.split('\n');
   const start = lines.findIndex((l) => /^\| flag \| env \| meaning \|$/.test(l));
-  assert.ok(start >= 0, 'README.md has a "| flag | env | meaning |" table');
+  assert.ok(start >= 0, 'docs/usage.md has a "| flag | env | meaning |" table');
   const rows: { flag: string; env: string }[] = [];
   for (const l of lines.slice(start + 2)) {
     if (!l.startsWith('|')) break;
@@ -33,7 +34,7 @@ function filesUnder(dir: string, ext: RegExp): string[] {
   });
 }
 
-describe('the README table of flags and environment variables', () => {
+describe('the table of flags and environment variables', () => {
   it('lists exactly the --weft-* flags the parser takes', () => {
     const documented = new Set(flagRows().flatMap((r) => [...r.flag.matchAll(/--(weft-[a-z-]+)/g)].map((m) => m[1]!)));
     assert.deepEqual([...documented].sort(), [...WEFT_GO_FLAGS].sort());
