@@ -141,11 +141,13 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
         const statsFile = server !== null && (opts.stats !== 'off' || statsJsonFile !== null) ? join(server.dir ?? '', 'shim-stats') : null;
         const goEnv: NodeJS.ProcessEnv = { ...env };
         // go's own work directory ($WORK) inside one this process owns: go killed with SIGKILL
-        // leaves it behind, and the next build removes it with ours (unless the user chose GOTMPDIR).
-        if ((env['GOTMPDIR'] ?? '') === '') {
-          const work = makeOwnedTempDir('weft-gotmp-', env['TMPDIR'] !== undefined && env['TMPDIR'] !== '' ? env['TMPDIR'] : tmpdir());
-          ctx.disposers.push(() => rmSync(work, { recursive: true, force: true }));
-          goEnv['GOTMPDIR'] = work;
+        // leaves it behind, and the next build removes it with ours (unless the user chose GOTMPDIR,
+        // or asked go to keep $WORK with -work).
+        const work = command.last('work');
+        if ((env['GOTMPDIR'] ?? '') === '' && (work === undefined || work === 'false')) {
+          const gotmp = makeOwnedTempDir('weft-gotmp-', env['TMPDIR'] !== undefined && env['TMPDIR'] !== '' ? env['TMPDIR'] : tmpdir());
+          ctx.disposers.push(() => rmSync(gotmp, { recursive: true, force: true }));
+          goEnv['GOTMPDIR'] = gotmp;
         }
         delete goEnv['WEFT_SHIM_LINKS'];
         delete goEnv['WEFT_SHIM_MODE'];
@@ -172,7 +174,7 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
         // twice (an overlay build imports them in the overlaid files: go builds them itself).
         if (plan !== null && !overlay && ctx.prebuildInjected !== null && plan.injected.length > 0) {
           const t0 = performance.now();
-          await ctx.prebuildInjected(plan.injected, readGoCommand(args, command.goflags), goEnv, cwd);
+          await ctx.prebuildInjected(plan.injected, readGoCommand(args, command.goflags), { ...goEnv, ...facts.toolEnv }, cwd);
           log.info(`built the ${plan.injected.length} injected packages before go: ${Math.round(performance.now() - t0)} ms`);
         }
         log.debug(`running ${go} ${args.join(' ')} (socket ${server?.socketPath ?? 'none'}; weft ready after ${Math.round(performance.now())} ms)`);

@@ -144,7 +144,17 @@ export interface GoFacts {
   goflags: string;
   /** The GOENV file ('' or `off` when there is none). */
   goenvFile: string;
+  /**
+   * What go puts in the environment of every tool it runs: GOOS, GOARCH, the target
+   * architecture's level variable (GOAMD64 for amd64, …), CGO_ENABLED and GOFIPS140. A go run
+   * weft starts before go (the injected packages' build) is keyed by the environment the
+   * build's compiles report, so it gets these.
+   */
+  toolEnv: Readonly<Record<string, string>>;
 }
+
+/** The level variable go sets for tools, per GOARCH (cmd/go's cfg.GetArchEnv), of those the shim forwards. */
+const ARCH_LEVEL_VARS: Readonly<Record<string, string>> = { amd64: 'GOAMD64', arm: 'GOARM', arm64: 'GOARM64', '386': 'GO386', wasm: 'GOWASM' };
 
 /**
  * Asks the toolchain that will run the build for its version, the main module (honours GOWORK,
@@ -153,7 +163,7 @@ export interface GoFacts {
 export function readGoFacts(go: string, dir: string, env: NodeJS.ProcessEnv): Promise<GoFacts> {
   return new Promise((resolvePromise, reject) => {
     countChild('go env');
-    execFile(go, ['env', '-json', 'GOVERSION', 'GOMOD', 'GOMODCACHE', 'GOFLAGS', 'GOENV'], { cwd: dir, env, encoding: 'utf8' }, (err, stdout, stderr) => {
+    execFile(go, ['env', '-json', 'GOVERSION', 'GOMOD', 'GOMODCACHE', 'GOFLAGS', 'GOENV', 'GOOS', 'GOARCH', 'CGO_ENABLED', 'GOFIPS140', ...new Set(Object.values(ARCH_LEVEL_VARS))], { cwd: dir, env, encoding: 'utf8' }, (err, stdout, stderr) => {
       if (err !== null) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') {
@@ -171,12 +181,16 @@ export function readGoFacts(go: string, dir: string, env: NodeJS.ProcessEnv): Pr
         return;
       }
       const mod = (v['GOMOD'] ?? '').trim();
+      const toolEnv: Record<string, string> = {};
+      const goarch = (v['GOARCH'] ?? '').trim();
+      for (const k of ['GOOS', 'GOARCH', 'CGO_ENABLED', 'GOFIPS140', ARCH_LEVEL_VARS[goarch]]) if (k !== undefined && (v[k] ?? '').trim() !== '') toolEnv[k] = v[k]!.trim();
       resolvePromise({
         goVersion: (v['GOVERSION'] ?? '').trim(),
         moduleRoot: mod === '' || mod === '/dev/null' || mod === 'NUL' ? '' : dirname(mod),
         modCache: (v['GOMODCACHE'] ?? '').trim(),
         goflags: v['GOFLAGS'] ?? '',
         goenvFile: v['GOENV'] ?? '',
+        toolEnv,
       });
     });
   });

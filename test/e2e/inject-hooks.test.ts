@@ -110,7 +110,9 @@ describe('injection hooks with a fake weaver (real go)', { skip: !hasGo && 'go i
     const r = await run(exe, [], { cwd: app, env });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'HELLO, WEFT\nGET example.invalid\nrt: recorded [greet.Shout greet.Hello net/http.NewRequestWithContext]\n');
-    assert.ok(b.injector.stats.goListProcesses <= 2, `go list runs: ${b.injector.stats.goListProcesses}`);
+    // The listing, one export run for what the compiles import (rt), one for what only the link
+    // needs (the linkname-only hook): what is built is what is needed, never the whole configuration.
+    assert.ok(b.injector.stats.goListProcesses <= 3, `go list runs: ${b.injector.stats.goListProcesses}`);
   });
 
   it('a command linking the cached woven package (no compile of it reaches weft) still links the runtime', async () => {
