@@ -245,28 +245,37 @@ export function backdate(dir: string): void {
 
 /**
  * The `-p` of every compiler run in an `strace -f -e trace=execve -s 4096` log (version queries
- * have none). Only execs that succeeded count: when a multi-threaded process (the Go shim)
- * execs, strace may show the call on several threads, of which one resumes with `= 0`.
+ * have none). A compile is one execve of the compiler with its own argument list (its `-o` names
+ * the action's own $WORK directory, so the same list twice is one compile shown twice). When a
+ * thread other than a process's first one execs (the Go shim is multi-threaded), strace prints
+ * the call on that thread's line as unfinished and its result under the process's pid, which
+ * cannot be told apart from another process's without tracing clone: an unfinished call counts
+ * unless the same thread's result says it failed, and a call shown on several threads counts once
+ * when any of them did not fail.
  */
 export function compiledPackages(trace: string): string[] {
-  const out: string[] = [];
+  const calls = new Map<string, { pkg: string; shown: number; failed: number }>();
   const pending = new Map<string, string>();
   for (const line of trace.split('\n')) {
     const pid = /^(\d+)\s+/.exec(line)?.[1] ?? '';
     if (line.includes('<... execve resumed>')) {
-      const p = pending.get(pid);
+      const args = pending.get(pid);
       pending.delete(pid);
-      if (p !== undefined && / = 0$/.test(line)) out.push(p);
+      if (args !== undefined && / = -1 /.test(line)) calls.get(args)!.failed++;
       continue;
     }
     const m = /execve\("([^"]*\/compile)", \[(.*)\]/.exec(line);
     if (m === null) continue;
-    const p = /"-p", "([^"]+)"/.exec(m[2]!)?.[1];
-    if (p === undefined) continue;
-    if (/ = 0$/.test(line)) out.push(p);
-    else if (line.endsWith('<unfinished ...>')) pending.set(pid, p);
+    const pkg = /"-p", "([^"]+)"/.exec(m[2]!)?.[1];
+    if (pkg === undefined) continue;
+    const args = m[2]!;
+    const call = calls.get(args) ?? { pkg, shown: 0, failed: 0 };
+    calls.set(args, call);
+    call.shown++;
+    if (line.endsWith('<unfinished ...>')) pending.set(pid, args);
+    else if (!/ = 0$/.test(line)) call.failed++;
   }
-  return out;
+  return [...calls.values()].filter((c) => c.failed < c.shown).map((c) => c.pkg);
 }
 
 /** Packages (main excepted: one per binary) compiled more than once, with their counts. */
