@@ -100,21 +100,29 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
     const shimReady = ensureShim({ go, env });
     shimReady.catch(() => undefined);
     // The one model of this go command: its flags and GOFLAGS as go reads them (the
-    // environment's, else `go env -w`'s), from the build's one `go env` run.
-    const facts = await goFactsOf({ go, dir: inv.dir, env, warm: input.daemon?.warm });
-    const command = modelGoCommand(inv.line, facts.goflags);
-    checkNoUserToolexec(inv, command);
+    // environment's, else `go env -w`'s), from the build's one `go env` run, which runs beside
+    // the configuration's load.
+    const factsReady = goFactsOf({ go, dir: inv.dir, env, warm: input.daemon?.warm });
+    const commandReady = factsReady.then((facts) => {
+      const command = modelGoCommand(inv.line, facts.goflags);
+      checkNoUserToolexec(inv, command);
+      return command;
+    });
+    commandReady.catch(() => undefined);
     if (input.phase !== undefined) input.phase.sub = inv.sub;
 
-    const [shimResult, preparedResult] = await Promise.allSettled([
+    const [shimResult, commandResult, preparedResult] = await Promise.allSettled([
       shimReady,
-      prepareBuild({ go, dir: inv.dir, env, log, configFlag: opts.config, cwd, command, facts, strict: opts.strict, ...(input.daemon !== undefined ? { warm: input.daemon.warm } : {}) }),
+      commandReady,
+      prepareBuild({ go, dir: inv.dir, env, log, configFlag: opts.config, cwd, commandOf: (goflags) => modelGoCommand(inv.line, goflags), facts: factsReady, strict: opts.strict, ...(input.daemon !== undefined ? { warm: input.daemon.warm } : {}) }),
     ]);
-    if (shimResult.status === 'rejected' || preparedResult.status === 'rejected') {
-      // Whichever half succeeded must not leave a worker pool behind.
+    if (shimResult.status === 'rejected' || commandResult.status === 'rejected' || preparedResult.status === 'rejected') {
+      // Whichever part succeeded must not leave a worker pool behind.
       if (preparedResult.status === 'fulfilled') await disposeBuildContext(preparedResult.value.ctx);
-      throw shimResult.status === 'rejected' ? shimResult.reason : (preparedResult as PromiseRejectedResult).reason;
+      throw [commandResult, shimResult, preparedResult].find((r): r is PromiseRejectedResult => r.status === 'rejected')!.reason;
     }
+    const facts = await factsReady;
+    const command = commandResult.value;
     const shim = shimResult.value;
     const ctx = preparedResult.value.ctx;
     if (input.phase !== undefined) {

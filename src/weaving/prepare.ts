@@ -242,15 +242,15 @@ export interface PrepareOptions {
   /** Fail compiles on undecided candidates (default: WEFT_STRICT in env). */
   strict?: boolean;
   /**
-   * The go command whose build this is (src/toolexec/go-command-line.ts), with GOFLAGS as
-   * `facts` says go reads them; given with `facts` (weft go) or made from `goArgs` here (drop-in:
-   * the go process's arguments).
+   * The go command whose build this is (src/toolexec/go-command-line.ts), given the GOFLAGS go
+   * reads (`facts.goflags`); made from `goArgs` when not given (drop-in: the go process's
+   * arguments).
    */
-  command?: GoCommand;
-  /** The go command's arguments after `go`, when `command` is not given (an empty list: no flags known). */
+  commandOf?: (goflags: string) => GoCommand;
+  /** The go command's arguments after `go`, when `commandOf` is not given (an empty list: no flags known). */
   goArgs?: readonly string[];
-  /** The build's `go env` answers, when the caller already asked (goFactsOf). */
-  facts?: GoFacts;
+  /** The build's `go env` answers, when the caller already asked (goFactsOf), or is asking. */
+  facts?: GoFacts | Promise<GoFacts>;
   warm?: WarmResources;
 }
 
@@ -280,13 +280,30 @@ export async function prepareBuild(opts: PrepareOptions): Promise<PreparedBuild>
   const root = findModuleRoot(opts.dir);
   const moduleFiles = root === null ? [] : MODULE_FILES.map((f) => join(root, f));
   const envKey = envKeyOf(opts.env);
-  // The flags decide what the configuration's packages are listed with, so go env comes first.
-  const facts = opts.facts ?? await goFactsOf(opts);
-  const command = opts.command ?? readGoCommand(opts.goArgs ?? [], facts.goflags);
-  const buildFlags = extractBuildFlags(command, opts.env, opts.dir).flags;
-  const loaded = await memo(JSON.stringify(['config', discovery, buildFlags, opts.dir, envKey]), [...moduleFiles, ...(discovery.file !== null ? [discovery.file] : [])],
+  const factsReady = Promise.resolve(opts.facts ?? goFactsOf(opts));
+  factsReady.catch(() => undefined);
+  const commandOf = opts.commandOf ?? ((goflags: string) => readGoCommand(opts.goArgs ?? [], goflags));
+  // The configuration's packages are listed with the build's flags, GOFLAGS included as go env
+  // reports them (the environment's, else `go env -w`'s). The load starts at once with the
+  // environment's GOFLAGS, beside go env, and runs again only when go env gives other flags.
+  const flagsOf = (goflags: string) => {
+    const command = commandOf(goflags);
+    return { command, buildFlags: extractBuildFlags(command, opts.env, opts.dir).flags };
+  };
+  const load = (buildFlags: string[]) => memo(JSON.stringify(['config', discovery, buildFlags, opts.dir, envKey]), [...moduleFiles, ...(discovery.file !== null ? [discovery.file] : [])],
     () => loadBuildConfig({ discovery, go: opts.go, dir: opts.dir, env: opts.env, buildFlags }),
     (l) => [...l.config.files, ...(l.config.absent ?? [])]);
+  let guess: { buildFlags: string[]; loaded: ReturnType<typeof load> } | null = null;
+  try {
+    const { buildFlags } = flagsOf(opts.env['GOFLAGS'] ?? '');
+    guess = { buildFlags, loaded: load(buildFlags) };
+    guess.loaded.catch(() => undefined);
+  } catch {
+    // GOFLAGS go will not take: the model made from go env's answer says why, below.
+  }
+  const facts = await factsReady;
+  const { command, buildFlags } = flagsOf(facts.goflags);
+  const loaded = await (guess !== null && JSON.stringify(buildFlags) === JSON.stringify(guess.buildFlags) ? guess.loaded : load(buildFlags));
   const config = loaded.config;
   const ctx = createBuildContext({
     config,
