@@ -272,7 +272,11 @@ export function compiledPackages(trace: string): string[] {
     const call = calls.get(args) ?? { pkg, shown: 0, failed: 0 };
     calls.set(args, call);
     call.shown++;
+    // A thread that is not its process's leader exec-ing: strace ends the line with the pid the
+    // process keeps and prints the result under that pid (Go's syscall.Exec runs on any thread).
+    const changed = /<pid changed to (\d+) \.\.\.>$/.exec(line)?.[1];
     if (line.endsWith('<unfinished ...>')) pending.set(pid, args);
+    else if (changed !== undefined) pending.set(changed, args);
     else if (!/ = 0$/.test(line)) call.failed++;
   }
   return [...calls.values()].filter((c) => c.failed < c.shown).map((c) => c.pkg);

@@ -11,6 +11,17 @@ test('a compile whose result strace prints under the process pid, not the exec-i
   assert.deepEqual(compiledPackages([call(201, '/w/b2/_pkg_.a', 'b', ' <unfinished ...>'), '200 <... execve resumed>) = 0'].join('\n')), ['b']);
 });
 
+test('a compile exec-ed by a thread other than the leader (strace: "<pid changed to N ...>", then the result under N) counts', () => {
+  const log = [
+    call(27546, '/w/b9/_pkg_.a', 'e', ' <pid changed to 27526 ...>'),
+    '27526 +++ superseded by execve in pid 27546 +++',
+    '27526 <... execve resumed>) = 0',
+    call(27601, '/w/b8/_pkg_.a', 'f', ' <pid changed to 27600 ...>'),
+    '27600 <... execve resumed>) = -1 ENOENT (No such file or directory)',
+  ].join('\n');
+  assert.deepEqual(compiledPackages(log), ['e']);
+});
+
 test('one execve shown on two threads counts once; a failed one and a version query do not count', () => {
   const log = [
     call(100, '/w/b1/_pkg_.a', 'a', ') = 0'),
