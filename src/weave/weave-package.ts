@@ -100,6 +100,11 @@ export interface FileAnswer {
 
 export interface ScreenOptions {
   prefilter?: Prefilter;
+  /**
+   * The bytes of file `index` of the input, read once by the caller (who keys and weaves the
+   * same bytes): without it, files are scanned straight from disk.
+   */
+  read?: (index: number) => Uint8Array;
   /** Stop reading and answer `undecided` once this many bytes were scanned (default 1 MiB). */
   byteBudget?: number;
 }
@@ -113,9 +118,20 @@ export interface ScreenOptions {
  * decides again from scratch. `modulePath` is mainModulePath(input.moduleRoot).
  */
 export function screenPackage(input: WeavePackageInput, config: ResolvedConfig, modulePath: string, opts: ScreenOptions = {}): Screening {
-  const step = prepareScreening(input, config, modulePath);
+  const step = prepareScreening(input, config, modulePath, opts.read);
   if (step.verdict !== 'scan') return step;
-  return decideScreening(input, step, scanHere(opts.prefilter ?? defaultPrefilter(), step.needles), opts.byteBudget);
+  const prefilter = opts.prefilter ?? defaultPrefilter();
+  const scan = opts.read === undefined ? scanHere(prefilter, step.needles) : scanBytes(prefilter, step.needles, opts.read);
+  return decideScreening(input, step, scan, opts.byteBudget);
+}
+
+/** decideScreening's scans of the bytes `read` gives, by `prefilter`. */
+function scanBytes(prefilter: Prefilter, needles: readonly string[], read: (index: number) => Uint8Array): (path: string, index: number) => FileAnswer {
+  return (_path, index) => {
+    const bytes = read(index);
+    const present = prefilter.scan(bytes, needles);
+    return { size: bytes.length, has: (i) => present[i] === true };
+  };
 }
 
 /** decideScreening's scans done on this thread, by `prefilter`. */
@@ -132,13 +148,13 @@ export function scanHere(prefilter: Prefilter, needles: readonly string[]): (pat
  * what the files must be scanned for. A planned build runs this on its own thread and the scans
  * in the pool; screenPackage runs both here.
  */
-export function prepareScreening(input: WeavePackageInput, config: ResolvedConfig, modulePath: string): Screening | ScanNeeded {
+export function prepareScreening(input: WeavePackageInput, config: ResolvedConfig, modulePath: string, read?: (index: number) => Uint8Array): Screening | ScanNeeded {
   if (config.aspects.length === 0 || input.files.length === 0) return { verdict: 'none', result: emptyResult() };
   try {
     let firstText: string | null = null;
     if (usesPackageName(config)) {
       // The clause sits at the top of the file; a comment block longer than this only costs a worker trip.
-      firstText = readHead(input.files[0]!, 64 * 1024);
+      firstText = read !== undefined ? decoder.decode(read(0)) : readHead(input.files[0]!, 64 * 1024);
       if (firstText === null) return { verdict: 'undecided' };
     }
     const plans = planAspects(config.aspects, packageInfo(input, firstText, modulePath));
