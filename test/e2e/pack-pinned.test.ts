@@ -112,7 +112,7 @@ describe('the OpenTelemetry pack pinned with weft pin (real go, console exporter
     assert.ok((await linkedFunctions(on, 'github.com/weft-dev/weft/packs/otel')).includes('github.com/weft-dev/weft/packs/otel.Open'));
     assert.notDeepEqual(await linkedFunctions(on, 'github.com/XSAM/otelsql'), []);
 
-    writeFileSync(join(app, 'weft.yml'), 'integrations:\n  disable: [otel.database/sql.Open]\n');
+    writeFileSync(join(app, 'weft.yml'), 'integrations:\n  disable: [otel.database/sql]\n');
     let exe = '';
     try {
       exe = await build('sql-off');
