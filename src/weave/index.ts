@@ -71,13 +71,11 @@ export function createWeaver(opts: WeaverOptions): (input: WeavePackageInput, ca
       if (screened === undefined) {
         // Each file is read once: the bytes screened are the bytes the cache keys and the worker
         // weaves, so an edit during the compile cannot pass one content and weave another.
-        const given = input.sources;
-        const sources: Uint8Array[] = given !== undefined ? [...given] : [];
-        const read = (i: number): Uint8Array => (sources[i] ??= readFileSync(input.files[i]!));
-        screened = screenPackage(input, config, await mainModulePath(input.moduleRoot), { read, ...(prefilter !== undefined ? { prefilter } : {}) });
+        const sources: Uint8Array[] = input.sources !== undefined ? [...input.sources] : [];
+        screened = screenPackage(input, config, await mainModulePath(input.moduleRoot), { sources, ...(prefilter !== undefined ? { prefilter } : {}) });
         if (screened.verdict === 'none') return { ok: true, result: screened.result };
         try {
-          for (let i = 0; i < input.files.length; i++) read(i);
+          for (let i = 0; i < input.files.length; i++) sources[i] ??= readFileSync(input.files[i]!);
           input = { ...input, sources };
         } catch {
           // An unreadable file: the worker reads the files and reports it with its usual error.
