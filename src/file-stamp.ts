@@ -95,6 +95,15 @@ export function isRacy(mtimeNs: bigint, now: bigint): boolean {
   return mtimeNs >= now - RACY_NS;
 }
 
+/**
+ * Whether a file time says the file changed after `sinceMs`, or may have within the file
+ * system's time granularity (whole seconds: FAT and some network file systems).
+ */
+export function changedSince(mtimeNs: bigint, sinceMs: number): boolean {
+  const granularity = mtimeNs % 1_000_000_000n === 0n ? RACY_NS : 50_000_000n;
+  return mtimeNs >= BigInt(sinceMs) * 1_000_000n - granularity;
+}
+
 function makeStamp(st: BigIntStats, now: bigint, sha?: string): FileStamp {
   const stamp = { size: Number(st.size), mtimeNs: st.mtimeNs, ino: st.ino, dev: st.dev, racy: isRacy(st.mtimeNs, now), ...(sha !== undefined ? { sha256: sha } : {}) };
   return Object.freeze(stamp);

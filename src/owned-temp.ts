@@ -1,11 +1,11 @@
-// Temporary directories that name their owner. A weft process killed with SIGKILL runs no
+// Temporary directories (and files) that name their owner. A weft process killed with SIGKILL runs no
 // cleanup, so every temporary directory weft makes (overlays, go's work directory, job server
 // sockets) carries a small file naming the process that made it: its pid and, where the system
 // tells (Linux /proc), the process's start time, so a recycled pid is not taken for the owner.
 // A later weft process removes the directories whose owner is gone (sweepDeadOwners): a readdir
 // of the parent and one small read per weft entry, cheap enough for every build.
 // A leaf module: node's fs and os only.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, lstatSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, lstatSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -53,6 +53,78 @@ export function dirOwnerAlive(dir: string): boolean | null {
     return null;
   }
   return ownerAlive(stamp);
+}
+
+/**
+ * Creates `path` holding this process's owner stamp, atomically (written aside, then linked into
+ * place: no reader ever sees it empty). Returns false when it exists already; throws other fs errors.
+ */
+export function createOwnedFile(path: string): boolean {
+  const aside = `${path}.${process.pid}.tmp`;
+  writeFileSync(aside, `${ownerStamp()}\n`, { mode: 0o600 });
+  try {
+    linkSync(aside, path);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  } finally {
+    rmSync(aside, { force: true });
+  }
+}
+
+/** Whether the process an owned file names is alive (null: no such file). */
+export function fileOwnerAlive(path: string): boolean | null {
+  let stamp: string;
+  try {
+    stamp = readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+  return ownerAlive(stamp);
+}
+
+/** Makes an owned file this process's, when it exists (written aside, then renamed over it). */
+export function claimOwnedFile(path: string): void {
+  if (!existsSync(path)) return;
+  const aside = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(aside, `${ownerStamp()}\n`, { mode: 0o600 });
+    renameSync(aside, path);
+  } catch {
+    rmSync(aside, { force: true });
+  }
+}
+
+/**
+ * A file name that names its owner, `<prefix><pid>-<start time><suffix>`, for what cannot hold
+ * an owner file (a socket); sweepDeadOwnedNames removes those whose owner is gone.
+ */
+export function ownedName(prefix: string, suffix = ''): string {
+  return `${prefix}${ownerStamp().replace(' ', '-')}${suffix}`;
+}
+
+/** Removes the entries of `parent` named by ownedName(prefix, suffix) whose owner is gone. Never throws. */
+export function sweepDeadOwnedNames(parent: string, prefix: string, suffix = ''): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith(suffix) || name.length <= prefix.length + suffix.length) continue;
+    const m = /^([0-9]+)-([0-9]*)$/.exec(name.slice(prefix.length, name.length - suffix.length));
+    if (m === null || ownerAlive(`${m[1]} ${m[2]}`)) continue;
+    try {
+      rmSync(join(parent, name), { force: true });
+      removed.push(join(parent, name));
+    } catch {
+      // racing another sweeper
+    }
+  }
+  return removed;
 }
 
 /**

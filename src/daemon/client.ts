@@ -23,6 +23,7 @@ import { daemonIdentity } from '../install/version.js';
 import { daemonFiles, daemonKey, daemonRuntimeDir, type DaemonFiles } from './paths.js';
 import { findModuleRoot } from '../weaving/module-root.js';
 import { ensurePrivateDir } from '../jobserver/private-dir.js';
+import { createOwnedFile, fileOwnerAlive } from '../owned-temp.js';
 import { extractWeftFlags, parseDaemonSetting, parseGoInvocation, type DaemonSetting } from '../build/go-args.js';
 import type { GoOutputSinks } from '../build/run-go.js';
 
@@ -47,8 +48,6 @@ const CONNECT_MS = 200;
 const DEFAULT_ANSWER_MS = 30_000;
 /** How long a front end waits for a daemon it started (or saw starting) to listen. */
 const START_MS = 15_000;
-/** A start lock older than this was left by a starter that died. */
-const STALE_LOCK_MS = 20_000;
 
 /** Whether this build goes through a daemon: the flag, else WEFT_DAEMON, else on outside CI. */
 export function daemonSetting(flag: DaemonSetting | undefined, env: NodeJS.ProcessEnv): DaemonSetting {
@@ -155,19 +154,11 @@ function connectSocket(path: string, timeoutMs: number): Promise<Connected> {
  * exclusively), and waits until it listens. Returns null when it does, else why not.
  */
 async function startDaemon(files: DaemonFiles, moduleRoot: string, env: NodeJS.ProcessEnv): Promise<string | null> {
-  let mine = false;
-  for (let tries = 0; tries < 2 && !mine; tries++) {
-    try {
-      const fd = openSync(files.lock, 'wx', 0o600);
-      writeSync(fd, `${process.pid}\n`);
-      closeSync(fd);
-      mine = true;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return `cannot create ${files.lock}: ${(e as Error).message}`;
-      // Left by a starter that died before its daemon listened: take it over.
-      if (lockAge(files.lock) > STALE_LOCK_MS) rmSync(files.lock, { force: true });
-      else break;
-    }
+  let mine: boolean;
+  try {
+    mine = takeStartLock(files.lock);
+  } catch (e) {
+    return `cannot create ${files.lock}: ${(e as Error).message}`;
   }
   let exited: string | null = null;
   if (mine) {
@@ -189,7 +180,7 @@ async function startDaemon(files: DaemonFiles, moduleRoot: string, env: NodeJS.P
       return `cannot start it: ${(e as Error).message}`;
     }
   }
-  const listening = await waitFor(() => exited !== null || exists(files.sock) || (!mine && !exists(files.lock)), START_MS);
+  const listening = await waitFor(() => exited !== null || exists(files.sock) || (!mine && fileOwnerAlive(files.lock) !== true), START_MS);
   if (exited !== null) {
     // It died before it could remove the lock: the next build must not wait for it.
     if (mine) rmSync(files.lock, { force: true });
@@ -197,6 +188,21 @@ async function startDaemon(files: DaemonFiles, moduleRoot: string, env: NodeJS.P
   }
   if (!listening) return `it did not start listening within ${START_MS / 1000} s; see ${files.log}`;
   return null;
+}
+
+/**
+ * Creates the module's start lock for this front end: true when it did, false when a live
+ * process holds it (a starter waiting for its daemon, or the starting daemon, which claims the
+ * lock: see runDaemon). A lock whose holder is gone is taken at once, however young; a live
+ * holder's is never taken, however old. Throws the fs error when it cannot be created.
+ */
+export function takeStartLock(lock: string): boolean {
+  for (let tries = 0; tries < 2; tries++) {
+    if (createOwnedFile(lock)) return true;
+    if (fileOwnerAlive(lock) === true) return false;
+    rmSync(lock, { force: true });
+  }
+  return false;
 }
 
 type Outcome = { kind: 'exit'; code: number } | { kind: 'fallback'; reason: string; warn: boolean } | { kind: 'replace' } | { kind: 'failed'; why: string };
@@ -303,14 +309,6 @@ function exists(path: string): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-function lockAge(path: string): number {
-  try {
-    return Date.now() - statSync(path).mtimeMs;
-  } catch {
-    return 0;
   }
 }
 

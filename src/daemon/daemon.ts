@@ -19,6 +19,7 @@ import { socketAccepts } from '../jobserver/listen.js';
 import type { Logger } from '../log.js';
 import type { WarmResources } from '../weaving/prepare.js';
 import { ensurePrivateDir } from '../jobserver/private-dir.js';
+import { claimOwnedFile, ownedName, sweepDeadOwnedNames } from '../owned-temp.js';
 import { createWeavePool } from '../weaving/weaver.js';
 import { daemonIdentity } from '../install/version.js';
 import { daemonFiles, daemonKey, daemonRuntimeDir, DEFAULT_DAEMON_IDLE_MS, type DaemonFiles } from './paths.js';
@@ -79,6 +80,10 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
   // Test hook: a shorter grace for builds told of a stop --now.
   const nowGraceMs = parseDuration(env['WEFT_TEST_DAEMON_DRAIN_MS'], NOW_GRACE_MS);
   const stopNow = new AbortController();
+  // The front end that started this daemon holds the start lock; from now on the lock names this
+  // process, so a front end that comes while it starts slowly waits for it rather than starting
+  // another, and one that comes after it died takes the lock at once (takeStartLock).
+  claimOwnedFile(files.lock);
   const dropLock = (): void => rmSync(files.lock, { force: true });
   // However this process ends before it listens (a throw, the watchdog below), the start lock
   // goes with it: front ends would otherwise wait for a daemon that is gone until the lock is stale.
@@ -240,8 +245,13 @@ export async function runDaemon(opts: DaemonOptions): Promise<number> {
  * Resolves with null when another daemon's socket accepts at `path`; a refusing one (a killed
  * daemon's) is replaced.
  */
+const STARTING_PREFIX = '.daemon-';
+
 export async function listenDaemonSocket(path: string): Promise<{ server: Server; ino: number } | null> {
-  const starting = join(dirname(path), `.daemon-${process.pid}.sock`);
+  // Named after this process (pid and start time): a daemon killed before it linked the socket
+  // into place leaves one, which the next daemon removes once that process is gone.
+  sweepDeadOwnedNames(dirname(path), STARTING_PREFIX, '.sock');
+  const starting = join(dirname(path), ownedName(STARTING_PREFIX, '.sock'));
   rmSync(starting, { force: true });
   const server = createServer();
   try {

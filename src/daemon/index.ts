@@ -4,7 +4,7 @@
 // builds (serve.ts: the same driver as an in-process build), its kept plans (plan-cache.ts,
 // go-header.ts) and where it lives (paths.ts, mirrored by the Go front end). It sits above the
 // build it serves; nothing but the cli imports it.
-// rooms: build errors file-stamp install jobserver log plan pool protocol weaving
+// rooms: build errors file-stamp install jobserver log owned-temp plan pool protocol weaving
 export * from './client.js';
 export * from './daemon.js';
 export * from './serve.js';

@@ -148,6 +148,8 @@ function describeUpgrades(c: ModChanges, exempt: string | null): string[] {
   return lines;
 }
 
+const UNPUBLISHED = 'v0.0.0-00010101000000-000000000000';
+
 /** Pins each bundle in turn (or the pack); each pin is one record in the tool file. */
 export async function pinBundles(opts: PinOptions): Promise<number> {
   const m = openModule(opts.cwd, opts.env, opts.go);
@@ -158,7 +160,10 @@ export async function pinBundles(opts: PinOptions): Promise<number> {
 }
 
 async function pinOne(m: Module, arg: string, pack: PackSource | null, opts: PinOptions): Promise<void> {
-  const { path: bundle, version } = pack !== null ? { path: pack.bundle, version: null } : splitVersion(arg);
+  // The pack's version is the one go gives a replaced module that nothing publishes: asked for
+  // without one, go get would look the path up on GOPROXY (and fail where the proxy refuses
+  // rather than answering not found, or find a published module of that path).
+  const { path: bundle, version } = pack !== null ? { path: pack.bundle, version: UNPUBLISHED } : splitVersion(arg);
   const gomodFile = join(m.root, 'go.mod');
   const gosumFile = join(m.root, 'go.sum');
   const toolBefore = readOrNull(m.toolFile);
@@ -202,7 +207,7 @@ async function pinOne(m: Module, arg: string, pack: PackSource | null, opts: Pin
     await mustRunGo(m.runner, ['mod', 'tidy', `-modfile=${tmpMod}`], 'go mod tidy after adding the bundle failed');
     const after = await readModFile(m.runner, tmpMod);
     const changes = compareMods(before, after);
-    const upgrades = describeUpgrades(changes, version !== null ? requiredModuleOf(after, bundle)?.Path ?? null : null);
+    const upgrades = describeUpgrades(changes, pack === null && version !== null ? requiredModuleOf(after, bundle)?.Path ?? null : null);
     if (upgrades.length > 0 && !opts.acceptUpgrades) {
       throw new WeftError('E_PIN', `pinning ${arg || 'the OpenTelemetry pack'} would change what ${gomodFile} already has; nothing was changed`, {
         details: upgrades,

@@ -23,10 +23,10 @@
 // listing of everything injectable: nothing outside it can enter the build through woven code).
 // A package decided at compile time may inject anything the configuration names.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import { WeftError } from '../errors.js';
-import { stampFile, stampHolds, type FileStamp } from '../file-stamp.js';
+import { changedSince, stampFile, stampHolds, type FileStamp } from '../file-stamp.js';
 import { makeOwnedTempDir } from '../owned-temp.js';
 import { runGoList, type ListedPackage } from '../resolve/index.js';
 import { extractBuildFlags } from '../toolexec/build-flags.js';
@@ -96,7 +96,7 @@ export interface PlanOptions {
 
 /**
  * Test hook (WEFT_TEST_PAUSE_AFTER_PLAN once the plan is made, WEFT_TEST_PAUSE_IN_PLAN once it
- * has screened every file): creates `<file>.reached`, then waits until `file` exists (at most a
+ * has screened every file, WEFT_TEST_PAUSE_AFTER_LIST once go list has listed the packages): creates `<file>.reached`, then waits until `file` exists (at most a
  * minute), so a test can change sources at that point.
  */
 export async function waitForTestGate(file: string | undefined): Promise<void> {
@@ -106,23 +106,33 @@ export async function waitForTestGate(file: string | undefined): Promise<void> {
   while (!existsSync(file) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
 }
 
+/** go list of the build's packages and their dependencies, as the go command will see them. */
+function listBuild(opts: PlanOptions): ReturnType<typeof runGoList> {
+  const cmd = opts.command;
+  const flags = extractBuildFlags(cmd, opts.env, opts.dir, findMainModules(opts.dir, opts.env['GOWORK'])).flags;
+  return runGoList(cmd.packages.length > 0 ? cmd.packages : ['.'], {
+    go: opts.go, dir: opts.dir, env: opts.env, flags, export: false, test: cmd.subcommand === 'test' || cmd.subcommand === 'vet',
+  });
+}
+
 /** The mark of this build's configuration: what toolexec mode's -V=full suffix carries. */
 export function planMark(ctx: Pick<BuildContext, 'suffix'>): string {
   return createHash('sha256').update(ctx.suffix).digest('hex').slice(0, 16);
 }
 
-export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<BuildPlan> {
+/** How many times a plan lists the build again when sources change under it, before it goes on with what it has. */
+const MAX_RELISTS = 2;
+
+export async function planBuild(ctx: BuildContext, opts: PlanOptions, relists = 0): Promise<BuildPlan> {
   const t0 = performance.now();
   const mark = planMark(ctx);
   const counts: PlanTotals = { listed: 0, injected: 0, candidates: 0, woven: 0, deferred: 0, dependents: 0, compileMarks: 0, overlayMarks: 0, goListRuns: 0, filesScanned: 0, filesParsed: 0, screenedInPool: 0, millis: 0 };
   // No aspects: nothing to mark, nothing to list.
   if (ctx.planWeaver === null) return freezePlan({ mark, compileMarks: new Map(), flags: [], counts, snapshot: PlanSnapshot.EMPTY, stamps: new Map(), listedAtMs: Date.now(), packages: new Map(), userOverlay: {}, verdicts: new Map(), forceUnmarked: new Set(), injected: [], routeFile: null, routed: new Set() });
   const cmd = opts.command;
-  const flags = extractBuildFlags(cmd, opts.env, opts.dir, findMainModules(opts.dir, opts.env['GOWORK'])).flags;
   const listedAtMs = Date.now();
-  const listing = await runGoList(cmd.packages.length > 0 ? cmd.packages : ['.'], {
-    go: opts.go, dir: opts.dir, env: opts.env, flags, export: false, test: cmd.subcommand === 'test' || cmd.subcommand === 'vet',
-  });
+  const listing = await listBuild(opts);
+  await waitForTestGate(opts.env['WEFT_TEST_PAUSE_AFTER_LIST']);
   if (listing.exitCode !== 0 && listing.packages.length === 0) {
     throw new WeftError('E_PLAN', `cannot plan the build: ${listing.command} failed`, { details: listing.stderr.trim().split('\n').slice(0, 20), hint: 'the go command will report the same problem; --weft-mode=toolexec skips planning' });
   }
@@ -184,6 +194,14 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
     await screen(added);
   }
   counts.listed = packages.size;
+  // A source saved after go list began: the stamps vouch for bytes the listing may not have seen
+  // (a file added, a function moved to it, an import or build constraint changed), and go will
+  // build what it lists itself. Listed again, the plan matches what go will see; later edits
+  // show in the stamps (staleAfterBuild).
+  if (relists < MAX_RELISTS && changedAfterListing(listedAtMs, stamps, packages.values())) {
+    ctx.log.debug(`plan: sources changed after go list began; listing again (${relists + 1})`);
+    return planBuild(ctx, opts, relists + 1);
+  }
 
   const marks = new Map<string, MarkReason>();
   // Test mains that must reach the server (woven, or given the link deps file): they have no
@@ -532,6 +550,24 @@ export async function staleAfterBuild(ctx: BuildContext, plan: BuildPlan, env: N
     if ((await screenAgain(ctx, plan, id, env)) !== null) stale.push(id);
   }
   return stale;
+}
+
+/**
+ * Whether a local source changed after go list started (at `listedAtMs`): a file the plan
+ * stamped (its stamp, taken after the listing, may vouch for bytes go list never saw), or a
+ * package directory (a file added or removed).
+ */
+export function changedAfterListing(listedAtMs: number, stamps: ReadonlyMap<string, FileStamp | null>, packages: Iterable<ListedPackage>): boolean {
+  for (const st of stamps.values()) if (st !== null && changedSince(st.mtimeNs, listedAtMs)) return true;
+  for (const p of packages) {
+    if (p.Standard === true || p.Dir === undefined) continue;
+    try {
+      if (changedSince(statSync(p.Dir, { bigint: true }).mtimeNs, listedAtMs)) return true;
+    } catch {
+      return true;
+    }
+  }
+  return false;
 }
 
 /**

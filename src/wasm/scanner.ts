@@ -28,11 +28,15 @@ export interface ScanResult {
   hash: bigint;
   /** Bytes scanned. */
   size: number;
+  /** A copy of the bytes scanned, when `keep` asked for it. */
+  bytes?: Uint8Array;
 }
 
 export interface ScanOptions {
   /** Compute xxh64 beside the scan (default true). */
   hash?: boolean;
+  /** scanFile: also return the bytes it read (a caller that must use exactly the bytes it scanned). */
+  keep?: boolean;
 }
 
 export interface ScannerStats {
@@ -244,8 +248,9 @@ class WasmScanner implements Scanner {
   scanFile(path: string, set: NeedleSet, opts: ScanOptions = {}): ScanResult {
     this.#install(set);
     const size = this.#readFile(path);
+    const bytes = opts.keep === true ? this.#u8.slice(this.#inputPtr, this.#inputPtr + size) : undefined;
     const hash = this.#run(size, opts.hash !== false);
-    return { present: this.#copyPresent(set), hash, size };
+    return { present: this.#copyPresent(set), hash, size, ...(bytes !== undefined ? { bytes } : {}) };
   }
 
   scanFileInto(path: string, set: NeedleSet, out: Uint32Array, offset: number, opts: ScanOptions = {}): { hash: bigint; size: number } {

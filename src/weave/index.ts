@@ -4,6 +4,7 @@
 // Library code: it must not spawn processes, and imports only config types, errors, template,
 // wasm, pool and the type oracle's message types (never toolexec, resolve or the build above).
 // rooms: config errors pool protocol template wasm
+import { readFileSync } from 'node:fs';
 import type { ResolvedConfig } from '../config/types.js';
 import { toErrorData } from '../errors.js';
 import type { WorkerPool } from '../pool/index.js';
@@ -66,7 +67,20 @@ export function createWeaver(opts: WeaverOptions): (input: WeavePackageInput, ca
   const prefilter = config.aspects.length > 0 ? defaultPrefilter() : undefined;
   return async (input, call = {}) => {
     try {
-      const screened = call.screened ?? screenPackage(input, config, await mainModulePath(input.moduleRoot), prefilter !== undefined ? { prefilter } : {});
+      let screened = call.screened;
+      if (screened === undefined) {
+        // Each file is read once: the bytes screened are the bytes the cache keys and the worker
+        // weaves, so an edit during the compile cannot pass one content and weave another.
+        const sources: Uint8Array[] = input.sources !== undefined ? [...input.sources] : [];
+        screened = screenPackage(input, config, await mainModulePath(input.moduleRoot), { sources, ...(prefilter !== undefined ? { prefilter } : {}) });
+        if (screened.verdict === 'none') return { ok: true, result: screened.result };
+        try {
+          for (let i = 0; i < input.files.length; i++) sources[i] ??= readFileSync(input.files[i]!);
+          input = { ...input, sources };
+        } catch {
+          // An unreadable file: the worker reads the files and reports it with its usual error.
+        }
+      }
       if (screened.verdict === 'none') return { ok: true, result: screened.result };
       if (call.importcfgPackages !== undefined) input = { ...input, importcfgPackages: await call.importcfgPackages() };
       const runOptions = call.signal !== undefined ? { signal: call.signal } : {};

@@ -10,9 +10,10 @@ export interface Prefilter {
   scan(bytes: Uint8Array, needles: readonly string[]): boolean[];
   /**
    * Reads the file synchronously and answers like scan(), with its size. The WASM pre-filter
-   * reads straight into its own memory, so no JS buffer is made. Throws the fs error.
+   * reads straight into its own memory, so no JS buffer is made unless `keep` asks for the bytes
+   * scanned. Throws the fs error.
    */
-  scanFile(path: string, needles: readonly string[]): { present: boolean[]; size: number };
+  scanFile(path: string, needles: readonly string[], keep?: boolean): { present: boolean[]; size: number; bytes?: Uint8Array };
 }
 
 export const indexOfPrefilter: Prefilter = {
@@ -21,9 +22,9 @@ export const indexOfPrefilter: Prefilter = {
     const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     return needles.map((n) => buf.indexOf(n) >= 0);
   },
-  scanFile(path, needles) {
+  scanFile(path, needles, keep) {
     const bytes = readFileSync(path);
-    return { present: indexOfPrefilter.scan(bytes, needles), size: bytes.length };
+    return { present: indexOfPrefilter.scan(bytes, needles), size: bytes.length, ...(keep === true ? { bytes } : {}) };
   },
 };
 
@@ -41,10 +42,10 @@ class WasmPrefilter implements Prefilter {
     return needles.map((_, i) => hasNeedle(r, i));
   }
 
-  scanFile(path: string, needles: readonly string[]): { present: boolean[]; size: number } {
-    if (needles.length === 0 || needles.length > this.scanner.maxNeedles) return indexOfPrefilter.scanFile(path, needles);
-    const r = this.scanner.scanFile(path, this.#set(needles), { hash: false });
-    return { present: needles.map((_, i) => hasNeedle(r, i)), size: r.size };
+  scanFile(path: string, needles: readonly string[], keep?: boolean): { present: boolean[]; size: number; bytes?: Uint8Array } {
+    if (needles.length === 0 || needles.length > this.scanner.maxNeedles) return indexOfPrefilter.scanFile(path, needles, keep);
+    const r = this.scanner.scanFile(path, this.#set(needles), { hash: false, keep: keep === true });
+    return { present: needles.map((_, i) => hasNeedle(r, i)), size: r.size, ...(r.bytes !== undefined ? { bytes: r.bytes } : {}) };
   }
 
   #set(needles: readonly string[]): NeedleSet {

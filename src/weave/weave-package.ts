@@ -100,6 +100,11 @@ export interface FileAnswer {
 
 export interface ScreenOptions {
   prefilter?: Prefilter;
+  /**
+   * Filled with the bytes screened, by file index: a caller that keys and weaves the package
+   * uses exactly the bytes the screening passed (files after the deciding one are not read).
+   */
+  sources?: Uint8Array[];
   /** Stop reading and answer `undecided` once this many bytes were scanned (default 1 MiB). */
   byteBudget?: number;
 }
@@ -113,15 +118,20 @@ export interface ScreenOptions {
  * decides again from scratch. `modulePath` is mainModulePath(input.moduleRoot).
  */
 export function screenPackage(input: WeavePackageInput, config: ResolvedConfig, modulePath: string, opts: ScreenOptions = {}): Screening {
-  const step = prepareScreening(input, config, modulePath);
+  const step = prepareScreening(input, config, modulePath, opts.sources);
   if (step.verdict !== 'scan') return step;
-  return decideScreening(input, step, scanHere(opts.prefilter ?? defaultPrefilter(), step.needles), opts.byteBudget);
+  return decideScreening(input, step, scanHere(opts.prefilter ?? defaultPrefilter(), step.needles, opts.sources), opts.byteBudget);
 }
 
-/** decideScreening's scans done on this thread, by `prefilter`. */
-export function scanHere(prefilter: Prefilter, needles: readonly string[]): (path: string) => FileAnswer {
-  return (path) => {
-    const scan = prefilter.scanFile(path, needles);
+/** decideScreening's scans done on this thread, by `prefilter` (keeping the bytes in `sources`, when given). */
+export function scanHere(prefilter: Prefilter, needles: readonly string[], sources?: Uint8Array[]): (path: string, index: number) => FileAnswer {
+  return (path, index) => {
+    if (sources?.[index] !== undefined) {
+      const present = prefilter.scan(sources[index]!, needles);
+      return { size: sources[index]!.length, has: (i) => present[i] === true };
+    }
+    const scan = prefilter.scanFile(path, needles, sources !== undefined);
+    if (sources !== undefined && scan.bytes !== undefined) sources[index] = scan.bytes;
     return { size: scan.size, has: (i) => scan.present[i] === true };
   };
 }
@@ -132,13 +142,13 @@ export function scanHere(prefilter: Prefilter, needles: readonly string[]): (pat
  * what the files must be scanned for. A planned build runs this on its own thread and the scans
  * in the pool; screenPackage runs both here.
  */
-export function prepareScreening(input: WeavePackageInput, config: ResolvedConfig, modulePath: string): Screening | ScanNeeded {
+export function prepareScreening(input: WeavePackageInput, config: ResolvedConfig, modulePath: string, sources?: Uint8Array[]): Screening | ScanNeeded {
   if (config.aspects.length === 0 || input.files.length === 0) return { verdict: 'none', result: emptyResult() };
   try {
     let firstText: string | null = null;
     if (usesPackageName(config)) {
       // The clause sits at the top of the file; a comment block longer than this only costs a worker trip.
-      firstText = readHead(input.files[0]!, 64 * 1024);
+      firstText = sources !== undefined ? decoder.decode((sources[0] ??= readFileSync(input.files[0]!))) : readHead(input.files[0]!, 64 * 1024);
       if (firstText === null) return { verdict: 'undecided' };
     }
     const plans = planAspects(config.aspects, packageInfo(input, firstText, modulePath));

@@ -218,6 +218,28 @@ describe('weft pin / weft unpin (real go, a module proxy in a directory)', { ski
     assertSameTree(app, start, 'after unpinning both');
   });
 
+  it('a tool file and go.mod that were there before the pin (a bundle pinned first, by hand-kept lines too): unpinning the pack gives back both byte for byte', async () => {
+    const pack = join(root, 'pack-src-3');
+    cpSync(join(FIXTURE, 'pack'), pack, { recursive: true });
+    const app = copyApp('kept');
+    assert.equal((await weft(['pin', 'example.com/bundle/all@v1.0.0'], app)).code, 0);
+    // The user's own touches: a comment in the tool file, and go.mod's layout.
+    const toolFile = join(app, 'orchestrion.tool.go');
+    writeFileSync(toolFile, readFileSync(toolFile, 'utf8').replace('package tools\n', 'package tools\n\n// Our tracing: see the wiki.\n'));
+    writeFileSync(join(app, 'go.mod'), `// the app\n${readFileSync(join(app, 'go.mod'), 'utf8')}`);
+    await assertTidy(app, 'before the pack');
+    const start = tree(app);
+
+    const pin = await weft(['pin'], app, { WEFT_PACK_DIR: pack });
+    assert.equal(pin.code, 0, pin.stderr);
+    assert.notEqual(readFileSync(toolFile, 'utf8'), start.get('orchestrion.tool.go'));
+    assert.notEqual(readFileSync(join(app, 'go.mod'), 'utf8'), start.get('go.mod'));
+    const unpin = await weft(['unpin', 'example.com/weftpack'], app, { WEFT_PACK_DIR: pack });
+    assert.equal(unpin.code, 0, unpin.stderr);
+    assert.match(unpin.stdout, /go\.mod and the tool file are as before the pin/);
+    assertSameTree(app, start, 'after unpinning the pack');
+  });
+
   it('go.mod edited after the pin: unpin takes the pin\'s requirements out one by one and keeps the user\'s', async () => {
     const app = copyApp('edited');
     const pin = await weft(['pin', 'example.com/bundle/all@v1.0.0'], app);

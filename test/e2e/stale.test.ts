@@ -91,3 +91,45 @@ describe('a file saved while the daemon plans (weft go, real go)', { skip: !hasG
     }
   });
 });
+
+describe('a file saved between go list and the plan\'s stamps, in-process (weft go, real go)', { skip: !hasGo && 'go is not installed' }, () => {
+  let mod = '';
+  let env: NodeJS.ProcessEnv = {};
+  let cleanup = (): void => {};
+  const out = mkdtempSync(join(tmpdir(), 'weft-e2e-stale-listed-'));
+
+  before(() => {
+    mod = copyFixture('pipeline');
+    ({ env, cleanup } = makeTestEnv('stale-listed'));
+    writeFileSync(join(mod, 'weft.yml'), helloAspect());
+    backdate(mod);
+  });
+  after(() => {
+    cleanup();
+    rmSync(mod, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  it('Hello moved to a new file after go list listed the package: the build fails naming the package, or its binary is woven; the next build is', async () => {
+    const gate = join(out, 'after-list-gate');
+    const dir = join(mod, 'internal', 'greet');
+    const building = runWeftGo(['build', '-o', join(out, 'first'), './cmd/app'], { cwd: mod, env: { ...env, WEFT_TEST_PAUSE_AFTER_LIST: gate } });
+    assert.ok(await waitUntil(() => existsSync(`${gate}.reached`), 180_000), 'the plan reached the gate');
+    // go list saw greet.go alone, holding Hello; now Hello lives in a file go list never saw.
+    writeFileSync(join(dir, 'greet.go'), 'package greet\n\nimport "strings"\n\nfunc greeting(name string) string {\n\tname = strings.TrimSpace(name)\n\tif name == "" {\n\t\tname = "nobody"\n\t}\n\treturn "hello, " + name\n}\n');
+    writeFileSync(join(dir, 'hello.go'), 'package greet\n\n// Hello greets name, trimming blanks.\nfunc Hello(name string) string { return greeting(name) }\n');
+    writeFileSync(gate, '');
+    const first = await building;
+    if (first.code === 0) {
+      const r = await run(join(out, 'first'), ['x'], { cwd: mod, env });
+      assert.match(r.stderr, /weft: entering Hello/, 'a build that succeeds wove Hello where it now is');
+    } else {
+      assert.match(first.stderr, /example\.com\/pipeline\/internal\/greet changed during the build/, first.stderr);
+    }
+    const second = await runWeftGo(['build', '-o', join(out, 'second'), './cmd/app'], { cwd: mod, env });
+    assert.equal(second.code, 0, second.stderr);
+    const r = await run(join(out, 'second'), ['x'], { cwd: mod, env });
+    assert.match(r.stdout, /^hello, x$/m);
+    assert.match(r.stderr, /weft: entering Hello/);
+  });
+});

@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeOwnedTempDir, OWNER_FILE, ownerAlive, ownerStamp, sweepDeadOwners } from '../../src/owned-temp.js';
+import { claimOwnedFile, createOwnedFile, fileOwnerAlive, makeOwnedTempDir, ownedName, OWNER_FILE, ownerAlive, ownerStamp, sweepDeadOwnedNames, sweepDeadOwners } from '../../src/owned-temp.js';
 
 /** The pid of a process that has exited. */
 function deadPid(): number {
@@ -42,4 +42,38 @@ test('an owner stamp names this process, alive; a dead pid is not', () => {
   assert.equal(ownerAlive(ownerStamp()), true);
   assert.equal(ownerAlive(`${deadPid()} `), false);
   assert.equal(ownerAlive('garbage'), false);
+});
+
+test('an owned file is created whole or not at all, names its owner, and can be claimed', () => {
+  const parent = mkdtempSync(join(tmpdir(), 'weft-owned-unit-'));
+  try {
+    const lock = join(parent, 'x.lock');
+    assert.equal(fileOwnerAlive(lock), null);
+    assert.equal(createOwnedFile(lock), true);
+    assert.equal(readFileSync(lock, 'utf8'), `${ownerStamp()}\n`);
+    assert.equal(createOwnedFile(lock), false, 'it exists');
+    assert.equal(fileOwnerAlive(lock), true);
+    writeFileSync(lock, `${deadPid()} 12345\n`);
+    assert.equal(fileOwnerAlive(lock), false);
+    claimOwnedFile(lock);
+    assert.equal(fileOwnerAlive(lock), true);
+    claimOwnedFile(join(parent, 'absent.lock'));
+    assert.deepEqual(readdirSync(parent), ['x.lock'], 'nothing made for an absent file, nothing left aside');
+  } finally {
+    rmSync(parent, { recursive: true, force: true });
+  }
+});
+
+test('names that name their owner: a sweep removes the dead owners\' and keeps the live one\'s and the rest', () => {
+  const parent = mkdtempSync(join(tmpdir(), 'weft-owned-unit-'));
+  try {
+    const mine = ownedName('.daemon-', '.sock');
+    assert.equal(mine, `.daemon-${ownerStamp().replace(' ', '-')}.sock`);
+    const dead = `.daemon-${deadPid()}-12345.sock`;
+    for (const n of [mine, dead, '.daemon-notapid.sock', 'daemon-0123.sock']) writeFileSync(join(parent, n), '');
+    assert.deepEqual(sweepDeadOwnedNames(parent, '.daemon-', '.sock'), [join(parent, dead)]);
+    assert.deepEqual(readdirSync(parent).sort(), ['.daemon-notapid.sock', mine, 'daemon-0123.sock'].sort());
+  } finally {
+    rmSync(parent, { recursive: true, force: true });
+  }
 });

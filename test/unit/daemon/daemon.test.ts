@@ -3,8 +3,9 @@
 // that ends before listening takes its start lock with it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { runDaemon } from '../../../src/daemon/daemon.js';
 import { daemonFiles, daemonKey } from '../../../src/daemon/paths.js';
 import { createLogger } from '../../../src/log.js';
 import { socketAccepts } from '../../../src/jobserver/listen.js';
+import { ownerStamp } from '../../../src/owned-temp.js';
 
 function runtime(): { dir: string; env: NodeJS.ProcessEnv; cleanup: () => void } {
   const root = mkdtempSync(join(tmpdir(), 'weft-daemon-unit-'));
@@ -74,6 +76,51 @@ test('the daemon never binds its socket path itself, and a front end removing th
   } finally {
     // A failed assertion must not leave the daemon (and this test file) running.
     await ask(files.sock, { t: 'stop' }).catch(() => undefined);
+    rt.cleanup();
+  }
+});
+
+test('a starting daemon names itself in the start lock, and removes the listening sockets killed daemons left (not a live one\'s)', async () => {
+  const rt = runtime();
+  const mod = '/nonexistent/module-for-the-start-lock';
+  const files = daemonFiles(rt.dir, daemonKey(mod));
+  mkdirSync(rt.dir, { recursive: true, mode: 0o700 });
+  // Two other daemons' private socket names: one killed before it linked its socket into place, one still starting.
+  const dead = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+  await once(dead, 'spawn');
+  const deadStamp = ownerStamp(dead.pid!);
+  await once(dead, 'exit');
+  const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+  await once(live, 'spawn');
+  const leftover = join(rt.dir, `.daemon-${deadStamp.replace(' ', '-')}.sock`);
+  const starting = join(rt.dir, `.daemon-${ownerStamp(live.pid!).replace(' ', '-')}.sock`);
+  writeFileSync(leftover, '');
+  writeFileSync(starting, '');
+  // The front end that starts it wrote the lock.
+  writeFileSync(files.lock, `${deadStamp}\n`);
+  let lockWhileStarting: string | null = null;
+  const original = Server.prototype.listen;
+  Server.prototype.listen = function (this: Server, ...args: unknown[]) {
+    lockWhileStarting ??= readFileSync(files.lock, 'utf8');
+    return (original as (...a: unknown[]) => Server).apply(this, args);
+  } as typeof original;
+  const log = createLogger({ level: 'info', sink: () => {} });
+  let served: Promise<number> | undefined;
+  try {
+    served = runDaemon({ moduleRoot: mod, env: rt.env, log, build: async () => {} });
+    for (let i = 0; i < 400 && !existsSync(files.sock); i++) await new Promise((r) => setTimeout(r, 10));
+  } finally {
+    Server.prototype.listen = original;
+  }
+  try {
+    assert.equal(lockWhileStarting, `${ownerStamp()}\n`, 'while it starts, the lock names the daemon');
+    assert.ok(!existsSync(leftover), 'a killed daemon\'s socket name is removed');
+    assert.ok(existsSync(starting), 'a live daemon\'s is kept');
+    assert.deepEqual(await ask(files.sock, { t: 'stop' }), { t: 'stopped' });
+    assert.equal(await served, 0);
+  } finally {
+    await ask(files.sock, { t: 'stop' }).catch(() => undefined);
+    live.kill('SIGKILL');
     rt.cleanup();
   }
 });

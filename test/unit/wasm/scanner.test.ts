@@ -76,6 +76,19 @@ describe('scanFile', () => {
     });
   }
 
+  it('keep: the bytes scanned come back as a copy of their own (the next scan does not change them)', () => {
+    const s = loadScanner();
+    const set = s.prepareNeedles(['kept', 'other', 'absent']);
+    const path = join(dir, 'kept.go');
+    writeFileSync(path, 'package kept // other');
+    const r = s.scanFile(path, set, { keep: true });
+    assert.deepEqual(presentNeedles(r), [0, 1]);
+    assert.equal(Buffer.from(r.bytes!).toString(), 'package kept // other');
+    s.scanBytes(Buffer.from('x'.repeat(64)), set);
+    assert.equal(Buffer.from(r.bytes!).toString(), 'package kept // other');
+    assert.equal(s.scanFile(path, set).bytes, undefined, 'not kept unless asked');
+  });
+
   it('scanFileInto writes the bitset at the offset and nothing else', () => {
     const s = loadScanner();
     const set = s.prepareNeedles(Array.from({ length: 40 }, (_, i) => `tok${i}_`));

@@ -100,3 +100,24 @@ test('an entry recording other input bytes than the key\'s is rejected, locally 
   assert.doesNotMatch(farText, /crafted/, 'the remote entry is not used');
   assert.equal(wovenFar, 1);
 });
+
+test('a file saved between the pre-filter and the key: the package is screened, keyed and woven from one read of its bytes', async () => {
+  writeFileSync(file, ORIGINAL);
+  const { ctx, cache, weaver, around, pkg } = setup('screened');
+  const keyOfOriginal = await weaveKeyOf(ctx, weave, {}, pkg);
+  const originalDigest = weaveInputDigest([{ name: 'a.go', sha256: sha256Hex(ORIGINAL) }]);
+  // The screening has passed the package when `around` is called; the file is saved before the cache reads it.
+  const outcome = await weaver(pkg, {
+    around: (inp, run) => {
+      writeFileSync(file, EDITED);
+      return around(inp, run);
+    },
+  });
+  const text = wovenText(outcome);
+  assert.match(text, /"original"/, 'woven from the bytes the pre-filter screened');
+  assert.doesNotMatch(text, /"edited"/);
+  const stored = await cache.get<{ files: { text: string }[] }>(keyOfOriginal, [file], originalDigest);
+  await cache.close();
+  assert.ok(stored !== null, 'the entry is under the key of the screened bytes');
+  assert.match(stored.files.map((f) => f.text).join('\n'), /"original"/);
+});
