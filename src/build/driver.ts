@@ -13,7 +13,7 @@ import { ensureShim } from '../install/ensure-shim.js';
 import { listenJobServer, sweepStaleSocketDirs, type JobServer } from '../jobserver/listen.js';
 import type { Logger } from '../log.js';
 import { decideOverlay, withWovenSnapshot, writeOverlayBuild } from '../plan/overlay-mode.js';
-import { OVERLAY_PREFIX, planBuild, staleAfterBuild, waitForTestGate, type BuildPlan, type PlanOptions } from '../plan/plan.js';
+import { OVERLAY_PREFIX, planBuild, staleAfterBuild, waitForTestGate, type BuildPlan, type PlanOptions, type PlanReuse, type PlanSource } from '../plan/plan.js';
 import { modelGoCommand, readGoCommand, type GoCommand } from '../toolexec/go-command-line.js';
 import { disposeBuildContext, type BuildContext } from '../weaving/build-context.js';
 import { findGo, goFactsOf, prepareBuild, type WarmResources } from '../weaving/prepare.js';
@@ -257,15 +257,6 @@ function subtractCounts(now: Record<string, number>, before: Record<string, numb
   for (const [k, n] of Object.entries(now)) if (n - (before[k] ?? 0) > 0) out[k] = n - (before[k] ?? 0);
   return out;
 }
-
-/**
- * Where a build's plan comes from: made now (in this process), or a daemon's kept plan,
- * revalidated (src/daemon/plan-cache.ts).
- */
-export type PlanSource = (ctx: BuildContext, opts: PlanOptions) => Promise<{ plan: BuildPlan; reuse: PlanReuse }>;
-
-/** How a build got its plan: made afresh (false), kept (true), kept after re-screening files, or made again. */
-export type PlanReuse = boolean | 'rescreened' | 'replanned';
 
 /**
  * Plans the build unless told not to. `auto` runs an overlay build when go's -overlay can carry

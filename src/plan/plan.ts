@@ -70,6 +70,15 @@ export interface BuildPlan {
   injected: readonly string[];
 }
 
+/**
+ * Where a build's plan comes from: made now, a daemon's kept plan (src/daemon/plan-cache.ts), or
+ * one persisted in the weave cache (plan-store.ts), revalidated (plan-record.ts).
+ */
+export type PlanSource = (ctx: BuildContext, opts: PlanOptions) => Promise<{ plan: BuildPlan; reuse: PlanReuse }>;
+
+/** How a build got its plan: made afresh (false), kept (true), kept after re-screening files, or made again. */
+export type PlanReuse = boolean | 'rescreened' | 'replanned';
+
 /** The plan's decision for one package it screened (absent from BuildPlan.verdicts: unmarked). */
 export interface Verdict {
   reason: MarkReason;

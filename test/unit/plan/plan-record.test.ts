@@ -4,7 +4,8 @@ import { readGoCommand } from '../../../src/toolexec/go-command-line.js';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DirWatches, planKey, recordPlan, refreshFiles, revalidatePlan, sameVerdict, type PlanRecord } from '../../../src/daemon/plan-cache.js';
+import { DirWatches } from '../../../src/daemon/plan-cache.js';
+import { planKey, recordPlan, refreshFiles, revalidatePlan, sameVerdict, type PlanRecord } from '../../../src/plan/plan-record.js';
 import { stampFiles, type BuildPlan } from '../../../src/plan/plan.js';
 import type { ListedPackage } from '../../../src/resolve/go-list.js';
 
