@@ -9,7 +9,7 @@
 import { statSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildContext } from '../weaving/build-context.js';
-import { freezePlan, planBuild, planKey, recordPlan, revisePlan, type BuildPlan, type PlanOptions, type PlanRecord, type PlanReuse } from '../plan/index.js';
+import { keptPlanFor, planBuild, planKey, recordPlan, revisePlan, type BuildPlan, type PlanOptions, type PlanRecord, type PlanReuse } from '../plan/index.js';
 
 interface Entry {
   plan: BuildPlan;
@@ -105,7 +105,7 @@ export class PlanCache {
     this.entries.delete(key);
     if (!entry.retired) this.entries.set(key, entry);
     if (rescreened < 0) return entry.plan;
-    return freezePlan({ ...entry.plan, counts: { ...entry.plan.counts, goListRuns: 0, filesScanned: 0, filesParsed: 0, screenedInPool: 0, candidates: rescreened, millis: Math.round(performance.now() - t0) } });
+    return keptPlanFor(entry.plan, rescreened, performance.now() - t0);
   }
 
   /** Starts the background refresh of `key` when a recorded directory changes (see the header). */

@@ -206,7 +206,7 @@ export function sameVerdict(a: Verdict | null | undefined, b: Verdict | null | u
  */
 export function planKey(ctx: Pick<BuildContext, 'suffix'>, opts: Pick<PlanOptions, 'go' | 'dir' | 'env' | 'command'>): string | null {
   const env = Object.entries(opts.env)
-    .filter(([k]) => /^(GO|CGO_|CC$|CXX$)/.test(k) || (k.startsWith('WEFT_') && !/^WEFT_(STATS|LOG|PROGRESS|DAEMON)/.test(k)))
+    .filter(([k]) => /^(GO|CGO_|CC$|CXX$)/.test(k) || (k.startsWith('WEFT_') && !/^WEFT_(STATS|LOG|PROGRESS|DAEMON|CACHE|PLAN_CACHE|WEAVE_CACHE|REMOTE_CACHE)/.test(k)))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const cmd = opts.command;
   if (cmd.overlay !== '') return null;
@@ -289,4 +289,9 @@ export async function revisePlan(ctx: BuildContext, opts: Pick<PlanOptions, 'env
   const stamps = new Map([...plan.stamps, ...before]);
   const unmarked = check.packages.filter((id) => !verdicts.has(id)).map((id) => [id, screenedFilesOf(ctx, plan, id)] as const);
   return { kind: 'rescreened', plan: freezePlan({ ...plan, verdicts, stamps, snapshot: plan.snapshot.with(unmarked, stamps) }), packages: check.packages.length };
+}
+
+/** A kept plan as one build uses it: its counts say what this build's planning did (no go list; `rescreened` packages screened again, in `millis`). */
+export function keptPlanFor(plan: BuildPlan, rescreened: number, millis: number): BuildPlan {
+  return freezePlan({ ...plan, counts: { ...plan.counts, goListRuns: 0, filesScanned: 0, filesParsed: 0, screenedInPool: 0, candidates: rescreened, millis: Math.round(millis) } });
 }
