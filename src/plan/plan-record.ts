@@ -197,6 +197,8 @@ export function sameVerdict(a: Verdict | null | undefined, b: Verdict | null | u
   return a.reason === b.reason && a.linkDeps === b.linkDeps && injects(a) === injects(b);
 }
 
+const OUTPUT_ONLY_FLAGS: ReadonlySet<string> = new Set(['o', 'x', 'v', 'work']);
+
 /**
  * What makes two builds' plans the same: the go command as go reads it (subcommand, every flag
  * from GOFLAGS — the environment's or `go env -w`'s — and the command line, packages) and its
@@ -210,8 +212,9 @@ export function planKey(ctx: Pick<BuildContext, 'suffix'>, opts: Pick<PlanOption
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const cmd = opts.command;
   if (cmd.overlay !== '') return null;
-  // Where the binary goes changes nothing go lists or weft screens.
-  const flags = cmd.allFlags.filter((f) => f.name !== 'o').map((f) => [f.name, f.value]);
+  // Where the binary goes, what go prints and whether it keeps $WORK change nothing go lists or
+  // weft screens (a CI job run again with -x must find its plan).
+  const flags = cmd.allFlags.filter((f) => !OUTPUT_ONLY_FLAGS.has(f.name)).map((f) => [f.name, f.value]);
   return JSON.stringify([ctx.suffix, opts.go, opts.dir, cmd.pre, cmd.subcommand, flags, cmd.packages, env]);
 }
 

@@ -243,6 +243,7 @@ export function storedPlans(o: StoredPlansOptions): PlanSource {
     const plan = await planBuild(ctx, opts);
     const record = recordPlan(plan, opts.env, ctx.modCache);
     if (record !== null) totals.stored = write(ctx, store, key, plan, record, root);
+    else ctx.log.info('stored plan: not stored (the module is too large to check, or files changed while the plan was made)');
     return { plan, reuse: totals.found ? 'replanned' : false };
   };
 }
@@ -252,7 +253,7 @@ function write(ctx: BuildContext, store: LocalStore, key: string, plan: BuildPla
     store.write(key, encodePlan(plan, record, root));
     return true;
   } catch (e) {
-    ctx.log.debug(`cannot store the plan in ${store.root}: ${(e as Error).message}`);
+    ctx.log.warn(`cannot store the plan in ${store.root} (${(e as Error).message}); the next build plans afresh (set WEFT_CACHE to a writable directory, or WEFT_PLAN_CACHE=off)`);
     return false;
   }
 }
