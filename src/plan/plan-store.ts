@@ -216,6 +216,7 @@ export function storedPlans(o: StoredPlansOptions): PlanSource {
     const key = storedPlanKey(ctx, opts, root, o.keyExtra);
     if (key === null) return { plan: await planBuild(ctx, opts), reuse: false };
     const store = new LocalStore(o.dir);
+    ctx.log.debug(`stored plan: key ${key} (${root} as the module root)`);
     const unreadable = (why: string): void => {
       totals.corrupt++;
       ctx.log.warn(`the stored plan ${store.pathOf(key)} cannot be used (${why}): ignored, planning afresh`);

@@ -254,7 +254,7 @@ export function formatStats(s: StatsSnapshot): string {
   const lines = [
     ...(s.mode !== null ? [`weft stats: mode ${s.mode.name} (${s.mode.reason})`] : []),
     ...(s.plan !== null ? [`weft stats: plan ${s.plan.listed} packages, ${s.plan.candidates} candidates: ${s.plan.woven} woven, ${s.plan.deferred} decided at compile time, ${s.plan.dependents} dependents; ${s.plan.compileMarks} packages marked (${s.plan.overlayMarks} overlay mark files); ${s.plan.filesScanned} files scanned${s.plan.screenedInPool > 0 ? ` (${s.plan.screenedInPool} packages in the pool)` : ''} (${s.plan.millis} ms)`] : []),
-    ...(s.planReuse !== null ? [`weft stats: plan ${s.planReuse}${s.planStore !== null ? `; persisted plan ${s.planStore.found ? `found (read and checked in ${s.planStore.loadMillis} ms)` : 'not found'}${s.planStore.why !== '' ? `, not used: ${s.planStore.why}` : ''}${s.planStore.corrupt > 0 ? `, ${s.planStore.corrupt} unreadable ignored` : ''}${s.planStore.stored ? ', stored' : ''}` : ''}`] : []),
+    ...(s.planReuse !== null ? [`weft stats: plan ${s.planReuse}${s.planStore !== null ? `; stored plan ${s.planStore.found ? `found (read and checked in ${s.planStore.loadMillis} ms)` : 'not found'}${s.planStore.why !== '' ? `, not used: ${s.planStore.why}` : ''}${s.planStore.corrupt > 0 ? `, ${s.planStore.corrupt} unreadable ignored` : ''}${s.planStore.stored ? ', stored' : ''}` : ''}`] : []),
     ...(s.mode?.name === 'overlay' && s.compileRequests + s.linkRequests === 0
       ? ['weft stats: no compile or link requests: an overlay build runs go without weft\'s shim (the weaving above was done before go started)']
       : [

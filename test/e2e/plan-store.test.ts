@@ -45,6 +45,8 @@ describe('plans kept in the weave cache (weft go in process, real go)', { skip: 
   const weftCache = join(out, 'weft-cache');
   /** The first build's output for `app x`. */
   let expected = { stdout: '', stderr: '' };
+  /** The first build's log (debug). */
+  let firstLog = '';
 
   /** A copy of the first checkout at a new path, times reset to `when` (a restore). */
   function restore(name: string, when = new Date(Date.now() - 30_000)): string {
@@ -85,7 +87,8 @@ describe('plans kept in the weave cache (weft go in process, real go)', { skip: 
     resetTimes(first, new Date(Date.now() - 60_000));
     const shim = await runWeft(['toolexec-path'], { cwd: first, env });
     assert.equal(shim.code, 0, shim.stderr);
-    const b = await build(first, 'first');
+    const b = await build(first, 'first', { WEFT_LOG: 'debug' });
+    firstLog = b.stderr;
     assert.equal(b.stats.planReuse, 'made');
     assert.deepEqual(b.stats.planStore && [b.stats.planStore.found, b.stats.planStore.stored], [false, true], JSON.stringify(b.stats.planStore));
     assert.equal(b.stats.mode?.name, 'overlay');
@@ -101,8 +104,8 @@ describe('plans kept in the weave cache (weft go in process, real go)', { skip: 
 
   it('a build in a checkout restored at another path, times reset, uses the plan: no go list, nothing woven anew, the same binary', async () => {
     const dir = restore('restored');
-    const b = await build(dir, 'restored', {}, ['-x']);
-    assert.equal(b.stats.planReuse, 'reused', JSON.stringify(b.stats.planStore));
+    const b = await build(dir, 'restored', { WEFT_LOG: 'debug' }, ['-x']);
+    assert.equal(b.stats.planReuse, 'reused', `${JSON.stringify(b.stats.planStore)}\nfirst build:\n${firstLog}\nthis build:\n${b.stderr.split('\n').filter((l) => l.startsWith('weft')).join('\n')}`);
     assert.equal(b.stats.planStore?.found, true);
     assert.equal(b.stats.plan?.goListRuns, 0);
     assert.equal(b.stats.processes['go list'], undefined, JSON.stringify(b.stats.processes));
