@@ -15,7 +15,8 @@
 // immutable and not kept in its snapshot.
 //
 // Relocatable: every path under the main module's root is stored relative to it (a NUL-marked
-// placeholder, which no path or Go source holds), in the key as in the entry, so a checkout
+// placeholder, which no path holds; a plan whose text holds it is not stored), in the key as in
+// the entry, so a checkout
 // restored at another path finds and uses the plan. Paths outside the root (a replace
 // directory beside the module, GOROOT, the module cache) are stored as they are, and the key
 // holds GOROOT's go command and GOMODCACHE.
@@ -32,7 +33,7 @@ import { keptPlanFor, planKey, recordPlan, revisePlan, type FileRecord, type Pla
 
 /** The entry format: a change makes older entries unreadable (ignored, replaced). */
 const FORMAT = 1;
-const ROOT = '\u0000R';
+const ROOT = '\u0000weft-module-root\u0000';
 
 /** A file as the entry keeps it: what a content comparison needs. */
 interface StoredContent {
@@ -96,7 +97,10 @@ export function encodePlan(plan: BuildPlan, record: PlanRecord, root: string): B
       packagesOf: [...record.packagesOf],
     },
   };
-  return Buffer.from(JSON.stringify(relocate(stored, root, ROOT)), 'utf8');
+  const text = JSON.stringify(stored);
+  // Text that already holds the placeholder (escaped) would be relocated on load: not stored.
+  if (text.includes(JSON.stringify(ROOT).slice(1, -1))) throw new Error('the plan holds text weft uses to mark the module root');
+  return Buffer.from(relocateJson(text, root, ROOT), 'utf8');
 }
 
 /**
@@ -107,7 +111,7 @@ export function encodePlan(plan: BuildPlan, record: PlanRecord, root: string): B
 export function decodePlan(body: Uint8Array, root: string, disposers: (() => Promise<void> | void)[]): { plan: BuildPlan; record: PlanRecord } | string {
   let stored: StoredPlan;
   try {
-    stored = relocate(JSON.parse(Buffer.from(body).toString('utf8')), ROOT, root) as StoredPlan;
+    stored = JSON.parse(relocateJson(Buffer.from(body).toString('utf8'), ROOT, root)) as StoredPlan;
   } catch (e) {
     return `not a plan (${(e as Error).message})`;
   }
@@ -160,20 +164,15 @@ function restamp(path: string, c: StoredContent): FileStamp {
   }
 }
 
-/** `value` with every path at or under `from` (a string equal to it, or containing it followed by `/`) put at `to`. */
-function relocate(value: unknown, from: string, to: string): unknown {
-  const under = `${from}/`;
-  const map = (v: unknown): unknown => {
-    if (typeof v === 'string') return v === from ? to : v.includes(under) ? v.split(under).join(`${to}/`) : v;
-    if (Array.isArray(v)) return v.map(map);
-    if (v !== null && typeof v === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) out[map(k) as string] = map(x);
-      return out;
-    }
-    return v;
-  };
-  return map(value);
+/**
+ * JSON text with every path at or under `from` (a string equal to it, or holding it followed by
+ * `/`) put at `to`. On the text, not the parsed value: a listing of thousands of packages holds
+ * millions of strings (their Deps), and one pass over the text costs a few milliseconds.
+ */
+function relocateJson(text: string, from: string, to: string): string {
+  const f = JSON.stringify(from).slice(1, -1);
+  const t = JSON.stringify(to).slice(1, -1);
+  return text.split(`${f}/`).join(`${t}/`).split(`"${f}"`).join(`"${t}"`);
 }
 
 /**
@@ -184,7 +183,7 @@ function relocate(value: unknown, from: string, to: string): unknown {
 export function storedPlanKey(ctx: Pick<BuildContext, 'suffix' | 'goVersion' | 'modCache'>, opts: Pick<PlanOptions, 'go' | 'dir' | 'env' | 'command'>, root: string, extra: string): string | null {
   const key = planKey(ctx, opts);
   if (key === null || root === '' || root === '/') return null;
-  const text = JSON.stringify(relocate([FORMAT, JSON.parse(key), ctx.goVersion, ctx.modCache, extra], root, ROOT));
+  const text = relocateJson(JSON.stringify([FORMAT, JSON.parse(key), ctx.goVersion, ctx.modCache, extra]), root, ROOT);
   return `plan-${createHash('sha256').update(text).digest('hex')}`;
 }
 
@@ -202,8 +201,8 @@ export interface StoredPlansOptions {
 
 /**
  * The plans of in-process builds, kept in the weave cache: a PlanSource (src/build/driver.ts).
- * What it did goes to the build's stats (planStore); a store it cannot read or write costs a
- * warning or a debug line, never the build.
+ * What it did goes to the build's stats (planStore); an entry it cannot use, or a store it
+ * cannot write, costs a warning, never the build.
  */
 export function storedPlans(o: StoredPlansOptions): PlanSource {
   return async (ctx, opts) => {

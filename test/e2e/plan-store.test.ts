@@ -81,6 +81,7 @@ describe('plans kept in the weave cache (weft go in process, real go)', { skip: 
     cpSync(fixture, first, { recursive: true });
     rmSync(fixture, { recursive: true, force: true });
     ({ env, cleanup } = makeTestEnv('planstore'));
+    delete env['WEFT_PLAN_CACHE'];
     // CI's shape: no daemon, -trimpath (without it plain go itself recompiles a moved checkout).
     env = { ...env, CI: 'true', WEFT_DAEMON: 'off', GOFLAGS: '-trimpath', WEFT_CACHE: weftCache };
     writeFileSync(join(first, 'weft.yml'), helloAspect());

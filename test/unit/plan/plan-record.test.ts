@@ -126,7 +126,7 @@ test('the plan key follows what changes the listing, not what only changes the o
   assert.equal(planKey(ctx, withArgs(['build', '-o', '/tmp/x', './...'])), k, 'the output file is not part of the plan');
   assert.equal(planKey(ctx, withArgs(['build', '-o=/tmp/y', './...'])), k);
   assert.equal(planKey(ctx, withArgs(['build', '-x', '-v', '-work', './...'])), k, 'what go prints or keeps is not part of the plan');
-  assert.equal(planKey(ctx, { ...base, env: { ...base.env, WEFT_CACHE: '/elsewhere', WEFT_PLAN_CACHE: 'on' } }), k, 'nor where the weave cache is');
+  assert.equal(planKey(ctx, { ...base, env: { ...base.env, WEFT_CACHE: '/elsewhere', WEFT_PLAN_CACHE: 'on', GOCACHE: '/gocache', GOTMPDIR: '/t' } }), k, 'nor where the caches are');
   assert.notEqual(planKey({ suffix: 'weft@1;abd' }, base), k);
   assert.equal(planKey(ctx, withArgs(['build', '-overlay=o.json', './...'])), null, 'a user -overlay is read by the plan: never kept');
   assert.equal(planKey(ctx, withArgs(['build', './...'], '-overlay=/o.json')), null);
