@@ -9,15 +9,16 @@ import { join } from 'node:path';
 import { childCounts } from '../children.js';
 import { formatErrorData, WeftError } from '../errors.js';
 import { makeOwnedTempDir, sweepDeadOwners } from '../owned-temp.js';
-import { ensureShim } from '../install/ensure-shim.js';
+import { ensureShim, weftCacheDir } from '../install/ensure-shim.js';
 import { listenJobServer, sweepStaleSocketDirs, type JobServer } from '../jobserver/listen.js';
 import type { Logger } from '../log.js';
 import { decideOverlay, withWovenSnapshot, writeOverlayBuild } from '../plan/overlay-mode.js';
-import { OVERLAY_PREFIX, planBuild, staleAfterBuild, waitForTestGate, type BuildPlan, type PlanOptions } from '../plan/plan.js';
+import { OVERLAY_PREFIX, planBuild, staleAfterBuild, waitForTestGate, type BuildPlan, type PlanOptions, type PlanReuse, type PlanSource } from '../plan/plan.js';
+import { storedPlans, storedPlansEnabled } from '../plan/plan-store.js';
 import { modelGoCommand, readGoCommand, type GoCommand } from '../toolexec/go-command-line.js';
 import { disposeBuildContext, type BuildContext } from '../weaving/build-context.js';
 import { findGo, goFactsOf, prepareBuild, type WarmResources } from '../weaving/prepare.js';
-import { formatStats, readShimStats, type BuildMode } from '../weaving/stats.js';
+import { formatStats, readShimStats, type BuildMode, type PlanReuseName } from '../weaving/stats.js';
 import { checkNoUserToolexec, extractWeftFlags, parseGoInvocation, parseModeSetting, parseProgressSetting, withLastFlags, withToolexec, type GoInvocation, type ModeSetting, type ProgressSetting, type StatsFormat } from './go-args.js';
 import { resolveOptions, type WeftGlobalOptions } from './options.js';
 import type { BuildPhase } from './progress.js';
@@ -130,7 +131,9 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
       input.phase.name = 'planning';
     }
     try {
-      const { plan, mode, flags: runFlags, overlay, reuse } = await chooseMode(ctx, parseModeSetting(flags.mode ?? env['WEFT_MODE'], flags.mode !== undefined ? '--weft-mode' : 'WEFT_MODE'), flags.mode !== undefined, { go, dir: inv.dir, env, command }, input.daemon?.plans);
+      // A daemon keeps its plans in memory; an in-process build, in the weave cache (CI).
+      const plans = input.daemon?.plans ?? (storedPlansEnabled(env) ? storedPlans({ dir: join(weftCacheDir(env), 'weave'), keyExtra: JSON.stringify(facts.toolEnv) }) : undefined);
+      const { plan, mode, flags: runFlags, overlay, reuse } = await chooseMode(ctx, parseModeSetting(flags.mode ?? env['WEFT_MODE'], flags.mode !== undefined ? '--weft-mode' : 'WEFT_MODE'), flags.mode !== undefined, { go, dir: inv.dir, env, command }, plans);
       ctx.stats.mode = mode;
       log.info(`${mode.name} build: ${mode.reason}${mode.name === 'overlay' ? `; ${mode.overlayFiles} files overlaid, ${mode.linkFiles} link files` : ''}${plan !== null ? `; ${plan.counts.compileMarks} of ${plan.counts.listed} packages marked (${plan.counts.woven} woven, ${plan.counts.deferred} decided at compile time, ${plan.counts.dependents} dependents), planned in ${plan.counts.millis} ms${reuse !== null ? ` (plan ${planReuseText(reuse)})` : ''}` : ''}`);
       // A daemon's background refresh (src/daemon/plan-cache.ts) wanted the plan only.
@@ -256,7 +259,7 @@ export async function releaseGoRun(spec: GoRunSpec): Promise<void> {
   }
 }
 
-function planReuseText(r: PlanReuse): string {
+function planReuseText(r: PlanReuse): PlanReuseName {
   return r === true ? 'reused' : r === false ? 'made' : r;
 }
 
@@ -265,15 +268,6 @@ function subtractCounts(now: Record<string, number>, before: Record<string, numb
   for (const [k, n] of Object.entries(now)) if (n - (before[k] ?? 0) > 0) out[k] = n - (before[k] ?? 0);
   return out;
 }
-
-/**
- * Where a build's plan comes from: made now (in this process), or a daemon's kept plan,
- * revalidated (src/daemon/plan-cache.ts).
- */
-export type PlanSource = (ctx: BuildContext, opts: PlanOptions) => Promise<{ plan: BuildPlan; reuse: PlanReuse }>;
-
-/** How a build got its plan: made afresh (false), kept (true), kept after re-screening files, or made again. */
-export type PlanReuse = boolean | 'rescreened' | 'replanned';
 
 /**
  * Plans the build unless told not to. `auto` runs an overlay build when go's -overlay can carry
@@ -301,6 +295,7 @@ async function chooseMode(
     const reuse = planned.reuse;
     let plan = planned.plan;
     ctx.stats.plan = plan.counts;
+    ctx.stats.planReuse = planReuseText(reuse ?? false);
     let whyNot = 'auto: the build could be planned';
     if (setting === 'auto' || setting === 'overlay') {
       const v = decideOverlay(plan, { subcommand: opts.command.subcommand, cover: opts.command.cover, modCache: ctx.modCache });

@@ -1,207 +1,15 @@
-// The daemon's kept plans. A plan (src/plan/plan.ts) costs a `go list -deps` and a screening of
-// every listed package; between two builds of an edit loop almost nothing it read has changed.
-// So the daemon keeps the last plan per build key (go's arguments, the environment that changes
-// the listing, weft's mark) with a record of what it was made from — the module files, the
-// listing of every directory of the main module (and local replace directories), and each Go
-// file's size, time, content hash and header — and at the start of the next build checks that
-// record by stat, never trusting anything but the file system:
-//   - nothing changed: the plan is used as it is (no go list, nothing screened);
-//   - only file contents changed, with the same directory listings and the same headers (package
-//     clause, build constraints, imports: what go list reads): the listing still holds, and only
-//     those files' packages are screened again; if every verdict is the one the plan has, the
-//     plan stands;
-//   - anything else (go.mod, a file added or removed, a header, a flipped verdict): a new plan.
-// GOROOT and the module cache are immutable and not checked.
+// The daemon's kept plans: the last plan per build key (planKey: go's arguments, the environment
+// that changes the listing, weft's mark), each with the record of what it was made from
+// (src/plan/plan-record.ts), checked at the start of every build of that key (revisePlan).
 //
 // The recorded directories are also watched (fs.watch, one per directory shared by the kept plans), but only to start that
 // same check early: an event makes the daemon prepare the last build of that key again in the
 // background (the caller's `refresh`), so the next build finds a plan already re-screened or
 // made again. Correctness never depends on an event: every build checks by stat.
-import { readdirSync, readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { statSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import { RACY_NS, readStamped, sameStamp, stampHolds, type FileStamp } from '../file-stamp.js';
 import type { BuildContext } from '../weaving/build-context.js';
-import type { PlanReuse } from '../build/driver.js';
-import { decidePackage, freezePlan, planBuild, stampFiles, weaveInputOfListed, type BuildPlan, type PlanOptions, type Verdict } from '../plan/plan.js';
-import { inModuleCache } from '../weaving/module-root.js';
-import { scanGoHeader } from './go-header.js';
-
-interface FileRecord {
-  /** Taken before the read the plan (or the header below) came from; with the content's hash. */
-  stamp: FileStamp;
-  header: string | null;
-}
-
-/** What a plan was made from, as the file system showed it then. */
-export interface PlanRecord {
-  keyFiles: Map<string, FileStamp | null>;
-  /** Directory → its entry names, sorted, joined by "/". */
-  dirs: Map<string, string>;
-  files: Map<string, FileRecord>;
-  /** File → the listed packages (ImportPath) compiled from it. */
-  packagesOf: Map<string, string[]>;
-}
-
-export type Revalidation =
-  | { kind: 'same' }
-  | { kind: 'rescreen'; packages: string[]; files: string[] }
-  | { kind: 'replan'; why: string };
-
-/** More directories than this under the module roots: keep no plan (checking would cost what planning does). */
-const MAX_DIRS = 20_000;
-
-/**
- * Records what `plan` was made from: null when the module is too large to check cheaply, or when
- * something changed while the plan was made (go list may have seen it as it was, the screening
- * as it is: no record can say which, so the next build plans afresh). Local packages are those
- * outside GOROOT and the module cache: the main module(s), local replace directories, vendor.
- * The stamps of the files the plan screened are the plan's own, taken before it read them
- * (src/file-stamp.ts); the rest are taken here, each before its read.
- */
-export function recordPlan(plan: BuildPlan, env: NodeJS.ProcessEnv, modCache: string, extraKeyFiles: readonly string[] = []): PlanRecord | null {
-  // The module cache is immutable (go makes it read-only). `go env GOMODCACHE` is the build's
-  // own answer (GOMODCACHE, GOPATH and `go env -w` included); unknown (''), everything is checked.
-  const record: PlanRecord = { keyFiles: new Map(), dirs: new Map(), files: new Map(), packagesOf: new Map() };
-  const listedNs = BigInt(plan.listedAtMs) * 1_000_000n;
-  /** Changed after go list started: the listing may not be what it says now. */
-  const afterListing = (mtimeNs: bigint): boolean => mtimeNs >= listedNs - granularityOf(mtimeNs);
-  const roots = new Set<string>();
-  const packageDirs = new Set<string>();
-  for (const p of plan.packages.values()) {
-    if (p.Standard === true || p.Dir === undefined || inModuleCache(p.Dir, modCache)) continue;
-    packageDirs.add(p.Dir);
-    if (p.Module?.Dir !== undefined && !inModuleCache(p.Module.Dir, modCache)) roots.add(p.Module.Dir);
-    for (const f of [...(p.GoFiles ?? []), ...(p.CgoFiles ?? [])]) {
-      const path = join(p.Dir, f);
-      const list = record.packagesOf.get(path) ?? [];
-      list.push(p.ImportPath);
-      record.packagesOf.set(path, list);
-    }
-  }
-  for (const root of roots) {
-    for (const f of ['go.mod', 'go.sum', 'go.work', 'go.work.sum', join('vendor', 'modules.txt')]) record.keyFiles.set(join(root, f), null);
-  }
-  if (env['GOWORK'] !== undefined && env['GOWORK'] !== '' && env['GOWORK'] !== 'off') record.keyFiles.set(env['GOWORK'], null);
-  for (const f of extraKeyFiles) record.keyFiles.set(f, null);
-  for (const f of record.keyFiles.keys()) {
-    const stamp = contentStamp(f);
-    if (stamp !== null && afterListing(stamp.mtimeNs)) return null;
-    record.keyFiles.set(f, stamp);
-  }
-
-  const walked = new Set<string>();
-  let changed = false;
-  const listDirStamped = (dir: string): string[] | null => {
-    const mtime = dirMtimeNs(dir);
-    if (mtime !== null && afterListing(mtime)) changed = true;
-    return listDir(dir);
-  };
-  const walk = (dir: string, root: string): boolean => {
-    if (walked.size > MAX_DIRS) return false;
-    walked.add(dir);
-    const names = listDirStamped(dir);
-    if (names === null) return true;
-    record.dirs.set(dir, names.join('/'));
-    for (const name of names) {
-      if (name.startsWith('.') || name.startsWith('_') || name === 'testdata' || name === 'vendor') continue;
-      const sub = join(dir, name);
-      let isDir = false;
-      try {
-        isDir = statSync(sub).isDirectory();
-      } catch {
-        continue;
-      }
-      // A nested module is not part of this one (unless go.work made it a root of its own).
-      if (!isDir || walked.has(sub) || (sub !== root && roots.has(sub))) continue;
-      let nested = false;
-      try {
-        nested = statSync(join(sub, 'go.mod')).isFile();
-      } catch {
-        // no go.mod: part of this module
-      }
-      if (!nested && !walk(sub, root)) return false;
-    }
-    return true;
-  };
-  for (const root of roots) if (!walk(root, root)) return null;
-  for (const dir of packageDirs) {
-    if (!record.dirs.has(dir)) {
-      const names = listDirStamped(dir);
-      if (names !== null) record.dirs.set(dir, names.join('/'));
-    }
-    for (const name of (record.dirs.get(dir) ?? '').split('/')) {
-      if (!name.endsWith('.go')) continue;
-      const path = join(dir, name);
-      const file = recordFile(path);
-      if (file === null) continue;
-      // The plan's verdicts came from the bytes its own stamp vouches for: a file saved since
-      // (after the screening read it) must not be recorded as what the plan saw.
-      const planned = plan.stamps.get(path);
-      if (planned !== undefined && !sameStamp(planned, file.stamp)) return null;
-      if (afterListing(file.stamp.mtimeNs)) return null;
-      record.files.set(path, file);
-    }
-  }
-  return changed ? null : record;
-}
-
-/** Checks `record` against the file system now (see the header for what each outcome means). */
-export function revalidatePlan(record: PlanRecord): Revalidation {
-  for (const [path, was] of record.keyFiles) {
-    if (!stampHolds(was, path)) return { kind: 'replan', why: `${path} changed` };
-  }
-  for (const [dir, names] of record.dirs) {
-    const listed = listDir(dir);
-    if (listed === null || listed.join('/') !== names) return { kind: 'replan', why: `files were added to or removed from ${dir}` };
-  }
-  const packages = new Set<string>();
-  const files: string[] = [];
-  for (const [path, was] of record.files) {
-    if (stampHolds(was.stamp, path)) continue;
-    let text: Buffer;
-    try {
-      text = readFileSync(path);
-    } catch {
-      return { kind: 'replan', why: `${path} cannot be read` };
-    }
-    const header = scanGoHeader(text.toString('utf8'));
-    if (header === null || header !== was.header) return { kind: 'replan', why: `the package clause, build constraints or imports of ${path} changed` };
-    files.push(path);
-    for (const p of record.packagesOf.get(path) ?? []) packages.add(p);
-  }
-  if (files.length === 0) return { kind: 'same' };
-  return { kind: 'rescreen', packages: [...packages].sort(), files };
-}
-
-/**
- * After a re-screen that left the plan standing: the record takes the files as the re-screen
- * read them (`before`: their stamps, taken before it read them). False when one changed since,
- * which the record cannot take: the plan must be made again.
- */
-export function refreshFiles(record: PlanRecord, files: readonly string[], before: ReadonlyMap<string, FileStamp | null> = new Map()): boolean {
-  for (const f of files) {
-    const r = recordFile(f);
-    const was = before.get(f);
-    if (was !== undefined && (r === null ? was !== null : !sameStamp(was, r.stamp))) return false;
-    if (r !== null) record.files.set(f, r);
-    else record.files.delete(f);
-  }
-  return true;
-}
-
-/** The files the plan screens for a listed package (as its compile presents them). */
-function screenedFilesOf(ctx: BuildContext, plan: BuildPlan, id: string): readonly string[] {
-  const p = plan.packages.get(id);
-  return p === undefined ? [] : weaveInputOfListed(ctx, p, plan.userOverlay)?.files ?? [];
-}
-
-/** Whether two verdicts (null: unmarked) mark the same way. */
-export function sameVerdict(a: Verdict | null | undefined, b: Verdict | null | undefined): boolean {
-  if (a === null || a === undefined || b === null || b === undefined) return (a ?? null) === (b ?? null);
-  // What woven code injects decides which packages the plan holds and builds before go starts.
-  const injects = (v: Verdict): string => [...new Set([...(v.result?.addedImports ?? []), ...(v.result?.linkDeps ?? [])])].sort().join('\n');
-  return a.reason === b.reason && a.linkDeps === b.linkDeps && injects(a) === injects(b);
-}
+import { keptPlanFor, planBuild, planKey, recordPlan, revisePlan, type BuildPlan, type PlanOptions, type PlanRecord, type PlanReuse } from '../plan/index.js';
 
 interface Entry {
   plan: BuildPlan;
@@ -260,38 +68,13 @@ export class PlanCache {
     const t0 = performance.now();
     const entry = this.entries.get(key);
     if (entry !== undefined) {
-      const check = revalidatePlan(entry.record);
-      if (check.kind === 'same') return { plan: this.lend(ctx, key, entry, t0, 0), reuse: true };
-      if (check.kind === 'rescreen') {
-        let stands = true;
-        // Stamped before the re-screening reads them: what the new verdicts vouch for.
-        const before = stampFiles([...check.files, ...check.packages.flatMap((id) => screenedFilesOf(ctx, entry.plan, id))]);
-        // The same verdicts may come with new weaves (an edited woven package): an overlay build
-        // hands go the plan's weave, so the plan keeps the new one.
-        const verdicts = new Map(entry.plan.verdicts);
-        for (const id of check.packages) {
-          const now = await decidePackage(ctx, entry.plan, id, opts.env);
-          if (!sameVerdict(now, entry.plan.verdicts.get(id))) {
-            ctx.log.info(`daemon: ${id} is ${now === null ? 'no longer marked' : `now ${now.reason}`}: planning again`);
-            stands = false;
-            break;
-          }
-          if (now !== null) verdicts.set(id, now);
-        }
-        if (stands && !refreshFiles(entry.record, check.files, before)) {
-          ctx.log.info('daemon: files changed while they were screened again: planning again');
-          stands = false;
-        }
-        if (stands) {
-          // A new plan object: builds still holding the previous one see it unchanged.
-          const stamps = new Map([...entry.plan.stamps, ...before]);
-          const unmarked = check.packages.filter((id) => !verdicts.has(id)).map((id) => [id, screenedFilesOf(ctx, entry.plan, id)] as const);
-          entry.plan = freezePlan({ ...entry.plan, verdicts, stamps, snapshot: entry.plan.snapshot.with(unmarked, stamps) });
-          return { plan: this.lend(ctx, key, entry, t0, check.packages.length), reuse: 'rescreened' };
-        }
-      } else {
-        ctx.log.info(`daemon: ${check.why}: planning again`);
+      const revised = await revisePlan(ctx, opts, entry.plan, entry.record);
+      if (revised.kind === 'same') return { plan: this.lend(ctx, key, entry, t0, 0), reuse: true };
+      if (revised.kind === 'rescreened') {
+        entry.plan = revised.plan;
+        return { plan: this.lend(ctx, key, entry, t0, revised.packages), reuse: 'rescreened' };
       }
+      ctx.log.info(`daemon: ${revised.why}: planning again`);
       this.retire(key, entry);
     }
     const disposers: Entry['disposers'] = [];
@@ -322,7 +105,7 @@ export class PlanCache {
     this.entries.delete(key);
     if (!entry.retired) this.entries.set(key, entry);
     if (rescreened < 0) return entry.plan;
-    return freezePlan({ ...entry.plan, counts: { ...entry.plan.counts, goListRuns: 0, filesScanned: 0, filesParsed: 0, screenedInPool: 0, candidates: rescreened, millis: Math.round(performance.now() - t0) } });
+    return keptPlanFor(entry.plan, rescreened, performance.now() - t0);
   }
 
   /** Starts the background refresh of `key` when a recorded directory changes (see the header). */
@@ -418,24 +201,6 @@ export class DirWatches {
   }
 }
 
-/**
- * What makes two builds' plans the same: the go command as go reads it (subcommand, every flag
- * from GOFLAGS — the environment's or `go env -w`'s — and the command line, packages) and its
- * directory, the environment that changes go's listing or weft's screening, and the mark
- * (aspects, weft's identity, injected packages' content). null when the build has its own
- * -overlay (its content is not recorded).
- */
-export function planKey(ctx: Pick<BuildContext, 'suffix'>, opts: Pick<PlanOptions, 'go' | 'dir' | 'env' | 'command'>): string | null {
-  const env = Object.entries(opts.env)
-    .filter(([k]) => /^(GO|CGO_|CC$|CXX$)/.test(k) || (k.startsWith('WEFT_') && !/^WEFT_(STATS|LOG|PROGRESS|DAEMON)/.test(k)))
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const cmd = opts.command;
-  if (cmd.overlay !== '') return null;
-  // Where the binary goes changes nothing go lists or weft screens.
-  const flags = cmd.allFlags.filter((f) => f.name !== 'o').map((f) => [f.name, f.value]);
-  return JSON.stringify([ctx.suffix, opts.go, opts.dir, cmd.pre, cmd.subcommand, flags, cmd.packages, env]);
-}
-
 async function disposeAll(disposers: (() => Promise<void> | void)[]): Promise<void> {
   while (disposers.length > 0) {
     try {
@@ -456,47 +221,4 @@ function mayChangePlan(dir: string, name: string | null): boolean {
   } catch {
     return false;
   }
-}
-
-function listDir(dir: string): string[] | null {
-  try {
-    return readdirSync(dir).sort();
-  } catch {
-    return null;
-  }
-}
-
-/** A stamp that knows the content (key files: a rewrite with the same bytes changes nothing). */
-function contentStamp(path: string): FileStamp | null {
-  try {
-    return readStamped(path).stamp;
-  } catch {
-    return null;
-  }
-}
-
-function recordFile(path: string): FileRecord | null {
-  try {
-    const { stamp, bytes } = readStamped(path);
-    return { stamp, header: scanGoHeader(bytes.toString('utf8')) };
-  } catch {
-    return null;
-  }
-}
-
-function dirMtimeNs(dir: string): bigint | null {
-  try {
-    return statSync(dir, { bigint: true }).mtimeNs;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * How far a file time may lag the moment it stands for: a time in whole seconds comes from a
- * coarse file system (2 s covers FAT); finer ones from a clock that lags the wall clock by a
- * scheduler tick at most.
- */
-function granularityOf(mtimeNs: bigint): bigint {
-  return mtimeNs % 1_000_000_000n === 0n ? RACY_NS : 50_000_000n;
 }

@@ -47,6 +47,8 @@ export interface BuildPlan {
   compileMarks: Map<string, MarkReason>;
   /** Flags to add after the user's: -gcflags marks and the -overlay of mark files. */
   flags: string[];
+  /** The mark files the -overlay of `flags` carries (target path → text): what a persisted plan writes again. */
+  markFiles: Readonly<Record<string, string>>;
   /** The route file (base import paths of the `dependent` packages the shim must send to the server), null when there are none. */
   routeFile: string | null;
   /** What the route file lists. */
@@ -69,6 +71,15 @@ export interface BuildPlan {
   /** The packages woven code of this build injects (imports and link-time packages), their closure being in `packages`: what the build must compile beyond its own. */
   injected: readonly string[];
 }
+
+/**
+ * Where a build's plan comes from: made now, a daemon's kept plan (src/daemon/plan-cache.ts), or
+ * one persisted in the weave cache (plan-store.ts), revalidated (plan-record.ts).
+ */
+export type PlanSource = (ctx: BuildContext, opts: PlanOptions) => Promise<{ plan: BuildPlan; reuse: PlanReuse }>;
+
+/** How a build got its plan: made afresh (false), kept (true), kept after re-screening files, or made again. */
+export type PlanReuse = boolean | 'rescreened' | 'replanned';
 
 /** The plan's decision for one package it screened (absent from BuildPlan.verdicts: unmarked). */
 export interface Verdict {
@@ -128,7 +139,7 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions, relists = 
   const mark = planMark(ctx);
   const counts: PlanTotals = { listed: 0, injected: 0, candidates: 0, woven: 0, deferred: 0, dependents: 0, compileMarks: 0, overlayMarks: 0, goListRuns: 0, filesScanned: 0, filesParsed: 0, screenedInPool: 0, millis: 0 };
   // No aspects: nothing to mark, nothing to list.
-  if (ctx.planWeaver === null) return freezePlan({ mark, compileMarks: new Map(), flags: [], counts, snapshot: PlanSnapshot.EMPTY, stamps: new Map(), listedAtMs: Date.now(), packages: new Map(), userOverlay: {}, verdicts: new Map(), forceUnmarked: new Set(), injected: [], routeFile: null, routed: new Set() });
+  if (ctx.planWeaver === null) return freezePlan({ mark, compileMarks: new Map(), flags: [], markFiles: {}, counts, snapshot: PlanSnapshot.EMPTY, stamps: new Map(), listedAtMs: Date.now(), packages: new Map(), userOverlay: {}, verdicts: new Map(), forceUnmarked: new Set(), injected: [], routeFile: null, routed: new Set() });
   const cmd = opts.command;
   const listedAtMs = Date.now();
   const listing = await listBuild(opts);
@@ -235,7 +246,7 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions, relists = 
   counts.millis = Math.round(performance.now() - t0);
   counts.injected = injected.size;
   const snapshot = PlanSnapshot.EMPTY.with(unmarked, stamps);
-  return freezePlan({ mark, compileMarks: marks, flags: placed.flags, routeFile: placed.routeFile, routed: placed.routed, counts, snapshot, stamps, listedAtMs, packages, userOverlay, verdicts, forceUnmarked: opts.forceUnmarked ?? new Set(), injected: [...injected].filter((p) => packages.has(p)).sort() });
+  return freezePlan({ mark, compileMarks: marks, flags: placed.flags, markFiles: placed.markFiles, routeFile: placed.routeFile, routed: placed.routed, counts, snapshot, stamps, listedAtMs, packages, userOverlay, verdicts, forceUnmarked: opts.forceUnmarked ?? new Set(), injected: [...injected].filter((p) => packages.has(p)).sort() });
 }
 
 /**
@@ -284,7 +295,7 @@ function placeMarks(
   testMainsMarked: ReadonlySet<string>,
   mark: string,
   userOverlay: Readonly<Record<string, string>>,
-): { flags: string[]; overlayKeys: number; routeFile: string | null; routed: Set<string> } {
+): { flags: string[]; markFiles: Record<string, string>; overlayKeys: number; routeFile: string | null; routed: Set<string> } {
   const targets = patternTargets(packages.values());
   const userValues = cmd.allFlags.filter((f) => f.name === 'gcflags' && f.value !== true);
   const values = userValues.map((f) => parsePerPackageValue(f.value as string, opts.dir));
@@ -314,14 +325,29 @@ function placeMarks(
     }
   }
   if (gcflags.length > 0 && userValues.length === 0 && !cmdlineFlagMark) gcflags.push('-gcflags=');
-  const flags = [...gcflags];
-  const disposers = opts.disposers ?? ctx.disposers;
-  if (Object.keys(overlay).length > 0) flags.push(`-overlay=${writeOverlay(disposers, userOverlay, overlay)}`);
   // The shim matches TOOLEXEC_IMPORTPATH without its ` [x.test]` suffix: every variant of a
   // routed key (the package, its test variants and test main) is listed by that name.
   const routed = new Set<string>();
   for (const p of packages.values()) if (routedKeys.has(markKeyOf(p))) routed.add(baseImportPath(p.ImportPath));
-  return { flags, overlayKeys: Object.keys(overlay).length, routeFile: routed.size > 0 ? writeRouteFile(disposers, routed) : null, routed };
+  const written = writeMarkFiles(opts.disposers ?? ctx.disposers, gcflags, overlay, routed, userOverlay);
+  return { ...written, markFiles: overlay, overlayKeys: Object.keys(overlay).length, routed };
+}
+
+/**
+ * The temporary files a plan's marks need (the overlay of mark files, the route file), written
+ * for this process, and the flags naming them: `gcflags` followed by the -overlay. A persisted
+ * plan keeps what they hold and writes them again on load.
+ */
+export function writeMarkFiles(
+  disposers: (() => Promise<void> | void)[],
+  gcflags: readonly string[],
+  markFiles: Readonly<Record<string, string>>,
+  routed: ReadonlySet<string>,
+  userOverlay: Readonly<Record<string, string>>,
+): { flags: string[]; routeFile: string | null } {
+  const flags = [...gcflags];
+  if (Object.keys(markFiles).length > 0) flags.push(`-overlay=${writeOverlay(disposers, userOverlay, { ...markFiles })}`);
+  return { flags, routeFile: routed.size > 0 ? writeRouteFile(disposers, routed) : null };
 }
 
 /** Writes the route file: one import path a line, between newlines, so the shim can search for `\n<path>\n`. */
@@ -516,6 +542,11 @@ export class PlanSnapshot {
       if (!out.has(was.pkg) && !stampHolds(was.stamp, path)) out.add(was.pkg);
     }
     return [...out];
+  }
+
+  /** Each package of the snapshot with its files. */
+  packages(): [pkg: string, paths: readonly string[]][] {
+    return [...this.byPackage];
   }
 
   filesOf(pkg: string): readonly string[] {

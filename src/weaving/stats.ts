@@ -56,6 +56,10 @@ export interface StatsSnapshot {
   mode: BuildMode | null;
   /** What planning did (null unless the build was planned). */
   plan: PlanTotals | null;
+  /** How the build got its plan (null unless the build was planned). */
+  planReuse: PlanReuseName | null;
+  /** The persisted plan of an in-process build (null when none was looked for). */
+  planStore: PlanStoreTotals | null;
   /** Child processes weft started for this build, by kind (src/children.ts). */
   processes: Record<string, number>;
 }
@@ -66,6 +70,23 @@ export interface BuildMode {
   /** Overlay mode: the woven files handed to go, and the generated files of link-time packages. */
   overlayFiles?: number;
   linkFiles?: number;
+}
+
+/** How a build got its plan: a kept one used as it was, one kept after re-screening changed files, one made again (the kept one no longer held), or one made with none kept. */
+export type PlanReuseName = 'reused' | 'rescreened' | 'replanned' | 'made';
+
+/** The plan persisted in the weave cache (src/plan/plan-store.ts), as one build used it. */
+export interface PlanStoreTotals {
+  /** A stored plan was found for the build's key and read whole. */
+  found: boolean;
+  /** Stored plans found unreadable (corrupt, truncated, of another format) and ignored. */
+  corrupt: number;
+  /** The build wrote its plan (made or re-screened) to the store. */
+  stored: boolean;
+  /** Why a found plan was not used ('' when it was, or none was found). */
+  why: string;
+  /** Reading and checking the stored plan, milliseconds. */
+  loadMillis: number;
 }
 
 /** What planning did: the counts that drive a planned build's cost (src/plan/plan.ts). */
@@ -125,6 +146,8 @@ export class BuildStats {
   cache: CacheCounters | null = null;
   mode: BuildMode | null = null;
   plan: PlanTotals | null = null;
+  planReuse: PlanReuseName | null = null;
+  planStore: PlanStoreTotals | null = null;
   private readonly typed = { packages: new Set<string>(), batches: 0, oracleMicros: 0, roundTripMicros: 0 };
 
   recordTypeCheck(r: { pkg: string; oracleMicros: number; roundTripMicros: number; checked: boolean }): void {
@@ -182,6 +205,8 @@ export class BuildStats {
       mode: this.mode,
       processes: childCounts(),
       plan: this.plan !== null ? { ...this.plan } : null,
+      planReuse: this.planReuse,
+      planStore: this.planStore !== null ? { ...this.planStore } : null,
     };
   }
 }
@@ -229,6 +254,7 @@ export function formatStats(s: StatsSnapshot): string {
   const lines = [
     ...(s.mode !== null ? [`weft stats: mode ${s.mode.name} (${s.mode.reason})`] : []),
     ...(s.plan !== null ? [`weft stats: plan ${s.plan.listed} packages, ${s.plan.candidates} candidates: ${s.plan.woven} woven, ${s.plan.deferred} decided at compile time, ${s.plan.dependents} dependents; ${s.plan.compileMarks} packages marked (${s.plan.overlayMarks} overlay mark files); ${s.plan.filesScanned} files scanned${s.plan.screenedInPool > 0 ? ` (${s.plan.screenedInPool} packages in the pool)` : ''} (${s.plan.millis} ms)`] : []),
+    ...(s.planReuse !== null ? [`weft stats: plan ${s.planReuse}${s.planStore !== null ? `; stored plan ${s.planStore.found ? `found (read and checked in ${s.planStore.loadMillis} ms)` : 'not found'}${s.planStore.why !== '' ? `, not used: ${s.planStore.why}` : ''}${s.planStore.corrupt > 0 ? `, ${s.planStore.corrupt} unreadable ignored` : ''}${s.planStore.stored ? ', stored' : ''}` : ''}`] : []),
     ...(s.mode?.name === 'overlay' && s.compileRequests + s.linkRequests === 0
       ? ['weft stats: no compile or link requests: an overlay build runs go without weft\'s shim (the weaving above was done before go started)']
       : [

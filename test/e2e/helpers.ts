@@ -50,7 +50,7 @@ export function copyFixture(name: string, tier: 'e2e' | 'heavy' = 'e2e'): string
  * fixtures are copied to fresh directories, so their own packages still compile in every file),
  * or a private one per file when run alone or when `privateGocache` asks for a cold cache (tests
  * that count what a build compiles); a shared weft cache (the shim is built once for the whole
- * suite), no inherited weft variables, no daemon unless asked for, no network beyond what GOFLAGS allow.
+ * suite), no inherited weft variables, no plans kept between builds, no daemon unless asked for, no network beyond what GOFLAGS allow.
  */
 export function makeTestEnv(name: string, opts: { privateGocache?: boolean; daemon?: boolean } = {}): { env: NodeJS.ProcessEnv; cleanup: () => void } {
   const shared = process.env['WEFT_E2E_GOCACHE'];
@@ -61,6 +61,10 @@ export function makeTestEnv(name: string, opts: { privateGocache?: boolean; daem
     if (k.startsWith('WEFT_') && k !== 'WEFT_CACHE') delete env[k];
   }
   if (testGo !== 'go') env['WEFT_GO'] = testGo;
+  // The weft cache is shared by every test file and kept between runs: a plan another test (or
+  // an earlier run) stored there would change the counts tests hold fixed (go list runs, files
+  // screened). test/e2e/plan-store.test.ts keeps plans, in weft caches of its own.
+  env['WEFT_PLAN_CACHE'] = 'off';
   // The in-process build unless a test asks for the daemon (test/e2e/daemon.test.ts), which
   // then gets a runtime directory of its own and stops its daemons.
   if (opts.daemon !== true) env['WEFT_DAEMON'] = 'off';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { readGoFacts } from '../../../src/weaving/prepare.js';
-import { planKey } from '../../../src/daemon/plan-cache.js';
+import { planKey } from '../../../src/plan/plan-record.js';
 import { extractBuildFlags } from '../../../src/toolexec/build-flags.js';
 import { joinGoflags, readGoCommand, type GoCommand } from '../../../src/toolexec/go-command-line.js';
 

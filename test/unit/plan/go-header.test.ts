@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { scanGoHeader } from '../../../src/daemon/go-header.js';
+import { scanGoHeader } from '../../../src/plan/go-header.js';
 
 const file = `// Copyright line.
 

@@ -4,7 +4,8 @@ import { readGoCommand } from '../../../src/toolexec/go-command-line.js';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DirWatches, planKey, recordPlan, refreshFiles, revalidatePlan, sameVerdict, type PlanRecord } from '../../../src/daemon/plan-cache.js';
+import { DirWatches } from '../../../src/daemon/plan-cache.js';
+import { planKey, recordPlan, refreshFiles, revalidatePlan, sameVerdict, type PlanRecord } from '../../../src/plan/plan-record.js';
 import { stampFiles, type BuildPlan } from '../../../src/plan/plan.js';
 import type { ListedPackage } from '../../../src/resolve/go-list.js';
 
@@ -124,6 +125,8 @@ test('the plan key follows what changes the listing, not what only changes the o
   assert.equal(planKey(ctx, withArgs(['build', './...'], '-cover')), planKey(ctx, withArgs(['build', '-cover', './...'])), 'the same flags from either source');
   assert.equal(planKey(ctx, withArgs(['build', '-o', '/tmp/x', './...'])), k, 'the output file is not part of the plan');
   assert.equal(planKey(ctx, withArgs(['build', '-o=/tmp/y', './...'])), k);
+  assert.equal(planKey(ctx, withArgs(['build', '-x', '-v', '-work', './...'])), k, 'what go prints or keeps is not part of the plan');
+  assert.equal(planKey(ctx, { ...base, env: { ...base.env, WEFT_CACHE: '/elsewhere', WEFT_PLAN_CACHE: 'on', GOCACHE: '/gocache', GOTMPDIR: '/t' } }), k, 'nor where the caches are');
   assert.notEqual(planKey({ suffix: 'weft@1;abd' }, base), k);
   assert.equal(planKey(ctx, withArgs(['build', '-overlay=o.json', './...'])), null, 'a user -overlay is read by the plan: never kept');
   assert.equal(planKey(ctx, withArgs(['build', './...'], '-overlay=/o.json')), null);
