@@ -28,7 +28,7 @@ import { basename, isAbsolute, join } from 'node:path';
 import { WeftError } from '../errors.js';
 import { stampFile, stampHolds, type FileStamp } from '../file-stamp.js';
 import { makeOwnedTempDir } from '../owned-temp.js';
-import { runGoList, type ListedPackage } from '../resolve/index.js';
+import { depsOf, runGoList, type ListedPackage } from '../resolve/index.js';
 import { extractBuildFlags } from '../toolexec/build-flags.js';
 import { joinGoflags, type GoCommand } from '../toolexec/go-command-line.js';
 import { findMainModules } from '../toolexec/main-modules.js';
@@ -121,7 +121,7 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
   const flags = extractBuildFlags(cmd, opts.env, opts.dir, findMainModules(opts.dir, opts.env['GOWORK'])).flags;
   const listedAtMs = Date.now();
   const listing = await runGoList(cmd.packages.length > 0 ? cmd.packages : ['.'], {
-    go: opts.go, dir: opts.dir, env: opts.env, flags, export: false, test: cmd.subcommand === 'test' || cmd.subcommand === 'vet',
+    go: opts.go, dir: opts.dir, env: opts.env, flags, export: false, test: cmd.subcommand === 'test' || cmd.subcommand === 'vet', deps: false,
   });
   if (listing.exitCode !== 0 && listing.packages.length === 0) {
     throw new WeftError('E_PLAN', `cannot plan the build: ${listing.command} failed`, { details: listing.stderr.trim().split('\n').slice(0, 20), hint: 'the go command will report the same problem; --weft-mode=toolexec skips planning' });
@@ -174,7 +174,7 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
     const added: ListedPackage[] = [];
     for (const r of roots) {
       injected.add(r);
-      for (const id of [r, ...(injectable.get(r)?.Deps ?? [])]) {
+      for (const id of [r, ...depsOf(injectable, r)]) {
         const l = injectable.get(id);
         if (l === undefined || l.Error !== undefined || packages.has(id)) continue;
         packages.set(id, l);
@@ -195,8 +195,9 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
     if (isTestMain(p)) testMainsMarked.add(markKeyOf(p));
   }
   if (carriesLinkDeps.size > 0) {
+    const reaches = reachesAny(packages, carriesLinkDeps);
     for (const p of packages.values()) {
-      if (!carriesLinkDeps.has(p.ImportPath) && !(p.Deps ?? []).some((d) => carriesLinkDeps.has(d))) continue;
+      if (!reaches(p.ImportPath)) continue;
       const key = markKeyOf(p);
       if (isTestMain(p)) testMainsMarked.add(key);
       if (!marks.has(key)) {
@@ -218,6 +219,25 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
   counts.injected = injected.size;
   const snapshot = PlanSnapshot.EMPTY.with(unmarked, stamps);
   return freezePlan({ mark, compileMarks: marks, flags: placed.flags, routeFile: placed.routeFile, routed: placed.routed, counts, snapshot, stamps, listedAtMs, packages, userOverlay, verdicts, forceUnmarked: opts.forceUnmarked ?? new Set(), injected: [...injected].filter((p) => packages.has(p)).sort() });
+}
+
+/**
+ * Whether a package is one of `targets` or depends on one, through the listing's Imports (the
+ * plan's listing has no Deps): one visit per package, however many ask.
+ */
+function reachesAny(packages: ReadonlyMap<string, ListedPackage>, targets: ReadonlySet<string>): (id: string) => boolean {
+  const known = new Map<string, boolean>();
+  const visit = (id: string): boolean => {
+    const seen = known.get(id);
+    if (seen !== undefined) return seen;
+    // Provisionally false: an import cycle (only in a broken listing) ends here.
+    known.set(id, false);
+    const p = packages.get(id);
+    const yes = targets.has(id) || (p?.Imports ?? p?.Deps ?? []).some(visit);
+    known.set(id, yes);
+    return yes;
+  };
+  return visit;
 }
 
 /**

@@ -41,6 +41,7 @@ import { firstLine, goEnvBase, NO_MATCH_CONFIG, prepareWeft, probeWeftMode, prox
 import { baselineSource, CI_SHAPES, countExecProcesses, formatCiTable, formatPerPackage, formatShares, formatTable, isCiShape, parseWeftStats, resultsJson, type CaseResult, type CiShape, type ToolKind, type ToolResult, type Variant } from './build-report.js';
 import { prepareGoRun, releaseGoRun } from '../../src/build/driver.js';
 import type { BuildPlan } from '../../src/plan/plan.js';
+import { depsOf } from '../../src/resolve/go-list.js';
 import { leafOf, MAIN_DIR, writeTreeModule, writeTreePackage, type TreeModule } from './monorepo.js';
 
 const ORCHESTRION_MODULE = 'github.com/DataDog/orchestrion';
@@ -228,7 +229,7 @@ async function bundleCase(work: string, weftCache: string): Promise<Case | strin
   if (planned === null || planned.injected.length === 0) return 'weft did not plan the bundle fixture (no injected packages to give the baseline)';
   const plainDeps = new Set(run('go', ['list', '-deps', '.'], fixture, env).out.split('\n').filter(Boolean));
   const closure = new Set<string>();
-  for (const r of planned.injected) for (const d of [r, ...(planned.packages.get(r)?.Deps ?? [])]) closure.add(d);
+  for (const r of planned.injected) for (const d of [r, ...depsOf(planned.packages, r)]) closure.add(d);
   const extra = [...closure].filter((p) => !plainDeps.has(p)).sort();
   const importable = extra.filter((p) => {
     const l = planned.packages.get(p);
