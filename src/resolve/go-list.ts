@@ -143,8 +143,27 @@ export function packageFiles(p: ListedPackage): string[] {
   ].sort();
 }
 
-/** Splits the concatenated JSON objects `go list -json` prints. */
+/**
+ * Splits the concatenated JSON objects `go list -json` prints. go indents every nested line, so
+ * a brace at the start of a line closes or opens a top-level object, and a string never holds a
+ * raw newline: joining the objects into one array lets the native parser read them in one pass
+ * (several times faster than a scan here at thousands of packages). Anything else (a truncated
+ * stream, another layout) takes the scan, which says what is wrong.
+ */
 export function parseJsonStream(text: string): unknown[] {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{') && trimmed.endsWith('\n}')) {
+    try {
+      const all: unknown = JSON.parse(`[${trimmed.replace(/\n\}\n\{/g, '\n},\n{')}]`);
+      if (Array.isArray(all)) return all;
+    } catch {
+      // Not the layout assumed: the scan below.
+    }
+  }
+  return scanJsonStream(text);
+}
+
+function scanJsonStream(text: string): unknown[] {
   const out: unknown[] = [];
   let depth = 0;
   let start = -1;

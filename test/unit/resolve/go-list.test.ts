@@ -12,6 +12,13 @@ test('splits the concatenated JSON objects go list prints, braces inside strings
   assert.throws(() => parseJsonStream('{"a": 1'), WeftError);
 });
 
+test('reads go list\'s own layout in one pass, and a stream cut after a whole object as an error', () => {
+  const go = '{\n\t"ImportPath": "a",\n\t"Imports": [\n\t\t"b"\n\t],\n\t"Module": {\n\t\t"Path": "m"\n\t}\n}\n{\n\t"ImportPath": "b"\n}\n';
+  assert.deepEqual(parseJsonStream(go), [{ ImportPath: 'a', Imports: ['b'], Module: { Path: 'm' } }, { ImportPath: 'b' }]);
+  assert.deepEqual(parseJsonStream(''), []);
+  assert.throws(() => parseJsonStream(`${go}{\n\t"ImportPath": "c",\n`), WeftError);
+});
+
 test('builds the command line: -e -deps -json fields, -export and -toolexec only when asked, flags before --', () => {
   const a = goListArgs(['example.com/rt'], { flags: ['-race', '-tags=x'], export: true, toolexec: '/my shim/weft' });
   assert.deepEqual(a.slice(0, 3), ['list', '-e', '-deps']);
