@@ -13,7 +13,7 @@ import { ensureShim } from '../install/ensure-shim.js';
 import { listenJobServer, sweepStaleSocketDirs, type JobServer } from '../jobserver/listen.js';
 import type { Logger } from '../log.js';
 import { decideOverlay, withWovenSnapshot, writeOverlayBuild } from '../plan/overlay-mode.js';
-import { OVERLAY_PREFIX, planBuild, staleAfterBuild, waitForTestGate, type BuildPlan, type PlanOptions } from '../plan/plan.js';
+import { OVERLAY_PREFIX, planBuild, staleAfterBuild, startPlanListing, waitForTestGate, type BuildPlan, type PlanListing, type PlanOptions } from '../plan/plan.js';
 import { modelGoCommand, readGoCommand, type GoCommand } from '../toolexec/go-command-line.js';
 import { disposeBuildContext, type BuildContext } from '../weaving/build-context.js';
 import { findGo, goFactsOf, prepareBuild, type WarmResources } from '../weaving/prepare.js';
@@ -105,12 +105,16 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
     const command = modelGoCommand(inv.line, facts.goflags);
     checkNoUserToolexec(inv, command);
     if (input.phase !== undefined) input.phase.sub = inv.sub;
+    const modeSetting = parseModeSetting(flags.mode ?? env['WEFT_MODE'], flags.mode !== undefined ? '--weft-mode' : 'WEFT_MODE');
+    // Without a daemon's kept plans, planning lists the build: go list runs while the configuration loads.
+    const listing = modeSetting !== 'toolexec' && input.daemon === undefined ? startPlanListing({ go, dir: inv.dir, env, command }) : undefined;
 
     const [shimResult, preparedResult] = await Promise.allSettled([
       shimReady,
       prepareBuild({ go, dir: inv.dir, env, log, configFlag: opts.config, cwd, command, facts, strict: opts.strict, ...(input.daemon !== undefined ? { warm: input.daemon.warm } : {}) }),
     ]);
     if (shimResult.status === 'rejected' || preparedResult.status === 'rejected') {
+      listing?.cancel();
       // Whichever half succeeded must not leave a worker pool behind.
       if (preparedResult.status === 'fulfilled') await disposeBuildContext(preparedResult.value.ctx);
       throw shimResult.status === 'rejected' ? shimResult.reason : (preparedResult as PromiseRejectedResult).reason;
@@ -122,7 +126,10 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
       input.phase.name = 'planning';
     }
     try {
-      const { plan, mode, flags: runFlags, overlay, reuse } = await chooseMode(ctx, parseModeSetting(flags.mode ?? env['WEFT_MODE'], flags.mode !== undefined ? '--weft-mode' : 'WEFT_MODE'), flags.mode !== undefined, { go, dir: inv.dir, env, command }, input.daemon?.plans);
+      const chosen = chooseMode(ctx, modeSetting, flags.mode !== undefined, { go, dir: inv.dir, env, command, ...(listing !== undefined ? { listing } : {}) }, input.daemon?.plans);
+      // A configuration without aspects plans nothing: its early listing is not waited for.
+      chosen.finally(() => listing?.cancel()).catch(() => undefined);
+      const { plan, mode, flags: runFlags, overlay, reuse } = await chosen;
       ctx.stats.mode = mode;
       log.info(`${mode.name} build: ${mode.reason}${mode.name === 'overlay' ? `; ${mode.overlayFiles} files overlaid, ${mode.linkFiles} link files` : ''}${plan !== null ? `; ${plan.counts.compileMarks} of ${plan.counts.listed} packages marked (${plan.counts.woven} woven, ${plan.counts.deferred} decided at compile time, ${plan.counts.dependents} dependents), planned in ${plan.counts.millis} ms${reuse !== null ? ` (plan ${planReuseText(reuse)})` : ''}` : ''}`);
       // A daemon's background refresh (src/daemon/plan-cache.ts) wanted the plan only.
@@ -277,7 +284,7 @@ async function chooseMode(
   ctx: BuildContext,
   setting: ModeSetting,
   fromFlag: boolean,
-  opts: { go: string; dir: string; env: NodeJS.ProcessEnv; command: GoCommand },
+  opts: { go: string; dir: string; env: NodeJS.ProcessEnv; command: GoCommand; listing?: PlanListing },
   plans?: PlanSource,
 ): Promise<{ plan: BuildPlan | null; mode: BuildMode; flags: string[]; overlay: boolean; reuse: PlanReuse | null }> {
   const source = fromFlag ? '--weft-mode' : 'WEFT_MODE';

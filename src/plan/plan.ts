@@ -28,7 +28,7 @@ import { basename, isAbsolute, join } from 'node:path';
 import { WeftError } from '../errors.js';
 import { stampFile, stampHolds, type FileStamp } from '../file-stamp.js';
 import { makeOwnedTempDir } from '../owned-temp.js';
-import { depsOf, runGoList, type ListedPackage } from '../resolve/index.js';
+import { depsOf, goListArgs, runGoList, type GoListOptions, type GoListResult, type ListedPackage } from '../resolve/index.js';
 import { extractBuildFlags } from '../toolexec/build-flags.js';
 import { joinGoflags, type GoCommand } from '../toolexec/go-command-line.js';
 import { findMainModules } from '../toolexec/main-modules.js';
@@ -92,6 +92,45 @@ export interface PlanOptions {
   forceUnmarked?: ReadonlySet<string>;
   /** Who removes the plan's files (the overlay of mark files) and when: default, with the build context. A plan kept across builds owns them itself. */
   disposers?: (() => Promise<void> | void)[];
+  /** The build's listing, started before the configuration loaded (startPlanListing): used when it lists what planning would. */
+  listing?: PlanListing;
+}
+
+/** A listing of the build started ahead of planning, so go list runs while weft loads its configuration. */
+export interface PlanListing {
+  /** go list's arguments: planning takes the listing only when it would run the same. */
+  readonly key: string;
+  readonly result: Promise<GoListResult>;
+  /** Date.now() just before it started. */
+  readonly listedAtMs: number;
+  /** Stops go list if it still runs (the plan did not need it). */
+  cancel(): void;
+}
+
+/** What planning lists: the command's packages (or `.`) with the build's flags, test variants for go test and go vet, no Deps. */
+function planListingOf(opts: Pick<PlanOptions, 'go' | 'dir' | 'env' | 'command'>): { patterns: string[]; list: GoListOptions } {
+  const cmd = opts.command;
+  const flags = extractBuildFlags(cmd, opts.env, opts.dir, findMainModules(opts.dir, opts.env['GOWORK'])).flags;
+  return {
+    patterns: cmd.packages.length > 0 ? [...cmd.packages] : ['.'],
+    list: { go: opts.go, dir: opts.dir, env: opts.env, flags, export: false, test: cmd.subcommand === 'test' || cmd.subcommand === 'vet', deps: false },
+  };
+}
+
+const listingKey = (l: { patterns: string[]; list: GoListOptions }): string => JSON.stringify([l.list.go, l.list.dir, goListArgs(l.patterns, l.list)]);
+
+/**
+ * Starts the listing planning will ask for, as soon as the go command and its GOFLAGS are known:
+ * go list of a large build takes hundreds of milliseconds that need not wait for the
+ * configuration (nor, where aspects inject packages, for the listing of those).
+ */
+export function startPlanListing(opts: Pick<PlanOptions, 'go' | 'dir' | 'env' | 'command'>): PlanListing {
+  const l = planListingOf(opts);
+  const abort = new AbortController();
+  const listedAtMs = Date.now();
+  const result = runGoList(l.patterns, { ...l.list, signal: abort.signal });
+  result.catch(() => undefined);
+  return { key: listingKey(l), result, listedAtMs, cancel: () => abort.abort() };
 }
 
 /**
@@ -118,11 +157,10 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions): Promise<B
   // No aspects: nothing to mark, nothing to list.
   if (ctx.planWeaver === null) return freezePlan({ mark, compileMarks: new Map(), flags: [], counts, snapshot: PlanSnapshot.EMPTY, stamps: new Map(), listedAtMs: Date.now(), packages: new Map(), userOverlay: {}, verdicts: new Map(), forceUnmarked: new Set(), injected: [], routeFile: null, routed: new Set() });
   const cmd = opts.command;
-  const flags = extractBuildFlags(cmd, opts.env, opts.dir, findMainModules(opts.dir, opts.env['GOWORK'])).flags;
-  const listedAtMs = Date.now();
-  const listing = await runGoList(cmd.packages.length > 0 ? cmd.packages : ['.'], {
-    go: opts.go, dir: opts.dir, env: opts.env, flags, export: false, test: cmd.subcommand === 'test' || cmd.subcommand === 'vet', deps: false,
-  });
+  const wanted = planListingOf(opts);
+  const early = opts.listing !== undefined && opts.listing.key === listingKey(wanted) ? opts.listing : null;
+  const listedAtMs = early?.listedAtMs ?? Date.now();
+  const listing = early !== null ? await early.result : await runGoList(wanted.patterns, wanted.list);
   if (listing.exitCode !== 0 && listing.packages.length === 0) {
     throw new WeftError('E_PLAN', `cannot plan the build: ${listing.command} failed`, { details: listing.stderr.trim().split('\n').slice(0, 20), hint: 'the go command will report the same problem; --weft-mode=toolexec skips planning' });
   }
