@@ -29,7 +29,9 @@
 // 2000,ddtrace, --variants=fresh,warm (also fresh-weave, ci, ci-edit, ci-noop, ci-cold),
 // --modes=toolexec,planned (`default` = no --weft-mode flag), --orchestrion=<binary>|skip,
 // --count=on|warm|off (count processes with strace in an extra untimed build; --quick counts
-// warm builds only; the CI shapes count with warm), --out=<dir>.
+// warm builds only; the CI shapes count unless off), --weft-before=<another weft checkout, built>
+// (one more row, that weft in its default mode, in the same rounds: a change's before and
+// after), --out=<dir>.
 // Prints figures only; asserts nothing about time.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
@@ -58,6 +60,7 @@ const MODES = flag('modes', 'WEFT_BENCH_MODES', quick ? 'default' : 'toolexec,pl
 const ORCHESTRION = flag('orchestrion', 'WEFT_BENCH_ORCHESTRION', '');
 const COUNT = flag('count', 'WEFT_BENCH_COUNT', quick ? 'warm' : 'on');
 const OUT = resolve(flag('out', 'WEFT_BENCH_OUT', join(repoRoot, 'bench-results')));
+const WEFT_BEFORE = flag('weft-before', 'WEFT_BENCH_WEFT_BEFORE', '');
 if (
   !Number.isInteger(RUNS) || RUNS < 1 ||
   !CASES.every((c) => c === 'ddtrace' || c === 'bundle' || (Number.isInteger(Number(c)) && Number(c) >= 2)) ||
@@ -90,6 +93,8 @@ interface Tool {
   mode?: string;
   /** Set when the tool cannot run at all (install failed, flag rejected). */
   unavailable?: string;
+  /** Another weft's bin/weft.js (--weft-before): weft in its default mode, from that checkout. */
+  bin?: string;
 }
 
 /** One case as the tools see it: where each builds, what, and how a warm run edits it. */
@@ -278,7 +283,7 @@ function commandOf(t: Tool, c: Case, orchestrionBin: string, ci = false): [strin
   const build = ['build', ...(ci ? ['-trimpath'] : []), '-o', '/dev/null', c.target];
   if (t.kind === 'plain') return ['go', build];
   if (t.kind === 'orchestrion') return [orchestrionBin, ['go', ...build]];
-  return [process.execPath, ['--import', RSS_PROBE, weftBin, 'go', 'build', ...(t.mode ? [`--weft-mode=${t.mode}`] : []), ...build.slice(1)]];
+  return [process.execPath, ['--import', RSS_PROBE, t.bin ?? weftBin, 'go', 'build', ...(t.mode ? [`--weft-mode=${t.mode}`] : []), ...build.slice(1)]];
 }
 
 class Runner {
@@ -569,7 +574,8 @@ async function main(): Promise<void> {
     const orch = await phase('orchestrion install', () => installOrchestrion());
     const orchTool: Tool = { id: 'orchestrion', label: `orchestrion ${ORCHESTRION_VERSION}`, kind: 'orchestrion', ...('error' in orch ? { unavailable: orch.error } : {}) };
     if ('error' in orch) log(`orchestrion: ${orch.error}`);
-    const tools: Tool[] = [{ id: 'plain', label: 'plain go', kind: 'plain' }, ...weftTools, orchTool];
+    const before: Tool[] = WEFT_BEFORE === '' ? [] : [{ id: 'weft:before', label: 'weft (before)', kind: 'weft', mode: '', bin: join(resolve(WEFT_BEFORE), 'bin', 'weft.js'), ...(existsSync(join(resolve(WEFT_BEFORE), 'dist')) ? {} : { unavailable: `--weft-before=${WEFT_BEFORE} has no dist/ (build it first)` }) }];
+    const tools: Tool[] = [{ id: 'plain', label: 'plain go', kind: 'plain' }, ...weftTools, ...before, orchTool];
     const runner = new Runner(work, weftCache, 'bin' in orch ? orch.bin : '', new Trash(join(work, 'trash')));
     const salt = { n: 0 };
     const results: CaseResult[] = [];
