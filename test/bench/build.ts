@@ -29,7 +29,8 @@
 // 2000,ddtrace, --variants=fresh,warm (also fresh-weave, ci, ci-edit, ci-noop, ci-cold),
 // --modes=toolexec,planned (`default` = no --weft-mode flag), --orchestrion=<binary>|skip,
 // --count=on|warm|off (count processes with strace in an extra untimed build; --quick counts
-// warm builds only; the CI shapes count unless off), --weft-before=<another weft checkout, built>
+// warm builds only, and of the CI shapes all but ci-cold), --cold-runs=N (ci-cold's rounds,
+// default --runs: each is a whole build), --weft-before=<another weft checkout, built>
 // (one more row, that weft in its default mode, in the same rounds: a change's before and
 // after), --out=<dir>.
 // Prints figures only; asserts nothing about time.
@@ -61,13 +62,14 @@ const ORCHESTRION = flag('orchestrion', 'WEFT_BENCH_ORCHESTRION', '');
 const COUNT = flag('count', 'WEFT_BENCH_COUNT', quick ? 'warm' : 'on');
 const OUT = resolve(flag('out', 'WEFT_BENCH_OUT', join(repoRoot, 'bench-results')));
 const WEFT_BEFORE = flag('weft-before', 'WEFT_BENCH_WEFT_BEFORE', '');
+const COLD_RUNS = Number(flag('cold-runs', 'WEFT_BENCH_COLD_RUNS', String(RUNS)));
 if (
-  !Number.isInteger(RUNS) || RUNS < 1 ||
+  !Number.isInteger(RUNS) || RUNS < 1 || !Number.isInteger(COLD_RUNS) || COLD_RUNS < 1 ||
   !CASES.every((c) => c === 'ddtrace' || c === 'bundle' || (Number.isInteger(Number(c)) && Number(c) >= 2)) ||
   !VARIANTS.every((v) => v === 'fresh' || v === 'fresh-weave' || v === 'warm' || isCiShape(v)) ||
   !['on', 'off', 'warm'].includes(COUNT)
 ) {
-  console.error('usage: build.js [--quick] [--runs=N] [--cases=200,1000,2000,ddtrace,bundle] [--variants=fresh,fresh-weave,warm,ci,ci-edit,ci-noop,ci-cold] [--modes=toolexec,planned,default] [--orchestrion=<binary>|skip] [--count=on|warm|off] [--out=<dir>]');
+  console.error('usage: build.js [--quick] [--runs=N] [--cases=200,1000,2000,ddtrace,bundle] [--variants=fresh,fresh-weave,warm,ci,ci-edit,ci-noop,ci-cold] [--modes=toolexec,planned,default] [--orchestrion=<binary>|skip] [--count=on|warm|off] [--cold-runs=N] [--weft-before=<checkout>] [--out=<dir>]');
   process.exit(2);
 }
 
@@ -500,7 +502,7 @@ async function measureCi(runner: Runner, c: Case, shape: CiShape, allTools: Tool
       await ciBuild(t, gocaches.get(t.id)!, false);
     }
   }
-  for (let r = 0; r < RUNS; r++) {
+  for (let r = 0; r < (shape === 'ci-cold' ? COLD_RUNS : RUNS); r++) {
     const order = r % 2 === 0 ? live() : live().reverse();
     for (const t of order) {
       const s = await ciBuild(t, gocacheOf(t, r), true);
@@ -520,7 +522,8 @@ async function measureCi(runner: Runner, c: Case, shape: CiShape, allTools: Tool
       }
     }
   }
-  if (COUNT !== 'off') {
+  // --count=warm counts the shapes with a warm GOCACHE only (a cold one is a whole build more).
+  if (COUNT === 'on' || (COUNT === 'warm' && shape !== 'ci-cold')) {
     if (!stracePresent()) log('strace not found: compiler runs are not counted');
     else {
       for (const t of live()) {
