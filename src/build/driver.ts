@@ -13,7 +13,7 @@ import { ensureShim, weftCacheDir } from '../install/ensure-shim.js';
 import { listenJobServer, sweepStaleSocketDirs, type JobServer } from '../jobserver/listen.js';
 import type { Logger } from '../log.js';
 import { decideOverlay, withWovenSnapshot, writeOverlayBuild } from '../plan/overlay-mode.js';
-import { OVERLAY_PREFIX, planBuild, staleAfterBuild, waitForTestGate, type BuildPlan, type PlanOptions, type PlanReuse, type PlanSource } from '../plan/plan.js';
+import { OVERLAY_PREFIX, planBuild, staleAfterBuild, startPlanListing, waitForTestGate, type BuildPlan, type PlanListing, type PlanOptions, type PlanReuse, type PlanSource } from '../plan/plan.js';
 import { storedPlans, storedPlansEnabled } from '../plan/plan-store.js';
 import { modelGoCommand, readGoCommand, type GoCommand } from '../toolexec/go-command-line.js';
 import { disposeBuildContext, type BuildContext } from '../weaving/build-context.js';
@@ -111,6 +111,16 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
     });
     commandReady.catch(() => undefined);
     if (input.phase !== undefined) input.phase.sub = inv.sub;
+    const modeSetting = parseModeSetting(flags.mode ?? env['WEFT_MODE'], flags.mode !== undefined ? '--weft-mode' : 'WEFT_MODE');
+    // Without kept plans (a daemon's, or stored ones in the weave cache), planning lists the
+    // build: go list starts once go env has said what GOFLAGS are, and runs while the
+    // configuration loads. Where a stored plan may answer, it is not started: a plan that holds
+    // runs no go list at all.
+    const keepsPlans = input.daemon !== undefined || storedPlansEnabled(env);
+    const listingReady: Promise<PlanListing | undefined> = modeSetting !== 'toolexec' && !keepsPlans
+      ? commandReady.then((command) => startPlanListing({ go, dir: inv.dir, env, command }))
+      : Promise.resolve(undefined);
+    listingReady.catch(() => undefined);
 
     const [shimResult, commandResult, preparedResult] = await Promise.allSettled([
       shimReady,
@@ -118,6 +128,7 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
       prepareBuild({ go, dir: inv.dir, env, log, configFlag: opts.config, cwd, commandOf: (goflags) => modelGoCommand(inv.line, goflags), facts: factsReady, strict: opts.strict, ...(input.daemon !== undefined ? { warm: input.daemon.warm } : {}) }),
     ]);
     if (shimResult.status === 'rejected' || commandResult.status === 'rejected' || preparedResult.status === 'rejected') {
+      void listingReady.then((l) => l?.cancel(), () => undefined);
       // Whichever part succeeded must not leave a worker pool behind.
       if (preparedResult.status === 'fulfilled') await disposeBuildContext(preparedResult.value.ctx);
       throw [commandResult, shimResult, preparedResult].find((r): r is PromiseRejectedResult => r.status === 'rejected')!.reason;
@@ -133,7 +144,11 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
     try {
       // A daemon keeps its plans in memory; an in-process build, in the weave cache (CI).
       const plans = input.daemon?.plans ?? (storedPlansEnabled(env) ? storedPlans({ dir: join(weftCacheDir(env), 'weave'), keyExtra: JSON.stringify(facts.toolEnv) }) : undefined);
-      const { plan, mode, flags: runFlags, overlay, reuse } = await chooseMode(ctx, parseModeSetting(flags.mode ?? env['WEFT_MODE'], flags.mode !== undefined ? '--weft-mode' : 'WEFT_MODE'), flags.mode !== undefined, { go, dir: inv.dir, env, command }, plans);
+      const listing = await listingReady.catch(() => undefined);
+      const chosen = chooseMode(ctx, modeSetting, flags.mode !== undefined, { go, dir: inv.dir, env, command, ...(listing !== undefined ? { listing } : {}) }, plans);
+      // A configuration without aspects plans nothing: its early listing is not waited for.
+      chosen.finally(() => listing?.cancel()).catch(() => undefined);
+      const { plan, mode, flags: runFlags, overlay, reuse } = await chosen;
       ctx.stats.mode = mode;
       log.info(`${mode.name} build: ${mode.reason}${mode.name === 'overlay' ? `; ${mode.overlayFiles} files overlaid, ${mode.linkFiles} link files` : ''}${plan !== null ? `; ${plan.counts.compileMarks} of ${plan.counts.listed} packages marked (${plan.counts.woven} woven, ${plan.counts.deferred} decided at compile time, ${plan.counts.dependents} dependents), planned in ${plan.counts.millis} ms${reuse !== null ? ` (plan ${planReuseText(reuse)})` : ''}` : ''}`);
       // A daemon's background refresh (src/daemon/plan-cache.ts) wanted the plan only.
@@ -279,7 +294,7 @@ async function chooseMode(
   ctx: BuildContext,
   setting: ModeSetting,
   fromFlag: boolean,
-  opts: { go: string; dir: string; env: NodeJS.ProcessEnv; command: GoCommand },
+  opts: { go: string; dir: string; env: NodeJS.ProcessEnv; command: GoCommand; listing?: PlanListing },
   plans?: PlanSource,
 ): Promise<{ plan: BuildPlan | null; mode: BuildMode; flags: string[]; overlay: boolean; reuse: PlanReuse | null }> {
   const source = fromFlag ? '--weft-mode' : 'WEFT_MODE';

@@ -22,7 +22,7 @@
 //   package's files from disk, and `go vet` would check woven source instead of the user's.
 // Otherwise the planned toolexec path runs, and the reason says which package and why.
 import { join } from 'node:path';
-import type { ListedPackage } from '../resolve/go-list.js';
+import { depsOf, type ListedPackage } from '../resolve/go-list.js';
 import type { WeavePackageResult } from '../weave/api.js';
 import type { BuildContext } from '../weaving/build-context.js';
 import { baseImportPath, freezePlan, isTestMain, writeOverlay, type BuildPlan, type MarkReason } from './plan.js';
@@ -83,7 +83,7 @@ export function decideOverlay(plan: Pick<BuildPlan, 'packages' | 'verdicts' | 'u
       if (target === undefined) return no(`woven code in ${id} imports ${q}, which is not in the build's package graph`);
       const why = whyNotImportable(self, p.Standard === true, target);
       if (why !== null) return no(`woven code in ${id} imports ${q}, ${why}`);
-      if (q === self || (target.Deps ?? []).includes(self)) return no(`woven code in ${id} imports ${q}, which imports ${self}: an import cycle`);
+      if (q === self || depsOf(byPath, q).includes(self)) return no(`woven code in ${id} imports ${q}, which imports ${self}: an import cycle`);
     }
     for (const f of r.files) {
       const original = originalPathOf(p, f.original, plan.userOverlay);
@@ -136,7 +136,7 @@ export function decideOverlay(plan: Pick<BuildPlan, 'packages' | 'verdicts' | 'u
  * imports are in the graph (go follows the import); what they bring may be woven too.
  */
 function linkImportsOf(root: ListedPackage, woven: ReadonlyMap<string, WeavePackageResult>, byPath: ReadonlyMap<string, ListedPackage>): string[] | string {
-  const start = [root.ImportPath, ...(root.Deps ?? [])];
+  const start = [root.ImportPath, ...depsOf(byPath, root.ImportPath)];
   const present = new Set(start.map(baseImportPath));
   const links = new Set<string>();
   const seen = new Set<string>();
@@ -150,9 +150,10 @@ function linkImportsOf(root: ListedPackage, woven: ReadonlyMap<string, WeavePack
     for (const q of [...r.addedImports, ...r.linkDeps]) {
       const listed = byPath.get(q);
       if (listed === undefined) return `the link-time package ${q} (woven into ${id}) is not in the build's package graph`;
-      if (r.addedImports.includes(q)) for (const d of [q, ...(listed.Deps ?? [])]) present.add(d);
+      const deps = depsOf(byPath, q);
+      if (r.addedImports.includes(q)) for (const d of [q, ...deps]) present.add(d);
       else links.add(q);
-      queue.push(q, ...(listed.Deps ?? []));
+      queue.push(q, ...deps);
     }
   }
   return [...links].filter((q) => !present.has(q)).sort();

@@ -28,7 +28,7 @@ import { basename, isAbsolute, join } from 'node:path';
 import { WeftError } from '../errors.js';
 import { changedSince, stampFile, stampHolds, type FileStamp } from '../file-stamp.js';
 import { makeOwnedTempDir } from '../owned-temp.js';
-import { runGoList, type ListedPackage } from '../resolve/index.js';
+import { depsOf, goListArgs, runGoList, type GoListOptions, type GoListResult, type ListedPackage } from '../resolve/index.js';
 import { extractBuildFlags } from '../toolexec/build-flags.js';
 import { joinGoflags, type GoCommand } from '../toolexec/go-command-line.js';
 import { findMainModules } from '../toolexec/main-modules.js';
@@ -103,6 +103,45 @@ export interface PlanOptions {
   forceUnmarked?: ReadonlySet<string>;
   /** Who removes the plan's files (the overlay of mark files) and when: default, with the build context. A plan kept across builds owns them itself. */
   disposers?: (() => Promise<void> | void)[];
+  /** The build's listing, started before the configuration loaded (startPlanListing): used when it lists what planning would. */
+  listing?: PlanListing;
+}
+
+/** A listing of the build started ahead of planning, so go list runs while weft loads its configuration. */
+export interface PlanListing {
+  /** go list's arguments: planning takes the listing only when it would run the same. */
+  readonly key: string;
+  readonly result: Promise<GoListResult>;
+  /** Date.now() just before it started. */
+  readonly listedAtMs: number;
+  /** Stops go list if it still runs (the plan did not need it). */
+  cancel(): void;
+}
+
+/** What planning lists: the command's packages (or `.`) with the build's flags, test variants for go test and go vet, no Deps. */
+function planListingOf(opts: Pick<PlanOptions, 'go' | 'dir' | 'env' | 'command'>): { patterns: string[]; list: GoListOptions } {
+  const cmd = opts.command;
+  const flags = extractBuildFlags(cmd, opts.env, opts.dir, findMainModules(opts.dir, opts.env['GOWORK'])).flags;
+  return {
+    patterns: cmd.packages.length > 0 ? [...cmd.packages] : ['.'],
+    list: { go: opts.go, dir: opts.dir, env: opts.env, flags, export: false, test: cmd.subcommand === 'test' || cmd.subcommand === 'vet', deps: false },
+  };
+}
+
+const listingKey = (l: { patterns: string[]; list: GoListOptions }): string => JSON.stringify([l.list.go, l.list.dir, goListArgs(l.patterns, l.list)]);
+
+/**
+ * Starts the listing planning will ask for, as soon as the go command and its GOFLAGS are known:
+ * go list of a large build takes hundreds of milliseconds that need not wait for the
+ * configuration (nor, where aspects inject packages, for the listing of those).
+ */
+export function startPlanListing(opts: Pick<PlanOptions, 'go' | 'dir' | 'env' | 'command'>): PlanListing {
+  const l = planListingOf(opts);
+  const abort = new AbortController();
+  const listedAtMs = Date.now();
+  const result = runGoList(l.patterns, { ...l.list, signal: abort.signal });
+  result.catch(() => undefined);
+  return { key: listingKey(l), result, listedAtMs, cancel: () => abort.abort() };
 }
 
 /**
@@ -115,15 +154,6 @@ export async function waitForTestGate(file: string | undefined): Promise<void> {
   writeFileSync(`${file}.reached`, '');
   const until = Date.now() + 60_000;
   while (!existsSync(file) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-}
-
-/** go list of the build's packages and their dependencies, as the go command will see them. */
-function listBuild(opts: PlanOptions): ReturnType<typeof runGoList> {
-  const cmd = opts.command;
-  const flags = extractBuildFlags(cmd, opts.env, opts.dir, findMainModules(opts.dir, opts.env['GOWORK'])).flags;
-  return runGoList(cmd.packages.length > 0 ? cmd.packages : ['.'], {
-    go: opts.go, dir: opts.dir, env: opts.env, flags, export: false, test: cmd.subcommand === 'test' || cmd.subcommand === 'vet',
-  });
 }
 
 /** The mark of this build's configuration: what toolexec mode's -V=full suffix carries. */
@@ -141,8 +171,10 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions, relists = 
   // No aspects: nothing to mark, nothing to list.
   if (ctx.planWeaver === null) return freezePlan({ mark, compileMarks: new Map(), flags: [], markFiles: {}, counts, snapshot: PlanSnapshot.EMPTY, stamps: new Map(), listedAtMs: Date.now(), packages: new Map(), userOverlay: {}, verdicts: new Map(), forceUnmarked: new Set(), injected: [], routeFile: null, routed: new Set() });
   const cmd = opts.command;
-  const listedAtMs = Date.now();
-  const listing = await listBuild(opts);
+  const wanted = planListingOf(opts);
+  const early = opts.listing !== undefined && opts.listing.key === listingKey(wanted) ? opts.listing : null;
+  const listedAtMs = early?.listedAtMs ?? Date.now();
+  const listing = early !== null ? await early.result : await runGoList(wanted.patterns, wanted.list);
   await waitForTestGate(opts.env['WEFT_TEST_PAUSE_AFTER_LIST']);
   if (listing.exitCode !== 0 && listing.packages.length === 0) {
     throw new WeftError('E_PLAN', `cannot plan the build: ${listing.command} failed`, { details: listing.stderr.trim().split('\n').slice(0, 20), hint: 'the go command will report the same problem; --weft-mode=toolexec skips planning' });
@@ -195,7 +227,7 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions, relists = 
     const added: ListedPackage[] = [];
     for (const r of roots) {
       injected.add(r);
-      for (const id of [r, ...(injectable.get(r)?.Deps ?? [])]) {
+      for (const id of [r, ...depsOf(injectable, r)]) {
         const l = injectable.get(id);
         if (l === undefined || l.Error !== undefined || packages.has(id)) continue;
         packages.set(id, l);
@@ -211,7 +243,8 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions, relists = 
   // show in the stamps (staleAfterBuild).
   if (relists < MAX_RELISTS && changedAfterListing(listedAtMs, stamps, packages.values())) {
     ctx.log.debug(`plan: sources changed after go list began; listing again (${relists + 1})`);
-    return planBuild(ctx, opts, relists + 1);
+    const { listing: _early, ...again } = opts;
+    return planBuild(ctx, again, relists + 1);
   }
 
   const marks = new Map<string, MarkReason>();
@@ -224,8 +257,9 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions, relists = 
     if (isTestMain(p)) testMainsMarked.add(markKeyOf(p));
   }
   if (carriesLinkDeps.size > 0) {
+    const reaches = reachesAny(packages, carriesLinkDeps);
     for (const p of packages.values()) {
-      if (!carriesLinkDeps.has(p.ImportPath) && !(p.Deps ?? []).some((d) => carriesLinkDeps.has(d))) continue;
+      if (!reaches(p.ImportPath)) continue;
       const key = markKeyOf(p);
       if (isTestMain(p)) testMainsMarked.add(key);
       if (!marks.has(key)) {
@@ -247,6 +281,25 @@ export async function planBuild(ctx: BuildContext, opts: PlanOptions, relists = 
   counts.injected = injected.size;
   const snapshot = PlanSnapshot.EMPTY.with(unmarked, stamps);
   return freezePlan({ mark, compileMarks: marks, flags: placed.flags, markFiles: placed.markFiles, routeFile: placed.routeFile, routed: placed.routed, counts, snapshot, stamps, listedAtMs, packages, userOverlay, verdicts, forceUnmarked: opts.forceUnmarked ?? new Set(), injected: [...injected].filter((p) => packages.has(p)).sort() });
+}
+
+/**
+ * Whether a package is one of `targets` or depends on one, through the listing's Imports (the
+ * plan's listing has no Deps): one visit per package, however many ask.
+ */
+function reachesAny(packages: ReadonlyMap<string, ListedPackage>, targets: ReadonlySet<string>): (id: string) => boolean {
+  const known = new Map<string, boolean>();
+  const visit = (id: string): boolean => {
+    const seen = known.get(id);
+    if (seen !== undefined) return seen;
+    // Provisionally false: an import cycle (only in a broken listing) ends here.
+    known.set(id, false);
+    const p = packages.get(id);
+    const yes = targets.has(id) || (p?.Imports ?? p?.Deps ?? []).some(visit);
+    known.set(id, yes);
+    return yes;
+  };
+  return visit;
 }
 
 /**

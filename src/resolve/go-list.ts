@@ -54,6 +54,87 @@ export const LIST_FIELDS = [
   'EmbedFiles',
 ];
 
+/** LIST_FIELDS without Deps: a -deps listing's closures follow from its Imports (depsOf), and Deps are most of its bytes. */
+export const LIST_FIELDS_NO_DEPS = LIST_FIELDS.filter((f) => f !== 'Deps');
+
+/**
+ * What go adds to a package's imports without an import declaration (cmd/go/internal/load, go
+ * 1.26): cgo's unsafe, runtime/cgo and syscall (not for the runtime packages cgo itself builds
+ * on), and a main package's linker dependencies: runtime always, runtime/race, runtime/msan,
+ * runtime/asan and runtime/coverage under their flags (taken when the listing holds them: only
+ * those flags, or an import of them, put them there). Left out: the runtime/cgo a forced
+ * external link adds and GOARM=5's math, whose closures hold nothing beyond runtime's. Deps
+ * count these; Imports do not, and Imports name the pseudo-package C, which Deps leave out.
+ */
+function implicitImports(p: ListedPackage, listing: ReadonlyMap<string, ListedPackage>): string[] {
+  const out: string[] = [];
+  const at = p.ImportPath.indexOf(' [');
+  const path = at < 0 ? p.ImportPath : p.ImportPath.slice(0, at);
+  if ((p.CgoFiles?.length ?? 0) > 0) {
+    const std = p.Standard === true;
+    out.push('unsafe');
+    if (!(std && path === 'runtime/cgo')) out.push('runtime/cgo');
+    if (!(std && ['runtime/cgo', 'runtime/race', 'runtime/msan', 'runtime/asan'].includes(path))) out.push('syscall');
+  }
+  if (p.Name === 'main') {
+    out.push('runtime');
+    for (const d of ['runtime/race', 'runtime/msan', 'runtime/asan', 'runtime/coverage']) if (listing.has(d)) out.push(d);
+  }
+  // In a test variant (`x [p.test]`) and the test main (`p.test`), go rewrites these as it
+  // rewrites imports: to the variant built for the test, where there is one.
+  const variant = at >= 0 ? p.ImportPath.slice(at) : p.Name === 'main' && path.endsWith('.test') ? ` [${path}]` : '';
+  return variant === '' ? out : out.map((d) => (listing.has(`${d}${variant}`) ? `${d}${variant}` : d));
+}
+
+const closures = new WeakMap<ReadonlyMap<string, ListedPackage>, Map<string, readonly string[]>>();
+
+/**
+ * The dependency closure of `id` in a -deps listing (by ImportPath), as go's Deps give it: its
+ * Deps when go printed them, else its Imports and what go adds implicitly, followed transitively
+ * (checked against go's Deps with and without -test, cgo included). Memoised per listing.
+ */
+export function depsOf(listing: ReadonlyMap<string, ListedPackage>, id: string): readonly string[] {
+  let memo = closures.get(listing);
+  if (memo === undefined) closures.set(listing, (memo = new Map()));
+  const direct = (pkg: string): readonly string[] | null => {
+    const p = listing.get(pkg);
+    if (p === undefined) return [];
+    if (p.Deps !== undefined) return null;
+    return [...new Set([...(p.Imports ?? []), ...implicitImports(p, listing)])].filter((i) => i !== 'C' && i !== pkg);
+  };
+  // Iteratively, a package once its imports are done (a deep graph must not exhaust the stack).
+  const stack: string[] = [id];
+  const entered = new Set<string>();
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (memo.has(top)) {
+      stack.pop();
+      continue;
+    }
+    const imports = direct(top);
+    if (imports === null) {
+      memo.set(top, listing.get(top)!.Deps!);
+      stack.pop();
+      continue;
+    }
+    // An import already entered but not done is a cycle (a broken listing): it ends there.
+    const pending = entered.has(top) ? [] : imports.filter((i) => !memo.has(i) && !entered.has(i));
+    entered.add(top);
+    if (pending.length > 0) {
+      stack.push(...pending);
+      continue;
+    }
+    const out = new Set<string>();
+    for (const i of imports) {
+      out.add(i);
+      for (const d of memo.get(i) ?? []) out.add(d);
+    }
+    memo.set(top, [...out].sort());
+    stack.pop();
+  }
+  return memo.get(id)!;
+}
+
 /** Source-ish files of a listed package (relative to Dir), for content hashing. */
 export function packageFiles(p: ListedPackage): string[] {
   return [
@@ -62,8 +143,27 @@ export function packageFiles(p: ListedPackage): string[] {
   ].sort();
 }
 
-/** Splits the concatenated JSON objects `go list -json` prints. */
+/**
+ * Splits the concatenated JSON objects `go list -json` prints. go indents every nested line, so
+ * a brace at the start of a line closes or opens a top-level object, and a string never holds a
+ * raw newline: joining the objects into one array lets the native parser read them in one pass
+ * (several times faster than a scan here at thousands of packages). Anything else (a truncated
+ * stream, another layout) takes the scan, which says what is wrong.
+ */
 export function parseJsonStream(text: string): unknown[] {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{') && trimmed.endsWith('\n}')) {
+    try {
+      const all: unknown = JSON.parse(`[${trimmed.replace(/\n\}\n\{/g, '\n},\n{')}]`);
+      if (Array.isArray(all)) return all;
+    } catch {
+      // Not the layout assumed: the scan below.
+    }
+  }
+  return scanJsonStream(text);
+}
+
+function scanJsonStream(text: string): unknown[] {
   const out: unknown[] = [];
   let depth = 0;
   let start = -1;
@@ -105,6 +205,8 @@ export interface GoListOptions {
   toolexec?: string | null;
   /** Add `-test` (lists test variants too). */
   test?: boolean;
+  /** Leave Deps out of the listing (false: the caller reads closures through depsOf). */
+  deps?: boolean;
   signal?: AbortSignal;
   /** Called with the child's pid once it runs (the server recognises requests from its inner builds by it). */
   onSpawn?: (pid: number) => void;
@@ -124,7 +226,7 @@ export interface GoListResult {
 export const goListCounter = { started: 0 };
 
 export function goListArgs(patterns: readonly string[], opts: Omit<GoListOptions, 'go' | 'dir' | 'env'>): string[] {
-  const args = ['list', '-e', '-deps', `-json=${LIST_FIELDS.join(',')}`];
+  const args = ['list', '-e', '-deps', `-json=${(opts.deps === false ? LIST_FIELDS_NO_DEPS : LIST_FIELDS).join(',')}`];
   if (opts.export) args.push('-export');
   if (opts.test === true) args.push('-test');
   if (opts.toolexec !== undefined && opts.toolexec !== null && opts.toolexec !== '') args.push(`-toolexec=${opts.toolexec}`);

@@ -5,8 +5,17 @@ import { parseToolFile } from '../../src/config/tool-file.js';
 import { spreadOf, type Spread } from './bench-util.js';
 
 export type ToolKind = 'plain' | 'weft' | 'orchestrion';
-/** fresh: empty GOCACHE and weft cache; fresh-weave: empty GOCACHE, weft's weave cache kept from the run before; warm: a complete GOCACHE and one edit. */
-export type Variant = 'fresh' | 'fresh-weave' | 'warm';
+/**
+ * fresh: empty GOCACHE and weft cache; fresh-weave: empty GOCACHE, weft's weave cache kept from
+ * the run before; warm: a complete GOCACHE and one edit. The CI shapes (CI=true, -trimpath, the
+ * checkout copied to a new path with its file times reset): ci-edit: GOCACHE and WEFT_CACHE
+ * restored from the previous build, one leaf package edited; ci-noop: the same, nothing edited;
+ * ci-cold: an empty GOCACHE, WEFT_CACHE (the weave cache) restored.
+ */
+export type Variant = 'fresh' | 'fresh-weave' | 'warm' | CiShape;
+export type CiShape = 'ci-edit' | 'ci-noop' | 'ci-cold';
+export const CI_SHAPES: readonly CiShape[] = ['ci-edit', 'ci-noop', 'ci-cold'];
+export const isCiShape = (v: string): v is CiShape => (CI_SHAPES as readonly string[]).includes(v);
 
 export interface ToolResult {
   /** 'plain go', 'weft toolexec', 'orchestrion v1.8.0'… */
@@ -34,6 +43,8 @@ export interface ToolResult {
   compiles: number[];
   /** weft's planning time per round (its stats' plan.millis; absent when it did not plan). */
   planMs?: number[];
+  /** How weft got its plan, per round, as its stats say (absent from weft versions that do not say). */
+  planReuse?: string[];
 }
 
 export interface CaseResult {
@@ -82,13 +93,16 @@ export const TABLE_HEADER = [
 ];
 
 /**
- * One markdown row per tool of each case and variant; medians with (min–max) when there are
- * several runs. A tool without figures says `unavailable [n]`, the reasons listed once below.
+ * One markdown row per tool of each case and variant (the CI shapes have their own table,
+ * formatCiTable); medians with (min–max) when there are several runs. A tool without figures
+ * says `unavailable [n]`, the reasons listed once below. Empty when only CI shapes were measured.
  */
 export function formatTable(results: readonly CaseResult[]): string {
   const lines = [...TABLE_HEADER];
   const reasons: string[] = [];
-  for (const c of results) {
+  const rows = results.filter((c) => !isCiShape(c.variant));
+  if (rows.length === 0) return '';
+  for (const c of rows) {
     const plain = c.tools.find((t) => t.kind === 'plain');
     for (const t of c.tools) {
       const head = `| ${c.case} | ${c.variant} | ${t.tool} |`;
@@ -199,16 +213,84 @@ export function formatPerPackage(results: readonly CaseResult[]): string {
 
 /**
  * What the benchmark reads from weft's WEFT_STATS_JSON report: the compile requests, the time
- * planning took (`plan.millis`) and the mode weft says it ran in (`mode: {name, reason}`; absent
- * from weft versions without modes).
+ * planning took (`plan.millis`), the mode weft says it ran in (`mode: {name, reason}`; absent
+ * from weft versions without modes) and how it got its plan (`planReuse`, the top level's or the
+ * plan's `reuse`/`reused`, else the daemon's `planReused`: true = reused, false = made, or a
+ * word such as `rescreened`; absent when the report does not say).
  */
-export function parseWeftStats(text: string): { compiles?: number; planMs?: number; mode?: { name: string; reason?: string } } {
-  const s = JSON.parse(text) as { compileRequests?: unknown; plan?: { millis?: unknown } | null; mode?: { name?: unknown; reason?: unknown } | null };
-  const out: { compiles?: number; planMs?: number; mode?: { name: string; reason?: string } } = {};
+export function parseWeftStats(text: string): { compiles?: number; planMs?: number; mode?: { name: string; reason?: string }; planReuse?: string } {
+  type Reuse = unknown;
+  const s = JSON.parse(text) as { compileRequests?: unknown; planReuse?: Reuse; plan?: { millis?: unknown; reuse?: Reuse; reused?: Reuse } | null; mode?: { name?: unknown; reason?: unknown } | null; daemon?: { planReused?: Reuse } | null };
+  const out: { compiles?: number; planMs?: number; mode?: { name: string; reason?: string }; planReuse?: string } = {};
   if (typeof s.compileRequests === 'number') out.compiles = s.compileRequests;
   if (typeof s.plan?.millis === 'number') out.planMs = s.plan.millis;
   if (typeof s.mode?.name === 'string') out.mode = { name: s.mode.name, ...(typeof s.mode.reason === 'string' ? { reason: s.mode.reason } : {}) };
+  const reuse = [s.planReuse, s.plan?.reuse, s.plan?.reused, s.daemon?.planReused].find((r) => r !== undefined && r !== null);
+  if (reuse === true) out.planReuse = 'reused';
+  else if (reuse === false) out.planReuse = 'made';
+  else if (typeof reuse === 'string' && reuse !== '') out.planReuse = reuse;
+  else if (typeof reuse === 'object' && reuse !== null && typeof (reuse as { state?: unknown }).state === 'string') out.planReuse = (reuse as { state: string }).state;
   return out;
+}
+
+export const CI_TABLE_HEADER = [
+  '| case | shape | tool | mode | wall ms | wall × plain | wall − plain ms | CPU ms | CPU × plain | CPU − plain ms | compiler runs | weft compiles | plan ms | plan |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+];
+
+/** Per-round tool − plain go, paired by round like the ratios. */
+function differences(xs: readonly number[], base: readonly number[]): Spread | null {
+  const paired = xs.flatMap((x, r) => (base[r] !== undefined ? [x - base[r]!] : []));
+  return paired.length === 0 ? null : spreadOf(paired);
+}
+
+const ms = (s: Spread | null): string => (s === null ? '—' : s.n === 1 ? s.median.toFixed(0) : `${s.median.toFixed(0)} (${s.min.toFixed(0)}–${s.max.toFixed(0)})`);
+const signedMs = (s: Spread | null): string => {
+  if (s === null) return '—';
+  const f = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(0)}`;
+  return s.n === 1 ? f(s.median) : `${f(s.median)} (${f(s.min)} to ${f(s.max)})`;
+};
+
+/** How a tool got its plans over the rounds: `reused 5`, `made 1, reused 4`… (— when not said). */
+export function describeReuse(rounds: readonly string[] | undefined): string {
+  if (rounds === undefined || rounds.length === 0) return '—';
+  const counts = new Map<string, number>();
+  for (const r of rounds) counts.set(r, (counts.get(r) ?? 0) + 1);
+  return [...counts].map(([k, n]) => `${k} ${n}`).join(', ');
+}
+
+/**
+ * The CI shapes in milliseconds: medians (min–max) of wall and CPU (the whole process tree), the
+ * per-round ratio and difference against plain go's run of the same round, compiler runs
+ * (strace, one extra build), weft's compile requests, planning time and how it got its plan.
+ * Empty when no CI shape was measured.
+ */
+export function formatCiTable(results: readonly CaseResult[]): string {
+  const ci = results.filter((c) => isCiShape(c.variant));
+  if (ci.length === 0) return '';
+  const lines = [...CI_TABLE_HEADER];
+  const reasons: string[] = [];
+  for (const c of ci) {
+    const plain = c.tools.find((t) => t.kind === 'plain' && t.unavailable === undefined && t.wallMs.length > 0);
+    for (const t of c.tools) {
+      const head = `| ${c.case} | ${c.variant} | ${t.tool} |`;
+      if (t.unavailable !== undefined) {
+        if (!reasons.includes(t.unavailable)) reasons.push(t.unavailable);
+        lines.push(`${head} — | unavailable [${reasons.indexOf(t.unavailable) + 1}] | — | — | — | — | — | — | — | — | — |`);
+        continue;
+      }
+      const f = figuresOf(t, plain);
+      const self = t === plain;
+      const base = plain === undefined || self ? null : plain;
+      const compiles = t.compiles.length === 0 ? '—' : String(spreadOf(t.compiles).median);
+      const plan = t.planMs === undefined || t.planMs.length === 0 ? '—' : ms(spreadOf(t.planMs));
+      lines.push(
+        `${head} ${t.mode ?? '—'} | ${ms(f.wall)} | ${self ? '1.00×' : times(f.wallRatio)} | ${base === null ? '—' : signedMs(differences(t.wallMs, base.wallMs))} | ${ms(f.cpu)} | ${self ? '1.00×' : times(f.cpuRatio)} | ${base === null ? '—' : signedMs(differences(t.cpuMs, base.cpuMs))} | ${t.compilerRuns ?? '—'} | ${compiles} | ${plan} | ${describeReuse(t.planReuse)} |`,
+      );
+    }
+  }
+  if (reasons.length > 0) lines.push('', ...reasons.map((why, i) => `[${i + 1}] ${why}`));
+  return lines.join('\n');
 }
 
 /** The JSON written beside the table: raw per-round figures plus the computed spreads. */

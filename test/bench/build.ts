@@ -14,22 +14,37 @@
 // shim and type oracle); warm = the tool's own GOCACHE already holds a complete build of the
 // case, and one leaf package gets a new exported function value, so that package, its importers
 // and the link run again.
+// ci (--variants=ci, or one of its shapes by name): the builds of a CI job, plain go against weft
+// (orchestrion is left out), all with CI=true (weft runs no daemon) and -trimpath (without it
+// go's keys hold the checkout's directory, and a checkout at a new path recompiles everything).
+// Every build gets the checkout copied to a new directory with every file time set to one old
+// date, as a cache restore or a fresh clone leaves it. ci-edit: GOCACHE and WEFT_CACHE are the
+// tool's own from the build before, and one leaf package is edited; ci-noop: the same, nothing
+// edited (a retried job; the untimed build before the rounds is the previous pipeline);
+// ci-cold: a new empty GOCACHE per round, WEFT_CACHE kept (the weave cache restored or remote).
+// Its table is in milliseconds, with the difference to plain go beside the ratio, weft's
+// planning time and how weft got its plan (when its stats say).
 //
 // Flags: --quick (200 packages and the fixture, 1 round, weft in its default mode only), --runs=N (default 3), --cases=200,1000,
-// 2000,ddtrace, --variants=fresh,warm, --modes=toolexec,planned (`default` = no --weft-mode
-// flag), --orchestrion=<binary>|skip, --count=on|warm|off (count processes with strace in an
-// extra untimed build; --quick counts warm builds only), --out=<dir>.
+// 2000,ddtrace, --variants=fresh,warm (also fresh-weave, ci, ci-edit, ci-noop, ci-cold),
+// --modes=toolexec,planned (`default` = no --weft-mode flag), --orchestrion=<binary>|skip,
+// --count=on|warm|off (count processes with strace in an extra untimed build; --quick counts
+// warm builds only, and of the CI shapes all but ci-cold), --cold-runs=N (ci-cold's rounds,
+// default --runs: each is a whole build), --weft-before=<another weft checkout, built>
+// (one more row, that weft in its default mode, in the same rounds: a change's before and
+// after), --out=<dir>.
 // Prints figures only; asserts nothing about time.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { flag, repoRoot, timedRun, weftBin } from './bench-util.js';
 import { firstLine, goEnvBase, NO_MATCH_CONFIG, prepareWeft, probeWeftMode, proxyEnv, removeInBackground, run, Trash, usePrivateRuntimeDir, writeProbeModule } from './build-env.js';
-import { baselineSource, countExecProcesses, formatPerPackage, formatShares, formatTable, parseWeftStats, resultsJson, type CaseResult, type ToolKind, type ToolResult, type Variant } from './build-report.js';
+import { baselineSource, CI_SHAPES, countExecProcesses, formatCiTable, formatPerPackage, formatShares, formatTable, isCiShape, parseWeftStats, resultsJson, type CaseResult, type CiShape, type ToolKind, type ToolResult, type Variant } from './build-report.js';
 import { prepareGoRun, releaseGoRun } from '../../src/build/driver.js';
 import type { BuildPlan } from '../../src/plan/plan.js';
+import { depsOf } from '../../src/resolve/go-list.js';
 import { leafOf, MAIN_DIR, writeTreeModule, writeTreePackage, type TreeModule } from './monorepo.js';
 
 const ORCHESTRION_MODULE = 'github.com/DataDog/orchestrion';
@@ -41,18 +56,20 @@ const RSS_PROBE = pathToFileURL(join(repoRoot, 'dist', 'test', 'bench', 'rss-pro
 const quick = process.argv.includes('--quick');
 const RUNS = Number(flag('runs', 'WEFT_BENCH_RUNS', quick ? '1' : '3'));
 const CASES = flag('cases', 'WEFT_BENCH_CASES', quick ? '200,ddtrace' : '200,1000,2000,ddtrace').split(',').filter(Boolean);
-const VARIANTS = flag('variants', 'WEFT_BENCH_VARIANTS', 'fresh,warm').split(',').filter(Boolean) as Variant[];
+const VARIANTS = flag('variants', 'WEFT_BENCH_VARIANTS', 'fresh,warm').split(',').filter(Boolean).flatMap((v): string[] => (v === 'ci' ? [...CI_SHAPES] : [v])) as Variant[];
 const MODES = flag('modes', 'WEFT_BENCH_MODES', quick ? 'default' : 'toolexec,planned').split(',').filter(Boolean);
 const ORCHESTRION = flag('orchestrion', 'WEFT_BENCH_ORCHESTRION', '');
 const COUNT = flag('count', 'WEFT_BENCH_COUNT', quick ? 'warm' : 'on');
 const OUT = resolve(flag('out', 'WEFT_BENCH_OUT', join(repoRoot, 'bench-results')));
+const WEFT_BEFORE = flag('weft-before', 'WEFT_BENCH_WEFT_BEFORE', '');
+const COLD_RUNS = Number(flag('cold-runs', 'WEFT_BENCH_COLD_RUNS', String(RUNS)));
 if (
-  !Number.isInteger(RUNS) || RUNS < 1 ||
+  !Number.isInteger(RUNS) || RUNS < 1 || !Number.isInteger(COLD_RUNS) || COLD_RUNS < 1 ||
   !CASES.every((c) => c === 'ddtrace' || c === 'bundle' || (Number.isInteger(Number(c)) && Number(c) >= 2)) ||
-  !VARIANTS.every((v) => v === 'fresh' || v === 'fresh-weave' || v === 'warm') ||
+  !VARIANTS.every((v) => v === 'fresh' || v === 'fresh-weave' || v === 'warm' || isCiShape(v)) ||
   !['on', 'off', 'warm'].includes(COUNT)
 ) {
-  console.error('usage: build.js [--quick] [--runs=N] [--cases=200,1000,2000,ddtrace,bundle] [--variants=fresh,fresh-weave,warm] [--modes=toolexec,planned,default] [--orchestrion=<binary>|skip] [--count=on|warm|off] [--out=<dir>]');
+  console.error('usage: build.js [--quick] [--runs=N] [--cases=200,1000,2000,ddtrace,bundle] [--variants=fresh,fresh-weave,warm,ci,ci-edit,ci-noop,ci-cold] [--modes=toolexec,planned,default] [--orchestrion=<binary>|skip] [--count=on|warm|off] [--cold-runs=N] [--weft-before=<checkout>] [--out=<dir>]');
   process.exit(2);
 }
 
@@ -78,6 +95,8 @@ interface Tool {
   mode?: string;
   /** Set when the tool cannot run at all (install failed, flag rejected). */
   unavailable?: string;
+  /** Another weft's bin/weft.js (--weft-before): weft in its default mode, from that checkout. */
+  bin?: string;
 }
 
 /** One case as the tools see it: where each builds, what, and how a warm run edits it. */
@@ -88,8 +107,8 @@ interface Case {
   target: string;
   dirOf(tool: Tool): string;
   envOf(tool: Tool): NodeJS.ProcessEnv;
-  /** Gives a leaf package of the tool's directory a new exported function value. */
-  edit(tool: Tool, salt: number): void;
+  /** Gives a leaf package of `dir` (the tool's directory, or a copy of it) a new exported function value. */
+  edit(dir: string, salt: number): void;
   /** Tools this case cannot run, with the reason (e.g. orchestrion's pin could not be added). */
   unavailable: Map<string, string>;
 }
@@ -140,6 +159,14 @@ const LEGEND = [
   'Ratios pair each round with plain go\'s run of the same round.',
 ].join('\n');
 
+const CI_LEGEND = [
+  'CI shapes: every build with CI=true (no daemon) and -trimpath, in a new copy of the checkout with every file time reset to',
+  '2020-01-01. ci-edit: the tool\'s GOCACHE and WEFT_CACHE from its build before, one leaf package edited; ci-noop: the same,',
+  'nothing edited; ci-cold: an empty GOCACHE, WEFT_CACHE kept. Milliseconds; CPU: user+sys of the whole process tree; × and −',
+  'plain pair each round with plain go\'s run of the same round. compiler runs: strace of one extra build of the same shape;',
+  'weft compiles: compiles that reached weft; plan: how weft got its plan, per round, when its stats say.',
+].join('\n');
+
 function monorepoCase(work: string, packages: number, orchestrion: Tool | undefined): Case {
   const tree: TreeModule = { packages, generator: 'test/bench/build.ts', stdFor: () => ['fmt', 'strings'], main: 'all', goVersion: '1.24.0' };
   const mod = join(work, 'mod');
@@ -162,7 +189,7 @@ function monorepoCase(work: string, packages: number, orchestrion: Tool | undefi
     target: `./${MAIN_DIR}`,
     dirOf: (t) => (t.kind === 'orchestrion' ? orchMod : mod),
     envOf: (t) => (t.kind === 'weft' ? { WEFT_CONFIG: config } : {}),
-    edit: (t, salt) => writeTreePackage(t.kind === 'orchestrion' ? orchMod : mod, tree, leaf, 'edited', salt),
+    edit: (dir, salt) => writeTreePackage(dir, tree, leaf, 'edited', salt),
     unavailable,
   };
 }
@@ -184,7 +211,7 @@ function ddtraceCase(work: string): Case | string {
     target: '.',
     dirOf,
     envOf: () => ({}),
-    edit: (t, salt) => writeFileSync(join(dirOf(t), 'internal', 'memdb', 'zz_bench_edit.go'), `package memdb\n\n// Edit is what a benchmark's warm run changes.\nfunc Edit() int { return ${salt} }\n`),
+    edit: (dir, salt) => writeFileSync(join(dir, 'internal', 'memdb', 'zz_bench_edit.go'), `package memdb\n\n// Edit is what a benchmark's warm run changes.\nfunc Edit() int { return ${salt} }\n`),
     unavailable: new Map(),
   };
 }
@@ -209,7 +236,7 @@ async function bundleCase(work: string, weftCache: string): Promise<Case | strin
   if (planned === null || planned.injected.length === 0) return 'weft did not plan the bundle fixture (no injected packages to give the baseline)';
   const plainDeps = new Set(run('go', ['list', '-deps', '.'], fixture, env).out.split('\n').filter(Boolean));
   const closure = new Set<string>();
-  for (const r of planned.injected) for (const d of [r, ...(planned.packages.get(r)?.Deps ?? [])]) closure.add(d);
+  for (const r of planned.injected) for (const d of [r, ...depsOf(planned.packages, r)]) closure.add(d);
   const extra = [...closure].filter((p) => !plainDeps.has(p)).sort();
   const importable = extra.filter((p) => {
     const l = planned.packages.get(p);
@@ -229,7 +256,7 @@ async function bundleCase(work: string, weftCache: string): Promise<Case | strin
     target: '.',
     dirOf,
     envOf: () => ({}),
-    edit: (t, salt) => writeFileSync(join(dirOf(t), 'zz_bench_edit.go'), `package main\n\n// Edit is what a benchmark's warm run changes.\nfunc Edit() int { return ${salt} }\n`),
+    edit: (dir, salt) => writeFileSync(join(dir, 'zz_bench_edit.go'), `package main\n\n// Edit is what a benchmark's warm run changes.\nfunc Edit() int { return ${salt} }\n`),
     unavailable: new Map(),
   };
 }
@@ -242,14 +269,23 @@ interface Sample {
   compiles?: number;
   planMs?: number;
   mode?: { name: string; reason?: string };
+  planReuse?: string;
+}
+
+/** How one build runs beyond the tool and case: in a copy of the checkout, as a CI job. */
+interface BuildOptions {
+  /** The directory to build in (default: the case's directory for the tool). */
+  dir?: string;
+  /** CI=true and -trimpath. */
+  ci?: boolean;
 }
 
 /** argv of one build of `c` by `t` (the weft process loads the RSS probe). */
-function commandOf(t: Tool, c: Case, orchestrionBin: string): [string, string[]] {
-  const build = ['build', '-o', '/dev/null', c.target];
+function commandOf(t: Tool, c: Case, orchestrionBin: string, ci = false): [string, string[]] {
+  const build = ['build', ...(ci ? ['-trimpath'] : []), '-o', '/dev/null', c.target];
   if (t.kind === 'plain') return ['go', build];
   if (t.kind === 'orchestrion') return [orchestrionBin, ['go', ...build]];
-  return [process.execPath, ['--import', RSS_PROBE, weftBin, 'go', 'build', ...(t.mode ? [`--weft-mode=${t.mode}`] : []), ...build.slice(1)]];
+  return [process.execPath, ['--import', RSS_PROBE, t.bin ?? weftBin, 'go', 'build', ...(t.mode ? [`--weft-mode=${t.mode}`] : []), ...build.slice(1)]];
 }
 
 class Runner {
@@ -261,21 +297,21 @@ class Runner {
     readonly trash: Trash,
   ) {}
 
-  private envFor(t: Tool, c: Case, gocache: string): { env: NodeJS.ProcessEnv; statsFile: string; rssFile: string } {
+  private envFor(t: Tool, c: Case, gocache: string, ci = false): { env: NodeJS.ProcessEnv; statsFile: string; rssFile: string } {
     const n = ++this.seq;
     const statsFile = join(this.work, `stats-${n}.json`);
     const rssFile = join(this.work, `rss-${n}.txt`);
-    const env: NodeJS.ProcessEnv = { ...goEnvBase(), GOCACHE: gocache, ...c.envOf(t) };
+    const env: NodeJS.ProcessEnv = { ...goEnvBase(), GOCACHE: gocache, ...c.envOf(t), ...(ci ? { CI: 'true' } : {}) };
     // In-process weft (no daemon): each row measures the mode it names; npm run bench:loop measures the daemon.
     if (t.kind === 'weft') Object.assign(env, { WEFT_CACHE: this.weftCache, WEFT_DAEMON: 'off', WEFT_STATS_JSON: statsFile, WEFT_BENCH_RSS_FILE: rssFile });
     return { env, statsFile, rssFile };
   }
 
   /** One timed build; throws with go's (or weft's) first error line when it fails. */
-  async build(t: Tool, c: Case, gocache: string): Promise<Sample> {
-    const { env, statsFile, rssFile } = this.envFor(t, c, gocache);
-    const [cmd, argv] = commandOf(t, c, this.orchestrionBin);
-    const r = await timedRun(cmd, argv, c.dirOf(t), env);
+  async build(t: Tool, c: Case, gocache: string, o: BuildOptions = {}): Promise<Sample> {
+    const { env, statsFile, rssFile } = this.envFor(t, c, gocache, o.ci);
+    const [cmd, argv] = commandOf(t, c, this.orchestrionBin, o.ci);
+    const r = await timedRun(cmd, argv, o.dir ?? c.dirOf(t), env);
     if (r.code !== 0) throw new Error(firstLine(r.stderr));
     const s: Sample = { wallMs: r.wallMs, cpuMs: r.cpuMs, treeRssKb: r.treeRssKb };
     if (t.kind === 'weft') {
@@ -288,11 +324,11 @@ class Runner {
   }
 
   /** The same build under strace (untimed): how many processes it starts. */
-  countProcesses(t: Tool, c: Case, gocache: string): { processes: number; byProgram: Record<string, number>; compilerRuns: number } | string {
-    const { env } = this.envFor(t, c, gocache);
-    const [cmd, argv] = commandOf(t, c, this.orchestrionBin);
+  countProcesses(t: Tool, c: Case, gocache: string, o: BuildOptions = {}): { processes: number; byProgram: Record<string, number>; compilerRuns: number } | string {
+    const { env } = this.envFor(t, c, gocache, o.ci);
+    const [cmd, argv] = commandOf(t, c, this.orchestrionBin, o.ci);
     const out = join(this.work, `strace-${this.seq}.txt`);
-    const r = run('strace', ['-f', '-qq', '--seccomp-bpf', '-e', 'trace=execve', '-e', 'signal=none', '-s', '256', '-o', out, '--', cmd, ...argv], c.dirOf(t), env, 1_800_000);
+    const r = run('strace', ['-f', '-qq', '--seccomp-bpf', '-e', 'trace=execve', '-e', 'signal=none', '-s', '256', '-o', out, '--', cmd, ...argv], o.dir ?? c.dirOf(t), env, 1_800_000);
     if (!r.ok) return `strace run failed: ${firstLine(r.out)}`;
     const counted = countExecProcesses(readFileSync(out, 'utf8'));
     rmSync(out, { force: true });
@@ -344,7 +380,7 @@ async function measure(runner: Runner, c: Case, variant: Variant, tools: Tool[],
         if (t.kind === 'weft' && variant === 'fresh') runner.resetWeftCache();
       });
     } else {
-      c.edit(t, ++salt.n);
+      c.edit(c.dirOf(t), ++salt.n);
     }
     try {
       return await phase('timed builds', () => runner.build(t, c, gocache));
@@ -389,7 +425,7 @@ async function measure(runner: Runner, c: Case, variant: Variant, tools: Tool[],
           runner.trash.discard(gocache);
           if (t.kind === 'weft' && variant === 'fresh') runner.resetWeftCache();
         } else {
-          c.edit(t, ++salt.n);
+          c.edit(c.dirOf(t), ++salt.n);
         }
         const counted = await phase('process counts (strace)', () => runner.countProcesses(t, c, gocache));
         if (variant !== 'warm') runner.trash.discard(gocache);
@@ -404,6 +440,107 @@ async function measure(runner: Runner, c: Case, variant: Variant, tools: Tool[],
     }
   }
   return { case: c.name, variant, ...(c.packages !== undefined ? { packages: c.packages } : {}), tools: tools.map((t) => results.get(t.id)!) };
+}
+
+/** Every file and directory time under a copied checkout, as a restore or a fresh clone leaves them: one old date. */
+const RESTORED_TIME = new Date('2020-01-01T00:00:00Z');
+
+function resetTimes(dir: string): void {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) resetTimes(path);
+    utimesSync(path, RESTORED_TIME, RESTORED_TIME);
+  }
+  utimesSync(dir, RESTORED_TIME, RESTORED_TIME);
+}
+
+/**
+ * One CI shape of `c` for plain go and weft, round by round (odd rounds in reverse order). Each
+ * tool keeps its own GOCACHE across the shapes (seeded once by an untimed build, the previous
+ * pipeline) and weft its WEFT_CACHE; every build, timed or not, runs in a new copy of the
+ * checkout whose file times are reset, edited for ci-edit. ci-noop's untimed first build makes
+ * the caches hold the unedited checkout again after ci-edit's edits.
+ */
+async function measureCi(runner: Runner, c: Case, shape: CiShape, allTools: Tool[], gocaches: Map<string, string>, work: string, salt: { n: number }): Promise<CaseResult> {
+  const tools = allTools.filter((t) => t.kind !== 'orchestrion');
+  const results = new Map<string, ToolResult>();
+  for (const t of tools) {
+    const unavailable = t.unavailable ?? c.unavailable.get(t.id);
+    results.set(t.id, { tool: t.label, kind: t.kind, ...(unavailable !== undefined ? { unavailable } : {}), wallMs: [], cpuMs: [], processes: null, rssKb: [], mode: t.kind === 'weft' ? '?' : null, compiles: [] });
+  }
+  const live = (): Tool[] => tools.filter((t) => results.get(t.id)!.unavailable === undefined);
+  const slug = (t: Tool): string => t.id.replace(/\W/g, '_');
+  let copies = 0;
+  /** A new checkout of the tool's sources: copied, times reset, edited for ci-edit. */
+  const checkout = (t: Tool, edit: boolean): string => {
+    const dir = join(work, `ci-checkout-${++copies}-${slug(t)}`);
+    cpSync(c.dirOf(t), dir, { recursive: true });
+    resetTimes(dir);
+    if (edit) c.edit(dir, ++salt.n);
+    return dir;
+  };
+  const gocacheOf = (t: Tool, r: number | string): string => (shape === 'ci-cold' ? join(work, `ci-gocache-${slug(t)}-cold-${r}`) : gocaches.get(t.id)!);
+  const ciBuild = async (t: Tool, gocache: string, timed: boolean): Promise<Sample | null> => {
+    const dir = await phase('clean-up', () => checkout(t, shape === 'ci-edit'));
+    try {
+      return timed ? await phase('timed builds', () => runner.build(t, c, gocache, { dir, ci: true })) : await phase('seed builds', () => runner.build(t, c, gocache, { dir, ci: true }));
+    } catch (e) {
+      results.get(t.id)!.unavailable = `build failed: ${(e as Error).message}`;
+      return null;
+    } finally {
+      runner.trash.discard(dir);
+      if (gocache !== gocaches.get(t.id)) runner.trash.discard(gocache);
+    }
+  };
+  for (const t of live()) {
+    if (!gocaches.has(t.id)) {
+      log(`${c.name}: the previous pipeline of ${t.label} (CI=true, -trimpath)`);
+      gocaches.set(t.id, join(work, `ci-gocache-${slug(t)}`));
+      await ciBuild(t, gocaches.get(t.id)!, false);
+    } else if (shape === 'ci-noop') {
+      log(`${c.name}, ${shape}: the previous pipeline of ${t.label}, unedited`);
+      await ciBuild(t, gocaches.get(t.id)!, false);
+    }
+  }
+  for (let r = 0; r < (shape === 'ci-cold' ? COLD_RUNS : RUNS); r++) {
+    const order = r % 2 === 0 ? live() : live().reverse();
+    for (const t of order) {
+      const s = await ciBuild(t, gocacheOf(t, r), true);
+      if (s === null) continue;
+      const res = results.get(t.id)!;
+      log(`${c.name}, ${shape}, round ${r + 1}: ${t.label} ${s.wallMs.toFixed(0)} ms wall, ${s.cpuMs.toFixed(0)} ms cpu${s.compiles !== undefined ? `, ${s.compiles} compiles` : ''}${s.planMs !== undefined ? `, plan ${s.planMs} ms` : ''}${s.planReuse !== undefined ? ` (${s.planReuse})` : ''}`);
+      res.wallMs.push(s.wallMs);
+      res.cpuMs.push(s.cpuMs);
+      if (s.rssKb !== undefined) res.rssKb.push(s.rssKb);
+      if (s.treeRssKb !== undefined) (res.treeRssKb ??= []).push(s.treeRssKb);
+      if (s.compiles !== undefined) res.compiles.push(s.compiles);
+      if (s.planMs !== undefined) (res.planMs ??= []).push(s.planMs);
+      if (s.planReuse !== undefined) (res.planReuse ??= []).push(s.planReuse);
+      if (t.kind === 'weft') {
+        res.mode = s.mode?.name ?? '?';
+        if (s.mode?.reason !== undefined) res.modeReason = s.mode.reason;
+      }
+    }
+  }
+  // --count=warm counts the shapes with a warm GOCACHE only (a cold one is a whole build more).
+  if (COUNT === 'on' || (COUNT === 'warm' && shape !== 'ci-cold')) {
+    if (!stracePresent()) log('strace not found: compiler runs are not counted');
+    else {
+      for (const t of live()) {
+        const dir = checkout(t, shape === 'ci-edit');
+        const gocache = gocacheOf(t, 'count');
+        const counted = await phase('process counts (strace)', () => runner.countProcesses(t, c, gocache, { dir, ci: true }));
+        runner.trash.discard(dir);
+        if (gocache !== gocaches.get(t.id)) runner.trash.discard(gocache);
+        if (typeof counted === 'string') log(`${c.name}, ${shape}: ${t.label}: ${counted}`);
+        else {
+          Object.assign(results.get(t.id)!, { processes: counted.processes, processesByProgram: counted.byProgram, compilerRuns: counted.compilerRuns });
+          log(`${c.name}, ${shape}: ${t.label} ran the compiler ${counted.compilerRuns} times, ${counted.processes} processes`);
+        }
+      }
+    }
+  }
+  return { case: c.name, variant: shape, ...(c.packages !== undefined ? { packages: c.packages } : {}), tools: tools.map((t) => results.get(t.id)!) };
 }
 
 /** Probes each weft mode on a one-package module (and builds the shim and oracle out of the timings). */
@@ -440,7 +577,8 @@ async function main(): Promise<void> {
     const orch = await phase('orchestrion install', () => installOrchestrion());
     const orchTool: Tool = { id: 'orchestrion', label: `orchestrion ${ORCHESTRION_VERSION}`, kind: 'orchestrion', ...('error' in orch ? { unavailable: orch.error } : {}) };
     if ('error' in orch) log(`orchestrion: ${orch.error}`);
-    const tools: Tool[] = [{ id: 'plain', label: 'plain go', kind: 'plain' }, ...weftTools, orchTool];
+    const before: Tool[] = WEFT_BEFORE === '' ? [] : [{ id: 'weft:before', label: 'weft (before)', kind: 'weft', mode: '', bin: join(resolve(WEFT_BEFORE), 'bin', 'weft.js'), ...(existsSync(join(resolve(WEFT_BEFORE), 'dist')) ? {} : { unavailable: `--weft-before=${WEFT_BEFORE} has no dist/ (build it first)` }) }];
+    const tools: Tool[] = [{ id: 'plain', label: 'plain go', kind: 'plain' }, ...weftTools, ...before, orchTool];
     const runner = new Runner(work, weftCache, 'bin' in orch ? orch.bin : '', new Trash(join(work, 'trash')));
     const salt = { n: 0 };
     const results: CaseResult[] = [];
@@ -455,15 +593,18 @@ async function main(): Promise<void> {
       }
       for (const [id, why] of c.unavailable) log(`${c.name}: ${id}: ${why}`);
       const seeds = new Map<string, string>();
-      for (const v of VARIANTS) results.push(await measure(runner, c, v, tools, seeds, caseWork, salt));
+      const ciCaches = new Map<string, string>();
+      for (const v of VARIANTS) results.push(await (isCiShape(v) ? measureCi(runner, c, v, tools, ciCaches, caseWork, salt) : measure(runner, c, v, tools, seeds, caseWork, salt)));
       await phase('clean-up', () => runner.trash.discard(caseWork));
     }
     const date = new Date().toISOString();
     const perPackage = formatPerPackage(results);
     const shares = formatShares(results);
+    const main = formatTable(results);
+    const ci = formatCiTable(results);
     const table = [
-      formatTable(results),
-      LEGEND,
+      ...(main === '' ? [] : [main, LEGEND]),
+      ...(ci === '' ? [] : [ci, CI_LEGEND]),
       ...(shares === '' ? [] : [`weft's overhead as a share of orchestrion's (per round: (weft − plain) / (orchestrion − plain), median (min–max); plan ms: weft's planning before go starts):\n\n${shares}`]),
       ...(perPackage === '' ? [] : [`Per package (the N-package cases divided by N; − plain: what the tool adds per package over plain go in the same round):\n\n${perPackage}`]),
     ].join('\n\n');

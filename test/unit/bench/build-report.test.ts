@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { baselineSource, countExecProcesses, figuresOf, formatPerPackage, formatShares, formatTable, parseWeftStats, type ToolResult } from '../../bench/build-report.js';
+import { baselineSource, countExecProcesses, describeReuse, figuresOf, formatCiTable, formatPerPackage, formatShares, formatTable, parseWeftStats, type ToolResult } from '../../bench/build-report.js';
 import { leafOf, MAIN_DIR, writeTreeModule, writeTreePackage, type TreeModule } from '../../bench/monorepo.js';
 
 const repo = new URL('../../../../', import.meta.url).pathname;
@@ -107,6 +107,13 @@ describe('parseWeftStats', () => {
     assert.deepEqual(parseWeftStats('{"compileRequests":89,"plan":{"listed":493,"millis":296},"mode":{"name":"planned"}}'), { compiles: 89, planMs: 296, mode: { name: 'planned' } });
     assert.deepEqual(parseWeftStats('{"compileRequests":89,"plan":null}'), { compiles: 89 });
   });
+  it('reads how weft got its plan wherever its report says it, and nothing when it does not', () => {
+    assert.equal(parseWeftStats('{"compileRequests":0,"daemon":null}').planReuse, undefined);
+    assert.equal(parseWeftStats('{"daemon":{"warm":true,"planReused":true}}').planReuse, 'reused');
+    assert.equal(parseWeftStats('{"daemon":{"warm":true,"planReused":false}}').planReuse, 'made');
+    assert.equal(parseWeftStats('{"plan":{"millis":3,"reuse":"rescreened"},"daemon":null}').planReuse, 'rescreened');
+    assert.equal(parseWeftStats('{"planReuse":"reused","plan":{"millis":3}}').planReuse, 'reused');
+  });
   it('leaves the mode out when weft does not report one (the table then says ?)', () => {
     assert.deepEqual(parseWeftStats('{"compileRequests":4,"woven":0}'), { compiles: 4 });
     assert.deepEqual(parseWeftStats('{"compileRequests":4,"mode":null}'), { compiles: 4 });
@@ -204,5 +211,25 @@ describe('formatShares', () => {
   it('is empty when orchestrion has no figures', () => {
     const weft = tool({ tool: 'weft planned', kind: 'weft', wallMs: [44_000], cpuMs: [88_000] });
     assert.equal(formatShares([{ case: 'x', variant: 'fresh', tools: [plain, weft, tool({ tool: 'orchestrion v1.8.0', kind: 'orchestrion', unavailable: 'offline' })] }]), '');
+  });
+});
+
+describe('formatCiTable', () => {
+  const tool = (over: Partial<ToolResult> & Pick<ToolResult, 'tool' | 'kind'>): ToolResult => ({ wallMs: [], cpuMs: [], processes: null, rssKb: [], mode: null, compiles: [], ...over });
+  const plain = tool({ tool: 'plain go', kind: 'plain', wallMs: [400, 500, 600], cpuMs: [200, 300, 200], compilerRuns: 4 });
+  const weft = tool({ tool: 'weft', kind: 'weft', wallMs: [600, 550, 900], cpuMs: [300, 400, 500], mode: 'overlay', compiles: [0, 0, 0], planMs: [120, 100, 140], planReuse: ['made', 'reused', 'reused'], compilerRuns: 4 });
+
+  it('prints milliseconds, the per-round ratio and difference to plain go, and how weft got its plans', () => {
+    const table = formatCiTable([{ case: '200 packages', variant: 'ci-noop', packages: 200, tools: [plain, weft] }]);
+    const rows = table.split('\n');
+    assert.equal(rows[2], '| 200 packages | ci-noop | plain go | — | 500 (400–600) | 1.00× | — | 200 (200–300) | 1.00× | — | 4 | — | — | — |');
+    // Rounds: 600/400, 550/500, 900/600 → median 1.5×; differences +200, +50, +300 → +200.
+    assert.equal(rows[3], '| 200 packages | ci-noop | weft | overlay | 600 (550–900) | 1.50× (1.10–1.50) | +200 (+50 to +300) | 400 (300–500) | 1.50× (1.33–2.50) | +100 (+100 to +300) | 4 | 0 | 120 (100–140) | made 1, reused 2 |');
+  });
+
+  it('leaves other variants to formatTable, and formatTable leaves the CI shapes out', () => {
+    assert.equal(formatCiTable([{ case: 'x', variant: 'warm', tools: [plain, weft] }]), '');
+    assert.equal(formatTable([{ case: 'x', variant: 'ci-edit', tools: [plain, weft] }]), '');
+    assert.equal(describeReuse(undefined), '—');
   });
 });
