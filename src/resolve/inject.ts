@@ -292,12 +292,23 @@ export class Injector {
   }
 
   /**
+   * Whether the request comes from a go command other than weft's own export runs: such a
+   * request may wait for any export run, as none of them waits for it (a compile of the same
+   * package in a run is that run's own; compiles shared through the shim wait only for a
+   * running compiler). Unknown (no /proc): null, and the resolver decides by the closures.
+   */
+  private fromOuterBuild(req: ToolRequest): boolean | null {
+    const proc = findGoProcess(req.pid);
+    return proc === null ? null : !this.innerPids.has(proc.pid);
+  }
+
+  /**
    * Export archives of `pkgs` built the way this request's build builds them (same flags, same
    * toolexec), for the type oracle's interfaces that the compiled package does not import.
    */
   async exportArchives(req: ToolRequest, cmd: CompileCommand, pkgs: readonly string[]): Promise<Map<string, string>> {
     const scope = await this.scopeFor(req, usesPgoProfile(cmd.args));
-    return scope.resolver.archives(pkgs, cmd.packagePath);
+    return scope.resolver.archives(pkgs, cmd.packagePath, this.fromOuterBuild(req));
   }
 
   /** The server's importcfg hook: runs after the weaver for every compile. */
@@ -320,10 +331,23 @@ export class Injector {
     // through the libuv thread pool, which every concurrent request would queue behind.
     const cfg = cmd.importcfg !== null ? readImportcfg(cmd.importcfg) : null;
     const inherited = cfg !== null ? this.linkDeps.collect(cfg.packageFiles.values()) : emptyLinkDeps();
-    const deps = mergeLinkDeps(inherited, { imports: added, linknames: ownLinks });
+    const provided = (p: string): boolean => cfg !== null && (cfg.packageFiles.has(p) || cfg.importMap.has(p));
+    if (cfg === null && added.length > 0) {
+      throw new WeftError('E_TOOLEXEC', `the compile of ${cmd.packagePath} has no -importcfg, so weft cannot add ${added.join(', ')}`);
+    }
+    const resolveArchives = async (pkgs: readonly string[]): Promise<Map<string, string>> => {
+      const scope = await this.scopeFor(req, usesPgoProfile(cmd.args));
+      input.signal.throwIfAborted();
+      return scope.resolver.archives(pkgs, cmd.packagePath, this.fromOuterBuild(req));
+    };
+    // What woven code imports carries its own closure's link deps (a woven package in there
+    // reaching a go:linkname target): they are this package's too, or main never links them.
+    const addedNew = added.filter((p) => !provided(p)).sort();
+    let archives = addedNew.length > 0 ? await resolveArchives(addedNew) : new Map<string, string>();
+    const carried = this.linkDeps.collect(addedNew.flatMap((p) => archives.get(p) ?? []));
+    const deps = mergeLinkDeps(inherited, carried, { imports: added, linknames: ownLinks });
     if (isEmptyLinkDeps(deps)) return plan;
 
-    const provided = (p: string): boolean => cfg !== null && (cfg.packageFiles.has(p) || cfg.importMap.has(p));
     const blank = cmd.packagePath === 'main' ? allLinkDeps(deps).filter((p) => !provided(p)) : [];
     const need = [...new Set([...added, ...blank])].filter((p) => !provided(p)).sort();
     let args = plan.args === req.args ? [...cmd.args] : [...plan.args];
@@ -331,9 +355,7 @@ export class Injector {
       if (cmd.importcfg === null) {
         throw new WeftError('E_TOOLEXEC', `the compile of ${cmd.packagePath} has no -importcfg, so weft cannot add ${need.join(', ')}`);
       }
-      const scope = await this.scopeFor(req, usesPgoProfile(cmd.args));
-      input.signal.throwIfAborted();
-      const archives = await scope.resolver.archives(need, cmd.packagePath);
+      if (need.some((p) => !archives.has(p))) archives = await resolveArchives(need);
       const entries: [string, string][] = [];
       for (const p of need) {
         const a = archives.get(p);
@@ -375,7 +397,7 @@ export class Injector {
     if (missing.length === 0) return null;
     const scope = await this.scopeFor(req, null);
     signal.throwIfAborted();
-    const archives = await scope.resolver.archives(missing, '');
+    const archives = await scope.resolver.archives(missing, '', this.fromOuterBuild(req));
     const { cfg: patched } = addPackageFiles(cfg, archives);
     this.stats.linksPatched++;
     return { args: withLinkImportcfg(cmd, writeImportcfgBeside(cmd.importcfg, patched)) };
