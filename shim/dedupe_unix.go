@@ -13,20 +13,16 @@ import (
 
 // While weft runs a nested `go list -export` beside the build (WEFT_SHIM_DEDUPE names a
 // directory that holds the file `active` meanwhile), both go commands may reach the same
-// package with the same build action. The compile then takes a lock named by its package and
-// build ID: the first compiles and leaves a copy of its outputs in the directory, the others
-// wait for the lock and copy those outputs instead of compiling again. The lock is taken only
-// around the compiler itself, after any round trip to the server, so its holder waits on
-// nothing but the compiler: no wait can come back to itself.
-func dedupeDir() string {
-	dir := os.Getenv("WEFT_SHIM_DEDUPE")
-	if dir == "" {
-		return ""
-	}
-	if _, err := os.Stat(filepath.Join(dir, "active")); err != nil {
-		return ""
-	}
-	return dir
+// package with the same build action. Every compile of such a build takes a lock named by its
+// package and build ID; one that ends while a nested run is active leaves a copy of its
+// outputs in the directory, and a compile that gets the lock after it copies those outputs
+// instead of compiling again (a run may start while the outer go's compile is running: the
+// lock, not the run, decides). The lock is taken only around the compiler itself, after any
+// round trip to the server, so its holder waits on nothing but the compiler: no wait can come
+// back to itself.
+func nestedRunActive(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, "active"))
+	return err == nil
 }
 
 // compileOutputs returns the compile's archive and assembly header (when asked for), and false
@@ -88,7 +84,7 @@ func takesValue(name string) bool {
 // runCompile runs a compile (with members to append to its archive afterwards) and exits,
 // sharing its outputs with another go command's identical compile while a nested run is active.
 func runCompile(path string, args []string, members []appendMember) {
-	dir := dedupeDir()
+	dir := os.Getenv("WEFT_SHIM_DEDUPE")
 	pkg, buildID, archive, asmhdr, ok := compileOutputs(args)
 	if dir == "" || !ok {
 		if len(members) == 0 {
@@ -125,7 +121,7 @@ func runCompile(path string, args []string, members []appendMember) {
 		os.Exit(0)
 	}
 	code := compileAndAppend(path, args, members)
-	if code == 0 {
+	if code == 0 && nestedRunActive(dir) {
 		// The archive last: its presence says the outputs are complete.
 		if asmhdr == "" || copyFile(asmhdr, base+".h") == nil {
 			if copyFile(archive, base+".a.tmp") == nil {
