@@ -194,11 +194,12 @@ export class Resolver {
         if (f !== undefined) throw f;
       }
       // Wait for a run already building what we need, unless that run needs the requester. The
-      // build's own compiles wait only for a run that builds nothing they do not need: a small
-      // need (os's advice imports three packages) must not wait minutes for the planned run of
-      // the whole injected closure; a run of its own shares what both compile (the shim's
-      // sharing, src/resolve/inject.ts) and comes out of GOCACHE once built.
-      const usable = [...this.runs].find((r) => missing.some((p) => r.roots.has(p)) && (fromOuter === true ? [...r.closure].every((p) => closure.has(p)) : !r.closure.has(requester)));
+      // build's own compiles wait only for a run that builds little beyond what they need (at
+      // most half as much again): a small need (os's advice imports three packages) must not
+      // wait minutes for the planned run of the whole injected closure; a run of its own shares
+      // what both compile (the shim's sharing, src/resolve/inject.ts) and what the other run
+      // finished comes out of GOCACHE.
+      const usable = [...this.runs].find((r) => missing.some((p) => r.roots.has(p)) && (fromOuter === true ? 2 * [...r.closure].filter((p) => !closure.has(p)).length <= closure.size : !r.closure.has(requester)));
       if (usable !== undefined) {
         await usable.done;
         continue;
