@@ -170,7 +170,8 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
           if (statsFile !== null) goEnv['WEFT_STATS_FILE'] = statsFile;
           if (ctx.shareCompilesIn !== null) {
             const share = makeOwnedTempDir('weft-share-', env['TMPDIR'] !== undefined && env['TMPDIR'] !== '' ? env['TMPDIR'] : tmpdir());
-            ctx.disposers.push(() => rmSync(share, { recursive: true, force: true }));
+            // Removed last, once the nested runs whose compiles write there have stopped.
+            ctx.disposers.unshift(() => rmSync(share, { recursive: true, force: true }));
             ctx.shareCompilesIn(share);
             goEnv['WEFT_SHIM_DEDUPE'] = share;
           }

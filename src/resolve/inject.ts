@@ -129,6 +129,7 @@ export class Injector {
   private activeExportRuns = 0;
   /** Stops every nested go of the build when it ends. */
   private readonly stop = new AbortController();
+  private readonly running = new Set<Promise<void>>();
   readonly stats: InjectorStats = {
     compilesPatched: 0, linksPatched: 0, membersAppended: 0, goListProcesses: 0, compileHookCalls: 0, compileHookMicros: 0, linkHookCalls: 0, linkHookMicros: 0,
   };
@@ -169,7 +170,11 @@ export class Injector {
           onSpawn: (pid) => this.innerPids.set(pid, scope),
           onExit: (pid) => this.innerPids.delete(pid),
         });
-        return o.export ? running.finally(() => this.exportRunEnds()) : running;
+        const tracked = o.export ? running.finally(() => this.exportRunEnds()) : running;
+        const settled = tracked.then(() => undefined, () => undefined);
+        this.running.add(settled);
+        void settled.then(() => this.running.delete(settled));
+        return tracked;
       },
     });
     if (seed !== undefined) scope.resolver.seedListing(seed);
@@ -195,9 +200,10 @@ export class Injector {
     if (--this.activeExportRuns === 0 && this.shareDir !== null) rmSync(join(this.shareDir, 'active'), { force: true });
   }
 
-  /** Stops the nested go commands still running (the build is over). */
-  dispose(): void {
+  /** Stops the nested go commands still running (the build is over) and waits for them to end. */
+  async dispose(): Promise<void> {
     this.stop.abort();
+    await Promise.all(this.running);
   }
 
   /**
