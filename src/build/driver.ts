@@ -177,20 +177,16 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
           }
         }
         const args = overlay ? withLastFlags(inv, [], runFlags) : withToolexec(inv, shim, runFlags);
-        // A planned build knows what woven code injects: built in one nested go run started
-        // with go, so the build's compiles of other packages need not wait for it; a compile
-        // that needs an injected archive waits for that run, and what both go commands compile
-        // is compiled once (WEFT_SHIM_DEDUPE). An overlay build imports them in the overlaid
-        // files: go builds them itself.
+        // A planned build knows what woven code injects: built now, in one nested go run that
+        // ends before go starts, so go finds their archives in GOCACHE. Started beside go instead
+        // (git history: "built beside go"), it cost more CPU than it saved on two busy cores: the
+        // build's compiles needing small parts of it ran nested runs of their own, and both go
+        // commands asked the server for the marked packages. An overlay build imports them in
+        // the overlaid files: go builds them itself.
         if (plan !== null && !overlay && ctx.prebuildInjected !== null && plan.injected.length > 0) {
           const t0 = performance.now();
-          const n = plan.injected.length;
-          // A failure reaches the compiles that need these archives (their run failed); the build
-          // ending first stops the run (the injector's disposal), which is no failure.
-          ctx.prebuildInjected(plan.injected, readGoCommand(args, command.goflags), { ...goEnv, ...facts.toolEnv }, cwd).then(
-            () => log.info(`built the ${n} injected packages beside go: ${Math.round(performance.now() - t0)} ms`),
-            (e: unknown) => log.debug(`the build of the ${n} injected packages beside go ended: ${(e as Error).message}`),
-          );
+          await ctx.prebuildInjected(plan.injected, readGoCommand(args, command.goflags), { ...goEnv, ...facts.toolEnv }, cwd);
+          log.info(`built the ${plan.injected.length} injected packages before go: ${Math.round(performance.now() - t0)} ms`);
         }
         log.debug(`running ${go} ${args.join(' ')} (socket ${server?.socketPath ?? 'none'}; weft ready after ${Math.round(performance.now())} ms)`);
         const progress = flags.progress ?? parseProgressSetting(env['WEFT_PROGRESS'] ?? '', 'WEFT_PROGRESS');

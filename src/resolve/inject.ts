@@ -217,11 +217,10 @@ export class Injector {
   }
 
   /**
-   * Builds `roots` (what a plan found woven code will inject) beside go, from the moment it
-   * starts, with the go command line the build runs (its flags, marks and -toolexec) and its
-   * environment. The scope is the one the build's compiles will find (the same flags make the
-   * same key), so a compile that needs their archives waits for this run, which never waits
-   * for the build; packages both compile are compiled once (shareCompilesIn).
+   * Builds `roots` (what a plan found woven code will inject) before go starts, with the go
+   * command line the build will run (its flags, marks and -toolexec) and its environment, so
+   * that go finds every archive of their closure in GOCACHE. The scope is the one the build's
+   * compiles will find: the same flags make the same key.
    */
   async prebuild(roots: readonly string[], command: GoCommand, env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
     if (!this.active || roots.length === 0) return;
