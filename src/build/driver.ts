@@ -180,6 +180,7 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
         delete goEnv['WEFT_SHIM_ROUTE'];
         delete goEnv['WEFT_VERSION_SUFFIX'];
         delete goEnv['WEFT_STATS_FILE'];
+        delete goEnv['WEFT_SHIM_DEDUPE'];
         if (server !== null) {
           goEnv['WEFT_SOCKET'] = server.socketPath;
           goEnv['WEFT_VERSION'] = ctx.weftVersion;
@@ -193,11 +194,21 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
             goEnv['WEFT_VERSION_SUFFIX'] = ctx.suffix;
           }
           if (statsFile !== null) goEnv['WEFT_STATS_FILE'] = statsFile;
+          if (ctx.shareCompilesIn !== null) {
+            const share = makeOwnedTempDir('weft-share-', env['TMPDIR'] !== undefined && env['TMPDIR'] !== '' ? env['TMPDIR'] : tmpdir());
+            // Removed last, once the nested runs whose compiles write there have stopped.
+            ctx.disposers.unshift(() => rmSync(share, { recursive: true, force: true }));
+            ctx.shareCompilesIn(share);
+            goEnv['WEFT_SHIM_DEDUPE'] = share;
+          }
         }
         const args = overlay ? withLastFlags(inv, [], runFlags) : withToolexec(inv, shim, runFlags);
         // A planned build knows what woven code injects: built now, in one nested go run that
-        // ends before go starts, so go finds their archives in GOCACHE and nothing is compiled
-        // twice (an overlay build imports them in the overlaid files: go builds them itself).
+        // ends before go starts, so go finds their archives in GOCACHE. Started beside go instead
+        // (git history: "built beside go"), it cost more CPU than it saved on two busy cores: the
+        // build's compiles needing small parts of it ran nested runs of their own, and both go
+        // commands asked the server for the marked packages. An overlay build imports them in
+        // the overlaid files: go builds them itself.
         if (plan !== null && !overlay && ctx.prebuildInjected !== null && plan.injected.length > 0) {
           const t0 = performance.now();
           await ctx.prebuildInjected(plan.injected, readGoCommand(args, command.goflags), { ...goEnv, ...facts.toolEnv }, cwd);
