@@ -219,6 +219,9 @@ func runIPC(tool, path string, args []string) {
 	for _, w := range reply.warnings {
 		os.Stderr.WriteString(w + "\n")
 	}
+	if tool == "compile" {
+		runCompile(path, reply.args, reply.append)
+	}
 	if len(reply.append) == 0 {
 		execTool(path, reply.args)
 	}

@@ -58,6 +58,9 @@ func main() {
 	}
 	if tool != "compile" && tool != "link" || planned && !marked(tool, args) {
 		stat(tool, "exec")
+		if tool == "compile" {
+			runCompile(path, args, nil)
+		}
 		execTool(path, args)
 	}
 	runIPC(tool, path, args)

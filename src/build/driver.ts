@@ -162,6 +162,7 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
         delete goEnv['WEFT_SHIM_ROUTE'];
         delete goEnv['WEFT_VERSION_SUFFIX'];
         delete goEnv['WEFT_STATS_FILE'];
+        delete goEnv['WEFT_SHIM_DEDUPE'];
         if (server !== null) {
           goEnv['WEFT_SOCKET'] = server.socketPath;
           goEnv['WEFT_VERSION'] = ctx.weftVersion;
@@ -175,15 +176,28 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
             goEnv['WEFT_VERSION_SUFFIX'] = ctx.suffix;
           }
           if (statsFile !== null) goEnv['WEFT_STATS_FILE'] = statsFile;
+          if (ctx.shareCompilesIn !== null) {
+            const share = makeOwnedTempDir('weft-share-', env['TMPDIR'] !== undefined && env['TMPDIR'] !== '' ? env['TMPDIR'] : tmpdir());
+            ctx.disposers.push(() => rmSync(share, { recursive: true, force: true }));
+            ctx.shareCompilesIn(share);
+            goEnv['WEFT_SHIM_DEDUPE'] = share;
+          }
         }
         const args = overlay ? withLastFlags(inv, [], runFlags) : withToolexec(inv, shim, runFlags);
-        // A planned build knows what woven code injects: built now, in one nested go run that
-        // ends before go starts, so go finds their archives in GOCACHE and nothing is compiled
-        // twice (an overlay build imports them in the overlaid files: go builds them itself).
+        // A planned build knows what woven code injects: built in one nested go run started
+        // with go, so the build's compiles of other packages need not wait for it; a compile
+        // that needs an injected archive waits for that run, and what both go commands compile
+        // is compiled once (WEFT_SHIM_DEDUPE). An overlay build imports them in the overlaid
+        // files: go builds them itself.
         if (plan !== null && !overlay && ctx.prebuildInjected !== null && plan.injected.length > 0) {
           const t0 = performance.now();
-          await ctx.prebuildInjected(plan.injected, readGoCommand(args, command.goflags), { ...goEnv, ...facts.toolEnv }, cwd);
-          log.info(`built the ${plan.injected.length} injected packages before go: ${Math.round(performance.now() - t0)} ms`);
+          const n = plan.injected.length;
+          // A failure reaches the compiles that need these archives (their run failed); the build
+          // ending first stops the run (the injector's disposal), which is no failure.
+          ctx.prebuildInjected(plan.injected, readGoCommand(args, command.goflags), { ...goEnv, ...facts.toolEnv }, cwd).then(
+            () => log.info(`built the ${n} injected packages beside go: ${Math.round(performance.now() - t0)} ms`),
+            (e: unknown) => log.debug(`the build of the ${n} injected packages beside go ended: ${(e as Error).message}`),
+          );
         }
         log.debug(`running ${go} ${args.join(' ')} (socket ${server?.socketPath ?? 'none'}; weft ready after ${Math.round(performance.now())} ms)`);
         const progress = flags.progress ?? parseProgressSetting(env['WEFT_PROGRESS'] ?? '', 'WEFT_PROGRESS');

@@ -9,6 +9,7 @@
 // resolved with its dependency closure and added to a copy of the link importcfg.
 // Build flags come from the go process that runs the shim (/proc), so `weft go` and drop-in
 // builds are handled alike; requests from weft's own inner `go list` runs use the outer build's.
+import { rmSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ResolvedConfig, TemplateSpec } from '../config/types.js';
@@ -123,6 +124,11 @@ export class Injector {
   private readonly linkDeps = new LinkDepsReader();
   private readonly baseScope: BuildScope;
   private goListProcesses = 0;
+  /** The directory where compiles share their outputs while export runs are active (shim/dedupe_unix.go). */
+  private shareDir: string | null = null;
+  private activeExportRuns = 0;
+  /** Stops every nested go of the build when it ends. */
+  private readonly stop = new AbortController();
   readonly stats: InjectorStats = {
     compilesPatched: 0, linksPatched: 0, membersAppended: 0, goListProcesses: 0, compileHookCalls: 0, compileHookMicros: 0, linkHookCalls: 0, linkHookMicros: 0,
   };
@@ -156,15 +162,42 @@ export class Injector {
         this.goListProcesses++;
         this.stats.goListProcesses = this.goListProcesses;
         this.opts.log?.debug(`go list ${o.export ? '-export ' : ''}${patterns.join(' ')} (${flags.flags.join(' ') || 'no flags'}) in ${flags.dir}`);
-        return goList(patterns, {
+        if (o.export) this.exportRunStarts();
+        const running = goList(patterns, {
           ...o,
+          signal: this.stop.signal,
           onSpawn: (pid) => this.innerPids.set(pid, scope),
           onExit: (pid) => this.innerPids.delete(pid),
         });
+        return o.export ? running.finally(() => this.exportRunEnds()) : running;
       },
     });
     if (seed !== undefined) scope.resolver.seedListing(seed);
     return scope;
+  }
+
+  /**
+   * Export runs go beside the build's own go command, which may compile some of the same
+   * packages with the same action at the same time: while one runs, `dir` holds the file
+   * `active`, and the shim of every compile given WEFT_SHIM_DEDUPE=`dir` lets the first of two
+   * identical compiles build and the other copy its outputs.
+   */
+  shareCompilesIn(dir: string): void {
+    this.shareDir = dir;
+    if (this.activeExportRuns > 0) writeFileSync(join(dir, 'active'), '');
+  }
+
+  private exportRunStarts(): void {
+    if (this.activeExportRuns++ === 0 && this.shareDir !== null) writeFileSync(join(this.shareDir, 'active'), '');
+  }
+
+  private exportRunEnds(): void {
+    if (--this.activeExportRuns === 0 && this.shareDir !== null) rmSync(join(this.shareDir, 'active'), { force: true });
+  }
+
+  /** Stops the nested go commands still running (the build is over). */
+  dispose(): void {
+    this.stop.abort();
   }
 
   /**
@@ -178,11 +211,11 @@ export class Injector {
   }
 
   /**
-   * Builds `roots` (what a plan found woven code will inject) before go starts, with the go
-   * command line the build will run (its flags, marks and -toolexec) and its environment, so
-   * that go finds every archive of their closure in GOCACHE and no compile of the build waits
-   * for, or overlaps with, a nested go. The scope is the one the build's compiles will find:
-   * the same flags make the same key.
+   * Builds `roots` (what a plan found woven code will inject) beside go, from the moment it
+   * starts, with the go command line the build runs (its flags, marks and -toolexec) and its
+   * environment. The scope is the one the build's compiles will find (the same flags make the
+   * same key), so a compile that needs their archives waits for this run, which never waits
+   * for the build; packages both compile are compiled once (shareCompilesIn).
    */
   async prebuild(roots: readonly string[], command: GoCommand, env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
     if (!this.active || roots.length === 0) return;
@@ -259,12 +292,23 @@ export class Injector {
   }
 
   /**
+   * Whether the request comes from a go command other than weft's own export runs: such a
+   * request may wait for any export run, as none of them waits for it (a compile of the same
+   * package in a run is that run's own; compiles shared through the shim wait only for a
+   * running compiler). Unknown (no /proc): null, and the resolver decides by the closures.
+   */
+  private fromOuterBuild(req: ToolRequest): boolean | null {
+    const proc = findGoProcess(req.pid);
+    return proc === null ? null : !this.innerPids.has(proc.pid);
+  }
+
+  /**
    * Export archives of `pkgs` built the way this request's build builds them (same flags, same
    * toolexec), for the type oracle's interfaces that the compiled package does not import.
    */
   async exportArchives(req: ToolRequest, cmd: CompileCommand, pkgs: readonly string[]): Promise<Map<string, string>> {
     const scope = await this.scopeFor(req, usesPgoProfile(cmd.args));
-    return scope.resolver.archives(pkgs, cmd.packagePath);
+    return scope.resolver.archives(pkgs, cmd.packagePath, this.fromOuterBuild(req));
   }
 
   /** The server's importcfg hook: runs after the weaver for every compile. */
@@ -287,10 +331,23 @@ export class Injector {
     // through the libuv thread pool, which every concurrent request would queue behind.
     const cfg = cmd.importcfg !== null ? readImportcfg(cmd.importcfg) : null;
     const inherited = cfg !== null ? this.linkDeps.collect(cfg.packageFiles.values()) : emptyLinkDeps();
-    const deps = mergeLinkDeps(inherited, { imports: added, linknames: ownLinks });
+    const provided = (p: string): boolean => cfg !== null && (cfg.packageFiles.has(p) || cfg.importMap.has(p));
+    if (cfg === null && added.length > 0) {
+      throw new WeftError('E_TOOLEXEC', `the compile of ${cmd.packagePath} has no -importcfg, so weft cannot add ${added.join(', ')}`);
+    }
+    const resolveArchives = async (pkgs: readonly string[]): Promise<Map<string, string>> => {
+      const scope = await this.scopeFor(req, usesPgoProfile(cmd.args));
+      input.signal.throwIfAborted();
+      return scope.resolver.archives(pkgs, cmd.packagePath, this.fromOuterBuild(req));
+    };
+    // What woven code imports carries its own closure's link deps (a woven package in there
+    // reaching a go:linkname target): they are this package's too, or main never links them.
+    const addedNew = added.filter((p) => !provided(p)).sort();
+    let archives = addedNew.length > 0 ? await resolveArchives(addedNew) : new Map<string, string>();
+    const carried = this.linkDeps.collect(addedNew.flatMap((p) => archives.get(p) ?? []));
+    const deps = mergeLinkDeps(inherited, carried, { imports: added, linknames: ownLinks });
     if (isEmptyLinkDeps(deps)) return plan;
 
-    const provided = (p: string): boolean => cfg !== null && (cfg.packageFiles.has(p) || cfg.importMap.has(p));
     const blank = cmd.packagePath === 'main' ? allLinkDeps(deps).filter((p) => !provided(p)) : [];
     const need = [...new Set([...added, ...blank])].filter((p) => !provided(p)).sort();
     let args = plan.args === req.args ? [...cmd.args] : [...plan.args];
@@ -298,9 +355,7 @@ export class Injector {
       if (cmd.importcfg === null) {
         throw new WeftError('E_TOOLEXEC', `the compile of ${cmd.packagePath} has no -importcfg, so weft cannot add ${need.join(', ')}`);
       }
-      const scope = await this.scopeFor(req, usesPgoProfile(cmd.args));
-      input.signal.throwIfAborted();
-      const archives = await scope.resolver.archives(need, cmd.packagePath);
+      if (need.some((p) => !archives.has(p))) archives = await resolveArchives(need);
       const entries: [string, string][] = [];
       for (const p of need) {
         const a = archives.get(p);
@@ -342,7 +397,7 @@ export class Injector {
     if (missing.length === 0) return null;
     const scope = await this.scopeFor(req, null);
     signal.throwIfAborted();
-    const archives = await scope.resolver.archives(missing, '');
+    const archives = await scope.resolver.archives(missing, '', this.fromOuterBuild(req));
     const { cfg: patched } = addPackageFiles(cfg, archives);
     this.stats.linksPatched++;
     return { args: withLinkImportcfg(cmd, writeImportcfgBeside(cmd.importcfg, patched)) };

@@ -169,8 +169,10 @@ export class Resolver {
   /**
    * Export archives for `pkgs` and their whole dependency closure (import path → archive).
    * `requester` is the -p of the compile asking ('' for links): it must not be in the closure.
+   * `fromOuter`: the request comes from the build's own go command (true) or from one of the
+   * export runs (false); null when unknown, then a requester in a run's closure counts as inner.
    */
-  async archives(pkgs: readonly string[], requester: string): Promise<Map<string, string>> {
+  async archives(pkgs: readonly string[], requester: string, fromOuter: boolean | null = null): Promise<Map<string, string>> {
     const need = [...new Set(pkgs)].sort();
     if (need.length === 0) return new Map();
     await this.list(need);
@@ -191,18 +193,22 @@ export class Resolver {
         const f = this.failed.get(p);
         if (f !== undefined) throw f;
       }
-      // Wait for a run already building what we need, unless that run needs the requester.
-      const usable = [...this.runs].find((r) => missing.some((p) => r.roots.has(p)) && !r.closure.has(requester));
+      // Wait for a run already building what we need, unless that run needs the requester. The
+      // build's own compiles wait only for a run that builds nothing they do not need: a small
+      // need (os's advice imports three packages) must not wait minutes for the planned run of
+      // the whole injected closure; a run of its own shares what both compile (the shim's
+      // sharing, src/resolve/inject.ts) and comes out of GOCACHE once built.
+      const usable = [...this.runs].find((r) => missing.some((p) => r.roots.has(p)) && (fromOuter === true ? [...r.closure].every((p) => closure.has(p)) : !r.closure.has(requester)));
       if (usable !== undefined) {
         await usable.done;
         continue;
       }
-      // A request from the outer build (its package is in no running closure: an inner compile
-      // always is, in its own run's) waits for the running export runs, which never wait for it,
-      // so that two nested go commands never compile the same packages side by side. A request
-      // from inside a run never waits for another: that could wait on itself through a chain.
-      const outer = ![...this.runs].some((r) => r.closure.has(requester));
-      if (outer && this.runs.size > 0) {
+      // Where the request's go process is unknown, one from the outer build (its package is in
+      // no running closure: an inner compile always is, in its own run's) waits for the running
+      // export runs, which never wait for it. A request from inside a run never waits for
+      // another: that could wait on itself through a chain.
+      const outer = fromOuter ?? ![...this.runs].some((r) => r.closure.has(requester));
+      if (outer && fromOuter === null && this.runs.size > 0) {
         const entry = { need, requester };
         this.waiting.add(entry);
         try {

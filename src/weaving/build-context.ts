@@ -110,8 +110,10 @@ export interface BuildContext {
   exportArchives: ExportArchivesHook | null;
   /** The packages the aspects may inject and their closure, as listed for this build (null when nothing is injected). */
   injectable: (() => ListedPackage[]) | null;
-  /** Compiles what a plan found woven code will inject, with the build's own go command line and environment, before go starts (set by injection). */
+  /** Compiles what a plan found woven code will inject, with the build's own go command line and environment, beside go (set by injection). */
   prebuildInjected: ((roots: readonly string[], command: GoCommand, env: NodeJS.ProcessEnv, cwd: string) => Promise<void>) | null;
+  /** Lets compiles of the build and of its nested export runs share their outputs through this directory (set by injection). */
+  shareCompilesIn: ((dir: string) => void) | null;
   /** Longest a single compile/link request may take on the server. */
   callTimeoutMs: number;
   /** Strict mode: a compile with undecided candidates fails (E_UNDECIDABLE) instead of warning. */
@@ -165,6 +167,7 @@ export function createBuildContext(opts: BuildContextOptions): BuildContext {
     exportArchives: null,
     injectable: null,
     prebuildInjected: null,
+    shareCompilesIn: null,
     callTimeoutMs: opts.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
     strict: opts.strict ?? false,
     disposers: [],

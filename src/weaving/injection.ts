@@ -29,6 +29,8 @@ export async function installInjection(ctx: BuildContext, opts: InjectionOptions
   });
   // The type oracle loads interfaces a package does not import through the same resolver.
   ctx.exportArchives = (req, cmd, pkgs) => injector.exportArchives(req, cmd, pkgs);
+  ctx.shareCompilesIn = (dir) => injector.shareCompilesIn(dir);
+  ctx.disposers.push(() => injector.dispose());
   if (ctx.config.injectedPackages.length === 0) return injector;
   const injected = await injector.prepare();
   setFingerprint(ctx, createHash('sha256').update(`${ctx.config.fingerprint}\n${injected}`).digest('hex'));

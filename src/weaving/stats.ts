@@ -10,7 +10,7 @@ export type RequestOutcome = 'unchanged' | 'woven' | 'error';
 /** What the shim appended to WEFT_STATS_FILE: one `<tool> <kind> <micros>` line per invocation. */
 export interface ShimStats {
   invocations: number;
-  /** exec = passed through, vfull = `-V=full` query, ipc = a round trip to the server. */
+  /** exec = passed through, vfull = `-V=full` query, ipc = a round trip to the server, shared = a compile copied from another go command's identical one (counted beside its exec or ipc). */
   byKind: Record<string, number>;
   byTool: Record<string, number>;
   /** `<tool> <kind>` → count, e.g. `compile ipc`. */

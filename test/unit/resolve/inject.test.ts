@@ -67,6 +67,22 @@ test('a woven package: importcfg copy gains the added import; its archive gets t
   }
 });
 
+test('a woven package\'s link deps include those its injected imports carry (their closure reaches woven code with link-time packages)', async () => {
+  const s = setup();
+  try {
+    // rt's closure holds a woven package whose go:linkname targets hook: rt's archive says so.
+    appendArchiveMember(s.rt, LINK_DEPS_MEMBER, encodeLinkDeps({ imports: [], linknames: ['example.com/hook'] }));
+    const cfg = join(s.dir, 'importcfg');
+    writeFileSync(cfg, '# import config\n');
+    const args = ['-o', join(s.dir, '_pkg_.a'), '-p', 'example.com/app/x', '-importcfg', cfg, '-pack', join(s.dir, 'x.go')];
+    const req = request(args, 'example.com/app/x');
+    const plan = await s.injector.compileHook({ req, cmd: parseCompileArgs(args), result: weaveResult(['example.com/rt']), workDir: s.dir, plan: { args }, signal: new AbortController().signal });
+    assert.deepEqual(decodeLinkDeps(plan.append![0]!.data, 't'), { imports: ['example.com/rt'], linknames: ['example.com/hook'] });
+  } finally {
+    s.cleanup();
+  }
+});
+
 test('a main package gets a blank-import file for every link dep it does not import, with their archives', async () => {
   const s = setup();
   try {
