@@ -41,16 +41,16 @@ func TestGroup(t *testing.T) {
 /** What two tools' reports of the same test run must agree on: kind, what it names, status. */
 function eventKey(e: CiEvent): string {
   const m = e.meta;
-  const status = m['test.status'] ?? '';
+  const status = m['test.status'] ? ` ${m['test.status']}` : '';
   switch (e.type) {
     case 'test':
-      return `test ${m['test.suite'] ?? ''} ${m['test.name'] ?? ''} ${status}`;
+      return `test ${m['test.suite'] ?? ''} ${m['test.name'] ?? ''}${status}`;
     case 'test_suite_end':
-      return `suite ${m['test.suite'] ?? ''} ${status}`;
+      return `suite ${m['test.suite'] ?? ''}${status}`;
     case 'test_module_end':
-      return `module ${m['test.module'] ?? ''} ${status}`;
+      return `module ${m['test.module'] ?? ''}${status}`;
     case 'test_session_end':
-      return `session ${status}`;
+      return `session${status}`;
     default:
       return `${e.type} ${e.name} ${e.resource}`;
   }
@@ -101,10 +101,11 @@ describe('CI Visibility test events under weft go test with the dd-trace-go bund
     assert.equal(r.code, 0, r.stderr);
     weftKeys = events.map(eventKey).sort();
     console.log(`# weft: ${events.length} CI Visibility events: ${JSON.stringify(weftKeys)}`);
+    // As orchestrion v1.8.0 reports them: only the session and the tests carry a status.
     assert.deepEqual(weftKeys, [
-      'module example.com/ddtrace-bundle pass',
+      'module example.com/ddtrace-bundle',
       'session pass',
-      'suite lib_test.go pass',
+      'suite lib_test.go',
       'test lib_test.go TestAnswer pass',
       'test lib_test.go TestGroup pass',
       'test lib_test.go TestGroup/sub pass',
