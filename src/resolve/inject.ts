@@ -350,8 +350,23 @@ export class Injector {
     const addedNew = added.filter((p) => !provided(p)).sort();
     let archives = addedNew.length > 0 ? await resolveArchives(addedNew) : new Map<string, string>();
     const carried = this.linkDeps.collect(addedNew.flatMap((p) => archives.get(p) ?? []));
-    const deps = mergeLinkDeps(inherited, carried, { imports: added, linknames: ownLinks });
+    let deps = mergeLinkDeps(inherited, carried, { imports: added, linknames: ownLinks });
     if (isEmptyLinkDeps(deps)) return plan;
+    if (cmd.packagePath === 'main') {
+      // A go:linkname target's closure may hold woven packages with link deps of their own
+      // (testing's advice reaches CI Visibility by linkname; its tracer's net/http and log/slog
+      // are woven too). A package cannot wait for its linkname targets (they may import it), so
+      // their closures are not in its member: main, which nothing imports, follows them here.
+      const followed = new Set(addedNew);
+      for (;;) {
+        const next = allLinkDeps(deps).filter((p) => !provided(p) && !followed.has(p));
+        if (next.length === 0) break;
+        for (const p of next) followed.add(p);
+        const more = await resolveArchives(next);
+        for (const [p, a] of more) if (!archives.has(p)) archives.set(p, a);
+        deps = mergeLinkDeps(deps, this.linkDeps.collect(next.flatMap((p) => more.get(p) ?? [])));
+      }
+    }
 
     const blank = cmd.packagePath === 'main' ? allLinkDeps(deps).filter((p) => !provided(p)) : [];
     const need = [...new Set([...added, ...blank])].filter((p) => !provided(p)).sort();

@@ -14,8 +14,9 @@ import { BUILD_MODES, compiledPackages, compiledTwice, copyFixture, hasCommand, 
 
 const UNUSED = ['example.com/rt/ginish', 'example.com/rt/grpcish', 'example.com/rt/awsish'];
 // civis is reached only by go:linkname from woven code inside rt's closure (rt/testingish): its
-// init's record says the main package linked it, as orchestrion's build does.
-const EXPECTED = 'hello\nGET example.invalid\nrt: recorded [civis net/http.NewRequestWithContext greet.Hello]\n';
+// init's record says the main package linked it, as orchestrion's build does; sinkhook is reached
+// by go:linkname from woven rt/civis/sink, in civis's closure only.
+const EXPECTED = 'hello\nGET example.invalid\nrt: recorded [civis sinkhook net/http.NewRequestWithContext greet.Hello]\n';
 
 const noStrace = !hasCommand('strace') && 'strace is not installed (it counts compiles in every process)';
 

@@ -1,6 +1,8 @@
 // A stand-in for the Datadog agent, enough for dd-trace-go to report to: it accepts msgpack
 // traces on /v0.4/traces (and /v0.5 refuses, so the tracer stays on v0.4), answers /info with
 // the endpoints it supports, and records every request so a test can see what the tracer probed.
+// With `evpProxy` it also plays the agent's EVP proxy for CI Visibility: it advertises
+// /evp_proxy/v2/ and decodes the test cycle events posted to /evp_proxy/v2/api/v2/citestcycle.
 // normalizeSpans reduces the received spans to what must match between two builds of the same
 // program: names, resources, service, type, kind, component, chosen tags and parent/child shape.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -23,6 +25,15 @@ export interface AgentSpan {
   metrics: Record<string, number>;
 }
 
+/** One CI Visibility event (test_session_end, test_module_end, test_suite_end, test, span). */
+export interface CiEvent {
+  type: string;
+  name: string;
+  resource: string;
+  error: number;
+  meta: Record<string, string>;
+}
+
 export interface MockAgent {
   /** http://127.0.0.1:<port>, for DD_TRACE_AGENT_URL. */
   url: string;
@@ -30,6 +41,8 @@ export interface MockAgent {
   spans(): AgentSpan[];
   /** Method and path of every request received, in order. */
   requests(): string[];
+  /** Every CI Visibility test cycle event received so far (only with `evpProxy`). */
+  ciEvents(): CiEvent[];
   /** Resolves once at least n spans have arrived (rejects after timeoutMs). */
   waitForSpans(n: number, timeoutMs?: number): Promise<AgentSpan[]>;
   close(): Promise<void>;
@@ -85,8 +98,20 @@ export function decodeTraces(body: Buffer): AgentSpan[] {
   return out;
 }
 
-export async function startMockAgent(): Promise<MockAgent> {
+/** Decodes a citestcycle body (uncompressed msgpack: {version, metadata, events}). */
+export function decodeTestCycle(body: Buffer): CiEvent[] {
+  const payload = asRecord<unknown>(unpackr.unpack(body) as unknown);
+  if (!Array.isArray(payload.events)) throw new Error('mock agent: citestcycle body has no events array');
+  return payload.events.map((raw: unknown): CiEvent => {
+    const e = asRecord<unknown>(raw);
+    const c = asRecord<unknown>(e.content);
+    return { type: String(e.type ?? ''), name: String(c.name ?? ''), resource: String(c.resource ?? ''), error: Number(c.error ?? 0), meta: asRecord<string>(c.meta) };
+  });
+}
+
+export async function startMockAgent(opts: { evpProxy?: boolean } = {}): Promise<MockAgent> {
   const received: AgentSpan[] = [];
+  const ciEvents: CiEvent[] = [];
   const requests: string[] = [];
   const waiters: Array<() => void> = [];
   const server: Server = createServer((req, res) => {
@@ -98,9 +123,13 @@ export async function startMockAgent(): Promise<MockAgent> {
           received.push(...decodeTraces(body));
           for (const w of waiters.splice(0)) w();
           res.writeHead(200, { 'content-type': 'application/json' }).end('{"rate_by_service":{}}');
+        } else if (opts.evpProxy && path === '/evp_proxy/v2/api/v2/citestcycle' && req.method === 'POST') {
+          ciEvents.push(...decodeTestCycle(body));
+          res.writeHead(202, { 'content-type': 'application/json' }).end('{}');
         } else if (path === '/info' && req.method === 'GET') {
-          // Only v0.4 traces: no stats, no remote config, no telemetry proxy, no EVP proxy.
-          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ version: 'mock', endpoints: ['/v0.4/traces'], client_drop_p0s: false }));
+          // Only v0.4 traces (and the EVP proxy when asked): no stats, no remote config, no telemetry proxy.
+          const endpoints = opts.evpProxy ? ['/v0.4/traces', '/evp_proxy/v2/'] : ['/v0.4/traces'];
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ version: 'mock', endpoints, client_drop_p0s: false }));
         } else {
           res.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found\n');
         }
@@ -118,6 +147,7 @@ export async function startMockAgent(): Promise<MockAgent> {
     url: `http://127.0.0.1:${port}`,
     spans: () => [...received],
     requests: () => [...requests],
+    ciEvents: () => [...ciEvents],
     waitForSpans(n, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
         const check = (): boolean => {
