@@ -14,7 +14,7 @@
 // GOROOT and the module cache are immutable and not checked.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { RACY_NS, readStamped, sameStamp, stampHolds, type FileStamp } from '../file-stamp.js';
+import { changedSince, readStamped, sameStamp, stampHolds, type FileStamp } from '../file-stamp.js';
 import type { BuildContext } from '../weaving/build-context.js';
 import { inModuleCache } from '../weaving/module-root.js';
 import { decidePackage, freezePlan, stampFiles, weaveInputOfListed, type BuildPlan, type PlanOptions, type Verdict } from './plan.js';
@@ -56,9 +56,8 @@ export function recordPlan(plan: BuildPlan, env: NodeJS.ProcessEnv, modCache: st
   // The module cache is immutable (go makes it read-only). `go env GOMODCACHE` is the build's
   // own answer (GOMODCACHE, GOPATH and `go env -w` included); unknown (''), everything is checked.
   const record: PlanRecord = { keyFiles: new Map(), dirs: new Map(), files: new Map(), packagesOf: new Map() };
-  const listedNs = BigInt(plan.listedAtMs) * 1_000_000n;
   /** Changed after go list started: the listing may not be what it says now. */
-  const afterListing = (mtimeNs: bigint): boolean => mtimeNs >= listedNs - granularityOf(mtimeNs);
+  const afterListing = (mtimeNs: bigint): boolean => changedSince(mtimeNs, plan.listedAtMs);
   const roots = new Set<string>();
   const packageDirs = new Set<string>();
   for (const p of plan.packages.values()) {
@@ -252,15 +251,6 @@ function dirMtimeNs(dir: string): bigint | null {
   } catch {
     return null;
   }
-}
-
-/**
- * How far a file time may lag the moment it stands for: a time in whole seconds comes from a
- * coarse file system (2 s covers FAT); finer ones from a clock that lags the wall clock by a
- * scheduler tick at most.
- */
-function granularityOf(mtimeNs: bigint): bigint {
-  return mtimeNs % 1_000_000_000n === 0n ? RACY_NS : 50_000_000n;
 }
 
 /** What a kept plan is for the build at hand (revisePlan). */
