@@ -66,9 +66,10 @@ describe('config errors before go starts', { skip: !hasGo && 'go is not installe
     assert.match(r.stderr, /weft\.yml:9: aspects\[0\]\.advice\.prepend-statements: aspect `bad-template`: advice template does not parse: .*unexpected "}"/);
     assert.match(r.stderr, /weft\.yml:\d+: aspects\[1\]\.advice\.wrap-expression: unknown key `colour`/);
     assert.match(r.stderr, /aspect `bad-append`: advice template does not parse: .*missing value for if/);
-    // go was asked for its environment (and may have built weft's shim) but never ran the build.
+    // go was asked for its environment (and may have built weft's shim, and listed the packages
+    // while the configuration loaded) but never ran the build.
     const calls = existsSync(log) ? readFileSync(log, 'utf8') : '';
-    assert.doesNotMatch(calls, /-toolexec|\.\/\.\.\./, calls);
+    assert.doesNotMatch(calls, /^build\b|-toolexec/m, calls);
     assert.doesNotMatch(r.stderr, /runtime|# /, 'no compile ran');
   });
 
