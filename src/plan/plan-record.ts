@@ -209,7 +209,7 @@ export function planKey(ctx: Pick<BuildContext, 'suffix'>, opts: Pick<PlanOption
   // Where go and weft keep their caches changes nothing listed or screened (a CI job restores
   // its caches wherever its runner puts them).
   const env = Object.entries(opts.env)
-    .filter(([k]) => (/^(GO|CGO_|CC$|CXX$)/.test(k) && !/^GO(CACHE|CACHEPROG|TMPDIR)$/.test(k)) || (k.startsWith('WEFT_') && !/^WEFT_(STATS|LOG|PROGRESS|DAEMON|CACHE|PLAN_CACHE|WEAVE_CACHE|REMOTE_CACHE)/.test(k)))
+    .filter(([k]) => (/^(GO|CGO_|CC$|CXX$)/.test(k) && !/^GO(CACHE|CACHEPROG|TMPDIR)$/.test(k)) || (k.startsWith('WEFT_') && !/^WEFT_(STATS|LOG|PROGRESS|DAEMON|CACHE|PLAN_CACHE|WEAVE_CACHE|REMOTE_CACHE|BENCH_)/.test(k)))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const cmd = opts.command;
   if (cmd.overlay !== '') return null;

@@ -127,6 +127,7 @@ test('the plan key follows what changes the listing, not what only changes the o
   assert.equal(planKey(ctx, withArgs(['build', '-o=/tmp/y', './...'])), k);
   assert.equal(planKey(ctx, withArgs(['build', '-x', '-v', '-work', './...'])), k, 'what go prints or keeps is not part of the plan');
   assert.equal(planKey(ctx, { ...base, env: { ...base.env, WEFT_CACHE: '/elsewhere', WEFT_PLAN_CACHE: 'on', GOCACHE: '/gocache', GOTMPDIR: '/t' } }), k, 'nor where the caches are');
+  assert.equal(planKey(ctx, { ...base, env: { ...base.env, WEFT_BENCH_RSS_FILE: '/tmp/rss-14.txt' } }), k, 'nor a benchmark\'s probe of each build');
   assert.notEqual(planKey({ suffix: 'weft@1;abd' }, base), k);
   assert.equal(planKey(ctx, withArgs(['build', '-overlay=o.json', './...'])), null, 'a user -overlay is read by the plan: never kept');
   assert.equal(planKey(ctx, withArgs(['build', './...'], '-overlay=/o.json')), null);
