@@ -84,9 +84,14 @@ func takesValue(name string) bool {
 // runCompile runs a compile (with members to append to its archive afterwards) and exits,
 // sharing its outputs with another go command's identical compile while a nested run is active.
 func runCompile(path string, args []string, members []appendMember) {
+	// Most compiles run outside any nested run: no argument scan on their way to exec.
 	dir := os.Getenv("WEFT_SHIM_DEDUPE")
-	pkg, buildID, archive, asmhdr, ok := compileOutputs(args)
-	if dir == "" || !ok {
+	var pkg, buildID, archive, asmhdr string
+	ok := false
+	if dir != "" {
+		pkg, buildID, archive, asmhdr, ok = compileOutputs(args)
+	}
+	if !ok {
 		if len(members) == 0 {
 			execTool(path, args)
 		}
