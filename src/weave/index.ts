@@ -3,7 +3,7 @@
 // file per join-point kind (join-points/) and advice kind (advice/), each in one registry.
 // Library code: it must not spawn processes, and imports only config types, errors, template,
 // wasm, pool and the type oracle's message types (never toolexec, resolve or the build above).
-// rooms: config errors pool protocol template wasm
+// rooms: config errors line-diff pool protocol template wasm
 import { readFileSync } from 'node:fs';
 import type { ResolvedConfig } from '../config/types.js';
 import { toErrorData } from '../errors.js';
