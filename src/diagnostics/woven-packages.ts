@@ -9,7 +9,8 @@ import { runGoList, type ListedPackage } from '../resolve/index.js';
 import { commandInput, type WeavePackageInput, type WeavePackageResult } from '../weave/index.js';
 import { explainPackage, type PackageExplanation } from '../weave/explain.js';
 import { readConfigFacts, type ConfigFacts } from './about.js';
-import { findGo } from '../weaving/prepare.js';
+import { findGo, readGoFacts, type GoFacts } from '../weaving/prepare.js';
+import { weaveInputOfListed } from '../weaving/weave-input.js';
 import { packageWeaver, type PackageWeaver } from '../weaving/package-types.js';
 import { silentLogger } from '../log.js';
 
@@ -47,14 +48,21 @@ export async function listPackages(opts: WeavePackagesOptions): Promise<ListedPa
   return roots;
 }
 
-/** The input a compile of this listed package would give the weaver (Go files as compiled; cgo files as written). */
-export function weaveInputOfListed(p: ListedPackage): WeavePackageInput {
-  const dir = p.Dir ?? '';
-  const files = [...(p.GoFiles ?? []), ...(p.CgoFiles ?? [])].map((f) => (isAbsolute(f) ? f : join(dir, f)));
-  // A command compiles as `-p main`; TOOLEXEC_IMPORTPATH keeps its import path.
-  const importPath = p.Name === 'main' ? 'main' : p.ImportPath;
-  const lang = p.Module?.GoVersion !== undefined && p.Standard !== true ? `go${p.Module.GoVersion}` : '';
-  return { ...commandInput(importPath, files, lang), toolexecImportPath: p.ImportPath, importcfgPackages: [...(p.Imports ?? [])] };
+/**
+ * The input a compile of this listed package gives the weaver, the same a build's plan derives
+ * (weaving/weave-input.ts); a package with no Go files to compile gets an empty one.
+ */
+function inputOf(go: Pick<GoFacts, 'goVersion' | 'moduleRoot'>, p: ListedPackage): WeavePackageInput {
+  return weaveInputOfListed(go, p) ?? { ...commandInput(p.Name === 'main' ? 'main' : p.ImportPath, []), toolexecImportPath: p.ImportPath };
+}
+
+/** The toolchain's version and main module, for the compile's -lang; unknown ones ('') when go env fails, which the listing reports. */
+async function goFactsOf(opts: WeavePackagesOptions): Promise<Pick<GoFacts, 'goVersion' | 'moduleRoot'>> {
+  try {
+    return await readGoFacts(findGo(opts.env), opts.dir, opts.env);
+  } catch {
+    return { goVersion: '', moduleRoot: '' };
+  }
 }
 
 function weaverFor(opts: WeavePackagesOptions, config: ConfigFacts): PackageWeaver {
@@ -62,12 +70,12 @@ function weaverFor(opts: WeavePackagesOptions, config: ConfigFacts): PackageWeav
 }
 
 export async function weavePackages(opts: WeavePackagesOptions): Promise<{ config: ConfigFacts; packages: WovenPackage[] }> {
-  const [config, listed] = await Promise.all([readConfigFacts(opts), listPackages(opts)]);
+  const [config, listed, go] = await Promise.all([readConfigFacts(opts), listPackages(opts), goFactsOf(opts)]);
   const packages: WovenPackage[] = [];
   const weaver = weaverFor(opts, config);
   try {
     for (const p of listed) {
-      const input = weaveInputOfListed(p);
+      const input = inputOf(go, p);
       const { result } = await weaver.weave(input, p.Imports ?? []);
       const files = result.files.map((f) => ({ path: f.original, original: readFileSync(f.original, 'utf8'), woven: f.text }));
       packages.push({ listed: p, input, result, files });
@@ -92,12 +100,12 @@ export async function explainPackages(opts: WeavePackagesOptions & ExplainTarget
   const isFile = opts.target.endsWith('.go');
   const abs = isAbsolute(opts.target) ? opts.target : join(opts.cwd ?? opts.dir, opts.target);
   const pattern = isFile ? dirname(abs) : opts.target;
-  const [config, listed] = await Promise.all([readConfigFacts(opts), listPackages({ ...opts, patterns: [pattern] })]);
+  const [config, listed, go] = await Promise.all([readConfigFacts(opts), listPackages({ ...opts, patterns: [pattern] }), goFactsOf(opts)]);
   const out = [];
   const weaver = weaverFor(opts, config);
   try {
     for (const p of listed) {
-      const input = weaveInputOfListed(p);
+      const input = inputOf(go, p);
       if (isFile && !input.files.includes(abs)) {
         throw new WeftError('E_USAGE', `${opts.target} is not compiled into ${p.ImportPath} with these build flags`, { hint: `its package compiles: ${input.files.map((f) => basename(f)).join(', ')}; a _test.go file or one excluded by build tags is not` });
       }

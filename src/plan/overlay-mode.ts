@@ -25,7 +25,8 @@ import { join } from 'node:path';
 import { depsOf, type ListedPackage } from '../resolve/go-list.js';
 import type { WeavePackageResult } from '../weave/api.js';
 import type { BuildContext } from '../weaving/build-context.js';
-import { baseImportPath, freezePlan, isTestMain, writeOverlay, type BuildPlan, type MarkReason } from './plan.js';
+import { baseImportPath, isTestMain } from '../weaving/weave-input.js';
+import { freezePlan, writeOverlay, type BuildPlan, type MarkReason } from './plan.js';
 import { inModuleCache } from '../weaving/module-root.js';
 
 export interface OverlayFacts {

@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import { changedSince, readStamped, sameStamp, stampHolds, type FileStamp } from '../file-stamp.js';
 import type { BuildContext } from '../weaving/build-context.js';
 import { inModuleCache } from '../weaving/module-root.js';
-import { decidePackage, freezePlan, stampFiles, weaveInputOfListed, type BuildPlan, type PlanOptions, type Verdict } from './plan.js';
+import { weaveInputOfListed } from '../weaving/weave-input.js';
+import { decidePackage, freezePlan, stampFiles, type BuildPlan, type PlanOptions, type Verdict } from './plan.js';
 import { scanGoHeader } from './go-header.js';
 
 export interface FileRecord {

@@ -37,6 +37,7 @@ import type { WeavePackageInput, WeavePackageResult } from '../weave/api.js';
 import type { Screening } from '../weave/index.js';
 import { MARK_FLAG, type BuildContext } from '../weaving/build-context.js';
 import type { PlanTotals } from '../weaving/stats.js';
+import { baseImportPath, isTestMain, weaveInputOfListed } from '../weaving/weave-input.js';
 
 /** Why a package carries the mark. */
 export type MarkReason = 'woven' | 'types' | 'cgo' | 'undecided' | 'error' | 'dependent';
@@ -479,52 +480,6 @@ async function decide(
   if ((r.warnings?.length ?? 0) > 0) return { reason: 'undecided', linkDeps: true };
   if (r.files.length > 0 || r.extraFiles.length > 0) return { reason: 'woven', linkDeps: r.addedImports.length > 0 || r.linkDeps.length > 0, result: r };
   return null;
-}
-
-/**
- * The weaver's input for a listed package, as the compile of it will present it (null: nothing
- * to weave): a file the user's overlay replaces is read from its replacement, as go does.
- */
-export function weaveInputOfListed(ctx: Pick<BuildContext, 'goVersion' | 'moduleRoot'>, p: ListedPackage, overlay: Readonly<Record<string, string>>): WeavePackageInput | null {
-  const names = [...(p.GoFiles ?? []), ...(p.CgoFiles ?? [])];
-  if (names.length === 0 || p.Dir === undefined) return null;
-  const base = baseImportPath(p.ImportPath);
-  const testMain = isTestMain(p);
-  const goVersion = p.Module?.GoVersion;
-  return {
-    importPath: p.Name === 'main' ? 'main' : base,
-    toolexecImportPath: p.ImportPath,
-    files: names.map((f) => (isAbsolute(f) ? f : join(p.Dir!, f))).map((f) => overlay[f] ?? f).filter((f) => f !== ''),
-    importcfgPackages: importcfgPackagesOf(p),
-    lang: p.Standard === true || goVersion === undefined ? '' : `go${goVersion}`,
-    goVersion: ctx.goVersion,
-    moduleRoot: ctx.moduleRoot,
-    isTestMain: testMain,
-  };
-}
-
-/**
- * What the compile's importcfg will name: the imports, plus runtime, which go gives every main
- * package (the weave cache key includes this list: a plan that guessed differently weaves twice).
- */
-function importcfgPackagesOf(p: ListedPackage): string[] {
-  const out = new Set((p.Imports ?? []).map(baseImportPath));
-  out.delete('unsafe');
-  out.delete('C');
-  if (p.Name === 'main') out.add('runtime');
-  return [...out];
-}
-
-/** `m/a [m/a.test]` → `m/a`. */
-export function baseImportPath(path: string): string {
-  const i = path.indexOf(' [');
-  return i < 0 ? path : path.slice(0, i);
-}
-
-/** The generated main of a test binary: `m/a.test`, importing variants built for it. */
-export function isTestMain(p: ListedPackage): boolean {
-  const base = baseImportPath(p.ImportPath);
-  return p.Name === 'main' && base.endsWith('.test') && (p.Imports ?? []).some((i) => i.endsWith(` [${base}]`));
 }
 
 /**

@@ -35,6 +35,8 @@ export interface ListedPackage {
   Error?: ListedError;
   DepsErrors?: ListedError[];
   Imports?: string[];
+  /** Imports written otherwise in the source: vendored packages, test variants (identity entries omitted). */
+  ImportMap?: Record<string, string>;
   Deps?: string[];
   GoFiles?: string[];
   CgoFiles?: string[];
@@ -50,7 +52,7 @@ export interface ListedPackage {
 
 export const LIST_FIELDS = [
   'ImportPath', 'Name', 'Dir', 'Export', 'BuildID', 'Standard', 'DepOnly', 'ForTest', 'Module', 'Error', 'DepsErrors',
-  'Imports', 'Deps', 'GoFiles', 'CgoFiles', 'SFiles', 'HFiles', 'CFiles', 'CXXFiles', 'MFiles', 'FFiles', 'SysoFiles',
+  'Imports', 'ImportMap', 'Deps', 'GoFiles', 'CgoFiles', 'SFiles', 'HFiles', 'CFiles', 'CXXFiles', 'MFiles', 'FFiles', 'SysoFiles',
   'EmbedFiles',
 ];
 

@@ -1,8 +1,10 @@
 // The weaver's input for one compile, read from the request the shim sent: the job server's
 // handlers and the weaver hook both build it, so it lives beside the hook rather than in either.
 import { readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { WeftError } from '../errors.js';
 import type { ToolRequest } from '../protocol/messages.js';
+import type { ListedPackage } from '../resolve/index.js';
 import type { CompileCommand } from '../toolexec/compile-args.js';
 import type { WeavePackageInput } from '../weave/api.js';
 import type { BuildContext } from './build-context.js';
@@ -48,4 +50,86 @@ export function weaveInputOf(ctx: BuildContext, req: ToolRequest, cmd: CompileCo
 /** The weaver's input for one compile, built from the request, its importcfg and the build's facts. */
 export async function buildWeaveInput(ctx: BuildContext, req: ToolRequest, cmd: CompileCommand): Promise<WeavePackageInput> {
   return { ...weaveInputOf(ctx, req, cmd), importcfgPackages: readImportcfgPackages(cmd.importcfg) };
+}
+
+/** `m/a [m/a.test]` → `m/a`. */
+export function baseImportPath(path: string): string {
+  const i = path.indexOf(' [');
+  return i < 0 ? path : path.slice(0, i);
+}
+
+/** The generated main of a test binary: `m/a.test`, importing variants built for it. */
+export function isTestMain(p: ListedPackage): boolean {
+  const base = baseImportPath(p.ImportPath);
+  return p.Name === 'main' && base.endsWith('.test') && (p.Imports ?? []).some((i) => i.endsWith(` [${base}]`));
+}
+
+/**
+ * The weaver's input for a listed package, as the compile of it will present it (null: nothing
+ * to weave): a file the user's overlay replaces is read from its replacement, as go does. Plans,
+ * `weft diff` and `weft explain` all start here, and the weave cache key holds the language
+ * version and the importcfg's packages: an input that differs from the compile's in either
+ * weaves the package a second time.
+ */
+export function weaveInputOfListed(ctx: Pick<BuildContext, 'goVersion' | 'moduleRoot'>, p: ListedPackage, overlay: Readonly<Record<string, string>> = {}): WeavePackageInput | null {
+  const names = [...(p.GoFiles ?? []), ...(p.CgoFiles ?? [])];
+  if (names.length === 0 || p.Dir === undefined) return null;
+  return {
+    importPath: p.Name === 'main' ? 'main' : baseImportPath(p.ImportPath),
+    toolexecImportPath: p.ImportPath,
+    files: names.map((f) => (isAbsolute(f) ? f : join(p.Dir!, f))).map((f) => overlay[f] ?? f).filter((f) => f !== ''),
+    importcfgPackages: importcfgPackagesOf(p),
+    lang: compileLang(p, ctx.goVersion),
+    goVersion: ctx.goVersion,
+    moduleRoot: ctx.moduleRoot,
+    isTestMain: isTestMain(p),
+  };
+}
+
+/**
+ * What the compile's importcfg will name: a packagefile for each import (a test variant under
+ * its own path), an importmap key for each import written otherwise in the source (std's
+ * vendored golang.org/x packages, a vendor directory), and runtime, which go gives every main
+ * package.
+ */
+function importcfgPackagesOf(p: ListedPackage): string[] {
+  const out = new Set((p.Imports ?? []).map(baseImportPath));
+  for (const [raw, final] of Object.entries(p.ImportMap ?? {})) if (baseImportPath(final) !== raw) out.add(raw);
+  out.delete('unsafe');
+  out.delete('C');
+  if (p.Name === 'main') out.add('runtime');
+  return [...out];
+}
+
+/**
+ * The compile's -lang, as go 1.26 chooses it (cmd/go/internal/work/gc.go): the module's go
+ * version (1.16 when go.mod has none) unless it is newer than the toolchain, the toolchain's
+ * own for std and for packages outside modules; language versions name major and minor only.
+ * '' when the toolchain's version is unknown.
+ */
+export function compileLang(p: Pick<ListedPackage, 'Module'>, toolchain: string): string {
+  const local = toolchain.replace(/^go/, '');
+  if (!/^\d/.test(local)) return '';
+  let version = local;
+  if (p.Module !== undefined) {
+    const v = p.Module.GoVersion ?? '1.16';
+    if (compareGoVersions(local, v) >= 0) version = v;
+  }
+  const m = /^(\d+)(?:\.(\d+))?/.exec(version);
+  if (m === null) return '';
+  return m[2] === undefined || (m[1] === '1' && m[2] === '0') ? `go${m[1]}` : `go${m[1]}.${m[2]}`;
+}
+
+/** Go's version order (internal/gover): 1.21 < 1.21rc1 < 1.21.0 < 1.21.1 (1.21 is the language). */
+function compareGoVersions(a: string, b: string): number {
+  const parse = (v: string): number[] => {
+    const m = /^(\d+)(?:\.(\d+))?(?:\.(\d+)|(alpha|beta|rc)(\d+))?/.exec(v);
+    if (m === null) return [0, 0, -1, 0, 0];
+    const kind = m[4] === undefined ? 0 : ['alpha', 'beta', 'rc'].indexOf(m[4]) + 1;
+    return [Number(m[1]), Number(m[2] ?? 0), m[3] === undefined ? -1 : Number(m[3]), kind, Number(m[5] ?? 0)];
+  };
+  const x = parse(a);
+  const y = parse(b);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return 0;
 }

@@ -14,7 +14,7 @@ import { DEFAULT_NAMESPACE } from '../../src/config/advice/common.js';
 import type { ResolvedAspect, ResolvedConfig, SourceLocation } from '../../src/config/types.js';
 import type { WorkerPool } from '../../src/pool/index.js';
 import { runGoList } from '../../src/resolve/index.js';
-import { weaveInputOfListed } from '../../src/plan/plan.js';
+import { weaveInputOfListed } from '../../src/weaving/weave-input.js';
 import { discoverConfiguration, loadBuildConfig } from '../../src/weaving/prepare.js';
 import { createWeavePool } from '../../src/weaving/weaver.js';
 import type { WeavePackageInput } from '../../src/weave/api.js';
