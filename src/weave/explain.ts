@@ -240,7 +240,7 @@ export async function explainPackage(input: WeavePackageInput, config: ResolvedC
       needles: shown.map((f) => {
         const t = texts.get(f)!;
         const found = all.filter((n) => t.includes(n));
-        return { file: f, found, missing: all.filter((n) => !found.includes(n)), passes: evaluateFormula(formula, (n) => t.includes(n)) };
+        return { file: f, found, missing: all.filter((n) => !found.includes(n)), passes: evaluateFormula(formula, (n) => t.includes(n), Buffer.from(t, 'utf8')) };
       }),
       matches: [],
       nearMisses: [],

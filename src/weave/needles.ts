@@ -2,12 +2,24 @@
 // pre-filter scans each file once for the union of all needles and evaluates the formula per
 // aspect; only files where some formula holds are parsed. A formula must never be false for a
 // file that can match (false negatives lose instrumentation), so anything not decidable from
-// bytes is `true`.
+// bytes is `true`. A check is a test of the file's bytes for what a needle cannot say (a needle
+// of one letter is in every file); it runs only where the file's bytes are at hand and the
+// formula's needles left it to decide, and is `true` elsewhere (a scan in another thread).
 
-export type Formula = boolean | { readonly needle: string } | { readonly all: readonly Formula[] } | { readonly any: readonly Formula[] };
+export type Formula =
+  | boolean
+  | { readonly needle: string }
+  | { readonly all: readonly Formula[] }
+  | { readonly any: readonly Formula[] }
+  | { readonly check: string; readonly test: (bytes: Uint8Array) => boolean };
 
 export function needle(text: string): Formula {
   return text === '' ? true : { needle: text };
+}
+
+/** A check of the file's bytes, named by `label` in explanations; it must never say no where the join point can match. */
+export function check(label: string, test: (bytes: Uint8Array) => boolean): Formula {
+  return { check: label, test };
 }
 
 export function allOf(...fs: Formula[]): Formula {
@@ -34,16 +46,18 @@ export function anyOf(...fs: Formula[]): Formula {
   return out.length === 1 ? out[0]! : { any: out };
 }
 
-export function evaluateFormula(f: Formula, has: (needle: string) => boolean): boolean {
+export function evaluateFormula(f: Formula, has: (needle: string) => boolean, bytes?: Uint8Array): boolean {
   if (typeof f === 'boolean') return f;
   if ('needle' in f) return has(f.needle);
-  if ('all' in f) return f.all.every((x) => evaluateFormula(x, has));
-  return f.any.some((x) => evaluateFormula(x, has));
+  if ('check' in f) return bytes === undefined || f.test(bytes);
+  if ('all' in f) return f.all.every((x) => evaluateFormula(x, has, bytes));
+  return f.any.some((x) => evaluateFormula(x, has, bytes));
 }
 
 export function collectNeedles(f: Formula, into: Set<string>): Set<string> {
   if (typeof f === 'boolean') return into;
   if ('needle' in f) into.add(f.needle);
+  else if ('check' in f) return into;
   else for (const x of 'all' in f ? f.all : f.any) collectNeedles(x, into);
   return into;
 }
@@ -56,6 +70,7 @@ export function importNeedle(path: string): Formula {
 export function formatFormula(f: Formula): string {
   if (typeof f === 'boolean') return String(f);
   if ('needle' in f) return JSON.stringify(f.needle);
+  if ('check' in f) return f.check;
   if ('all' in f) return `(${f.all.map(formatFormula).join(' AND ')})`;
   return `(${f.any.map(formatFormula).join(' OR ')})`;
 }

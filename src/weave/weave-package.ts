@@ -233,7 +233,7 @@ export async function weavePackage(input: WeavePackageInput, config: ResolvedCon
     const has = (n: string): boolean => present[needles.indexOf(n)] === true;
     const lookup = needles.length > 16 ? new Map(needles.map((n, j) => [n, present[j] === true])) : null;
     const test = lookup ? (n: string): boolean => lookup.get(n) === true : has;
-    const possible = plans.filter((p) => (p.fileOnly ? i === 0 : evaluateFormula(p.formula, test)));
+    const possible = plans.filter((p) => (p.fileOnly ? i === 0 : evaluateFormula(p.formula, test, bytes)));
     if (possible.length > 0) candidates.push({ path, bytes, plans: possible });
   }
   const t1 = performance.now();

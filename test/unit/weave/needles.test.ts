@@ -58,6 +58,29 @@ describe('needle formulas', () => {
     assert.equal(registry.packageValue(jp({ kind: 'test-main', value: true }), pkg), false);
   });
 
+  test('struct-definition: the name, then past blanks, comments, type parameters and = the keyword struct', () => {
+    const f = registry.needles(jp({ kind: 'struct-definition', type: { path: 'example.com/app', name: 'g' } }), pkg);
+    const bytes = (text: string): boolean => evaluateFormula(f, (n) => text.includes(n), Buffer.from(text));
+    for (const yes of [
+      'type g struct {\n\tid int\n}',
+      'type (\n\tx int\n\tg struct{ id int }\n)',
+      'type g[T any] struct{ v T }',
+      'type g[T interface{ ~[]int | ~[2]int }] struct{ v T }',
+      'type g[\n\tT any, // ]\n] struct{ v T }',
+      'type g = struct{ id int }',
+      'type g /* ] */ struct{}',
+      'type g\tstruct{}',
+    ]) assert.equal(bytes(`package app\n\n${yes}\n`), true, yes);
+    for (const no of [
+      'type gs struct{}\nvar g gs',
+      'type ag struct{}\nfunc g() {}',
+      'func f(gp *g) { _ = gp.g }\ntype x struct{}',
+      'var g = x.g\ntype y struct{}',
+    ]) assert.equal(bytes(`package app\n\n${no}\n`), false, no);
+    assert.equal(holds(f, 'type gs struct{}\nvar g gs'), true, 'without the bytes (a scan elsewhere), the needles decide');
+    assert.equal(formatFormula(f), '("g" AND "struct" AND ("g" then struct))');
+  });
+
   test('struct-definition and declaration-of of another package can never match', () => {
     assert.equal(registry.needles(jp({ kind: 'struct-definition', type: { path: 'net/http', name: 'Server' } }), pkg), false);
     assert.equal(registry.needles(jp({ kind: 'declaration-of', symbol: { path: 'net/http', name: 'Get' } }), pkg), false);
@@ -85,6 +108,21 @@ describe('pre-filter', () => {
     assert.equal(r.stats.filesParsed, 1);
     assert.equal(r.stats.filesWoven, 1);
     assert.equal(r.files[0]!.original, a);
+  });
+
+  test('a struct named by one letter: of the files using it, only the one declaring it is parsed', async () => {
+    const files = [
+      tmp.write('proc.go', 'package app\n\ntype m struct{ curg *g }\n\nfunc run(gp *g) { gp.id++ }\n'),
+      tmp.write('defs.go', 'package app\n\ntype g struct {\n\tid int\n}\n'),
+      tmp.write('stack.go', 'package app\n\ntype stack struct{ lo, hi uintptr }\n\nfunc grow(gp *g) {}\n'),
+    ];
+    const cfg = config(aspect('field', jp({ kind: 'struct-definition', type: { path: 'example.com/app', name: 'g' } }), advice({ kind: 'add-struct-field', name: 'extra', type: { kind: 'named', path: '', name: 'int', text: 'int' } })));
+    const r = await weavePackage(input('example.com/app', files), cfg);
+    assert.equal(r.stats.filesScanned, 3);
+    assert.equal(r.stats.filesParsed, 1);
+    assert.equal(r.files.length, 1);
+    assert.equal(r.files[0]!.original, files[1]);
+    assert.match(r.files[0]!.text, /extra\s+int/);
   });
 
   test('nodesWoven counts the nodes advised: every body, declared or literal, and no body-less declaration', async () => {
