@@ -1,8 +1,9 @@
-// Discovery end to end: a module with no weft.yml whose orchestrion.tool.go pins a local package
-// (through `replace`) carrying an orchestrion.yml, and github.com/DataDog/orchestrion (a local
-// stand-in of its runtime/built package). `weft go build` must weave both the package's aspect and
-// the built-in ones, and the binary shows it. A second build pays no go list for discovery; a
-// tool file naming a package that is not in go.mod fails with exit 2 and writes nothing.
+// Discovery end to end: a module with no weft.yml whose orchestrion.tool.go pins two local packages
+// (through `replace`) carrying orchestrion.yml files that reuse one aspect id, and
+// github.com/DataDog/orchestrion (a local stand-in of its runtime/built package). `weft go build`
+// must weave both packages' aspects and the built-in ones, and the binary shows it. A second build
+// pays no go list for discovery; a tool file naming a package that is not in go.mod fails with
+// exit 2 and writes nothing.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,10 +47,13 @@ describe('configuration discovery (weft go build, real go)', { skip: !hasGo && '
 
     const b = await build('woven');
     assert.equal(b.code, 0, b.stderr);
-    assert.match(b.log, /orchestrion configuration of .*: 3 files, 3 aspects, 1 go list runs/);
+    assert.match(b.log, /orchestrion configuration of .*: 4 files, 5 aspects, 1 go list runs/);
     const out = await run(b.exe, [], { cwd: app, env });
     assert.equal(out.code, 0, out.stderr);
     assert.equal(out.stdout, [
+      // Both pinned packages inject a func init() from an aspect named `func main()`.
+      'started: tracer',
+      'started: profiler',
       'traced: work',
       'work: 42',
       'built.WithOrchestrion: true',
@@ -63,7 +67,7 @@ describe('configuration discovery (weft go build, real go)', { skip: !hasGo && '
   it('a second build finds the pinned packages in the cache: no go list for discovery', async () => {
     const b = await build('again');
     assert.equal(b.code, 0, b.stderr);
-    assert.match(b.log, /orchestrion configuration of .*: 3 files, 3 aspects, 0 go list runs/);
+    assert.match(b.log, /orchestrion configuration of .*: 4 files, 5 aspects, 0 go list runs/);
   });
 
   it('a tool file importing a package that is not in go.mod: exit 2, one error naming the file, import and go get; nothing written', async () => {
@@ -74,7 +78,7 @@ describe('configuration discovery (weft go build, real go)', { skip: !hasGo && '
     try {
       const b = await build('bad');
       assert.equal(b.code, 2, b.stderr);
-      assert.match(b.stderr, /orchestrion\.tool\.go:11: import "example\.com\/not\/required": cannot resolve the Go package .*`go get example\.com\/not\/required`/);
+      assert.match(b.stderr, /orchestrion\.tool\.go:12: import "example\.com\/not\/required": cannot resolve the Go package .*`go get example\.com\/not\/required`/);
       assert.ok(!existsSync(b.exe), 'nothing is built');
       assert.equal(readFileSync(join(app, 'go.mod'), 'utf8'), gomod, 'go.mod is untouched');
     } finally {

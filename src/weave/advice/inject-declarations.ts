@@ -7,7 +7,9 @@ export const injectDeclarationsAdvice: AdviceKind<'inject-declarations'> = {
   kind: 'inject-declarations',
   apply(spec, ctx) {
     for (const l of spec.links) ctx.link(l);
-    const key = `${ctx.aspect.id}\u0000${spec.location.path}`;
+    // The advice's place in its file: pinned packages reuse aspect ids (dd-trace-go's tracer and
+    // profiler both name theirs `func main()`), so the id and YAML path alone would merge them.
+    const key = `${spec.location.file}\u0000${spec.location.path}`;
     if (!ctx.firstInPackage(key)) return;
     const text = ctx.render(spec.template).trim();
     if (text === '') return;

@@ -7,6 +7,7 @@ import { createPool, type WorkerPool } from '../../../src/pool/index.js';
 import { createWeaver } from '../../../src/weave/index.js';
 import { weaveCommand } from '../../../src/weave/command.js';
 import { mainModulePath, weavePackage } from '../../../src/weave/weave-package.js';
+import type { ResolvedAspect } from '../../../src/config/types.js';
 import { advice, aspect, config, input, jp, tempDir, tpl } from './helpers.js';
 
 const tmp = tempDir('weft-pkg-');
@@ -43,6 +44,22 @@ describe('weavePackage results', () => {
     assert.deepEqual(r.linkDeps, ['runtime']);
   });
 
+
+  test('inject-declarations of two pinned files reusing one aspect id at the same YAML path are both woven', async () => {
+    // dd-trace-go's tracer and profiler files both declare aspect `func main()` whose first advice
+    // injects a func init(): the advice is once per package, but each file's is its own.
+    const mainBody = jp({ kind: 'function-body', function: jp({ kind: 'function', options: [{ kind: 'name', name: 'main' }] }) });
+    const from = (file: string, body: string): ResolvedAspect => {
+      const location = { file, line: 12, path: 'aspects[0].advice[0]' };
+      const a = aspect('func main()', mainBody, { ...advice({ kind: 'inject-declarations', template: { ...tpl(body), location }, links: [] }), location });
+      return { ...a, location: { ...location, path: 'aspects[0]' } };
+    };
+    const cfg = config(from('/pin/tracer/orchestrion.yml', 'func init() { println("tracer") }'), from('/pin/profiler/orchestrion.yml', 'func init() { println("profiler") }'));
+    const r = await weavePackage(input('main', [mainFile]), cfg);
+    assert.equal(r.files.length, 1);
+    assert.ok(r.files[0]!.text.includes('println("tracer")'), r.files[0]!.text);
+    assert.ok(r.files[0]!.text.includes('println("profiler")'), r.files[0]!.text);
+  });
   test('the Version template function gives weft\'s version', async () => {
     const version = (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
     const cfg = config(aspect('v', jp({ kind: 'function-body', function: jp({ kind: 'function', options: [{ kind: 'name', name: 'main' }] }) }),
