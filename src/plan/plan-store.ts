@@ -21,9 +21,8 @@
 // directory beside the module, GOROOT, the module cache) are stored as they are, and the key
 // holds GOROOT's go command and GOMODCACHE.
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
 import { LocalStore } from '../cache/store.js';
-import { readStamped, type FileStamp } from '../file-stamp.js';
+import { stampIfHolds, type FileStamp } from '../file-stamp.js';
 import type { ListedPackage } from '../resolve/index.js';
 import type { BuildContext } from '../weaving/build-context.js';
 import type { PlanStoreTotals } from '../weaving/stats.js';
@@ -154,14 +153,7 @@ export function decodePlan(body: Uint8Array, root: string, disposers: (() => Pro
  * then finds the file changed (a different size is not even read).
  */
 function restamp(path: string, c: StoredContent): FileStamp {
-  const contentOnly: FileStamp = Object.freeze({ size: c.size, mtimeNs: -1n, ino: -1n, dev: -1n, sha256: c.sha256, racy: true });
-  try {
-    if (statSync(path).size !== c.size) return contentOnly;
-    const { stamp } = readStamped(path);
-    return stamp.sha256 === c.sha256 ? stamp : contentOnly;
-  } catch {
-    return contentOnly;
-  }
+  return stampIfHolds(path, c.size, c.sha256) ?? Object.freeze({ size: c.size, mtimeNs: -1n, ino: -1n, dev: -1n, sha256: c.sha256, racy: true });
 }
 
 /**
