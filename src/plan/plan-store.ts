@@ -223,10 +223,10 @@ export function storedPlans(o: StoredPlansOptions): PlanSource {
         totals.found = true;
         const revised = await revisePlan(ctx, opts, loaded.plan, loaded.record);
         totals.loadMillis = Math.round(performance.now() - t0);
-        if (revised.kind === 'same') return { plan: keptPlanFor(revised.plan, 0, totals.loadMillis), reuse: true };
+        if (revised.kind === 'same') return { plan: keptPlanFor(revised.plan, 0, totals.loadMillis), reuse: true, record: loaded.record };
         if (revised.kind === 'rescreened') {
           totals.stored = write(ctx, store, key, revised.plan, loaded.record, root);
-          return { plan: keptPlanFor(revised.plan, revised.packages, totals.loadMillis), reuse: 'rescreened' };
+          return { plan: keptPlanFor(revised.plan, revised.packages, totals.loadMillis), reuse: 'rescreened', ...(totals.stored ? { record: loaded.record } : {}) };
         }
         totals.why = revised.why;
         ctx.log.info(`stored plan: ${revised.why}: planning again`);
@@ -236,7 +236,7 @@ export function storedPlans(o: StoredPlansOptions): PlanSource {
     const record = recordPlan(plan, opts.env, ctx.modCache);
     if (record !== null) totals.stored = write(ctx, store, key, plan, record, root);
     else ctx.log.info('stored plan: not stored (the module is too large to check, or files changed while the plan was made)');
-    return { plan, reuse: totals.found ? 'replanned' : false };
+    return { plan, reuse: totals.found ? 'replanned' : false, ...(record !== null && totals.stored ? { record } : {}) };
   };
 }
 
