@@ -18,6 +18,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -572,7 +573,15 @@ func (f *front) replay() frontOutcome {
 	code := f.startAndWait(&runMsg{goPath: r.goPath, args: r.args, env: r.goEnv(f.env), dir: f.cwd})
 	goWall := time.Since(goStarted)
 	if code == 0 && !r.heldThrough(c) {
-		return toNode
+		// Built again by Node, which decides from the files as they are now; a test or a
+		// program already ran and must not run twice: the build fails as Node's stale check
+		// fails one (checkPlanHeld in src/build/driver.ts).
+		switch subcommand(f.args) {
+		case "build", "install", "vet":
+			return toNode
+		}
+		io.WriteString(f.stderr, "weft: files changed while go ran, and the recorded build cannot vouch for them: the build may lack instrumentation\n  hint: run the build again\n")
+		code = 1
 	}
 	if file := lookupEnv(f.env, "WEFT_STATS_JSON"); file != "" {
 		writeReplayStats(file, r, checked, goWall, time.Since(started), code)
