@@ -193,6 +193,7 @@ export interface StoredPlansOptions {
 
 /**
  * The plans of in-process builds, kept in the weave cache: a PlanSource (src/build/driver.ts).
+ * A new or re-screened plan is written by `persist`, which the build calls while go runs.
  * What it did goes to the build's stats (planStore); an entry it cannot use, or a store it
  * cannot write, costs a warning, never the build.
  */
@@ -225,8 +226,10 @@ export function storedPlans(o: StoredPlansOptions): PlanSource {
         totals.loadMillis = Math.round(performance.now() - t0);
         if (revised.kind === 'same') return { plan: keptPlanFor(revised.plan, 0, totals.loadMillis), reuse: true, record: loaded.record };
         if (revised.kind === 'rescreened') {
-          totals.stored = write(ctx, store, key, revised.plan, loaded.record, root);
-          return { plan: keptPlanFor(revised.plan, revised.packages, totals.loadMillis), reuse: 'rescreened', ...(totals.stored ? { record: loaded.record } : {}) };
+          const persist = (): void => {
+            totals.stored = write(ctx, store, key, revised.plan, loaded.record, root);
+          };
+          return { plan: keptPlanFor(revised.plan, revised.packages, totals.loadMillis), reuse: 'rescreened', record: loaded.record, persist };
         }
         totals.why = revised.why;
         ctx.log.info(`stored plan: ${revised.why}: planning again`);
@@ -234,9 +237,15 @@ export function storedPlans(o: StoredPlansOptions): PlanSource {
     }
     const plan = await planBuild(ctx, opts);
     const record = recordPlan(plan, opts.env, ctx.modCache);
-    if (record !== null) totals.stored = write(ctx, store, key, plan, record, root);
-    else ctx.log.info('stored plan: not stored (the module is too large to check, or files changed while the plan was made)');
-    return { plan, reuse: totals.found ? 'replanned' : false, ...(record !== null && totals.stored ? { record } : {}) };
+    const reuse = totals.found ? 'replanned' : false;
+    if (record === null) {
+      ctx.log.info('stored plan: not stored (the module is too large to check, or files changed while the plan was made)');
+      return { plan, reuse };
+    }
+    const persist = (): void => {
+      totals.stored = write(ctx, store, key, plan, record, root);
+    };
+    return { plan, reuse, record, persist };
   };
 }
 

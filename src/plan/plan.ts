@@ -77,8 +77,12 @@ export interface BuildPlan {
  * Where a build's plan comes from: made now, a daemon's kept plan (src/daemon/plan-cache.ts), or
  * one persisted in the weave cache (plan-store.ts), revalidated (plan-record.ts).
  */
-/** `record`: what the plan was made from, with content hashes, when the source keeps one (stored plans: a replay record is made from it). */
-export type PlanSource = (ctx: BuildContext, opts: PlanOptions) => Promise<{ plan: BuildPlan; reuse: PlanReuse; record?: PlanRecord }>;
+/**
+ * `record`: what the plan was made from, with content hashes, when the source keeps one (stored
+ * plans: a replay record is made from it); `persist`: keeping the plan for later builds, which
+ * the build does while go runs.
+ */
+export type PlanSource = (ctx: BuildContext, opts: PlanOptions) => Promise<{ plan: BuildPlan; reuse: PlanReuse; record?: PlanRecord; persist?: () => void }>;
 
 /** How a build got its plan: made afresh (false), kept (true), kept after re-screening files, or made again. */
 export type PlanReuse = boolean | 'rescreened' | 'replanned';

@@ -18,7 +18,7 @@
 // format is docs/replay-record.md; test/fixtures/replay/ holds one record both sides read.
 import { createHash } from 'node:crypto';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, sep } from 'node:path';
 import { LocalStore } from '../cache/store.js';
 import type { FileStamp } from '../file-stamp.js';
 import type { PlanRecord } from './plan-record.js';
@@ -100,11 +100,8 @@ export interface ReplayRecord {
 
 /** The record as text (docs/replay-record.md); null when it cannot be kept (a line break in a value, the root in an argument). */
 export function encodeReplayRecord(r: ReplayRecord, root: string): string | null {
-  const place = (p: string): string => {
-    if (p === root) return 'r .';
-    if (p.startsWith(root + sep)) return `r ${relative(root, p)}`;
-    return `a ${p}`;
-  };
+  const under = root + sep;
+  const place = (p: string): string => (p === root ? 'r .' : p.startsWith(under) ? `r ${p.slice(under.length)}` : `a ${p}`);
   const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
   const lines = [REPLAY_FORMAT, `key ${r.key}`, `cwd ${place(r.cwd)}`, `go ${r.go}`];
   for (const a of r.args) lines.push(`arg ${a}`);
@@ -114,10 +111,12 @@ export function encodeReplayRecord(r: ReplayRecord, root: string): string | null
   for (const p of r.absent) lines.push(`absent ${place(p)}`);
   for (const [d, names] of r.dirs) lines.push(`dir ${sha(names)} ${place(d)}`);
   for (const s of r.stats) lines.push(`stat ${s.size} ${s.mtimeNs} ${place(s.path)}`);
-  if (lines.some((l) => l.includes('\n') || l.includes('\r'))) return null;
+  const text = `${lines.join('\n')}\n`;
+  // One line per entry: a value holding a line break would be read as other entries.
+  if (text.split('\n').length !== lines.length + 1 || text.includes('\r')) return null;
   // go's command line must not name the checkout: a record replayed elsewhere would point back.
   if (r.args.some((a) => a.includes(root)) || r.set.some(([, v]) => v.includes(root)) || !isAbsolute(r.go)) return null;
-  return `${lines.join('\n')}\n`;
+  return text;
 }
 
 /** What one build hands writeReplayRecord, beside the plan's record. */
@@ -141,12 +140,18 @@ export interface ReplayDraft {
 /** Variables the build sets for go that a replay leaves to go (its own work directory in TMPDIR). */
 const NOT_REPLAYED: ReadonlySet<string> = new Set(['GOTMPDIR']);
 
+/** A record ready to be stored once go has succeeded. */
+export interface EncodedReplay {
+  key: string;
+  text: string;
+}
+
 /**
- * Writes the replay record of a build that succeeded: true when written. Every input's content
- * hash comes from the plan's record where it has one (stamps taken before the plan read the
- * files), else from a read now.
+ * The replay record of a build (null: it cannot be kept), made while go runs and stored once go
+ * has succeeded. Every input's content hash comes from the plan's record where it has one
+ * (stamps taken before the plan read the files), else from a read now.
  */
-export function writeReplayRecord(weaveDir: string, d: ReplayDraft): boolean {
+export function encodeReplayDraft(d: ReplayDraft): EncodedReplay | null {
   const files = new Map<string, { size: number; sha256: string }>();
   const absent = new Set<string>();
   const content = (path: string, stamp?: FileStamp | null): boolean => {
@@ -167,27 +172,28 @@ export function writeReplayRecord(weaveDir: string, d: ReplayDraft): boolean {
     }
     return true;
   };
-  for (const [f, st] of d.record.keyFiles) if (!content(f, st)) return false;
-  for (const [f, fr] of d.record.files) if (!content(f, fr.stamp)) return false;
-  for (const f of d.configFiles) if (!content(f)) return false;
+  for (const [f, st] of d.record.keyFiles) if (!content(f, st)) return null;
+  for (const [f, fr] of d.record.files) if (!content(f, fr.stamp)) return null;
+  for (const f of d.configFiles) if (!content(f)) return null;
   for (const f of d.configAbsent) absent.add(f);
-  if (d.goenvFile !== '' && d.goenvFile !== 'off' && !content(d.goenvFile)) return false;
+  if (d.goenvFile !== '' && d.goenvFile !== 'off' && !content(d.goenvFile)) return null;
   // The toolchain: its version and go.env by content, the binary by size and time.
   const stats: { path: string; size: number; mtimeNs: bigint }[] = [];
   try {
     const goroot = dirname(dirname(realpathSync(d.go)));
-    for (const f of ['VERSION', 'go.env']) if (!content(join(goroot, f))) return false;
+    for (const f of ['VERSION', 'go.env']) if (!content(join(goroot, f))) return null;
     const st = statSync(d.go, { bigint: true });
     stats.push({ path: d.go, size: Number(st.size), mtimeNs: st.mtimeNs });
   } catch {
-    return false;
+    return null;
   }
   const set: [string, string][] = [];
   for (const [k, v] of Object.entries(d.goEnv)) if (v !== undefined && d.env[k] !== v && !NOT_REPLAYED.has(k)) set.push([k, v]);
   const unset = Object.keys(d.env).filter((k) => d.goEnv[k] === undefined);
+  const key = replayKey(d.key);
   const text = encodeReplayRecord(
     {
-      key: replayKey(d.key),
+      key,
       cwd: d.cwd,
       go: d.go,
       args: d.args,
@@ -200,7 +206,10 @@ export function writeReplayRecord(weaveDir: string, d: ReplayDraft): boolean {
     },
     d.root,
   );
-  if (text === null) return false;
-  new LocalStore(weaveDir).write(replayKey(d.key), Buffer.from(text, 'utf8'));
-  return true;
+  return text === null ? null : { key, text };
+}
+
+/** Stores a record (a weave cache entry: temp file and rename); throws the fs error. */
+export function storeReplayRecord(weaveDir: string, r: EncodedReplay): void {
+  new LocalStore(weaveDir).write(r.key, Buffer.from(r.text, 'utf8'));
 }
