@@ -27,8 +27,8 @@ import type { ListedPackage } from '../resolve/index.js';
 import type { BuildContext } from '../weaving/build-context.js';
 import type { PlanStoreTotals } from '../weaving/stats.js';
 import { weaveCacheEnabled } from '../weaving/weave-cache.js';
-import { freezePlan, planBuild, PlanSnapshot, writeMarkFiles, type BuildPlan, type MarkReason, type PlanOptions, type PlanSource, type Verdict } from './plan.js';
-import { keptPlanFor, planKey, recordPlan, revisePlan, type FileRecord, type PlanRecord } from './plan-record.js';
+import { freezePlan, planBuild, PlanSnapshot, writeMarkFiles, type BuildPlan, type MarkReason, type PlanOptions, type Verdict } from './plan.js';
+import { keptPlanFor, planKey, recordPlan, revisePlan, type FileRecord, type PlanRecord, type PlanSource } from './plan-record.js';
 
 /** The entry format: a change makes older entries unreadable (ignored, replaced). */
 const FORMAT = 1;

@@ -37,7 +37,6 @@ import type { WeavePackageInput, WeavePackageResult } from '../weave/api.js';
 import type { Screening } from '../weave/index.js';
 import { MARK_FLAG, type BuildContext } from '../weaving/build-context.js';
 import type { PlanTotals } from '../weaving/stats.js';
-import type { PlanRecord } from './plan-record.js';
 
 /** Why a package carries the mark. */
 export type MarkReason = 'woven' | 'types' | 'cgo' | 'undecided' | 'error' | 'dependent';
@@ -77,12 +76,6 @@ export interface BuildPlan {
  * Where a build's plan comes from: made now, a daemon's kept plan (src/daemon/plan-cache.ts), or
  * one persisted in the weave cache (plan-store.ts), revalidated (plan-record.ts).
  */
-/**
- * `record`: what the plan was made from, with content hashes, when the source keeps one (stored
- * plans: a replay record is made from it); `persist`: keeping the plan for later builds, which
- * the build does while go runs.
- */
-export type PlanSource = (ctx: BuildContext, opts: PlanOptions) => Promise<{ plan: BuildPlan; reuse: PlanReuse; record?: PlanRecord; persist?: () => void }>;
 
 /** How a build got its plan: made afresh (false), kept (true), kept after re-screening files, or made again. */
 export type PlanReuse = boolean | 'rescreened' | 'replanned';
