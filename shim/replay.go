@@ -534,6 +534,18 @@ func (f *front) findReplay() (*replayRecord, *replayCheck, error) {
 	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
 		return nil, nil, errors.New("the directory is outside the module")
 	}
+	// A go.work above the module makes go read it (unless GOWORK says which, or off): the record
+	// knows only the module's own files.
+	if lookupEnv(f.env, "GOWORK") == "" {
+		for dir := filepath.Dir(root); ; dir = filepath.Dir(dir) {
+			if _, err := os.Lstat(filepath.Join(dir, "go.work")); err == nil {
+				return nil, nil, errors.New(filepath.Join(dir, "go.work") + " may make this a workspace build")
+			}
+			if dir == filepath.Dir(dir) {
+				break
+			}
+		}
+	}
 	cache := weftCacheDir(f.env, f.cwd)
 	if cache == "" {
 		return nil, nil, errors.New("no weft cache directory")

@@ -249,6 +249,9 @@ func TestReplayMisses(t *testing.T) {
 			later := time.Now().Add(time.Minute)
 			os.Chtimes(m.goPath, later, later)
 		}},
+		{"a go.work above the module", func(t *testing.T, m *replayModule) {
+			os.WriteFile(filepath.Join(filepath.Dir(m.root), "go.work"), []byte("go 1.23\n\nuse ./mod\n"), 0o644)
+		}},
 		{"the record truncated", func(t *testing.T, m *replayModule) {
 			p := recordPath(m)
 			fi, _ := os.Stat(p)

@@ -228,8 +228,9 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
         const progress = flags.progress ?? parseProgressSetting(env['WEFT_PROGRESS'] ?? '', 'WEFT_PROGRESS');
         const daemon = input.daemon !== undefined ? { warm: input.daemon.warmStart, planReused: reuse } : null;
         // Asks nothing of weft while go runs, and its inputs are recorded: the Go front end may
-        // run it again without Node while they hold.
-        const replayable = input.daemon === undefined && overlay && runFlags.length === 0 && plan !== null && plan.injected.length === 0 && mode.name === 'overlay' && mode.overlayFiles === 0 && mode.linkFiles === 0 && opts.stats === 'off' && record !== undefined && !Object.keys(env).some((k) => k.startsWith('WEFT_TEST_'));
+        // run it again without Node while they hold. Not with -modfile: the plan's record holds
+        // go.mod, go.sum and go.work by their usual names only.
+        const replayable = input.daemon === undefined && overlay && runFlags.length === 0 && plan !== null && plan.injected.length === 0 && mode.name === 'overlay' && mode.overlayFiles === 0 && mode.linkFiles === 0 && opts.stats === 'off' && record !== undefined && command.last('modfile') === undefined && !Object.keys(env).some((k) => k.startsWith('WEFT_TEST_'));
         const replay = replayable ? replayDraftOf({ input, env, goEnv, go, args, cwd, facts, ctx, record, dir: inv.dir }) : null;
         const build: PreparedRun = { inv, ctx, plan, server, stats: opts.stats, statsFile, statsJsonFile, progress, childrenBefore, daemon, replay, replayEncoded: null, whileGo: [] };
         if (persist !== undefined) build.whileGo.push(persist);
