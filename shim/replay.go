@@ -351,6 +351,20 @@ func (r *replayRecord) verify() (*replayCheck, error) {
 			return nil, errors.New(p + " exists now")
 		}
 	}
+	// Sizes first: an edit that changes a file's size (most do) sends the build to Node after
+	// one stat per file, not after hashing whatever the workers reached. Each stat still comes
+	// before the read it vouches for.
+	infos := make([]fs.FileInfo, len(r.files))
+	for i, f := range r.files {
+		fi, err := os.Stat(f.path)
+		if err != nil || !fi.Mode().IsRegular() {
+			return nil, errors.New(f.path + " is gone")
+		}
+		if fi.Size() != f.size {
+			return nil, errors.New(f.path + " changed")
+		}
+		infos[i] = fi
+	}
 	jobs := len(r.files) + len(r.dirs)
 	workers := 2 * runtime.NumCPU()
 	if workers > 16 {
@@ -384,7 +398,7 @@ func (r *replayRecord) verify() (*replayCheck, error) {
 			defer wg.Done()
 			for i := take(); i >= 0; i = take() {
 				if i < len(r.files) {
-					s, err := checkFile(r.files[i], at)
+					s, err := checkFile(r.files[i], infos[i], at)
 					if err != nil {
 						fail(err)
 						return
@@ -409,14 +423,8 @@ func (r *replayRecord) verify() (*replayCheck, error) {
 	return c, nil
 }
 
-func checkFile(f replayFile, at time.Time) (seen, error) {
-	fi, err := os.Stat(f.path)
-	if err != nil || !fi.Mode().IsRegular() {
-		return seen{}, errors.New(f.path + " is gone")
-	}
-	if fi.Size() != f.size {
-		return seen{}, errors.New(f.path + " changed")
-	}
+// checkFile hashes a file whose size verify found as recorded (fi: its stat, taken before this read).
+func checkFile(f replayFile, fi fs.FileInfo, at time.Time) (seen, error) {
 	if sum, err := fileSHA256(f.path); err != nil || sum != f.sha256 {
 		return seen{}, errors.New(f.path + " changed")
 	}
@@ -576,7 +584,7 @@ func (f *front) replay() frontOutcome {
 	r, c, err := f.findReplay()
 	if err != nil {
 		if lookupEnv(f.env, "WEFT_REPLAY_DEBUG") != "" {
-			f.warn("no replay: " + err.Error())
+			f.warn("no replay (" + time.Since(started).Round(time.Millisecond).String() + "): " + err.Error())
 		}
 		return toNode
 	}
