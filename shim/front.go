@@ -84,7 +84,11 @@ func (f *front) wedged(module, why string) frontOutcome {
 }
 
 func (f *front) run() frontOutcome {
-	if !daemonWanted(f.args, f.env) || !instrumented(f.args) || progressWanted(f.args, f.env, isTerminal(2)) || !pointerFresh(f.pkgroot, f.identity, f.env, f.cwd) {
+	// No daemon (CI, WEFT_DAEMON=off): the build Node decided last time, when its record holds.
+	if !daemonWanted(f.args, f.env) {
+		return f.replay()
+	}
+	if !instrumented(f.args) || progressWanted(f.args, f.env, isTerminal(2)) || !pointerFresh(f.pkgroot, f.identity, f.env, f.cwd) {
 		return toNode
 	}
 	cwd := f.cwd

@@ -41,6 +41,22 @@ export function readStamped(path: string): { stamp: FileStamp; bytes: Buffer } {
 }
 
 /**
+ * The stamp of `path` now when it holds the content (`size`, `sha256`) a record says, else null:
+ * one stat, and a read only when the size agrees (a stored plan's files, checked by content).
+ */
+export function stampIfHolds(path: string, size: number, sha256: string): FileStamp | null {
+  const now = nowNs();
+  try {
+    const st = statSync(path, { bigint: true });
+    if (!st.isFile() || st.size !== BigInt(size)) return null;
+    const sha = sha256Hex(readFileSync(path));
+    return sha === sha256 ? makeStamp(st, now, sha) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * The stamp of `path` now, taken before whatever read it is to vouch for (null: missing or not a
  * regular file). Only a racy file is read here, for its hash.
  */

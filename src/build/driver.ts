@@ -5,19 +5,22 @@
 // daemon's (src/daemon/serve.ts). weft writes nothing to stdout; go's exit code is weft's.
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { childCounts } from '../children.js';
 import { formatErrorData, WeftError } from '../errors.js';
 import { makeOwnedTempDir, sweepDeadOwners } from '../owned-temp.js';
 import { ensureShim, weftCacheDir } from '../install/ensure-shim.js';
+import { daemonIdentity } from '../install/version.js';
 import { listenJobServer, sweepStaleSocketDirs, type JobServer } from '../jobserver/listen.js';
 import type { Logger } from '../log.js';
 import { decideOverlay, withWovenSnapshot, writeOverlayBuild } from '../plan/overlay-mode.js';
-import { OVERLAY_PREFIX, planBuild, staleAfterBuild, startPlanListing, waitForTestGate, type BuildPlan, type PlanListing, type PlanOptions, type PlanReuse, type PlanSource } from '../plan/plan.js';
+import { OVERLAY_PREFIX, planBuild, staleAfterBuild, startPlanListing, waitForTestGate, type BuildPlan, type PlanListing, type PlanOptions, type PlanReuse } from '../plan/plan.js';
+import type { PlanRecord, PlanSource } from '../plan/plan-record.js';
 import { storedPlans, storedPlansEnabled } from '../plan/plan-store.js';
+import { encodeReplayDraft, goenvDigest, storeReplayRecord, type EncodedReplay, type ReplayDraft } from '../plan/replay-record.js';
 import { modelGoCommand, readGoCommand, type GoCommand } from '../toolexec/go-command-line.js';
 import { disposeBuildContext, type BuildContext } from '../weaving/build-context.js';
-import { findGo, goFactsOf, prepareBuild, type WarmResources } from '../weaving/prepare.js';
+import { findGo, findModuleRoot, goFactsOf, prepareBuild, type GoFacts, type WarmResources } from '../weaving/prepare.js';
 import { formatStats, readShimStats, type BuildMode, type PlanReuseName } from '../weaving/stats.js';
 import { checkNoUserToolexec, extractWeftFlags, parseGoInvocation, parseModeSetting, parseProgressSetting, withLastFlags, withToolexec, type GoInvocation, type ModeSetting, type ProgressSetting, type StatsFormat } from './go-args.js';
 import { resolveOptions, type WeftGlobalOptions } from './options.js';
@@ -66,6 +69,12 @@ export interface PreparedRun {
   /** The child process counts when the build started (a daemon counts for many builds). */
   childrenBefore: Record<string, number>;
   daemon: { warm: boolean; planReused: PlanReuse | null } | null;
+  /** What a replay record of this build holds (src/plan/replay-record.ts), when the build qualifies. */
+  replay: ReplayDraft | null;
+  /** The record, encoded while go ran; stored once go has succeeded. */
+  replayEncoded: EncodedReplay | null;
+  /** Work that need not delay go (keeping the plan, encoding the replay record): done while it runs (workWhileGoRuns). */
+  whileGo: (() => void)[];
 }
 
 /**
@@ -148,11 +157,12 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
       const chosen = chooseMode(ctx, modeSetting, flags.mode !== undefined, { go, dir: inv.dir, env, command, ...(listing !== undefined ? { listing } : {}) }, plans);
       // A configuration without aspects plans nothing: its early listing is not waited for.
       chosen.finally(() => listing?.cancel()).catch(() => undefined);
-      const { plan, mode, flags: runFlags, overlay, reuse } = await chosen;
+      const { plan, mode, flags: runFlags, overlay, reuse, record, persist } = await chosen;
       ctx.stats.mode = mode;
       log.info(`${mode.name} build: ${mode.reason}${mode.name === 'overlay' ? `; ${mode.overlayFiles} files overlaid, ${mode.linkFiles} link files` : ''}${plan !== null ? `; ${plan.counts.compileMarks} of ${plan.counts.listed} packages marked (${plan.counts.woven} woven, ${plan.counts.deferred} decided at compile time, ${plan.counts.dependents} dependents), planned in ${plan.counts.millis} ms${reuse !== null ? ` (plan ${planReuseText(reuse)})` : ''}` : ''}`);
       // A daemon's background refresh (src/daemon/plan-cache.ts) wanted the plan only.
       if (input.planOnly === true) {
+        persist?.();
         input.onPlan?.(plan);
         await disposeBuildContext(ctx);
         return { go, args: goArgs, env, cwd, build: null, log };
@@ -217,7 +227,15 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
         log.debug(`running ${go} ${args.join(' ')} (socket ${server?.socketPath ?? 'none'}; weft ready after ${Math.round(performance.now())} ms)`);
         const progress = flags.progress ?? parseProgressSetting(env['WEFT_PROGRESS'] ?? '', 'WEFT_PROGRESS');
         const daemon = input.daemon !== undefined ? { warm: input.daemon.warmStart, planReused: reuse } : null;
-        return { go, args, env: goEnv, cwd, log, build: { inv, ctx, plan, server, stats: opts.stats, statsFile, statsJsonFile, progress, childrenBefore, daemon } };
+        // Asks nothing of weft while go runs, and its inputs are recorded: the Go front end may
+        // run it again without Node while they hold. Not with -modfile: the plan's record holds
+        // go.mod, go.sum and go.work by their usual names only.
+        const replayable = input.daemon === undefined && overlay && runFlags.length === 0 && plan !== null && plan.injected.length === 0 && mode.name === 'overlay' && mode.overlayFiles === 0 && mode.linkFiles === 0 && opts.stats === 'off' && record !== undefined && command.last('modfile') === undefined && !Object.keys(env).some((k) => k.startsWith('WEFT_TEST_'));
+        const replay = replayable ? replayDraftOf({ input, env, goEnv, go, args, cwd, facts, ctx, record, dir: inv.dir }) : null;
+        const build: PreparedRun = { inv, ctx, plan, server, stats: opts.stats, statsFile, statsJsonFile, progress, childrenBefore, daemon, replay, replayEncoded: null, whileGo: [] };
+        if (persist !== undefined) build.whileGo.push(persist);
+        if (replay !== null) build.whileGo.push(() => (build.replayEncoded = encodeReplayDraft(replay)));
+        return { go, args, env: goEnv, cwd, log, build };
       } catch (e) {
         await server?.close();
         throw e;
@@ -239,8 +257,17 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
 export async function finishGoRun(spec: GoRunSpec, goCode: number, o: { figures: RunFigures; stderr: (text: string) => void }): Promise<number> {
   const b = spec.build;
   if (b === null) return goCode;
+  workWhileGoRuns(spec);
   let code = goCode;
   if (b.plan !== null && code === 0) code = await checkPlanHeld(b.ctx, b.plan, spec.env, o.stderr);
+  if (b.replay !== null && b.replayEncoded !== null && code === 0) {
+    try {
+      storeReplayRecord(join(weftCacheDir(b.replay.env), 'weave'), b.replayEncoded);
+      b.ctx.log.debug('replay record written: the Go front end may run this build again without Node');
+    } catch (e) {
+      b.ctx.log.debug(`no replay record (${(e as Error).message})`);
+    }
+  }
   if (b.stats !== 'off' || b.statsJsonFile !== null) {
     const shimStats = b.statsFile !== null ? readShimStats(b.statsFile) : null;
     const snapshot = { ...b.ctx.stats.snapshot(shimStats), processes: subtractCounts(childCounts(), b.childrenBefore) };
@@ -258,6 +285,21 @@ export async function finishGoRun(spec: GoRunSpec, goCode: number, o: { figures:
     if (b.statsJsonFile !== null) writeFileSync(b.statsJsonFile, json);
   }
   return code;
+}
+
+/**
+ * Does what a prepared build left for the time go runs (keeping the plan, encoding the replay
+ * record): called once go has started, and by finishGoRun for whatever is left.
+ */
+export function workWhileGoRuns(spec: GoRunSpec): void {
+  const jobs = spec.build?.whileGo.splice(0) ?? [];
+  for (const job of jobs) {
+    try {
+      job();
+    } catch (e) {
+      spec.log.debug(`after go started: ${(e as Error).message}`);
+    }
+  }
 }
 
 /** The time and CPU figures of one build, each saying what it covers. */
@@ -307,7 +349,7 @@ async function chooseMode(
   fromFlag: boolean,
   opts: { go: string; dir: string; env: NodeJS.ProcessEnv; command: GoCommand; listing?: PlanListing },
   plans?: PlanSource,
-): Promise<{ plan: BuildPlan | null; mode: BuildMode; flags: string[]; overlay: boolean; reuse: PlanReuse | null }> {
+): Promise<{ plan: BuildPlan | null; mode: BuildMode; flags: string[]; overlay: boolean; reuse: PlanReuse | null; record?: PlanRecord; persist?: () => void }> {
   const source = fromFlag ? '--weft-mode' : 'WEFT_MODE';
   if (setting === 'toolexec') return { plan: null, mode: { name: 'toolexec', reason: `${source}=toolexec` }, flags: [], overlay: false, reuse: null };
   const unmark = opts.env['WEFT_TEST_PLAN_UNMARK'];
@@ -317,7 +359,7 @@ async function chooseMode(
       injectable: ctx.injectable?.() ?? null,
       ...(unmark !== undefined && unmark !== '' ? { forceUnmarked: new Set(unmark.split(',')) } : {}),
     };
-    const planned = plans !== undefined ? await plans(ctx, planOpts) : { plan: await planBuild(ctx, planOpts), reuse: null };
+    const planned: { plan: BuildPlan; reuse: PlanReuse | null; record?: PlanRecord; persist?: () => void } = plans !== undefined ? await plans(ctx, planOpts) : { plan: await planBuild(ctx, planOpts), reuse: null };
     const reuse = planned.reuse;
     let plan = planned.plan;
     ctx.stats.plan = plan.counts;
@@ -331,7 +373,7 @@ async function chooseMode(
         for (const d of plan.verdicts.values()) if (d.result !== undefined) ctx.stats.recordWeave(d.result.stats, d.result.aspects, d.result.warnings?.length ?? 0);
         plan = withWovenSnapshot(plan);
         const mode: BuildMode = { name: 'overlay', reason, overlayFiles: v.files.size - v.linkFiles, linkFiles: v.linkFiles };
-        return { plan, mode, flags: writeOverlayBuild(ctx, plan, v.files), overlay: true, reuse };
+        return { plan, mode, flags: writeOverlayBuild(ctx, plan, v.files), overlay: true, reuse, ...(planned.record !== undefined ? { record: planned.record } : {}), ...(planned.persist !== undefined ? { persist: planned.persist } : {}) };
       }
       if (setting === 'overlay') {
         throw new WeftError('E_USAGE', `${source}=overlay: this build cannot be carried by an overlay: ${v.reason}`, { hint: 'use --weft-mode=auto (it falls back to a planned build) or --weft-mode=planned' });
@@ -339,11 +381,35 @@ async function chooseMode(
       whyNot = `auto: no overlay build, ${v.reason}`;
     }
     ctx.planned = { mark: plan.mark, routed: plan.routed };
-    return { plan, mode: { name: 'planned', reason: setting === 'planned' ? `${source}=planned` : whyNot }, flags: plan.flags, overlay: false, reuse };
+    return { plan, mode: { name: 'planned', reason: setting === 'planned' ? `${source}=planned` : whyNot }, flags: plan.flags, overlay: false, reuse, ...(planned.persist !== undefined ? { persist: planned.persist } : {}) };
   } catch (e) {
     if (setting !== 'auto' || !(e instanceof WeftError) || e.code !== 'E_PLAN') throw e;
     return { plan: null, mode: { name: 'toolexec', reason: `auto: ${e.message}` }, flags: [], overlay: false, reuse: null };
   }
+}
+
+/**
+ * The replay record's draft, or null when the front end could not find it: it looks under the
+ * module root it finds from go's directory (the nearest go.mod), from a directory inside it.
+ */
+function replayDraftOf(o: { input: GoCommandInput; env: NodeJS.ProcessEnv; goEnv: NodeJS.ProcessEnv; go: string; args: string[]; cwd: string; facts: GoFacts; ctx: BuildContext; record: PlanRecord; dir: string }): ReplayDraft | null {
+  const root = o.ctx.moduleRoot;
+  if (root === '' || findModuleRoot(o.dir) !== root) return null;
+  const rel = relative(root, o.cwd);
+  if (rel === '..' || rel.startsWith(`..${sep}`) || rel.startsWith(sep)) return null;
+  return {
+    key: { identity: daemonIdentity(), cwd: rel === '' ? '.' : rel, args: o.input.args, env: o.env, goenv: goenvDigest(o.facts.goenvFile) },
+    root,
+    cwd: o.cwd,
+    go: o.go,
+    args: o.args,
+    env: o.env,
+    goEnv: o.goEnv,
+    configFiles: o.ctx.config.files,
+    configAbsent: o.ctx.config.absent ?? [],
+    goenvFile: o.facts.goenvFile,
+    record: o.record,
+  };
 }
 
 /** After a planned build: a source file that changed while go ran must not leave a package silently unwoven. */

@@ -1,7 +1,7 @@
 // `weft go <sub> [args…]` on the command line: through the module's warm daemon when one
 // answers, else in this process, where the progress line is drawn around go's output. The build
 // itself is src/build/driver.ts.
-import { prepareGoRun, finishGoRun, releaseGoRun, sweepLeftovers, type GoCommandInput, type GoRunSpec } from '../build/driver.js';
+import { prepareGoRun, finishGoRun, releaseGoRun, sweepLeftovers, workWhileGoRuns, type GoCommandInput, type GoRunSpec } from '../build/driver.js';
 import { runGo } from '../build/run-go.js';
 import { BuildPhase } from '../build/progress.js';
 import { exitCodeOf } from '../jobserver/run-tool.js';
@@ -56,6 +56,7 @@ export async function runInProcess(input: GoCommandInput): Promise<number> {
     early.release();
     // Directories of weft processes that were SIGKILLed: cleaned while go works.
     const sweeping = sweepLeftovers(spec.build.server?.dir ?? undefined);
+    workWhileGoRuns(spec);
     const code = await running;
     const swept = await sweeping;
     if (swept > 0) ctx.log.debug(`removed ${swept} stale socket directories`);

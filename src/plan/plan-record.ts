@@ -18,7 +18,7 @@ import { changedSince, readStamped, sameStamp, stampHolds, type FileStamp } from
 import type { BuildContext } from '../weaving/build-context.js';
 import { inModuleCache } from '../weaving/module-root.js';
 import { weaveInputOfListed } from '../weaving/weave-input.js';
-import { decidePackage, freezePlan, stampFiles, type BuildPlan, type PlanOptions, type Verdict } from './plan.js';
+import { decidePackage, freezePlan, stampFiles, type BuildPlan, type PlanOptions, type PlanReuse, type Verdict } from './plan.js';
 import { scanGoHeader } from './go-header.js';
 
 export interface FileRecord {
@@ -36,6 +36,14 @@ export interface PlanRecord {
   /** File → the listed packages (ImportPath) compiled from it. */
   packagesOf: Map<string, string[]>;
 }
+
+/**
+ * Where a build gets its plan when plans are kept (a daemon's in memory, stored ones): `record`
+ * is what the plan was made from, with content hashes, when the source keeps one (stored plans:
+ * a replay record is made from it); `persist` keeps the plan for later builds, which the build
+ * does while go runs.
+ */
+export type PlanSource = (ctx: BuildContext, opts: PlanOptions) => Promise<{ plan: BuildPlan; reuse: PlanReuse; record?: PlanRecord; persist?: () => void }>;
 
 export type Revalidation =
   | { kind: 'same' }

@@ -21,15 +21,14 @@
 // directory beside the module, GOROOT, the module cache) are stored as they are, and the key
 // holds GOROOT's go command and GOMODCACHE.
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
 import { LocalStore } from '../cache/store.js';
-import { readStamped, type FileStamp } from '../file-stamp.js';
+import { stampIfHolds, type FileStamp } from '../file-stamp.js';
 import type { ListedPackage } from '../resolve/index.js';
 import type { BuildContext } from '../weaving/build-context.js';
 import type { PlanStoreTotals } from '../weaving/stats.js';
 import { weaveCacheEnabled } from '../weaving/weave-cache.js';
-import { freezePlan, planBuild, PlanSnapshot, writeMarkFiles, type BuildPlan, type MarkReason, type PlanOptions, type PlanSource, type Verdict } from './plan.js';
-import { keptPlanFor, planKey, recordPlan, revisePlan, type FileRecord, type PlanRecord } from './plan-record.js';
+import { freezePlan, planBuild, PlanSnapshot, writeMarkFiles, type BuildPlan, type MarkReason, type PlanOptions, type Verdict } from './plan.js';
+import { keptPlanFor, planKey, recordPlan, revisePlan, type FileRecord, type PlanRecord, type PlanSource } from './plan-record.js';
 
 /** The entry format: a change makes older entries unreadable (ignored, replaced). */
 const FORMAT = 1;
@@ -154,14 +153,7 @@ export function decodePlan(body: Uint8Array, root: string, disposers: (() => Pro
  * then finds the file changed (a different size is not even read).
  */
 function restamp(path: string, c: StoredContent): FileStamp {
-  const contentOnly: FileStamp = Object.freeze({ size: c.size, mtimeNs: -1n, ino: -1n, dev: -1n, sha256: c.sha256, racy: true });
-  try {
-    if (statSync(path).size !== c.size) return contentOnly;
-    const { stamp } = readStamped(path);
-    return stamp.sha256 === c.sha256 ? stamp : contentOnly;
-  } catch {
-    return contentOnly;
-  }
+  return stampIfHolds(path, c.size, c.sha256) ?? Object.freeze({ size: c.size, mtimeNs: -1n, ino: -1n, dev: -1n, sha256: c.sha256, racy: true });
 }
 
 /**
@@ -201,6 +193,7 @@ export interface StoredPlansOptions {
 
 /**
  * The plans of in-process builds, kept in the weave cache: a PlanSource (src/build/driver.ts).
+ * A new or re-screened plan is written by `persist`, which the build calls while go runs.
  * What it did goes to the build's stats (planStore); an entry it cannot use, or a store it
  * cannot write, costs a warning, never the build.
  */
@@ -231,10 +224,12 @@ export function storedPlans(o: StoredPlansOptions): PlanSource {
         totals.found = true;
         const revised = await revisePlan(ctx, opts, loaded.plan, loaded.record);
         totals.loadMillis = Math.round(performance.now() - t0);
-        if (revised.kind === 'same') return { plan: keptPlanFor(revised.plan, 0, totals.loadMillis), reuse: true };
+        if (revised.kind === 'same') return { plan: keptPlanFor(revised.plan, 0, totals.loadMillis), reuse: true, record: loaded.record };
         if (revised.kind === 'rescreened') {
-          totals.stored = write(ctx, store, key, revised.plan, loaded.record, root);
-          return { plan: keptPlanFor(revised.plan, revised.packages, totals.loadMillis), reuse: 'rescreened' };
+          const persist = (): void => {
+            totals.stored = write(ctx, store, key, revised.plan, loaded.record, root);
+          };
+          return { plan: keptPlanFor(revised.plan, revised.packages, totals.loadMillis), reuse: 'rescreened', record: loaded.record, persist };
         }
         totals.why = revised.why;
         ctx.log.info(`stored plan: ${revised.why}: planning again`);
@@ -242,9 +237,15 @@ export function storedPlans(o: StoredPlansOptions): PlanSource {
     }
     const plan = await planBuild(ctx, opts);
     const record = recordPlan(plan, opts.env, ctx.modCache);
-    if (record !== null) totals.stored = write(ctx, store, key, plan, record, root);
-    else ctx.log.info('stored plan: not stored (the module is too large to check, or files changed while the plan was made)');
-    return { plan, reuse: totals.found ? 'replanned' : false };
+    const reuse = totals.found ? 'replanned' : false;
+    if (record === null) {
+      ctx.log.info('stored plan: not stored (the module is too large to check, or files changed while the plan was made)');
+      return { plan, reuse };
+    }
+    const persist = (): void => {
+      totals.stored = write(ctx, store, key, plan, record, root);
+    };
+    return { plan, reuse, record, persist };
   };
 }
 

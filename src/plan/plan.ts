@@ -77,7 +77,6 @@ export interface BuildPlan {
  * Where a build's plan comes from: made now, a daemon's kept plan (src/daemon/plan-cache.ts), or
  * one persisted in the weave cache (plan-store.ts), revalidated (plan-record.ts).
  */
-export type PlanSource = (ctx: BuildContext, opts: PlanOptions) => Promise<{ plan: BuildPlan; reuse: PlanReuse }>;
 
 /** How a build got its plan: made afresh (false), kept (true), kept after re-screening files, or made again. */
 export type PlanReuse = boolean | 'rescreened' | 'replanned';

@@ -4,7 +4,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { loadConfig } from '../config/index.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { parseToolFile } from '../config/tool-file.js';
 import { WeftError } from '../errors.js';
@@ -84,6 +83,9 @@ export async function weaveCommand(opts: WeaveCommandOptions): Promise<number> {
   try {
     if (opts.files.length === 0) throw new WeftError('E_USAGE', 'weft weave: no Go files given', { hint: 'weft weave --config aspects.yml --import-path example.com/pkg file.go...' });
     if (opts.importPath === '') throw new WeftError('E_USAGE', 'weft weave: --import-path is required');
+    // The YAML parser is loaded here, not with src/weave: a build whose configuration comes from
+    // the cache (src/weaving/config-cache.ts) never needs it.
+    const { loadConfig } = await import('../config/index.js');
     const config = await loadConfig(resolve(opts.config), null, { checkTemplate: checkTemplateSpec });
     let result: WeavePackageResult;
     if (opts.weaver !== undefined) {

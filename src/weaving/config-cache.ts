@@ -1,9 +1,9 @@
-// The resolved configuration of a module that pins orchestrion aspect sets, cached under the weft
-// cache directory: parsing and validating the ~50 files of a full dd-trace-go bundle costs about
-// half a second, every build. An entry records the content hash of every file read and every path
+// The resolved configuration of a build, cached under the weft cache directory: parsing and
+// validating the ~50 files of a full dd-trace-go bundle costs about half a second, every build,
+// and even one weft.yml costs the YAML parser's loading. An entry records the content hash of every file read and every path
 // discovery found absent, and is used only while all of them are unchanged; its key covers what
 // the package listing depends on (toolchain, flags, environment, go.mod, go.sum, the tool file),
-// which configuration file was chosen, and weft's version.
+// which configuration file was chosen, and weft's version and build identity.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -15,6 +15,7 @@ import type { Logger } from '../log.js';
 import { configCacheFile, readCachedConfig, writeCachedConfig } from './config-cache.js';
 import { mayNeedTypes } from './type-oracle.js';
 import { weftVersion } from '../install/version.js';
+import { weftBuildIdentity } from '../cache/identity.js';
 import { installWeaver } from './weaver.js';
 import { countChild } from '../children.js';
 import { findModuleRoot } from './module-root.js';
@@ -92,9 +93,11 @@ export async function loadBuildConfig(opts: LoadBuildConfigOptions): Promise<Loa
   const keyFiles = root === null ? [] : ['go.mod', 'go.sum', 'go.work', 'orchestrion.tool.go', ...OTELC_TOOL_FILE_NAMES].map((f) => join(root, f));
   const cacheDir = opts.cacheDir !== undefined ? opts.cacheDir : weftCacheDir(opts.env);
   const packages = createConfigPackages({ go: opts.go, dir: opts.dir, env: opts.env, flags: opts.buildFlags, cacheDir, keyFiles });
-  // Pinned sets are many files: their resolved form is cached too (config-cache.ts).
-  const cacheFile = cacheDir !== null && moduleRoot !== null
-    ? configCacheFile(cacheDir, [weftVersion(), packages.key, file ?? '', fileVia, moduleRoot])
+  // The resolved form is cached (config-cache.ts): a pinned set is many files to parse, and any
+  // configuration costs the YAML parser's loading (~50-100 ms) that a cached one skips. weft's
+  // build identity is in the key: another build of weft may read the files otherwise.
+  const cacheFile = cacheDir !== null
+    ? configCacheFile(cacheDir, [weftVersion(), weftBuildIdentity(), packages.key, file ?? '', fileVia, moduleRoot ?? ''])
     : null;
   const cached = cacheFile !== null ? readCachedConfig(cacheFile) : null;
   if (cached !== null) return { config: cached, goListRuns: 0, cached: true };

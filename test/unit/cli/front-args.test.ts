@@ -1,6 +1,7 @@
 // The three readers of `weft go <args>` agree: Node's (src/cli: weft's own flags out, -C, the
 // subcommand, the daemon setting), the Go front end's (shim/front.go, checked against the same
-// fixture by shim/front_args_test.go) and bin/weft's daemon decision. Each parses only weft's
+// fixture by shim/front_args_test.go); bin/weft hands every `weft go` to the front end, which
+// asks the daemon or replays a recorded build (shim/replay.go). Each parses only weft's
 // own flags and what go needs first (-C, the subcommand); go's flags are the model's
 // (src/toolexec/go-command-line.ts).
 import assert from 'node:assert/strict';
@@ -43,7 +44,7 @@ for (const c of fixture.cases) {
   });
 }
 
-test('bin/weft hands `weft go` to the front end exactly when the fixture wants the daemon', () => {
+test('bin/weft hands every `weft go` to the front end, daemon or not (it asks the daemon or replays), and anything else to Node', () => {
   const cache = tempDir('front-args-cache');
   const fakes = tempDir('front-args-bin');
   const record = join(fakes, 'record');
@@ -52,12 +53,13 @@ test('bin/weft hands `weft go` to the front end exactly when the fixture wants t
   mkdirSync(join(cache, 'front'), { recursive: true });
   writeFileSync(frontPointerPath(cache, root), frontPointerContent(shim, 'id'));
   const wrong: string[] = [];
-  for (const c of fixture.cases) {
+  const cases = [...fixture.cases.map((c) => ({ argv: ['go', ...c.args], env: c.env, to: 'front' })), { argv: ['version'], env: {}, to: 'node' }, { argv: ['cache', 'trim'], env: { CI: 'true' }, to: 'node' }];
+  for (const c of cases) {
     writeFileSync(record, '');
-    const r = spawnSync(join(root, 'bin', 'weft'), ['go', ...c.args], { cwd: tempDir('front-args-cwd'), env: { PATH: `${fakes}:/usr/bin:/bin`, HOME: cache, WEFT_CACHE: cache, ...c.env }, encoding: 'utf8' });
+    const r = spawnSync(join(root, 'bin', 'weft'), c.argv, { cwd: tempDir('front-args-cwd'), env: { PATH: `${fakes}:/usr/bin:/bin`, HOME: cache, WEFT_CACHE: cache, ...c.env }, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const went = readFileSync(record, 'utf8');
-    if (went !== (c.daemon ? 'front' : 'node')) wrong.push(`${c.args.join(' ')} ${JSON.stringify(c.env)}: ${went}`);
+    if (went !== c.to) wrong.push(`${c.argv.join(' ')} ${JSON.stringify(c.env)}: ${went}`);
   }
   assert.deepEqual(wrong, []);
 });

@@ -197,6 +197,19 @@ describe('configuration discovery (real go list)', { skip: !hasGo && 'go is not 
     assert.deepEqual(ids(fifth), ['b-2', 'a-1']);
   });
 
+  it('caches a weft.yml configuration too (no YAML parsing while it is unchanged); an edit is read again', async () => {
+    const root = tree({ 'app/weft.yml': yml('own-1'), 'app/main.go': pkgFile('main') });
+    const cacheDir = join(root, 'cache');
+    const first = await load(root, { cacheDir });
+    assert.deepEqual([first.cached, ids(first)], [false, ['own-1']]);
+    const second = await load(root, { cacheDir });
+    assert.equal(second.cached, true);
+    assert.deepEqual(second.config, first.config);
+    writeFileSync(join(root, 'app/weft.yml'), yml('own-2'));
+    const third = await load(root, { cacheDir });
+    assert.deepEqual([third.cached, ids(third)], [false, ['own-2']]);
+  });
+
   it('a fingerprint covers every loaded file: editing a pinned package\'s orchestrion.yml changes it', async () => {
     const root = tree({ 'app/orchestrion.tool.go': toolFile('example.com/a'), 'a/a.go': pkgFile('a'), 'a/orchestrion.yml': yml('a-1') }, ['a']);
     const before = (await load(root)).config.fingerprint;
