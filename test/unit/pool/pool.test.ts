@@ -41,6 +41,18 @@ describe('createPool', () => {
   });
 });
 
+describe('thread memory', () => {
+  it('caps each thread\'s young generation (a weave\'s garbage would otherwise stay resident)', async () => {
+    const pool = createPool({ size: 1 });
+    try {
+      const limits = await pool.run<{ maxYoungGenerationSizeMb: number }>(TEST_WORKER, { op: 'limits' } satisfies TestTask);
+      assert.ok(limits.maxYoungGenerationSizeMb > 0 && limits.maxYoungGenerationSizeMb <= 8, JSON.stringify(limits));
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe('running tasks', () => {
   let pool: WorkerPool;
   after(() => pool.close());

@@ -1,6 +1,6 @@
 // A worker file for the pool tests: behaves as the task asks (echo, fail in several ways,
 // sum a transferred buffer, move a result back).
-import { threadId } from 'node:worker_threads';
+import { resourceLimits, threadId } from 'node:worker_threads';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { move } from 'piscina';
 import type { WeftErrorData } from '../../../../src/errors.js';
@@ -11,10 +11,13 @@ export type TestTask =
   | { op: 'throw-data'; file: string }
   | { op: 'exit' }
   | { op: 'sum'; bytes: Uint8Array }
-  | { op: 'move'; size: number };
+  | { op: 'move'; size: number }
+  | { op: 'limits' };
 
 export default async function run(task: TestTask): Promise<unknown> {
   switch (task.op) {
+    case 'limits':
+      return resourceLimits;
     case 'echo':
       if (task.ms) await sleep(task.ms);
       return { value: task.value, threadId };
