@@ -233,6 +233,16 @@ export function helloAspect(opts: { id?: string; importPath?: string | null } = 
 /** The stats JSON of a build that went through the daemon. */
 export type DaemonStats = StatsJson & { daemon: { warm: boolean; planReused: boolean | 'rescreened' | 'replanned' | null } | null };
 
+/** Sets every file's and directory's times to `when`, as a cache restore or a fresh clone does. */
+export function resetTimes(dir: string, when: Date): void {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) resetTimes(p, when);
+    utimesSync(p, when, when);
+  }
+  utimesSync(dir, when, when);
+}
+
 /**
  * Sets every file's times a minute back, as in an edit loop: files written within the file
  * system's time granularity of a check are compared by content (plans) or not trusted at all

@@ -4,26 +4,16 @@
 // changed, screens again what changed only in content, and plans again otherwise. A stored plan
 // cut short is ignored with a warning; two builds storing at once leave it readable.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { copyFixture, hasGo, helloAspect, makeTestEnv, run, runWeft, runWeftGo, waitUntil, type StatsJson } from './helpers.js';
+import { copyFixture, hasGo, helloAspect, makeTestEnv, run, runWeft, runWeftGo, resetTimes, waitUntil, type StatsJson } from './helpers.js';
 
 type PlanStats = StatsJson & {
   planReuse: 'reused' | 'rescreened' | 'replanned' | 'made' | null;
   planStore: { found: boolean; corrupt: number; stored: boolean; why: string; loadMillis: number } | null;
 };
-
-/** Sets every file's and directory's times to `when`, as a cache restore or a fresh clone does. */
-function resetTimes(dir: string, when: Date): void {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) resetTimes(p, when);
-    utimesSync(p, when, when);
-  }
-  utimesSync(dir, when, when);
-}
 
 /** The compiles go ran, by package (`-p`), from `go build -x` output. */
 function compiled(xOutput: string): string[] {

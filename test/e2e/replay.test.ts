@@ -4,11 +4,11 @@
 // it), also in a checkout restored at another path; an edit that makes an aspect match goes
 // through Node and the binary shows the weaving; a build that weaves is never replayed.
 import assert from 'node:assert/strict';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { copyFixture, hasGo, makeTestEnv, repoRoot, run, runWeft, type RunResult, type StatsJson } from './helpers.js';
+import { copyFixture, hasGo, makeTestEnv, repoRoot, run, runWeft, resetTimes, type RunResult, type StatsJson } from './helpers.js';
 
 const launcher = join(repoRoot, 'bin', 'weft');
 
@@ -32,15 +32,6 @@ const FAREWELL_ASPECT = [
   `        template: 'println("weft: entering {{ .Function.Name }}")'`,
   '',
 ].join('\n');
-
-function resetTimes(dir: string, when: Date): void {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) resetTimes(p, when);
-    utimesSync(p, when, when);
-  }
-  utimesSync(dir, when, when);
-}
 
 describe('builds the Go front end replays without Node (bin/weft, CI=true, real go)', { skip: !hasGo && 'go is not installed' }, () => {
   const out = mkdtempSync(join(tmpdir(), 'weft-e2e-replay-'));
