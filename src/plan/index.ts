@@ -3,7 +3,8 @@
 // stale check after go) and the overlay build (overlay-mode.ts: when go's -overlay can carry
 // the plan's woven files, no -toolexec at all), and plans kept across builds (plan-record.ts:
 // what a plan was made from and whether it still holds; go-header.ts; plan-store.ts: plans of
-// in-process builds kept in the weave cache). It reads the build through src/weaving's
+// in-process builds kept in the weave cache; injected-exports.ts: the archives of their injected
+// packages, kept beside them). It reads the build through src/weaving's
 // BuildContext; it must not import the job server, the driver, the daemon or the cli.
 // rooms: cache errors file-stamp owned-temp resolve toolexec weave weaving
 export * from './plan.js';
@@ -11,3 +12,4 @@ export * from './overlay-mode.js';
 export * from './plan-record.js';
 export * from './go-header.js';
 export * from './plan-store.js';
+export * from './injected-exports.js';

@@ -187,6 +187,11 @@ export function storedPlanKey(ctx: Pick<BuildContext, 'suffix' | 'goVersion' | '
   return `plan-${createHash('sha256').update(text).digest('hex')}`;
 }
 
+/** `value` as JSON text with paths under `root` made relative to it, as in plan keys (a checkout restored elsewhere has the same key). */
+export function relocatedKeyText(root: string, value: unknown): string {
+  return relocateJson(JSON.stringify(value), root, ROOT);
+}
+
 /** True unless WEFT_PLAN_CACHE says off, or the weave cache that holds the plans is off (WEFT_WEAVE_CACHE, --weft-cache). */
 export function storedPlansEnabled(env: NodeJS.ProcessEnv): boolean {
   return weaveCacheEnabled(env) && !/^(0|off|false|no)$/i.test(env['WEFT_PLAN_CACHE'] ?? '');

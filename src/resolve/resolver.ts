@@ -240,6 +240,32 @@ export class Resolver {
     return out;
   }
 
+  /**
+   * Export archives of `roots` and their whole closure (from the listing) taken from `known`
+   * instead of a run, when `known` has one for every package of it: then `roots` are complete
+   * and true is returned. Anything lacking leaves the resolver as it was (false).
+   */
+  adoptExports(roots: readonly string[], known: ReadonlyMap<string, string>): boolean {
+    const closure = this.closureOf(roots);
+    for (const p of closure) if (p !== 'unsafe' && p !== 'C' && !known.has(p)) return false;
+    for (const p of closure) {
+      const e = known.get(p);
+      if (e !== undefined) this.exports.set(p, e);
+    }
+    for (const p of closure) if (p !== 'unsafe' && p !== 'C') this.complete.add(p);
+    return true;
+  }
+
+  /** The export archives known for `roots` and their closure (after archives()). */
+  exportsOf(roots: readonly string[]): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const p of this.closureOf(roots)) {
+      const e = this.exports.get(p);
+      if (e !== undefined) out.set(p, e);
+    }
+    return out;
+  }
+
   private startRun(roots: string[]): ExportRun {
     const run: ExportRun = { roots: new Set(roots), closure: this.closureOf(roots), done: Promise.resolve() };
     run.done = (async () => {

@@ -36,7 +36,7 @@ export async function installInjection(ctx: BuildContext, opts: InjectionOptions
   setFingerprint(ctx, createHash('sha256').update(`${ctx.config.fingerprint}\n${injected}`).digest('hex'));
   ctx.injectedIdentity = (roots) => injector.injectedIdentity(roots);
   ctx.injectable = () => injector.listedPackages();
-  ctx.prebuildInjected = (roots, command, env, cwd) => injector.prebuild(roots, command, env, cwd);
+  ctx.prebuildInjected = (roots, command, env, cwd, known) => injector.prebuild(roots, command, env, cwd, known);
   ctx.importcfg = injector.compileHook;
   ctx.linker = injector.linkHook;
   ctx.disposers.push(() => {

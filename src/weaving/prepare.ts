@@ -144,6 +144,9 @@ export interface GoFacts {
   goflags: string;
   /** The GOENV file ('' or `off` when there is none). */
   goenvFile: string;
+  /** GOCACHE ('' or `off` when go keeps no cache), and GOCACHEPROG ('' unless a program keeps it). */
+  gocache: string;
+  gocacheprog: string;
   /**
    * What go puts in the environment of every tool it runs: GOOS, GOARCH, the target
    * architecture's level variable (GOAMD64 for amd64, …), CGO_ENABLED and GOFIPS140. A go run
@@ -163,7 +166,7 @@ const ARCH_LEVEL_VARS: Readonly<Record<string, string>> = { amd64: 'GOAMD64', ar
 export function readGoFacts(go: string, dir: string, env: NodeJS.ProcessEnv): Promise<GoFacts> {
   return new Promise((resolvePromise, reject) => {
     countChild('go env');
-    execFile(go, ['env', '-json', 'GOVERSION', 'GOMOD', 'GOMODCACHE', 'GOFLAGS', 'GOENV', 'GOOS', 'GOARCH', 'CGO_ENABLED', 'GOFIPS140', ...new Set(Object.values(ARCH_LEVEL_VARS))], { cwd: dir, env, encoding: 'utf8' }, (err, stdout, stderr) => {
+    execFile(go, ['env', '-json', 'GOVERSION', 'GOMOD', 'GOMODCACHE', 'GOFLAGS', 'GOENV', 'GOCACHE', 'GOCACHEPROG', 'GOOS', 'GOARCH', 'CGO_ENABLED', 'GOFIPS140', ...new Set(Object.values(ARCH_LEVEL_VARS))], { cwd: dir, env, encoding: 'utf8' }, (err, stdout, stderr) => {
       if (err !== null) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') {
@@ -190,6 +193,8 @@ export function readGoFacts(go: string, dir: string, env: NodeJS.ProcessEnv): Pr
         modCache: (v['GOMODCACHE'] ?? '').trim(),
         goflags: v['GOFLAGS'] ?? '',
         goenvFile: v['GOENV'] ?? '',
+        gocache: (v['GOCACHE'] ?? '').trim(),
+        gocacheprog: (v['GOCACHEPROG'] ?? '').trim(),
         toolEnv,
       });
     });
