@@ -6,7 +6,7 @@
 // in-process builds kept in the weave cache; injected-exports.ts: the archives of their injected
 // packages, kept beside them). It reads the build through src/weaving's
 // BuildContext; it must not import the job server, the driver, the daemon or the cli.
-// rooms: cache errors file-stamp owned-temp resolve toolexec weave weaving
+// rooms: cache errors file-stamp owned-temp relocate resolve toolexec weave weaving
 export * from './plan.js';
 export * from './overlay-mode.js';
 export * from './plan-record.js';

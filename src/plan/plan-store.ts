@@ -23,6 +23,7 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { LocalStore } from '../cache/store.js';
+import { holdsRootMark, MODULE_ROOT_MARK as ROOT, relocateJson } from '../relocate.js';
 import { readStamped, type FileStamp } from '../file-stamp.js';
 import type { ListedPackage } from '../resolve/index.js';
 import type { BuildContext } from '../weaving/build-context.js';
@@ -33,7 +34,6 @@ import { keptPlanFor, planKey, recordPlan, revisePlan, type FileRecord, type Pla
 
 /** The entry format: a change makes older entries unreadable (ignored, replaced). */
 const FORMAT = 1;
-const ROOT = '\u0000weft-module-root\u0000';
 
 /** A file as the entry keeps it: what a content comparison needs. */
 interface StoredContent {
@@ -99,7 +99,7 @@ export function encodePlan(plan: BuildPlan, record: PlanRecord, root: string): B
   };
   const text = JSON.stringify(stored);
   // Text that already holds the placeholder (escaped) would be relocated on load: not stored.
-  if (text.includes(JSON.stringify(ROOT).slice(1, -1))) throw new Error('the plan holds text weft uses to mark the module root');
+  if (holdsRootMark(text)) throw new Error('the plan holds text weft uses to mark the module root');
   return Buffer.from(relocateJson(text, root, ROOT), 'utf8');
 }
 
@@ -162,17 +162,6 @@ function restamp(path: string, c: StoredContent): FileStamp {
   } catch {
     return contentOnly;
   }
-}
-
-/**
- * JSON text with every path at or under `from` (a string equal to it, or holding it followed by
- * `/`) put at `to`. On the text, not the parsed value: a listing of thousands of packages holds
- * millions of strings (their Deps), and one pass over the text costs a few milliseconds.
- */
-function relocateJson(text: string, from: string, to: string): string {
-  const f = JSON.stringify(from).slice(1, -1);
-  const t = JSON.stringify(to).slice(1, -1);
-  return text.split(`${f}/`).join(`${t}/`).split(`"${f}"`).join(`"${t}"`);
 }
 
 /**

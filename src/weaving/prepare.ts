@@ -91,12 +91,12 @@ export async function loadBuildConfig(opts: LoadBuildConfigOptions): Promise<Loa
   const root = moduleRoot ?? findModuleRoot(opts.dir);
   const keyFiles = root === null ? [] : ['go.mod', 'go.sum', 'go.work', 'orchestrion.tool.go', ...OTELC_TOOL_FILE_NAMES].map((f) => join(root, f));
   const cacheDir = opts.cacheDir !== undefined ? opts.cacheDir : weftCacheDir(opts.env);
-  const packages = createConfigPackages({ go: opts.go, dir: opts.dir, env: opts.env, flags: opts.buildFlags, cacheDir, keyFiles });
+  const packages = createConfigPackages({ go: opts.go, dir: opts.dir, env: opts.env, flags: opts.buildFlags, cacheDir, keyFiles, root });
   // Pinned sets are many files: their resolved form is cached too (config-cache.ts).
   const cacheFile = cacheDir !== null && moduleRoot !== null
-    ? configCacheFile(cacheDir, [weftVersion(), packages.key, file ?? '', fileVia, moduleRoot])
+    ? configCacheFile(cacheDir, [weftVersion(), packages.key, file ?? '', fileVia, moduleRoot], moduleRoot)
     : null;
-  const cached = cacheFile !== null ? readCachedConfig(cacheFile) : null;
+  const cached = cacheFile !== null ? readCachedConfig(cacheFile, moduleRoot) : null;
   if (cached !== null) return { config: cached, goListRuns: 0, cached: true };
   // The YAML parser and the template parser are loaded only when something must be parsed.
   const [{ loadConfigSet }, { checkTemplateSpec }] = await Promise.all([import('../config/index.js'), import('../weave/templates.js')]);
@@ -104,7 +104,7 @@ export async function loadBuildConfig(opts: LoadBuildConfigOptions): Promise<Loa
   // other config problem before go starts (not as a failed compile of the first woven package).
   const config = await loadConfigSet({ file, fileVia, moduleRoot, locate: packages.locate, checkTemplate: checkTemplateSpec });
   packages.persist();
-  if (cacheFile !== null) writeCachedConfig(cacheFile, config);
+  if (cacheFile !== null) writeCachedConfig(cacheFile, config, moduleRoot);
   return { config, goListRuns: packages.stats.goListRuns, cached: false };
 }
 
