@@ -28,7 +28,6 @@ import { readStamped, type FileStamp } from '../file-stamp.js';
 import type { ListedPackage } from '../resolve/index.js';
 import type { BuildContext } from '../weaving/build-context.js';
 import type { PlanStoreTotals } from '../weaving/stats.js';
-import { weaveCacheEnabled } from '../weaving/weave-cache.js';
 import { freezePlan, planBuild, PlanSnapshot, writeMarkFiles, type BuildPlan, type MarkReason, type PlanOptions, type PlanSource, type Verdict } from './plan.js';
 import { keptPlanFor, planKey, recordPlan, revisePlan, type FileRecord, type PlanRecord } from './plan-record.js';
 
@@ -181,10 +180,7 @@ export function relocatedKeyText(root: string, value: unknown): string {
   return relocateJson(JSON.stringify(value), root, ROOT);
 }
 
-/** True unless WEFT_PLAN_CACHE says off, or the weave cache that holds the plans is off (WEFT_WEAVE_CACHE, --weft-cache). */
-export function storedPlansEnabled(env: NodeJS.ProcessEnv): boolean {
-  return weaveCacheEnabled(env) && !/^(0|off|false|no)$/i.test(env['WEFT_PLAN_CACHE'] ?? '');
-}
+export { storedPlansEnabled } from '../weaving/weave-cache.js';
 
 export interface StoredPlansOptions {
   /** The weave cache directory (<weft cache dir>/weave). */

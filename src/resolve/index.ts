@@ -9,3 +9,4 @@ export * from './go-list.js';
 export * from './resolver.js';
 export * from './inject.js';
 export * from './config-packages.js';
+export * from './listing-cache.js';

@@ -28,6 +28,7 @@ import {
 } from '../toolexec/link-deps.js';
 import type { WeavePackageResult } from '../weave/api.js';
 import { runGoList, type GoListOptions, type GoListResult, type ListedPackage } from './go-list.js';
+import type { ListingCache } from './listing-cache.js';
 import { Resolver } from './resolver.js';
 
 /** The same shape as the server's ToolPlan. */
@@ -63,6 +64,8 @@ export interface InjectorOptions {
   command: GoCommand;
   log?: { debug(msg: string): void; warn(msg: string): void };
   goList?: (patterns: readonly string[], opts: GoListOptions) => Promise<GoListResult>;
+  /** Where listings of the injectable packages are kept across builds (listing-cache.ts). */
+  listingCache?: ListingCache | null;
 }
 
 /** Name of the generated file of blank imports added to main packages. */
@@ -165,6 +168,7 @@ export class Injector {
       toolexec,
       injected: this.opts.config.injectedPackages,
       aspectsOf: (p) => aspectsInjecting(this.opts.config, p),
+      listingCache: this.opts.listingCache ?? null,
       goList: (patterns, o) => {
         this.goListProcesses++;
         this.stats.goListProcesses = this.goListProcesses;

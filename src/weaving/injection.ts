@@ -4,7 +4,9 @@
 // nothing installs no hooks and runs no `go list` (unless a type question needs the archive of
 // an interface's package).
 import { createHash } from 'node:crypto';
-import { Injector } from '../resolve/index.js';
+import { createListingCache, Injector } from '../resolve/index.js';
+import { weftCacheDir } from '../install/ensure-shim.js';
+import { storedPlansEnabled } from './weave-cache.js';
 import type { GoCommand } from '../toolexec/go-command-line.js';
 import { setFingerprint, type BuildContext } from './build-context.js';
 import { mayNeedTypes } from './type-oracle.js';
@@ -26,6 +28,7 @@ export async function installInjection(ctx: BuildContext, opts: InjectionOptions
     env: opts.env,
     command: opts.command,
     log: ctx.log,
+    listingCache: storedPlansEnabled(opts.env) ? createListingCache({ cacheDir: weftCacheDir(opts.env), go: opts.go, goVersion: ctx.goVersion, modCache: ctx.modCache, root: ctx.moduleRoot }) : null,
   });
   // The type oracle loads interfaces a package does not import through the same resolver.
   ctx.exportArchives = (req, cmd, pkgs) => injector.exportArchives(req, cmd, pkgs);
