@@ -25,6 +25,8 @@ export interface ListingCacheOptions {
   modCache: string;
   /** The main module's root (paths under it are kept relative), or '' outside a module. */
   root: string;
+  /** go env's GOOS, GOARCH… (the tools' environment) and the GOENV file, whose content is part of the key. */
+  goEnv: { toolEnv: Readonly<Record<string, string>>; goenvFile: string };
 }
 
 export interface ListingCache {
@@ -72,6 +74,8 @@ export function createListingCache(o: ListingCacheOptions): ListingCache | null 
       FORMAT, o.go, o.goVersion, o.modCache, dir, flags, [...pkgs].sort(),
       [...BUILD_ENV_KEYS, 'GOROOT'].map((k) => `${k}=${env[k] ?? ''}`),
       ['go.mod', 'go.sum'].map((f) => contentOf(join(o.root, f))),
+      Object.entries(o.goEnv.toolEnv).sort(),
+      o.goEnv.goenvFile === '' || o.goEnv.goenvFile === 'off' ? 'no GOENV' : contentOf(o.goEnv.goenvFile),
     ]));
     return join(o.cacheDir, 'injected-listing', `${createHash('sha256').update(key).digest('hex')}.json`);
   };

@@ -17,6 +17,11 @@ export interface InjectionOptions {
   env: NodeJS.ProcessEnv;
   /** The go command of the build (`weft go`'s, or the served go process's in drop-in mode). */
   command: GoCommand;
+  /**
+   * What go env said beyond the environment (GOOS, GOARCH… and the GOENV file, whose `go env -w`
+   * settings change what go lists): part of a kept listing's key. Without it nothing is kept.
+   */
+  goEnv?: { toolEnv: Readonly<Record<string, string>>; goenvFile: string };
 }
 
 export async function installInjection(ctx: BuildContext, opts: InjectionOptions): Promise<Injector | null> {
@@ -28,7 +33,9 @@ export async function installInjection(ctx: BuildContext, opts: InjectionOptions
     env: opts.env,
     command: opts.command,
     log: ctx.log,
-    listingCache: storedPlansEnabled(opts.env) ? createListingCache({ cacheDir: weftCacheDir(opts.env), go: opts.go, goVersion: ctx.goVersion, modCache: ctx.modCache, root: ctx.moduleRoot }) : null,
+    listingCache: storedPlansEnabled(opts.env) && opts.goEnv !== undefined
+      ? createListingCache({ cacheDir: weftCacheDir(opts.env), go: opts.go, goVersion: ctx.goVersion, modCache: ctx.modCache, root: ctx.moduleRoot, goEnv: opts.goEnv })
+      : null,
   });
   // The type oracle loads interfaces a package does not import through the same resolver.
   ctx.exportArchives = (req, cmd, pkgs) => injector.exportArchives(req, cmd, pkgs);

@@ -327,7 +327,7 @@ export async function prepareBuild(opts: PrepareOptions): Promise<PreparedBuild>
   // Loaded only when the aspects inject packages: builds without them skip the module loading.
   const injecting = ctx.config.injectedPackages.length > 0 || mayNeedTypes(ctx.config)
     ? import('./injection.js').then(({ installInjection }) =>
-      installInjection(ctx, { go: opts.go, dir: opts.dir, env: opts.env, command }))
+      installInjection(ctx, { go: opts.go, dir: opts.dir, env: opts.env, command, goEnv: { toolEnv: facts.toolEnv, goenvFile: facts.goenvFile } }))
     : Promise.resolve(null);
   const weaving = installWeaver(ctx, opts.env, opts.warm?.pool);
   const [injected, woven] = await Promise.allSettled([injecting, weaving]);
