@@ -19,7 +19,7 @@ import { statSync, utimesSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { LocalStore } from '../cache/store.js';
 import type { BuildPlan } from './plan.js';
-import { relocatedKeyText } from './plan-store.js';
+import { isRelocatableRoot, MODULE_ROOT_MARK, relocateJson } from '../relocate.js';
 
 const FORMAT = 'weft-injected-exports/1';
 /** go's cache refreshes a used file's mtime when it is older than this (cmd/go/internal/cache mtimeInterval). */
@@ -52,16 +52,16 @@ export interface InjectedExports {
 
 /** null: nothing can be kept for this build (no GOCACHE directory of go's own). */
 export function injectedExports(o: InjectedExportsOptions): InjectedExports | null {
-  if (o.root === '' || o.root === '/' || o.gocache === '' || o.gocache === 'off' || !isAbsolute(o.gocache) || o.gocacheprog !== '') return null;
+  if (!isRelocatableRoot(o.root) || o.gocache === '' || o.gocache === 'off' || !isAbsolute(o.gocache) || o.gocacheprog !== '') return null;
   const p = o.plan;
-  const key = `inject-${createHash('sha256').update(relocatedKeyText(o.root, [
+  const key = `inject-${createHash('sha256').update(relocateJson(JSON.stringify([
     FORMAT,
     o.planKey,
     p.flags.filter((f) => !f.startsWith('-overlay=')),
     Object.entries(p.markFiles).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
     [...p.routed].sort(),
     p.injected,
-  ])).digest('hex')}`;
+  ]), o.root, MODULE_ROOT_MARK)).digest('hex')}`;
   const store = new LocalStore(o.dir);
   return {
     known() {

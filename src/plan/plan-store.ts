@@ -175,11 +175,6 @@ export function storedPlanKey(ctx: Pick<BuildContext, 'suffix' | 'goVersion' | '
   return `plan-${createHash('sha256').update(text).digest('hex')}`;
 }
 
-/** `value` as JSON text with paths under `root` made relative to it, as in plan keys (a checkout restored elsewhere has the same key). */
-export function relocatedKeyText(root: string, value: unknown): string {
-  return relocateJson(JSON.stringify(value), root, ROOT);
-}
-
 export { storedPlansEnabled } from '../weaving/weave-cache.js';
 
 export interface StoredPlansOptions {
