@@ -369,8 +369,11 @@ async function checkPlanHeld(ctx: BuildContext, plan: BuildPlan, env: NodeJS.Pro
   return 1;
 }
 
-/** The temporary directories a build makes (owned: src/owned-temp.ts): the overlays, go's work directory, `weft prepare`'s. */
-const TEMP_PREFIXES = [OVERLAY_PREFIX, 'weft-gotmp-', 'weft-prepare-'];
+/**
+ * The temporary directories a build makes (owned: src/owned-temp.ts): the overlays, the route
+ * file of a planned build, go's work directory, the shared compiles' directory, `weft prepare`'s.
+ */
+const TEMP_PREFIXES = [OVERLAY_PREFIX, 'weft-route-', 'weft-gotmp-', 'weft-share-', 'weft-prepare-'];
 
 /**
  * Removes what weft processes killed with SIGKILL left: temporary directories and socket
