@@ -217,7 +217,9 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
         // and runs nothing.
         if (plan !== null && !overlay && ctx.prebuildInjected !== null && plan.injected.length > 0) {
           const t0 = performance.now();
-          const planKey = storedPlansEnabled(env) ? storedPlanKey(ctx, { go, dir: inv.dir, env, command }, ctx.moduleRoot, keyExtra) : null;
+          // -a asks go to rebuild everything: the injected packages too, through the run.
+          const forced = command.last('a');
+          const planKey = storedPlansEnabled(env) && (forced === undefined || forced === 'false') ? storedPlanKey(ctx, { go, dir: inv.dir, env, command }, ctx.moduleRoot, keyExtra) : null;
           const kept = planKey !== null ? injectedExports({ dir: weaveDir, planKey, root: ctx.moduleRoot, plan, gocache: facts.gocache, gocacheprog: facts.gocacheprog }) : null;
           const known = kept?.known();
           if (known !== undefined && 'why' in known) log.debug(`injected packages' archives: ${known.why}`);
