@@ -16,8 +16,9 @@ import type { Logger } from '../log.js';
 import { decideOverlay, withWovenSnapshot, writeOverlayBuild } from '../plan/overlay-mode.js';
 import { OVERLAY_PREFIX, planBuild, staleAfterBuild, startPlanListing, waitForTestGate, type BuildPlan, type PlanListing, type PlanOptions, type PlanReuse } from '../plan/plan.js';
 import type { PlanRecord, PlanSource } from '../plan/plan-record.js';
-import { storedPlans, storedPlansEnabled } from '../plan/plan-store.js';
+import { storedPlanKey, storedPlans, storedPlansEnabled } from '../plan/plan-store.js';
 import { encodeReplayDraft, goenvDigest, storeReplayRecord, type EncodedReplay, type ReplayDraft } from '../plan/replay-record.js';
+import { injectedExports } from '../plan/injected-exports.js';
 import { modelGoCommand, readGoCommand, type GoCommand } from '../toolexec/go-command-line.js';
 import { disposeBuildContext, type BuildContext } from '../weaving/build-context.js';
 import { findGo, findModuleRoot, goFactsOf, prepareBuild, type GoFacts, type WarmResources } from '../weaving/prepare.js';
@@ -152,7 +153,9 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
     }
     try {
       // A daemon keeps its plans in memory; an in-process build, in the weave cache (CI).
-      const plans = input.daemon?.plans ?? (storedPlansEnabled(env) ? storedPlans({ dir: join(weftCacheDir(env), 'weave'), keyExtra: JSON.stringify(facts.toolEnv) }) : undefined);
+      const weaveDir = join(weftCacheDir(env), 'weave');
+      const keyExtra = JSON.stringify(facts.toolEnv);
+      const plans = input.daemon?.plans ?? (storedPlansEnabled(env) ? storedPlans({ dir: weaveDir, keyExtra }) : undefined);
       const listing = await listingReady.catch(() => undefined);
       const chosen = chooseMode(ctx, modeSetting, flags.mode !== undefined, { go, dir: inv.dir, env, command, ...(listing !== undefined ? { listing } : {}) }, plans);
       // A configuration without aspects plans nothing: its early listing is not waited for.
@@ -219,10 +222,21 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
         // build's compiles needing small parts of it ran nested runs of their own, and both go
         // commands asked the server for the marked packages. An overlay build imports them in
         // the overlaid files: go builds them itself.
+        // Where plans are stored, the archives that run printed are kept beside the plan
+        // (src/plan/injected-exports.ts): the next build of the same plan finds them in GOCACHE
+        // and runs nothing.
         if (plan !== null && !overlay && ctx.prebuildInjected !== null && plan.injected.length > 0) {
           const t0 = performance.now();
-          await ctx.prebuildInjected(plan.injected, readGoCommand(args, command.goflags), { ...goEnv, ...facts.toolEnv }, cwd);
-          log.info(`built the ${plan.injected.length} injected packages before go: ${Math.round(performance.now() - t0)} ms`);
+          // -a asks go to rebuild everything: the injected packages too, through the run.
+          const forced = command.last('a');
+          const planKey = storedPlansEnabled(env) && (forced === undefined || forced === 'false') ? storedPlanKey(ctx, { go, dir: inv.dir, env, command }, ctx.moduleRoot, keyExtra) : null;
+          const kept = planKey !== null ? injectedExports({ dir: weaveDir, planKey, root: ctx.moduleRoot, plan, gocache: facts.gocache, gocacheprog: facts.gocacheprog }) : null;
+          const known = kept?.known();
+          if (known !== undefined && 'why' in known) log.debug(`injected packages' archives: ${known.why}`);
+          const built = await ctx.prebuildInjected(plan.injected, readGoCommand(args, command.goflags), { ...goEnv, ...facts.toolEnv }, cwd, known !== undefined && 'exports' in known ? known.exports : undefined);
+          ctx.stats.injectedPrebuild = built.adopted ? 'kept' : 'built';
+          if (!built.adopted && kept !== null && !kept.record(built.exports)) log.debug('the injected packages\' archives are not all in GOCACHE: not kept');
+          log.info(`${built.adopted ? 'found the archives of' : 'built'} the ${plan.injected.length} injected packages before go: ${Math.round(performance.now() - t0)} ms`);
         }
         log.debug(`running ${go} ${args.join(' ')} (socket ${server?.socketPath ?? 'none'}; weft ready after ${Math.round(performance.now())} ms)`);
         const progress = flags.progress ?? parseProgressSetting(env['WEFT_PROGRESS'] ?? '', 'WEFT_PROGRESS');
@@ -423,8 +437,11 @@ async function checkPlanHeld(ctx: BuildContext, plan: BuildPlan, env: NodeJS.Pro
   return 1;
 }
 
-/** The temporary directories a build makes (owned: src/owned-temp.ts): the overlays, go's work directory, `weft prepare`'s. */
-const TEMP_PREFIXES = [OVERLAY_PREFIX, 'weft-gotmp-', 'weft-prepare-'];
+/**
+ * The temporary directories a build makes (owned: src/owned-temp.ts): the overlays, the route
+ * file of a planned build, go's work directory, the shared compiles' directory, `weft prepare`'s.
+ */
+const TEMP_PREFIXES = [OVERLAY_PREFIX, 'weft-route-', 'weft-gotmp-', 'weft-share-', 'weft-prepare-'];
 
 /**
  * Removes what weft processes killed with SIGKILL left: temporary directories and socket

@@ -4,12 +4,14 @@
 // the plan's woven files, no -toolexec at all), and plans kept across builds (plan-record.ts:
 // what a plan was made from and whether it still holds; go-header.ts; plan-store.ts: plans of
 // in-process builds kept in the weave cache; replay-record.ts: the decision of such a build, kept
-// for the Go front end to run again without Node). It reads the build through src/weaving's
+// for the Go front end to run again without Node; injected-exports.ts: the archives of their
+// injected packages, kept beside them). It reads the build through src/weaving's
 // BuildContext; it must not import the job server, the driver, the daemon or the cli.
-// rooms: cache errors file-stamp owned-temp resolve toolexec weave weaving
+// rooms: cache errors file-stamp owned-temp relocate resolve toolexec weave weaving
 export * from './plan.js';
 export * from './overlay-mode.js';
 export * from './plan-record.js';
 export * from './go-header.js';
 export * from './plan-store.js';
 export * from './replay-record.js';
+export * from './injected-exports.js';

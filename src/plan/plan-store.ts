@@ -22,6 +22,7 @@
 // holds GOROOT's go command and GOMODCACHE.
 import { createHash } from 'node:crypto';
 import { LocalStore } from '../cache/store.js';
+import { holdsRootMark, MODULE_ROOT_MARK as ROOT, relocateJson } from '../relocate.js';
 import { stampIfHolds, type FileStamp } from '../file-stamp.js';
 import type { ListedPackage } from '../resolve/index.js';
 import type { BuildContext } from '../weaving/build-context.js';
@@ -32,7 +33,6 @@ import { keptPlanFor, planKey, recordPlan, revisePlan, type FileRecord, type Pla
 
 /** The entry format: a change makes older entries unreadable (ignored, replaced). */
 const FORMAT = 1;
-const ROOT = '\u0000weft-module-root\u0000';
 
 /** A file as the entry keeps it: what a content comparison needs. */
 interface StoredContent {
@@ -98,7 +98,7 @@ export function encodePlan(plan: BuildPlan, record: PlanRecord, root: string): B
   };
   const text = JSON.stringify(stored);
   // Text that already holds the placeholder (escaped) would be relocated on load: not stored.
-  if (text.includes(JSON.stringify(ROOT).slice(1, -1))) throw new Error('the plan holds text weft uses to mark the module root');
+  if (holdsRootMark(text)) throw new Error('the plan holds text weft uses to mark the module root');
   return Buffer.from(relocateJson(text, root, ROOT), 'utf8');
 }
 
@@ -157,17 +157,6 @@ function restamp(path: string, c: StoredContent): FileStamp {
 }
 
 /**
- * JSON text with every path at or under `from` (a string equal to it, or holding it followed by
- * `/`) put at `to`. On the text, not the parsed value: a listing of thousands of packages holds
- * millions of strings (their Deps), and one pass over the text costs a few milliseconds.
- */
-function relocateJson(text: string, from: string, to: string): string {
-  const f = JSON.stringify(from).slice(1, -1);
-  const t = JSON.stringify(to).slice(1, -1);
-  return text.split(`${f}/`).join(`${t}/`).split(`"${f}"`).join(`"${t}"`);
-}
-
-/**
  * The store key of a build's plan: planKey (the go command, its directory, the environment, the
  * mark) with paths under `root` relative to it, and what makes a plan of another toolchain or
  * module cache different. null: a plan that cannot be kept (a user -overlay), or no module root.
@@ -179,10 +168,7 @@ export function storedPlanKey(ctx: Pick<BuildContext, 'suffix' | 'goVersion' | '
   return `plan-${createHash('sha256').update(text).digest('hex')}`;
 }
 
-/** True unless WEFT_PLAN_CACHE says off, or the weave cache that holds the plans is off (WEFT_WEAVE_CACHE, --weft-cache). */
-export function storedPlansEnabled(env: NodeJS.ProcessEnv): boolean {
-  return weaveCacheEnabled(env) && !/^(0|off|false|no)$/i.test(env['WEFT_PLAN_CACHE'] ?? '');
-}
+export { storedPlansEnabled } from '../weaving/weave-cache.js';
 
 export interface StoredPlansOptions {
   /** The weave cache directory (<weft cache dir>/weave). */

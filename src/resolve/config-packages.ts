@@ -4,11 +4,14 @@
 // are in the same listing. Only a package the listing lacks (a nested tool file under another
 // tag) costs another run. The listing is cached under the weft cache directory, keyed by
 // go.mod, go.sum, the tool file and the build's flags and environment, so a second build runs
-// no go list at all; it is written only after the configuration loaded without a problem.
+// no go list at all; it is written only after the configuration loaded without a problem. Paths
+// under the module root are kept relative to it, in the key as in the listing (a CI checkout
+// restored at another path finds it).
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocatedPackage, PackageLocator } from '../config/types.js';
+import { isRelocatableRoot, MODULE_ROOT_MARK, relocateJson } from '../relocate.js';
 import { BUILD_ENV_KEYS } from '../toolexec/build-flags.js';
 import { runGoList, type GoListOptions, type GoListResult, type ListedPackage } from './go-list.js';
 
@@ -26,6 +29,8 @@ export interface ConfigPackagesOptions {
   cacheDir: string | null;
   /** Files whose content decides the listing: go.mod, go.sum, go.work, the tool file. */
   keyFiles: readonly string[];
+  /** The main module's root: paths under it are kept relative to it (null: kept as they are). */
+  root?: string | null;
   /** Replaceable for tests. */
   goList?: (patterns: readonly string[], opts: GoListOptions) => Promise<GoListResult>;
 }
@@ -66,12 +71,15 @@ function contentOf(file: string): string {
   }
 }
 
+/** Paths under the root made relative (kept text), or put back (read text). */
+function keptText(text: string, root: string | null | undefined, toKept: boolean): string {
+  if (!isRelocatableRoot(root)) return text;
+  return toKept ? relocateJson(text, root, MODULE_ROOT_MARK) : relocateJson(text, MODULE_ROOT_MARK, root);
+}
+
 function cacheKey(opts: ConfigPackagesOptions, flags: readonly string[]): string {
-  const h = createHash('sha256');
-  h.update(`${CACHE_FORMAT}\n${opts.go}\n${opts.dir}\n${flags.join(' ')}\n`);
-  for (const k of BUILD_ENV_KEYS) h.update(`${k}=${opts.env[k] ?? ''}\n`);
-  for (const f of opts.keyFiles) h.update(`${f}:${contentOf(f)}\n`);
-  return h.digest('hex');
+  const parts = [CACHE_FORMAT, opts.go, opts.dir, flags, BUILD_ENV_KEYS.map((k) => `${k}=${opts.env[k] ?? ''}`), opts.keyFiles.map((f) => [f, contentOf(f)])];
+  return createHash('sha256').update(keptText(JSON.stringify(parts), opts.root, true)).digest('hex');
 }
 
 function isDir(p: string): boolean {
@@ -82,9 +90,9 @@ function isDir(p: string): boolean {
   }
 }
 
-function readCache(file: string): Map<string, LocatedPackage> | null {
+function readCache(file: string, root: string | null | undefined): Map<string, LocatedPackage> | null {
   try {
-    const data = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
+    const data = JSON.parse(keptText(readFileSync(file, 'utf8'), root, false)) as CacheFile;
     if (data.format !== CACHE_FORMAT || typeof data.packages !== 'object' || data.packages === null) return null;
     return new Map(Object.entries(data.packages).map(([importPath, p]) => [importPath, { importPath, dir: p.dir, error: p.error }]));
   } catch {
@@ -103,7 +111,7 @@ export function createConfigPackages(opts: ConfigPackagesOptions): ConfigPackage
   const flags = configListFlags(opts.flags);
   const key = cacheKey(opts, flags);
   const cacheFile = opts.cacheDir !== null ? join(opts.cacheDir, 'config-packages', `${key}.json`) : null;
-  const cached = cacheFile !== null ? readCache(cacheFile) : null;
+  const cached = cacheFile !== null ? readCache(cacheFile, opts.root) : null;
   const known = new Map<string, LocatedPackage>(cached ?? []);
   const stats = { goListRuns: 0, cacheHit: cached !== null, packages: known.size };
   let dirty = false;
@@ -153,7 +161,7 @@ export function createConfigPackages(opts: ConfigPackagesOptions): ConfigPackage
     try {
       mkdirSync(join(cacheFile, '..'), { recursive: true });
       const tmp = `${cacheFile}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(data));
+      writeFileSync(tmp, keptText(JSON.stringify(data), opts.root, true));
       renameSync(tmp, cacheFile);
       dirty = false;
     } catch {

@@ -28,6 +28,7 @@ import {
 } from '../toolexec/link-deps.js';
 import type { WeavePackageResult } from '../weave/api.js';
 import { runGoList, type GoListOptions, type GoListResult, type ListedPackage } from './go-list.js';
+import type { ListingCache } from './listing-cache.js';
 import { Resolver } from './resolver.js';
 
 /** The same shape as the server's ToolPlan. */
@@ -46,6 +47,12 @@ export interface CompileHookInput {
   signal: AbortSignal;
 }
 
+/** What prebuild() did: the archives of the roots' closure, taken from what the caller knew (adopted) or built by a run. */
+export interface PrebuildResult {
+  exports: Map<string, string>;
+  adopted: boolean;
+}
+
 export interface InjectorOptions {
   config: ResolvedConfig;
   /** The go binary of the build. */
@@ -57,6 +64,8 @@ export interface InjectorOptions {
   command: GoCommand;
   log?: { debug(msg: string): void; warn(msg: string): void };
   goList?: (patterns: readonly string[], opts: GoListOptions) => Promise<GoListResult>;
+  /** Where listings of the injectable packages are kept across builds (listing-cache.ts). */
+  listingCache?: ListingCache | null;
 }
 
 /** Name of the generated file of blank imports added to main packages. */
@@ -159,6 +168,7 @@ export class Injector {
       toolexec,
       injected: this.opts.config.injectedPackages,
       aspectsOf: (p) => aspectsInjecting(this.opts.config, p),
+      listingCache: this.opts.listingCache ?? null,
       goList: (patterns, o) => {
         this.goListProcesses++;
         this.stats.goListProcesses = this.goListProcesses;
@@ -220,17 +230,28 @@ export class Injector {
    * Builds `roots` (what a plan found woven code will inject) before go starts, with the go
    * command line the build will run (its flags, marks and -toolexec) and its environment, so
    * that go finds every archive of their closure in GOCACHE. The scope is the one the build's
-   * compiles will find: the same flags make the same key.
+   * compiles will find: the same flags make the same key. `known`: archives a build of the
+   * same key recorded (src/plan/injected-exports.ts), used instead of a run when they cover the
+   * whole closure.
    */
-  async prebuild(roots: readonly string[], command: GoCommand, env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
-    if (!this.active || roots.length === 0) return;
+  async prebuild(roots: readonly string[], command: GoCommand, env: NodeJS.ProcessEnv, cwd: string, known?: ReadonlyMap<string, string>): Promise<PrebuildResult> {
+    if (!this.active || roots.length === 0) return { exports: new Map(), adopted: false };
     const flags = extractBuildFlags(command, env, cwd, findMainModules(cwd, env['GOWORK']));
     let scope = this.scopes.get(flags.key);
     if (scope === undefined) {
       scope = this.makeScope(flags, this.opts.go, { ...env }, command.toolexec?.value ?? null, this.baseScope.resolver);
       this.scopes.set(flags.key, scope);
     }
+    if (known !== undefined) {
+      await scope.resolver.list(roots);
+      const sound = roots.every((p) => {
+        const l = scope.resolver.listedPackage(p);
+        return l !== undefined && l.Error === undefined && (l.DepsErrors?.length ?? 0) === 0;
+      });
+      if (sound && scope.resolver.adoptExports(roots, known)) return { exports: scope.resolver.exportsOf(roots), adopted: true };
+    }
     await scope.resolver.archives(roots, '');
+    return { exports: scope.resolver.exportsOf(roots), adopted: false };
   }
 
   /** The packages the configuration may inject and their dependencies, as listed by prepare(). */

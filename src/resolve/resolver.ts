@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { WeftError } from '../errors.js';
 import { pinCommandFor } from '../config/pack.js';
 import { packageFiles, runGoList, type GoListOptions, type GoListResult, type ListedPackage } from './go-list.js';
+import type { ListingCache } from './listing-cache.js';
 
 export interface ResolverOptions {
   go: string;
@@ -32,6 +33,8 @@ export interface ResolverOptions {
   aspectsOf?: (pkg: string) => string[];
   /** Replaceable for tests. */
   goList?: (patterns: readonly string[], opts: GoListOptions) => Promise<GoListResult>;
+  /** Where the first listing may be kept and found again (listing-cache.ts). */
+  listingCache?: ListingCache | null;
 }
 
 interface ExportRun {
@@ -72,7 +75,7 @@ export class Resolver {
   async list(pkgs: readonly string[] = this.opts.injected): Promise<void> {
     if (this.listing === null) {
       const first = [...new Set([...this.opts.injected, ...pkgs])].sort();
-      const listing = first.length === 0 ? Promise.resolve() : this.runListing(first);
+      const listing = first.length === 0 ? Promise.resolve() : this.firstListing(first);
       this.listing = listing;
       // A go list that could not run (or was stopped) fails the compiles waiting for it; the
       // next one tries again instead of inheriting the rejection for the rest of the build.
@@ -83,6 +86,19 @@ export class Resolver {
     await this.listing;
     const more = pkgs.filter((p) => !this.listed.has(p));
     if (more.length > 0) await this.runListing(more);
+  }
+
+  /** The first listing: kept from an earlier build of the same key (listing-cache.ts), else listed and kept. */
+  private async firstListing(pkgs: string[]): Promise<void> {
+    const cache = this.opts.listingCache ?? null;
+    const kept = cache?.read(pkgs, this.opts.dir, this.opts.flags, this.opts.env) ?? null;
+    if (kept !== null) {
+      this.identities.clear();
+      for (const p of kept) if (!this.listed.has(p.ImportPath)) this.listed.set(p.ImportPath, p);
+      if (pkgs.every((p) => this.listed.has(p))) return;
+    }
+    await this.runListing(pkgs);
+    cache?.write(pkgs, this.opts.dir, this.opts.flags, this.opts.env, [...this.listed.values()]);
   }
 
   private async runListing(pkgs: string[]): Promise<void> {
@@ -234,6 +250,32 @@ export class Resolver {
     }
     const out = new Map<string, string>();
     for (const p of closure) {
+      const e = this.exports.get(p);
+      if (e !== undefined) out.set(p, e);
+    }
+    return out;
+  }
+
+  /**
+   * Export archives of `roots` and their whole closure (from the listing) taken from `known`
+   * instead of a run, when `known` has one for every package of it: then `roots` are complete
+   * and true is returned. Anything lacking leaves the resolver as it was (false).
+   */
+  adoptExports(roots: readonly string[], known: ReadonlyMap<string, string>): boolean {
+    const closure = this.closureOf(roots);
+    for (const p of closure) if (p !== 'unsafe' && p !== 'C' && !known.has(p)) return false;
+    for (const p of closure) {
+      const e = known.get(p);
+      if (e !== undefined) this.exports.set(p, e);
+    }
+    for (const p of closure) if (p !== 'unsafe' && p !== 'C') this.complete.add(p);
+    return true;
+  }
+
+  /** The export archives known for `roots` and their closure (after archives()). */
+  exportsOf(roots: readonly string[]): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const p of this.closureOf(roots)) {
       const e = this.exports.get(p);
       if (e !== undefined) out.set(p, e);
     }

@@ -5,6 +5,7 @@
 import type { GoCommand } from '../toolexec/go-command-line.js';
 import type { ResolvedConfig } from '../config/index.js';
 import type { ListedPackage } from '../resolve/go-list.js';
+import type { PrebuildResult } from '../resolve/inject.js';
 import type { AppendMember, ToolRequest } from '../protocol/messages.js';
 import type { CompileCommand } from '../toolexec/compile-args.js';
 import type { WeaveOutcome, WeavePackageInput, WeavePackageResult } from '../weave/api.js';
@@ -111,7 +112,7 @@ export interface BuildContext {
   /** The packages the aspects may inject and their closure, as listed for this build (null when nothing is injected). */
   injectable: (() => ListedPackage[]) | null;
   /** Compiles what a plan found woven code will inject, with the build's own go command line and environment, before go starts (set by injection). */
-  prebuildInjected: ((roots: readonly string[], command: GoCommand, env: NodeJS.ProcessEnv, cwd: string) => Promise<void>) | null;
+  prebuildInjected: ((roots: readonly string[], command: GoCommand, env: NodeJS.ProcessEnv, cwd: string, known?: ReadonlyMap<string, string>) => Promise<PrebuildResult>) | null;
   /** Lets compiles of the build and of its nested export runs share their outputs through this directory (set by injection). */
   shareCompilesIn: ((dir: string) => void) | null;
   /** Longest a single compile/link request may take on the server. */

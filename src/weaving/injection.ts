@@ -4,7 +4,9 @@
 // nothing installs no hooks and runs no `go list` (unless a type question needs the archive of
 // an interface's package).
 import { createHash } from 'node:crypto';
-import { Injector } from '../resolve/index.js';
+import { createListingCache, Injector } from '../resolve/index.js';
+import { weftCacheDir } from '../install/ensure-shim.js';
+import { storedPlansEnabled } from './weave-cache.js';
 import type { GoCommand } from '../toolexec/go-command-line.js';
 import { setFingerprint, type BuildContext } from './build-context.js';
 import { mayNeedTypes } from './type-oracle.js';
@@ -15,6 +17,11 @@ export interface InjectionOptions {
   env: NodeJS.ProcessEnv;
   /** The go command of the build (`weft go`'s, or the served go process's in drop-in mode). */
   command: GoCommand;
+  /**
+   * What go env said beyond the environment (GOOS, GOARCH… and the GOENV file, whose `go env -w`
+   * settings change what go lists): part of a kept listing's key. Without it nothing is kept.
+   */
+  goEnv?: { toolEnv: Readonly<Record<string, string>>; goenvFile: string };
 }
 
 export async function installInjection(ctx: BuildContext, opts: InjectionOptions): Promise<Injector | null> {
@@ -26,6 +33,9 @@ export async function installInjection(ctx: BuildContext, opts: InjectionOptions
     env: opts.env,
     command: opts.command,
     log: ctx.log,
+    listingCache: storedPlansEnabled(opts.env) && opts.goEnv !== undefined
+      ? createListingCache({ cacheDir: weftCacheDir(opts.env), go: opts.go, goVersion: ctx.goVersion, modCache: ctx.modCache, root: ctx.moduleRoot, goEnv: opts.goEnv })
+      : null,
   });
   // The type oracle loads interfaces a package does not import through the same resolver.
   ctx.exportArchives = (req, cmd, pkgs) => injector.exportArchives(req, cmd, pkgs);
@@ -36,7 +46,7 @@ export async function installInjection(ctx: BuildContext, opts: InjectionOptions
   setFingerprint(ctx, createHash('sha256').update(`${ctx.config.fingerprint}\n${injected}`).digest('hex'));
   ctx.injectedIdentity = (roots) => injector.injectedIdentity(roots);
   ctx.injectable = () => injector.listedPackages();
-  ctx.prebuildInjected = (roots, command, env, cwd) => injector.prebuild(roots, command, env, cwd);
+  ctx.prebuildInjected = (roots, command, env, cwd, known) => injector.prebuild(roots, command, env, cwd, known);
   ctx.importcfg = injector.compileHook;
   ctx.linker = injector.linkHook;
   ctx.disposers.push(() => {

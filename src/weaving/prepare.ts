@@ -92,14 +92,14 @@ export async function loadBuildConfig(opts: LoadBuildConfigOptions): Promise<Loa
   const root = moduleRoot ?? findModuleRoot(opts.dir);
   const keyFiles = root === null ? [] : ['go.mod', 'go.sum', 'go.work', 'orchestrion.tool.go', ...OTELC_TOOL_FILE_NAMES].map((f) => join(root, f));
   const cacheDir = opts.cacheDir !== undefined ? opts.cacheDir : weftCacheDir(opts.env);
-  const packages = createConfigPackages({ go: opts.go, dir: opts.dir, env: opts.env, flags: opts.buildFlags, cacheDir, keyFiles });
+  const packages = createConfigPackages({ go: opts.go, dir: opts.dir, env: opts.env, flags: opts.buildFlags, cacheDir, keyFiles, root });
   // The resolved form is cached (config-cache.ts): a pinned set is many files to parse, and any
   // configuration costs the YAML parser's loading (~50-100 ms) that a cached one skips. weft's
   // build identity is in the key: another build of weft may read the files otherwise.
   const cacheFile = cacheDir !== null
-    ? configCacheFile(cacheDir, [weftVersion(), weftBuildIdentity(), packages.key, file ?? '', fileVia, moduleRoot ?? ''])
+    ? configCacheFile(cacheDir, [weftVersion(), weftBuildIdentity(), packages.key, file ?? '', fileVia, moduleRoot ?? ''], moduleRoot)
     : null;
-  const cached = cacheFile !== null ? readCachedConfig(cacheFile) : null;
+  const cached = cacheFile !== null ? readCachedConfig(cacheFile, moduleRoot) : null;
   if (cached !== null) return { config: cached, goListRuns: 0, cached: true };
   // The YAML parser and the template parser are loaded only when something must be parsed.
   const [{ loadConfigSet }, { checkTemplateSpec }] = await Promise.all([import('../config/index.js'), import('../weave/templates.js')]);
@@ -107,7 +107,7 @@ export async function loadBuildConfig(opts: LoadBuildConfigOptions): Promise<Loa
   // other config problem before go starts (not as a failed compile of the first woven package).
   const config = await loadConfigSet({ file, fileVia, moduleRoot, locate: packages.locate, checkTemplate: checkTemplateSpec });
   packages.persist();
-  if (cacheFile !== null) writeCachedConfig(cacheFile, config);
+  if (cacheFile !== null) writeCachedConfig(cacheFile, config, moduleRoot);
   return { config, goListRuns: packages.stats.goListRuns, cached: false };
 }
 
@@ -147,6 +147,9 @@ export interface GoFacts {
   goflags: string;
   /** The GOENV file ('' or `off` when there is none). */
   goenvFile: string;
+  /** GOCACHE ('' or `off` when go keeps no cache), and GOCACHEPROG ('' unless a program keeps it). */
+  gocache: string;
+  gocacheprog: string;
   /**
    * What go puts in the environment of every tool it runs: GOOS, GOARCH, the target
    * architecture's level variable (GOAMD64 for amd64, …), CGO_ENABLED and GOFIPS140. A go run
@@ -166,7 +169,7 @@ const ARCH_LEVEL_VARS: Readonly<Record<string, string>> = { amd64: 'GOAMD64', ar
 export function readGoFacts(go: string, dir: string, env: NodeJS.ProcessEnv): Promise<GoFacts> {
   return new Promise((resolvePromise, reject) => {
     countChild('go env');
-    execFile(go, ['env', '-json', 'GOVERSION', 'GOMOD', 'GOMODCACHE', 'GOFLAGS', 'GOENV', 'GOOS', 'GOARCH', 'CGO_ENABLED', 'GOFIPS140', ...new Set(Object.values(ARCH_LEVEL_VARS))], { cwd: dir, env, encoding: 'utf8' }, (err, stdout, stderr) => {
+    execFile(go, ['env', '-json', 'GOVERSION', 'GOMOD', 'GOMODCACHE', 'GOFLAGS', 'GOENV', 'GOCACHE', 'GOCACHEPROG', 'GOOS', 'GOARCH', 'CGO_ENABLED', 'GOFIPS140', ...new Set(Object.values(ARCH_LEVEL_VARS))], { cwd: dir, env, encoding: 'utf8' }, (err, stdout, stderr) => {
       if (err !== null) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') {
@@ -193,6 +196,8 @@ export function readGoFacts(go: string, dir: string, env: NodeJS.ProcessEnv): Pr
         modCache: (v['GOMODCACHE'] ?? '').trim(),
         goflags: v['GOFLAGS'] ?? '',
         goenvFile: v['GOENV'] ?? '',
+        gocache: (v['GOCACHE'] ?? '').trim(),
+        gocacheprog: (v['GOCACHEPROG'] ?? '').trim(),
         toolEnv,
       });
     });
@@ -325,7 +330,7 @@ export async function prepareBuild(opts: PrepareOptions): Promise<PreparedBuild>
   // Loaded only when the aspects inject packages: builds without them skip the module loading.
   const injecting = ctx.config.injectedPackages.length > 0 || mayNeedTypes(ctx.config)
     ? import('./injection.js').then(({ installInjection }) =>
-      installInjection(ctx, { go: opts.go, dir: opts.dir, env: opts.env, command }))
+      installInjection(ctx, { go: opts.go, dir: opts.dir, env: opts.env, command, goEnv: { toolEnv: facts.toolEnv, goenvFile: facts.goenvFile } }))
     : Promise.resolve(null);
   const weaving = installWeaver(ctx, opts.env, opts.warm?.pool);
   const [injected, woven] = await Promise.allSettled([injecting, weaving]);

@@ -60,6 +60,11 @@ export interface StatsSnapshot {
   planReuse: PlanReuseName | null;
   /** The persisted plan of an in-process build (null when none was looked for). */
   planStore: PlanStoreTotals | null;
+  /**
+   * A planned build's injected packages before go: `built` by a nested go run, or their
+   * archives `kept` from a build of the same plan and found in GOCACHE (null: nothing injected).
+   */
+  injectedPrebuild: 'built' | 'kept' | null;
   /** Child processes weft started for this build, by kind (src/children.ts). */
   processes: Record<string, number>;
 }
@@ -148,6 +153,7 @@ export class BuildStats {
   plan: PlanTotals | null = null;
   planReuse: PlanReuseName | null = null;
   planStore: PlanStoreTotals | null = null;
+  injectedPrebuild: 'built' | 'kept' | null = null;
   private readonly typed = { packages: new Set<string>(), batches: 0, oracleMicros: 0, roundTripMicros: 0 };
 
   recordTypeCheck(r: { pkg: string; oracleMicros: number; roundTripMicros: number; checked: boolean }): void {
@@ -207,6 +213,7 @@ export class BuildStats {
       plan: this.plan !== null ? { ...this.plan } : null,
       planReuse: this.planReuse,
       planStore: this.planStore !== null ? { ...this.planStore } : null,
+      injectedPrebuild: this.injectedPrebuild,
     };
   }
 }
@@ -255,6 +262,7 @@ export function formatStats(s: StatsSnapshot): string {
     ...(s.mode !== null ? [`weft stats: mode ${s.mode.name} (${s.mode.reason})`] : []),
     ...(s.plan !== null ? [`weft stats: plan ${s.plan.listed} packages, ${s.plan.candidates} candidates: ${s.plan.woven} woven, ${s.plan.deferred} decided at compile time, ${s.plan.dependents} dependents; ${s.plan.compileMarks} packages marked (${s.plan.overlayMarks} overlay mark files); ${s.plan.filesScanned} files scanned${s.plan.screenedInPool > 0 ? ` (${s.plan.screenedInPool} packages in the pool)` : ''} (${s.plan.millis} ms)`] : []),
     ...(s.planReuse !== null ? [`weft stats: plan ${s.planReuse}${s.planStore !== null ? `; stored plan ${s.planStore.found ? `found (read and checked in ${s.planStore.loadMillis} ms)` : 'not found'}${s.planStore.why !== '' ? `, not used: ${s.planStore.why}` : ''}${s.planStore.corrupt > 0 ? `, ${s.planStore.corrupt} unreadable ignored` : ''}${s.planStore.stored ? ', stored' : ''}` : ''}`] : []),
+    ...(s.injectedPrebuild !== null ? [`weft stats: injected packages ${s.injectedPrebuild === 'kept' ? 'found in GOCACHE as a build of this plan left them (no go run)' : 'built by a go run before go'}`] : []),
     ...(s.mode?.name === 'overlay' && s.compileRequests + s.linkRequests === 0
       ? ['weft stats: no compile or link requests: an overlay build runs go without weft\'s shim (the weaving above was done before go started)']
       : [

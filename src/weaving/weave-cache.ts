@@ -17,6 +17,15 @@ export function weaveCacheEnabled(env: NodeJS.ProcessEnv): boolean {
   return !/^(0|off|false|no)$/i.test(env['WEFT_WEAVE_CACHE'] ?? '');
 }
 
+/**
+ * True unless WEFT_PLAN_CACHE says off, or the weave cache is off (WEFT_WEAVE_CACHE,
+ * --weft-cache): what in-process builds keep for the next build beside the weave results (stored
+ * plans, the injectable packages' listing).
+ */
+export function storedPlansEnabled(env: NodeJS.ProcessEnv): boolean {
+  return weaveCacheEnabled(env) && !/^(0|off|false|no)$/i.test(env['WEFT_PLAN_CACHE'] ?? '');
+}
+
 /** Opens the build's weave cache (null when disabled); closed with the build. */
 export async function openWeaveCache(ctx: BuildContext, env: NodeJS.ProcessEnv): Promise<WeaveCache | null> {
   if (!weaveCacheEnabled(env)) return null;

@@ -249,3 +249,36 @@ test('a go list that could not run fails the waiting compiles, and the next one 
   const a = await r.archives(['example.com/rt'], 'example.com/app');
   assert.equal(a.get('example.com/rt'), '/cache/example.com/rt.a');
 });
+
+test('adoptExports: archives a build of the same key kept stand in for an export run when they cover the closure, and only then', async () => {
+  const g = fakeGoList(graph);
+  const r = resolver(g, ['example.com/rt', 'example.com/rt/http']);
+  await r.list();
+  const partial = new Map([['example.com/rt', '/kept/rt.a'], ['fmt', '/kept/fmt.a']]);
+  assert.equal(r.adoptExports(['example.com/rt'], partial), false, 'sync is missing');
+  const whole = new Map([...partial, ['sync', '/kept/sync.a']]);
+  assert.equal(r.adoptExports(['example.com/rt'], whole), true);
+  const a = await r.archives(['example.com/rt'], 'example.com/app');
+  assert.equal(a.get('example.com/rt'), '/kept/rt.a');
+  assert.equal(a.get('sync'), '/kept/sync.a');
+  assert.deepEqual(g.calls.filter((c) => c.export), [], 'no export run');
+  // What the kept archives do not cover is built as before.
+  const h = await r.archives(['example.com/rt/http'], 'example.com/app');
+  assert.equal(h.get('net/http'), '/cache/net/http.a');
+  assert.equal(g.calls.filter((c) => c.export).length, 1);
+});
+
+test('the first listing comes from the listing cache when it holds it (no go list), and is kept when listed', async () => {
+  const g = fakeGoList(graph);
+  const kept: ListedPackage[][] = [];
+  const cache = { read: () => (kept[0] ?? null), write: (_p: readonly string[], _d: string, _f: readonly string[], _e: NodeJS.ProcessEnv, listed: readonly ListedPackage[]) => { kept.push([...listed]); return true; } };
+  const first = new Resolver({ go: 'go', dir: '/m', env: {}, flags: [], toolexec: null, injected: ['example.com/rt'], goList: g.fn, listingCache: cache });
+  await first.list();
+  assert.equal(g.calls.length, 1);
+  assert.equal(kept.length, 1);
+  const second = new Resolver({ go: 'go', dir: '/m', env: {}, flags: [], toolexec: null, injected: ['example.com/rt'], goList: g.fn, listingCache: cache });
+  await second.list();
+  assert.equal(g.calls.length, 1, 'no second go list');
+  assert.deepEqual([...second.closureOf(['example.com/rt'])].sort(), ['example.com/rt', 'fmt', 'sync']);
+  assert.equal(second.injectedFingerprint(), first.injectedFingerprint());
+});

@@ -4,7 +4,7 @@
 // tool file together, --config replacing both, the cached listing, and bad input.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -208,6 +208,33 @@ describe('configuration discovery (real go list)', { skip: !hasGo && 'go is not 
     writeFileSync(join(root, 'app/weft.yml'), yml('own-2'));
     const third = await load(root, { cacheDir });
     assert.deepEqual([third.cached, ids(third)], [false, ['own-2']]);
+  });
+
+  it('a checkout restored at another path finds the cached listing and configuration, with its own paths; an edit there still loads again', async () => {
+    const root = tree({
+      'app/orchestrion.tool.go': toolFile('example.com/app/integ'),
+      'app/integ/integ.go': pkgFile('integ'),
+      'app/integ/orchestrion.yml': yml('integ-1'),
+    });
+    const cacheDir = mkdtempSync(join(tmpdir(), 'weft-discovery-cache-'));
+    roots.push(cacheDir);
+    const first = await load(root, { cacheDir });
+    assert.deepEqual([first.cached, first.goListRuns], [false, 1]);
+    const moved = mkdtempSync(join(tmpdir(), 'weft-discovery-moved-'));
+    roots.push(moved);
+    cpSync(root, moved, { recursive: true });
+    rmSync(root, { recursive: true, force: true });
+    const second = await load(moved, { cacheDir });
+    assert.deepEqual([second.cached, second.goListRuns], [true, 0]);
+    assert.deepEqual(ids(second), ['integ-1']);
+    assert.ok(second.config.files.includes(join(moved, 'app', 'integ', 'orchestrion.yml')), second.config.files.join(' '));
+    assert.ok(second.config.files.every((f) => !f.startsWith(root)), second.config.files.join(' '));
+    assert.equal(second.config.fingerprint, first.config.fingerprint);
+    // Files are compared by content at the new path: an edit is read.
+    writeFileSync(join(moved, 'app/integ/orchestrion.yml'), yml('integ-2'));
+    const third = await load(moved, { cacheDir });
+    assert.equal(third.cached, false);
+    assert.deepEqual(ids(third), ['integ-2']);
   });
 
   it('a fingerprint covers every loaded file: editing a pinned package\'s orchestrion.yml changes it', async () => {
