@@ -27,7 +27,6 @@ import { stampIfHolds, type FileStamp } from '../file-stamp.js';
 import type { ListedPackage } from '../resolve/index.js';
 import type { BuildContext } from '../weaving/build-context.js';
 import type { PlanStoreTotals } from '../weaving/stats.js';
-import { weaveCacheEnabled } from '../weaving/weave-cache.js';
 import { freezePlan, planBuild, PlanSnapshot, writeMarkFiles, type BuildPlan, type MarkReason, type PlanOptions, type Verdict } from './plan.js';
 import { keptPlanFor, planKey, recordPlan, revisePlan, type FileRecord, type PlanRecord, type PlanSource } from './plan-record.js';
 
