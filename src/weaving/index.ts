@@ -5,7 +5,7 @@
 // (type-oracle.ts), the injection hooks (injection.ts) and the build's counters (stats.ts).
 // src/weave is the library that weaves one package; this room plugs it into a build.
 // It must not import the job server, the planner, the build driver, the daemon or the cli.
-// rooms: cache children config errors install log oracle pool protocol relocate resolve toolexec weave
+// rooms: cache children config errors heap install log oracle pool protocol relocate resolve toolexec weave
 export * from './build-context.js';
 export * from './prepare.js';
 export * from './stats.js';

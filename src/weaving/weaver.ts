@@ -6,6 +6,7 @@
 // aspects, the default hook answers every compile "unchanged" at once.
 import type { Transferable } from 'node:worker_threads';
 import { fromErrorData, WeftError } from '../errors.js';
+import { collectGarbage } from '../heap.js';
 import type { RunOptions, WorkerPool } from '../pool/index.js';
 import { weaveWithTypes } from '../oracle/index.js';
 import { undecidableError } from '../weave/undecided.js';
@@ -67,7 +68,11 @@ export async function installWeaver(ctx: BuildContext, env: NodeJS.ProcessEnv = 
 /** The weave and scan workers' pool; its threads start with the first task that needs them. */
 export async function createWeavePool(log: Pick<BuildContext['log'], 'debug'>): Promise<WorkerPool> {
   const poolModule = await import('../pool/index.js');
-  return lazyPool(() => poolModule.createPool(), (pool, file) => {
+  return lazyPool(() => {
+    // The planning's garbage goes before the threads' memory comes (src/heap.ts).
+    collectGarbage();
+    return poolModule.createPool();
+  }, (pool, file) => {
     // Every thread loads a worker file (the weave worker's grammar, the scanner's WASM) in
     // parallel with the first task that needs it, rather than each with its own first task.
     // Only files in use: a plan that only scans never loads the grammar.
