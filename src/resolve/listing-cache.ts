@@ -9,9 +9,10 @@
 // workspace (whose modules' go.mod files the key does not hold) is never kept.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { isRelocatableRoot, MODULE_ROOT_MARK, relocateJson } from '../relocate.js';
 import { BUILD_ENV_KEYS } from '../toolexec/build-flags.js';
+import { findGoWork } from '../toolexec/main-modules.js';
 import type { ListedPackage } from './go-list.js';
 
 const FORMAT = 'weft-injected-listing/1';
@@ -44,17 +45,6 @@ function contentOf(file: string): string {
   }
 }
 
-/** True when go would run in workspace mode from `dir` (a go.work above it, or GOWORK naming one). */
-function inWorkspace(dir: string, env: NodeJS.ProcessEnv): boolean {
-  const gowork = env['GOWORK'];
-  if (gowork === 'off') return false;
-  if (gowork !== undefined && gowork !== '') return true;
-  for (let d = resolve(dir); ; d = dirname(d)) {
-    if (existsSync(join(d, 'go.work'))) return true;
-    if (dirname(d) === d) return false;
-  }
-}
-
 /** True when nothing of `p` can change while the key holds: GOROOT's, or a versioned module's in the module cache. */
 function immutable(p: ListedPackage, modCache: string): boolean {
   if (p.Error !== undefined || (p.DepsErrors?.length ?? 0) > 0) return false;
@@ -69,7 +59,7 @@ export function createListingCache(o: ListingCacheOptions): ListingCache | null 
   if (!isRelocatableRoot(o.root) || o.modCache === '') return null;
   const kept = (text: string): string => relocateJson(text, o.root, MODULE_ROOT_MARK);
   const fileOf = (pkgs: readonly string[], dir: string, flags: readonly string[], env: NodeJS.ProcessEnv): string | null => {
-    if (inWorkspace(dir, env)) return null;
+    if (findGoWork(dir, env['GOWORK']) !== null) return null;
     const key = kept(JSON.stringify([
       FORMAT, o.go, o.goVersion, o.modCache, dir, flags, [...pkgs].sort(),
       [...BUILD_ENV_KEYS, 'GOROOT'].map((k) => `${k}=${env[k] ?? ''}`),

@@ -4,6 +4,20 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 /**
+ * The go.work file go would use from `dir` (null: not a workspace build): GOWORK when it names
+ * one, else, unless it is off, the first go.work in `dir` or a directory above it, which wins over
+ * any go.mod.
+ */
+export function findGoWork(dir: string, gowork?: string): string | null {
+  if (gowork === 'off') return null;
+  if (gowork !== undefined && gowork !== '') return gowork;
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (existsSync(join(d, 'go.work'))) return join(d, 'go.work');
+    if (dirname(d) === d) return null;
+  }
+}
+
+/**
  * The main modules of the build rooted at `dir`: the `use` directories of go.work (when GOWORK
  * is not off) or the module of the nearest go.mod. Read from the files, without running go.
  */
@@ -16,15 +30,15 @@ export function findMainModules(dir: string, gowork?: string): string[] {
       return null;
     }
   };
-  // Like the go command: a go.work anywhere above wins over the nearest go.mod.
-  let work: string | null = null;
-  if (gowork !== undefined && gowork !== '' && gowork !== 'off') work = gowork;
+  const work = findGoWork(dir, gowork);
   let gomod: string | null = null;
-  for (let d = resolve(dir); ; ) {
-    if (work === null && gowork !== 'off' && existsSync(join(d, 'go.work'))) work = join(d, 'go.work');
-    if (gomod === null && existsSync(join(d, 'go.mod'))) gomod = join(d, 'go.mod');
+  for (let d = resolve(dir); work === null; ) {
+    if (existsSync(join(d, 'go.mod'))) {
+      gomod = join(d, 'go.mod');
+      break;
+    }
     const up = dirname(d);
-    if (up === d || work !== null) break;
+    if (up === d) break;
     d = up;
   }
   if (work === null) {
