@@ -104,32 +104,18 @@ function importcfgPackagesOf(p: ListedPackage): string[] {
 /**
  * The compile's -lang, as go 1.26 chooses it (cmd/go/internal/work/gc.go): the module's go
  * version (1.16 when go.mod has none) unless it is newer than the toolchain, the toolchain's
- * own for std and for packages outside modules; language versions name major and minor only.
- * '' when the toolchain's version is unknown.
+ * own for std and for packages outside modules. The flag names major and minor only, so it is
+ * the lower of the two languages (within one language, go's finer order of 1.27rc1 and 1.27.0
+ * gives the same flag). '' when the toolchain's version is unknown.
  */
 export function compileLang(p: Pick<ListedPackage, 'Module'>, toolchain: string): string {
-  const local = toolchain.replace(/^go/, '');
-  if (!/^\d/.test(local)) return '';
-  let version = local;
-  if (p.Module !== undefined) {
-    const v = p.Module.GoVersion ?? '1.16';
-    if (compareGoVersions(local, v) >= 0) version = v;
-  }
-  const m = /^(\d+)(?:\.(\d+))?/.exec(version);
-  if (m === null) return '';
-  return m[2] === undefined || (m[1] === '1' && m[2] === '0') ? `go${m[1]}` : `go${m[1]}.${m[2]}`;
-}
-
-/** Go's version order (internal/gover): 1.21 < 1.21rc1 < 1.21.0 < 1.21.1 (1.21 is the language). */
-function compareGoVersions(a: string, b: string): number {
-  const parse = (v: string): number[] => {
-    const m = /^(\d+)(?:\.(\d+))?(?:\.(\d+)|(alpha|beta|rc)(\d+))?/.exec(v);
-    if (m === null) return [0, 0, -1, 0, 0];
-    const kind = m[4] === undefined ? 0 : ['alpha', 'beta', 'rc'].indexOf(m[4]) + 1;
-    return [Number(m[1]), Number(m[2] ?? 0), m[3] === undefined ? -1 : Number(m[3]), kind, Number(m[5] ?? 0)];
+  const language = (v: string): [number, number] | null => {
+    const m = /^(\d+)(?:\.(\d+))?/.exec(v);
+    return m === null ? null : [Number(m[1]), Number(m[2] ?? 0)];
   };
-  const x = parse(a);
-  const y = parse(b);
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
-  return 0;
+  const local = language(toolchain.replace(/^go/, ''));
+  if (local === null) return '';
+  const mod = p.Module === undefined ? null : language(p.Module.GoVersion ?? '1.16');
+  const [major, minor] = mod !== null && (mod[0] < local[0] || (mod[0] === local[0] && mod[1] < local[1])) ? mod : local;
+  return major === 1 && minor === 0 ? 'go1' : `go${major}.${minor}`;
 }
