@@ -470,33 +470,26 @@ func listingSHA256(dir string) (string, error) {
 // heldThrough says whether every input is still as verify saw it: same size, time and inode,
 // and for a racy one (a time too recent to vouch) the same content.
 func (r *replayRecord) heldThrough(c *replayCheck) bool {
-	same := func(path string, was seen, isDir bool) bool {
-		fi, err := os.Stat(path)
-		if err != nil {
-			return false
-		}
-		now := seenOf(fi, time.Now())
-		return now.size == was.size && now.mtime == was.mtime && now.ino == was.ino && fi.IsDir() == isDir
-	}
-	for i, f := range r.files {
-		if !same(f.path, c.files[i], false) {
-			return false
-		}
-		if c.files[i].racy {
-			if sum, err := fileSHA256(f.path); err != nil || sum != f.sha256 {
+	held := func(inputs []replayFile, saw []seen, isDir bool, hash func(string) (string, error)) bool {
+		for i, f := range inputs {
+			fi, err := os.Stat(f.path)
+			if err != nil {
 				return false
 			}
-		}
-	}
-	for i, d := range r.dirs {
-		if !same(d.path, c.dirs[i], true) {
-			return false
-		}
-		if c.dirs[i].racy {
-			if sum, err := listingSHA256(d.path); err != nil || sum != d.sha256 {
+			now, was := seenOf(fi, time.Now()), saw[i]
+			if now.size != was.size || now.mtime != was.mtime || now.ino != was.ino || fi.IsDir() != isDir {
 				return false
 			}
+			if was.racy {
+				if sum, err := hash(f.path); err != nil || sum != f.sha256 {
+					return false
+				}
+			}
 		}
+		return true
+	}
+	if !held(r.files, c.files, false, fileSHA256) || !held(r.dirs, c.dirs, true, listingSHA256) {
+		return false
 	}
 	for _, p := range r.absent {
 		if _, err := os.Lstat(p); !errors.Is(err, fs.ErrNotExist) {
