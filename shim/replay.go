@@ -9,7 +9,9 @@ package main
 // GOENV file finds the record by a key computed here, checks every recorded input, runs go as
 // recorded and checks the inputs again once go has exited. Node owns the decision; this side
 // only verifies: a record that is missing, unreadable, of another format, or that any input
-// contradicts sends the build to Node, which decides again and writes a new record.
+// contradicts sends the build to Node, which decides again and writes a new record. An edited
+// local Go file does not contradict it when its header is the same and it holds none of the
+// strings the record's screen for it names (passesScreen).
 
 import (
 	"bufio"
@@ -29,9 +31,10 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	"unicode/utf8"
 )
 
-const replayFormat = "weft-replay 1"
+const replayFormat = "weft-replay 2"
 
 // replayRacy is file-stamp.ts's RACY_NS: a file time this close to the check cannot vouch that
 // the content read is the content go compiles; such a file is hashed again after go.
@@ -157,7 +160,14 @@ type replayFile struct {
 	path   string
 	size   int64
 	sha256 string
+	// A local Go file (a gofile line): the SHA-256 of its header (goheader.go) and the index of
+	// the screen its content must pass for an edit to leave the record's decision standing.
+	header string
+	screen int
 }
+
+// editable says whether an edit to the file may leave the record's decision standing.
+func (f replayFile) editable() bool { return f.header != "" }
 
 type replayStat struct {
 	path    string
@@ -173,9 +183,11 @@ type replayRecord struct {
 	set    []string
 	unset  []string
 	files  []replayFile
-	absent []string
-	dirs   []replayFile // sha256 of the listing; size unused
-	stats  []replayStat
+	// screens are the strings an edited Go file must not contain (one set per screen line).
+	screens [][][]byte
+	absent  []string
+	dirs    []replayFile // sha256 of the listing; size unused
+	stats   []replayStat
 }
 
 // readStoreEntry reads a weave cache entry (src/cache/store.ts): `weft-cache 1 <sha256> <length>
@@ -263,6 +275,37 @@ func parseReplayRecord(body []byte, key, root string) (*replayRecord, error) {
 			r.set = append(r.set, rest)
 		case "unset":
 			r.unset = append(r.unset, rest)
+		case "screen":
+			var set [][]byte
+			for _, h := range strings.Fields(rest) {
+				b, e := hex.DecodeString(h)
+				if e != nil || len(b) == 0 {
+					err = errors.New("bad screen line")
+					break
+				}
+				set = append(set, b)
+			}
+			r.screens = append(r.screens, set)
+		case "gofile":
+			parts := strings.SplitN(rest, " ", 6)
+			if len(parts) != 6 {
+				err = errors.New("bad gofile line")
+				break
+			}
+			size, e1 := strconv.ParseInt(parts[0], 10, 64)
+			screen, e2 := strconv.Atoi(parts[3])
+			if err = firstErr(e1, e2); err != nil {
+				break
+			}
+			if screen < 0 || screen >= len(r.screens) || len(parts[2]) != 64 {
+				err = errors.New("bad gofile line")
+				break
+			}
+			var p string
+			if p, err = place(parts[4] + " " + parts[5]); err != nil {
+				break
+			}
+			r.files = append(r.files, replayFile{path: p, size: size, sha256: parts[1], header: parts[2], screen: screen})
 		case "file", "dir", "stat":
 			n := 3
 			if tag == "dir" {
@@ -333,13 +376,19 @@ func seenOf(fi fs.FileInfo, at time.Time) seen {
 type replayCheck struct {
 	files []seen
 	dirs  []seen
+	// sums are the files' content hashes as checked: an edited Go file's is its new one.
+	sums []string
+	// edited counts the Go files whose edit the record let through.
+	edited int
 }
 
 // verify checks every recorded input, files hashed in parallel; an error says which one differs.
-// Each file is stat'ed before it is read, so what is seen vouches for the bytes hashed.
+// Each file is stat'ed before it is read, so what is seen vouches for the bytes hashed. A local
+// Go file whose content changed passes when the change leaves the record's decision standing
+// (passesScreen).
 func (r *replayRecord) verify() (*replayCheck, error) {
 	at := time.Now()
-	c := &replayCheck{files: make([]seen, len(r.files)), dirs: make([]seen, len(r.dirs))}
+	c := &replayCheck{files: make([]seen, len(r.files)), dirs: make([]seen, len(r.dirs)), sums: make([]string, len(r.files))}
 	for _, s := range r.stats {
 		fi, err := os.Stat(s.path)
 		if err != nil || fi.Size() != s.size || fi.ModTime().UnixNano() != s.mtimeNs {
@@ -351,16 +400,16 @@ func (r *replayRecord) verify() (*replayCheck, error) {
 			return nil, errors.New(p + " exists now")
 		}
 	}
-	// Sizes first: an edit that changes a file's size (most do) sends the build to Node after
-	// one stat per file, not after hashing whatever the workers reached. Each stat still comes
-	// before the read it vouches for.
+	// Sizes first: an edit that changes a file's size (most do) to a file no edit may change
+	// sends the build to Node after one stat per file, not after hashing whatever the workers
+	// reached. Each stat still comes before the read it vouches for.
 	infos := make([]fs.FileInfo, len(r.files))
 	for i, f := range r.files {
 		fi, err := os.Stat(f.path)
 		if err != nil || !fi.Mode().IsRegular() {
 			return nil, errors.New(f.path + " is gone")
 		}
-		if fi.Size() != f.size {
+		if fi.Size() != f.size && !f.editable() {
 			return nil, errors.New(f.path + " changed")
 		}
 		infos[i] = fi
@@ -398,12 +447,17 @@ func (r *replayRecord) verify() (*replayCheck, error) {
 			defer wg.Done()
 			for i := take(); i >= 0; i = take() {
 				if i < len(r.files) {
-					s, err := checkFile(r.files[i], infos[i], at)
+					sum, edited, err := r.checkFile(r.files[i])
 					if err != nil {
 						fail(err)
 						return
 					}
-					c.files[i] = s
+					c.files[i], c.sums[i] = seenOf(infos[i], at), sum
+					if edited {
+						mu.Lock()
+						c.edited++
+						mu.Unlock()
+					}
 				} else {
 					d := r.dirs[i-len(r.files)]
 					s, err := checkDir(d, at)
@@ -423,12 +477,45 @@ func (r *replayRecord) verify() (*replayCheck, error) {
 	return c, nil
 }
 
-// checkFile hashes a file whose size verify found as recorded (fi: its stat, taken before this read).
-func checkFile(f replayFile, fi fs.FileInfo, at time.Time) (seen, error) {
-	if sum, err := fileSHA256(f.path); err != nil || sum != f.sha256 {
-		return seen{}, errors.New(f.path + " changed")
+// checkFile reads a file once (verify stat'ed it before) and gives its content hash: the
+// recorded one, or an edited Go file's new one when the edit passes the file's screen.
+func (r *replayRecord) checkFile(f replayFile) (sum string, edited bool, err error) {
+	data, err := os.ReadFile(f.path)
+	if err != nil {
+		return "", false, errors.New(f.path + " is gone")
 	}
-	return seenOf(fi, at), nil
+	h := sha256.Sum256(data)
+	sum = hex.EncodeToString(h[:])
+	if sum == f.sha256 {
+		return sum, false, nil
+	}
+	if f.editable() {
+		if why := r.passesScreen(f, data); why != "" {
+			return "", false, errors.New(f.path + " changed: " + why)
+		}
+		return sum, true, nil
+	}
+	return "", false, errors.New(f.path + " changed")
+}
+
+// passesScreen says why an edited Go file's new content could change what Node decided ("" when
+// it cannot): go list reads only the header, so the same header lists the same packages; and
+// no aspect can match in a file holding none of its screen's strings, so every screening stays
+// as it was (nothing woven, or the record would not exist).
+func (r *replayRecord) passesScreen(f replayFile, data []byte) string {
+	header, ok := goHeader(data)
+	if !ok || !utf8.Valid(header) {
+		return "its header cannot be read here"
+	}
+	if h := sha256.Sum256(header); hex.EncodeToString(h[:]) != f.header {
+		return "its package clause, build constraints or imports changed"
+	}
+	for _, needle := range r.screens[f.screen] {
+		if bytes.Contains(data, needle) {
+			return "it now holds " + strconv.Quote(string(needle)) + ", which an aspect looks for"
+		}
+	}
+	return ""
 }
 
 func checkDir(d replayFile, at time.Time) (seen, error) {
@@ -470,7 +557,7 @@ func listingSHA256(dir string) (string, error) {
 // heldThrough says whether every input is still as verify saw it: same size, time and inode,
 // and for a racy one (a time too recent to vouch) the same content.
 func (r *replayRecord) heldThrough(c *replayCheck) bool {
-	held := func(inputs []replayFile, saw []seen, isDir bool, hash func(string) (string, error)) bool {
+	held := func(inputs []replayFile, saw []seen, sums []string, isDir bool, hash func(string) (string, error)) bool {
 		for i, f := range inputs {
 			fi, err := os.Stat(f.path)
 			if err != nil {
@@ -481,14 +568,18 @@ func (r *replayRecord) heldThrough(c *replayCheck) bool {
 				return false
 			}
 			if was.racy {
-				if sum, err := hash(f.path); err != nil || sum != f.sha256 {
+				if sum, err := hash(f.path); err != nil || sum != sums[i] {
 					return false
 				}
 			}
 		}
 		return true
 	}
-	if !held(r.files, c.files, false, fileSHA256) || !held(r.dirs, c.dirs, true, listingSHA256) {
+	dirSums := make([]string, len(r.dirs))
+	for i, d := range r.dirs {
+		dirSums[i] = d.sha256
+	}
+	if !held(r.files, c.files, c.sums, false, fileSHA256) || !held(r.dirs, c.dirs, dirSums, true, listingSHA256) {
 		return false
 	}
 	for _, p := range r.absent {
@@ -597,17 +688,17 @@ func (f *front) replay() frontOutcome {
 		code = 1
 	}
 	if file := lookupEnv(f.env, "WEFT_STATS_JSON"); file != "" {
-		writeReplayStats(file, r, checked, goWall, time.Since(started), code)
+		writeReplayStats(file, r, c, checked, goWall, time.Since(started), code)
 	}
 	return frontOutcome{code: code}
 }
 
 // writeReplayStats writes the statistics of a replayed build: `planReuse` says "replayed".
-func writeReplayStats(file string, r *replayRecord, checked, goWall, wall time.Duration, code int) {
+func writeReplayStats(file string, r *replayRecord, c *replayCheck, checked, goWall, wall time.Duration, code int) {
 	stats := map[string]any{
 		"planReuse":     "replayed",
 		"mode":          map[string]any{"name": "overlay", "reason": "replayed: the recorded build's inputs hold"},
-		"replay":        map[string]any{"files": len(r.files), "dirs": len(r.dirs), "checkMs": checked.Milliseconds()},
+		"replay":        map[string]any{"files": len(r.files), "edited": c.edited, "dirs": len(r.dirs), "checkMs": checked.Milliseconds()},
 		"wallMs":        goWall.Milliseconds(),
 		"commandWallMs": wall.Milliseconds(),
 		"exitCode":      code,

@@ -71,11 +71,13 @@ func TestReplayRecordFixture(t *testing.T) {
 			unset:  []string{"WEFT_SHIM_MODE"},
 			files: []replayFile{
 				{path: root + "/go.mod", size: 12, sha256: strings.Repeat("a", 64)},
-				{path: root + "/p q/x.go", size: 30, sha256: strings.Repeat("b", 64)},
+				{path: root + "/p q/x.go", size: 30, sha256: strings.Repeat("b", 64), header: strings.Repeat("d", 64), screen: 0},
+				{path: root + "/p q/y.go", size: 31, sha256: strings.Repeat("e", 64), header: strings.Repeat("f", 64), screen: 1},
 				{path: "/etc/weft.yml", size: 7, sha256: strings.Repeat("c", 64)},
 			},
+			screens: [][][]byte{{[]byte("//dd:span"), []byte(`"net/http"`)}, nil},
 			absent: []string{root + "/go.sum", root + "/weft.yml"},
-			dirs:   []replayFile{{path: root, sha256: sha("cmd/go.mod/p q")}, {path: root + "/p q", sha256: sha("x.go")}},
+			dirs:   []replayFile{{path: root, sha256: sha("cmd/go.mod/p q")}, {path: root + "/p q", sha256: sha("x.go/y.go")}},
 			stats:  []replayStat{{path: "/usr/local/go/bin/go", size: 100, mtimeNs: 1787934006000000000}},
 		}
 		if !reflect.DeepEqual(r, want) {
@@ -99,6 +101,8 @@ type replayModule struct {
 	root, cache, goPath, ran, goenv string
 	f                               *front
 	stderr                          *strings.Builder
+	// screen, when set, makes the Go files gofile lines with this screen (else file lines).
+	screen []string
 }
 
 func newReplayModule(t *testing.T, args ...string) *replayModule {
@@ -134,10 +138,21 @@ func (m *replayModule) write(t *testing.T) {
 		lines = append(lines, "arg "+a)
 	}
 	lines = append(lines, "set GOFLAGS=-mod=readonly", "unset WEFT_SHIM_MODE")
+	if m.screen != nil {
+		line := "screen"
+		for _, n := range m.screen {
+			line += " " + hex.EncodeToString([]byte(n))
+		}
+		lines = append(lines, line)
+	}
 	for _, f := range []string{"go.mod", "a/a.go", "b/b.go"} {
 		data, err := os.ReadFile(filepath.Join(m.root, f))
 		if err != nil {
 			t.Fatal(err)
+		}
+		if header, ok := goHeader(data); ok && m.screen != nil && strings.HasSuffix(f, ".go") {
+			lines = append(lines, "gofile "+strconv.Itoa(len(data))+" "+sha(string(data))+" "+sha(string(header))+" 0 r "+f)
+			continue
 		}
 		lines = append(lines, "file "+strconv.Itoa(len(data))+" "+sha(string(data))+" r "+f)
 	}
@@ -346,5 +361,69 @@ func TestReplayRacyFileRehashed(t *testing.T) {
 	m.f.env = append(m.f.env, "FAKE_GO_DO=printf 'package z\\n' > "+p+"; touch -d @"+strconv.FormatInt(now.Unix(), 10)+"."+strconv.Itoa(now.Nanosecond())+" "+p)
 	if o := m.f.run(); o != toNode {
 		t.Fatalf("outcome %+v, want node", o)
+	}
+}
+
+// An edit to a Go file that keeps its header and adds none of its screen's strings leaves the
+// recorded decision standing: go runs as recorded (and compiles the edit); any other edit goes
+// to Node.
+func TestReplayEditedGoFiles(t *testing.T) {
+	body := "package a\n\nfunc F() int { return 2 }\n"
+	cases := []struct {
+		name, text string
+		replays    bool
+	}{
+		{"a body edit", body, true},
+		{"a body edit of the same size", "package a\n\n// 1\n", true},
+		{"an edit adding a string an aspect looks for", "package a\n\nfunc NoSuchFunction() {}\n", false},
+		{"an edit adding an import", "package a\n\nimport \"fmt\"\n\nvar _ = fmt.Sprint\n", false},
+		{"an edit changing the package clause", "package z\n", false},
+		{"an edit adding a build constraint", "//go:build ignore\n\npackage a\n", false},
+		{"an edit whose header this side cannot read", "package \u00e4\n", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m := newReplayModule(t, "build", "./b")
+			m.screen = []string{"NoSuchFunction"}
+			m.write(t)
+			stats := filepath.Join(t.TempDir(), "stats.json")
+			m.f.env = append(m.f.env, "WEFT_REPLAY_DEBUG=1", "WEFT_STATS_JSON="+stats)
+			os.WriteFile(filepath.Join(m.root, "a/a.go"), []byte(c.text), 0o644)
+			o := m.f.run()
+			if !c.replays {
+				if o != toNode || len(m.goRuns(t)) != 0 {
+					t.Fatalf("outcome %+v, go ran %q; want node", o, m.goRuns(t))
+				}
+				return
+			}
+			if o != (frontOutcome{code: 0}) || len(m.goRuns(t)) != 1 {
+				t.Fatalf("outcome %+v, stderr %q; want a replay", o, m.stderr.String())
+			}
+			data, _ := os.ReadFile(stats)
+			if !strings.Contains(string(data), `"edited":1`) {
+				t.Fatalf("stats %s: the edit is not counted", data)
+			}
+		})
+	}
+	// Without a screen (a package no string decides), any content change goes to Node.
+	m := newReplayModule(t, "build", "./b")
+	os.WriteFile(filepath.Join(m.root, "a/a.go"), []byte(body), 0o644)
+	if o := m.f.run(); o != toNode {
+		t.Fatalf("no screen: outcome %+v; want node", o)
+	}
+}
+
+// An edited file let through is checked after go against its new content: changed again while
+// go ran, the build goes to Node.
+func TestReplayEditedFileChangedWhileGoRan(t *testing.T) {
+	m := newReplayModule(t, "build", "./b")
+	m.screen = []string{"NoSuchFunction"}
+	m.write(t)
+	p := filepath.Join(m.root, "a/a.go")
+	os.WriteFile(p, []byte("package a\n\nvar X = 1\n"), 0o644)
+	now := time.Now()
+	m.f.env = append(m.f.env, "FAKE_GO_DO=printf 'package a\\n\\nvar X = 2\\n' > "+p+"; touch -d @"+strconv.FormatInt(now.Unix(), 10)+"."+strconv.Itoa(now.Nanosecond())+" "+p)
+	if o := m.f.run(); o != toNode || len(m.goRuns(t)) != 1 {
+		t.Fatalf("outcome %+v, go ran %q; want go once, then node", o, m.goRuns(t))
 	}
 }

@@ -17,7 +17,7 @@ import { decideOverlay, withWovenSnapshot, writeOverlayBuild } from '../plan/ove
 import { OVERLAY_PREFIX, planBuild, staleAfterBuild, startPlanListing, waitForTestGate, type BuildPlan, type PlanListing, type PlanOptions, type PlanReuse } from '../plan/plan.js';
 import type { PlanRecord, PlanSource } from '../plan/plan-record.js';
 import { storedPlanKey, storedPlans, storedPlansEnabled } from '../plan/plan-store.js';
-import { encodeReplayDraft, goenvDigest, storeReplayRecord, type EncodedReplay, type ReplayDraft } from '../plan/replay-record.js';
+import { encodeReplayDraft, fileScreens, goenvDigest, storeReplayRecord, type EncodedReplay, type ReplayDraft } from '../plan/replay-record.js';
 import { injectedExports } from '../plan/injected-exports.js';
 import { modelGoCommand, readGoCommand, type GoCommand } from '../toolexec/go-command-line.js';
 import { disposeBuildContext, type BuildContext } from '../weaving/build-context.js';
@@ -73,7 +73,7 @@ export interface PreparedRun {
   /** What a replay record of this build holds (src/plan/replay-record.ts), when the build qualifies. */
   replay: ReplayDraft | null;
   /** The record, encoded while go ran; stored once go has succeeded. */
-  replayEncoded: EncodedReplay | null;
+  replayEncoded: Promise<EncodedReplay | null> | null;
   /** Work that need not delay go (keeping the plan, encoding the replay record): done while it runs (workWhileGoRuns). */
   whileGo: (() => void)[];
 }
@@ -248,7 +248,17 @@ export async function prepareGoRun(input: GoCommandInput & { daemon?: DaemonBuil
         const replay = replayable ? replayDraftOf({ input, env, goEnv, go, args, cwd, facts, ctx, record, dir: inv.dir }) : null;
         const build: PreparedRun = { inv, ctx, plan, server, stats: opts.stats, statsFile, statsJsonFile, progress, childrenBefore, daemon, replay, replayEncoded: null, whileGo: [] };
         if (persist !== undefined) build.whileGo.push(persist);
-        if (replay !== null) build.whileGo.push(() => (build.replayEncoded = encodeReplayDraft(replay)));
+        if (replay !== null && plan !== null && record !== undefined) {
+          build.whileGo.push(() => {
+            build.replayEncoded = fileScreens(ctx, plan, record).then(
+              (screens) => encodeReplayDraft({ ...replay, screens }),
+              (e: unknown) => {
+                log.debug(`no edit screens for the replay record (${(e as Error).message})`);
+                return encodeReplayDraft(replay);
+              },
+            );
+          });
+        }
         return { go, args, env: goEnv, cwd, log, build };
       } catch (e) {
         await server?.close();
@@ -274,9 +284,10 @@ export async function finishGoRun(spec: GoRunSpec, goCode: number, o: { figures:
   workWhileGoRuns(spec);
   let code = goCode;
   if (b.plan !== null && code === 0) code = await checkPlanHeld(b.ctx, b.plan, spec.env, o.stderr);
-  if (b.replay !== null && b.replayEncoded !== null && code === 0) {
+  const replayEncoded = b.replayEncoded === null ? null : await b.replayEncoded;
+  if (b.replay !== null && replayEncoded !== null && code === 0) {
     try {
-      storeReplayRecord(join(weftCacheDir(b.replay.env), 'weave'), b.replayEncoded);
+      storeReplayRecord(join(weftCacheDir(b.replay.env), 'weave'), replayEncoded);
       b.ctx.log.debug('replay record written: the Go front end may run this build again without Node');
     } catch (e) {
       b.ctx.log.debug(`no replay record (${(e as Error).message})`);

@@ -7,8 +7,10 @@
 // record beside the plan: the exact go command, and every input the decision depended on with
 // its content hash (module files, each local Go file, the configuration, the toolchain) and the
 // listing of every directory a new file could appear in. The front end replays it only when all
-// of these are as recorded; anything it cannot vouch for goes to Node, which decides again and
-// writes a new record. Node owns the decision; the front end only verifies recorded inputs.
+// of these are as recorded, except a local Go file whose edit keeps its header and adds none of
+// the strings an aspect needs there (fileScreens); anything it cannot vouch for goes to Node,
+// which decides again and writes a new record. Node owns the decision; the front end only
+// verifies recorded inputs.
 //
 // The record is keyed by what the front end computes without Node (replayKey): weft's identity,
 // the command line, the directory relative to the module root, the environment weft and go read
@@ -21,9 +23,12 @@ import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, sep } from 'node:path';
 import { LocalStore } from '../cache/store.js';
 import type { FileStamp } from '../file-stamp.js';
+import type { BuildContext } from '../weaving/build-context.js';
+import { weaveInputOfListed } from '../weaving/weave-input.js';
+import type { BuildPlan } from './plan.js';
 import type { PlanRecord } from './plan-record.js';
 
-export const REPLAY_FORMAT = 'weft-replay 1';
+export const REPLAY_FORMAT = 'weft-replay 2';
 
 /** Variables go or weft read that are not GO*, CGO_* or WEFT_*: a build that differs in one of them is not replayed. */
 const REPLAY_ENV_NAMES: ReadonlySet<string> = new Set(['CC', 'CXX', 'FC', 'AR', 'PKG_CONFIG', 'GCCGO', 'CI', 'PATH', 'HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'TMPDIR']);
@@ -90,7 +95,14 @@ export interface ReplayRecord {
   /** What the build's go environment adds to (or changes in) the caller's. */
   set: readonly [string, string][];
   unset: readonly string[];
-  files: readonly { path: string; size: number; sha256: string }[];
+  /**
+   * `header` and `screen` (a local Go file): the SHA-256 of its header (go-header.ts) and the
+   * index in `screens` of the strings it must not contain; the front end lets an edit through
+   * that keeps the one and adds none of the other (see fileScreens).
+   */
+  files: readonly { path: string; size: number; sha256: string; header?: string; screen?: number }[];
+  /** Sets of strings (UTF-8), referred to by files' `screen`. */
+  screens: readonly (readonly string[])[];
   absent: readonly string[];
   /** Directory → its entry names, sorted, joined by "/" (as PlanRecord.dirs). */
   dirs: readonly [string, string][];
@@ -107,7 +119,8 @@ export function encodeReplayRecord(r: ReplayRecord, root: string): string | null
   for (const a of r.args) lines.push(`arg ${a}`);
   for (const [k, v] of r.set) lines.push(`set ${k}=${v}`);
   for (const k of r.unset) lines.push(`unset ${k}`);
-  for (const f of r.files) lines.push(`file ${f.size} ${f.sha256} ${place(f.path)}`);
+  for (const needles of r.screens) lines.push(['screen', ...needles.map((n) => Buffer.from(n, 'utf8').toString('hex'))].join(' '));
+  for (const f of r.files) lines.push(f.header !== undefined && f.screen !== undefined ? `gofile ${f.size} ${f.sha256} ${f.header} ${f.screen} ${place(f.path)}` : `file ${f.size} ${f.sha256} ${place(f.path)}`);
   for (const p of r.absent) lines.push(`absent ${place(p)}`);
   for (const [d, names] of r.dirs) lines.push(`dir ${sha(names)} ${place(d)}`);
   for (const s of r.stats) lines.push(`stat ${s.size} ${s.mtimeNs} ${place(s.path)}`);
@@ -135,6 +148,8 @@ export interface ReplayDraft {
   /** The GOENV file go named ('' or off: none). */
   goenvFile: string;
   record: PlanRecord;
+  /** Local Go file → what an edit to it must not add (fileScreens); a file not here is checked by content alone. */
+  screens?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Variables the build sets for go that a replay leaves to go (its own work directory in TMPDIR). */
@@ -152,7 +167,7 @@ export interface EncodedReplay {
  * (stamps taken before the plan read the files), else from a read now.
  */
 export function encodeReplayDraft(d: ReplayDraft): EncodedReplay | null {
-  const files = new Map<string, { size: number; sha256: string }>();
+  const files = new Map<string, { size: number; sha256: string; header?: string; screen?: number }>();
   const absent = new Set<string>();
   const content = (path: string, stamp?: FileStamp | null): boolean => {
     if (stamp === null) {
@@ -173,7 +188,17 @@ export function encodeReplayDraft(d: ReplayDraft): EncodedReplay | null {
     return true;
   };
   for (const [f, st] of d.record.keyFiles) if (!content(f, st)) return null;
-  for (const [f, fr] of d.record.files) if (!content(f, fr.stamp)) return null;
+  const screens = new Map<string, number>();
+  for (const [f, fr] of d.record.files) {
+    if (!content(f, fr.stamp)) return null;
+    const needles = d.screens?.get(f);
+    const c = files.get(f);
+    if (needles === undefined || fr.header === null || c === undefined) continue;
+    const id = needles.join('\u0000');
+    if (!screens.has(id)) screens.set(id, screens.size);
+    c.header = createHash('sha256').update(fr.header, 'utf8').digest('hex');
+    c.screen = screens.get(id)!;
+  }
   for (const f of d.configFiles) if (!content(f)) return null;
   for (const f of d.configAbsent) absent.add(f);
   if (d.goenvFile !== '' && d.goenvFile !== 'off' && !content(d.goenvFile)) return null;
@@ -200,6 +225,7 @@ export function encodeReplayDraft(d: ReplayDraft): EncodedReplay | null {
       set: set.sort(([a], [b]) => (a < b ? -1 : 1)),
       unset: unset.sort(),
       files: [...files].map(([path, c]) => ({ path, ...c })),
+      screens: [...screens.keys()].map((id) => (id === '' ? [] : id.split('\u0000'))),
       absent: [...absent].filter((p) => !files.has(p)),
       dirs: [...d.record.dirs],
       stats,
@@ -212,4 +238,39 @@ export function encodeReplayDraft(d: ReplayDraft): EncodedReplay | null {
 /** Stores a record (a weave cache entry: temp file and rename); throws the fs error. */
 export function storeReplayRecord(weaveDir: string, r: EncodedReplay): void {
   new LocalStore(weaveDir).write(r.key, Buffer.from(r.text, 'utf8'));
+}
+
+/**
+ * Each local Go file's edit screen: the strings one of which an edit must add for some aspect to
+ * possibly match in one of the packages compiled from it (editScreen, src/weave), their union.
+ * A file whose content changed but whose header (go-header.ts) did not, and that holds none of
+ * them, leaves the plan as it was: go list would list the same packages, and every package's
+ * screening stays `none` (a record is only kept for builds that weave nothing). Files of a
+ * package whose screening no string decides are left out, as are all under a user's -overlay
+ * (go compiles what it names, not the file).
+ */
+export async function fileScreens(ctx: BuildContext, plan: BuildPlan, record: PlanRecord): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (Object.keys(plan.userOverlay).length > 0) return out;
+  const { editScreen } = await import('../weave/index.js');
+  const byPackage = new Map<string, string[] | null>();
+  const screenOf = async (importPath: string): Promise<string[] | null> => {
+    if (!byPackage.has(importPath)) {
+      const p = plan.packages.get(importPath);
+      const input = p === undefined ? null : weaveInputOfListed(ctx, p, plan.userOverlay);
+      byPackage.set(importPath, input === null ? null : await editScreen(input, ctx.config));
+    }
+    return byPackage.get(importPath)!;
+  };
+  files: for (const [file, fr] of record.files) {
+    if (fr.header === null) continue;
+    const union = new Set<string>();
+    for (const id of record.packagesOf.get(file) ?? []) {
+      const s = await screenOf(id);
+      if (s === null) continue files;
+      for (const n of s) union.add(n);
+    }
+    if (record.packagesOf.has(file)) out.set(file, [...union].sort());
+  }
+  return out;
 }

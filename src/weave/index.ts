@@ -16,14 +16,14 @@ import { NEED_CONFIG, type WeaveTask } from './worker.js';
 
 export type * from './api.js';
 export { questionKey, type TypeFacts, type TypeQuestion, type TypeAnswer } from './type-facts.js';
-export { weavePackage, screenPackage, prepareScreening, decideScreening, applicableAspects, usesPackageName, mainModulePath, matchingImportPath, type WeaveDeps, type Screening, type ScreenOptions, type ScanNeeded, type FileAnswer } from './weave-package.js';
+export { weavePackage, screenPackage, editScreen, prepareScreening, decideScreening, applicableAspects, usesPackageName, mainModulePath, matchingImportPath, type WeaveDeps, type Screening, type ScreenOptions, type ScanNeeded, type FileAnswer } from './weave-package.js';
 export { screenPackages, POOL_MIN_FILES, TASK_FILES, type ScreenAllOptions, type ScreenedAll } from './screen-pool.js';
 export { weaveCommand, type WeaveCommandOptions } from './command.js';
 export { indexOfPrefilter, defaultPrefilter, type Prefilter } from './prefilter.js';
 export { planAspects };
 export { JOIN_POINTS, registry as joinPointRegistry } from './join-points/index.js';
 export { ADVICE } from './advice/index.js';
-export { allOf, anyOf, needle, evaluateFormula, collectNeedles, formatFormula, type Formula } from './needles.js';
+export { allOf, anyOf, needle, evaluateFormula, collectNeedles, necessaryNeedles, formatFormula, type Formula } from './needles.js';
 export { parseGo, loadGoParser } from './syntax.js';
 export { checkTemplateSpec } from './templates.js';
 export { formatWarning, undecidableError, undecided, isUndecided, type Match, type Undecided } from './undecided.js';

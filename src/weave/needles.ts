@@ -74,3 +74,33 @@ export function formatFormula(f: Formula): string {
   if ('all' in f) return `(${f.all.map(formatFormula).join(' AND ')})`;
   return `(${f.any.map(formatFormula).join(' OR ')})`;
 }
+
+/**
+ * Strings one of which a file must contain for `f` to hold in it, or null when `f` can hold in
+ * a file that contains none (a `true` branch, or a check alone). A file holding none of them
+ * cannot match; an empty set: `f` holds nowhere. For an `all`, any one part's set will do: the
+ * one whose shortest string is longest is kept (a keyword like `func` is in every file, a name
+ * in few), then the smaller.
+ */
+export function necessaryNeedles(f: Formula): Set<string> | null {
+  if (typeof f === 'boolean') return f ? null : new Set();
+  if ('needle' in f) return new Set([f.needle]);
+  if ('check' in f) return null;
+  if ('all' in f) {
+    const shortest = (s: Set<string>): number => Math.min(...[...s].map((n) => n.length));
+    let best: Set<string> | null = null;
+    for (const x of f.all) {
+      const s = necessaryNeedles(x);
+      if (s === null) continue;
+      if (best === null || shortest(s) > shortest(best) || (shortest(s) === shortest(best) && s.size < best.size)) best = s;
+    }
+    return best;
+  }
+  const union = new Set<string>();
+  for (const x of f.any) {
+    const s = necessaryNeedles(x);
+    if (s === null) return null;
+    for (const n of s) union.add(n);
+  }
+  return union;
+}

@@ -6,7 +6,7 @@ import type { ResolvedAspect, ResolvedConfig } from '../config/types.js';
 import { WeftError } from '../errors.js';
 import { emptyWeaveStats, type WeavePackageInput, type WeavePackageResult } from './api.js';
 import type { PackageInfo } from './join-points/index.js';
-import { collectNeedles, evaluateFormula } from './needles.js';
+import { collectNeedles, evaluateFormula, necessaryNeedles } from './needles.js';
 import { defaultPrefilter, type Prefilter } from './prefilter.js';
 import { loadGoParser } from './syntax.js';
 import { compareLang } from './templates.js';
@@ -158,6 +158,26 @@ export function prepareScreening(input: WeavePackageInput, config: ResolvedConfi
   } catch {
     return { verdict: 'undecided' };
   }
+}
+
+/**
+ * What an edit to a file of this package must not add for the package's screening to stay
+ * `none`: strings one of which any of its files needs for an aspect to possibly match there
+ * (sorted; empty when no aspect applies to the package), or null when a file could match with
+ * none of them (a file-level join point, a formula no string decides, a screening that cannot
+ * decide). A replay record (src/plan/replay-record.ts) lets an edit without them through.
+ */
+export async function editScreen(input: WeavePackageInput, config: ResolvedConfig): Promise<string[] | null> {
+  const step = prepareScreening(input, config, await mainModulePath(input.moduleRoot));
+  if (step.verdict === 'none') return [];
+  if (step.verdict !== 'scan') return null;
+  const all = new Set<string>();
+  for (const p of step.plans) {
+    const s = necessaryNeedles(p.formula);
+    if (s === null) return null;
+    for (const n of s) all.add(n);
+  }
+  return [...all].sort();
 }
 
 /**

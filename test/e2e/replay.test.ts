@@ -1,8 +1,10 @@
 // Replayed builds (real go, the pipeline fixture, bin/weft as CI runs it: CI=true, no daemon).
 // A build whose stored plan weaves nothing leaves a replay record; the next identical build is
 // run by the Go front end without starting Node (a `node` on PATH that logs every start proves
-// it), also in a checkout restored at another path; an edit that makes an aspect match goes
-// through Node and the binary shows the weaving; a build that weaves is never replayed.
+// it), also in a checkout restored at another path, and after an edit that keeps a file's
+// header and adds nothing an aspect looks for; an edit to imports, or one that adds what an
+// aspect looks for, goes through Node, and when the aspect matches the binary shows the
+// weaving; a build that weaves is never replayed.
 import assert from 'node:assert/strict';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +14,7 @@ import { copyFixture, hasGo, makeTestEnv, repoRoot, run, runWeft, resetTimes, ty
 
 const launcher = join(repoRoot, 'bin', 'weft');
 
-type ReplayStats = StatsJson & { planReuse: string | null; replay?: { files: number; dirs: number } };
+type ReplayStats = StatsJson & { planReuse: string | null; replay?: { files: number; edited: number; dirs: number } };
 
 /** An aspect on functions named Farewell in the greet package: the fixture has none until a test adds one. */
 const FAREWELL_ASPECT = [
@@ -134,18 +136,45 @@ describe('builds the Go front end replays without Node (bin/weft, CI=true, real 
     assert.match((await app()).stderr, /weft: entering Farewell/);
   });
 
-  it('a changed file that still matches nothing goes through Node once, then replays again', async () => {
+  it('an edit that keeps the file\'s header and adds nothing an aspect looks for is replayed, and the binary shows it', async () => {
     const dir = restore('touched');
     const f = join(dir, 'internal', 'greet', 'greet.go');
     writeFileSync(f, readFileSync(f, 'utf8').replace('"hello, "', '"hullo, "'));
     const b = await build(dir);
-    assert.equal(b.nodeStarts, 1);
-    // Re-screened, or planned again when the edit above left its own plan under this key.
-    assert.ok(b.stats.planReuse === 'rescreened' || b.stats.planReuse === 'replanned', String(b.stats.planReuse));
+    assert.equal(b.stats.planReuse, 'replayed', b.stderr);
+    assert.equal(b.nodeStarts, 0);
+    assert.equal(b.stats.replay?.edited, 1);
     assert.match((await app()).stdout, /^hullo, x$/m);
+  });
+
+  it('an edit that adds what the aspect looks for in that package goes through Node, even where it does not match yet', async () => {
+    const dir = restore('named');
+    const f = join(dir, 'internal', 'greet', 'greet.go');
+    // "Farewell" in a comment: no function matches, but only Node can say so.
+    writeFileSync(f, readFileSync(f, 'utf8').replace('// Hello greets', '// Farewell is not here yet. Hello greets'));
+    const b = await build(dir);
+    assert.equal(b.nodeStarts, 1);
+    assert.match((await app()).stdout, /^hello, x$/m);
+    // The same words elsewhere (a package the aspect does not apply to) are let through.
+    const dir2 = restore('named-elsewhere');
+    const main = join(dir2, 'cmd', 'app', 'main.go');
+    writeFileSync(main, readFileSync(main, 'utf8').replace('func main() {', 'func main() {\n\t// Farewell comes later.'));
+    const b2 = await build(dir2);
+    assert.equal(b2.stats.planReuse, 'replayed', b2.stderr);
+    assert.equal(b2.nodeStarts, 0);
+  });
+
+  it('an edit to a file\'s imports goes through Node once, then replays again', async () => {
+    const dir = restore('imports');
+    const f = join(dir, 'internal', 'greet', 'greet.go');
+    writeFileSync(f, readFileSync(f, 'utf8').replace('import "strings"', 'import (\n\t"strings"\n\t"unicode/utf8"\n)').replace('return "hello, " + name', 'return "hello, " + name + strings.Repeat("!", utf8.RuneCountInString(name)-utf8.RuneCountInString(name))'));
+    const b = await build(dir);
+    assert.equal(b.nodeStarts, 1);
+    // Re-listed: planned again (or re-screened when an earlier build left its plan under this key).
+    assert.notEqual(b.stats.planReuse, 'replayed');
+    assert.match((await app()).stdout, /^hello, x$/m);
     const again = await build(dir);
     assert.equal(again.stats.planReuse, 'replayed', again.stderr);
     assert.equal(again.nodeStarts, 0);
-    assert.match((await app()).stdout, /^hullo, x$/m);
   });
 });

@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { scanGoHeader } from '../../../src/plan/go-header.js';
 
 const file = `// Copyright line.
@@ -65,4 +68,10 @@ test('what the scanner cannot read gives null (counted as a changed header)', ()
   ]) {
     assert.equal(scanGoHeader(bad), null, JSON.stringify(bad));
   }
+});
+
+test('the headers of the fixture the Go front end checks too (test/fixtures/replay/headers.json)', () => {
+  const fixture = JSON.parse(readFileSync(join(fileURLToPath(import.meta.url), '..', '..', '..', '..', '..', 'test', 'fixtures', 'replay', 'headers.json'), 'utf8')) as { cases: { source: string; header: string | null }[] };
+  assert.ok(fixture.cases.length >= 20);
+  for (const c of fixture.cases) assert.equal(scanGoHeader(c.source), c.header, JSON.stringify(c.source));
 });

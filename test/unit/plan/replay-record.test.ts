@@ -21,11 +21,13 @@ export const FIXTURE_RECORD: ReplayRecord = {
   unset: ['WEFT_SHIM_MODE'],
   files: [
     { path: '/work/m/go.mod', size: 12, sha256: 'a'.repeat(64) },
-    { path: '/work/m/p q/x.go', size: 30, sha256: 'b'.repeat(64) },
+    { path: '/work/m/p q/x.go', size: 30, sha256: 'b'.repeat(64), header: 'd'.repeat(64), screen: 0 },
+    { path: '/work/m/p q/y.go', size: 31, sha256: 'e'.repeat(64), header: 'f'.repeat(64), screen: 1 },
     { path: '/etc/weft.yml', size: 7, sha256: 'c'.repeat(64) },
   ],
+  screens: [['//dd:span', '"net/http"'], []],
   absent: ['/work/m/go.sum', '/work/m/weft.yml'],
-  dirs: [['/work/m', 'cmd/go.mod/p q'], ['/work/m/p q', 'x.go']],
+  dirs: [['/work/m', 'cmd/go.mod/p q'], ['/work/m/p q', 'x.go/y.go']],
   stats: [{ path: '/usr/local/go/bin/go', size: 100, mtimeNs: 1787934006000000000n }],
 };
 

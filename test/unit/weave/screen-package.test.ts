@@ -4,7 +4,8 @@ import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { defaultPrefilter, indexOfPrefilter } from '../../../src/weave/prefilter.js';
-import { screenPackage, weavePackage } from '../../../src/weave/weave-package.js';
+import { allOf, anyOf, check, necessaryNeedles, needle } from '../../../src/weave/needles.js';
+import { editScreen, screenPackage, weavePackage } from '../../../src/weave/weave-package.js';
 import { advice, aspect, config, input, jp, tempDir, tpl } from './helpers.js';
 
 const tmp = tempDir('weft-screen-');
@@ -60,5 +61,39 @@ describe('screenPackage', () => {
       assert.equal(r.size, Buffer.byteLength('package app\n\nimport "net/http"\n\nfunc Fetch() { _, _ = http.Get("u") }\n'));
       assert.throws(() => p.scanFile(join(tmp.dir, 'missing.go'), needles), /ENOENT/);
     }
+  });
+});
+
+// editScreen: what the Go front end lets an edited file of a package through without (a
+// replay record's screen). A string outside it must never be one a file needs to match.
+describe('editScreen', () => {
+  test('the strings a file must hold for an aspect to match, the rarest part of each formula', async () => {
+    const screen = await editScreen(input('example.com/app', [plain]), config(bodyOf('Traced'), wrapGet));
+    assert.ok(screen !== null);
+    assert.ok(screen.includes('Traced'), JSON.stringify(screen));
+    assert.ok(!screen.includes('func'), `a keyword in every file: ${JSON.stringify(screen)}`);
+    // Sound: a file holding none of them is screened `none`, whatever else it holds.
+    const edited = tmp.write('edited.go', 'package app\n\nfunc Other() int { return 2 }\n');
+    assert.ok(!screen.some((n) => 'package app\n\nfunc Other() int { return 2 }\n'.includes(n)));
+    assert.equal(screenPackage(input('example.com/app', [edited]), config(bodyOf('Traced'), wrapGet), '').verdict, 'none');
+  });
+
+  test('no aspect for the package: any edit passes; a file-level join point: none does', async () => {
+    const onlyOther = aspect('x', jp({ kind: 'import-path', path: 'example.com/other' }), advice({ kind: 'add-blank-import', path: 'expvar' }));
+    assert.deepEqual(await editScreen(input('example.com/app', [plain]), config(onlyOther)), []);
+    const here = aspect('x', jp({ kind: 'import-path', path: 'example.com/app' }), advice({ kind: 'add-blank-import', path: 'expvar' }));
+    assert.equal(await editScreen(input('example.com/app', [plain]), config(here)), null);
+  });
+});
+
+describe('necessaryNeedles', () => {
+  test('any: the union; all: the part whose shortest string is longest; true or a check alone: none', () => {
+    assert.deepEqual(necessaryNeedles(anyOf(needle('a'), needle('bc'))), new Set(['a', 'bc']));
+    assert.deepEqual(necessaryNeedles(allOf(needle('func'), needle('Traced'))), new Set(['Traced']));
+    assert.deepEqual(necessaryNeedles(allOf(needle('func'), anyOf(needle('Alpha'), needle('Bravo')))), new Set(['Alpha', 'Bravo']));
+    assert.equal(necessaryNeedles(anyOf(needle('a'), check('c', () => true))), null);
+    assert.deepEqual(necessaryNeedles(allOf(needle('abc'), check('c', () => true))), new Set(['abc']));
+    assert.equal(necessaryNeedles(true), null);
+    assert.deepEqual(necessaryNeedles(false), new Set());
   });
 });
