@@ -4,9 +4,11 @@
 // milliseconds for dd-trace-go's integrations, every CI build. When every package of the closure
 // is GOROOT's or a versioned module's in the module cache, the listing follows from what the key
 // holds: the toolchain, the build's flags and environment, go.mod and go.sum (and the go command's
-// directory), so a later build of the same key takes it and lists nothing. A listing with a
-// local package (the main module's, a directory replacement, a vendor directory), an error, or a
-// workspace (whose modules' go.mod files the key does not hold) is never kept.
+// directory), so a later build of the same key takes it and lists nothing. Errors that follow
+// from go.mod and go.sum are kept too (the bundle names modules a service does not require: go
+// fails whole listings of them, and finding which packages fail takes a dozen go list runs). A
+// listing with a local package (the main module's, a directory replacement, a vendor directory),
+// another error, or a workspace (whose modules' go.mod files the key does not hold) is never kept.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
@@ -45,9 +47,25 @@ function contentOf(file: string): string {
   }
 }
 
-/** True when nothing of `p` can change while the key holds: GOROOT's, or a versioned module's in the module cache. */
+/**
+ * go's errors that follow from what the key holds: the main module's go.mod and go.sum, and the
+ * immutable module cache (a configuration naming modules the module does not require, as
+ * dd-trace-go's whole bundle does). Not one that may pass by itself: a download, the network.
+ */
+const MODULE_GRAPH_ERROR = /updates to go\.mod needed|no required module provides package|missing go\.sum entry|is not in std|cannot find module providing package|does not contain package/;
+const PASSING_ERROR = /download|dial |proxy|timeout|timed out|connection|lookup |TLS|i\/o |reading http|verifying |checksum mismatch|SECURITY/i;
+
+const keptError = (text: string): boolean => MODULE_GRAPH_ERROR.test(text) && !PASSING_ERROR.test(text);
+
+/**
+ * True when nothing of `p` can change while the key holds: GOROOT's, or a versioned module's in
+ * the module cache; or a package go cannot list for a reason the key holds (keptError).
+ */
 function immutable(p: ListedPackage, modCache: string): boolean {
-  if (p.Error !== undefined || (p.DepsErrors?.length ?? 0) > 0) return false;
+  if (p.Error !== undefined || (p.DepsErrors?.length ?? 0) > 0) {
+    const errors = [...(p.Error !== undefined ? [p.Error.Err] : []), ...(p.DepsErrors ?? []).map((e) => e.Err)];
+    return errors.every(keptError) && (p.Dir === undefined || p.Standard === true || (modCache !== '' && p.Dir.startsWith(modCache + sep)));
+  }
   if (p.Standard === true) return true;
   if (p.ImportPath === 'C' || p.ImportPath === 'unsafe') return true;
   const mod = p.Module?.Replace ?? p.Module;

@@ -78,6 +78,23 @@ describe('the injectable packages\' listing kept across builds', () => {
     assert.equal(cache.write(pkgs, root, flags, {}, [lib, fmt]), false);
   });
 
+  it('errors that follow from go.mod and go.sum are kept (a configuration naming modules the module does not require); one that may pass is not', () => {
+    const root = checkout('graph-errors');
+    const cache = createListingCache(options(root, { cacheDir: join(base, 'graph-cache') }))!;
+    const wanted = ['example.com/lib', 'example.com/unrequired', 'example.com/other'];
+    const unrequired: ListedPackage = { ImportPath: 'example.com/unrequired', Error: { Err: 'go: updates to go.mod needed; to update it:\n\tgo mod tidy' } };
+    const other: ListedPackage = { ImportPath: 'example.com/other', Error: { Err: 'no required module provides package example.com/other; to add it:\n\tgo get example.com/other' } };
+    assert.equal(cache.write(wanted, root, flags, env, [lib, fmt, unrequired, other]), true);
+    assert.deepEqual(cache.read(wanted, root, flags, env), [lib, fmt, unrequired, other]);
+    // The same error text after a failed download: the next build lists again.
+    const offline: ListedPackage = { ImportPath: 'example.com/other', Error: { Err: 'go: example.com/other@v1.0.0: Get "https://proxy.golang.org/...": dial tcp: lookup proxy.golang.org: no such host; no required module provides package example.com/other' } };
+    const cache2 = createListingCache(options(root, { cacheDir: join(base, 'graph-cache-2') }))!;
+    assert.equal(cache2.write(wanted, root, flags, env, [lib, fmt, unrequired, offline]), false);
+    // go.mod changed (the module now requires it): another key, listed again.
+    writeFileSync(join(root, 'go.mod'), 'module example.com/app\n\ngo 1.22\n\nrequire (\n\texample.com/lib v1.2.3\n\texample.com/other v1.0.0\n)\n');
+    assert.equal(cache.read(wanted, root, flags, env), null);
+  });
+
   it('a module cache cleaned since the listing was kept: listed again', () => {
     const root = checkout('cleaned');
     const gone = join(modCache, 'example.com', 'gone@v1.0.0');
