@@ -56,14 +56,33 @@ func main() {
 		runVersion(tool, path, args)
 		return
 	}
-	if tool != "compile" && tool != "link" || planned && !marked(tool, args) {
+	flagged, routedHere := marked(tool, args)
+	if tool != "compile" && tool != "link" || planned && !flagged && !routedHere {
 		stat(tool, "exec")
 		if tool == "compile" {
 			runCompile(path, args, nil)
 		}
 		execTool(path, args)
 	}
+	// Routed only for the link deps its archive must carry (linkdeps.go): no round trip.
+	if planned && !flagged && tool == "compile" && !compilesMain(args) {
+		if members, ok := dependentMembers(args); ok {
+			stat(tool, "dependent")
+			runCompile(path, args, members)
+		}
+	}
 	runIPC(tool, path, args)
+}
+
+// compilesMain reports whether the compile is of a main package (`-p main`): a program or a
+// test main, which the server gives blank imports of link-time packages.
+func compilesMain(args []string) bool {
+	for i, a := range args {
+		if a == "-p=main" || a == "-p" && i+1 < len(args) && args[i+1] == "main" {
+			return true
+		}
+	}
+	return false
 }
 
 // markFlag mirrors MARK_FLAG in src/weaving/build-context.ts.
@@ -74,18 +93,18 @@ const markFlag = "-weftmark="
 const markFile = "weft_mark_"
 
 // marked reports whether a planned build marked this compile (a response file may hold the
-// mark: the server reads it). Links ask when woven code may add link-time packages
-// (WEFT_SHIM_LINKS=1); WEFT_SHIM_ASK_ALL=1 sends every compile and link.
-func marked(tool string, args []string) bool {
+// mark: the server reads it), or only routed it (routed). Links ask when woven code may add
+// link-time packages (WEFT_SHIM_LINKS=1); WEFT_SHIM_ASK_ALL=1 sends every compile and link.
+func marked(tool string, args []string) (flagged, routedOnly bool) {
 	if os.Getenv("WEFT_SHIM_ASK_ALL") == "1" || tool == "link" && os.Getenv("WEFT_SHIM_LINKS") == "1" {
-		return true
+		return true, false
 	}
 	for _, a := range args {
 		if strings.HasPrefix(a, markFlag) || len(a) > 1 && a[0] == '@' || strings.Contains(a, markFile) {
-			return true
+			return true, false
 		}
 	}
-	return tool == "compile" && routed(os.Getenv("WEFT_SHIM_ROUTE"), os.Getenv("TOOLEXEC_IMPORTPATH"))
+	return false, tool == "compile" && routed(os.Getenv("WEFT_SHIM_ROUTE"), os.Getenv("TOOLEXEC_IMPORTPATH"))
 }
 
 // routed reports whether the plan's route file (WEFT_SHIM_ROUTE, written by src/server/plan.ts:

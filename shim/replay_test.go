@@ -76,9 +76,9 @@ func TestReplayRecordFixture(t *testing.T) {
 				{path: "/etc/weft.yml", size: 7, sha256: strings.Repeat("c", 64)},
 			},
 			screens: [][][]byte{{[]byte("//dd:span"), []byte(`"net/http"`)}, nil},
-			absent: []string{root + "/go.sum", root + "/weft.yml"},
-			dirs:   []replayFile{{path: root, sha256: sha("cmd/go.mod/p q")}, {path: root + "/p q", sha256: sha("x.go/y.go")}},
-			stats:  []replayStat{{path: "/usr/local/go/bin/go", size: 100, mtimeNs: 1787934006000000000}},
+			absent:  []string{root + "/go.sum", root + "/weft.yml"},
+			dirs:    []replayFile{{path: root, sha256: sha("cmd/go.mod/p q")}, {path: root + "/p q", sha256: sha("x.go/y.go")}},
+			stats:   []replayStat{{path: "/usr/local/go/bin/go", size: 100, mtimeNs: 1787934006000000000}},
 		}
 		if !reflect.DeepEqual(r, want) {
 			t.Errorf("at %s:\n got %+v\nwant %+v", root, r, want)

@@ -9,9 +9,11 @@
 // A package marked only because it depends on a package whose woven code adds link-time
 // packages (a `dependent`: its archive must carry the link deps member) needs no flag: its key
 // already differs from plain go's, because go hashes each dependency's content into a compile's
-// key and the woven dependency's archive differs. It only has to reach the server, so it is
-// listed in a route file the shim reads (WEFT_SHIM_ROUTE) instead of getting one -gcflags per
-// package: the command line grows with what the aspects weave, not with the size of the build.
+// key and the woven dependency's archive differs. It is listed in a route file the shim reads
+// (WEFT_SHIM_ROUTE) instead of getting one -gcflags per package: the command line grows with
+// what the aspects weave, not with the size of the build. The shim merges the members of its
+// imports' archives into its own (shim/linkdeps.go) without asking the server; a main package
+// asks, for blank imports of link-time packages.
 //
 // What gets marked: packages the aspects weave (decided now, syntactically, through the weave
 // cache the compile will ask again), packages that need type information or are cgo (decided at

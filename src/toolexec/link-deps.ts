@@ -10,6 +10,8 @@
 //                       main package gets a blank import so it is linked and initialised)
 // Lines are sorted and unique, and hold the transitive closure over the package's own
 // dependencies, so the main package and the link see everything by reading their direct inputs.
+// The shim merges members itself for a package routed only to carry them (shim/linkdeps.go);
+// test/fixtures/linkdeps/merge.json keeps the two encodings equal.
 import { WeftError } from '../errors.js';
 import { readArchiveMember } from './archive.js';
 

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   encodeLinkDeps, decodeLinkDeps, mergeLinkDeps, readLinkDeps, LinkDepsReader, LINK_DEPS_MEMBER, allLinkDeps,
 } from '../../../src/toolexec/link-deps.js';
@@ -50,5 +51,14 @@ test('reads members from real archives, tolerates archives without one, and memo
     assert.equal(spawnSync(join(dir, 'app'), { encoding: 'utf8' }).stderr, '1\n');
   } finally {
     cleanup();
+  }
+});
+
+test('the unions of the fixture the shim computes too (test/fixtures/linkdeps/merge.json)', () => {
+  const fixture = JSON.parse(readFileSync(join(fileURLToPath(import.meta.url), '..', '..', '..', '..', '..', 'test', 'fixtures', 'linkdeps', 'merge.json'), 'utf8')) as { cases: { members: string[]; merged: string }[] };
+  assert.ok(fixture.cases.length >= 3);
+  for (const c of fixture.cases) {
+    const merged = mergeLinkDeps(...c.members.map((m, i) => decodeLinkDeps(Buffer.from(m), `member ${i}`)));
+    assert.equal(Buffer.from(encodeLinkDeps(merged)).toString('utf8'), c.merged);
   }
 });
