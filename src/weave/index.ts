@@ -82,8 +82,8 @@ function sizeOf(input: WeavePackageInput): number {
 
 /**
  * For the server: screens each package on the calling thread (package-level plan and byte
- * pre-filter, see screenPackage) and weaves only the candidates in the pool; errors come back
- * as data in the outcome.
+ * pre-filter, see screenPackage) and weaves only the candidates, in the pool (or here, when the
+ * call says so); errors come back as data in the outcome.
  */
 export function createWeaver(opts: WeaverOptions): (input: WeavePackageInput, call?: WeaveCallOptions) => Promise<WeaveOutcome> {
   const { config, pool } = opts;
