@@ -6,6 +6,11 @@
 // entry's mtime (touched on every hit); trimming removes the least recently used entries but
 // none touched since the oldest running build began (each build holds a lease file while it
 // runs). Directories are created 0700: entries hold source code.
+// A build that stored something trims at its end (trimIfOver), which would list and stat every
+// entry of a cache that may hold thousands: instead the last full listing leaves its total in
+// `usage`, every write appends its size to `written`, and the listing runs only when their sum
+// may exceed the cap (or the record is missing, unreadable or a day old). The sum never counts
+// less than the store holds: overwrites, removals and writes racing a trim only count twice.
 import { createHash, randomBytes } from 'node:crypto';
 import {
   appendFileSync,
@@ -29,6 +34,11 @@ const FORMAT = 'weft-cache 1';
 const ENTRIES = 'v1';
 /** A temporary file this old was left by a build killed mid-write. */
 const TEMP_MAX_AGE_MS = 60 * 60 * 1000;
+/** The last full listing's total and time, and the sizes written since (see the header). */
+const USAGE = 'usage';
+const WRITTEN = 'written';
+/** A usage record older than this is not trusted (temporary files of killed writers are only found by a listing). */
+const USAGE_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 /** mtime granularity of some file systems is 1-2 s: protect a little more than the lease start. */
 const CLOCK_SLACK_MS = 2000;
 
@@ -112,6 +122,13 @@ export class LocalStore {
       }
       throw e;
     }
+    // After the rename: a trim that takes the ledger away before listing sees the entry.
+    try {
+      appendFileSync(join(this.root, WRITTEN), `${header.length + body.length}\n`, { mode: 0o600 });
+    } catch {
+      // Without its line the next trim of this store lists it (see estimatedBytes).
+      this.forgetUsage();
+    }
     return header.length + body.length;
   }
 
@@ -160,9 +177,57 @@ export class LocalStore {
    * since the oldest running build started. One trim at a time (a lock file); a concurrent trim
    * returns without doing anything.
    */
+  /**
+   * trim(), when the store may hold more than `maxBytes` by its usage record (see the header);
+   * null when it cannot, and nothing was listed.
+   */
+  trimIfOver(maxBytes: number): TrimResult | null {
+    const bytes = this.estimatedBytes();
+    return bytes !== null && bytes <= maxBytes ? null : this.trim(maxBytes);
+  }
+
+  /** The last listing's total plus every write since; null when that is not known. */
+  private estimatedBytes(): number | null {
+    const usage = readText(join(this.root, USAGE));
+    const ledger = readText(join(this.root, WRITTEN));
+    if (usage === null || usage === undefined || ledger === undefined) return null;
+    // No ledger: nothing was written since the listing.
+    const written = ledger ?? '';
+    const m = /^(\d+) (\d+)\n$/.exec(usage);
+    if (m === null) return null;
+    const age = Date.now() - Number(m[2]);
+    if (age < -CLOCK_SLACK_MS || age > USAGE_MAX_AGE_MS) return null;
+    let bytes = Number(m[1]);
+    for (const line of written.split('\n')) {
+      if (line === '') continue;
+      const n = Number(line);
+      if (!Number.isSafeInteger(n) || n < 0) return null;
+      bytes += n;
+    }
+    return bytes;
+  }
+
+  private forgetUsage(): void {
+    try {
+      unlinkSync(join(this.root, USAGE));
+    } catch {
+      // none kept
+    }
+  }
+
   trim(maxBytes: number): TrimResult {
     const lock = join(this.root, 'trim.lock');
     if (!takeLock(lock)) return { ...this.stats(), removed: 0, removedBytes: 0, protectedEntries: 0 };
+    // The record goes first (a trim that dies half-way leaves none: the next one lists), then the
+    // ledger, before the listing: writes from now on are counted again.
+    this.forgetUsage();
+    const counted = join(this.root, `${WRITTEN}.${process.pid}.counted`);
+    let ledger = true;
+    try {
+      renameSync(join(this.root, WRITTEN), counted);
+    } catch (e) {
+      ledger = (e as NodeJS.ErrnoException).code === 'ENOENT';
+    }
     try {
       const protectFrom = this.oldestLiveLease() - CLOCK_SLACK_MS;
       const list = this.listEntries().sort((a, b) => a.mtimeMs - b.mtimeMs);
@@ -186,8 +251,10 @@ export class LocalStore {
         }
       }
       this.trimLog();
+      if (ledger) this.keepUsage(bytes);
       return { entries: list.length - removed, bytes, removed, removedBytes, protectedEntries };
     } finally {
+      rmSync(counted, { force: true });
       try {
         unlinkSync(lock);
       } catch {
@@ -199,6 +266,8 @@ export class LocalStore {
   /** Removes every entry and the build log (leases of running builds stay). */
   clean(): StoreStats {
     const before = this.stats();
+    this.forgetUsage();
+    rmSync(join(this.root, WRITTEN), { force: true });
     rmSync(join(this.root, ENTRIES), { recursive: true, force: true });
     rmSync(join(this.root, 'builds.log'), { force: true });
     return before;
@@ -240,6 +309,17 @@ export class LocalStore {
       renameSync(tmp, file);
     } catch {
       // best effort
+    }
+  }
+
+  private keepUsage(bytes: number): void {
+    const file = join(this.root, USAGE);
+    const tmp = `${file}.${process.pid}.tmp`;
+    try {
+      writeFileSync(tmp, `${bytes} ${Date.now()}\n`, { mode: 0o600 });
+      renameSync(tmp, file);
+    } catch {
+      rmSync(tmp, { force: true });
     }
   }
 
@@ -378,4 +458,13 @@ function takeLock(path: string): boolean {
     }
   }
   return false;
+}
+
+/** A file's text; null when it does not exist, undefined when it cannot be read. */
+function readText(path: string): string | null | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? null : undefined;
+  }
 }

@@ -122,8 +122,8 @@ export class WeaveCache {
     this.lease.release();
     if (c.stored > 0 || c.remoteHits > 0) {
       try {
-        const t = this.local.trim(this.maxBytes);
-        if (t.removed > 0) this.log.debug(`weave cache: trimmed ${t.removed} entries (${t.removedBytes} bytes); ${t.entries} left, ${t.bytes} bytes`);
+        const t = this.local.trimIfOver(this.maxBytes);
+        if (t !== null && t.removed > 0) this.log.debug(`weave cache: trimmed ${t.removed} entries (${t.removedBytes} bytes); ${t.entries} left, ${t.bytes} bytes`);
       } catch (e) {
         this.log.debug(`weave cache: trim failed: ${(e as Error).message}`);
       }

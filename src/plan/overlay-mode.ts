@@ -54,7 +54,8 @@ const DEFERRED: Record<Exclude<MarkReason, 'woven' | 'dependent'>, string> = {
 export function decideOverlay(plan: Pick<BuildPlan, 'packages' | 'verdicts' | 'userOverlay' | 'mark'>, facts: OverlayFacts): OverlayVerdict {
   const no = (reason: string): OverlayVerdict => ({ ok: false, reason });
   const woven = new Map<string, WeavePackageResult>();
-  for (const [id, d] of [...plan.verdicts].sort(([a], [b]) => a.localeCompare(b))) {
+  // In code-unit order: the first localeCompare of a process costs ~13 ms (the collator's start).
+  for (const [id, d] of [...plan.verdicts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (d.reason === 'woven') {
       if (d.result === undefined) return no(`the plan kept no weave of ${id}`);
       woven.set(id, d.result);

@@ -31,7 +31,7 @@ import { freezePlan, planBuild, PlanSnapshot, writeMarkFiles, type BuildPlan, ty
 import { keptPlanFor, planKey, recordPlan, revisePlan, type FileRecord, type PlanRecord, type PlanSource } from './plan-record.js';
 
 /** The entry format: a change makes older entries unreadable (ignored, replaced). */
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** A file as the entry keeps it: what a content comparison needs. */
 interface StoredContent {
@@ -50,7 +50,8 @@ interface StoredPlan {
     routed: string[];
     counts: BuildPlan['counts'];
     listedAtMs: number;
-    packages: ListedPackage[];
+    /** Deps as positions in this list where they name a listed package (see packedDeps): half the entry's bytes otherwise. */
+    packages: StoredPackage[];
     verdicts: [string, Verdict][];
     forceUnmarked: string[];
     injected: string[];
@@ -63,6 +64,39 @@ interface StoredPlan {
     files: [string, StoredContent & { header: string | null }][];
     packagesOf: [string, string[]][];
   };
+}
+
+type StoredPackage = Omit<ListedPackage, 'Deps'> & { Deps?: (number | string)[] };
+
+/**
+ * The packages as the entry keeps them: each of Deps by its package's position in the list when
+ * listed (the injectable packages' closures repeat the same few hundred paths thousands of
+ * times: encoding, relocating and parsing them was most of a kept plan's cost), else as it is.
+ */
+function packedDeps(packages: readonly ListedPackage[]): StoredPackage[] {
+  const at = new Map<string, number>();
+  packages.forEach((p, i) => {
+    if (!at.has(p.ImportPath)) at.set(p.ImportPath, i);
+  });
+  return packages.map((p) => (p.Deps === undefined ? p : { ...p, Deps: p.Deps.map((d) => at.get(d) ?? d) }));
+}
+
+function unpackedDeps(stored: readonly StoredPackage[]): ListedPackage[] | string {
+  const out: ListedPackage[] = [];
+  for (const p of stored) {
+    if (p.Deps === undefined) {
+      out.push(p as ListedPackage);
+      continue;
+    }
+    const deps: string[] = [];
+    for (const d of p.Deps) {
+      const path = typeof d === 'number' ? stored[d]?.ImportPath : d;
+      if (typeof path !== 'string') return `a dependency of ${p.ImportPath} names no listed package`;
+      deps.push(path);
+    }
+    out.push({ ...p, Deps: deps });
+  }
+  return out;
 }
 
 /** Encodes a plan and its record (every stamp with its content hash: see recordPlan) for the store, paths under `root` made relative. */
@@ -82,7 +116,7 @@ export function encodePlan(plan: BuildPlan, record: PlanRecord, root: string): B
       routed: [...plan.routed],
       counts: plan.counts,
       listedAtMs: plan.listedAtMs,
-      packages: [...plan.packages.values()],
+      packages: packedDeps([...plan.packages.values()]),
       verdicts: [...plan.verdicts],
       forceUnmarked: [...plan.forceUnmarked],
       injected: [...plan.injected],
@@ -116,6 +150,8 @@ export function decodePlan(body: Uint8Array, root: string, disposers: (() => Pro
   if (stored === null || typeof stored !== 'object' || stored.format !== FORMAT || typeof stored.plan !== 'object' || typeof stored.record !== 'object') return 'not a plan of this format';
   const s = stored.plan;
   const r = stored.record;
+  const packages = Array.isArray(s.packages) ? unpackedDeps(s.packages) : 'no packages';
+  if (typeof packages === 'string') return `not a plan of this format (${packages})`;
   const record: PlanRecord = {
     keyFiles: new Map(r.keyFiles.map(([f, c]) => [f, c === null ? null : restamp(f, c)])),
     dirs: new Map(r.dirs),
@@ -137,7 +173,7 @@ export function decodePlan(body: Uint8Array, root: string, disposers: (() => Pro
     snapshot: PlanSnapshot.EMPTY.with(s.unmarked, stamps),
     stamps,
     listedAtMs: s.listedAtMs,
-    packages: new Map(s.packages.map((p) => [p.ImportPath, p])),
+    packages: new Map(packages.map((p) => [p.ImportPath, p])),
     userOverlay,
     verdicts: new Map(s.verdicts),
     forceUnmarked: new Set(s.forceUnmarked),

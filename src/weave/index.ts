@@ -4,7 +4,7 @@
 // Library code: it must not spawn processes, and imports only config types, errors, template,
 // wasm, pool and the type oracle's message types (never toolexec, resolve or the build above).
 // rooms: config errors line-diff pool protocol template wasm
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { ResolvedConfig } from '../config/types.js';
 import { toErrorData } from '../errors.js';
 import type { WorkerPool } from '../pool/index.js';
@@ -54,12 +54,36 @@ export interface WeaveCallOptions {
   around?: (input: WeavePackageInput, weave: (input?: WeavePackageInput) => Promise<WeaveOutcome>) => Promise<WeaveOutcome>;
   /** The package's screening, already made (a plan screens all its packages at once, see screenPackages). */
   screened?: Screening;
+  /**
+   * Asked with the package's size in bytes when it is to be woven (past the screening and the
+   * cache): true weaves it on the calling thread instead of in the pool. Starting the pool's
+   * threads (each loads Node's own modules, the weaver and the grammar) costs far more than
+   * weaving one small package here.
+   */
+  onThisThread?: (bytes: number) => boolean;
+}
+
+/** The bytes a package's weave reads: its sources as read for the screening, else the files' sizes. */
+function sizeOf(input: WeavePackageInput): number {
+  let bytes = 0;
+  for (let i = 0; i < input.files.length; i++) {
+    const read = input.sources?.[i];
+    if (read !== undefined) bytes += read.byteLength;
+    else {
+      try {
+        bytes += statSync(input.files[i]!).size;
+      } catch {
+        // The worker reports an unreadable file.
+      }
+    }
+  }
+  return bytes;
 }
 
 /**
  * For the server: screens each package on the calling thread (package-level plan and byte
- * pre-filter, see screenPackage) and weaves only the candidates in the pool; errors come back
- * as data in the outcome.
+ * pre-filter, see screenPackage) and weaves only the candidates, in the pool (or here, when the
+ * call says so); errors come back as data in the outcome.
  */
 export function createWeaver(opts: WeaverOptions): (input: WeavePackageInput, call?: WeaveCallOptions) => Promise<WeaveOutcome> {
   const { config, pool } = opts;
@@ -85,6 +109,7 @@ export function createWeaver(opts: WeaverOptions): (input: WeavePackageInput, ca
       if (call.importcfgPackages !== undefined) input = { ...input, importcfgPackages: await call.importcfgPackages() };
       const runOptions = call.signal !== undefined ? { signal: call.signal } : {};
       const weave = async (given: WeavePackageInput = input): Promise<WeaveOutcome> => {
+        if (call.onThisThread?.(sizeOf(given)) === true) return (await import('./worker.js')).default({ input: given, fingerprint: config.fingerprint, config });
         const task: WeaveTask = { input: given, fingerprint: config.fingerprint };
         const outcome = await pool.run<WeaveOutcome>(WEAVE_WORKER_URL, task, undefined, runOptions);
         return !outcome.ok && outcome.error.message === NEED_CONFIG ? pool.run<WeaveOutcome>(WEAVE_WORKER_URL, { ...task, config }, undefined, runOptions) : outcome;

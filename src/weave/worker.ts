@@ -1,5 +1,6 @@
 // Pool worker entry: one task weaves one package (read, pre-filter, parse the candidates,
-// weave, answer a WeaveOutcome). The resolved config is cached per thread by fingerprint so it
+// weave, answer a WeaveOutcome). createWeaver also calls it on its own thread for a package it
+// is told to weave there (WeaveCallOptions.onThisThread). The resolved config is cached per thread by fingerprint so it
 // is cloned into each worker once, not with every package.
 import type { ResolvedConfig } from '../config/types.js';
 import { toErrorData } from '../errors.js';

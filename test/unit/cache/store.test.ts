@@ -86,6 +86,44 @@ test('trim removes least recently used entries first, never those touched since 
   assert.deepEqual(s.stats(), { entries: 0, bytes: 0 });
 });
 
+test('trimIfOver lists the store only when its usage record and the writes since may exceed the cap', () => {
+  const dir = join(tmp(), 'weave');
+  const s = new LocalStore(dir);
+  const body = Buffer.alloc(1000, 1);
+  const old = Date.now() / 1000 - 3600;
+  s.write(key(1), body);
+  utimesSync(s.pathOf(key(1)), old, old);
+  const size = statSync(s.pathOf(key(1))).size;
+  const cap = size * 2.5;
+  // No usage record yet: it lists (and keeps one).
+  assert.deepEqual(s.trimIfOver(cap), { entries: 1, bytes: size, removed: 0, removedBytes: 0, protectedEntries: 0 });
+  s.write(key(2), body);
+  utimesSync(s.pathOf(key(2)), old + 1, old + 1);
+  // An entry put there behind the store's back, the least recently used: under the cap by the
+  // record (one listed, one written since), nothing is listed, so nothing sees it.
+  const outsider = join(dir, 'v1', '00', key(9));
+  writeFileSync(outsider, Buffer.alloc(50_000));
+  utimesSync(outsider, old - 10, old - 10);
+  assert.equal(s.trimIfOver(cap), null);
+  assert.equal(statSync(outsider).size, 50_000);
+  // A third write takes the count over the cap: the listing runs and removes the oldest two.
+  s.write(key(3), body);
+  const t = s.trimIfOver(cap);
+  assert.ok(t !== null, 'over the cap by the record: listed');
+  assert.equal(t.removed, 2);
+  assert.equal(s.read(key(1)).kind, 'miss');
+  assert.equal(s.trimIfOver(cap), null, 'the listing left a record under the cap');
+  // A ledger line that is not a size, or a record that cannot be read: it lists again.
+  writeFileSync(join(dir, 'written'), 'garbage\n');
+  assert.notEqual(s.trimIfOver(cap), null);
+  writeFileSync(join(dir, 'usage'), 'x');
+  assert.notEqual(s.trimIfOver(cap), null);
+  // clean() forgets the record.
+  s.clean();
+  assert.equal(readdirSync(dir).includes('usage'), false);
+  rmSync(dir, { recursive: true, force: true });
+});
+
 test('a lease of a dead process does not protect anything', () => {
   const dir = join(tmp(), 'weave');
   const s = new LocalStore(dir);

@@ -138,6 +138,29 @@ test('a stored plan used from a checkout restored elsewhere, times reset, names 
   rmSync(base, { recursive: true, force: true });
 });
 
+test('Deps are kept by position where they name a listed package, as paths elsewhere, and come back as paths', () => {
+  const base = mkdtempSync(join(tmpdir(), 'weft-planstore-'));
+  const root = join(base, 'checkout', 'm');
+  const { plan, env } = makePlan(root);
+  const c = plan.packages.get('m/c')!;
+  // A closure that names a package the listing lacks (as a listing cut short may).
+  const packages = new Map(plan.packages).set('m/c', { ...c, Deps: ['fmt', 'm/a', 'unlisted/x'] });
+  const withDeps: BuildPlan = { ...plan, packages };
+  const record = recordPlan(withDeps, env, env['GOMODCACHE']!);
+  assert.ok(record !== null);
+  const body = encodePlan(withDeps, record, root);
+  const stored = JSON.parse(body.toString('utf8')) as { plan: { packages: { ImportPath: string; Deps?: unknown[] }[] } };
+  const order = stored.plan.packages.map((p) => p.ImportPath);
+  assert.deepEqual(stored.plan.packages.find((p) => p.ImportPath === 'm/c')?.Deps, [order.indexOf('fmt'), order.indexOf('m/a'), 'unlisted/x']);
+  const loaded = decodePlan(body, root, []);
+  assert.ok(typeof loaded !== 'string', String(loaded));
+  assert.deepEqual([...loaded.plan.packages], [...packages]);
+  // A position that names nothing: not a plan weft trusts.
+  stored.plan.packages.find((p) => p.ImportPath === 'm/c')!.Deps = [99];
+  assert.match(decodePlan(Buffer.from(JSON.stringify(stored)), root, []) as string, /names no listed package/);
+  rmSync(base, { recursive: true, force: true });
+});
+
 test('the store key follows the build, not the checkout path', () => {
   const ctx = { suffix: 'weft@1;abc', goVersion: 'go1.26.8', modCache: '/home/u/go/pkg/mod' };
   const at = (root: string, args: string[] = ['build', '-o', `${root}/bin/`, './...']) =>

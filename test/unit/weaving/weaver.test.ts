@@ -11,7 +11,7 @@ import type { WorkerPool } from '../../../src/pool/index.js';
 import type { ToolRequest } from '../../../src/protocol/index.js';
 import { handleToolRequest, replyOf } from '../../../src/jobserver/index.js';
 import { createBuildContext, disposeBuildContext, formatStats } from '../../../src/weaving/index.js';
-import { installWeaver, lazyPool } from '../../../src/weaving/weaver.js';
+import { installWeaver, lazyPool, weaveHereWhileIdle } from '../../../src/weaving/weaver.js';
 import { advice, aspect, config, jp, tpl } from '../weave/helpers.js';
 
 const root = mkdtempSync(join(tmpdir(), 'weft-weaver-'));
@@ -158,6 +158,90 @@ describe('lazyPool', () => {
     await pool.close();
     await assert.rejects(pool.run('w.js', 1), (e: unknown) => e instanceof WeftError && e.code === 'E_CLOSED');
     assert.equal(f.made, 0);
+  });
+});
+
+describe('weaving on the calling thread', () => {
+  const cfg = config(aspect('body', jp({ kind: 'function-body', function: jp({ kind: 'function', options: [{ kind: 'name', name: 'Traced' }] }) }),
+    advice({ kind: 'prepend-statements', template: tpl('println("woven")') })));
+  function countingPool(): WorkerPool & { runs: number } {
+    const p = {
+      runs: 0,
+      size: 1,
+      run: async <T>(): Promise<T> => {
+        p.runs++;
+        throw new WeftError('E_WORKER', 'the pool was asked');
+      },
+      warm: async () => {},
+      close: async () => {},
+      stats: () => ({ threads: 1, tasks: 0, failed: 0, pending: 0, taskMicros: 0, busyMicros: 0, utilization: 0 }),
+    };
+    return p;
+  }
+
+  it('weaves a package on this thread when onThisThread says so, with the size of what it weaves, and in the pool otherwise', async () => {
+    const { createWeaver } = await import('../../../src/weave/index.js');
+    const { parseCompileArgs } = await import('../../../src/toolexec/compile-args.js');
+    const { weaveInputOf } = await import('../../../src/weaving/weave-input.js');
+    const source = 'package here\n\nfunc Traced() {}\n';
+    const ctx = createBuildContext({ config: cfg });
+    try {
+      const req = compile('here', source);
+      const input = weaveInputOf(ctx, req, parseCompileArgs(req.args));
+      const pool = countingPool();
+      const weave = createWeaver({ config: cfg, pool });
+      const asked: number[] = [];
+      const here = await weave(input, { importcfgPackages: () => [], onThisThread: (bytes) => (asked.push(bytes), true) });
+      assert.deepEqual(asked, [Buffer.byteLength(source)]);
+      assert.equal(pool.runs, 0);
+      assert.ok(here.ok);
+      assert.equal(here.result.files.length, 1);
+      assert.match(here.result.files[0]!.text, /println\("woven"\)/);
+      const there = await weave(input, { importcfgPackages: () => [], onThisThread: () => false });
+      assert.equal(pool.runs, 1);
+      assert.equal(there.ok, false);
+      // A package no aspect can match is answered by the screening: nothing is woven anywhere.
+      const plain = compile('plainhere', 'package plainhere\n\nfunc Other() {}\n');
+      asked.length = 0;
+      const none = await weave(weaveInputOf(ctx, plain, parseCompileArgs(plain.args)), { onThisThread: (bytes) => (asked.push(bytes), true) });
+      assert.ok(none.ok);
+      assert.deepEqual(asked, []);
+    } finally {
+      await disposeBuildContext(ctx);
+    }
+  });
+
+  it('weaveHereWhileIdle: yes within the budget while the pool has no threads, no once it has or the budget is spent', async () => {
+    const idle = lazyPool(() => countingPool());
+    const here = weaveHereWhileIdle(idle, 100);
+    assert.equal(here(60), true);
+    assert.equal(here(60), false, 'over the budget');
+    assert.equal(here(40), true);
+    assert.equal(here(1), false);
+    const started = lazyPool(() => countingPool());
+    const later = weaveHereWhileIdle(started, 100);
+    assert.equal(started.started, false);
+    await started.run('w.js', 1).catch(() => undefined);
+    assert.equal(started.started, true);
+    assert.equal(later(1), false, 'the pool has threads: it weaves there');
+  });
+
+  it('a build\'s plan weaver weaves a small package without starting the pool', async () => {
+    const ctx = createBuildContext({ config: cfg });
+    await installWeaver(ctx);
+    try {
+      const { parseCompileArgs } = await import('../../../src/toolexec/compile-args.js');
+      const { weaveInputOf } = await import('../../../src/weaving/weave-input.js');
+      const req = compile('planhere', 'package planhere\n\nfunc Traced() {}\n');
+      const threads = (): number => (process as unknown as { getActiveResourcesInfo(): string[] }).getActiveResourcesInfo().filter((r) => r === 'MessagePort').length;
+      const before = threads();
+      const outcome = await ctx.planWeaver!({ ...weaveInputOf(ctx, req, parseCompileArgs(req.args)), importcfgPackages: [] }, {});
+      assert.ok(outcome.ok);
+      assert.equal(outcome.result.files.length, 1);
+      assert.equal(threads(), before, 'no worker thread was started');
+    } finally {
+      await disposeBuildContext(ctx);
+    }
   });
 });
 
