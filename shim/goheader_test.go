@@ -3,9 +3,6 @@
 package main
 
 import (
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 )
@@ -13,10 +10,6 @@ import (
 // The headers Node's scanner gives (src/plan/go-header.ts, which checks the same fixture): this
 // side gives the same bytes, or gives up where the fixture says it does (never a different header).
 func TestGoHeaderFixture(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join(replayFixtures, "headers.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var fixture struct {
 		Cases []struct {
 			Source  string  `json:"source"`
@@ -24,9 +17,7 @@ func TestGoHeaderFixture(t *testing.T) {
 			GivesUp bool    `json:"frontEndGivesUp"`
 		} `json:"cases"`
 	}
-	if err := json.Unmarshal(data, &fixture); err != nil {
-		t.Fatal(err)
-	}
+	readFixture(t, "replay/headers.json", &fixture)
 	if len(fixture.Cases) < 20 {
 		t.Fatalf("%d cases", len(fixture.Cases))
 	}

@@ -8,21 +8,27 @@ import (
 	"testing"
 )
 
-// The union both sides compute (test/unit/toolexec/link-deps.test.ts checks the same fixture).
-func TestLinkDepsMergeFixture(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("..", "test", "fixtures", "linkdeps", "merge.json"))
+// readFixture reads a JSON fixture shared with Node's tests (under test/fixtures) into v.
+func readFixture(t *testing.T, path string, v any) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "test", "fixtures", path))
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := json.Unmarshal(data, v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The union both sides compute (test/unit/toolexec/link-deps.test.ts checks the same fixture).
+func TestLinkDepsMergeFixture(t *testing.T) {
 	var fixture struct {
 		Cases []struct {
 			Members []string `json:"members"`
 			Merged  string   `json:"merged"`
 		} `json:"cases"`
 	}
-	if err := json.Unmarshal(data, &fixture); err != nil {
-		t.Fatal(err)
-	}
+	readFixture(t, "linkdeps/merge.json", &fixture)
 	if len(fixture.Cases) < 3 {
 		t.Fatalf("%d cases", len(fixture.Cases))
 	}

@@ -5,7 +5,6 @@ package main
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -20,10 +19,6 @@ const replayFixtures = "../test/fixtures/replay"
 
 // The key both sides compute (src/plan/replay-record.ts): the fixture's cases, byte for byte.
 func TestReplayKeysFixture(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join(replayFixtures, "keys.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var fixture struct {
 		Cases []struct {
 			Identity string            `json:"identity"`
@@ -34,9 +29,7 @@ func TestReplayKeysFixture(t *testing.T) {
 			Key      string            `json:"key"`
 		} `json:"cases"`
 	}
-	if err := json.Unmarshal(data, &fixture); err != nil {
-		t.Fatal(err)
-	}
+	readFixture(t, "replay/keys.json", &fixture)
 	if len(fixture.Cases) < 3 {
 		t.Fatalf("%d cases", len(fixture.Cases))
 	}
