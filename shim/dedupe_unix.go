@@ -54,33 +54,6 @@ func compileOutputs(args []string) (pkg, buildID, archive, asmhdr string, ok boo
 	return pkg, buildID, archive, asmhdr, pkg != "" && buildID != "" && archive != ""
 }
 
-// flagOf splits "-name=value" / "--name" into its parts ("" for a non-flag argument).
-func flagOf(a string) (name, value string, has bool) {
-	if len(a) < 2 || a[0] != '-' {
-		return "", "", false
-	}
-	a = a[1:]
-	if a[0] == '-' {
-		a = a[1:]
-	}
-	for i := 0; i < len(a); i++ {
-		if a[i] == '=' {
-			return a[:i], a[i+1:], true
-		}
-	}
-	return a, "", false
-}
-
-// takesValue: compile's flags that take a value, which may come as the next argument.
-func takesValue(name string) bool {
-	switch name {
-	case "o", "p", "buildid", "asmhdr", "linkobj", "coveragecfg", "cpuprofile", "memprofile", "blockprofile", "mutexprofile", "traceprofile", "bench", "json", "d",
-		"trimpath", "lang", "goversion", "c", "importcfg", "embedcfg", "symabis", "pgoprofile", "D", "I", "buildmode", "installsuffix", "arch", "spectre", "env":
-		return true
-	}
-	return false
-}
-
 // runCompile runs a compile (with members to append to its archive afterwards) and exits,
 // sharing its outputs with another go command's identical compile while a nested run is active.
 func runCompile(path string, args []string, members []appendMember) {

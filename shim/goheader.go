@@ -2,6 +2,8 @@
 
 package main
 
+import "bytes"
+
 // The header of a Go source file, as src/plan/go-header.ts scans it: everything up to the end of
 // its last import declaration. A replay record (replay.go) holds each local Go file's header by
 // hash; an edit that keeps it leaves go list's view of the package as it was. This must give
@@ -93,18 +95,18 @@ func (s *headerLexer) skipSpace() bool {
 		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
 			s.pos++
 		case c == '/' && s.pos+1 < len(s.src) && s.src[s.pos+1] == '/':
-			nl := indexByteFrom(s.src, '\n', s.pos)
+			nl := bytes.IndexByte(s.src[s.pos:], '\n')
 			if nl < 0 {
 				s.pos = len(s.src)
 			} else {
-				s.pos = nl + 1
+				s.pos += nl + 1
 			}
 		case c == '/' && s.pos+1 < len(s.src) && s.src[s.pos+1] == '*':
-			close := indexFrom(s.src, "*/", s.pos+2)
+			close := bytes.Index(s.src[s.pos+2:], []byte("*/"))
 			if close < 0 {
 				return false
 			}
-			s.pos = close + 2
+			s.pos += 2 + close + 2
 		case c >= 0x80:
 			s.bad = true
 			return false
@@ -161,11 +163,11 @@ func (s *headerLexer) importSpec() bool {
 func (s *headerLexer) stringLit() bool {
 	q := s.peek()
 	if q == '`' {
-		close := indexByteFrom(s.src, '`', s.pos+1)
+		close := bytes.IndexByte(s.src[s.pos+1:], '`')
 		if close < 0 {
 			return false
 		}
-		s.pos = close + 1
+		s.pos += 1 + close + 1
 		return true
 	}
 	if q != '"' {
@@ -183,22 +185,4 @@ func (s *headerLexer) stringLit() bool {
 		}
 	}
 	return false
-}
-
-func indexByteFrom(b []byte, c byte, from int) int {
-	for i := from; i < len(b); i++ {
-		if b[i] == c {
-			return i
-		}
-	}
-	return -1
-}
-
-func indexFrom(b []byte, sub string, from int) int {
-	for i := from; i+len(sub) <= len(b); i++ {
-		if string(b[i:i+len(sub)]) == sub {
-			return i
-		}
-	}
-	return -1
 }

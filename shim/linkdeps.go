@@ -13,10 +13,8 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
-	"io"
 	"os"
 	"sort"
-	"strconv"
 	"strings"
 )
 
@@ -99,66 +97,12 @@ func decodeLinkDeps(data []byte) (linkDeps, error) {
 	return mergeLinkDeps(d), nil
 }
 
-// readArMember is the data of the first member called name (nil when there is none), reading
-// only the headers before it.
-func readArMember(archive, name string) ([]byte, error) {
-	f, err := os.Open(archive)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	total := fi.Size()
-	magic := make([]byte, len(arMagic))
-	if _, err := io.ReadFull(f, magic); err != nil || string(magic) != arMagic {
-		return nil, errors.New(archive + ": not an ar archive")
-	}
-	pos := int64(len(arMagic))
-	h := make([]byte, 60)
-	for pos+60 <= total {
-		if _, err := f.ReadAt(h, pos); err != nil {
-			return nil, err
-		}
-		if h[58] != '`' || h[59] != '\n' {
-			return nil, errors.New(archive + ": bad member header")
-		}
-		size, err := strconv.ParseInt(strings.TrimSpace(string(h[48:58])), 10, 64)
-		if err != nil || size < 0 || pos+60+size > total {
-			return nil, errors.New(archive + ": bad member size")
-		}
-		if strings.TrimRight(string(h[:16]), " ") == name {
-			data := make([]byte, size)
-			if _, err := f.ReadAt(data, pos+60); err != nil {
-				return nil, err
-			}
-			return data, nil
-		}
-		pos += 60 + size + size%2
-	}
-	return nil, nil
-}
-
 // dependentMembers is what the server would have this compile append: the merged link deps of
 // the archives its importcfg names (none when they carry none). ok false: the server must
 // answer (no importcfg or output found, an archive or member this side cannot read).
 func dependentMembers(args []string) (members []appendMember, ok bool) {
-	var importcfg, output string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		for _, f := range []struct {
-			name string
-			to   *string
-		}{{"-importcfg", &importcfg}, {"-o", &output}} {
-			if a == f.name && i+1 < len(args) {
-				*f.to = args[i+1]
-			} else if strings.HasPrefix(a, f.name+"=") {
-				*f.to = a[len(f.name)+1:]
-			}
-		}
-	}
+	flags := compileFlags(args, "importcfg", "o")
+	importcfg, output := flags["importcfg"], flags["o"]
 	if importcfg == "" || output == "" {
 		return nil, false
 	}

@@ -77,12 +77,7 @@ func main() {
 // compilesMain reports whether the compile is of a main package (`-p main`): a program or a
 // test main, which the server gives blank imports of link-time packages.
 func compilesMain(args []string) bool {
-	for i, a := range args {
-		if a == "-p=main" || a == "-p" && i+1 < len(args) && args[i+1] == "main" {
-			return true
-		}
-	}
-	return false
+	return compileFlags(args, "p")["p"] == "main"
 }
 
 // markFlag mirrors MARK_FLAG in src/weaving/build-context.ts.
